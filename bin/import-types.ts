@@ -1,0 +1,117 @@
+/**
+ * `npm run import`: regenerate imports/ with `cdk8s import`, from the pinned upstream files only
+ * (mirror or cache; nothing is downloaded here). Schema `description` text is stripped first so the generated
+ * code stays small; Kubernetes types are limited to the kinds this package emits. Re-running gives identical files.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { dump } from 'js-yaml';
+import { loadKubernetesDefinitions, loadReleaseCrds, type JsonObject } from '../constructs/upstream/documents';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, KUBERNETES_SCHEMAS } from '../constructs/upstream/pins';
+
+const KUBERNETES_VERSION = '1.36.0';
+
+/** Kubernetes kinds we generate types for: whole group/versions, or single kinds. */
+const WANTED_GROUP_VERSIONS = new Set([
+  'node.k8s.io/v1',
+  'resource.k8s.io/v1',
+  'autoscaling/v2',
+  'policy/v1',
+  'admissionregistration.k8s.io/v1',
+]);
+const WANTED_KINDS = new Set([
+  '/v1/Namespace',
+  '/v1/ServiceAccount',
+  '/v1/Service',
+  '/v1/ConfigMap',
+  '/v1/ResourceQuota',
+  '/v1/LimitRange',
+  'apps/v1/Deployment',
+  'rbac.authorization.k8s.io/v1/ClusterRole',
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
+  'rbac.authorization.k8s.io/v1/Role',
+  'rbac.authorization.k8s.io/v1/RoleBinding',
+  'networking.k8s.io/v1/NetworkPolicy',
+  'apiextensions.k8s.io/v1/CustomResourceDefinition',
+  'scheduling.k8s.io/v1/PriorityClass',
+]);
+
+/** Drops `description` from every schema node (not properties that happen to be called "description"). */
+export function stripDescriptions(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(stripDescriptions);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(schema as JsonObject)) {
+    if (key === 'description' && typeof value === 'string') continue;
+    if ((key === 'properties' || key === 'definitions' || key === 'patternProperties') && value && typeof value === 'object') {
+      out[key] = Object.fromEntries(Object.entries(value as JsonObject).map(([k, v]) => [k, stripDescriptions(v)]));
+      continue;
+    }
+    out[key] = stripDescriptions(value);
+  }
+  return out;
+}
+
+function wanted(def: JsonObject): boolean | undefined {
+  const gvks = def['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined;
+  const properties = def.properties as JsonObject | undefined;
+  // Not an API object (cdk8s's own rule: a GVK and a metadata field): kept, generated only when referenced.
+  if (!gvks || !gvks.length || !properties?.metadata) return undefined;
+  const { group, version, kind } = gvks[0];
+  const gv = group ? `${group}/${version}` : version;
+  return WANTED_GROUP_VERSIONS.has(gv) || WANTED_KINDS.has(`${group}/${version}/${kind}`);
+}
+
+async function main(): Promise<void> {
+  const root = resolve(__dirname, '..');
+  const outdir = join(root, 'imports');
+  const work = mkdtempSync(join(tmpdir(), 'asi-import-'));
+  try {
+    const definitions = loadKubernetesDefinitions(KUBERNETES_SCHEMAS[KUBERNETES_VERSION]);
+    const filtered: JsonObject = {};
+    for (const [name, def] of Object.entries(definitions)) {
+      if (wanted(def) !== false) filtered[name] = def;
+    }
+    const k8sSchemaPath = join(work, '_definitions.json');
+    writeFileSync(k8sSchemaPath, JSON.stringify(stripDescriptions({ definitions: filtered })));
+
+    const groups = new Map<string, JsonObject[]>();
+    const release = agentSandboxRelease(DEFAULT_AGENT_SANDBOX_VERSION);
+    for (const { pin, crd } of loadReleaseCrds(release.version)) {
+      const list = groups.get(pin.group) ?? [];
+      // Types only for the version we emit (deprecated versions would double the generated code).
+      const emitted = structuredClone(crd) as { spec: { versions: { name: string }[] } };
+      emitted.spec.versions = emitted.spec.versions.filter((v) => v.name === release.apiVersion);
+      list.push(stripDescriptions(emitted) as JsonObject);
+      groups.set(pin.group, list);
+    }
+    const crdFiles: string[] = [];
+    for (const [group, crds] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const file = join(work, `${group}.yaml`);
+      writeFileSync(file, crds.map((c) => dump(c, { noRefs: true, lineWidth: -1 })).join('---\n'));
+      crdFiles.push(file);
+    }
+
+    // cdk8s-cli has no flag for a local k8s schema; its downloader is looked up at call time, so redirect the one URL.
+    // (cdk8s-cli's exports map hides lib/, so load the files by path.)
+    const cli = dirname(require.resolve('cdk8s-cli/package.json'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const util = require(join(cli, 'lib/util.js'));
+    const original = util.download;
+    util.download = async (url: string) =>
+      url.endsWith(`/kubernetes-schemas/v${KUBERNETES_VERSION}/_definitions.json`) ? original(k8sSchemaPath) : original(url);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { importDispatch } = require(join(cli, 'lib/import/dispatch.js'));
+    const specs = [{ source: `k8s@${KUBERNETES_VERSION}` }, ...crdFiles.map((source) => ({ source }))];
+    await importDispatch(specs, {}, { outdir, targetLanguage: 'typescript', save: false });
+    process.stderr.write(`imports/ regenerated from Kubernetes ${KUBERNETES_VERSION} and agent-sandbox ${DEFAULT_AGENT_SANDBOX_VERSION}\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,199 @@
+/**
+ * Pinned upstream artifacts. Nothing upstream is vendored: each file is named by URL and sha256 and read from a
+ * mirror folder or the local cache (see store.ts). Adding a release is data: a new entry in AGENT_SANDBOX_RELEASES.
+ */
+
+export interface UpstreamFile {
+  /** Human name used in messages, e.g. `agent-sandbox CRD sandboxes.agents.x-k8s.io`. */
+  readonly name: string;
+  readonly version: string;
+  /** Where `fetch-upstream` downloads it from (HTTPS only). */
+  readonly url: string;
+  /** sha256 of the exact bytes at `url`. */
+  readonly sha256: string;
+  /** Path inside a mirror or the cache, laid out like `../shared/upstream`. */
+  readonly relativePath: string;
+}
+
+export interface ConversionWebhook {
+  /** Path the controller serves conversion on. */
+  readonly path: string;
+  /** Service port (the CRD clientConfig omits it: 443) and the container port behind it. */
+  readonly servicePort: number;
+  readonly targetPort: number;
+  /** Default names the release's CRDs point at and the controller assumes (`--webhook-service-name/--webhook-namespace`). */
+  readonly defaultServiceName: string;
+  readonly defaultNamespace: string;
+}
+
+export interface AgentSandboxCrdPin extends UpstreamFile {
+  readonly crdName: string;
+  readonly kind: string;
+  readonly group: string;
+  /** The CRD needs the controller's extensions (`--extensions`). */
+  readonly extension: boolean;
+}
+
+export interface AgentSandboxRelease {
+  readonly version: string;
+  readonly controllerImage: { readonly repository: string; readonly tag: string };
+  readonly crds: readonly AgentSandboxCrdPin[];
+  /** The version we emit objects in (served + storage). */
+  readonly apiVersion: string;
+  /** Every version the CRDs serve, storage first. */
+  readonly servedVersions: readonly string[];
+  readonly deprecatedVersions: readonly string[];
+  /** undefined: the release has no conversion webhook (agent-sandbox v1.x drops v1alpha1 and the webhook). */
+  readonly conversionWebhook?: ConversionWebhook;
+  /** Controller flags this release's binary understands (unknown flags crash the controller). */
+  readonly controllerFlags: readonly string[];
+  readonly source: string;
+}
+
+const AGENT_SANDBOX_REPO_RAW = 'https://raw.githubusercontent.com/kubernetes-sigs/agent-sandbox';
+
+function crd(
+  version: string,
+  file: string,
+  sha256: string,
+  meta: { crdName: string; kind: string; group: string; extension: boolean },
+): AgentSandboxCrdPin {
+  return {
+    name: `agent-sandbox CRD ${meta.crdName}`,
+    version,
+    url: `${AGENT_SANDBOX_REPO_RAW}/${version}/k8s/crds/${file}`,
+    sha256,
+    relativePath: `agent-sandbox/${version}/crds/${file}`,
+    ...meta,
+  };
+}
+
+/** Flags of agent-sandbox-controller v0.5.x (helm/values.yaml and cmd/agent-sandbox-controller/main.go). */
+const V0_5_FLAGS = [
+  'leader-elect',
+  'leader-election-namespace',
+  'cluster-domain',
+  'extensions',
+  'enable-tracing',
+  'enable-pprof',
+  'enable-pprof-debug',
+  'pprof-block-profile-rate',
+  'pprof-mutex-profile-fraction',
+  'kube-api-qps',
+  'kube-api-burst',
+  'sandbox-concurrent-workers',
+  'sandbox-claim-concurrent-workers',
+  'sandbox-warm-pool-concurrent-workers',
+  'sandbox-template-concurrent-workers',
+  'sandbox-warm-pool-max-batch-size',
+  'enable-warm-pool-eviction',
+  'webhook-service-name',
+  'webhook-namespace',
+] as const;
+
+export const AGENT_SANDBOX_RELEASES = {
+  'v0.5.6': {
+    version: 'v0.5.6',
+    controllerImage: { repository: 'registry.k8s.io/agent-sandbox/agent-sandbox-controller', tag: 'v0.5.6' },
+    crds: [
+      crd('v0.5.6', 'agents.x-k8s.io_sandboxes.yaml', '9e60ea33d214c74588f3d07b7f606121fe0544df05d0e7310ceec1267c5887f4', {
+        crdName: 'sandboxes.agents.x-k8s.io',
+        kind: 'Sandbox',
+        group: 'agents.x-k8s.io',
+        extension: false,
+      }),
+      crd(
+        'v0.5.6',
+        'extensions.agents.x-k8s.io_sandboxclaims.yaml',
+        '6d8a4cc45c3c5a3d3a2f2013a67035726940d4e1d24177e8e119716b883cdd35',
+        { crdName: 'sandboxclaims.extensions.agents.x-k8s.io', kind: 'SandboxClaim', group: 'extensions.agents.x-k8s.io', extension: true },
+      ),
+      crd(
+        'v0.5.6',
+        'extensions.agents.x-k8s.io_sandboxtemplates.yaml',
+        'af22468bd579fd6779fbe93cf6516dec7b08606d4fb225ed910890b27d0d6819',
+        {
+          crdName: 'sandboxtemplates.extensions.agents.x-k8s.io',
+          kind: 'SandboxTemplate',
+          group: 'extensions.agents.x-k8s.io',
+          extension: true,
+        },
+      ),
+      crd(
+        'v0.5.6',
+        'extensions.agents.x-k8s.io_sandboxwarmpools.yaml',
+        'cd217c623532e81c57cac24c3eccd02b23b6e8886bb50a609d61309cca548258',
+        {
+          crdName: 'sandboxwarmpools.extensions.agents.x-k8s.io',
+          kind: 'SandboxWarmPool',
+          group: 'extensions.agents.x-k8s.io',
+          extension: true,
+        },
+      ),
+    ],
+    apiVersion: 'v1beta1',
+    servedVersions: ['v1beta1', 'v1alpha1'],
+    deprecatedVersions: ['v1alpha1'],
+    conversionWebhook: {
+      path: '/convert',
+      servicePort: 443,
+      targetPort: 9443,
+      defaultServiceName: 'agent-sandbox-webhook-service',
+      defaultNamespace: 'agent-sandbox-system',
+    },
+    controllerFlags: V0_5_FLAGS,
+    source: 'https://github.com/kubernetes-sigs/agent-sandbox/releases/tag/v0.5.6',
+  },
+} as const satisfies Record<string, AgentSandboxRelease>;
+
+export type AgentSandboxVersion = keyof typeof AGENT_SANDBOX_RELEASES;
+export const AGENT_SANDBOX_VERSIONS = Object.keys(AGENT_SANDBOX_RELEASES) as AgentSandboxVersion[];
+export const DEFAULT_AGENT_SANDBOX_VERSION: AgentSandboxVersion = 'v0.5.6';
+
+export function agentSandboxRelease(version: string): AgentSandboxRelease {
+  const release = (AGENT_SANDBOX_RELEASES as Record<string, AgentSandboxRelease>)[version];
+  if (!release) {
+    throw new Error(`agent-sandbox version "${version}" is not pinned; pinned versions: ${AGENT_SANDBOX_VERSIONS.join(', ')}`);
+  }
+  return release;
+}
+
+/** cdk8s-team/cdk8s commit whose kubernetes-schemas/ we pin (the files `cdk8s import k8s@<v>` downloads). */
+const CDK8S_SCHEMAS_COMMIT = '71f8cba7ecc809d861e837e842217202d5e5a16c';
+
+function kubernetesSchema(version: string, sha256: string): UpstreamFile {
+  return {
+    name: `Kubernetes ${version} API schema`,
+    version,
+    url: `https://raw.githubusercontent.com/cdk8s-team/cdk8s/${CDK8S_SCHEMAS_COMMIT}/kubernetes-schemas/v${version}/_definitions.json`,
+    sha256,
+    relativePath: `kubernetes-schemas/v${version}/_definitions.json`,
+  };
+}
+
+export const KUBERNETES_SCHEMAS = {
+  '1.36.0': kubernetesSchema('1.36.0', 'a9e98cdc6ab09980f23b5e987a5f11d0ec1fc838187efb92f347ccf38ed8fd65'),
+  '1.34.0': kubernetesSchema('1.34.0', '20c1170fc31e4e0021067e9d9c4969eee2ad54bbf851cb83239d69438a3de774'),
+} as const satisfies Record<string, UpstreamFile>;
+
+export type KubernetesSchemaVersion = keyof typeof KUBERNETES_SCHEMAS;
+export const DEFAULT_KUBERNETES_SCHEMA: KubernetesSchemaVersion = '1.36.0';
+
+/** The pinned schema to validate a cluster of Kubernetes `minor` (e.g. "1.35") against: the newest pin ≤ it, else the oldest. */
+export function kubernetesSchemaFor(kubernetesVersion: string): UpstreamFile {
+  const minor = parseMinor(kubernetesVersion);
+  const pins = Object.values(KUBERNETES_SCHEMAS).sort((a, b) => parseMinor(b.version) - parseMinor(a.version));
+  return pins.find((p) => parseMinor(p.version) <= minor) ?? pins[pins.length - 1];
+}
+
+/** "1.34", "1.34.2", "v1.34" → 34 (the major is always 1). */
+export function parseMinor(kubernetesVersion: string): number {
+  const m = /^v?1\.(\d+)(?:\.\d+)?(?:[-+].*)?$/.exec(kubernetesVersion);
+  if (!m) throw new Error(`kubernetesVersion "${kubernetesVersion}" is not a Kubernetes version like "1.36"`);
+  return Number(m[1]);
+}
+
+/** Every pinned file, for `fetch-upstream`. */
+export function allUpstreamFiles(): UpstreamFile[] {
+  return [...Object.values(AGENT_SANDBOX_RELEASES).flatMap((r) => r.crds), ...Object.values(KUBERNETES_SCHEMAS)];
+}
