@@ -11,15 +11,16 @@ export function keyId(key: ObjectKey): string {
   return [key.platform, key.group, key.kind, key.namespace, key.name].join('\u0000');
 }
 
+/** Display order: platform, kind, namespace, name, group. */
 export function compareKeys(a: ObjectKey, b: ObjectKey): number {
-  const x = keyId(a);
-  const y = keyId(b);
-  return x < y ? -1 : x > y ? 1 : 0;
+  const fields = (k: ObjectKey) => [k.platform, k.kind, k.namespace, k.name, k.group];
+  const x = fields(a);
+  const y = fields(b);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return 0;
 }
 
-/** `Deployment ns/name`, `ClusterRole name` (cluster-scoped), group shown only when not core: `Sandbox.agents.x-k8s.io`. */
-export function describeKey(key: ObjectKey, withPlatform = true): string {
-  const kind = key.group ? `${key.kind}.${key.group}` : key.kind;
-  const name = key.namespace ? `${key.namespace}/${key.name}` : key.name;
-  return withPlatform && key.platform ? `${kind} ${name} [${key.platform}]` : `${kind} ${name}`;
+/** `Deployment ns/name`, or `ClusterRole name` for cluster-scoped objects. */
+export function describeKey(key: ObjectKey): string {
+  return `${key.kind} ${key.namespace ? `${key.namespace}/${key.name}` : key.name}`;
 }

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { groupOf, keyId, describeKey } from './key';
-import { LoadOptions, ManifestObject } from './types';
+import { isPlainMap } from './canonical';
+import { describeKey, groupOf, keyId } from './key';
+import { LoadOptions, ManifestObject, ObjectKey } from './types';
 
 /** A manifest that cannot be read or parsed. The message names the file (and line when known). */
 export class ManifestLoadError extends Error {
@@ -40,15 +41,12 @@ export function loadManifests(root: string, options: LoadOptions = {}): Manifest
   for (const rel of files) {
     const segments = rel.split('/');
     const platform = platformFromPath && segments.length > 1 ? segments[0] : '';
-    const text = fs.readFileSync(path.join(baseDir, rel), 'utf8');
-    for (const obj of parseManifestText(text, rel, platform)) {
+    const file = path.join(baseDir, rel);
+    for (const obj of parseManifestText(fs.readFileSync(file, 'utf8'), rel, platform, file)) {
       const previous = seen.get(keyId(obj.key));
       if (previous) {
-        throw new ManifestLoadError(
-          rel,
-          obj.line,
-          `${describeKey(obj.key)} is also defined at ${previous.source}:${previous.line}`,
-        );
+        const where = `${path.join(baseDir, previous.source)}:${previous.line}`;
+        throw new ManifestLoadError(file, obj.line, `${describeKey(obj.key)} is defined twice, also at ${where}`);
       }
       seen.set(keyId(obj.key), obj);
       objects.push(obj);
@@ -70,8 +68,11 @@ function listYamlFiles(dir: string, prefix = ''): string[] {
   return out;
 }
 
-/** Parse one file's text. `source` is only used in messages and in the returned objects. */
-export function parseManifestText(text: string, source: string, platform = ''): ManifestObject[] {
+/**
+ * Parse one file's text into objects. `source` is recorded in each object; errors name `filePath`
+ * (defaults to `source`).
+ */
+export function parseManifestText(text: string, source: string, platform = '', filePath = source): ManifestObject[] {
   const lineCounter = new LineCounter();
   // prettyErrors off: the pretty form quotes the offending source line, which may hold a secret.
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
@@ -80,37 +81,38 @@ export function parseManifestText(text: string, source: string, platform = ''): 
   for (const doc of docs) {
     const error = doc.errors[0];
     if (error) {
-      throw new ManifestLoadError(source, lineCounter.linePos(error.pos[0]).line, `YAML parse error: ${error.message}`);
+      throw new ManifestLoadError(filePath, lineCounter.linePos(error.pos[0]).line, `YAML parse error: ${error.message}`);
     }
     const line = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      value = doc.toJS(); // throws on e.g. an undefined alias or excessive alias expansion
+    } catch (e) {
+      throw new ManifestLoadError(filePath, line, `YAML error: ${(e as Error).message}`);
+    }
     if (value === null || value === undefined) continue; // empty document
-    for (const obj of expandList(value, source, line)) {
-      objects.push({ key: keyOf(obj, source, line, platform), source, line, object: obj });
+    for (const obj of expandList(value, filePath, line)) {
+      objects.push({ key: keyOf(obj, filePath, line, platform), source, line, object: obj });
     }
   }
   return objects;
 }
 
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** `kind: List` (what `kubectl get -o yaml` prints) stands for its items. */
-function expandList(value: unknown, source: string, line: number): Record<string, unknown>[] {
-  if (!isMap(value)) throw new ManifestLoadError(source, line, 'document is not a mapping (expected a Kubernetes object)');
+function expandList(value: unknown, filePath: string, line: number): Record<string, unknown>[] {
+  if (!isPlainMap(value)) throw new ManifestLoadError(filePath, line, 'document is not a mapping (expected a Kubernetes object)');
   if (value.kind === 'List' && Array.isArray(value.items)) {
     return value.items.map((item) => {
-      if (!isMap(item)) throw new ManifestLoadError(source, line, 'List item is not a mapping');
+      if (!isPlainMap(item)) throw new ManifestLoadError(filePath, line, 'List item is not a mapping');
       return item;
     });
   }
   return [value];
 }
 
-function keyOf(obj: Record<string, unknown>, source: string, line: number, platform: string) {
-  const metadata = isMap(obj.metadata) ? obj.metadata : {};
-  const missing = (field: string) => new ManifestLoadError(source, line, `not a Kubernetes object: missing ${field}`);
+function keyOf(obj: Record<string, unknown>, filePath: string, line: number, platform: string): ObjectKey {
+  const metadata = isPlainMap(obj.metadata) ? obj.metadata : {};
+  const missing = (field: string) => new ManifestLoadError(filePath, line, `not a Kubernetes object: missing ${field}`);
   if (typeof obj.apiVersion !== 'string' || !obj.apiVersion) throw missing('apiVersion');
   if (typeof obj.kind !== 'string' || !obj.kind) throw missing('kind');
   if (typeof metadata.name !== 'string' || !metadata.name) throw missing('metadata.name');

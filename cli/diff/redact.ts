@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson, isPlainMap } from './canonical';
+import { groupOf } from './key';
+
+/** What a sensitive value is replaced with. */
+export const REDACTED = '<redacted>';
+/** What a sensitive head value is replaced with when it differs from base (compared by sha256, never shown). */
+export const REDACTED_CHANGED = '<redacted (changed)>';
+
+/**
+ * Field names whose string values are always redacted: the name, lower-cased with everything but
+ * letters and digits removed, ends with one of these (`clientSecret`, `aws_secret_access_key`,
+ * `db-password`, `accessToken`…). Ends-with keeps reference names such as `secretName` or
+ * `tokenPath` visible.
+ */
+const SENSITIVE_NAME_SUFFIXES = ['token', 'password', 'passwd', 'secret', 'privatekey', 'secretkey', 'secretaccesskey', 'apikey'];
+
+/** Content that marks a whole string as sensitive, wherever it appears. */
+const SENSITIVE_CONTENT: readonly RegExp[] = [
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, // PEM private key
+  /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/, // JWT: three base64url parts, header starts with '{"'
+  /\bbearer\s+[A-Za-z0-9._~+/-]{8,}/i, // HTTP bearer token
+  /aws_secret_access_key/i, // AWS credentials file
+  /client-key-data|client-certificate-data/, // kubeconfig with embedded credentials
+];
+
+/** A `token:` entry inside text that is shaped like a kubeconfig. */
+function isKubeconfigWithToken(text: string): boolean {
+  return /^\s*-?\s*token:/m.test(text) && /^\s*(users|clusters|contexts):/m.test(text);
+}
+
+export function isSensitiveString(text: string): boolean {
+  return SENSITIVE_CONTENT.some((re) => re.test(text)) || isKubeconfigWithToken(text);
+}
+
+export function isSensitiveName(name: string): boolean {
+  const normalized = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return SENSITIVE_NAME_SUFFIXES.some((suffix) => normalized.endsWith(suffix));
+}
+
+/** A kubeconfig object (`kind: Config` with `users`): its `users` hold the credentials. */
+function isKubeconfig(value: unknown): boolean {
+  return isPlainMap(value) && value.kind === 'Config' && 'users' in value;
+}
+
+function isCoreSecret(obj: Record<string, unknown> | undefined): boolean {
+  return !!obj && obj.kind === 'Secret' && typeof obj.apiVersion === 'string' && groupOf(obj.apiVersion) === '';
+}
+
+interface Context {
+  /** Keys from the object root to the current value (list indexes as numbers). */
+  readonly path: readonly (string | number)[];
+  readonly secretObject: boolean;
+  readonly parentIsKubeconfig: boolean;
+}
+
+export interface RedactedPair {
+  readonly base?: Record<string, unknown>;
+  readonly head?: Record<string, unknown>;
+}
+
+/**
+ * Redact the base and head versions of one object together (either may be absent), so a
+ * sensitive value that changed can be marked REDACTED_CHANGED without revealing either value.
+ * When a value is sensitive on one side, the same path is redacted on both. Redacted: Secret
+ * `data`/`stringData` values (keys kept), the `last-applied-configuration` annotation (a full copy
+ * of the object), kubeconfig `users`, string values of sensitively named fields, and any string
+ * containing a private key, JWT, bearer token, AWS secret key or kubeconfig credentials.
+ */
+export function redactPair(base?: Record<string, unknown>, head?: Record<string, unknown>): RedactedPair {
+  const context: Context = { path: [], secretObject: isCoreSecret(base) || isCoreSecret(head), parentIsKubeconfig: false };
+  const [b, h] = walk(base, head, context);
+  return { base: b as Record<string, unknown> | undefined, head: h as Record<string, unknown> | undefined };
+}
+
+function walk(base: unknown, head: unknown, ctx: Context): [unknown, unknown] {
+  if (isSensitive(base, ctx) || isSensitive(head, ctx)) {
+    const changed = base !== undefined && head !== undefined && digest(base) !== digest(head);
+    return [base === undefined ? undefined : REDACTED, head === undefined ? undefined : changed ? REDACTED_CHANGED : REDACTED];
+  }
+  const bothOr = (test: (v: unknown) => boolean) => (base === undefined || test(base)) && (head === undefined || test(head));
+  if (bothOr(isPlainMap)) {
+    const b = base as Record<string, unknown> | undefined;
+    const h = head as Record<string, unknown> | undefined;
+    const parentIsKubeconfig = isKubeconfig(b) || isKubeconfig(h);
+    const outB: Record<string, unknown> = {};
+    const outH: Record<string, unknown> = {};
+    for (const k of new Set([...Object.keys(b ?? {}), ...Object.keys(h ?? {})])) {
+      const child = { ...ctx, path: [...ctx.path, k], parentIsKubeconfig };
+      const [rb, rh] = walk(b && has(b, k) ? b[k] : undefined, h && has(h, k) ? h[k] : undefined, child);
+      if (rb !== undefined) outB[k] = rb;
+      if (rh !== undefined) outH[k] = rh;
+    }
+    return [b && outB, h && outH];
+  }
+  if (bothOr(Array.isArray)) {
+    const b = base as unknown[] | undefined;
+    const h = head as unknown[] | undefined;
+    const outB: unknown[] = [];
+    const outH: unknown[] = [];
+    for (let i = 0; i < Math.max(b?.length ?? 0, h?.length ?? 0); i++) {
+      const child = { ...ctx, path: [...ctx.path, i], parentIsKubeconfig: false };
+      const [rb, rh] = walk(b?.[i], h?.[i], child);
+      if (b && i < b.length) outB.push(rb);
+      if (h && i < h.length) outH.push(rh);
+    }
+    return [b && outB, h && outH];
+  }
+  if (base !== undefined && head !== undefined && (isContainer(base) || isContainer(head))) {
+    // A map or list on one side only (type changed): redact each side on its own.
+    return [walk(base, undefined, ctx)[0], walk(undefined, head, ctx)[1]];
+  }
+  return [base, head];
+}
+
+function isSensitive(value: unknown, ctx: Context): boolean {
+  if (value === undefined) return false;
+  const path = ctx.path;
+  const name = path[path.length - 1];
+  if (ctx.secretObject && path.length === 2 && (path[0] === 'data' || path[0] === 'stringData')) return true;
+  if (ctx.secretObject && path.length === 1 && (name === 'data' || name === 'stringData') && !isPlainMap(value)) return true;
+  if (path.length === 3 && path[0] === 'metadata' && name === 'kubectl.kubernetes.io/last-applied-configuration') return true;
+  if (ctx.parentIsKubeconfig && name === 'users') return true;
+  if (typeof value !== 'string') return false;
+  return (typeof name === 'string' && isSensitiveName(name)) || isSensitiveString(value);
+}
+
+function isContainer(value: unknown): boolean {
+  return isPlainMap(value) || Array.isArray(value);
+}
+
+function has(obj: object, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(obj, k);
+}
+
+function digest(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}

@@ -1,0 +1,84 @@
+import { describeKey } from './key';
+import { countsSentence, hasChanges, kindTotals, statusLabel } from './summary';
+import { DiffResult, FieldChange, ObjectDiff } from './types';
+
+export interface TextOptions {
+  /**
+   * Color with ANSI escapes (red deletions, green additions, cyan hunk headers, bold object headers).
+   * @default false
+   */
+  readonly color?: boolean;
+  /**
+   * List the field-level changes (with redacted values) above each object's unified diff.
+   * @default true
+   */
+  readonly fieldChanges?: boolean;
+}
+
+/** Longest value shown in a field-change line before it is shortened with "…". */
+const MAX_VALUE_CHARS = 120;
+
+/** Render a diff result for a terminal or a CI job log. */
+export function renderText(result: DiffResult, options: TextOptions = {}): string {
+  const paint = painter(options.color ?? false);
+  if (!hasChanges(result)) return `No manifest changes. (${result.counts.unchanged} objects compared)\n`;
+
+  const out = [`Manifest diff: ${countsSentence(result.counts)}`, '', ...kindTable(result), ''];
+  for (const o of result.objects) {
+    out.push(paint.bold(objectHeader(o)));
+    if (options.fieldChanges ?? true) out.push(...o.fieldChanges.map(formatFieldChange));
+    for (const line of o.unifiedDiff.split('\n')) {
+      if (line.startsWith('@@')) out.push(paint.cyan(line));
+      else if (line.startsWith('+')) out.push(paint.green(line));
+      else if (line.startsWith('-')) out.push(paint.red(line));
+      else out.push(line);
+    }
+    out.push('');
+  }
+  return out.join('\n').replace(/\n*$/, '\n');
+}
+
+function kindTable(result: DiffResult): string[] {
+  const totals = kindTotals(result.kinds);
+  const rows = [
+    ['KIND', 'ADDED', 'REMOVED', 'CHANGED'],
+    ...result.kinds.map((k) => [k.kind, String(k.added), String(k.removed), String(k.changed)]),
+    ['total', String(totals.added), String(totals.removed), String(totals.changed)],
+  ];
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
+  return rows.map((r) =>
+    r.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  ').trimEnd(),
+  );
+}
+
+/** `~ changed Deployment ns/name [eks] (eks/controller.yaml)` */
+function objectHeader(o: ObjectDiff): string {
+  const platform = o.key.platform ? ` [${o.key.platform}]` : '';
+  const source = o.headSource ?? o.baseSource;
+  return `${statusLabel(o.status)} ${describeKey(o.key)}${platform}${source ? ` (${source})` : ''}`;
+}
+
+function formatFieldChange(c: FieldChange): string {
+  switch (c.type) {
+    case 'added':
+      return `  + ${c.path}: ${formatValue(c.newValue)}`;
+    case 'removed':
+      return `  - ${c.path}: ${formatValue(c.oldValue)}`;
+    case 'changed':
+      return `  ~ ${c.path}: ${formatValue(c.oldValue)} → ${formatValue(c.newValue)}`;
+    default: {
+      const never: never = c.type;
+      return never;
+    }
+  }
+}
+
+function formatValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+}
+
+function painter(enabled: boolean) {
+  const wrap = (code: string) => (text: string) => (enabled ? `\u001b[${code}m${text}\u001b[0m` : text);
+  return { bold: wrap('1'), red: wrap('31'), green: wrap('32'), cyan: wrap('36') };
+}
