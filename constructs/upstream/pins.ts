@@ -163,7 +163,7 @@ const CDK8S_SCHEMAS_COMMIT = '71f8cba7ecc809d861e837e842217202d5e5a16c';
 
 function kubernetesSchema(version: string, sha256: string): UpstreamFile {
   return {
-    name: `Kubernetes ${version} API schema`,
+    name: `Kubernetes API schema`,
     version,
     url: `https://raw.githubusercontent.com/cdk8s-team/cdk8s/${CDK8S_SCHEMAS_COMMIT}/kubernetes-schemas/v${version}/_definitions.json`,
     sha256,

@@ -1,0 +1,6 @@
+/** The object checkers `synth` and `validate` run beyond the schema. */
+import type { ObjectChecker } from '../constructs/validation/validate-objects';
+
+export function defaultCheckers(): ObjectChecker[] {
+  return [];
+}

@@ -1,0 +1,95 @@
+/**
+ * The `agent-sandbox-infra` command. Exit codes: 0 ok, 1 error or invalid input, 2 (`diff` only) changes found.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from '../constructs/config/validate-config';
+import { isPlatform, PLATFORMS, type Platform } from '../constructs/platform/profiles';
+import { allUpstreamFiles } from '../constructs/upstream/pins';
+import { fetchUpstream } from '../constructs/upstream/fetch';
+import { UpstreamError } from '../constructs/upstream/store';
+import { formatProblem } from '../constructs/validation/problems';
+import { loadConfig } from './load-config';
+import { synth, SynthValidationError } from './synth';
+import { validatePaths } from './validate';
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+export function parsePlatforms(value: string): Platform[] {
+  if (value === 'all') return [...PLATFORMS];
+  const list = value.split(',').map((v) => v.trim());
+  const bad = list.filter((v) => !isPlatform(v));
+  if (bad.length) {
+    throw new ConfigError([`--platform: ${bad.map((b) => `"${b}"`).join(', ')} is not a platform; allowed: ${PLATFORMS.join(', ')}, all`], 'command line');
+  }
+  return list as Platform[];
+}
+
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n') + '\n';
+}
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('agent-sandbox-infra')
+    .description('Sandboxed AI-agent infrastructure on Kubernetes: agent-sandbox, gVisor/Kata runtimes, per-platform manifests.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program
+    .command('synth')
+    .description('render the manifests of each platform into <out>/<platform>/*.yaml and validate them')
+    .addOption(new Option('--platform <platform>', `${PLATFORMS.join(' | ')} | all (comma-separated list allowed)`).default('all'))
+    .option('--config <file>', 'configuration file (YAML or JSON); default: the built-in example config')
+    .option('--out <dir>', 'output folder', 'dist')
+    .action((opts: { platform: string; config?: string; out: string }) => {
+      const platforms = parsePlatforms(opts.platform);
+      const { config, source } = loadConfig(opts.config);
+      const summaries = synth({ platforms, config, out: opts.out });
+      const rows = [['platform', 'objects', 'bytes', 'ms'], ...summaries.map((s) => [s.platform, String(s.objects), String(s.bytes), s.ms.toFixed(0)])];
+      io.out(`synthesized ${source} into ${opts.out}/ (validated against the pinned schemas)\n`);
+      io.out(table(rows));
+    });
+
+  program
+    .command('validate')
+    .description('check every object in the given YAML files or folders against the pinned schemas and sandbox rules')
+    .argument('<paths...>', 'files or folders')
+    .option('--kubernetes-version <version>', 'Kubernetes version whose schema applies', '1.36')
+    .action((paths: string[], opts: { kubernetesVersion: string }) => {
+      const result = validatePaths(paths, { kubernetesVersion: opts.kubernetesVersion });
+      for (const p of result.problems.filter((x) => x.severity === 'note')) io.err(`note: ${formatProblem(p)}\n`);
+      const errors = result.problems.filter((p) => p.severity === 'error');
+      for (const p of errors) io.out(`${formatProblem(p)}\n`);
+      io.err(`${result.objects} objects in ${result.files} files: ${errors.length ? `${errors.length} problem${errors.length === 1 ? '' : 's'}` : 'ok'}\n`);
+      if (errors.length) exitCode = 1;
+    });
+
+  program
+    .command('fetch-upstream')
+    .description('download the pinned upstream files (agent-sandbox CRDs, Kubernetes schemas) into the cache, verifying sha256')
+    .option('--if-missing', 'skip files already present in the mirror or cache')
+    .action(async (opts: { ifMissing?: boolean }) => {
+      const results = await fetchUpstream(allUpstreamFiles(), { ifMissing: opts.ifMissing, log: (l) => io.err(`${l}\n`) });
+      const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+      io.err(`upstream files: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
+    if (err instanceof ConfigError || err instanceof UpstreamError || err instanceof SynthValidationError) {
+      io.err(`agent-sandbox-infra: ${err.message}\n`);
+      return 1;
+    }
+    io.err(`agent-sandbox-infra: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  return exitCode;
+}

@@ -1,0 +1,126 @@
+/**
+ * `agent-sandbox-infra synth`: renders every requested platform, validates what it rendered (re-read from the
+ * YAML text, against the pinned schemas), and only then replaces `<out>/<platform>/` — nothing half-written.
+ */
+import { App } from 'cdk8s';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { SandboxPlatformConfig } from '../constructs/config/schema';
+import { manifestFiles } from '../constructs/output/manifest-files';
+import type { Platform } from '../constructs/platform/profiles';
+import { SandboxPlatformChart } from '../constructs/sandbox-platform-chart';
+import { kubernetesSchemaFor } from '../constructs/upstream/pins';
+import { validateObjects, type ObjectSource } from '../constructs/validation/validate-objects';
+import { SchemaCatalog } from '../constructs/validation/schema-catalog';
+import { formatProblem, type Problem } from '../constructs/validation/problems';
+import { toYamlDocument } from '../constructs/yaml/emit';
+import { parseManifestText } from '../constructs/yaml/parse';
+import { defaultCheckers } from './checkers';
+
+export interface SynthOptions {
+  readonly platforms: readonly Platform[];
+  readonly config: SandboxPlatformConfig;
+  readonly out: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface PlatformSummary {
+  readonly platform: Platform;
+  readonly files: readonly string[];
+  readonly objects: number;
+  readonly bytes: number;
+  readonly ms: number;
+}
+
+export class SynthValidationError extends Error {
+  constructor(readonly problems: readonly Problem[]) {
+    super(`synthesized manifests failed validation (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was written:\n  ${problems.map(formatProblem).join('\n  ')}`);
+    this.name = 'SynthValidationError';
+  }
+}
+
+interface Rendered {
+  readonly platform: Platform;
+  readonly files: { name: string; text: string; documents: string[] }[];
+  readonly objects: number;
+  readonly bytes: number;
+  readonly ms: number;
+}
+
+/** Renders one platform to YAML texts (no I/O). */
+export function renderPlatform(platform: Platform, config: SandboxPlatformConfig, env?: NodeJS.ProcessEnv): Rendered {
+  const started = performance.now();
+  const app = new App({ outdir: '/nonexistent' });
+  const chart = new SandboxPlatformChart(app, platform, { platform, config, env });
+  const files = manifestFiles(chart).map((f) => {
+    const documents = f.objects.map(toYamlDocument);
+    return { name: f.name, documents, text: documents.join('---\n') };
+  });
+  const objects = files.reduce((n, f) => n + f.documents.length, 0);
+  const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
+  return { platform, files, objects, bytes, ms: performance.now() - started };
+}
+
+export function synth(options: SynthOptions): PlatformSummary[] {
+  const env = options.env ?? process.env;
+  const catalog = new SchemaCatalog({
+    kubernetes: kubernetesSchemaFor(options.config.kubernetesVersion ?? '1.36'),
+    agentSandboxVersion: options.config.agentSandbox?.version ?? 'v0.5.6',
+    env,
+  });
+  const rendered: Rendered[] = [];
+  const problems: Problem[] = [];
+  // Identical documents (CRDs, RBAC) recur on every platform: parse and check each distinct text once.
+  const checked = new Map<string, Omit<Problem, 'file'>[]>();
+  for (const platform of options.platforms) {
+    const r = renderPlatform(platform, options.config, env);
+    const started = performance.now();
+    for (const file of r.files) {
+      const path = `${platform}/${file.name}`;
+      for (const doc of file.documents) {
+        let found = checked.get(doc);
+        if (!found) {
+          found = checkRenderedDocument(doc, path, catalog).map(({ file: _f, ...p }) => p);
+          checked.set(doc, found);
+        }
+        problems.push(...found.map((p) => ({ ...p, file: path })));
+      }
+    }
+    rendered.push({ ...r, ms: r.ms + (performance.now() - started) });
+  }
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length) throw new SynthValidationError(errors);
+  writeOutput(resolve(options.out), rendered);
+  return rendered.map((r) => ({ platform: r.platform, files: r.files.map((f) => f.name), objects: r.objects, bytes: r.bytes, ms: r.ms }));
+}
+
+function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog): Problem[] {
+  const { documents, problems } = parseManifestText(path, doc);
+  if (problems.length) {
+    return problems.map((p) => ({ file: path, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' as const }));
+  }
+  const sources: ObjectSource[] = documents.map((d) => ({ value: d.value, file: path, index: d.index }));
+  return validateObjects(sources, { catalog, checkers: defaultCheckers() });
+}
+
+/** Writes every platform into a temp folder beside `out`, then swaps each `<out>/<platform>` in by rename. */
+function writeOutput(out: string, rendered: readonly Rendered[]): void {
+  mkdirSync(dirname(out), { recursive: true });
+  mkdirSync(out, { recursive: true });
+  const staging = mkdtempSync(join(out, '.staging-'));
+  try {
+    for (const r of rendered) {
+      const dir = join(staging, r.platform);
+      mkdirSync(dir);
+      for (const f of r.files) writeFileSync(join(dir, f.name), f.text);
+    }
+    for (const r of rendered) {
+      const target = join(out, r.platform);
+      const old = join(staging, `${r.platform}.old`);
+      if (existsSync(target)) renameSync(target, old);
+      renameSync(join(staging, r.platform), target);
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}

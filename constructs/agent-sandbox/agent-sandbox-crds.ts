@@ -1,0 +1,54 @@
+/**
+ * The agent-sandbox CRDs of a pinned release, unchanged except the conversion webhook clientConfig, which always
+ * points at the namespace and webhook Service we create (the API server calls it to convert v1alpha1 ↔ v1beta1).
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { loadReleaseCrds, type JsonObject } from '../upstream/documents';
+import { agentSandboxRelease, type AgentSandboxRelease } from '../upstream/pins';
+
+export interface AgentSandboxCrdsProps {
+  /** Pinned agent-sandbox release. @default 'v0.5.6' */
+  readonly version?: string;
+  /** Namespace of the conversion webhook Service. @default 'agent-sandbox-system' */
+  readonly webhookNamespace?: string;
+  /** Name of the conversion webhook Service. @default 'agent-sandbox-webhook-service' */
+  readonly webhookServiceName?: string;
+  /** Include the extensions CRDs (claims, templates, warm pools). @default true */
+  readonly extensions?: boolean;
+  /** Environment for upstream file resolution (mirror/cache). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export class AgentSandboxCrds extends Construct {
+  readonly release: AgentSandboxRelease;
+  /** The CRD objects, by CRD name. */
+  readonly crds: ReadonlyMap<string, ApiObject>;
+
+  constructor(scope: Construct, id: string, props: AgentSandboxCrdsProps = {}) {
+    super(scope, id);
+    this.release = agentSandboxRelease(props.version ?? 'v0.5.6');
+    const webhook = this.release.conversionWebhook;
+    const crds = new Map<string, ApiObject>();
+    for (const { pin, crd } of loadReleaseCrds(this.release.version, props.env)) {
+      if (pin.extension && props.extensions === false) continue;
+      const json = structuredClone(crd) as JsonObject & { spec: JsonObject };
+      if (webhook) {
+        json.spec = withWebhookService(json.spec, props.webhookNamespace ?? webhook.defaultNamespace, props.webhookServiceName ?? webhook.defaultServiceName, webhook.servicePort);
+      }
+      const { apiVersion, kind, metadata, ...rest } = json as unknown as { apiVersion: string; kind: string; metadata: JsonObject };
+      crds.set(pin.crdName, new ApiObject(this, pin.kind, { apiVersion, kind, metadata, ...rest }));
+    }
+    this.crds = crds;
+  }
+}
+
+function withWebhookService(spec: JsonObject, namespace: string, name: string, port: number): JsonObject {
+  const conversion = spec.conversion as { strategy?: string; webhook?: { clientConfig?: { service?: JsonObject } } } | undefined;
+  const service = conversion?.webhook?.clientConfig?.service;
+  if (conversion?.strategy !== 'Webhook' || !service) return spec;
+  service.namespace = namespace;
+  service.name = name;
+  if (port !== 443) service.port = port;
+  return spec;
+}

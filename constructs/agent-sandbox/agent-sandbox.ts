@@ -1,0 +1,448 @@
+/**
+ * `AgentSandbox`: installs kubernetes-sigs/agent-sandbox — CRDs, namespace, RBAC, Services and the controller —
+ * with every setting of the upstream Helm chart as a typed prop, and secure defaults the plain manifests lack
+ * (non-root, read-only root filesystem, no capabilities, seccomp, probes, resources, PDB/spread when replicated).
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { createHash } from 'node:crypto';
+import {
+  IntOrString,
+  KubeClusterRole,
+  KubeClusterRoleBinding,
+  KubeConfigMap,
+  KubeDeployment,
+  KubeNamespace,
+  KubePodDisruptionBudget,
+  KubeRole,
+  KubeRoleBinding,
+  KubeService,
+  KubeServiceAccount,
+  Quantity,
+  type Affinity,
+  type PodSecurityContext,
+  type SecurityContext,
+  type Toleration,
+} from '../../imports/k8s';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRelease } from '../upstream/pins';
+import { AgentSandboxCrds } from './agent-sandbox-crds';
+import { controllerArgs, controllerFlagErrors, type ControllerFlags } from './controller-flags';
+import { CORE_RULES, EXTENSIONS_RULES, webhookCertRules, WEBHOOK_CERT_SECRET, type PolicyRule } from './rbac-rules';
+
+export const CONTROLLER_NAME = 'agent-sandbox-controller';
+export const CONFIG_MAP_NAME = 'agent-sandbox-config';
+export const DEFAULT_ALLOWED_LABEL_DOMAINS: readonly string[] = ['sandbox.users.io'];
+/** Annotation listing every secure default a user turned off, so reviewers see it in the manifest. */
+export const SECURITY_OPT_OUTS_ANNOTATION = 'agent-sandbox-infra.io/security-opt-outs';
+
+export interface ContainerImage {
+  /** @default 'registry.k8s.io/agent-sandbox/agent-sandbox-controller' */
+  readonly repository?: string;
+  /** @default - the release version, e.g. 'v0.5.6' */
+  readonly tag?: string;
+  /** `sha256:<64 hex>`; when set the image is pinned by digest (`repo:tag@digest`). @default - none */
+  readonly digest?: string;
+  /** @default 'IfNotPresent' */
+  readonly pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+}
+
+/** cpu/memory quantities, e.g. `{ requests: { cpu: '100m', memory: '128Mi' } }`. */
+export interface ResourceRequirements {
+  readonly requests?: { readonly cpu?: string | number; readonly memory?: string | number };
+  readonly limits?: { readonly cpu?: string | number; readonly memory?: string | number };
+}
+
+export interface ServiceMonitorOptions {
+  /** Create a Prometheus Operator ServiceMonitor (needs monitoring.coreos.com/v1 CRDs). @default false */
+  readonly enabled?: boolean;
+  /** Extra labels, e.g. `release: kube-prometheus-stack`. @default {} */
+  readonly additionalLabels?: Readonly<Record<string, string>>;
+  /** @default '30s' */
+  readonly interval?: string;
+  /** @default - Prometheus default */
+  readonly scrapeTimeout?: string;
+}
+
+export interface PrometheusRuleOptions {
+  /** Create a PrometheusRule with a starter alert (metrics target down). @default false */
+  readonly enabled?: boolean;
+  /** @default {} */
+  readonly additionalLabels?: Readonly<Record<string, string>>;
+  /** Extra rule groups appended after ours (full Prometheus rule group objects). @default [] */
+  readonly rules?: readonly Readonly<Record<string, unknown>>[];
+}
+
+export interface AgentSandboxProps {
+  /** Pinned agent-sandbox release. @default 'v0.5.6' */
+  readonly version?: string;
+  /** Controller namespace. @default 'agent-sandbox-system' */
+  readonly namespace?: string;
+  /** Create the namespace (false: use an existing one). @default true */
+  readonly createNamespace?: boolean;
+  /** Install the CRDs (false when another installer owns them). @default true */
+  readonly installCrds?: boolean;
+  /** Name of the conversion webhook Service; the CRDs and the controller are wired to it. @default 'agent-sandbox-webhook-service' */
+  readonly webhookServiceName?: string;
+  /** Name of the metrics Service. @default 'agent-sandbox-controller' */
+  readonly metricsServiceName?: string;
+  /** Controller image. @default - registry.k8s.io/agent-sandbox/agent-sandbox-controller:<version> */
+  readonly image?: ContainerImage;
+  /** Secrets for pulling the image. @default [] */
+  readonly imagePullSecrets?: readonly string[];
+  /** Controller replicas (leader election makes extra ones standbys). @default 1 */
+  readonly replicas?: number;
+  /** Annotations on the controller pod template. @default {} */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** Labels on the controller pod template, in addition to the selector labels. @default {} */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** Controller flags (leader election, extensions, workers, QPS, warm pools, tracing, pprof, extraArgs). @default - leaderElect and extensions on */
+  readonly controller?: ControllerFlags;
+  /** @default - requests 100m/128Mi, limits 1 CPU/512Mi */
+  readonly resources?: ResourceRequirements;
+  /** @default {} */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** @default [] */
+  readonly tolerations?: readonly Toleration[];
+  /** @default - none */
+  readonly affinity?: Affinity;
+  /** Merged over the secure pod defaults (runAsNonRoot, uid/gid 65532, seccomp RuntimeDefault); turning one off is recorded in an annotation. @default - secure defaults */
+  readonly podSecurityContext?: PodSecurityContext;
+  /** Merged over the secure container defaults (no privilege escalation, read-only root, drop ALL, seccomp); turning one off is recorded in an annotation. @default - secure defaults */
+  readonly containerSecurityContext?: SecurityContext;
+  /** @default - none */
+  readonly priorityClassName?: string;
+  /** PodDisruptionBudget (minAvailable 1). @default - created when replicas > 1 */
+  readonly podDisruptionBudget?: boolean;
+  /** Spread replicas over nodes and zones. @default - when replicas > 1 */
+  readonly topologySpread?: boolean;
+  /** @default - disabled */
+  readonly serviceMonitor?: ServiceMonitorOptions;
+  /** @default - disabled */
+  readonly prometheusRule?: PrometheusRuleOptions;
+  /**
+   * Label domains a SandboxClaim may put on pods (`additionalPodMetadata.labels`). Written to the
+   * `agent-sandbox-config` ConfigMap; it REPLACES the controller default `sandbox.users.io`.
+   * @default - no ConfigMap: the controller allows `sandbox.users.io`
+   */
+  readonly allowedLabelDomains?: readonly string[];
+  /** Environment for upstream file resolution. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const SELECTOR = { app: CONTROLLER_NAME };
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+const SECURE_POD: Required<Pick<PodSecurityContext, 'runAsNonRoot' | 'runAsUser' | 'runAsGroup' | 'seccompProfile'>> = {
+  runAsNonRoot: true,
+  runAsUser: 65532,
+  runAsGroup: 65532,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+const SECURE_CONTAINER: SecurityContext = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+export class AgentSandbox extends Construct {
+  /** Walk up to the chart, or fail clearly. */
+  static of(construct: Construct): AgentSandbox | undefined {
+    const root = Chart.of(construct);
+    return root.node.findAll().find((c): c is AgentSandbox => c instanceof AgentSandbox);
+  }
+
+  readonly release: AgentSandboxRelease;
+  readonly namespace: string;
+  readonly webhookServiceName: string;
+  readonly metricsServiceName: string;
+  readonly image: string;
+  readonly replicas: number;
+  /** Whether the extensions controllers (claims, templates, warm pools) run. */
+  readonly extensions: boolean;
+  /** Label domains the controller accepts on SandboxClaim pod labels (subdomains included). */
+  readonly allowedLabelDomains: readonly string[];
+  readonly deployment: KubeDeployment;
+  readonly crds?: AgentSandboxCrds;
+  /** Secure defaults the props turned off (also in the `agent-sandbox-infra.io/security-opt-outs` annotation). */
+  readonly securityOptOuts: readonly string[];
+
+  constructor(scope: Construct, id: string, props: AgentSandboxProps = {}) {
+    super(scope, id);
+    this.release = agentSandboxRelease(props.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
+    const webhook = this.release.conversionWebhook;
+    this.namespace = props.namespace ?? 'agent-sandbox-system';
+    this.webhookServiceName = props.webhookServiceName ?? webhook?.defaultServiceName ?? 'agent-sandbox-webhook-service';
+    this.metricsServiceName = props.metricsServiceName ?? CONTROLLER_NAME;
+    this.replicas = props.replicas ?? 1;
+    const flags = props.controller ?? {};
+    this.extensions = flags.extensions ?? true;
+    this.allowedLabelDomains = props.allowedLabelDomains ?? DEFAULT_ALLOWED_LABEL_DOMAINS;
+    this.image = imageReference(props.image, this.release);
+
+    const errors = propErrors(props, this.release, this.replicas);
+    if (errors.length) throw new Error(`AgentSandbox "${this.node.path}" has invalid props:\n  ${errors.join('\n  ')}`);
+
+    const ns = this.namespace;
+    const labels = {
+      'app.kubernetes.io/name': 'agent-sandbox',
+      'app.kubernetes.io/component': 'controller',
+      'app.kubernetes.io/version': this.release.version,
+      'app.kubernetes.io/managed-by': 'agent-sandbox-infra',
+    };
+    const meta = (name: string, namespaced = true) => ({ name, ...(namespaced ? { namespace: ns } : {}), labels: { ...labels, ...SELECTOR } });
+
+    if (props.installCrds ?? true) {
+      this.crds = new AgentSandboxCrds(this, 'Crds', {
+        version: this.release.version,
+        webhookNamespace: ns,
+        webhookServiceName: this.webhookServiceName,
+        extensions: this.extensions,
+        env: props.env,
+      });
+    }
+    const { pod: podSecurityContext, container: containerSecurityContext, optOuts } = securityContexts(props);
+    this.securityOptOuts = optOuts;
+    if (props.createNamespace ?? true) {
+      // The controller meets the `restricted` Pod Security Standard unless a secure default was turned off.
+      const pss: Record<string, string> = optOuts.length ? {} : { 'pod-security.kubernetes.io/enforce': 'restricted' };
+      new KubeNamespace(this, 'Namespace', {
+        metadata: {
+          name: ns,
+          labels: { ...labels, 'kubernetes.io/metadata.name': ns, ...pss, 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' },
+        },
+      });
+    }
+    new KubeServiceAccount(this, 'ServiceAccount', { metadata: meta(CONTROLLER_NAME) });
+    this.clusterRole('Core', CONTROLLER_NAME, CORE_RULES, meta);
+    if (this.extensions) this.clusterRole('Extensions', `${CONTROLLER_NAME}-extensions`, EXTENSIONS_RULES, meta);
+    if (webhook) {
+      new KubeRole(this, 'WebhookCertRole', { metadata: meta(CONTROLLER_NAME), rules: webhookCertRules(WEBHOOK_CERT_SECRET).map(toRule) });
+      new KubeRoleBinding(this, 'WebhookCertRoleBinding', {
+        metadata: meta(CONTROLLER_NAME),
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: CONTROLLER_NAME },
+        subjects: [{ kind: 'ServiceAccount', name: CONTROLLER_NAME, namespace: ns }],
+      });
+    }
+    new KubeService(this, 'MetricsService', {
+      metadata: meta(this.metricsServiceName),
+      spec: { selector: SELECTOR, ports: [{ name: 'metrics', port: 8080, targetPort: IntOrString.fromString('metrics'), protocol: 'TCP' }] },
+    });
+    if (webhook) {
+      new KubeService(this, 'WebhookService', {
+        metadata: meta(this.webhookServiceName),
+        spec: {
+          selector: SELECTOR,
+          ports: [{ name: 'webhook', port: webhook.servicePort, targetPort: IntOrString.fromNumber(webhook.targetPort), protocol: 'TCP' }],
+        },
+      });
+    }
+
+    let configChecksum: string | undefined;
+    if (props.allowedLabelDomains) {
+      const data = { 'allowed-label-domains': props.allowedLabelDomains.join(',') };
+      new KubeConfigMap(this, 'Config', { metadata: meta(CONFIG_MAP_NAME), data });
+      // The controller reads the allowlist once at startup: a changed list must roll the pods.
+      configChecksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+    }
+
+    const derived = {
+      webhookServiceName: webhook && this.webhookServiceName !== webhook.defaultServiceName ? this.webhookServiceName : undefined,
+      webhookNamespace: webhook && ns !== webhook.defaultNamespace ? ns : undefined,
+    };
+    const replicated = this.replicas > 1;
+    const podAnnotations: Record<string, string> = { ...(props.podAnnotations ?? {}) };
+    if (configChecksum) podAnnotations['agent-sandbox-infra.io/config-checksum'] = configChecksum;
+    if (optOuts.length) podAnnotations[SECURITY_OPT_OUTS_ANNOTATION] = optOuts.join(',');
+    const resources = props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } };
+
+    this.deployment = new KubeDeployment(this, 'Deployment', {
+      metadata: { ...meta(CONTROLLER_NAME), ...(optOuts.length ? { annotations: { [SECURITY_OPT_OUTS_ANNOTATION]: optOuts.join(',') } } : {}) },
+      spec: {
+        replicas: this.replicas,
+        selector: { matchLabels: SELECTOR },
+        template: {
+          metadata: {
+            labels: { ...(props.podLabels ?? {}), ...labels, ...SELECTOR },
+            ...(Object.keys(podAnnotations).length ? { annotations: podAnnotations } : {}),
+          },
+          spec: {
+            serviceAccountName: CONTROLLER_NAME,
+            securityContext: podSecurityContext,
+            ...(props.imagePullSecrets?.length ? { imagePullSecrets: props.imagePullSecrets.map((name) => ({ name })) } : {}),
+            ...(props.priorityClassName ? { priorityClassName: props.priorityClassName } : {}),
+            containers: [
+              {
+                name: CONTROLLER_NAME,
+                image: this.image,
+                imagePullPolicy: props.image?.pullPolicy ?? 'IfNotPresent',
+                args: controllerArgs(flags, this.release, derived),
+                ports: [
+                  { name: 'metrics', containerPort: 8080, protocol: 'TCP' },
+                  { name: 'healthz', containerPort: 8081, protocol: 'TCP' },
+                  ...(webhook ? [{ name: 'webhook', containerPort: webhook.targetPort, protocol: 'TCP' }] : []),
+                ],
+                livenessProbe: { httpGet: { path: '/healthz', port: IntOrString.fromString('healthz') }, initialDelaySeconds: 15, periodSeconds: 20 },
+                readinessProbe: { httpGet: { path: '/readyz', port: IntOrString.fromString('healthz') }, initialDelaySeconds: 5, periodSeconds: 10 },
+                resources: toResources(resources),
+                securityContext: containerSecurityContext,
+                volumeMounts: [
+                  ...(this.extensions ? [{ name: 'config-volume', mountPath: '/etc/sandbox-config', readOnly: true }] : []),
+                  // The controller writes its webhook serving certificate under /tmp; the root filesystem is read-only.
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              },
+            ],
+            volumes: [
+              ...(this.extensions ? [{ name: 'config-volume', configMap: { name: CONFIG_MAP_NAME, optional: true } }] : []),
+              { name: 'tmp', emptyDir: { sizeLimit: Quantity.fromString('64Mi') } },
+            ],
+            ...(props.nodeSelector && Object.keys(props.nodeSelector).length ? { nodeSelector: { ...props.nodeSelector } } : {}),
+            ...(props.tolerations?.length ? { tolerations: [...props.tolerations] } : {}),
+            ...(props.affinity ? { affinity: props.affinity } : {}),
+            ...((props.topologySpread ?? replicated)
+              ? {
+                  topologySpreadConstraints: ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
+                    maxSkew: 1,
+                    topologyKey,
+                    whenUnsatisfiable: 'ScheduleAnyway',
+                    labelSelector: { matchLabels: SELECTOR },
+                  })),
+                }
+              : {}),
+          },
+        },
+      },
+    });
+
+    if (props.podDisruptionBudget ?? replicated) {
+      new KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata: meta(CONTROLLER_NAME),
+        spec: { minAvailable: IntOrString.fromNumber(1), selector: { matchLabels: SELECTOR } },
+      });
+    }
+    if (props.serviceMonitor?.enabled) {
+      const sm = props.serviceMonitor;
+      new ApiObject(this, 'ServiceMonitor', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: { ...meta(CONTROLLER_NAME), labels: { ...labels, ...SELECTOR, ...(sm.additionalLabels ?? {}) } },
+        spec: {
+          selector: { matchLabels: SELECTOR },
+          namespaceSelector: { matchNames: [ns] },
+          endpoints: [{ port: 'metrics', path: '/metrics', scheme: 'http', interval: sm.interval ?? '30s', ...(sm.scrapeTimeout ? { scrapeTimeout: sm.scrapeTimeout } : {}) }],
+        },
+      });
+    }
+    if (props.prometheusRule?.enabled) {
+      const pr = props.prometheusRule;
+      const svc = this.metricsServiceName;
+      new ApiObject(this, 'PrometheusRule', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        metadata: { ...meta(CONTROLLER_NAME), labels: { ...labels, ...SELECTOR, ...(pr.additionalLabels ?? {}) } },
+        spec: {
+          groups: [
+            {
+              name: 'agent-sandbox-controller.rules',
+              rules: [
+                {
+                  alert: 'AgentSandboxControllerMetricsTargetsDown',
+                  expr: `absent(up{namespace="${ns}", service="${svc}"}) or\nmax by (namespace, service) (up{namespace="${ns}", service="${svc}"}) < 1\n`,
+                  for: '5m',
+                  labels: { severity: 'warning' },
+                  annotations: {
+                    summary: 'Agent Sandbox controller metrics targets are down',
+                    description: `Prometheus has been unable to scrape any ${svc} metrics target for 5 minutes.`,
+                  },
+                },
+              ],
+            },
+            ...(pr.rules ?? []),
+          ],
+        },
+      });
+    }
+  }
+
+  private clusterRole(id: string, name: string, rules: readonly PolicyRule[], meta: (n: string, namespaced?: boolean) => object): void {
+    new KubeClusterRole(this, `${id}ClusterRole`, { metadata: meta(name, false), rules: rules.map(toRule) });
+    new KubeClusterRoleBinding(this, `${id}ClusterRoleBinding`, {
+      metadata: meta(name, false),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ kind: 'ServiceAccount', name: CONTROLLER_NAME, namespace: this.namespace }],
+    });
+  }
+}
+
+function toRule(r: PolicyRule) {
+  return { apiGroups: [...r.apiGroups], resources: [...r.resources], ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}), verbs: [...r.verbs] };
+}
+
+function toResources(r: ResourceRequirements) {
+  const q = (m?: { cpu?: string | number; memory?: string | number }) =>
+    m ? Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Quantity.fromString(String(v))])) : undefined;
+  return { ...(r.requests ? { requests: q(r.requests) } : {}), ...(r.limits ? { limits: q(r.limits) } : {}) };
+}
+
+export function imageReference(image: ContainerImage | undefined, release: AgentSandboxRelease): string {
+  const repository = image?.repository ?? release.controllerImage.repository;
+  const tag = image?.tag ?? release.controllerImage.tag;
+  return image?.digest ? `${repository}:${tag}@${image.digest}` : `${repository}:${tag}`;
+}
+
+/** Merges user security contexts over the secure defaults and lists what they turned off. */
+function securityContexts(props: AgentSandboxProps): { pod: PodSecurityContext; container: SecurityContext; optOuts: string[] } {
+  const pod: PodSecurityContext = { ...SECURE_POD, ...(props.podSecurityContext ?? {}) };
+  const container: SecurityContext = { ...SECURE_CONTAINER, ...(props.containerSecurityContext ?? {}) };
+  const optOuts: string[] = [];
+  if (pod.runAsNonRoot === false) optOuts.push('podSecurityContext.runAsNonRoot');
+  if (pod.runAsUser === 0) optOuts.push('podSecurityContext.runAsUser=0');
+  if (pod.seccompProfile?.type && pod.seccompProfile.type !== 'RuntimeDefault' && pod.seccompProfile.type !== 'Localhost') {
+    optOuts.push(`podSecurityContext.seccompProfile=${pod.seccompProfile.type}`);
+  }
+  if (container.allowPrivilegeEscalation !== false) optOuts.push('containerSecurityContext.allowPrivilegeEscalation');
+  if (container.readOnlyRootFilesystem !== true) optOuts.push('containerSecurityContext.readOnlyRootFilesystem');
+  if (container.runAsNonRoot === false) optOuts.push('containerSecurityContext.runAsNonRoot');
+  if (container.privileged) optOuts.push('containerSecurityContext.privileged');
+  if (!container.capabilities?.drop?.includes('ALL')) optOuts.push('containerSecurityContext.capabilities.drop');
+  if (container.capabilities?.add?.length) optOuts.push(`containerSecurityContext.capabilities.add=${container.capabilities.add.join('+')}`);
+  if (container.seccompProfile?.type && container.seccompProfile.type !== 'RuntimeDefault' && container.seccompProfile.type !== 'Localhost') {
+    optOuts.push(`containerSecurityContext.seccompProfile=${container.seccompProfile.type}`);
+  }
+  return { pod, container, optOuts };
+}
+
+/** Every invalid prop, each naming the field, the value and what is allowed. */
+export function propErrors(props: AgentSandboxProps, release: AgentSandboxRelease, replicas: number): string[] {
+  const errors: string[] = [];
+  const name = (field: string, value: string | undefined, re: RegExp, max: number, what: string) => {
+    if (value !== undefined && (value.length > max || !re.test(value))) errors.push(`${field}: "${value}" is not a valid ${what}`);
+  };
+  name('namespace', props.namespace, DNS_LABEL, 63, 'namespace name (lowercase DNS label, at most 63 characters)');
+  name('webhookServiceName', props.webhookServiceName, DNS_LABEL, 63, 'Service name (lowercase DNS label, at most 63 characters)');
+  name('metricsServiceName', props.metricsServiceName, DNS_LABEL, 63, 'Service name (lowercase DNS label, at most 63 characters)');
+  if (props.webhookServiceName !== undefined && props.webhookServiceName === (props.metricsServiceName ?? CONTROLLER_NAME)) {
+    errors.push(`webhookServiceName: "${props.webhookServiceName}" is also the metrics Service name; the two Services need different names`);
+  }
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 10) errors.push(`replicas: must be an integer from 1 to 10, got ${replicas}`);
+  if (props.image?.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(props.image.digest)) {
+    errors.push(`image.digest: must be "sha256:" followed by 64 lowercase hex digits, got "${props.image.digest}"`);
+  }
+  if (props.image?.tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(props.image.tag)) errors.push(`image.tag: "${props.image.tag}" is not a valid image tag`);
+  for (const [i, domain] of (props.allowedLabelDomains ?? []).entries()) {
+    if (typeof domain !== 'string' || domain.length > 253 || !DNS_SUBDOMAIN.test(domain)) {
+      errors.push(`allowedLabelDomains[${i}]: "${String(domain)}" is not a DNS domain (lowercase, e.g. "sandbox.example.com")`);
+    }
+  }
+  if (props.allowedLabelDomains && props.allowedLabelDomains.length === 0) {
+    errors.push('allowedLabelDomains: must list at least one domain (an empty list does not disable the allowlist upstream; omit the field to keep the default sandbox.users.io)');
+  }
+  if (props.allowedLabelDomains && props.controller?.extensions === false) {
+    errors.push('allowedLabelDomains: only the extensions controllers read it; controller.extensions is false');
+  }
+  errors.push(...controllerFlagErrors(props.controller ?? {}, release));
+  return errors;
+}

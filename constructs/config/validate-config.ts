@@ -1,0 +1,43 @@
+/**
+ * Validates a raw configuration document: the schema, then the checks that need several fields or the pinned
+ * release. Every problem is reported at once, before anything is synthesized or created.
+ */
+import { propErrors } from '../agent-sandbox/agent-sandbox';
+import { managedAddonErrors } from '../platform/gke-addon';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../upstream/pins';
+import { issueLines } from './issues';
+import { sandboxPlatformConfig, type SandboxPlatformConfig } from './schema';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly problems: readonly string[],
+    readonly source = 'config',
+  ) {
+    super(`${source} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Returns the typed config or throws a ConfigError listing every problem (`path: message, got value`). */
+export function validateConfig(raw: unknown, source = 'config'): SandboxPlatformConfig {
+  const parsed = sandboxPlatformConfig.safeParse(raw ?? {}, { reportInput: true });
+  if (!parsed.success) throw new ConfigError(issueLines(parsed.error.issues), source);
+  const config = parsed.data;
+  const problems = crossFieldProblems(config);
+  if (problems.length) throw new ConfigError(problems, source);
+  return config;
+}
+
+export function crossFieldProblems(config: SandboxPlatformConfig): string[] {
+  const problems: string[] = [];
+  const release = agentSandboxRelease(config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
+  const agentSandbox = config.agentSandbox ?? {};
+  problems.push(...propErrors(agentSandbox, release, agentSandbox.replicas ?? 1).map((e) => `agentSandbox.${e}`));
+  for (const platform of ['gke-autopilot', 'gke-standard'] as const) {
+    const p = config.platforms?.[platform];
+    if (p?.agentSandbox === 'managed') {
+      problems.push(...managedAddonErrors(`platforms.${platform}`, p.gkeVersion, release.apiVersion));
+    }
+  }
+  return [...new Set(problems)];
+}

@@ -1,0 +1,43 @@
+/**
+ * GKE's managed agent-sandbox add-on (`addonsConfig.agentSandboxConfig`): GKE installs the controller and CRDs,
+ * so our output must contain neither — and must only contain objects the add-on's API version accepts.
+ * The add-on needs GKE ≥ 1.35.2-gke.1269000; it serves v1beta1 only from 1.36.3-gke.1767000 (older add-ons serve
+ * v1alpha1, whose SandboxClaim is not field-compatible with v1beta1).
+ */
+
+export const GKE_ADDON_MIN_VERSION = '1.35.2-gke.1269000';
+export const GKE_ADDON_V1BETA1_VERSION = '1.36.3-gke.1767000';
+export const GKE_ADDON_SOURCE = 'https://cloud.google.com/kubernetes-engine/docs/how-to/agent-sandbox';
+
+/** `1.36.3-gke.1767000` → [1, 36, 3, 1767000]; undefined when not a GKE version. */
+export function parseGkeVersion(version: string): number[] | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)-gke\.(\d+)$/.exec(version);
+  return m ? m.slice(1).map(Number) : undefined;
+}
+
+export function compareGkeVersions(a: string, b: string): number {
+  const pa = parseGkeVersion(a)!;
+  const pb = parseGkeVersion(b)!;
+  for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+  return 0;
+}
+
+/** Errors for managed mode at `gkeVersion` when we emit agent-sandbox objects in `apiVersion` (e.g. v1beta1). */
+export function managedAddonErrors(field: string, gkeVersion: string | undefined, apiVersion: string): string[] {
+  if (gkeVersion === undefined) {
+    return [
+      `${field}.gkeVersion: is required with agentSandbox: managed (the add-on's API version depends on it; v1beta1 from ${GKE_ADDON_V1BETA1_VERSION})`,
+    ];
+  }
+  if (!parseGkeVersion(gkeVersion)) return [`${field}.gkeVersion: must be a GKE version like "${GKE_ADDON_V1BETA1_VERSION}", got "${gkeVersion}"`];
+  if (compareGkeVersions(gkeVersion, GKE_ADDON_MIN_VERSION) < 0) {
+    return [`${field}.gkeVersion: the managed agent-sandbox add-on needs GKE ≥ ${GKE_ADDON_MIN_VERSION}, got ${gkeVersion}; upgrade the cluster or use agentSandbox: self`];
+  }
+  if (apiVersion === 'v1beta1' && compareGkeVersions(gkeVersion, GKE_ADDON_V1BETA1_VERSION) < 0) {
+    return [
+      `${field}.gkeVersion: the add-on on ${gkeVersion} serves only v1alpha1, but we emit v1beta1 SandboxTemplates/WarmPools/Claims ` +
+        `(served by the add-on from ${GKE_ADDON_V1BETA1_VERSION}); upgrade the cluster or use agentSandbox: self`,
+    ];
+  }
+  return [];
+}

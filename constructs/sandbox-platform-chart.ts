@@ -1,0 +1,48 @@
+/**
+ * One platform's manifests: the agent-sandbox install (unless the platform's managed add-on owns it) and the
+ * sandboxed runtime, from a validated configuration.
+ */
+import { Chart, type ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AgentSandbox } from './agent-sandbox/agent-sandbox';
+import { managedAddonErrors } from './platform/gke-addon';
+import { PLATFORM_PROFILES, type Platform } from './platform/profiles';
+import type { SandboxPlatformConfig } from './config/schema';
+import { SandboxRuntime } from './sandbox-runtime';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from './upstream/pins';
+
+export interface SandboxPlatformChartProps extends ChartProps {
+  readonly platform: Platform;
+  /** A configuration that passed `validateConfig`. @default {} (install + runtime with defaults) */
+  readonly config?: SandboxPlatformConfig;
+  /** Environment for upstream file resolution. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export class SandboxPlatformChart extends Chart {
+  readonly platform: Platform;
+  /** `managed`: GKE's add-on installs agent-sandbox, this chart does not. */
+  readonly agentSandboxMode: 'self' | 'managed';
+  readonly agentSandbox?: AgentSandbox;
+  readonly runtime: SandboxRuntime;
+
+  constructor(scope: Construct, id: string, props: SandboxPlatformChartProps) {
+    super(scope, id, props);
+    const config = props.config ?? {};
+    this.platform = props.platform;
+    const profile = PLATFORM_PROFILES[props.platform];
+    const platformConfig = (config.platforms?.[props.platform] ?? {}) as { agentSandbox?: 'self' | 'managed'; gkeVersion?: string };
+    this.agentSandboxMode = platformConfig.agentSandbox ?? 'self';
+    if (!profile.agentSandboxModes.includes(this.agentSandboxMode)) {
+      throw new Error(`platforms.${props.platform}.agentSandbox: "${this.agentSandboxMode}" is not available on ${props.platform}; allowed: ${profile.agentSandboxModes.join(', ')}`);
+    }
+    if (this.agentSandboxMode === 'managed') {
+      const release = agentSandboxRelease(config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
+      const errors = managedAddonErrors(`platforms.${props.platform}`, platformConfig.gkeVersion, release.apiVersion);
+      if (errors.length) throw new Error(errors.join('\n'));
+    } else {
+      this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), env: props.env });
+    }
+    this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform });
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * `SandboxRuntime`: the sandboxed RuntimeClass of a platform. Where we own it (EKS, kind) it creates the
+ * `gvisor` RuntimeClass (handler `runsc`, with scheduling that matches our EKS sandbox node label and taint);
+ * where the platform owns it (GKE `gvisor`, AKS `kata-vm-isolation`) it only references it and emits nothing:
+ * re-declaring a platform-owned RuntimeClass would fight the platform's own reconciler.
+ */
+import { Construct } from 'constructs';
+import { KubeRuntimeClass } from '../imports/k8s';
+import { PLATFORM_PROFILES, runtimeFor, supportedIsolations, type Isolation, type Placement, type Platform, type RuntimeFacts } from './platform/profiles';
+
+export interface SandboxRuntimeProps {
+  readonly platform: Platform;
+  /** @default - the platform's first supported isolation (gvisor, or kata on AKS) */
+  readonly isolation?: Isolation;
+}
+
+export class SandboxRuntime extends Construct {
+  readonly platform: Platform;
+  readonly isolation: Isolation;
+  /** The RuntimeClass name sandbox pods use. */
+  readonly runtimeClassName: string;
+  readonly facts: RuntimeFacts;
+  /** Placement every sandbox pod must carry itself (nodeSelector/tolerations admission policies look for). */
+  readonly podPlacement: Placement;
+  /** The RuntimeClass object, only where we own it. */
+  readonly runtimeClass?: KubeRuntimeClass;
+
+  constructor(scope: Construct, id: string, props: SandboxRuntimeProps) {
+    super(scope, id);
+    this.platform = props.platform;
+    if (!PLATFORM_PROFILES[props.platform]) {
+      throw new Error(`platform "${String(props.platform)}" is unknown; allowed: ${Object.keys(PLATFORM_PROFILES).join(', ')}`);
+    }
+    this.isolation = props.isolation ?? supportedIsolations(props.platform)[0];
+    this.facts = runtimeFor(props.platform, this.isolation);
+    this.runtimeClassName = this.facts.runtimeClassName;
+    this.podPlacement = this.facts.podPlacement;
+    if (this.facts.owner === 'us') {
+      const scheduling = this.facts.runtimeClassScheduling;
+      this.runtimeClass = new KubeRuntimeClass(this, 'Resource', {
+        metadata: {
+          name: this.facts.runtimeClassName,
+          labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra', 'agent-sandbox-infra.io/isolation': this.isolation },
+        },
+        handler: this.facts.handler!,
+        ...(scheduling
+          ? { scheduling: { nodeSelector: { ...scheduling.nodeSelector }, tolerations: scheduling.tolerations.map((t) => ({ ...t })) } }
+          : {}),
+      });
+    }
+  }
+}
