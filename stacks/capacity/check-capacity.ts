@@ -1,0 +1,419 @@
+/**
+ * The warm-pool capacity check: do the warm pools that land on each sandbox node pool fit in
+ * `maxNodes × allocatable per node`, with the sandbox runtime's per-pod overhead included?
+ *
+ * Demand per pod = container limits (summed) + runtime overhead + RuntimeClass `overhead.podFixed`. Limits, not
+ * requests: a warm pool is sized for what its pods may use, and on AKS Kata the limits size the pod VM.
+ * The comparison is an aggregate (perfect packing), so "fits" is necessary, not sufficient; the near-full warning
+ * covers fragmentation and the kernel's share of node memory.
+ */
+import {
+  CapacityFinding,
+  CapacityResult,
+  PoolCapacityNumbers,
+  ResourceTotals,
+  toResult,
+} from './findings';
+import { Cloud, CLOUDS, findMachineType, MACHINE_TYPE_TERM, machineTypeNames, nodeAllocatable } from './machine-types';
+import { AKS_DEFAULT_MAX_PODS, AKS_NETWORK_PLUGINS, AksNetworkPlugin, GKE_STANDARD_DEFAULT_MAX_PODS } from './max-pods';
+import {
+  formatCpu,
+  formatMemory,
+  parseCpuMillis,
+  parseMemoryBytes,
+  QuantityError,
+  QuantityInput,
+  ResourceQuantities,
+} from './quantity';
+
+export const ISOLATIONS = ['gvisor', 'kata'] as const;
+export type Isolation = (typeof ISOLATIONS)[number];
+
+/**
+ * Memory a sandbox pod uses outside its container limits when the pool declares nothing: the Kata pod VM's host
+ * side (shim, hypervisor, virtiofsd) ≈ 600Mi on AKS (the project's measured estimate, DESIGN.md; AKS documents the
+ * mechanism, not a number: https://learn.microsoft.com/azure/aks/considerations-pod-sandboxing); gVisor 0.
+ */
+export const DEFAULT_RUNTIME_OVERHEAD: Readonly<Record<Isolation, ResourceQuantities>> = {
+  kata: { memory: '600Mi' },
+  gvisor: {},
+};
+
+export interface SandboxPoolInput {
+  /** Node pool name; warm pools refer to it. */
+  readonly name: string;
+  readonly cloud: Cloud;
+  /** GCE machine type, EC2 instance type or Azure vmSize. */
+  readonly machineType: string;
+  /** Autoscaling maximum of the pool. */
+  readonly maxNodes: number;
+  /** @default 'kata' on azure, 'gvisor' on gcp and aws */
+  readonly isolation?: Isolation;
+  /**
+   * Allocatable of one node (what `kubectl get node -o jsonpath='{.status.allocatable}'` shows). Overrides the
+   * machine-type table; required for machine types the table lacks.
+   * @default computed from the table
+   */
+  readonly allocatable?: { readonly cpu: QuantityInput; readonly memory: QuantityInput; readonly pods?: number };
+  /**
+   * kubelet maxPods of the pool's nodes.
+   * @default gcp 110; aws min(ENI limit, 110 below 30 vCPUs else 250); azure by `aksNetworkPlugin`
+   */
+  readonly maxPodsPerNode?: number;
+  /** AKS network plugin; sets the default max pods. @default 'azure-cni-overlay' */
+  readonly aksNetworkPlugin?: AksNetworkPlugin;
+  /** Per-pod usage of the runtime outside container limits. @default {@link DEFAULT_RUNTIME_OVERHEAD} */
+  readonly runtimeOverhead?: ResourceQuantities;
+  /** The RuntimeClass's `overhead.podFixed`, which the scheduler adds to every pod. @default none */
+  readonly podOverhead?: ResourceQuantities;
+  /** Taken on every node by DaemonSets and other system pods. @default none */
+  readonly perNodeReserved?: ResourceQuantities & { readonly pods?: number };
+}
+
+export interface WarmPoolInput {
+  readonly tenant: string;
+  readonly name: string;
+  readonly replicas: number;
+  /** Per-pod limits, summed over the pod's containers. Both are required. */
+  readonly limits?: ResourceQuantities;
+  /** Sandbox pool the pods land on. @default the only pool with `isolation`, or the only pool */
+  readonly pool?: string;
+  /** Picks the pool when `pool` is not given. */
+  readonly isolation?: Isolation;
+}
+
+export interface CapacityInput {
+  readonly sandboxPools: readonly SandboxPoolInput[];
+  readonly warmPools: readonly WarmPoolInput[];
+  /** Warn when a pool's cpu, memory or pods is at least this full (0 < t ≤ 1). @default 0.8 */
+  readonly nearFullThreshold?: number;
+}
+
+interface PerPod {
+  readonly cpuMillis: number;
+  readonly memoryBytes: number;
+}
+
+interface ResolvedPool {
+  readonly index: number;
+  readonly input: SandboxPoolInput;
+  readonly perNode?: ResourceTotals;
+  readonly overhead: PerPod;
+  readonly overheadLabel: string;
+  usable: boolean;
+  readonly warmPools: ResolvedWarmPool[];
+}
+
+interface ResolvedWarmPool {
+  readonly index: number;
+  readonly label: string;
+  readonly replicas: number;
+  /** Undefined when the limits could not be read (already reported). */
+  readonly limits?: PerPod;
+}
+
+const isNonNegativeInteger = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+
+/** Checks every sandbox pool against the warm pools that land on it; reports every problem at once. */
+export function checkCapacity(input: CapacityInput): CapacityResult {
+  const findings: CapacityFinding[] = [];
+  const err = (f: Omit<CapacityFinding, 'severity'>) => findings.push({ severity: 'error', ...f });
+
+  let threshold = input.nearFullThreshold ?? 0.8;
+  if (!(typeof threshold === 'number' && threshold > 0 && threshold <= 1)) {
+    err({ code: 'invalid-input', field: 'nearFullThreshold', message: `nearFullThreshold: must be a number in (0, 1], got ${JSON.stringify(threshold)}` });
+    threshold = 0.8;
+  }
+
+  const pools = input.sandboxPools.map((p, i) => resolvePool(p, i, findings));
+  const names = new Map<string, number>();
+  pools.forEach((p) => {
+    const first = names.get(p.input.name);
+    if (first !== undefined) {
+      p.usable = false;
+      err({ code: 'invalid-input', field: `sandboxPools[${p.index}].name`, message: `sandboxPools[${p.index}].name: "${p.input.name}" is already used by sandboxPools[${first}]; pool names must be unique` });
+    } else names.set(p.input.name, p.index);
+  });
+
+  input.warmPools.forEach((w, j) => {
+    const resolved = resolveWarmPool(w, j, findings);
+    const pool = poolFor(w, j, pools, findings);
+    pool?.warmPools.push(resolved);
+  });
+
+  for (const pool of pools) {
+    if (pool.usable && pool.perNode && pool.warmPools.length > 0 && pool.warmPools.every((w) => w.limits)) {
+      checkPool(pool, pool.perNode, threshold, findings);
+    }
+  }
+  return toResult(findings);
+}
+
+function parseResources(q: ResourceQuantities | undefined, field: string, findings: CapacityFinding[]): PerPod | undefined {
+  try {
+    return {
+      cpuMillis: q?.cpu === undefined ? 0 : parseCpuMillis(q.cpu, `${field}.cpu`),
+      memoryBytes: q?.memory === undefined ? 0 : parseMemoryBytes(q.memory, `${field}.memory`),
+    };
+  } catch (e) {
+    if (!(e instanceof QuantityError)) throw e;
+    findings.push({ severity: 'error', code: 'invalid-input', field: e.field, message: e.message });
+    return undefined;
+  }
+}
+
+function overheadText(o: PerPod, label: string): string | undefined {
+  const parts = [o.cpuMillis > 0 ? formatCpu(o.cpuMillis) : '', o.memoryBytes > 0 ? formatMemory(o.memoryBytes) : ''].filter(Boolean);
+  return parts.length > 0 ? `${parts.join(', ')} ${label}` : undefined;
+}
+
+function resolvePool(p: SandboxPoolInput, i: number, findings: CapacityFinding[]): ResolvedPool {
+  const at = `sandboxPools[${i}]`;
+  const err = (field: string, message: string) =>
+    findings.push({ severity: 'error', code: 'invalid-input', field: `${at}.${field}`, message: `${at}.${field}: ${message}`, pool: p.name });
+  let usable = true;
+  if (typeof p.name !== 'string' || p.name === '') {
+    err('name', `must be a non-empty string, got ${JSON.stringify(p.name)}`);
+    usable = false;
+  }
+  if (!CLOUDS.includes(p.cloud)) {
+    err('cloud', `must be one of ${CLOUDS.join(', ')}, got ${JSON.stringify(p.cloud)}`);
+    return { index: i, input: p, overhead: { cpuMillis: 0, memoryBytes: 0 }, overheadLabel: '', usable: false, warmPools: [] };
+  }
+  if (!isNonNegativeInteger(p.maxNodes)) {
+    err('maxNodes', `must be an integer ≥ 0, got ${JSON.stringify(p.maxNodes)}`);
+    usable = false;
+  }
+  if (p.maxPodsPerNode !== undefined && !(isNonNegativeInteger(p.maxPodsPerNode) && p.maxPodsPerNode > 0)) {
+    err('maxPodsPerNode', `must be an integer ≥ 1, got ${JSON.stringify(p.maxPodsPerNode)}`);
+    usable = false;
+  }
+  if (p.aksNetworkPlugin !== undefined && !AKS_NETWORK_PLUGINS.includes(p.aksNetworkPlugin)) {
+    err('aksNetworkPlugin', `must be one of ${AKS_NETWORK_PLUGINS.join(', ')}, got ${JSON.stringify(p.aksNetworkPlugin)}`);
+    usable = false;
+  }
+  const isolation = p.isolation ?? (p.cloud === 'azure' ? 'kata' : 'gvisor');
+  if (!ISOLATIONS.includes(isolation)) {
+    err('isolation', `must be one of ${ISOLATIONS.join(', ')}, got ${JSON.stringify(p.isolation)}`);
+    usable = false;
+  }
+  const runtime = parseResources(p.runtimeOverhead ?? DEFAULT_RUNTIME_OVERHEAD[isolation] ?? {}, `${at}.runtimeOverhead`, findings);
+  const declared = parseResources(p.podOverhead, `${at}.podOverhead`, findings);
+  const reserved = parseResources(p.perNodeReserved, `${at}.perNodeReserved`, findings);
+  const reservedPods = p.perNodeReserved?.pods ?? 0;
+  if (!isNonNegativeInteger(reservedPods)) {
+    err('perNodeReserved.pods', `must be an integer ≥ 0, got ${JSON.stringify(reservedPods)}`);
+    usable = false;
+  }
+  if (!runtime || !declared || !reserved) usable = false;
+  const overhead = {
+    cpuMillis: (runtime?.cpuMillis ?? 0) + (declared?.cpuMillis ?? 0),
+    memoryBytes: (runtime?.memoryBytes ?? 0) + (declared?.memoryBytes ?? 0),
+  };
+  const overheadLabel = [
+    runtime && overheadText(runtime, `${isolation === 'kata' ? 'Kata' : 'gVisor'} overhead`),
+    declared && overheadText(declared, 'RuntimeClass overhead'),
+  ]
+    .filter(Boolean)
+    .join(' + ');
+
+  const node = usable ? nodeFor(p, at, findings) : undefined;
+  let perNode: ResourceTotals | undefined;
+  if (node && reserved) {
+    perNode = {
+      cpuMillis: node.cpuMillis - reserved.cpuMillis,
+      memoryBytes: node.memoryBytes - reserved.memoryBytes,
+      pods: node.pods - reservedPods,
+    };
+    if (perNode.cpuMillis <= 0 || perNode.memoryBytes <= 0 || perNode.pods <= 0) {
+      err(
+        'perNodeReserved',
+        `leaves nothing for sandbox pods: a ${p.machineType} node has ${formatCpu(node.cpuMillis)} / ${formatMemory(node.memoryBytes, 'down')} / ${node.pods} pods allocatable`,
+      );
+      perNode = undefined;
+    }
+  }
+  return { index: i, input: p, perNode, overhead, overheadLabel: overheadLabel ? ` + ${overheadLabel}` : '', usable, warmPools: [] };
+}
+
+/** Allocatable of one node: the explicit override, the table, or undefined (warned) for an unknown type. */
+function nodeFor(p: SandboxPoolInput, at: string, findings: CapacityFinding[]): ResourceTotals | undefined {
+  const defaultPods =
+    p.maxPodsPerNode ??
+    (p.cloud === 'azure' ? AKS_DEFAULT_MAX_PODS[p.aksNetworkPlugin ?? 'azure-cni-overlay'] : GKE_STANDARD_DEFAULT_MAX_PODS);
+  if (p.allocatable !== undefined) {
+    const a = parseResources(p.allocatable, `${at}.allocatable`, findings);
+    const pods = p.allocatable.pods ?? defaultPods;
+    if (!(isNonNegativeInteger(pods) && pods > 0)) {
+      findings.push({ severity: 'error', code: 'invalid-input', field: `${at}.allocatable.pods`, message: `${at}.allocatable.pods: must be an integer ≥ 1, got ${JSON.stringify(pods)}`, pool: p.name });
+      return undefined;
+    }
+    return a && { ...a, pods };
+  }
+  const spec = findMachineType(p.cloud, p.machineType);
+  if (!spec) {
+    findings.push({
+      severity: 'warning',
+      code: 'unknown-machine-type',
+      field: `${at}.machineType`,
+      pool: p.name,
+      message:
+        `sandbox pool "${p.name}": ${p.cloud} ${MACHINE_TYPE_TERM[p.cloud]} "${p.machineType}" is not in the capacity table, so its warm-pool ` +
+        `capacity check was skipped; give the per-node allocatable explicitly, e.g. ${at}.allocatable = { cpu: "3920m", memory: "12Gi", pods: 110 } ` +
+        `(read it from a node: kubectl get node <node> -o jsonpath='{.status.allocatable}'). Known ${p.cloud} types: ${machineTypeNames(p.cloud).join(', ')}`,
+    });
+    return undefined;
+  }
+  const a = nodeAllocatable(spec, { maxPods: p.maxPodsPerNode, aksNetworkPlugin: p.aksNetworkPlugin });
+  return { cpuMillis: a.cpuMillis, memoryBytes: a.memoryBytes, pods: a.pods };
+}
+
+function resolveWarmPool(w: WarmPoolInput, j: number, findings: CapacityFinding[]): ResolvedWarmPool {
+  const at = `warmPools[${j}]`;
+  const label = `${w.tenant}/${w.name}`;
+  let sizable = isNonNegativeInteger(w.replicas);
+  if (!sizable) {
+    findings.push({ severity: 'error', code: 'invalid-input', field: `${at}.replicas`, warmPool: label, message: `${at}.replicas: must be an integer ≥ 0, got ${JSON.stringify(w.replicas)}` });
+  }
+  for (const resource of ['cpu', 'memory'] as const) {
+    if (w.limits?.[resource] === undefined) {
+      sizable = false;
+      findings.push({
+        severity: 'error',
+        code: 'missing-limits',
+        field: `${at}.limits.${resource}`,
+        warmPool: label,
+        message:
+          `${at}.limits.${resource}: warm pool ${label} has no ${resource} limit, so its capacity cannot be sized; every warm-pool pod ` +
+          `needs cpu and memory limits (on AKS Kata the limits also size the pod VM). Set it, e.g. ${resource === 'cpu' ? '"2"' : '"4Gi"'}`,
+      });
+    }
+  }
+  const limits = w.limits?.cpu !== undefined && w.limits.memory !== undefined ? parseResources(w.limits, `${at}.limits`, findings) : undefined;
+  // A warm pool that cannot be sized leaves its pool unchecked (the run has errors anyway).
+  return { index: j, label, replicas: w.replicas, limits: sizable ? limits : undefined };
+}
+
+function poolFor(w: WarmPoolInput, j: number, pools: ResolvedPool[], findings: CapacityFinding[]): ResolvedPool | undefined {
+  const names = pools.map((p) => `"${p.input.name}"`).join(', ') || 'none';
+  const fail = (field: string, message: string) => {
+    findings.push({ severity: 'error', code: 'invalid-input', field: `warmPools[${j}].${field}`, warmPool: `${w.tenant}/${w.name}`, message: `warmPools[${j}].${field}: ${message}` });
+    return undefined;
+  };
+  if (w.pool !== undefined) {
+    return pools.find((p) => p.input.name === w.pool) ?? fail('pool', `"${w.pool}" is not a sandbox pool; sandbox pools: ${names}`);
+  }
+  const isolationOf = (p: ResolvedPool) => p.input.isolation ?? (p.input.cloud === 'azure' ? 'kata' : 'gvisor');
+  const candidates = w.isolation !== undefined ? pools.filter((p) => isolationOf(p) === w.isolation) : pools;
+  if (candidates.length === 1) return candidates[0];
+  if (w.isolation === undefined) {
+    return fail('pool', `not set, and there are ${pools.length} sandbox pools to choose from; set pool (or isolation) to pick one of ${names}`);
+  }
+  return fail(
+    'isolation',
+    `"${w.isolation}" matches ${candidates.length} sandbox pools (${candidates.map((p) => `"${p.input.name}"`).join(', ') || 'none'}); set pool to one of ${names}`,
+  );
+}
+
+const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
+
+function checkPool(pool: ResolvedPool, perNode: ResourceTotals, threshold: number, findings: CapacityFinding[]): void {
+  const p = pool.input;
+  const at = `sandboxPools[${pool.index}]`;
+  const term = MACHINE_TYPE_TERM[p.cloud];
+  const nodeText = (n: ResourceTotals) => `${formatCpu(n.cpuMillis)} / ${formatMemory(n.memoryBytes, 'down')}`;
+
+  let cpu = 0n;
+  let memory = 0n;
+  let pods = 0n;
+  let unplaceable = false;
+  const parts: string[] = [];
+  for (const w of pool.warmPools) {
+    const limits = w.limits as PerPod;
+    const pod = { cpuMillis: limits.cpuMillis + pool.overhead.cpuMillis, memoryBytes: limits.memoryBytes + pool.overhead.memoryBytes };
+    const each = `${formatCpu(limits.cpuMillis)}, ${formatMemory(limits.memoryBytes)}${pool.overheadLabel}`;
+    parts.push(`${w.label} × ${w.replicas}: ${each} each`);
+    cpu += BigInt(w.replicas) * BigInt(pod.cpuMillis);
+    memory += BigInt(w.replicas) * BigInt(pod.memoryBytes);
+    pods += BigInt(w.replicas);
+    if (w.replicas > 0 && (pod.cpuMillis > perNode.cpuMillis || pod.memoryBytes > perNode.memoryBytes)) {
+      unplaceable = true;
+      findings.push({
+        severity: 'error',
+        code: 'pod-larger-than-node',
+        field: `warmPools[${w.index}].limits`,
+        pool: p.name,
+        warmPool: w.label,
+        message:
+          `warm pool ${w.label}: one pod needs ${formatCpu(pod.cpuMillis)} / ${formatMemory(pod.memoryBytes)} (${each}) but one ${p.machineType} ` +
+          `node of sandbox pool "${p.name}" offers ${nodeText(perNode)} allocatable; more nodes cannot help: use a larger ${term} or lower limits`,
+      });
+    }
+  }
+  if (unplaceable || pods === 0n) return;
+
+  const demand: ResourceTotals = { cpuMillis: Number(cpu), memoryBytes: Number(memory), pods: Number(pods) };
+  const n = BigInt(p.maxNodes);
+  const offered: ResourceTotals = { cpuMillis: perNode.cpuMillis * p.maxNodes, memoryBytes: perNode.memoryBytes * p.maxNodes, pods: perNode.pods * p.maxNodes };
+  const resources = [
+    { key: 'cpu', demand: cpu, perNode: BigInt(perNode.cpuMillis) },
+    { key: 'memory', demand: memory, perNode: BigInt(perNode.memoryBytes) },
+    { key: 'pods', demand: pods, perNode: BigInt(perNode.pods) },
+  ] as const;
+  const nodesNeeded = Number(resources.reduce((m, r) => (ceilDiv(r.demand, r.perNode) > m ? ceilDiv(r.demand, r.perNode) : m), 0n));
+  const ratio = (d: number, o: number) => (o === 0 ? (d === 0 ? 0 : Infinity) : d / o);
+  const numbers: PoolCapacityNumbers = {
+    demand,
+    perNode,
+    offered,
+    maxNodes: p.maxNodes,
+    nodesNeeded,
+    utilization: {
+      cpu: ratio(demand.cpuMillis, offered.cpuMillis),
+      memory: ratio(demand.memoryBytes, offered.memoryBytes),
+      pods: ratio(demand.pods, offered.pods),
+    },
+  };
+  const texts = (showPods: boolean) => {
+    const podsText = (count: number) => (showPods ? ` / ${count} pods` : '');
+    return {
+      need: `${formatCpu(demand.cpuMillis)} / ${formatMemory(demand.memoryBytes, 'up')}${podsText(demand.pods)} (${parts.join('; ')})`,
+      offer: `${p.maxNodes} × ${p.machineType} nodes offer ${nodeText(offered)}${podsText(offered.pods)} allocatable`,
+    };
+  };
+
+  const short = resources.filter((r) => r.demand > r.perNode * n);
+  if (short.length > 0) {
+    const t = texts(short.some((r) => r.key === 'pods'));
+    findings.push({
+      severity: 'error',
+      code: 'pool-too-small',
+      field: `${at}.maxNodes`,
+      pool: p.name,
+      numbers,
+      message: `warm pools on sandbox pool "${p.name}" need ${t.need} but ${t.offer}; raise maxNodes to ≥ ${nodesNeeded} or use a larger ${term}`,
+    });
+    return;
+  }
+
+  // Near full: demand ≥ threshold × offered, compared exactly in basis points.
+  const bp = BigInt(Math.round(threshold * 10000));
+  const full = resources.filter((r) => r.demand * 10000n >= bp * r.perNode * n);
+  if (full.length === 0) return;
+  const headroomNodes = resources.reduce((m, r) => {
+    const needed = (r.demand * 10000n) / (bp * r.perNode) + 1n;
+    return needed > m ? needed : m;
+  }, 0n);
+  const t = texts(full.some((r) => r.key === 'pods'));
+  const pct = (r: (typeof resources)[number]) => `${Math.floor(numbers.utilization[r.key] * 100 + 1e-9)}% of ${r.key}`;
+  findings.push({
+    severity: 'warning',
+    code: 'pool-near-full',
+    field: `${at}.maxNodes`,
+    pool: p.name,
+    numbers,
+    message:
+      `warm pools on sandbox pool "${p.name}" fill ${full.map(pct).join(' and ')}: they need ${t.need} and ${t.offer}; ` +
+      `warning threshold ${Math.round(threshold * 100)}%: raise maxNodes to ≥ ${headroomNodes} for headroom`,
+  });
+}
