@@ -1,0 +1,71 @@
+/**
+ * Node pool settings for GKE Standard: a non-sandboxed system pool, the gVisor sandbox pool and an optional gVisor
+ * GPU pool. Pure: returns `container.NodePoolArgs` without the cluster reference.
+ *
+ * gVisor pools: `sandboxConfig.type: "GVISOR"` (the `sandboxType` field is deprecated) on `COS_CONTAINERD`;
+ * GKE then labels and taints the nodes `sandbox.gke.io/runtime=gvisor` itself.
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/sandbox-pods
+ */
+import type * as pulumi from '@pulumi/pulumi';
+import type * as container from '@pulumi/gcp/container';
+import type { GkeGpuPoolConfig, GkePoolConfig, GkeSystemPoolConfig } from './cluster-config';
+import { SANDBOX_IMAGE_TYPE } from './cluster-config';
+import { gpuCountFor, GKE_SANDBOX_GPUS } from './gpu';
+import { NODE_OAUTH_SCOPES } from './node-service-account';
+
+/** Defaults of the pools we create (per zone of the pool for node counts). */
+export const GKE_POOL_DEFAULTS = {
+  system: { machineType: 'e2-standard-4', minNodes: 1, maxNodes: 3 },
+  sandbox: { machineType: 'n2-standard-4', minNodes: 1, maxNodes: 10 },
+  /** Machine type: `GKE_SANDBOX_GPUS[gpuType].defaultMachineType`. */
+  gpu: { minNodes: 0, maxNodes: 2 },
+  diskSizeGb: 100,
+  diskType: 'pd-balanced',
+  imageType: SANDBOX_IMAGE_TYPE,
+} as const;
+
+export type GkePoolArgs = Omit<container.NodePoolArgs, 'cluster' | 'location' | 'project'>;
+
+export type GkePoolRequest =
+  | { readonly role: 'system'; readonly pool: GkeSystemPoolConfig }
+  | { readonly role: 'sandbox'; readonly pool: GkePoolConfig }
+  | { readonly role: 'gpu'; readonly pool: GkeGpuPoolConfig };
+
+export function gkeNodePoolArgs(request: GkePoolRequest, serviceAccountEmail: pulumi.Input<string>): GkePoolArgs {
+  const { role, pool } = request;
+  const sizes = GKE_POOL_DEFAULTS[role];
+  const machineType = pool.machineType ?? (request.role === 'gpu' ? GKE_SANDBOX_GPUS[request.pool.gpuType].defaultMachineType : GKE_POOL_DEFAULTS[request.role].machineType);
+  const minNodes = pool.minNodes ?? sizes.minNodes;
+  return {
+    // Set once at creation (changes are ignored by the component): the autoscaler owns the size afterwards.
+    initialNodeCount: minNodes,
+    autoscaling: { minNodeCount: minNodes, maxNodeCount: pool.maxNodes ?? sizes.maxNodes },
+    management: { autoRepair: true, autoUpgrade: true },
+    nodeLocations: pool.nodeLocations,
+    nodeConfig: {
+      machineType,
+      imageType: pool.imageType ?? GKE_POOL_DEFAULTS.imageType,
+      diskSizeGb: pool.diskSizeGb ?? GKE_POOL_DEFAULTS.diskSizeGb,
+      diskType: pool.diskType ?? GKE_POOL_DEFAULTS.diskType,
+      spot: pool.spot ?? false,
+      serviceAccount: serviceAccountEmail,
+      oauthScopes: NODE_OAUTH_SCOPES,
+      // Workload Identity's metadata server: pods never see the node's own credentials.
+      workloadMetadataConfig: { mode: 'GKE_METADATA' },
+      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      metadata: { 'disable-legacy-endpoints': 'true' },
+      ...(role === 'system' ? {} : { sandboxConfig: { type: 'GVISOR' } }),
+      ...(request.role === 'gpu'
+        ? {
+            guestAccelerators: [
+              {
+                type: GKE_SANDBOX_GPUS[request.pool.gpuType].acceleratorType,
+                count: gpuCountFor(request.pool.gpuType, machineType, request.pool.gpuCount),
+                gpuDriverInstallationConfig: { gpuDriverVersion: 'LATEST' },
+              },
+            ],
+          }
+        : {}),
+    },
+  };
+}

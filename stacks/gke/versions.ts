@@ -1,0 +1,19 @@
+/**
+ * GKE version comparisons for pinned versions, which may be fuzzy ("1.35", "1.35.2") or full
+ * ("1.35.2-gke.1269000"); full versions are compared with `constructs/platform/gke-addon.ts`.
+ */
+import { compareGkeVersions, parseGkeVersion } from '../../constructs/platform/gke-addon';
+
+/**
+ * True only when every version `pinned` can stand for is below `minimum` (a full GKE version). "latest", and a
+ * fuzzy version whose given parts equal the minimum's ("1.35" vs 1.35.2-gke.…), cannot be decided: false.
+ */
+export function versionBelow(pinned: string, minimum: string): boolean {
+  if (parseGkeVersion(pinned)) return compareGkeVersions(pinned, minimum) < 0;
+  const fuzzy = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(pinned);
+  const min = parseGkeVersion(minimum);
+  if (!fuzzy || !min) return false;
+  const parts = fuzzy.slice(1).filter((p) => p !== undefined).map(Number);
+  for (let i = 0; i < parts.length; i++) if (parts[i] !== min[i]) return parts[i] < min[i];
+  return false;
+}
