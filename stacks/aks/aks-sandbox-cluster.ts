@@ -1,0 +1,230 @@
+/**
+ * AKS cluster with a Pod Sandboxing (Kata) node pool, or a Kata pool added to a cluster a team already runs.
+ * Config: {@link AksClusterConfig} (stack config `agent-sandbox-infra:cluster`), validated before anything is registered.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as containerservice from '@pulumi/azure-native/containerservice';
+import * as resources from '@pulumi/azure-native/resources';
+import { EKS_SANDBOX_NODE_LABEL, runtimeFor } from '../../constructs/platform/profiles';
+import type { InputProblem, SandboxClusterOutputs } from '../sandbox-cluster';
+import {
+  AKS_DEFAULTS,
+  KATA_OS_SKU,
+  KATA_WORKLOAD_RUNTIME,
+  existingPoolProblem,
+  parseAksClusterConfig,
+  type AksClusterConfig,
+} from './cluster-config';
+import { aksKubeconfig } from './kubeconfig';
+
+/**
+ * Labels of the Kata nodes. Only labels, no taint: pods reach these nodes through AKS's own `kata-vm-isolation`
+ * RuntimeClass, whose scheduling we do not control and which carries no toleration for a taint of ours, so a taint
+ * would leave every sandbox pod Pending. Ordinary runc pods may therefore also land on Kata nodes; that does not weaken
+ * the isolation of the sandbox pods, which each run in their own VM. The label key is the project's sandbox-node key
+ * (profiles.ts names it for EKS); it lets operators select the nodes (`kubectl get nodes -l ...=kata`).
+ */
+export const AKS_KATA_NODE_LABELS: Readonly<Record<string, string>> = { [EKS_SANDBOX_NODE_LABEL.key]: 'kata' };
+
+/** Where the sandbox pool goes: the created or adopted cluster. */
+interface ClusterRef {
+  readonly resourceGroupName: pulumi.Output<string>;
+  readonly clusterName: pulumi.Output<string>;
+  readonly oidcIssuerUrl: pulumi.Output<string | undefined>;
+  /** The pool name, resolved only once it is known not to clash with an existing pool. */
+  readonly sandboxPoolName: pulumi.Input<string>;
+}
+
+export class AksSandboxCluster extends pulumi.ComponentResource implements SandboxClusterOutputs {
+  readonly platform = 'aks' as const;
+  readonly runtimeClassName: string;
+  readonly clusterName: pulumi.Output<string>;
+  /** Secret. Entra clusters: exec credentials via `kubelogin` (needs it on PATH); otherwise AKS's static user cert. */
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly sandboxPoolNames: pulumi.Output<string[]>;
+  readonly readyResources: pulumi.Resource[];
+  readonly resourceGroupName: pulumi.Output<string>;
+  /** OIDC issuer of the cluster, for workload-identity federated credentials. */
+  readonly oidcIssuerUrl: pulumi.Output<string | undefined>;
+  /** The created cluster; undefined when an existing cluster was adopted. */
+  readonly cluster?: containerservice.ManagedCluster;
+  readonly sandboxPool: containerservice.AgentPool;
+
+  constructor(name: string, config: AksClusterConfig, opts?: pulumi.ComponentResourceOptions) {
+    // Validate first: nothing (not even this component) is registered when the config is wrong.
+    const { value: cfg, problems } = parseAksClusterConfig(config);
+    if (!cfg) throw new pulumi.InputPropertiesError({ message: invalidConfigMessage(name, problems), errors: problems });
+    super('agent-sandbox-infra:aks:SandboxCluster', name, {}, opts);
+
+    this.runtimeClassName = runtimeFor('aks', 'kata').runtimeClassName;
+    const poolName = cfg.sandboxPool?.name ?? AKS_DEFAULTS.sandboxPool.name;
+    let ref: ClusterRef;
+    if (cfg.existingCluster) {
+      ref = this.adopt(cfg.existingCluster, poolName);
+    } else {
+      const created = this.create(name, cfg, poolName);
+      this.cluster = created.cluster;
+      ref = created.ref;
+    }
+
+    const pool = cfg.sandboxPool ?? {};
+    const minCount = pool.minCount ?? AKS_DEFAULTS.sandboxPool.minCount;
+    this.sandboxPool = new containerservice.AgentPool(
+      `${name}-sandbox-pool`,
+      {
+        resourceGroupName: ref.resourceGroupName,
+        resourceName: ref.clusterName,
+        agentPoolName: ref.sandboxPoolName,
+        mode: 'User',
+        type: 'VirtualMachineScaleSets',
+        osType: 'Linux',
+        osSKU: KATA_OS_SKU,
+        workloadRuntime: KATA_WORKLOAD_RUNTIME,
+        vmSize: pool.vmSize ?? AKS_DEFAULTS.sandboxPool.vmSize,
+        enableAutoScaling: true,
+        minCount,
+        maxCount: pool.maxCount ?? AKS_DEFAULTS.sandboxPool.maxCount,
+        count: minCount,
+        availabilityZones: pool.availabilityZones,
+        nodeLabels: { ...AKS_KATA_NODE_LABELS },
+        tags: cfg.tags,
+      },
+      // The cluster autoscaler owns the node count after creation.
+      { parent: this, ignoreChanges: ['count'] },
+    );
+
+    const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+      // `format: exec` only affects Entra clusters: a kubelogin exec kubeconfig instead of the legacy auth provider.
+      { resourceGroupName: ref.resourceGroupName, resourceName: ref.clusterName, format: 'exec' },
+      { parent: this },
+    );
+    const loginMode = cfg.kubeloginMode ?? AKS_DEFAULTS.kubeloginMode;
+    this.kubeconfig = pulumi.secret(credentials.apply((c) => aksKubeconfig(c, loginMode)));
+
+    this.resourceGroupName = ref.resourceGroupName;
+    this.clusterName = ref.clusterName;
+    this.oidcIssuerUrl = ref.oidcIssuerUrl;
+    this.sandboxPoolNames = pulumi.output([poolName]);
+    this.readyResources = [this.sandboxPool];
+    this.registerOutputs({
+      platform: this.platform,
+      clusterName: this.clusterName,
+      resourceGroupName: this.resourceGroupName,
+      kubeconfig: this.kubeconfig,
+      runtimeClassName: this.runtimeClassName,
+      sandboxPoolNames: this.sandboxPoolNames,
+      oidcIssuerUrl: this.oidcIssuerUrl,
+    });
+  }
+
+  /** Reads the cluster a team runs; the sandbox pool is the only thing added to it. */
+  private adopt(existing: NonNullable<AksClusterConfig['existingCluster']>, poolName: string): ClusterRef {
+    const cluster = containerservice.getManagedClusterOutput(
+      { resourceGroupName: existing.resourceGroupName, resourceName: existing.name },
+      { parent: this },
+    );
+    cluster.apply((c) => {
+      if (!c.aadProfile) {
+        pulumi.log.warn(`AKS cluster ${c.name} has no Entra ID integration: the kubeconfig carries a static client certificate`, this);
+      }
+    });
+    return {
+      resourceGroupName: pulumi.output(existing.resourceGroupName),
+      clusterName: cluster.name,
+      oidcIssuerUrl: cluster.apply((c) => c.oidcIssuerProfile?.issuerURL),
+      // Creating an AgentPool is a PUT on its name: refuse a name the cluster already uses instead of rewriting that
+      // pool. Throwing here fails the program (Pulumi reports the rejected output) before the pool is sent to Azure.
+      sandboxPoolName: cluster.apply((c) => {
+        const problem = existingPoolProblem(poolName, c.name, c.agentPoolProfiles);
+        if (problem) throw new Error(`${problem.propertyPath}: ${problem.reason}`);
+        return poolName;
+      }),
+    };
+  }
+
+  private create(name: string, cfg: AksClusterConfig, poolName: string): { cluster: containerservice.ManagedCluster; ref: ClusterRef } {
+    const clusterName = cfg.name as string; // required in create mode (checked by parseAksClusterConfig)
+    const tags = cfg.tags;
+    const resourceGroupName =
+      cfg.resourceGroupName !== undefined
+        ? pulumi.output(cfg.resourceGroupName)
+        : new resources.ResourceGroup(`${name}-rg`, { resourceGroupName: `${clusterName}-rg`, location: cfg.location, tags }, { parent: this }).name;
+
+    const system = cfg.systemPool ?? {};
+    const systemMin = system.minCount ?? AKS_DEFAULTS.systemPool.minCount;
+    const entra = cfg.entra;
+    if (!entra) {
+      pulumi.log.warn('cluster.entra is not set: the kubeconfig will carry a static client certificate; set cluster.entra for kubelogin exec credentials', this);
+    }
+    const networkPolicy = cfg.network?.networkPolicy ?? AKS_DEFAULTS.networkPolicy;
+
+    const cluster = new containerservice.ManagedCluster(
+      `${name}-cluster`,
+      {
+        resourceGroupName,
+        resourceName: clusterName,
+        location: cfg.location,
+        dnsPrefix: clusterName,
+        kubernetesVersion: cfg.kubernetesVersion,
+        identity: { type: 'SystemAssigned' },
+        enableRBAC: true,
+        aadProfile: entra && {
+          managed: true,
+          enableAzureRBAC: entra.azureRbac ?? true,
+          adminGroupObjectIDs: entra.adminGroupObjectIds ?? [],
+          tenantID: entra.tenantId,
+        },
+        // AKS refuses disableLocalAccounts without Entra (checked in the config), so default it to "Entra is on".
+        disableLocalAccounts: cfg.disableLocalAccounts ?? entra !== undefined,
+        oidcIssuerProfile: { enabled: true },
+        securityProfile: { workloadIdentity: { enabled: true } },
+        autoUpgradeProfile: {
+          upgradeChannel: cfg.upgradeChannel ?? AKS_DEFAULTS.upgradeChannel,
+          nodeOSUpgradeChannel: cfg.nodeOsUpgradeChannel ?? AKS_DEFAULTS.nodeOsUpgradeChannel,
+        },
+        // Azure CNI overlay: pod IPs from a private CIDR, node IPs from the VNet
+        // (https://learn.microsoft.com/azure/aks/azure-cni-overlay). Cilium is both dataplane and policy engine
+        // (https://learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium); other engines use the Azure dataplane.
+        networkProfile: {
+          networkPlugin: 'azure',
+          networkPluginMode: 'overlay',
+          networkDataplane: networkPolicy === 'cilium' ? 'cilium' : 'azure',
+          networkPolicy,
+          podCidr: cfg.network?.podCidr,
+        },
+        agentPoolProfiles: [
+          {
+            name: system.name ?? AKS_DEFAULTS.systemPool.name,
+            mode: 'System',
+            type: 'VirtualMachineScaleSets',
+            osType: 'Linux',
+            osSKU: 'AzureLinux',
+            vmSize: system.vmSize ?? AKS_DEFAULTS.systemPool.vmSize,
+            enableAutoScaling: true,
+            minCount: systemMin,
+            maxCount: system.maxCount ?? AKS_DEFAULTS.systemPool.maxCount,
+            count: systemMin,
+            availabilityZones: system.availabilityZones,
+            tags,
+          },
+        ],
+        tags,
+      },
+      { parent: this, ignoreChanges: ['agentPoolProfiles[0].count'] },
+    );
+    return {
+      cluster,
+      ref: {
+        resourceGroupName,
+        clusterName: cluster.name,
+        oidcIssuerUrl: cluster.oidcIssuerProfile.apply((p) => p?.issuerURL),
+        sandboxPoolName: poolName,
+      },
+    };
+  }
+}
+
+function invalidConfigMessage(name: string, problems: readonly InputProblem[]): string {
+  const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+  return `AKS sandbox cluster ${JSON.stringify(name)}: invalid cluster config (${count}):\n  ${problems.map((p) => `${p.propertyPath}: ${p.reason}`).join('\n  ')}`;
+}
