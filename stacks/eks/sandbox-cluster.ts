@@ -1,0 +1,330 @@
+/**
+ * EksSandboxCluster: an EKS cluster (created, or adopted with `existingCluster`) with a system node group and gVisor
+ * sandbox node groups whose launch templates install `runsc` and register it in containerd.
+ *
+ * Why plain @pulumi/aws and not @pulumi/eks: @pulumi/eks's Cluster and ManagedNodeGroup are multi-language *remote*
+ * components, so their children (launch template, user data, node group, IAM) are created inside the provider
+ * plugin and, under `pulumi.runtime.setMocks`, a test sees only the component's own inputs. The properties that make
+ * a sandbox node safe (IMDSv2 with hop limit 1, encrypted gp3 root, the gVisor user data, the sandbox taint) live in
+ * exactly those children, so we build them from @pulumi/aws submodules and assert on every input in unit tests.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as ec2 from '@pulumi/aws/ec2';
+import * as eks from '@pulumi/aws/eks';
+import * as iam from '@pulumi/aws/iam';
+import * as kms from '@pulumi/aws/kms';
+import { getPartitionOutput } from '@pulumi/aws/getPartition';
+import { runtimeFor, type Platform } from '../../constructs/platform/profiles';
+import type { InputProblem, SandboxClusterOutputs } from '../sandbox-cluster';
+import {
+  EKS_CLUSTER_DEFAULTS,
+  eksClusterConfigWarnings,
+  parseEksClusterConfig,
+  type EksClusterConfig,
+} from './cluster-config';
+import {
+  awsManagedPolicyArn,
+  CLUSTER_ADMIN_ACCESS_POLICY,
+  CLUSTER_ROLE_POLICIES,
+  clusterKmsPolicy,
+  eksAccessPolicyArn,
+  NODE_ROLE_POLICIES,
+  serviceAssumeRolePolicy,
+  SSM_CORE_POLICY,
+} from './iam-policies';
+import { buildEksKubeconfig } from './kubeconfig';
+import { nodeLaunchTemplateSettings } from './launch-template';
+import {
+  buildSandboxNodeUserData,
+  checkSandboxNodeGroup,
+  gvisorArchForInstanceTypes,
+  sandboxAmiTypeForArch,
+  sandboxNodeGroupScheduling,
+} from './node-bootstrap';
+import { createSandboxVpc } from './vpc';
+
+export const EKS_SANDBOX_CLUSTER_TYPE = 'agent-sandbox-infra:eks:SandboxCluster';
+
+export interface EksSandboxClusterArgs {
+  /**
+   * The `agent-sandbox-infra:cluster` stack config value (shape: {@link EksClusterConfig}). Validated here: every
+   * problem is reported at once in one `pulumi.InputPropertiesError`, before any resource is registered.
+   */
+  readonly cluster: unknown;
+}
+
+/** What the node groups attach to, whether the cluster is created or adopted. */
+interface ClusterHandle {
+  readonly name: pulumi.Output<string>;
+  readonly endpoint: pulumi.Output<string>;
+  readonly certificateAuthorityData: pulumi.Output<string>;
+  readonly region: pulumi.Output<string>;
+  readonly nodeSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Resources nodes need before they boot (VPC egress routes). */
+  readonly nodeDependencies: pulumi.Resource[];
+  readonly oidcProviderArn?: pulumi.Output<string>;
+}
+
+interface NodeGroupSpec {
+  readonly role: string;
+  readonly groupName: string;
+  readonly instanceTypes: string[];
+  readonly amiType: string;
+  readonly scaling: { readonly min: number; readonly desired: number; readonly max: number };
+  readonly diskSizeGiB: number;
+  readonly capacityType: string;
+  readonly userData?: string;
+  readonly releaseVersion?: string;
+  readonly scheduling?: ReturnType<typeof sandboxNodeGroupScheduling>;
+}
+
+function problemsMessage(name: string, problems: readonly InputProblem[]): string {
+  const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+  return `EksSandboxCluster "${name}": invalid cluster config (${count}):\n${problems.map((p) => `  ${p.propertyPath}: ${p.reason}`).join('\n')}`;
+}
+
+export class EksSandboxCluster extends pulumi.ComponentResource implements SandboxClusterOutputs {
+  readonly platform: Platform;
+  readonly clusterName: pulumi.Output<string>;
+  /** Secret kubeconfig; credentials come from `aws eks get-token` (exec), no token is stored. */
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly runtimeClassName: string;
+  readonly sandboxPoolNames: pulumi.Output<string[]>;
+  /** The node groups (system, if any, then sandbox). */
+  readonly readyResources: pulumi.Resource[];
+  /** The validated config. */
+  readonly config: EksClusterConfig;
+  /** IAM role of every node group. */
+  readonly nodeRoleArn: pulumi.Output<string>;
+  /** IAM OIDC provider for IRSA; only for a created cluster (an adopted cluster keeps the provider it has). */
+  readonly oidcProviderArn?: pulumi.Output<string>;
+  readonly systemNodeGroup?: eks.NodeGroup;
+  readonly sandboxNodeGroups: eks.NodeGroup[];
+
+  constructor(name: string, args: EksSandboxClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validate before super(): nothing, not even this component, is registered for a bad config.
+    const { value: config, problems } = parseEksClusterConfig(args.cluster);
+    if (config === undefined) {
+      throw new pulumi.InputPropertiesError({ message: problemsMessage(name, problems), errors: [...problems] });
+    }
+    super(EKS_SANDBOX_CLUSTER_TYPE, name, {}, opts);
+    this.config = config;
+    this.platform = 'eks';
+    this.runtimeClassName = runtimeFor('eks', 'gvisor').runtimeClassName;
+
+    const partition = getPartitionOutput({}, { parent: this });
+    const cluster = config.existingCluster ? this.adoptCluster(config) : this.createCluster(name, config, partition.partition);
+
+    // One node role for all groups. Managed node groups create the role's EKS access entry themselves.
+    const nodeRole = new iam.Role(
+      `${name}-node-role`,
+      { assumeRolePolicy: partition.dnsSuffix.apply((suffix) => serviceAssumeRolePolicy(`ec2.${suffix}`)) },
+      { parent: this },
+    );
+    const nodePolicies = [...NODE_ROLE_POLICIES, ...(config.ssmAccess ?? EKS_CLUSTER_DEFAULTS.ssmAccess ? [SSM_CORE_POLICY] : [])].map(
+      (policy) =>
+        new iam.RolePolicyAttachment(
+          `${name}-node-${policy}`,
+          { role: nodeRole.name, policyArn: partition.partition.apply((p) => awsManagedPolicyArn(p, policy)) },
+          { parent: this },
+        ),
+    );
+    const nodeGroup = (spec: NodeGroupSpec) => {
+      const launchTemplate = new ec2.LaunchTemplate(
+        `${name}-${spec.role}-lt`,
+        {
+          description: `agent-sandbox-infra ${spec.role} nodes of ${name}`,
+          updateDefaultVersion: true,
+          ...nodeLaunchTemplateSettings({ diskSizeGiB: spec.diskSizeGiB, userData: spec.userData }),
+        },
+        { parent: this },
+      );
+      return new eks.NodeGroup(
+        `${name}-${spec.role}`,
+        {
+          clusterName: cluster.name,
+          nodeGroupNamePrefix: `${spec.groupName}-`,
+          nodeRoleArn: nodeRole.arn,
+          subnetIds: cluster.nodeSubnetIds,
+          instanceTypes: spec.instanceTypes,
+          amiType: spec.amiType,
+          capacityType: spec.capacityType,
+          ...(spec.releaseVersion ? { releaseVersion: spec.releaseVersion } : {}),
+          scalingConfig: { minSize: spec.scaling.min, desiredSize: spec.scaling.desired, maxSize: spec.scaling.max },
+          // Disk size and remote access live in the launch template: EKS fails a node group that sets them in both
+          // places (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html).
+          launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply((v) => String(v)) },
+          ...(spec.scheduling ? { labels: { ...spec.scheduling.labels }, taints: spec.scheduling.taints.map((t) => ({ ...t })) } : {}),
+        },
+        // desiredSize belongs to the cluster autoscaler once the group exists.
+        { parent: this, dependsOn: [...nodePolicies, ...cluster.nodeDependencies], ignoreChanges: ['scalingConfig.desiredSize'] },
+      );
+    };
+
+    const system = config.systemNodeGroup ?? (config.existingCluster ? undefined : {});
+    if (system !== undefined) {
+      const defaults = EKS_CLUSTER_DEFAULTS.systemNodeGroup;
+      const instanceTypes = [...(system.instanceTypes ?? defaults.instanceTypes)];
+      this.systemNodeGroup = nodeGroup({
+        role: 'system',
+        groupName: defaults.name,
+        instanceTypes,
+        amiType: sandboxAmiTypeForArch(gvisorArchForInstanceTypes(instanceTypes)), // AL2023 standard, x86_64 or ARM
+        scaling: system.scaling ?? defaults.scaling,
+        diskSizeGiB: system.diskSizeGiB ?? defaults.diskSizeGiB,
+        capacityType: system.capacityType ?? EKS_CLUSTER_DEFAULTS.capacityType,
+      });
+    }
+
+    const containerdMajorVersion = config.containerdMajorVersion ?? EKS_CLUSTER_DEFAULTS.containerdMajorVersion;
+    this.sandboxNodeGroups = (config.sandboxNodeGroups ?? []).map((group) => {
+      const { amiType } = checkSandboxNodeGroup({ instanceTypes: group.instanceTypes, amiType: group.amiType });
+      return nodeGroup({
+        role: `sandbox-${group.name}`,
+        groupName: group.name,
+        instanceTypes: [...group.instanceTypes],
+        amiType: amiType as string, // set: the config check refused any group without a valid AMI type
+        scaling: group.scaling ?? EKS_CLUSTER_DEFAULTS.sandboxNodeGroup.scaling,
+        diskSizeGiB: group.diskSizeGiB ?? EKS_CLUSTER_DEFAULTS.sandboxNodeGroup.diskSizeGiB,
+        capacityType: group.capacityType ?? EKS_CLUSTER_DEFAULTS.capacityType,
+        releaseVersion: group.releaseVersion,
+        userData: buildSandboxNodeUserData({
+          instanceTypes: group.instanceTypes,
+          containerdMajorVersion,
+          gvisorRelease: config.gvisorRelease,
+          allowLatest: config.allowLatestGvisor,
+        }),
+        scheduling: sandboxNodeGroupScheduling(),
+      });
+    });
+
+    this.clusterName = cluster.name;
+    this.nodeRoleArn = nodeRole.arn;
+    this.oidcProviderArn = cluster.oidcProviderArn;
+    this.readyResources = [...(this.systemNodeGroup ? [this.systemNodeGroup] : []), ...this.sandboxNodeGroups];
+    this.sandboxPoolNames = pulumi.all(this.sandboxNodeGroups.map((g) => g.nodeGroupName));
+    this.kubeconfig = pulumi.secret(
+      pulumi
+        .all([cluster.name, cluster.endpoint, cluster.certificateAuthorityData, cluster.region])
+        .apply(([clusterName, endpoint, certificateAuthorityData, region]) =>
+          buildEksKubeconfig({
+            clusterName,
+            endpoint,
+            certificateAuthorityData,
+            region,
+            roleArn: config.kubeconfig?.roleArn,
+            profile: config.kubeconfig?.profile,
+          }),
+        ),
+    );
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      kubeconfig: this.kubeconfig,
+      sandboxPoolNames: this.sandboxPoolNames,
+      nodeRoleArn: this.nodeRoleArn,
+      oidcProviderArn: this.oidcProviderArn,
+    });
+  }
+
+  /** Reads a running cluster; nothing about it is changed. */
+  private adoptCluster(config: EksClusterConfig): ClusterHandle {
+    const existing = config.existingCluster as NonNullable<EksClusterConfig['existingCluster']>;
+    const found = eks.getClusterOutput({ name: existing.name }, { parent: this });
+    if ((config.containerdMajorVersion ?? EKS_CLUSTER_DEFAULTS.containerdMajorVersion) === 1) {
+      // The version is known only now, after validation: warn (the config check cannot refuse it in advance).
+      found.version.apply((version) => eksClusterConfigWarnings(config, version).forEach((w) => pulumi.log.warn(w, this)));
+    }
+    return {
+      name: found.name,
+      endpoint: found.endpoint,
+      certificateAuthorityData: found.certificateAuthorities.apply((cas) => cas[0]?.data ?? ''),
+      region: found.region,
+      nodeSubnetIds: existing.subnetIds ?? found.vpcConfig.subnetIds,
+      nodeDependencies: [],
+    };
+  }
+
+  private createCluster(name: string, config: EksClusterConfig, partition: pulumi.Output<string>): ClusterHandle {
+    const parent = { parent: this };
+    const version = config.version ?? EKS_CLUSTER_DEFAULTS.version;
+    for (const warning of eksClusterConfigWarnings(config, version)) pulumi.log.warn(warning, this);
+
+    const clusterRole = new iam.Role(`${name}-cluster-role`, { assumeRolePolicy: serviceAssumeRolePolicy('eks.amazonaws.com') }, parent);
+    const clusterPolicies = CLUSTER_ROLE_POLICIES.map(
+      (policy) =>
+        new iam.RolePolicyAttachment(
+          `${name}-cluster-${policy}`,
+          { role: clusterRole.name, policyArn: partition.apply((p) => awsManagedPolicyArn(p, policy)) },
+          parent,
+        ),
+    );
+    const secretsKey = new kms.Key(
+      `${name}-secrets-key`,
+      { description: `EKS secrets envelope encryption (${name})`, enableKeyRotation: true, deletionWindowInDays: 30 },
+      parent,
+    );
+    const keyAccess = new iam.RolePolicy(
+      `${name}-cluster-kms`,
+      { role: clusterRole.id, policy: secretsKey.arn.apply(clusterKmsPolicy) },
+      parent,
+    );
+
+    const vpc = config.vpc as NonNullable<EksClusterConfig['vpc']>; // required without existingCluster (checked)
+    const created = vpc.create ? createSandboxVpc(name, vpc.create, this) : undefined;
+    const subnetIds: pulumi.Input<pulumi.Input<string>[]> = created ? created.privateSubnetIds : (vpc.subnetIds ?? []);
+    const endpoint = config.endpoint ?? {};
+
+    const cluster = new eks.Cluster(
+      `${name}-cluster`,
+      {
+        ...(config.name ? { name: config.name } : {}),
+        version,
+        roleArn: clusterRole.arn,
+        // Access entries only (no aws-auth ConfigMap); whoever runs `pulumi up` becomes cluster admin.
+        accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
+        vpcConfig: {
+          subnetIds,
+          endpointPrivateAccess: endpoint.privateAccess ?? EKS_CLUSTER_DEFAULTS.endpointPrivateAccess,
+          endpointPublicAccess: endpoint.publicAccess ?? EKS_CLUSTER_DEFAULTS.endpointPublicAccess,
+          ...(endpoint.publicAccessCidrs ? { publicAccessCidrs: endpoint.publicAccessCidrs } : {}),
+        },
+        encryptionConfig: { resources: ['secrets'], provider: { keyArn: secretsKey.arn } },
+        enabledClusterLogTypes: [...(config.controlPlaneLogTypes ?? EKS_CLUSTER_DEFAULTS.controlPlaneLogTypes)],
+      },
+      { parent: this, dependsOn: [...clusterPolicies, keyAccess] },
+    );
+
+    // IRSA. No thumbprintLists: IAM verifies the issuer's TLS certificate against its trusted root CAs and, when it
+    // needs a thumbprint, retrieves it itself (IAM CreateOpenIDConnectProvider API reference; pulumi-aws
+    // iam.OpenIdConnectProvider `thumbprintLists` docs), so no pinned value can go stale.
+    const oidc = new iam.OpenIdConnectProvider(
+      `${name}-oidc`,
+      { url: cluster.identities.apply((ids) => ids[0]?.oidcs[0]?.issuer ?? ''), clientIdLists: ['sts.amazonaws.com'] },
+      parent,
+    );
+
+    for (const [i, principalArn] of (config.adminPrincipalArns ?? []).entries()) {
+      const entry = new eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: 'STANDARD' }, parent);
+      new eks.AccessPolicyAssociation(
+        `${name}-admin-${i}-policy`,
+        {
+          clusterName: cluster.name,
+          principalArn,
+          policyArn: partition.apply((p) => eksAccessPolicyArn(p, CLUSTER_ADMIN_ACCESS_POLICY)),
+          accessScope: { type: 'cluster' },
+        },
+        { parent: this, dependsOn: [entry] },
+      );
+    }
+
+    return {
+      name: cluster.name,
+      endpoint: cluster.endpoint,
+      certificateAuthorityData: cluster.certificateAuthority.apply((ca) => ca?.data ?? ''),
+      region: cluster.region,
+      nodeSubnetIds: created ? created.privateSubnetIds : (vpc.nodeSubnetIds ?? subnetIds),
+      nodeDependencies: created ? created.egressReady : [],
+      oidcProviderArn: oidc.arn,
+    };
+  }
+}

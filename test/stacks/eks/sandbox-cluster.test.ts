@@ -1,0 +1,438 @@
+/**
+ * EksSandboxCluster under Pulumi mocks: every registered resource is recorded with its inputs, and the tests assert
+ * on them (node group and launch template fields, user data bytes, IAM, VPC), for a created and an adopted cluster.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { parse as parseYaml } from 'yaml';
+import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from '../../../constructs/platform/profiles';
+import { buildSandboxNodeUserData, GVISOR_RELEASE } from '../../../stacks/eks/node-bootstrap';
+import { EKS_SANDBOX_CLUSTER_TYPE, EksSandboxCluster } from '../../../stacks/eks/sandbox-cluster';
+
+interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, any>;
+}
+
+interface Call {
+  readonly token: string;
+  readonly inputs: Record<string, any>;
+}
+
+let registered: Registered[] = [];
+let calls: Call[] = [];
+const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n').toString('base64');
+
+/** Outputs the AWS provider would compute; everything else echoes the inputs. */
+function computed(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+  switch (type) {
+    case 'aws:eks/cluster:Cluster':
+      return {
+        name: inputs.name ?? `${name}-0a1b2c3`,
+        endpoint: 'https://ABCDEF.gr7.us-west-2.eks.amazonaws.com',
+        certificateAuthority: { data: CA },
+        identities: [{ oidcs: [{ issuer: 'https://oidc.eks.us-west-2.amazonaws.com/id/ABCDEF' }] }],
+        region: 'us-west-2',
+      };
+    case 'aws:ec2/launchTemplate:LaunchTemplate':
+      return { latestVersion: 3 };
+    case 'aws:eks/nodeGroup:NodeGroup':
+      return { nodeGroupName: `${inputs.nodeGroupNamePrefix}20261122000000000000000001` };
+    case 'aws:iam/role:Role':
+      return { arn: `arn:aws:iam::123456789012:role/${name}`, name };
+    case 'aws:kms/key:Key':
+      return { arn: 'arn:aws:kms:us-west-2:123456789012:key/secrets' };
+    case 'aws:iam/openIdConnectProvider:OpenIdConnectProvider':
+      return { arn: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABCDEF' };
+    default:
+      return {};
+  }
+}
+
+/** Fake results of the data-source calls the component makes. */
+function callResult(token: string, inputs: Record<string, any>): Record<string, unknown> {
+  switch (token) {
+    case 'aws:index/getPartition:getPartition':
+      return { partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws', reverseDnsPrefix: 'com.amazonaws' };
+    case 'aws:index/getAvailabilityZones:getAvailabilityZones':
+      return { names: ['us-west-2a', 'us-west-2b', 'us-west-2c', 'us-west-2d'], zoneIds: [], groupNames: [], id: 'us-west-2' };
+    case 'aws:eks/getCluster:getCluster':
+      return {
+        name: inputs.name,
+        endpoint: 'https://TEAM.gr7.eu-central-1.eks.amazonaws.com',
+        certificateAuthorities: [{ data: CA }],
+        version: '1.34',
+        region: 'eu-central-1',
+        vpcConfig: { subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'] },
+      };
+    default:
+      throw new Error(`unexpected call ${token}`);
+  }
+}
+
+async function resetMocks(): Promise<void> {
+  registered = [];
+  calls = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}_id`, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
+      },
+      call: (args) => {
+        calls.push({ token: args.token, inputs: args.inputs });
+        return callResult(args.token, args.inputs);
+      },
+    },
+    'agent-sandbox-infra',
+    'eks',
+    false,
+  );
+}
+
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** One component run: what it registered and called, with lookup helpers. */
+interface Deployment {
+  readonly component: EksSandboxCluster;
+  readonly kubeconfig: string;
+  readonly sandboxPoolNames: string[];
+  readonly resources: readonly Registered[];
+  readonly calls: readonly Call[];
+  /** Resources of one type, e.g. `eks/nodeGroup:NodeGroup`. */
+  ofType(type: string): Registered[];
+  /** Inputs of the one AWS resource with this name. */
+  named(name: string): Record<string, any>;
+}
+
+/** Constructs the component on fresh mocks and waits until every output is known and no registration is pending. */
+async function deploy(cluster: unknown): Promise<Deployment> {
+  await resetMocks();
+  const component = new EksSandboxCluster('sbx', { cluster });
+  const [kubeconfig, sandboxPoolNames] = await Promise.all([
+    valueOf(component.kubeconfig),
+    valueOf(component.sandboxPoolNames),
+    valueOf(component.nodeRoleArn),
+    component.oidcProviderArn ? valueOf(component.oidcProviderArn) : undefined,
+    ...component.readyResources.map((r) => valueOf((r as pulumi.CustomResource).id)),
+  ]);
+  for (let seen = -1; seen !== registered.length; ) {
+    seen = registered.length;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const resources = [...registered];
+  return {
+    component,
+    kubeconfig: kubeconfig as string,
+    sandboxPoolNames: sandboxPoolNames as string[],
+    resources,
+    calls: [...calls],
+    ofType: (type) => resources.filter((r) => r.type === `aws:${type}`),
+    named: (name) => {
+      const found = resources.filter((r) => r.name === name && r.type.startsWith('aws:'));
+      expect(found.map((r) => r.name)).toEqual([name]);
+      return found[0].inputs;
+    },
+  };
+}
+
+const NEW_CLUSTER = {
+  vpc: { create: { cidr: '10.42.0.0/16', azCount: 3 } },
+  systemNodeGroup: { instanceTypes: ['m7i.xlarge'], scaling: { min: 2, desired: 2, max: 4 }, diskSizeGiB: 50 },
+  sandboxNodeGroups: [
+    { name: 'sandbox', instanceTypes: ['m7i.2xlarge'], scaling: { min: 1, desired: 2, max: 10 }, diskSizeGiB: 120 },
+    { name: 'sandbox-arm', instanceTypes: ['m7g.2xlarge', 'c7g.2xlarge'] },
+  ],
+};
+
+describe('a new cluster (vpc.create)', () => {
+  let d: Deployment;
+  beforeAll(async () => {
+    d = await deploy(NEW_CLUSTER);
+  });
+
+  test('registers the component type, named children and the SandboxClusterOutputs', async () => {
+    const { component, sandboxPoolNames } = d;
+    expect(d.resources.find((r) => r.type === EKS_SANDBOX_CLUSTER_TYPE)?.name).toBe('sbx');
+    for (const r of d.resources.filter((x) => x.type.startsWith('aws:'))) expect(r.name).toMatch(/^sbx-/);
+    expect(component.platform).toBe('eks');
+    expect(component.runtimeClassName).toBe('gvisor');
+    expect(sandboxPoolNames).toEqual(['sandbox-20261122000000000000000001', 'sandbox-arm-20261122000000000000000001']);
+    expect(component.readyResources).toEqual([component.systemNodeGroup, ...component.sandboxNodeGroups]);
+    expect(d.ofType('eks/nodeGroup:NodeGroup')).toHaveLength(3);
+    expect(await valueOf(component.clusterName)).toBe('sbx-cluster-0a1b2c3');
+  });
+
+  test('cluster: API auth with creator admin, both endpoints, KMS secrets encryption, control-plane logs, default version', async () => {
+    const cluster = d.named('sbx-cluster');
+    expect(cluster.version).toBe('1.35');
+    expect(cluster.roleArn).toBe('arn:aws:iam::123456789012:role/sbx-cluster-role');
+    expect(cluster.accessConfig).toEqual({ authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true });
+    expect(cluster.vpcConfig).toEqual({
+      subnetIds: ['sbx-private-0_id', 'sbx-private-1_id', 'sbx-private-2_id'],
+      endpointPrivateAccess: true,
+      endpointPublicAccess: true,
+    });
+    expect(cluster.encryptionConfig).toEqual({ resources: ['secrets'], provider: { keyArn: 'arn:aws:kms:us-west-2:123456789012:key/secrets' } });
+    expect(cluster.enabledClusterLogTypes).toEqual(['api', 'audit', 'authenticator']);
+    expect(cluster.name).toBeUndefined(); // Pulumi auto-names it
+
+    expect(d.named('sbx-secrets-key')).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    expect(JSON.parse(d.named('sbx-cluster-role').assumeRolePolicy).Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(d.named('sbx-cluster-AmazonEKSClusterPolicy')).toEqual({
+      role: 'sbx-cluster-role',
+      policyArn: 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy',
+    });
+    expect(JSON.parse(d.named('sbx-cluster-kms').policy).Statement[0]).toEqual({
+      Effect: 'Allow',
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
+      Resource: 'arn:aws:kms:us-west-2:123456789012:key/secrets',
+    });
+  });
+
+  test('IRSA: OIDC provider for the cluster issuer, audience sts.amazonaws.com, no pinned thumbprint', async () => {
+    const { component } = d;
+    expect(d.named('sbx-oidc')).toEqual({
+      url: 'https://oidc.eks.us-west-2.amazonaws.com/id/ABCDEF',
+      clientIdLists: ['sts.amazonaws.com'],
+    });
+    expect(await valueOf(component.oidcProviderArn as pulumi.Output<string>)).toContain(':oidc-provider/');
+  });
+
+  test('VPC: private + public subnet per AZ with ELB role tags, IGW, one NAT gateway, routes', async () => {
+    expect(d.named('sbx-vpc')).toMatchObject({ cidrBlock: '10.42.0.0/16', enableDnsSupport: true, enableDnsHostnames: true });
+    expect([0, 1, 2].map((i) => d.named(`sbx-private-${i}`))).toEqual([
+      { vpcId: 'sbx-vpc_id', cidrBlock: '10.42.0.0/19', availabilityZone: 'us-west-2a', tags: { Name: 'sbx-private-0', 'kubernetes.io/role/internal-elb': '1' } },
+      { vpcId: 'sbx-vpc_id', cidrBlock: '10.42.32.0/19', availabilityZone: 'us-west-2b', tags: { Name: 'sbx-private-1', 'kubernetes.io/role/internal-elb': '1' } },
+      { vpcId: 'sbx-vpc_id', cidrBlock: '10.42.64.0/19', availabilityZone: 'us-west-2c', tags: { Name: 'sbx-private-2', 'kubernetes.io/role/internal-elb': '1' } },
+    ]);
+    expect([0, 1, 2].map((i) => d.named(`sbx-public-${i}`).cidrBlock)).toEqual(['10.42.224.0/22', '10.42.228.0/22', '10.42.232.0/22']);
+    expect(d.named('sbx-public-0').tags).toEqual({ Name: 'sbx-public-0', 'kubernetes.io/role/elb': '1' });
+    expect(d.ofType('ec2/natGateway:NatGateway')).toHaveLength(1);
+    expect(d.named('sbx-nat')).toMatchObject({ allocationId: 'sbx-nat-eip_id', subnetId: 'sbx-public-0_id' });
+    expect(d.named('sbx-public-rt').routes).toEqual([{ cidrBlock: '0.0.0.0/0', gatewayId: 'sbx-igw_id' }]);
+    expect(d.named('sbx-private-rt').routes).toEqual([{ cidrBlock: '0.0.0.0/0', natGatewayId: 'sbx-nat_id' }]);
+    expect(d.ofType('ec2/routeTableAssociation:RouteTableAssociation').map((r) => r.inputs)).toEqual(
+      expect.arrayContaining([
+        { subnetId: 'sbx-private-2_id', routeTableId: 'sbx-private-rt_id' },
+        { subnetId: 'sbx-public-2_id', routeTableId: 'sbx-public-rt_id' },
+      ]),
+    );
+    const azCall = d.calls.find((c) => c.token === 'aws:index/getAvailabilityZones:getAvailabilityZones');
+    expect(azCall?.inputs).toMatchObject({ state: 'available', filters: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }] });
+  });
+
+  test('node role: worker, CNI and ECR read-only policies; SSM only when asked', async () => {
+    expect(JSON.parse(d.named('sbx-node-role').assumeRolePolicy).Statement[0].Principal).toEqual({ Service: 'ec2.amazonaws.com' });
+    const policies = (x: Deployment) =>
+      x
+        .ofType('iam/rolePolicyAttachment:RolePolicyAttachment')
+        .filter((r) => r.inputs.role === 'sbx-node-role')
+        .map((r) => r.inputs.policyArn);
+    expect(policies(d)).toEqual([
+      'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
+      'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
+      'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
+    ]);
+    expect(policies(await deploy({ ...NEW_CLUSTER, ssmAccess: true }))).toContain('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
+  });
+
+  test('sandbox node group: AL2023, launch template id+version, sandbox label and NoSchedule taint, no diskSize/remoteAccess', async () => {
+    expect(d.named('sbx-sandbox-sandbox')).toEqual({
+      clusterName: 'sbx-cluster-0a1b2c3',
+      nodeGroupNamePrefix: 'sandbox-',
+      nodeRoleArn: 'arn:aws:iam::123456789012:role/sbx-node-role',
+      subnetIds: ['sbx-private-0_id', 'sbx-private-1_id', 'sbx-private-2_id'],
+      instanceTypes: ['m7i.2xlarge'],
+      amiType: 'AL2023_x86_64_STANDARD',
+      capacityType: 'ON_DEMAND',
+      scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 10 },
+      launchTemplate: { id: 'sbx-sandbox-sandbox-lt_id', version: '3' },
+      labels: { [EKS_SANDBOX_NODE_LABEL.key]: EKS_SANDBOX_NODE_LABEL.value },
+      taints: [{ key: EKS_SANDBOX_NODE_TAINT.key, value: EKS_SANDBOX_NODE_TAINT.value, effect: 'NO_SCHEDULE' }],
+    });
+    // The Graviton group gets the ARM AMI and the defaults.
+    expect(d.named('sbx-sandbox-sandbox-arm')).toMatchObject({
+      amiType: 'AL2023_ARM_64_STANDARD',
+      scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 3 },
+    });
+    for (const group of d.ofType('eks/nodeGroup:NodeGroup')) {
+      expect(group.inputs).not.toHaveProperty('diskSize');
+      expect(group.inputs).not.toHaveProperty('remoteAccess');
+    }
+  });
+
+  test('system node group: AL2023 for its architecture, no label or taint, encrypted root in its launch template, no user data', async () => {
+    const system = d.named('sbx-system');
+    expect(system).toMatchObject({
+      nodeGroupNamePrefix: 'system-',
+      instanceTypes: ['m7i.xlarge'],
+      amiType: 'AL2023_x86_64_STANDARD',
+      scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 4 },
+      launchTemplate: { id: 'sbx-system-lt_id', version: '3' },
+    });
+    expect(system).not.toHaveProperty('labels');
+    expect(system).not.toHaveProperty('taints');
+    const lt = d.named('sbx-system-lt');
+    expect(lt.blockDeviceMappings[0].ebs).toEqual({ volumeSize: 50, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' });
+    expect(lt).not.toHaveProperty('userData');
+  });
+
+  test('sandbox launch template: IMDSv2 hop limit 1, encrypted gp3 /dev/xvda, and exactly the bootstrap user data', async () => {
+    const lt = d.named('sbx-sandbox-sandbox-lt');
+    expect(lt.metadataOptions).toEqual({ httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 });
+    expect(lt.blockDeviceMappings).toEqual([
+      { deviceName: '/dev/xvda', ebs: { volumeSize: 120, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } },
+    ]);
+    expect(lt.updateDefaultVersion).toBe(true);
+    for (const forbidden of ['imageId', 'instanceType', 'keyName', 'vpcSecurityGroupIds', 'networkInterfaces']) {
+      expect(lt).not.toHaveProperty(forbidden);
+    }
+    const userData = Buffer.from(lt.userData, 'base64').toString('utf8');
+    expect(userData).toBe(buildSandboxNodeUserData({ instanceTypes: ['m7i.2xlarge'] }));
+    expect(userData).toContain(`readonly GVISOR_RELEASE='${GVISOR_RELEASE}'\nreadonly GVISOR_ARCH='x86_64'\n`);
+
+    const arm = Buffer.from(d.named('sbx-sandbox-sandbox-arm-lt').userData, 'base64').toString('utf8');
+    expect(arm).toBe(buildSandboxNodeUserData({ arch: 'arm64' }));
+    expect(d.named('sbx-sandbox-sandbox-arm-lt').blockDeviceMappings[0].ebs.volumeSize).toBe(100);
+  });
+
+  test('the gVisor release and containerd major version reach the user data', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    const e = await deploy({
+      ...NEW_CLUSTER,
+      version: '1.31',
+      containerdMajorVersion: 1,
+      gvisorRelease: '20250101.0',
+      sandboxNodeGroups: [{ name: 'old', instanceTypes: ['m6i.large'], releaseVersion: '1.31.7-20250601' }],
+    });
+    const userData = Buffer.from(e.named('sbx-sandbox-old-lt').userData, 'base64').toString('utf8');
+    expect(userData).toBe(buildSandboxNodeUserData({ instanceTypes: ['m6i.large'], containerdMajorVersion: 1, gvisorRelease: '20250101.0' }));
+    expect(userData).toContain('io.containerd.grpc.v1.cri');
+    expect(e.named('sbx-sandbox-old').releaseVersion).toBe('1.31.7-20250601');
+    // 1.31 with a pinned AMI release cannot be verified: a warning, not an error.
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('make sure the AMI ships containerd 1.7'), expect.anything());
+    warn.mockRestore();
+  });
+
+  test('kubeconfig: secret, exec credentials with aws eks get-token for the cluster and its region', async () => {
+    const e = await deploy({ ...NEW_CLUSTER, kubeconfig: { roleArn: 'arn:aws:iam::123456789012:role/deployer' } });
+    expect(await pulumi.isSecret(e.component.kubeconfig)).toBe(true);
+    const doc = parseYaml(e.kubeconfig);
+    expect(doc.clusters[0].cluster).toEqual({ server: 'https://ABCDEF.gr7.us-west-2.eks.amazonaws.com', 'certificate-authority-data': CA });
+    expect(doc.users[0].user.exec).toEqual({
+      apiVersion: 'client.authentication.k8s.io/v1beta1',
+      command: 'aws',
+      args: ['eks', 'get-token', '--cluster-name', 'sbx-cluster-0a1b2c3', '--region', 'us-west-2', '--role-arn', 'arn:aws:iam::123456789012:role/deployer'],
+    });
+  });
+
+  test('endpoint options, name, version, log types and admin access entries are passed through', async () => {
+    const e = await deploy({
+      ...NEW_CLUSTER,
+      name: 'agents-prod',
+      version: '1.34',
+      endpoint: { privateAccess: true, publicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] },
+      controlPlaneLogTypes: ['audit'],
+      adminPrincipalArns: ['arn:aws:iam::123456789012:role/platform-admin'],
+    });
+    const cluster = e.named('sbx-cluster');
+    expect(cluster).toMatchObject({ name: 'agents-prod', version: '1.34', enabledClusterLogTypes: ['audit'] });
+    expect(cluster.vpcConfig.publicAccessCidrs).toEqual(['203.0.113.0/24']);
+    expect(e.named('sbx-admin-0')).toEqual({
+      clusterName: 'agents-prod',
+      principalArn: 'arn:aws:iam::123456789012:role/platform-admin',
+      type: 'STANDARD',
+    });
+    expect(e.named('sbx-admin-0-policy')).toEqual({
+      clusterName: 'agents-prod',
+      principalArn: 'arn:aws:iam::123456789012:role/platform-admin',
+      policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      accessScope: { type: 'cluster' },
+    });
+  });
+
+  test('existing subnets: the control plane and nodes use them (nodeSubnetIds for nodes when given)', async () => {
+    const e = await deploy({
+      ...NEW_CLUSTER,
+      vpc: { subnetIds: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'], nodeSubnetIds: ['subnet-0ccccccccccccccc1'] },
+    });
+    expect(e.named('sbx-cluster').vpcConfig.subnetIds).toEqual(['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2']);
+    expect(e.named('sbx-sandbox-sandbox').subnetIds).toEqual(['subnet-0ccccccccccccccc1']);
+    expect(e.ofType('ec2/vpc:Vpc')).toHaveLength(0);
+  });
+});
+
+describe('an existing cluster (existingCluster)', () => {
+  const ADOPT = { existingCluster: { name: 'team-prod' }, sandboxNodeGroups: [{ name: 'sandbox', instanceTypes: ['m7i.2xlarge'] }] };
+
+  test('reads the cluster, creates no cluster, VPC, KMS key or OIDC provider, only the sandbox groups', async () => {
+    const e = await deploy(ADOPT);
+    expect(e.calls.find((c) => c.token === 'aws:eks/getCluster:getCluster')?.inputs).toEqual({ name: 'team-prod' });
+    for (const type of ['eks/cluster:Cluster', 'ec2/vpc:Vpc', 'kms/key:Key', 'iam/openIdConnectProvider:OpenIdConnectProvider']) {
+      expect(e.ofType(type)).toHaveLength(0);
+    }
+    expect(e.ofType('eks/nodeGroup:NodeGroup').map((r) => r.name)).toEqual(['sbx-sandbox-sandbox']);
+    expect(e.component.systemNodeGroup).toBeUndefined();
+    expect(e.component.oidcProviderArn).toBeUndefined();
+    expect(e.sandboxPoolNames).toEqual(['sandbox-20261122000000000000000001']);
+    expect(e.named('sbx-sandbox-sandbox')).toMatchObject({
+      clusterName: 'team-prod',
+      subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+    });
+    expect(parseYaml(e.kubeconfig).users[0].user.exec.args).toEqual(['eks', 'get-token', '--cluster-name', 'team-prod', '--region', 'eu-central-1']);
+    expect(parseYaml(e.kubeconfig).clusters[0].cluster.server).toBe('https://TEAM.gr7.eu-central-1.eks.amazonaws.com');
+  });
+
+  test('existingCluster.subnetIds and a systemNodeGroup are honoured', async () => {
+    const e = await deploy({ ...ADOPT, existingCluster: { name: 'team-prod', subnetIds: ['subnet-0ddddddddddddddd1'] }, systemNodeGroup: {} });
+    expect(e.named('sbx-sandbox-sandbox').subnetIds).toEqual(['subnet-0ddddddddddddddd1']);
+    expect(e.named('sbx-system')).toMatchObject({ instanceTypes: ['m7i.large'], scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 3 } });
+  });
+
+  test('containerd 1 on an adopted 1.34 cluster: warned once the version is read', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      await deploy({ ...ADOPT, containerdMajorVersion: 1 });
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('1 cannot work with Kubernetes 1.34'), expect.anything());
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
+describe('invalid config: one InputPropertiesError before anything is registered', () => {
+  beforeEach(resetMocks);
+
+  function thrown(cluster: unknown): pulumi.InputPropertiesError {
+    try {
+      new EksSandboxCluster('bad', { cluster });
+    } catch (e) {
+      expect(pulumi.InputPropertiesError.isInstance(e)).toBe(true);
+      return e as pulumi.InputPropertiesError;
+    }
+    throw new Error('expected an InputPropertiesError');
+  }
+
+  test('collects every problem, names the component, registers nothing', async () => {
+    const error = thrown({
+      vpc: { subnetIds: ['subnet-0aaaaaaaaaaaaaaa1'] },
+      sandboxNodeGroups: [{ name: 'sandbox', instanceTypes: ['m7i.large'], amiType: 'BOTTLEROCKET_x86_64' }],
+    });
+    expect(error.errors.map((e) => e.propertyPath)).toEqual(['cluster.vpc.subnetIds', 'cluster.sandboxNodeGroups[0].amiType']);
+    expect(error.message).toMatch(/^EksSandboxCluster "bad": invalid cluster config \(2 problems\):\n {2}cluster\.vpc\.subnetIds: has 1 subnet/);
+    expect(error.message).toContain('cluster.sandboxNodeGroups[0].amiType: "BOTTLEROCKET_x86_64" cannot be a gVisor sandbox node: Bottlerocket has no gVisor/runsc support');
+    await new Promise((r) => setTimeout(r, 25));
+    expect(registered).toEqual([]);
+  });
+
+  test('a missing cluster config', () => {
+    expect(thrown(undefined).errors).toEqual([
+      { propertyPath: 'cluster', reason: 'is required: set agent-sandbox-infra:cluster with vpc (or existingCluster) and sandboxNodeGroups' },
+    ]);
+  });
+});
