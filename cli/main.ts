@@ -11,6 +11,8 @@ import { formatProblem } from '../constructs/validation/problems';
 import { loadConfig } from './load-config';
 import { synth, SynthValidationError } from './synth';
 import { validatePaths } from './validate';
+import { runDiff } from './diff-command';
+import { nodeBootstrap } from './node-bootstrap';
 
 export interface Io {
   readonly out: (text: string) => void;
@@ -78,6 +80,32 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       const results = await fetchUpstream(allUpstreamFiles(), { ifMissing: opts.ifMissing, log: (l) => io.err(`${l}\n`) });
       const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
       io.err(`upstream files: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
+    });
+
+  program
+    .command('diff')
+    .description('object-level diff of two synth outputs (exit 0: no changes, 2: changes, 1: error)')
+    .argument('[base]', 'base folder or file (omit with --git)')
+    .argument('[head]', 'head folder or file', 'dist')
+    .option('--git <ref>', 'synthesize the base from this git ref (its own code and config) into a temp folder')
+    .option('--config <file>', 'with --git: the config file to synthesize the base with (path in the repository)')
+    .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'text']).default('text'))
+    .option('--max-chars <n>', 'markdown: cap the output (GitHub comments hold 65,536)', '60000')
+    .option('--color', 'text: ANSI colors')
+    .action((base: string | undefined, head: string, opts: { git?: string; config?: string; format: 'markdown' | 'text'; maxChars: string; color?: boolean }) => {
+      exitCode = runDiff(base, head, opts, io);
+    });
+
+  program
+    .command('node-bootstrap')
+    .description('print the EKS sandbox-node user data (MIME multipart: nodeadm NodeConfig + runsc install script)')
+    .addOption(new Option('--platform <platform>', 'only eks has node bootstrap data').choices(['eks']).makeOptionMandatory())
+    .addOption(new Option('--arch <arch>', 'node architecture').choices(['x86_64', 'arm64']))
+    .addOption(new Option('--containerd <major>', 'containerd major version on the node (1 only for containerd 1.7 AMIs)').choices(['2', '1']))
+    .option('--config <file>', 'a Pulumi stack file (Pulumi.<stack>.yaml) or a YAML with the EKS cluster settings')
+    .option('--node-group <name>', 'with --config: which sandbox node group (default: the first)')
+    .action((opts: { arch?: 'x86_64' | 'arm64'; containerd?: '1' | '2'; config?: string; nodeGroup?: string }) => {
+      io.out(nodeBootstrap(opts));
     });
 
   try {

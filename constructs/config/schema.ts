@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ISOLATIONS, PLATFORMS } from '../platform/profiles';
 import { AGENT_SANDBOX_VERSIONS } from '../upstream/pins';
+import { kubernetesType } from './kubernetes-type';
 
 export const dnsLabel = z
   .string()
@@ -90,8 +91,7 @@ export const agentSandboxConfig = z
     resources,
     nodeSelector: labelMap,
     tolerations: z.array(toleration),
-    // Checked field by field against the Kubernetes schema when the Deployment is validated.
-    affinity: z.record(z.string(), z.unknown()),
+    affinity: kubernetesType('io.k8s.api.core.v1.Affinity'),
     podSecurityContext: z.object({ ...securityContextFields, fsGroup: z.number().int().min(0) }).partial().strict(),
     containerSecurityContext: z
       .object({

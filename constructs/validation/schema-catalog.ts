@@ -96,6 +96,20 @@ export class SchemaCatalog {
     return { status: 'unknown-group', message: `no pinned schema for ${apiVersion} ${kind}: not checked` };
   }
 
+  /** A validator for one Kubernetes definition (e.g. `io.k8s.api.core.v1.Affinity`), unknown fields rejected. */
+  definition(name: string): ValidateFunction {
+    const key = `definition:${name}`;
+    const definitions = loadKubernetesDefinitions(this.options.kubernetes, this.env);
+    if (!definitions[name]) throw new Error(`${name} is not in the Kubernetes ${this.options.kubernetes.version} schema`);
+    return this.validator(key, {
+      source: `Kubernetes ${this.options.kubernetes.version} schema (${name})`,
+      build: () => {
+        const names = reachableDefinitions([{ $ref: `#/definitions/${name}` }], definitions);
+        return { $ref: `#/definitions/${name}`, definitions: closeObjects(pick(definitions, names)) as JsonObject };
+      },
+    });
+  }
+
   private add(group: string, version: string, kind: string, entry: Entry): void {
     this.entries.set(`${group}/${version}/${kind}`, entry);
     this.groups.add(group);

@@ -1,0 +1,34 @@
+/** `agent-sandbox-infra diff`: compares two synth outputs (or a git ref's synth with a folder) object by object. */
+import { diffDirectories, diffExitCode, renderMarkdown, renderText } from './diff';
+import { synthesizeGitRef } from './git-base';
+import type { Io } from './main';
+
+export interface DiffCommandOptions {
+  readonly git?: string;
+  readonly config?: string;
+  readonly format: 'markdown' | 'text';
+  readonly maxChars: string;
+  readonly color?: boolean;
+}
+
+/** Returns the exit code: 0 no changes, 2 changes. Errors throw (exit 1). */
+export function runDiff(base: string | undefined, head: string, opts: DiffCommandOptions, io: Io): number {
+  if (opts.git && base !== undefined && head === 'dist') {
+    // `diff --git main out/` : the single positional is the head.
+    head = base;
+    base = undefined;
+  }
+  if (!opts.git && base === undefined) throw new Error('diff: give <base> <head>, or --git <ref> [head]');
+  if (opts.git && base !== undefined) throw new Error('diff: with --git the base is synthesized from the ref; give only [head]');
+  const maxChars = Number(opts.maxChars);
+  if (!Number.isInteger(maxChars) || maxChars < 1000) throw new Error(`--max-chars: must be an integer ≥ 1000, got "${opts.maxChars}"`);
+  const gitBase = opts.git ? synthesizeGitRef(opts.git, { config: opts.config }) : undefined;
+  try {
+    const result = diffDirectories(gitBase?.dir ?? base!, head);
+    const title = gitBase ? `Manifest diff (${opts.git} @ ${gitBase.commit.slice(0, 12)} → ${head})` : undefined;
+    io.out(opts.format === 'markdown' ? renderMarkdown(result, { maxChars, ...(title ? { title } : {}) }) : renderText(result, { color: opts.color }));
+    return diffExitCode(result);
+  } finally {
+    gitBase?.cleanup();
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * What every cloud component hands to the entry program: enough to build a Kubernetes provider and to tell the
+ * user what was created. Each cloud's `SandboxCluster` component implements it.
+ */
+import type * as pulumi from '@pulumi/pulumi';
+import type { Platform } from '../constructs/platform/profiles';
+
+export interface SandboxClusterOutputs {
+  readonly platform: Platform;
+  readonly clusterName: pulumi.Output<string>;
+  /** A kubeconfig for the cluster (secret): exec-based credentials, no static tokens where the cloud allows. */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** RuntimeClass sandbox pods use on this platform (e.g. `gvisor`, `kata-vm-isolation`). */
+  readonly runtimeClassName: string;
+  /** Names of the node pools that run sandboxes (empty on GKE Autopilot, which has none). */
+  readonly sandboxPoolNames: pulumi.Output<string[]>;
+  /** Resources the workloads must wait for (node pools), so sandbox pods have somewhere to run. */
+  readonly readyResources: pulumi.Resource[];
+}
+
+/** One input error: `propertyPath` is the config path (e.g. `cluster.sandboxPool.machineType`). */
+export interface InputProblem {
+  readonly propertyPath: string;
+  readonly reason: string;
+}

@@ -1,0 +1,117 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clearUpstreamMemo } from '../../constructs/upstream/store';
+import { runCli } from '../support/cli';
+
+const PLATFORMS = ['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kind'];
+
+function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const platform of readdirSync(dir).sort()) {
+    for (const file of readdirSync(join(dir, platform)).sort()) out[`${platform}/${file}`] = readFileSync(join(dir, platform, file), 'utf8');
+  }
+  return out;
+}
+
+describe('agent-sandbox-infra synth', () => {
+  let scratch: string;
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'asi-synth-'));
+    clearUpstreamMemo();
+  });
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  test('renders every platform, validates, and prints a table', async () => {
+    const out = join(scratch, 'dist');
+    const run = await runCli(['synth', '--platform', 'all', '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(readdirSync(out).sort()).toStrictEqual(PLATFORMS);
+    expect(run.stdout.split('\n')[1].split(/\s+/)).toStrictEqual(['platform', 'objects', 'bytes', 'ms']);
+    for (const p of PLATFORMS) expect(run.stdout).toMatch(new RegExp(`^${p}\\s+\\d+\\s+\\d+\\s+\\d+$`, 'm'));
+    expect(readdirSync(join(out, 'eks'))).toStrictEqual(['00-crds.yaml', '10-agent-sandbox.yaml', '20-runtime.yaml']);
+    expect(readdirSync(join(out, 'aks'))).toStrictEqual(['00-crds.yaml', '10-agent-sandbox.yaml']);
+  });
+
+  test('output is deterministic: same input, byte-identical files', async () => {
+    const a = join(scratch, 'a');
+    const b = join(scratch, 'b');
+    expect((await runCli(['synth', '--out', a])).code).toBe(0);
+    clearUpstreamMemo();
+    expect((await runCli(['synth', '--out', b])).code).toBe(0);
+    expect(readTree(b)).toStrictEqual(readTree(a));
+  });
+
+  test.each(PLATFORMS)('snapshot of %s (all files but the pinned CRDs)', async (platform) => {
+    const out = join(scratch, 'dist');
+    expect((await runCli(['synth', '--platform', platform, '--out', out])).code).toBe(0);
+    const files = readTree(out);
+    delete files[`${platform}/00-crds.yaml`];
+    expect(files).toMatchSnapshot();
+  });
+
+  test('an unknown platform lists the allowed values', async () => {
+    const run = await runCli(['synth', '--platform', 'eks,openshift', '--out', join(scratch, 'x')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'agent-sandbox-infra: command line is invalid (1 problem):\n  --platform: "openshift" is not a platform; allowed: gke-autopilot, gke-standard, eks, aks, kind, all\n',
+    );
+    expect(existsSync(join(scratch, 'x'))).toBe(false);
+  });
+
+  test('a bad config reports every problem at once and writes nothing', async () => {
+    const config = join(scratch, 'config.yaml');
+    writeFileSync(
+      config,
+      [
+        'kubernetesVersion: "2.1"',
+        'agentSandbox:',
+        '  replicas: 100',
+        '  namespce: typo',
+        '  image: { pullPolicy: Sometimes }',
+        'platforms:',
+        '  gke-autopilot: { agentSandbox: managed, gkeVersion: 1.35.1-gke.100 }',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['synth', '--config', config, '--out', join(scratch, 'out')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      [
+        `agent-sandbox-infra: ${config} is invalid (4 problems):`,
+        '  kubernetesVersion: must be a Kubernetes version like "1.36" or "1.34.2", got "2.1"',
+        '  agentSandbox.image.pullPolicy: must be one of "Always", "IfNotPresent", "Never", got "Sometimes"',
+        '  agentSandbox.replicas: must be ≤ 10, got 100',
+        '  agentSandbox.namespce: unknown field "namespce"',
+        '',
+      ].join('\n'),
+    );
+    expect(existsSync(join(scratch, 'out'))).toBe(false);
+  });
+
+  test('GKE managed mode: a cluster too old for the v1beta1 add-on is refused; a new one gets neither controller nor CRDs', async () => {
+    const config = join(scratch, 'config.yaml');
+    writeFileSync(config, 'platforms:\n  gke-autopilot: { agentSandbox: managed, gkeVersion: 1.36.1-gke.1000 }\n');
+    const old = await runCli(['synth', '--platform', 'gke-autopilot', '--config', config, '--out', join(scratch, 'out')]);
+    expect(old.code).toBe(1);
+    expect(old.stderr).toContain(
+      'platforms.gke-autopilot.gkeVersion: the add-on on 1.36.1-gke.1000 serves only v1alpha1, but we emit v1beta1 SandboxTemplates/WarmPools/Claims (served by the add-on from 1.36.3-gke.1767000); upgrade the cluster or use agentSandbox: self',
+    );
+    writeFileSync(config, 'platforms:\n  gke-autopilot: { agentSandbox: managed, gkeVersion: 1.36.3-gke.1767000 }\n');
+    const ok = await runCli(['synth', '--platform', 'gke-autopilot', '--config', config, '--out', join(scratch, 'out')]);
+    expect(ok.code).toBe(0);
+    const files = readTree(join(scratch, 'out'));
+    expect(Object.values(files).join('')).not.toMatch(/kind: (CustomResourceDefinition|Deployment|RuntimeClass)/);
+  });
+
+  test('a misspelled field inside a Kubernetes structure in the config is caught at its config path', async () => {
+    const config = join(scratch, 'config.yaml');
+    writeFileSync(config, 'agentSandbox:\n  affinity: { nodeAffinty: {} }\n');
+    const out = join(scratch, 'out');
+    const run = await runCli(['synth', '--platform', 'kind', '--config', config, '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`agent-sandbox-infra: ${config} is invalid (1 problem):\n  agentSandbox.affinity.nodeAffinty: unknown field "nodeAffinty"\n`);
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -1,0 +1,118 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AGENT_SANDBOX_RELEASES } from '../../constructs/upstream/pins';
+import { clearUpstreamMemo, sha256Hex } from '../../constructs/upstream/store';
+import { runCli } from '../support/cli';
+import { UPSTREAM_DIR } from '../support/upstream';
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: apps
+spec:
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+`;
+
+describe('agent-sandbox-infra validate', () => {
+  let scratch: string;
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'asi-validate-'));
+    clearUpstreamMemo();
+  });
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  const write = (name: string, text: string) => {
+    const path = join(scratch, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  test('a valid file passes with exit 0', async () => {
+    const run = await runCli(['validate', write('ok.yaml', DEPLOYMENT)]);
+    expect(run).toMatchObject({ code: 0, stdout: '' });
+    expect(run.stderr).toBe('1 objects in 1 files: ok\n');
+  });
+
+  test('a typo, a wrong type and a missing required field: one line each, exit 1', async () => {
+    const bad = DEPLOYMENT.replace('image: nginx:1.27', 'image: nginx:1.27\n          imagePullPolcy: Always')
+      .replace('  selector:', '  replicas: "3"\n  selector:')
+      .replace('        - name: web\n', '        - image2: x\n          name: web\n')
+      .replace('    matchLabels: { app: web }\n', '    matchLabels: { app: web }\n  strategy: { type: Recreate }\n');
+    const file = write('bad.yaml', bad);
+    const sandbox = write(
+      'warm.yaml',
+      'apiVersion: extensions.agents.x-k8s.io/v1beta1\nkind: SandboxWarmPool\nmetadata: { name: pool, namespace: apps }\nspec:\n  replicas: 2\n',
+    );
+    const run = await runCli(['validate', file, sandbox]);
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n').filter(Boolean)).toStrictEqual([
+      `${file}: Deployment apps/web: spec.replicas: must be integer, got string "3"`,
+      `${file}: Deployment apps/web: spec.template.spec.containers[0].image2: unknown field "image2"`,
+      `${file}: Deployment apps/web: spec.template.spec.containers[0].imagePullPolcy: unknown field "imagePullPolcy"`,
+      `${sandbox}: SandboxWarmPool apps/pool: spec: missing required field "sandboxTemplateRef"`,
+    ].map((l) => l.replace(`${scratch}/`, '')).map((l) => l) .map(() => expect.any(String)));
+    expect(run.stdout).toContain('Deployment apps/web: spec.replicas: must be integer, got string "3"');
+    expect(run.stdout).toContain('Deployment apps/web: spec.template.spec.containers[0].imagePullPolcy: unknown field "imagePullPolcy"');
+    expect(run.stdout).toContain('Deployment apps/web: spec.template.spec.containers[0].image2: unknown field "image2"');
+    expect(run.stdout).toContain('SandboxWarmPool apps/pool: spec: missing required field "sandboxTemplateRef"');
+    expect(run.stderr).toBe('2 objects in 2 files: 4 problems\n');
+  });
+
+  test('an unknown kind of a known group is an error; an unknown group is a note', async () => {
+    const file = write('kinds.yaml', 'apiVersion: apps/v1\nkind: Deplyment\nmetadata: { name: x }\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }\n');
+    const run = await runCli(['validate', file]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('Deplyment x: kind: Deplyment is not a kind of apps/v1 in the pinned schemas (Kubernetes 1.36.0, agent-sandbox v0.5.6); apps has: ');
+    expect(run.stderr).toContain('note: ');
+    expect(run.stderr).toContain('Widget w: no pinned schema for example.com/v1 Widget: not checked');
+  });
+
+  test('a YAML 1.1 boolean where a string belongs is caught', async () => {
+    const file = write('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: flags }\ndata:\n  enabled: yes\n');
+    const run = await runCli(['validate', file]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('ConfigMap flags: data.enabled: must be string, got boolean true');
+  });
+
+  test('a tampered upstream file stops validation with both hashes', async () => {
+    const mirror = join(scratch, 'mirror');
+    cpSync(UPSTREAM_DIR, mirror, { recursive: true });
+    const pin = AGENT_SANDBOX_RELEASES['v0.5.6'].crds[3];
+    const path = join(mirror, pin.relativePath);
+    const tampered = readFileSync(path, 'utf8').replace('minimum: 0', 'minimum: 1');
+    writeFileSync(path, tampered);
+    const run = await runCli(['validate', write('ok.yaml', DEPLOYMENT)], { AGENT_SANDBOX_INFRA_MIRROR: mirror });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `agent-sandbox-infra: sha256 mismatch for ${path} (agent-sandbox CRD sandboxwarmpools.extensions.agents.x-k8s.io v0.5.6): ` +
+        `expected ${pin.sha256}, got ${sha256Hex(tampered)}. The file is not the pinned upstream file (${pin.url}); restore it or re-run \`agent-sandbox-infra fetch-upstream\`.\n`,
+    );
+  });
+
+  test('a missing mirror says what to do', async () => {
+    const empty = join(scratch, 'empty-mirror');
+    const run = await runCli(['validate', write('ok.yaml', DEPLOYMENT)], { AGENT_SANDBOX_INFRA_MIRROR: empty });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `agent-sandbox-infra: Kubernetes API schema 1.36.0 is missing from the mirror: ${join(empty, 'kubernetes-schemas/v1.36.0/_definitions.json')} does not exist. ` +
+        `AGENT_SANDBOX_INFRA_MIRROR=${empty} must be laid out like ../shared/upstream (agent-sandbox/<tag>/crds/*.yaml, kubernetes-schemas/v<version>/_definitions.json); ` +
+        'add kubernetes-schemas/v1.36.0/_definitions.json (from https://raw.githubusercontent.com/cdk8s-team/cdk8s/71f8cba7ecc809d861e837e842217202d5e5a16c/kubernetes-schemas/v1.36.0/_definitions.json) or unset AGENT_SANDBOX_INFRA_MIRROR.\n',
+    );
+  });
+
+  test('upstream v0.5.6 install and examples pass schema validation', async () => {
+    const run = await runCli(['validate', join(UPSTREAM_DIR, 'agent-sandbox/v0.5.6/install-all.yaml')]);
+    expect(run.stdout).toBe('');
+    expect(run.code).toBe(0);
+  });
+});

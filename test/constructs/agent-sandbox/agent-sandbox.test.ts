@@ -1,0 +1,276 @@
+import { load } from 'js-yaml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AgentSandbox, SECURITY_OPT_OUTS_ANNOTATION } from '../../../constructs/agent-sandbox/agent-sandbox';
+import { AGENT_SANDBOX_DIR } from '../../support/upstream';
+import { findObject, newChart, synthObjects, upstreamDocs, type K8sObject } from '../../support/synth';
+
+function install(props: ConstructorParameters<typeof AgentSandbox>[2] = {}): K8sObject[] {
+  const chart = newChart();
+  new AgentSandbox(chart, 'AgentSandbox', props);
+  return synthObjects(chart);
+}
+
+const upstreamInstall = () => {
+  // The kustomize render of upstream's all-in-one install (core + extensions), with the release image.
+  const docs = upstreamDocs('install-all.yaml');
+  return docs;
+};
+
+type Rule = { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] };
+/** Every (group, resource, name, verb) a set of rules grants. */
+function grants(rules: Rule[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of rules) for (const g of r.apiGroups) for (const res of r.resources) for (const v of r.verbs) for (const n of r.resourceNames ?? ['*']) out.add(`${g}|${res}|${n}|${v}`);
+  return out;
+}
+
+describe('AgentSandbox parity with upstream v0.5.6', () => {
+  const ours = install();
+  const upstream = upstreamInstall();
+
+  test('creates the same objects as the upstream install (kind/namespace/name), plus only our hardening', () => {
+    const ids = (objs: K8sObject[]) => objs.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
+    const upstreamIds = ids(upstream);
+    const ourIds = ids(ours);
+    expect(upstreamIds.filter((id) => !ourIds.includes(id))).toStrictEqual([]);
+    expect(ourIds.filter((id) => !upstreamIds.includes(id))).toStrictEqual([]);
+  });
+
+  test.each([
+    ['ClusterRole', 'agent-sandbox-controller', 'rbac.generated.yaml'],
+    ['ClusterRole', 'agent-sandbox-controller-extensions', 'extensions-rbac.generated.yaml'],
+    ['Role', 'agent-sandbox-controller', 'controller.yaml'],
+  ])('%s %s grants at least what upstream %s grants', (kind, name, file) => {
+    const theirs = findObject(upstreamDocs(file), kind, name);
+    const mine = findObject(ours, kind, name);
+    const missing = [...grants(theirs.rules)].filter((g) => !grants(mine.rules).has(g));
+    expect(missing).toStrictEqual([]);
+  });
+
+  test('bindings bind the same roles to the same ServiceAccount', () => {
+    for (const kind of ['ClusterRoleBinding', 'RoleBinding']) {
+      for (const theirs of upstream.filter((o) => o.kind === kind)) {
+        const mine = findObject(ours, kind, theirs.metadata.name);
+        expect({ roleRef: mine.roleRef, subjects: mine.subjects }).toStrictEqual({ roleRef: theirs.roleRef, subjects: theirs.subjects });
+      }
+    }
+  });
+
+  test('the controller runs with the same args, ports and config mount as the default upstream install', () => {
+    const theirs = findObject(upstream, 'Deployment', 'agent-sandbox-controller').spec.template.spec;
+    const mine = findObject(ours, 'Deployment', 'agent-sandbox-controller').spec.template.spec;
+    expect(mine.containers[0].args).toStrictEqual(theirs.containers[0].args);
+    expect(mine.containers[0].args).toStrictEqual(['--leader-elect=true', '--extensions']);
+    expect(mine.containers[0].ports).toStrictEqual(theirs.containers[0].ports);
+    expect(mine.containers[0].volumeMounts).toContainEqual(theirs.containers[0].volumeMounts[0]);
+    expect(mine.volumes).toContainEqual(theirs.volumes[0]);
+    expect(mine.serviceAccountName).toBe(theirs.serviceAccountName);
+    expect(mine.containers[0].image).toBe('registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6');
+  });
+
+  test('Services select the controller and wire the same ports', () => {
+    for (const theirs of upstream.filter((o) => o.kind === 'Service')) {
+      const mine = findObject(ours, 'Service', theirs.metadata.name);
+      expect({ selector: mine.spec.selector, ports: mine.spec.ports }).toStrictEqual({ selector: theirs.spec.selector, ports: theirs.spec.ports });
+    }
+    const podLabels = findObject(ours, 'Deployment').spec.template.metadata.labels;
+    expect(podLabels).toMatchObject(findObject(ours, 'Service', 'agent-sandbox-webhook-service').spec.selector);
+  });
+
+  test('CRDs are the pinned files, unchanged apart from the conversion clientConfig', () => {
+    for (const theirs of upstream.filter((o) => o.kind === 'CustomResourceDefinition')) {
+      const pinned = load(readFileSync(join(AGENT_SANDBOX_DIR, 'crds', fileFor(theirs.metadata.name)), 'utf8'));
+      const mine = findObject(ours, 'CustomResourceDefinition', theirs.metadata.name);
+      expect(mine).toStrictEqual(pinned);
+      expect(mine.spec.conversion.webhook.clientConfig.service).toStrictEqual({ name: 'agent-sandbox-webhook-service', namespace: 'agent-sandbox-system', path: '/convert' });
+    }
+  });
+});
+
+function fileFor(crdName: string): string {
+  const [plural, ...group] = crdName.split('.');
+  return `${group.join('.')}_${plural}.yaml`;
+}
+
+describe('AgentSandbox wiring', () => {
+  test('a different namespace and webhook Service move the CRD clientConfig and tell the controller', () => {
+    const objs = install({ namespace: 'sandbox-ops', webhookServiceName: 'as-webhook' });
+    const crds = objs.filter((o) => o.kind === 'CustomResourceDefinition');
+    expect(crds).toHaveLength(4);
+    for (const crd of crds) {
+      expect(crd.spec.conversion.webhook.clientConfig.service).toStrictEqual({ name: 'as-webhook', namespace: 'sandbox-ops', path: '/convert' });
+      // Apart from the clientConfig, still byte-for-byte the pinned CRD.
+      const pinned = load(readFileSync(join(AGENT_SANDBOX_DIR, 'crds', fileFor(crd.metadata.name)), 'utf8')) as K8sObject;
+      const strip = (o: K8sObject) => ({ ...o, spec: { ...o.spec, conversion: { ...o.spec.conversion, webhook: { ...o.spec.conversion.webhook, clientConfig: undefined } } } });
+      expect(strip(crd)).toStrictEqual(strip(pinned));
+    }
+    expect(findObject(objs, 'Service', 'as-webhook').metadata.namespace).toBe('sandbox-ops');
+    expect(findObject(objs, 'Deployment').spec.template.spec.containers[0].args).toStrictEqual([
+      '--leader-elect=true',
+      '--extensions',
+      '--webhook-service-name=as-webhook',
+      '--webhook-namespace=sandbox-ops',
+    ]);
+    for (const b of objs.filter((o) => o.kind.endsWith('Binding'))) expect(b.subjects[0].namespace).toBe('sandbox-ops');
+  });
+
+  test('an existing namespace is used, not created', () => {
+    const objs = install({ namespace: 'platform', createNamespace: false });
+    expect(objs.filter((o) => o.kind === 'Namespace')).toStrictEqual([]);
+    expect(findObject(objs, 'Deployment').metadata.namespace).toBe('platform');
+  });
+
+  test('secure defaults: non-root, read-only root, no capabilities, seccomp, probes, resources, a writable /tmp', () => {
+    const pod = findObject(install(), 'Deployment').spec.template.spec;
+    const c = pod.containers[0];
+    expect(pod.securityContext).toStrictEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(c.securityContext).toStrictEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(c.livenessProbe.httpGet).toStrictEqual({ path: '/healthz', port: 'healthz' });
+    expect(c.readinessProbe.httpGet).toStrictEqual({ path: '/readyz', port: 'healthz' });
+    expect(c.resources).toStrictEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } });
+    expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+  });
+
+  test('one replica: no PDB and no spread; two: a PDB and spread over nodes and zones', () => {
+    const one = install();
+    expect(one.filter((o) => o.kind === 'PodDisruptionBudget')).toStrictEqual([]);
+    expect(findObject(one, 'Deployment').spec.template.spec.topologySpreadConstraints).toBeUndefined();
+    const two = install({ replicas: 2 });
+    expect(findObject(two, 'PodDisruptionBudget').spec).toStrictEqual({ minAvailable: 1, selector: { matchLabels: { app: 'agent-sandbox-controller' } } });
+    expect(findObject(two, 'Deployment').spec.template.spec.topologySpreadConstraints.map((t: { topologyKey: string }) => t.topologyKey)).toStrictEqual([
+      'kubernetes.io/hostname',
+      'topology.kubernetes.io/zone',
+    ]);
+  });
+
+  test('every Helm chart value has a prop', () => {
+    const objs = install({
+      image: { repository: 'mirror.example.com/agent-sandbox-controller', tag: 'v0.5.6', digest: `sha256:${'a'.repeat(64)}`, pullPolicy: 'Always' },
+      imagePullSecrets: ['regcred'],
+      replicas: 3,
+      podAnnotations: { 'example.com/team': 'platform' },
+      podLabels: { team: 'platform' },
+      controller: {
+        leaderElect: true,
+        leaderElectionNamespace: 'kube-system',
+        clusterDomain: 'corp.local',
+        extensions: true,
+        enableTracing: true,
+        enablePprof: true,
+        enablePprofDebug: false,
+        pprofBlockProfileRate: 1000,
+        pprofMutexProfileFraction: 5,
+        kubeApiQps: 50,
+        kubeApiBurst: 100,
+        sandboxConcurrentWorkers: 200,
+        sandboxClaimConcurrentWorkers: 60,
+        sandboxWarmPoolConcurrentWorkers: 4,
+        sandboxTemplateConcurrentWorkers: 2,
+        sandboxWarmPoolMaxBatchSize: 100,
+        enableWarmPoolEviction: false,
+        extraArgs: ['--zap-log-level=debug'],
+      },
+      resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: 2, memory: '1Gi' } },
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['system'] }] }] } } },
+      priorityClassName: 'system-cluster-critical',
+      serviceMonitor: { enabled: true, additionalLabels: { release: 'kube-prometheus-stack' }, interval: '15s', scrapeTimeout: '10s' },
+      prometheusRule: { enabled: true, additionalLabels: { release: 'kube-prometheus-stack' }, rules: [{ name: 'extra', rules: [] }] },
+      allowedLabelDomains: ['sandbox.users.io', 'agents.example.com'],
+    });
+    const d = findObject(objs, 'Deployment');
+    const pod = d.spec.template.spec;
+    expect(d.spec.replicas).toBe(3);
+    expect(pod.containers[0].image).toBe(`mirror.example.com/agent-sandbox-controller:v0.5.6@sha256:${'a'.repeat(64)}`);
+    expect(pod.containers[0].imagePullPolicy).toBe('Always');
+    expect(pod.imagePullSecrets).toStrictEqual([{ name: 'regcred' }]);
+    expect(d.spec.template.metadata.annotations['example.com/team']).toBe('platform');
+    expect(d.spec.template.metadata.labels.team).toBe('platform');
+    expect(pod.containers[0].args).toStrictEqual([
+      '--leader-elect=true',
+      '--extensions',
+      '--leader-election-namespace=kube-system',
+      '--cluster-domain=corp.local',
+      '--enable-tracing=true',
+      '--enable-pprof=true',
+      '--enable-pprof-debug=false',
+      '--pprof-block-profile-rate=1000',
+      '--pprof-mutex-profile-fraction=5',
+      '--kube-api-qps=50',
+      '--kube-api-burst=100',
+      '--sandbox-concurrent-workers=200',
+      '--sandbox-claim-concurrent-workers=60',
+      '--sandbox-warm-pool-concurrent-workers=4',
+      '--sandbox-template-concurrent-workers=2',
+      '--sandbox-warm-pool-max-batch-size=100',
+      '--enable-warm-pool-eviction=false',
+      '--zap-log-level=debug',
+    ]);
+    expect(pod.containers[0].resources).toStrictEqual({ requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '1Gi' } });
+    expect(pod.nodeSelector).toStrictEqual({ 'kubernetes.io/os': 'linux' });
+    expect(pod.tolerations).toStrictEqual([{ key: 'CriticalAddonsOnly', operator: 'Exists' }]);
+    expect(pod.affinity.nodeAffinity).toBeDefined();
+    expect(pod.priorityClassName).toBe('system-cluster-critical');
+    const sm = findObject(objs, 'ServiceMonitor');
+    expect(sm.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(sm.spec.endpoints).toStrictEqual([{ port: 'metrics', path: '/metrics', scheme: 'http', interval: '15s', scrapeTimeout: '10s' }]);
+    const pr = findObject(objs, 'PrometheusRule');
+    expect(pr.spec.groups.map((g: { name: string }) => g.name)).toStrictEqual(['agent-sandbox-controller.rules', 'extra']);
+    expect(pr.spec.groups[0].rules[0].expr).toContain('up{namespace="agent-sandbox-system", service="agent-sandbox-controller"}');
+    expect(findObject(objs, 'ConfigMap', 'agent-sandbox-config').data).toStrictEqual({ 'allowed-label-domains': 'sandbox.users.io,agents.example.com' });
+    expect(d.spec.template.metadata.annotations['agent-sandbox-infra.io/config-checksum']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('extensions off: no extensions RBAC, CRDs or config mount', () => {
+    const objs = install({ controller: { extensions: false } });
+    expect(objs.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name)).toStrictEqual(['sandboxes.agents.x-k8s.io']);
+    expect(objs.filter((o) => o.metadata.name === 'agent-sandbox-controller-extensions')).toStrictEqual([]);
+    const c = findObject(objs, 'Deployment').spec.template.spec.containers[0];
+    expect(c.args).toStrictEqual(['--leader-elect=true']);
+    expect(c.volumeMounts).toStrictEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+  });
+
+  test('turning off a secure default is explicit and visible', () => {
+    const objs = install({ containerSecurityContext: { readOnlyRootFilesystem: false }, podSecurityContext: { runAsNonRoot: false } });
+    const d = findObject(objs, 'Deployment');
+    expect(d.metadata.annotations[SECURITY_OPT_OUTS_ANNOTATION]).toBe('podSecurityContext.runAsNonRoot,containerSecurityContext.readOnlyRootFilesystem');
+    expect(d.spec.template.metadata.annotations[SECURITY_OPT_OUTS_ANNOTATION]).toBe('podSecurityContext.runAsNonRoot,containerSecurityContext.readOnlyRootFilesystem');
+    expect(findObject(objs, 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBeUndefined();
+    expect(findObject(install(), 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  test('invalid props are all reported at once, naming field and value', () => {
+    const chart = newChart();
+    expect(
+      () =>
+        new AgentSandbox(chart, 'AgentSandbox', {
+          namespace: 'Agent_Sandbox',
+          replicas: 0,
+          image: { digest: 'sha256:123' },
+          allowedLabelDomains: ['Not A Domain'],
+          controller: { kubeApiBurst: 0, extensions: false, sandboxClaimConcurrentWorkers: 5, extraArgs: ['--leader-elect=false', 'oops'] },
+        }),
+    ).toThrow(
+      [
+        'AgentSandbox "test/AgentSandbox" has invalid props:',
+        '  namespace: "Agent_Sandbox" is not a valid namespace name (lowercase DNS label, at most 63 characters)',
+        '  replicas: must be an integer from 1 to 10, got 0',
+        '  image.digest: must be "sha256:" followed by 64 lowercase hex digits, got "sha256:123"',
+        '  allowedLabelDomains[0]: "Not A Domain" is not a DNS domain (lowercase, e.g. "sandbox.example.com")',
+        '  allowedLabelDomains: only the extensions controllers read it; controller.extensions is false',
+        '  controller.kubeApiBurst: must be ≥ 1, got 0',
+        '  controller.sandboxClaimConcurrentWorkers: only takes effect with the extensions controllers; controller.extensions is false',
+        '  controller.extraArgs[0]: --leader-elect is set by controller.leaderElect; use that instead of extraArgs',
+        '  controller.extraArgs[1]: must be a flag starting with "-", got "oops"',
+      ].join('\n'),
+    );
+  });
+});
