@@ -1,0 +1,268 @@
+/**
+ * `SandboxNamespace`: the hardened per-tenant namespace sandboxes run in — Pod Security Admission `restricted`,
+ * default-deny NetworkPolicies with DNS and an explicit egress allowlist (node metadata endpoints always carved out),
+ * a ResourceQuota and LimitRange, and a ServiceAccount without an automounted token.
+ */
+import { Construct } from 'constructs';
+import {
+  IntOrString,
+  KubeLimitRange,
+  KubeNamespace,
+  KubeNetworkPolicy,
+  KubeResourceQuota,
+  KubeServiceAccount,
+  Quantity,
+  type NetworkPolicyPort,
+} from '../../imports/k8s';
+import { SECURITY_OPT_OUTS_ANNOTATION } from '../agent-sandbox/agent-sandbox';
+import { PLATFORMS, type Platform } from '../platform/profiles';
+import { dnsPeers, resolveDnsOptions, type DnsEgressOptions } from './dns-egress';
+import { dnsLabelErrors, dnsSubdomainErrors, labelErrors, qualifiedNameErrors } from './k8s-names';
+import { resolveLimitRange, resolveQuota, type LimitRangeOptions, type ResourceQuotaOptions } from './resource-limits';
+import {
+  ingressRuleErrors,
+  resolveEgressRules,
+  resolvePort,
+  type EgressRule,
+  type IngressRule,
+  type PortRule,
+  type ResolvedEgressRule,
+  type ResolvedPort,
+} from './traffic-rules';
+
+export const POD_SECURITY_LEVELS = ['restricted', 'baseline', 'privileged'] as const;
+export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
+
+/** Namespace label that lets ResourceClaims in it request `adminAccess` to devices (Kubernetes DRA). */
+export const DRA_ADMIN_ACCESS_LABEL = 'resource.kubernetes.io/admin-access';
+/** Annotation on the egress NetworkPolicy mapping rule indexes to the allowlist descriptions. */
+export const RULE_DESCRIPTIONS_ANNOTATION = 'agent-sandbox-infra.io/rule-descriptions';
+
+export interface PodSecurityOptions {
+  /**
+   * Pod Security Standard enforced on the namespace. Anything but `restricted` is recorded in the
+   * `agent-sandbox-infra.io/security-opt-outs` annotation; `audit` and `warn` stay `restricted` regardless.
+   * @default 'restricted'
+   */
+  readonly enforce?: PodSecurityLevel;
+  /**
+   * Version of the standard to enforce: `latest` or `v1.<minor>` to pin it across cluster upgrades.
+   * `audit` and `warn` always use `latest`, so a newer standard shows up as warnings before it is enforced.
+   * @default 'latest'
+   */
+  readonly enforceVersion?: string;
+}
+
+export interface SandboxNamespaceProps {
+  /** Namespace name (a DNS label). */
+  readonly name: string;
+  /** Extra namespace labels. Pod Security, `kubernetes.io/metadata.name` and DRA admin-access labels are set by props, not here. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Extra namespace annotations. @default {} */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** @default - enforce, audit and warn `restricted`, version `latest` */
+  readonly podSecurity?: PodSecurityOptions;
+  /** Platform the namespace runs on; picks the DNS resolvers sandboxes may reach (see `dns`). @default - generic (cluster DNS pods only) */
+  readonly platform?: Platform;
+  /**
+   * DNS egress (UDP+TCP 53) under default-deny: cluster DNS pods (`k8s-app: kube-dns` in `kube-system`, the label
+   * CoreDNS/kube-dns carry on GKE, EKS and AKS), NodeLocal DNSCache (169.254.20.10, always on in GKE Autopilot) and
+   * Cloud DNS for GKE (port 53 of the node metadata server). See `dns-egress.ts` for sources.
+   * @default - per `platform`
+   */
+  readonly dns?: DnsEgressOptions;
+  /**
+   * Egress sandboxes may send besides DNS: one NetworkPolicy egress rule per entry. Every node credential endpoint
+   * (`METADATA_ENDPOINTS`: 169.254.169.254, fd00:ec2::254, 169.254.170.23, …) inside an allowed CIDR is put in its
+   * `ipBlock.except`, also for `0.0.0.0/0` and `::/0`; a CIDR inside one of them is an error.
+   *
+   * Only CIDRs: core NetworkPolicy has no FQDN rules. For hostnames use Cilium `toFQDNs`
+   * (CiliumNetworkPolicy), Calico `domains` (GlobalNetworkPolicy/NetworkSet), GKE `FQDNNetworkPolicy`, or send
+   * sandbox traffic through an egress proxy and allow only the proxy here.
+   * NetworkPolicies add up: another policy in the namespace that allows more widens what sandboxes reach.
+   * @default [] (DNS only)
+   */
+  readonly egressAllowlist?: readonly EgressRule[];
+  /** Ingress allowed into the namespace, from pods/namespaces by label (e.g. a gateway). @default [] (no ingress) */
+  readonly ingressAllowlist?: readonly IngressRule[];
+  /**
+   * ResourceQuota; `false` creates none and is recorded as a security opt-out.
+   * @default - DEFAULT_QUOTA: pods 50, requests.cpu 20, requests.memory 40Gi, limits.cpu 40, limits.memory 80Gi,
+   * persistentvolumeclaims 20, requests.storage 200Gi, services.loadbalancers 0, services.nodeports 0
+   */
+  readonly quota?: false | ResourceQuotaOptions;
+  /**
+   * Container LimitRange; `false` creates none and is recorded as a security opt-out (with the quota on, pods
+   * without cpu/memory requests and limits are then rejected).
+   * @default - default limits 1 CPU/1Gi, default requests 250m/256Mi, max 8 CPU/32Gi
+   */
+  readonly limitRange?: false | LimitRangeOptions;
+  /** ServiceAccount sandboxes run as; created with `automountServiceAccountToken: false`. @default 'sandbox' */
+  readonly serviceAccountName?: string;
+  /**
+   * Label the namespace `resource.kubernetes.io/admin-access: "true"` so ResourceClaims in it may set `adminAccess`
+   * (access to devices in use by others, for monitoring). Recorded as a security opt-out. @default false
+   */
+  readonly allowDraAdminAccess?: boolean;
+}
+
+const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra' };
+const RESERVED_LABEL = /^(pod-security\.kubernetes\.io\/|kubernetes\.io\/metadata\.name$|resource\.kubernetes\.io\/admin-access$)/;
+const PSS_VERSION = /^(latest|v1\.(0|[1-9][0-9]*))$/;
+const IS_SANDBOX_NAMESPACE = Symbol.for('agent-sandbox-infra.SandboxNamespace');
+
+export class SandboxNamespace extends Construct {
+  /** True for a `SandboxNamespace` (also across copies of this package). */
+  static isSandboxNamespace(x: unknown): x is SandboxNamespace {
+    return typeof x === 'object' && x !== null && IS_SANDBOX_NAMESPACE in x;
+  }
+
+  /** The namespace name. */
+  readonly name: string;
+  readonly serviceAccountName: string;
+  /** Every label on the Namespace. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly allowsDraAdminAccess: boolean;
+  /** The egress allowlist as emitted: canonical CIDRs with their metadata excepts, protocols filled in. */
+  readonly egressRules: readonly ResolvedEgressRule[];
+  /** Secure defaults the props turned off (also in the `agent-sandbox-infra.io/security-opt-outs` annotation). */
+  readonly securityOptOuts: readonly string[];
+
+  constructor(scope: Construct, id: string, props: SandboxNamespaceProps) {
+    super(scope, id);
+    Object.defineProperty(this, IS_SANDBOX_NAMESPACE, { value: true });
+    this.name = props.name;
+    this.serviceAccountName = props.serviceAccountName ?? 'sandbox';
+    this.allowsDraAdminAccess = props.allowDraAdminAccess ?? false;
+    const enforce = props.podSecurity?.enforce ?? 'restricted';
+    const enforceVersion = props.podSecurity?.enforceVersion ?? 'latest';
+
+    const errors = [
+      ...dnsLabelErrors('name', props.name),
+      ...dnsSubdomainErrors('serviceAccountName', this.serviceAccountName),
+      ...labelErrors('labels', props.labels ?? {}),
+      ...Object.keys(props.labels ?? {})
+        .filter((key) => RESERVED_LABEL.test(key))
+        .map((key) => `labels.${key}: is set by SandboxNamespace; use podSecurity or allowDraAdminAccess instead`),
+      ...Object.keys(props.annotations ?? {}).flatMap((key) => qualifiedNameErrors('annotations', key)),
+      ...(props.annotations?.[SECURITY_OPT_OUTS_ANNOTATION] !== undefined
+        ? [`annotations.${SECURITY_OPT_OUTS_ANNOTATION}: is written by SandboxNamespace from the props`]
+        : []),
+      ...(POD_SECURITY_LEVELS.includes(enforce) ? [] : [`podSecurity.enforce: must be one of ${POD_SECURITY_LEVELS.join(', ')}, got ${JSON.stringify(enforce)}`]),
+      ...(PSS_VERSION.test(enforceVersion) ? [] : [`podSecurity.enforceVersion: must be "latest" or "v1.<minor>", got ${JSON.stringify(enforceVersion)}`]),
+      ...(props.platform === undefined || PLATFORMS.includes(props.platform)
+        ? []
+        : [`platform: must be one of ${PLATFORMS.join(', ')}, got ${JSON.stringify(props.platform)}`]),
+      ...ingressRuleErrors('ingressAllowlist', props.ingressAllowlist ?? []),
+    ];
+    const egress = resolveEgressRules('egressAllowlist', props.egressAllowlist ?? []);
+    errors.push(...egress.errors);
+    const quota = props.quota === false ? undefined : resolveQuota('quota', props.quota ?? {});
+    const limitRange = props.limitRange === false ? undefined : resolveLimitRange('limitRange', props.limitRange ?? {});
+    errors.push(...(quota?.errors ?? []), ...(limitRange?.errors ?? []));
+    if (errors.length) throw new Error(`SandboxNamespace "${this.node.path}" has invalid props:\n  ${errors.join('\n  ')}`);
+    this.egressRules = egress.rules;
+    const dns = resolveDnsOptions(props.platform, props.dns);
+
+    const optOuts: string[] = [];
+    if (enforce !== 'restricted') optOuts.push(`podSecurity.enforce=${enforce}`);
+    if (!quota) optOuts.push('quota');
+    if (!limitRange) optOuts.push('limitRange');
+    if (this.allowsDraAdminAccess) optOuts.push('draAdminAccess');
+    this.securityOptOuts = optOuts;
+
+    this.labels = {
+      ...props.labels,
+      ...MANAGED_BY,
+      'kubernetes.io/metadata.name': this.name,
+      'pod-security.kubernetes.io/enforce': enforce,
+      'pod-security.kubernetes.io/enforce-version': enforceVersion,
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/audit-version': 'latest',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/warn-version': 'latest',
+      ...(this.allowsDraAdminAccess ? { [DRA_ADMIN_ACCESS_LABEL]: 'true' } : {}),
+    };
+    const annotations = { ...props.annotations, ...(optOuts.length ? { [SECURITY_OPT_OUTS_ANNOTATION]: optOuts.join(',') } : {}) };
+    new KubeNamespace(this, 'Resource', {
+      metadata: { name: this.name, labels: this.labels, ...(Object.keys(annotations).length ? { annotations } : {}) },
+    });
+
+    const meta = (name: string, extra: { annotations?: Record<string, string> } = {}) => ({ name, namespace: this.name, labels: { ...MANAGED_BY }, ...extra });
+    const allPods = {};
+    new KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: meta('default-deny-all'),
+      spec: { podSelector: allPods, policyTypes: ['Ingress', 'Egress'] },
+    });
+    const dnsTo = dnsPeers(dns);
+    if (dnsTo.length) {
+      new KubeNetworkPolicy(this, 'AllowDns', {
+        metadata: meta('allow-dns'),
+        spec: {
+          podSelector: allPods,
+          policyTypes: ['Egress'],
+          egress: [{ to: dnsTo, ports: [{ port: IntOrString.fromNumber(53), protocol: 'UDP' }, { port: IntOrString.fromNumber(53), protocol: 'TCP' }] }],
+        },
+      });
+    }
+    if (this.egressRules.length) {
+      const descriptions = this.egressRules.flatMap((r, i) => (r.description ? [`egress[${i}]: ${r.description}`] : []));
+      new KubeNetworkPolicy(this, 'AllowEgress', {
+        metadata: meta('allow-egress', descriptions.length ? { annotations: { [RULE_DESCRIPTIONS_ANNOTATION]: descriptions.join('\n') } } : {}),
+        spec: {
+          podSelector: allPods,
+          policyTypes: ['Egress'],
+          egress: this.egressRules.map((rule) => ({
+            to: rule.ipBlocks.map((b) => ({ ipBlock: { cidr: b.cidr, ...(b.except.length ? { except: [...b.except] } : {}) } })),
+            ...(rule.ports ? { ports: rule.ports.map(policyPort) } : {}),
+          })),
+        },
+      });
+    }
+    const ingress = props.ingressAllowlist ?? [];
+    if (ingress.length) {
+      const descriptions = ingress.flatMap((r, i) => (r.description ? [`ingress[${i}]: ${r.description}`] : []));
+      new KubeNetworkPolicy(this, 'AllowIngress', {
+        metadata: meta('allow-ingress', descriptions.length ? { annotations: { [RULE_DESCRIPTIONS_ANNOTATION]: descriptions.join('\n') } } : {}),
+        spec: {
+          podSelector: allPods,
+          policyTypes: ['Ingress'],
+          ingress: ingress.map((rule) => ({
+            from: [
+              {
+                ...(rule.namespaceLabels ? { namespaceSelector: { matchLabels: { ...rule.namespaceLabels } } } : {}),
+                ...(rule.podLabels ? { podSelector: { matchLabels: { ...rule.podLabels } } } : {}),
+              },
+            ],
+            ...(rule.ports ? { ports: rule.ports.map((p: PortRule) => policyPort(resolvePort(p))) } : {}),
+          })),
+        },
+      });
+    }
+
+    if (quota) {
+      new KubeResourceQuota(this, 'Quota', {
+        metadata: meta('sandbox-quota'),
+        spec: { hard: quantities(quota.hard) },
+      });
+    }
+    if (limitRange) {
+      const lr = limitRange.limitRange;
+      new KubeLimitRange(this, 'LimitRange', {
+        metadata: meta('sandbox-limits'),
+        spec: {
+          limits: [{ type: 'Container', default: quantities(lr.defaultLimits), defaultRequest: quantities(lr.defaultRequests), max: quantities(lr.max) }],
+        },
+      });
+    }
+    new KubeServiceAccount(this, 'ServiceAccount', { metadata: meta(this.serviceAccountName), automountServiceAccountToken: false });
+  }
+}
+
+function policyPort(p: ResolvedPort): NetworkPolicyPort {
+  return { port: IntOrString.fromNumber(p.port), ...(p.endPort !== undefined ? { endPort: p.endPort } : {}), protocol: p.protocol };
+}
+
+function quantities(list: Readonly<Record<string, string>>): Record<string, Quantity> {
+  return Object.fromEntries(Object.entries(list).map(([k, v]) => [k, Quantity.fromString(v)]));
+}

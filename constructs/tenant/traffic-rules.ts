@@ -1,0 +1,124 @@
+/**
+ * Egress allowlist and ingress allow rules of a sandbox namespace: their prop types, validation, and the resolved
+ * egress rules with the metadata endpoints carved out of every allowed CIDR.
+ */
+import { tryParseCidr } from './cidr';
+import { labelErrors } from './k8s-names';
+import { metadataEndpointCovering, metadataExcepts } from './metadata-endpoints';
+
+export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+export interface PortRule {
+  /** Port number 1-65535. */
+  readonly port: number;
+  /** Last port of a range `port..endPort` (inclusive). @default - only `port` */
+  readonly endPort?: number;
+  /** @default 'TCP' */
+  readonly protocol?: Protocol;
+}
+
+export interface EgressRule {
+  /** Destination CIDRs, IPv4 or IPv6 (e.g. `203.0.113.0/24`, `2001:db8::/32`, `0.0.0.0/0`). Host bits must be zero. */
+  readonly cidrs: readonly string[];
+  /** @default - every port and protocol */
+  readonly ports?: readonly PortRule[];
+  /** What the rule is for; written to the policy's `agent-sandbox-infra.io/rule-descriptions` annotation. @default - none */
+  readonly description?: string;
+}
+
+export interface IngressRule {
+  /**
+   * Namespaces (by label) the traffic may come from. With `podLabels`: those pods in those namespaces; alone:
+   * every pod in those namespaces; `{}` selects every namespace. @default - only this namespace (then `podLabels` is required)
+   */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
+  /** Pods (by label) the traffic may come from. @default - every pod of the selected namespaces */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** @default - every port and protocol */
+  readonly ports?: readonly PortRule[];
+  /** @default - none */
+  readonly description?: string;
+}
+
+export interface ResolvedPort {
+  readonly port: number;
+  readonly endPort?: number;
+  readonly protocol: Protocol;
+}
+
+export interface ResolvedIpBlock {
+  /** Canonical CIDR text. */
+  readonly cidr: string;
+  /** Metadata endpoints inside `cidr`, excluded from it. */
+  readonly except: readonly string[];
+}
+
+export interface ResolvedEgressRule {
+  readonly ipBlocks: readonly ResolvedIpBlock[];
+  /** Undefined: every port. */
+  readonly ports?: readonly ResolvedPort[];
+  readonly description?: string;
+}
+
+/** Resolves the allowlist; `errors` names every bad field (path prefix `field`). */
+export function resolveEgressRules(field: string, rules: readonly EgressRule[]): { rules: ResolvedEgressRule[]; errors: string[] } {
+  const errors: string[] = [];
+  const resolved = rules.map((rule, i): ResolvedEgressRule => {
+    const path = `${field}[${i}]`;
+    if (rule.cidrs.length === 0) errors.push(`${path}.cidrs: must list at least one CIDR`);
+    const ipBlocks: ResolvedIpBlock[] = [];
+    rule.cidrs.forEach((text, j) => {
+      const cidr = tryParseCidr(text);
+      if (typeof cidr === 'string') {
+        errors.push(`${path}.cidrs[${j}]: ${cidr}`);
+        return;
+      }
+      const covering = metadataEndpointCovering(cidr);
+      if (covering) {
+        errors.push(`${path}.cidrs[${j}]: ${JSON.stringify(text)} lies inside ${covering.cidr} (${covering.description}), which sandboxes may never reach`);
+        return;
+      }
+      ipBlocks.push({ cidr: cidr.text, except: metadataExcepts(cidr) });
+    });
+    errors.push(...portErrors(`${path}.ports`, rule.ports));
+    return { ipBlocks, ...(rule.ports ? { ports: rule.ports.map(resolvePort) } : {}), ...(rule.description ? { description: rule.description } : {}) };
+  });
+  return { rules: resolved, errors };
+}
+
+export function ingressRuleErrors(field: string, rules: readonly IngressRule[]): string[] {
+  return rules.flatMap((rule, i) => {
+    const path = `${field}[${i}]`;
+    const errors: string[] = [];
+    if (!rule.namespaceLabels && !rule.podLabels) {
+      errors.push(`${path}: needs namespaceLabels or podLabels (an empty peer would allow every pod of this namespace)`);
+    }
+    if (rule.namespaceLabels) errors.push(...labelErrors(`${path}.namespaceLabels`, rule.namespaceLabels));
+    if (rule.podLabels) errors.push(...labelErrors(`${path}.podLabels`, rule.podLabels));
+    errors.push(...portErrors(`${path}.ports`, rule.ports));
+    return errors;
+  });
+}
+
+export function portErrors(field: string, ports: readonly PortRule[] | undefined): string[] {
+  if (ports === undefined) return [];
+  if (ports.length === 0) return [`${field}: is empty; omit it to allow every port`];
+  return ports.flatMap((p, i) => {
+    const errors: string[] = [];
+    const isPort = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 65535;
+    if (!isPort(p.port)) errors.push(`${field}[${i}].port: must be an integer 1-65535, got ${p.port}`);
+    if (p.endPort !== undefined) {
+      if (!isPort(p.endPort)) errors.push(`${field}[${i}].endPort: must be an integer 1-65535, got ${p.endPort}`);
+      else if (isPort(p.port) && p.endPort < p.port) errors.push(`${field}[${i}].endPort: must be ≥ port ${p.port}, got ${p.endPort}`);
+    }
+    if (p.protocol !== undefined && !PROTOCOLS.includes(p.protocol)) {
+      errors.push(`${field}[${i}].protocol: must be one of ${PROTOCOLS.join(', ')}, got ${JSON.stringify(p.protocol)}`);
+    }
+    return errors;
+  });
+}
+
+export function resolvePort(p: PortRule): ResolvedPort {
+  return { port: p.port, ...(p.endPort !== undefined ? { endPort: p.endPort } : {}), protocol: p.protocol ?? 'TCP' };
+}
