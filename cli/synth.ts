@@ -2,18 +2,15 @@
  * `agent-sandbox-infra synth`: renders every requested platform, validates what it rendered (re-read from the
  * YAML text, against the pinned schemas), and only then replaces `<out>/<platform>/` — nothing half-written.
  */
-import { App } from 'cdk8s';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { SandboxPlatformConfig } from '../constructs/config/schema';
-import { manifestFiles } from '../constructs/output/manifest-files';
+import { renderPlatform, type RenderedPlatform } from '../constructs/output/render';
 import type { Platform } from '../constructs/platform/profiles';
-import { SandboxPlatformChart } from '../constructs/sandbox-platform-chart';
 import { kubernetesSchemaFor } from '../constructs/upstream/pins';
 import { validateObjects, type ObjectSource } from '../constructs/validation/validate-objects';
 import { SchemaCatalog } from '../constructs/validation/schema-catalog';
 import { formatProblem, type Problem } from '../constructs/validation/problems';
-import { toYamlDocument } from '../constructs/yaml/emit';
 import { parseManifestText } from '../constructs/yaml/parse';
 import { defaultCheckers } from './checkers';
 
@@ -39,27 +36,7 @@ export class SynthValidationError extends Error {
   }
 }
 
-interface Rendered {
-  readonly platform: Platform;
-  readonly files: { name: string; text: string; documents: string[] }[];
-  readonly objects: number;
-  readonly bytes: number;
-  readonly ms: number;
-}
-
-/** Renders one platform to YAML texts (no I/O). */
-export function renderPlatform(platform: Platform, config: SandboxPlatformConfig, env?: NodeJS.ProcessEnv): Rendered {
-  const started = performance.now();
-  const app = new App({ outdir: '/nonexistent' });
-  const chart = new SandboxPlatformChart(app, platform, { platform, config, env });
-  const files = manifestFiles(chart).map((f) => {
-    const documents = f.objects.map(toYamlDocument);
-    return { name: f.name, documents, text: documents.join('---\n') };
-  });
-  const objects = files.reduce((n, f) => n + f.documents.length, 0);
-  const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
-  return { platform, files, objects, bytes, ms: performance.now() - started };
-}
+type Rendered = RenderedPlatform;
 
 export function synth(options: SynthOptions): PlatformSummary[] {
   const env = options.env ?? process.env;

@@ -1,6 +1,9 @@
-// Tests read pinned upstream files from the mirror (CI sets it; locally default to ../shared/upstream) and keep
-// compiled validators in a cache inside the repo (gitignored) so test workers share them.
+// Tests read pinned upstream files from the mirror (CI sets it; locally it defaults to ../shared/upstream when that
+// exists) or else from the cache `fetch-upstream` fills; compiled validators are kept in that cache too.
 const path = require('node:path');
 const root = path.resolve(__dirname, '../..');
-if (!process.env.AGENT_SANDBOX_INFRA_MIRROR) process.env.AGENT_SANDBOX_INFRA_MIRROR = path.resolve(root, '..', 'shared/upstream');
-if (!process.env.AGENT_SANDBOX_INFRA_CACHE) process.env.AGENT_SANDBOX_INFRA_CACHE = path.join(root, '.cache', 'test');
+const fs = require('node:fs');
+const sibling = path.resolve(root, '..', 'shared/upstream');
+// Without a mirror, tests use the cache that `agent-sandbox-infra fetch-upstream` fills (README).
+if (!process.env.AGENT_SANDBOX_INFRA_MIRROR && fs.existsSync(sibling)) process.env.AGENT_SANDBOX_INFRA_MIRROR = sibling;
+

@@ -1,0 +1,271 @@
+/**
+ * The secure sandbox pod: turns a typed description (containers, volumes, isolation, GPUs, device claims) into the
+ * `podTemplate` of a SandboxTemplate or Sandbox, for one platform.
+ *
+ * Applied by default: the platform's sandboxed RuntimeClass (and, on GKE, the nodeSelector + toleration its
+ * admission policy requires), no ServiceAccount token, non-root (uid 65532 unless given), all capabilities dropped,
+ * no privilege escalation, seccomp RuntimeDefault, cpu + memory limits required. Every opt-out is an explicit rule id
+ * that lands in the `agent-sandbox-infra.io/security-opt-outs` annotation; the result is re-checked with the same
+ * invariant checker `validate` runs, so the construct can never emit an unsafe pod silently.
+ */
+import { runtimeFor, supportedIsolations, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../platform/profiles';
+import {
+  checkSandboxPodSpec,
+  formatSecurityOptOuts,
+  isSandboxRuleId,
+  SANDBOX_RULE_IDS,
+  SECURITY_OPT_OUTS_ANNOTATION,
+  type SandboxRuleId,
+} from '../validation/sandbox-invariants';
+
+export type JsonMap = Record<string, unknown>;
+
+/**
+ * A container, as a Kubernetes `Container` object (name, image, command, args, ports, env, resources, volumeMounts,
+ * probes…). Its `securityContext` is merged over the secure defaults.
+ */
+export interface SandboxContainer {
+  readonly name: string;
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly workingDir?: string;
+  readonly ports?: readonly { readonly containerPort: number; readonly name?: string; readonly protocol?: 'TCP' | 'UDP' | 'SCTP' }[];
+  readonly env?: readonly JsonMap[];
+  readonly envFrom?: readonly JsonMap[];
+  /** cpu and memory limits are required (they bound the sandbox; on Kata they size the VM). */
+  readonly resources?: { readonly limits?: Readonly<Record<string, string | number>>; readonly requests?: Readonly<Record<string, string | number>> };
+  readonly volumeMounts?: readonly JsonMap[];
+  readonly readinessProbe?: JsonMap;
+  readonly livenessProbe?: JsonMap;
+  readonly startupProbe?: JsonMap;
+  readonly securityContext?: JsonMap;
+  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  readonly stdin?: boolean;
+  readonly tty?: boolean;
+  /** Any other Container field, passed as given (checked by the schema). */
+  readonly [field: string]: unknown;
+}
+
+/** NVIDIA GPUs through `nvidia.com/gpu` limits (the path gVisor's GPU proxy supports on GKE). */
+export interface SandboxGpu {
+  readonly count: number;
+  /** GKE accelerator type, e.g. `nvidia-l4`, `nvidia-tesla-t4`, `nvidia-a100-80gb`, `nvidia-h100-80gb`. */
+  readonly type: string;
+}
+
+/** What the pod needs to know of a ResourceClaimTemplate to request devices through it. */
+export interface DeviceClaimSource {
+  /** Name of the ResourceClaimTemplate object. */
+  readonly name: string;
+  /** Whether any of its requests allocates a GPU. */
+  readonly isGpu: boolean;
+  /** Request names (a container may ask for a single request). */
+  readonly requestNames: readonly string[];
+}
+
+export interface DeviceClaim {
+  /** Name of the claim in the pod (`resourceClaims[].name`). */
+  readonly name: string;
+  readonly template: DeviceClaimSource;
+  /** Containers that use the devices. @default - every container */
+  readonly containers?: readonly string[];
+  /** One request of the template. @default - all of them */
+  readonly request?: string;
+}
+
+export interface SandboxPodProps {
+  readonly containers: readonly SandboxContainer[];
+  readonly initContainers?: readonly SandboxContainer[];
+  /** Pod volumes (`Volume` objects). hostPath and projected ServiceAccount tokens are refused unless opted out. @default [] */
+  readonly volumes?: readonly JsonMap[];
+  /** `gvisor` or `kata`. @default - the platform's sandboxed runtime (gvisor; kata on AKS) */
+  readonly isolation?: Isolation;
+  /** UID the containers run as (the image may default to root). @default 65532 */
+  readonly runAsUser?: number;
+  /** @default - same as runAsUser */
+  readonly runAsGroup?: number;
+  /** @default - none */
+  readonly fsGroup?: number;
+  /** ServiceAccount (its token is not mounted). @default - the namespace default */
+  readonly serviceAccountName?: string;
+  /** Rules of the secure profile this pod explicitly does not follow (see SANDBOX_RULES). @default [] */
+  readonly securityOptOuts?: readonly SandboxRuleId[];
+  /** NVIDIA GPUs via `nvidia.com/gpu` limits (GKE). @default - none */
+  readonly gpu?: SandboxGpu;
+  /** Devices through DRA ResourceClaimTemplates. @default [] */
+  readonly deviceClaims?: readonly DeviceClaim[];
+  /** Extra scheduling (merged with the platform's placement). @default - none */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly tolerations?: readonly Toleration[];
+  readonly affinity?: JsonMap;
+  /** @default - Kubernetes default (30) */
+  readonly terminationGracePeriodSeconds?: number;
+  /** @default - none */
+  readonly activeDeadlineSeconds?: number;
+  /** Labels and annotations of the sandbox pods. @default {} */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** @default - none */
+  readonly priorityClassName?: string;
+  /** @default [] */
+  readonly imagePullSecrets?: readonly string[];
+}
+
+export interface BuiltSandboxPod {
+  readonly podTemplate: { metadata?: JsonMap; spec: JsonMap };
+  readonly runtime: RuntimeFacts;
+  readonly isolation: Isolation;
+  readonly optOuts: readonly SandboxRuleId[];
+  /** Annotations the owning object (SandboxTemplate/Sandbox) must carry: the opt-out record. */
+  readonly objectAnnotations: Readonly<Record<string, string>>;
+  /** Per-pod cpu/memory limits summed over containers (for capacity planning), as given. */
+  readonly containerLimits: readonly { readonly cpu?: string | number; readonly memory?: string | number }[];
+}
+
+export const GVISOR_DRA_GPU_ISSUE = 'https://github.com/google/gvisor/issues/13621';
+
+const GKE_PLATFORMS: readonly Platform[] = ['gke-autopilot', 'gke-standard'];
+
+/** Builds the pod template, or throws one error listing every problem. */
+export function buildSandboxPod(platform: Platform, props: SandboxPodProps, where: string): BuiltSandboxPod {
+  const errors: string[] = [];
+  const isolation = props.isolation ?? supportedIsolations(platform)[0];
+  let runtime: RuntimeFacts;
+  try {
+    runtime = runtimeFor(platform, isolation);
+  } catch (err) {
+    throw new Error(`${where}: ${(err as Error).message}`);
+  }
+  const optOuts = [...(props.securityOptOuts ?? [])];
+  for (const [i, id] of optOuts.entries()) {
+    if (!isSandboxRuleId(id)) errors.push(`securityOptOuts[${i}]: "${String(id)}" is not a sandbox rule id; allowed: ${SANDBOX_RULE_IDS.join(', ')}`);
+  }
+  const off = (id: SandboxRuleId) => optOuts.includes(id);
+  if (props.containers.length === 0) errors.push('containers: at least one container is required');
+  const names = [...props.containers, ...(props.initContainers ?? [])].map((c) => c.name);
+  for (const dup of names.filter((n, i) => names.indexOf(n) !== i)) errors.push(`containers: the name "${dup}" is used twice`);
+
+  const limitsRequired = !off('resourceLimits');
+  const lists = [['containers', props.containers], ['initContainers', props.initContainers ?? []]] as const;
+  for (const [list, containers] of lists) containers.forEach((c, i) => {
+    const limits = c.resources?.limits ?? {};
+    for (const r of ['cpu', 'memory']) {
+      if (limitsRequired && limits[r] === undefined) {
+        errors.push(
+          `${list}[${i}] (${c.name}).resources.limits.${r}: is required` +
+            (runtime.limitsSizeTheSandbox ? ` on ${platform}: ${runtime.runtimeClassName} sizes the pod VM from container limits (requests are ignored)` : ': limits bound what an untrusted sandbox can take from its node'),
+        );
+      }
+    }
+  });
+
+  // GPUs: nvidia.com/gpu limits work under gVisor on GKE; DRA GPUs do not work under gVisor at all.
+  const nodeSelector: Record<string, string> = { ...runtime.podPlacement.nodeSelector };
+  if (props.gpu) {
+    if (!GKE_PLATFORMS.includes(platform)) {
+      errors.push(`gpu: GPU sandboxes are supported on gke-autopilot and gke-standard (gVisor with nvidia.com/gpu limits); ${platform} is not one of them`);
+    } else if (!Number.isInteger(props.gpu.count) || props.gpu.count < 1) {
+      errors.push(`gpu.count: must be an integer ≥ 1, got ${props.gpu.count}`);
+    } else if (!/^nvidia-[a-z0-9-]+$/.test(props.gpu.type)) {
+      errors.push(`gpu.type: must be a GKE accelerator type like "nvidia-l4" or "nvidia-tesla-t4", got "${props.gpu.type}"`);
+    } else {
+      nodeSelector['cloud.google.com/gke-accelerator'] = props.gpu.type;
+      if (platform === 'gke-autopilot') {
+        nodeSelector['cloud.google.com/compute-class'] = 'Accelerator';
+        nodeSelector['cloud.google.com/gke-gpu-driver-version'] = 'latest';
+      }
+    }
+  }
+  const claimNames = new Set<string>();
+  for (const [i, claim] of (props.deviceClaims ?? []).entries()) {
+    const path = `deviceClaims[${i}]`;
+    if (claimNames.has(claim.name)) errors.push(`${path}.name: "${claim.name}" is used twice`);
+    claimNames.add(claim.name);
+    if (claim.template.isGpu && isolation === 'gvisor') {
+      errors.push(
+        `${path}: ResourceClaimTemplate "${claim.template.name}" allocates a GPU through DRA, which gVisor's GPU proxy does not support ` +
+          `(${GVISOR_DRA_GPU_ISSUE}); use gpu: { count, type } (nvidia.com/gpu limits) for gVisor GPU sandboxes`,
+      );
+    }
+    if (claim.request !== undefined && !claim.template.requestNames.includes(claim.request)) {
+      errors.push(`${path}.request: "${claim.request}" is not a request of ResourceClaimTemplate "${claim.template.name}" (${claim.template.requestNames.join(', ')})`);
+    }
+    for (const c of claim.containers ?? []) {
+      if (!props.containers.some((x) => x.name === c)) errors.push(`${path}.containers: "${c}" is not a container of this pod`);
+    }
+  }
+  const runAsUser = props.runAsUser ?? 65532;
+  const podSecurityContext: JsonMap = {
+    ...(off('runAsNonRoot') ? {} : { runAsNonRoot: true, runAsUser, runAsGroup: props.runAsGroup ?? runAsUser }),
+    ...(props.fsGroup !== undefined ? { fsGroup: props.fsGroup } : {}),
+    ...(off('seccompProfile') ? {} : { seccompProfile: { type: 'RuntimeDefault' } }),
+  };
+  const containerSecurity = (c: SandboxContainer): JsonMap => ({
+    ...(off('allowPrivilegeEscalation') ? {} : { allowPrivilegeEscalation: false }),
+    ...(off('capabilitiesDrop') ? {} : { capabilities: { drop: ['ALL'] } }),
+    ...(off('runAsNonRoot') ? {} : { runAsNonRoot: true }),
+    ...(c.securityContext ?? {}),
+  });
+  const container = (c: SandboxContainer): JsonMap => {
+    const { securityContext: _s, resources, ...rest } = c;
+    const claims = (props.deviceClaims ?? [])
+      .filter((d) => !d.containers || d.containers.includes(c.name))
+      .map((d) => ({ name: d.name, ...(d.request ? { request: d.request } : {}) }));
+    const limits: Record<string, string | number> = { ...(resources?.limits ?? {}) };
+    if (props.gpu) limits['nvidia.com/gpu'] = props.gpu.count;
+    const res: JsonMap = {
+      ...(Object.keys(limits).length ? { limits: stringify(limits) } : {}),
+      ...(resources?.requests ? { requests: stringify(resources.requests) } : {}),
+      ...(claims.length ? { claims } : {}),
+    };
+    return { ...rest, ...(Object.keys(res).length ? { resources: res } : {}), securityContext: containerSecurity(c) };
+  };
+
+  const tolerations = [...runtime.podPlacement.tolerations, ...(props.tolerations ?? [])].map((t) => ({ ...t }));
+  const spec: JsonMap = {
+    runtimeClassName: runtime.runtimeClassName,
+    ...(off('automountServiceAccountToken') ? {} : { automountServiceAccountToken: false }),
+    ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
+    enableServiceLinks: false,
+    securityContext: podSecurityContext,
+    ...(props.initContainers?.length ? { initContainers: props.initContainers.map(container) } : {}),
+    containers: props.containers.map(container),
+    ...(props.volumes?.length ? { volumes: props.volumes.map((v) => ({ ...v })) } : {}),
+    ...(props.deviceClaims?.length
+      ? { resourceClaims: props.deviceClaims.map((d) => ({ name: d.name, resourceClaimTemplateName: d.template.name })) }
+      : {}),
+    ...(Object.keys({ ...nodeSelector, ...(props.nodeSelector ?? {}) }).length ? { nodeSelector: { ...nodeSelector, ...(props.nodeSelector ?? {}) } } : {}),
+    ...(tolerations.length ? { tolerations } : {}),
+    ...(props.affinity ? { affinity: props.affinity } : {}),
+    ...(props.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: props.terminationGracePeriodSeconds } : {}),
+    ...(props.activeDeadlineSeconds !== undefined ? { activeDeadlineSeconds: props.activeDeadlineSeconds } : {}),
+    ...(props.priorityClassName ? { priorityClassName: props.priorityClassName } : {}),
+    ...(props.imagePullSecrets?.length ? { imagePullSecrets: props.imagePullSecrets.map((name) => ({ name })) } : {}),
+  };
+  const metadata: JsonMap = {
+    ...(props.podLabels && Object.keys(props.podLabels).length ? { labels: { ...props.podLabels } } : {}),
+    ...(props.podAnnotations && Object.keys(props.podAnnotations).length ? { annotations: { ...props.podAnnotations } } : {}),
+  };
+
+  // The same floor `validate` enforces: anything not explicitly opted out is an error here, at construction.
+  // (Missing limits are already reported above with a platform-specific reason.)
+  const violations = checkSandboxPodSpec(spec, { path: 'podTemplate.spec', platform, optOuts }).filter(
+    (v) => v.severity === 'error' && v.rule !== 'resourceLimits',
+  );
+  errors.push(...violations.map((v) => `${v.path}: ${v.message} [rule ${v.rule}; opt out with securityOptOuts: [${v.rule}] if intended]`));
+  if (errors.length) throw new Error(`${where} is invalid:\n  ${errors.join('\n  ')}`);
+  const annotationValue = formatSecurityOptOuts(optOuts);
+  return {
+    podTemplate: { ...(Object.keys(metadata).length ? { metadata } : {}), spec },
+    runtime,
+    isolation,
+    optOuts,
+    objectAnnotations: annotationValue ? { [SECURITY_OPT_OUTS_ANNOTATION]: annotationValue } : {},
+    containerLimits: props.containers.map((c) => ({ cpu: c.resources?.limits?.cpu, memory: c.resources?.limits?.memory })),
+  };
+}
+
+function stringify(map: Readonly<Record<string, string | number>>): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? String(v) : v]));
+}

@@ -1,0 +1,79 @@
+/**
+ * `SandboxTemplate` (extensions.agents.x-k8s.io/v1beta1): the pod blueprint warm pools and claims use, with the
+ * secure sandbox profile applied for the platform (see sandbox-pod.ts).
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { Platform } from '../platform/profiles';
+import { buildSandboxPod, type BuiltSandboxPod, type JsonMap, type SandboxPodProps } from './sandbox-pod';
+import { checkName, namespaceName, namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
+
+export const EXTENSIONS_API_VERSION = 'extensions.agents.x-k8s.io/v1beta1';
+
+export interface SandboxTemplateProps extends SandboxPodProps {
+  /** @default - the construct id */
+  readonly name?: string;
+  readonly namespace: NamespaceRef;
+  /** @default - the enclosing SandboxPlatformChart's platform */
+  readonly platform?: Platform;
+  /** `Managed`: the controller creates a NetworkPolicy per sandbox from `networkPolicy`. @default 'Managed' (upstream default) */
+  readonly networkPolicyManagement?: 'Managed' | 'Unmanaged';
+  /** Per-sandbox ingress/egress rules (NetworkPolicy ingress/egress rules). @default - none */
+  readonly networkPolicy?: { readonly ingress?: readonly JsonMap[]; readonly egress?: readonly JsonMap[] };
+  /** Whether claims may inject env vars. @default 'Disallowed' (upstream default) */
+  readonly envVarsInjectionPolicy?: 'Allowed' | 'Overrides' | 'Disallowed';
+  /** PVCs created per sandbox (PersistentVolumeClaim templates). @default [] */
+  readonly volumeClaimTemplates?: readonly JsonMap[];
+  /** Whether claims may add or override volume claim templates. @default 'Disallowed' (upstream default) */
+  readonly volumeClaimTemplatesPolicy?: 'Allowed' | 'Overrides' | 'Disallowed';
+  /** A Service per sandbox. @default - upstream default */
+  readonly service?: boolean;
+}
+
+export class SandboxTemplate extends Construct {
+  readonly name: string;
+  readonly namespace: string;
+  readonly platform: Platform;
+  readonly pod: BuiltSandboxPod;
+  readonly envVarsInjectionPolicy: 'Allowed' | 'Overrides' | 'Disallowed';
+  readonly volumeClaimTemplatesPolicy: 'Allowed' | 'Overrides' | 'Disallowed';
+  readonly resource: ApiObject;
+
+  constructor(scope: Construct, id: string, props: SandboxTemplateProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.namespace = namespaceName(props.namespace);
+    const errors: string[] = [];
+    checkName('name', this.name, errors, 253);
+    checkName('namespace', this.namespace, errors);
+    if (errors.length) throw new Error(`SandboxTemplate "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
+    this.platform = resolvePlatform(this, props.platform, `SandboxTemplate "${this.node.path}"`);
+    this.envVarsInjectionPolicy = props.envVarsInjectionPolicy ?? 'Disallowed';
+    this.volumeClaimTemplatesPolicy = props.volumeClaimTemplatesPolicy ?? 'Disallowed';
+    this.pod = buildSandboxPod(
+      this.platform,
+      { ...props, serviceAccountName: props.serviceAccountName ?? namespaceServiceAccount(props.namespace) },
+      `SandboxTemplate ${this.namespace}/${this.name}`,
+    );
+    // Plain ApiObject: the spec is emitted exactly as built (the generated converters would drop unknown fields).
+    this.resource = new ApiObject(this, 'Resource', {
+      apiVersion: EXTENSIONS_API_VERSION,
+      kind: 'SandboxTemplate',
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra', 'agent-sandbox-infra.io/isolation': this.pod.isolation },
+        ...(Object.keys(this.pod.objectAnnotations).length ? { annotations: { ...this.pod.objectAnnotations } } : {}),
+      },
+      spec: {
+        podTemplate: this.pod.podTemplate,
+        networkPolicyManagement: props.networkPolicyManagement ?? 'Managed',
+        ...(props.networkPolicy ? { networkPolicy: props.networkPolicy } : {}),
+        envVarsInjectionPolicy: this.envVarsInjectionPolicy,
+        ...(props.volumeClaimTemplates?.length ? { volumeClaimTemplates: props.volumeClaimTemplates } : {}),
+        volumeClaimTemplatesPolicy: this.volumeClaimTemplatesPolicy,
+        ...(props.service !== undefined ? { service: props.service } : {}),
+      },
+    });
+  }
+}

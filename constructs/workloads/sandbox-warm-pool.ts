@@ -1,0 +1,106 @@
+/**
+ * `SandboxWarmPool`: keeps `replicas` sandboxes of a template pre-started so claims get one at once. Upstream puts
+ * no upper bound on replicas; we do (default 500), because a typo here can schedule thousands of sandbox VMs.
+ * Optionally an autoscaling/v2 HorizontalPodAutoscaler drives the pool through its scale subresource.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkName, findController } from './context';
+import { EXTENSIONS_API_VERSION, type SandboxTemplate } from './sandbox-template';
+import type { JsonMap } from './sandbox-pod';
+
+export const DEFAULT_MAX_WARM_POOL_REPLICAS = 500;
+
+export interface WarmPoolAutoscaling {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** autoscaling/v2 `MetricSpec` list (e.g. an External metric of claim creation rate). At least one. */
+  readonly metrics: readonly JsonMap[];
+  /** autoscaling/v2 `behavior`. @default - Kubernetes defaults */
+  readonly behavior?: JsonMap;
+}
+
+export interface SandboxWarmPoolProps {
+  /** @default - the construct id */
+  readonly name?: string;
+  /** The template construct (same namespace). */
+  readonly template: SandboxTemplate;
+  /** Sandboxes kept warm. @default 1 (upstream default) */
+  readonly replicas?: number;
+  /** Upper bound for replicas and the autoscaler's maxReplicas. @default 500 */
+  readonly maxReplicas?: number;
+  /** `OnReplenish`: template changes apply to new sandboxes; `Recreate`: warm sandboxes are replaced. @default 'OnReplenish' (upstream default) */
+  readonly updateStrategy?: 'Recreate' | 'OnReplenish';
+  /** Scale the pool with a HorizontalPodAutoscaler. @default - fixed replicas */
+  readonly autoscaling?: WarmPoolAutoscaling;
+}
+
+export class SandboxWarmPool extends Construct {
+  readonly name: string;
+  readonly namespace: string;
+  readonly template: SandboxTemplate;
+  readonly replicas: number;
+  /** The most sandboxes this pool can run (for capacity planning): the autoscaler maximum, else replicas. */
+  readonly peakReplicas: number;
+  readonly resource: ApiObject;
+  readonly autoscaler?: ApiObject;
+
+  constructor(scope: Construct, id: string, props: SandboxWarmPoolProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.template = props.template;
+    this.namespace = props.template.namespace;
+    const bound = props.maxReplicas ?? DEFAULT_MAX_WARM_POOL_REPLICAS;
+    const as = props.autoscaling;
+    this.replicas = props.replicas ?? as?.minReplicas ?? 1;
+    this.peakReplicas = as ? as.maxReplicas : this.replicas;
+    const errors: string[] = [];
+    checkName('name', this.name, errors);
+    if (!Number.isInteger(bound) || bound < 1) errors.push(`maxReplicas: must be an integer ≥ 1, got ${bound}`);
+    const replicaCheck = (field: string, v: number, min: number) => {
+      if (!Number.isInteger(v) || v < min) errors.push(`${field}: must be an integer ≥ ${min}, got ${v}`);
+      else if (v > bound) errors.push(`${field}: must be ≤ ${bound} (maxReplicas), got ${v}`);
+    };
+    replicaCheck('replicas', this.replicas, 0);
+    if (as) {
+      replicaCheck('autoscaling.minReplicas', as.minReplicas, 1);
+      replicaCheck('autoscaling.maxReplicas', as.maxReplicas, 1);
+      if (as.maxReplicas < as.minReplicas) errors.push(`autoscaling.maxReplicas: must be ≥ minReplicas (${as.minReplicas}), got ${as.maxReplicas}`);
+      if (!as.metrics?.length) errors.push('autoscaling.metrics: at least one metric is required (e.g. an External metric of the claim rate)');
+      if (props.replicas !== undefined && (props.replicas < as.minReplicas || props.replicas > as.maxReplicas)) {
+        errors.push(`replicas: ${props.replicas} is outside autoscaling ${as.minReplicas}..${as.maxReplicas}; the autoscaler would change it at once`);
+      }
+    }
+    const controller = findController(this);
+    if (controller && !controller.extensions) {
+      errors.push('the agent-sandbox controller in this chart runs without extensions (controller.extensions: false), so no controller would reconcile SandboxWarmPools; enable extensions');
+    }
+    if (errors.length) throw new Error(`SandboxWarmPool "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
+
+    this.resource = new ApiObject(this, 'Resource', {
+      apiVersion: EXTENSIONS_API_VERSION,
+      kind: 'SandboxWarmPool',
+      metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra' } },
+      spec: {
+        replicas: this.replicas,
+        sandboxTemplateRef: { name: props.template.name },
+        updateStrategy: { type: props.updateStrategy ?? 'OnReplenish' },
+      },
+    });
+    this.resource.addDependency(props.template.resource);
+    if (as) {
+      this.autoscaler = new ApiObject(this, 'Autoscaler', {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra' } },
+        spec: {
+          scaleTargetRef: { apiVersion: EXTENSIONS_API_VERSION, kind: 'SandboxWarmPool', name: this.name },
+          minReplicas: as.minReplicas,
+          maxReplicas: as.maxReplicas,
+          metrics: as.metrics,
+          ...(as.behavior ? { behavior: as.behavior } : {}),
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * `Sandbox` (agents.x-k8s.io/v1beta1): one long-lived sandbox without a warm pool, with the same secure pod as a
+ * template; `operatingMode: Suspended` hibernates it (pod deleted, volumes kept).
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { Platform } from '../platform/profiles';
+import { checkName, namespaceName, namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
+import { buildSandboxPod, type BuiltSandboxPod, type JsonMap, type SandboxPodProps } from './sandbox-pod';
+
+export const SANDBOX_API_VERSION = 'agents.x-k8s.io/v1beta1';
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+export interface SandboxProps extends SandboxPodProps {
+  /** @default - the construct id */
+  readonly name?: string;
+  readonly namespace: NamespaceRef;
+  /** @default - the enclosing SandboxPlatformChart's platform */
+  readonly platform?: Platform;
+  /** `Suspended` hibernates the sandbox. @default 'Running' */
+  readonly operatingMode?: 'Running' | 'Suspended';
+  /** RFC 3339 time after which the sandbox shuts down. @default - never */
+  readonly shutdownTime?: string;
+  /** What happens at shutdownTime. @default 'Retain' (upstream default) */
+  readonly shutdownPolicy?: 'Delete' | 'Retain';
+  /** PVCs of the sandbox (immutable once created). @default [] */
+  readonly volumeClaimTemplates?: readonly JsonMap[];
+  /** A Service for the sandbox. @default - upstream default */
+  readonly service?: boolean;
+}
+
+export class Sandbox extends Construct {
+  readonly name: string;
+  readonly namespace: string;
+  readonly platform: Platform;
+  readonly pod: BuiltSandboxPod;
+  readonly resource: ApiObject;
+
+  constructor(scope: Construct, id: string, props: SandboxProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.namespace = namespaceName(props.namespace);
+    const errors: string[] = [];
+    checkName('name', this.name, errors);
+    checkName('namespace', this.namespace, errors);
+    if (props.shutdownTime !== undefined && !RFC3339.test(props.shutdownTime)) {
+      errors.push(`shutdownTime: must be an RFC 3339 time like "2026-12-31T23:59:59Z", got "${props.shutdownTime}"`);
+    }
+    if (errors.length) throw new Error(`Sandbox "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
+    this.platform = resolvePlatform(this, props.platform, `Sandbox "${this.node.path}"`);
+    this.pod = buildSandboxPod(
+      this.platform,
+      { ...props, serviceAccountName: props.serviceAccountName ?? namespaceServiceAccount(props.namespace) },
+      `Sandbox ${this.namespace}/${this.name}`,
+    );
+    this.resource = new ApiObject(this, 'Resource', {
+      apiVersion: SANDBOX_API_VERSION,
+      kind: 'Sandbox',
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra', 'agent-sandbox-infra.io/isolation': this.pod.isolation },
+        ...(Object.keys(this.pod.objectAnnotations).length ? { annotations: { ...this.pod.objectAnnotations } } : {}),
+      },
+      spec: {
+        podTemplate: this.pod.podTemplate,
+        operatingMode: props.operatingMode ?? 'Running',
+        ...(props.shutdownTime ? { shutdownTime: props.shutdownTime } : {}),
+        ...(props.shutdownPolicy ? { shutdownPolicy: props.shutdownPolicy } : {}),
+        ...(props.volumeClaimTemplates?.length ? { volumeClaimTemplates: props.volumeClaimTemplates } : {}),
+        ...(props.service !== undefined ? { service: props.service } : {}),
+      },
+    });
+  }
+}
