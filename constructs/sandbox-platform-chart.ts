@@ -9,6 +9,9 @@ import { managedAddonErrors } from './platform/gke-addon';
 import { PLATFORM_PROFILES, type Platform } from './platform/profiles';
 import type { SandboxPlatformConfig } from './config/schema';
 import { SandboxRuntime } from './sandbox-runtime';
+import { SandboxTenant } from './sandbox-tenant';
+import { DeviceClass } from './dra/device-class';
+import { selectorFromConfig } from './config/selector-config';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from './upstream/pins';
 
 export interface SandboxPlatformChartProps extends ChartProps {
@@ -25,6 +28,8 @@ export class SandboxPlatformChart extends Chart {
   readonly agentSandboxMode: 'self' | 'managed';
   readonly agentSandbox?: AgentSandbox;
   readonly runtime: SandboxRuntime;
+  readonly deviceClasses = new Map<string, DeviceClass>();
+  readonly tenants: SandboxTenant[] = [];
 
   constructor(scope: Construct, id: string, props: SandboxPlatformChartProps) {
     super(scope, id, props);
@@ -44,5 +49,30 @@ export class SandboxPlatformChart extends Chart {
       this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), env: props.env });
     }
     this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform });
+
+    // Device classes and tenants: every problem of every one of them, in one error.
+    const errors: string[] = [];
+    const kubernetesVersion = config.kubernetesVersion ?? '1.36';
+    if (config.deviceClasses?.length) {
+      const scope = new Construct(this, 'DeviceClasses');
+      config.deviceClasses.forEach((dc, i) => {
+        try {
+          this.deviceClasses.set(
+            dc.name,
+            new DeviceClass(scope, dc.name, { ...dc, selectors: dc.selectors.map(selectorFromConfig), kubernetesVersion }),
+          );
+        } catch (err) {
+          errors.push(`deviceClasses[${i}] (${dc.name}): ${(err as Error).message}`);
+        }
+      });
+    }
+    for (const tenant of config.tenants ?? []) {
+      try {
+        this.tenants.push(new SandboxTenant(this, `Tenant-${tenant.name}`, { tenant, platform: props.platform, deviceClasses: this.deviceClasses, kubernetesVersion }));
+      } catch (err) {
+        errors.push((err as Error).message);
+      }
+    }
+    if (errors.length) throw new Error(`${props.platform}: ${errors.length} problem${errors.length === 1 ? '' : 's'} in the configuration:\n${errors.join('\n')}`);
   }
 }

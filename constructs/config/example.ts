@@ -1,8 +1,18 @@
 /**
- * The built-in example configuration that `synth` uses without `--config`: the agent-sandbox install and the
- * sandboxed runtime on every platform, with the defaults a production install should start from.
+ * The built-in example configuration that `synth` uses without `--config`: the agent-sandbox install, the
+ * sandboxed runtime, a DRA DeviceClass and two tenants, on every platform. It is also the documentation's
+ * reference config (README "Configuration file").
  */
 import type { SandboxPlatformConfig } from './schema';
+
+const PYTHON_RUNTIME = {
+  name: 'python',
+  image: 'python:3.12-slim',
+  command: ['python', '-m', 'http.server', '8888'],
+  ports: [{ containerPort: 8888, name: 'http' }],
+  resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+  readinessProbe: { tcpSocket: { port: 8888 }, periodSeconds: 2 },
+};
 
 export const EXAMPLE_CONFIG: SandboxPlatformConfig = {
   kubernetesVersion: '1.36',
@@ -17,4 +27,72 @@ export const EXAMPLE_CONFIG: SandboxPlatformConfig = {
     'gke-autopilot': { agentSandbox: 'self' },
     'gke-standard': { agentSandbox: 'self' },
   },
+  deviceClasses: [
+    {
+      // NVIDIA GPUs with at least 24 GiB: for trusted workloads. gVisor sandboxes cannot use DRA GPUs
+      // (google/gvisor#13621); GKE GPU sandboxes use `gpu: { count, type }` (nvidia.com/gpu limits) instead.
+      name: 'nvidia-gpu-24gi',
+      selectors: [{ driver: 'gpu.nvidia.com' }, { capacity: { domain: 'gpu.nvidia.com', name: 'memory', compare: '>=', value: '24Gi' } }],
+    },
+  ],
+  tenants: [
+    {
+      name: 'agents-prod',
+      namespace: {
+        egressAllowlist: [{ cidrs: ['0.0.0.0/0'], ports: [{ port: 443 }], description: 'HTTPS to model APIs and package mirrors' }],
+        ingressAllowlist: [{ namespaceLabels: { 'kubernetes.io/metadata.name': 'agent-gateway' }, ports: [{ port: 8888 }], description: 'the sandbox router' }],
+      },
+      templates: [{ name: 'python-runtime', containers: [PYTHON_RUNTIME] }],
+      warmPools: [
+        {
+          name: 'python-warm',
+          template: 'python-runtime',
+          replicas: 4,
+          autoscaling: {
+            minReplicas: 4,
+            maxReplicas: 16,
+            // Claims created per second across the pool, through a metrics adapter (Prometheus Adapter, KEDA, GMP).
+            metrics: [
+              {
+                type: 'External',
+                external: {
+                  metric: { name: 'agent_sandbox_claim_creation_rate', selector: { matchLabels: { warmpool_name: 'python-warm' } } },
+                  target: { type: 'AverageValue', averageValue: '500m' },
+                },
+              },
+            ],
+          },
+        },
+      ],
+      claims: [
+        {
+          name: 'smoke-test',
+          warmPool: 'python-warm',
+          lifecycle: { shutdownPolicy: 'Delete', ttlSecondsAfterFinished: 3600 },
+          additionalPodMetadata: { labels: { 'agents.example.com/owner': 'platform-team' } },
+        },
+      ],
+    },
+    {
+      name: 'research',
+      namespace: { quota: { hard: { pods: '20', 'limits.cpu': '16', 'limits.memory': '32Gi' } } },
+      templates: [
+        {
+          name: 'node-runtime',
+          containers: [
+            {
+              name: 'node',
+              image: 'node:22-slim',
+              command: ['node', '-e', 'require("http").createServer((q, s) => s.end("ok")).listen(8080)'],
+              ports: [{ containerPort: 8080, name: 'http' }],
+              resources: { limits: { cpu: '500m', memory: '512Mi' } },
+            },
+          ],
+          envVarsInjectionPolicy: 'Allowed',
+        },
+      ],
+      warmPools: [{ name: 'node-warm', template: 'node-runtime', replicas: 2, updateStrategy: 'Recreate' }],
+      claimTemplates: [{ name: 'gpu-24gi', requests: [{ name: 'gpu', exactly: { deviceClass: 'nvidia-gpu-24gi', count: 1 } }] }],
+    },
+  ],
 };

@@ -7,30 +7,8 @@ import { z } from 'zod';
 import { ISOLATIONS, PLATFORMS } from '../platform/profiles';
 import { AGENT_SANDBOX_VERSIONS } from '../upstream/pins';
 import { kubernetesType } from './kubernetes-type';
-
-export const dnsLabel = z
-  .string()
-  .max(63, 'must be at most 63 characters')
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase DNS label (a-z, 0-9, "-", starting and ending alphanumeric)');
-export const dnsSubdomain = z
-  .string()
-  .max(253)
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a lowercase DNS subdomain (e.g. "sandbox.example.com")');
-export const quantity = z
-  .union([z.string(), z.number()])
-  .refine((v) => typeof v === 'number' || /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[mkMGTPE])?$/.test(v), 'must be a Kubernetes quantity like "500m", "1", "512Mi", "2Gi"');
-export const labelMap = z.record(z.string(), z.string());
-export const kubernetesVersion = z.string().regex(/^v?1\.\d+(\.\d+)?$/, 'must be a Kubernetes version like "1.36" or "1.34.2"');
-
-export const toleration = z
-  .object({
-    key: z.string().optional(),
-    operator: z.enum(['Equal', 'Exists']).optional(),
-    value: z.string().optional(),
-    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
-    tolerationSeconds: z.number().int().optional(),
-  })
-  .strict();
+import { dnsLabel, dnsSubdomain, kubernetesVersion, labelMap, quantity, toleration } from './schema-primitives';
+import { deviceClassConfig, tenantConfig } from './tenant-schema';
 
 const resourceList = z.object({ cpu: quantity.optional(), memory: quantity.optional() }).strict();
 export const resources = z.object({ requests: resourceList.optional(), limits: resourceList.optional() }).strict();
@@ -146,6 +124,10 @@ export const sandboxPlatformConfig = z
     kubernetesVersion: kubernetesVersion.optional(),
     agentSandbox: agentSandboxConfig.optional(),
     platforms: platformsConfig.optional(),
+    /** Cluster-scoped DRA DeviceClasses (Kubernetes ≥ 1.34). */
+    deviceClasses: z.array(deviceClassConfig).optional(),
+    /** Who gets sandboxes: one hardened namespace each, with templates, warm pools, claims, sandboxes. */
+    tenants: z.array(tenantConfig).optional(),
   })
   .strict();
 
@@ -154,3 +136,4 @@ export type AgentSandboxConfig = z.infer<typeof agentSandboxConfig>;
 export type PlatformsConfig = z.infer<typeof platformsConfig>;
 
 export { ISOLATIONS, PLATFORMS };
+export { dnsLabel, dnsSubdomain, kubernetesVersion, labelMap, quantity, toleration };

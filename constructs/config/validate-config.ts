@@ -7,6 +7,7 @@ import { managedAddonErrors } from '../platform/gke-addon';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../upstream/pins';
 import { issueLines } from './issues';
 import { sandboxPlatformConfig, type SandboxPlatformConfig } from './schema';
+import { tenantReferenceProblems } from './tenant-schema';
 
 export class ConfigError extends Error {
   constructor(
@@ -39,5 +40,6 @@ export function crossFieldProblems(config: SandboxPlatformConfig): string[] {
       problems.push(...managedAddonErrors(`platforms.${platform}`, p.gkeVersion, release.apiVersion));
     }
   }
+  problems.push(...tenantReferenceProblems(config.tenants ?? [], config.deviceClasses ?? []));
   return [...new Set(problems)];
 }

@@ -146,6 +146,11 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
   const names = [...props.containers, ...(props.initContainers ?? [])].map((c) => c.name);
   for (const dup of names.filter((n, i) => names.indexOf(n) !== i)) errors.push(`containers: the name "${dup}" is used twice`);
 
+  for (const [list, containers] of [['containers', props.containers], ['initContainers', props.initContainers ?? []]] as const) {
+    containers.forEach((c, i) => {
+      if (typeof c.image !== 'string' || c.image.trim() === '') errors.push(`${list}[${i}] (${c.name}).image: is required, got ${JSON.stringify(c.image) ?? 'nothing'}`);
+    });
+  }
   const limitsRequired = !off('resourceLimits');
   const lists = [['containers', props.containers], ['initContainers', props.initContainers ?? []]] as const;
   for (const [list, containers] of lists) containers.forEach((c, i) => {

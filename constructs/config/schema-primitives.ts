@@ -1,0 +1,27 @@
+/** Small zod schemas shared by the configuration model. */
+import { z } from 'zod';
+
+export const dnsLabel = z
+  .string()
+  .max(63, 'must be at most 63 characters')
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase DNS label (a-z, 0-9, "-", starting and ending alphanumeric)');
+export const dnsSubdomain = z
+  .string()
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a lowercase DNS subdomain (e.g. "sandbox.example.com")');
+export const quantity = z
+  .union([z.string(), z.number()])
+  .refine((v) => typeof v === 'number' || /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[mkMGTPE])?$/.test(v), 'must be a Kubernetes quantity like "500m", "1", "512Mi", "2Gi"');
+export const labelMap = z.record(z.string(), z.string());
+export const kubernetesVersion = z.string().regex(/^v?1\.\d+(\.\d+)?$/, 'must be a Kubernetes version like "1.36" or "1.34.2"');
+
+export const toleration = z
+  .object({
+    key: z.string().optional(),
+    operator: z.enum(['Equal', 'Exists']).optional(),
+    value: z.string().optional(),
+    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+    tolerationSeconds: z.number().int().optional(),
+  })
+  .strict();
+
