@@ -30,8 +30,10 @@ describe('agent-sandbox-infra synth', () => {
     expect(readdirSync(out).sort()).toStrictEqual(PLATFORMS);
     expect(run.stdout.split('\n')[1].split(/\s+/)).toStrictEqual(['platform', 'objects', 'bytes', 'ms']);
     for (const p of PLATFORMS) expect(run.stdout).toMatch(new RegExp(`^${p}\\s+\\d+\\s+\\d+\\s+\\d+$`, 'm'));
-    expect(readdirSync(join(out, 'eks'))).toStrictEqual(['00-crds.yaml', '10-agent-sandbox.yaml', '20-runtime.yaml']);
-    expect(readdirSync(join(out, 'aks'))).toStrictEqual(['00-crds.yaml', '10-agent-sandbox.yaml']);
+    const tenantFiles = ['30-device-classes.yaml', '40-tenant-agents-prod.yaml', '50-tenant-research.yaml'];
+    expect(readdirSync(join(out, 'eks'))).toStrictEqual(['00-crds.yaml', '10-agent-sandbox.yaml', '20-runtime.yaml', ...tenantFiles]);
+    // AKS's kata-vm-isolation RuntimeClass belongs to AKS: no runtime file.
+    expect(readdirSync(join(out, 'aks'))).toStrictEqual(['00-crds.yaml', '10-agent-sandbox.yaml', ...tenantFiles]);
   });
 
   test('output is deterministic: same input, byte-identical files', async () => {
