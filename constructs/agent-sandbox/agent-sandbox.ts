@@ -25,6 +25,8 @@ import {
   type Toleration,
 } from '../../imports/k8s';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRelease } from '../upstream/pins';
+// Annotation listing every secure default a user turned off, so reviewers see it in the manifest.
+import { SECURITY_OPT_OUTS_ANNOTATION } from '../validation/sandbox-invariants';
 import { AgentSandboxCrds } from './agent-sandbox-crds';
 import { controllerArgs, controllerFlagErrors, type ControllerFlags } from './controller-flags';
 import { CORE_RULES, EXTENSIONS_RULES, webhookCertRules, WEBHOOK_CERT_SECRET, type PolicyRule } from './rbac-rules';
@@ -32,8 +34,6 @@ import { CORE_RULES, EXTENSIONS_RULES, webhookCertRules, WEBHOOK_CERT_SECRET, ty
 export const CONTROLLER_NAME = 'agent-sandbox-controller';
 export const CONFIG_MAP_NAME = 'agent-sandbox-config';
 export const DEFAULT_ALLOWED_LABEL_DOMAINS: readonly string[] = ['sandbox.users.io'];
-/** Annotation listing every secure default a user turned off, so reviewers see it in the manifest. */
-export const SECURITY_OPT_OUTS_ANNOTATION = 'agent-sandbox-infra.io/security-opt-outs';
 
 export interface ContainerImage {
   /** @default 'registry.k8s.io/agent-sandbox/agent-sandbox-controller' */

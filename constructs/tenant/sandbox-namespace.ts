@@ -14,7 +14,9 @@ import {
   Quantity,
   type NetworkPolicyPort,
 } from '../../imports/k8s';
-import { SECURITY_OPT_OUTS_ANNOTATION } from '../agent-sandbox/agent-sandbox';
+import { SECURITY_OPT_OUTS_ANNOTATION } from '../validation/sandbox-invariants';
+// Namespace label that lets ResourceClaims in it request `adminAccess` to devices (Kubernetes DRA).
+import { DRA_ADMIN_ACCESS_LABEL } from '../dra/resource-claim-template';
 import { PLATFORMS, type Platform } from '../platform/profiles';
 import { dnsPeers, resolveDnsOptions, type DnsEgressOptions } from './dns-egress';
 import { dnsLabelErrors, dnsSubdomainErrors, labelErrors, qualifiedNameErrors } from './k8s-names';
@@ -33,8 +35,6 @@ import {
 export const POD_SECURITY_LEVELS = ['restricted', 'baseline', 'privileged'] as const;
 export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
 
-/** Namespace label that lets ResourceClaims in it request `adminAccess` to devices (Kubernetes DRA). */
-export const DRA_ADMIN_ACCESS_LABEL = 'resource.kubernetes.io/admin-access';
 /** Annotation on the egress NetworkPolicy mapping rule indexes to the allowlist descriptions. */
 export const RULE_DESCRIPTIONS_ANNOTATION = 'agent-sandbox-infra.io/rule-descriptions';
 

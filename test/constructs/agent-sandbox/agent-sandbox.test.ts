@@ -1,7 +1,8 @@
 import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AgentSandbox, SECURITY_OPT_OUTS_ANNOTATION } from '../../../constructs/agent-sandbox/agent-sandbox';
+import { AgentSandbox } from '../../../constructs/agent-sandbox/agent-sandbox';
+import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../constructs/validation/sandbox-invariants';
 import { AGENT_SANDBOX_DIR } from '../../support/upstream';
 import { findObject, newChart, synthObjects, upstreamDocs, type K8sObject } from '../../support/synth';
 

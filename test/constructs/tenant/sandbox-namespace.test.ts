@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../constructs/agent-sandbox/agent-sandbox';
+import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../constructs/validation/sandbox-invariants';
 import { cidrContains, parseCidr } from '../../../constructs/tenant/cidr';
 import { SandboxNamespace, type SandboxNamespaceProps } from '../../../constructs/tenant/sandbox-namespace';
 import { KUBERNETES_SCHEMAS } from '../../../constructs/upstream/pins';
