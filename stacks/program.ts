@@ -142,7 +142,9 @@ export function sandboxStack(name = pulumi.getStack()): StackOutputs {
   const stack = checkStack();
   for (const w of stack.warnings) pulumi.log.warn(w);
   const cluster = createCluster(name, stack);
-  const provider = new Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true }, { parent: cluster });
+  // Not parented to the cluster component: the ConfigGroups depend on that component (all of its children), and a
+  // child of it would then wait for itself.
+  const provider = new Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
   const deployed = deployManifests(name, stack.rendered, provider, cluster);
   return {
     platform: stack.platform,
@@ -164,7 +166,7 @@ function deployManifests(name: string, rendered: RenderedPlatform, provider: Pro
   const byName = new Map(rendered.files.map((f) => [f.name, f]));
   const group = (id: string, files: string[], dependsOn: pulumi.Resource[]) => {
     const yaml = files.map((f) => byName.get(f)!.text).join('---\n');
-    return new ConfigGroup(`${name}-${id}`, { yaml }, { provider, dependsOn, parent: cluster });
+    return new ConfigGroup(`${name}-${id}`, { yaml }, { provider, dependsOn });
   };
   const created: pulumi.Resource[] = [];
   const crds = byName.has(CRDS_FILE) ? group('crds', [CRDS_FILE], [cluster]) : undefined;

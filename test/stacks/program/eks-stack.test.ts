@@ -1,0 +1,40 @@
+import { load } from 'js-yaml';
+import { ofType, runStack, type StackRun } from '../../support/pulumi-stack';
+
+describe('Pulumi.eks.yaml as a whole program', () => {
+  let run: StackRun;
+  beforeAll(async () => {
+    run = await runStack('eks');
+  });
+
+  test('creates the cluster, the system and sandbox node groups, and the Kubernetes provider from its kubeconfig', () => {
+    expect(ofType(run, 'aws:eks/cluster:Cluster')).toHaveLength(1);
+    expect(ofType(run, 'aws:eks/nodeGroup:NodeGroup').map((r) => r.inputs.nodeGroupNamePrefix)).toStrictEqual(['system-', 'sandbox-']);
+    const provider = ofType(run, 'pulumi:providers:kubernetes');
+    expect(provider).toHaveLength(1);
+    expect(provider[0].inputs.enableServerSideApply).toBe('true');
+  });
+
+  test('deploys CRDs, then the controller, then runtime and tenants, in three ConfigGroups in that order', () => {
+    const groups = ofType(run, 'kubernetes:yaml/v2:ConfigGroup');
+    expect(groups.map((g) => g.name)).toStrictEqual(['eks-crds', 'eks-agent-sandbox', 'eks-workloads']);
+    const kinds = (g: (typeof groups)[number]) => (String(g.inputs.yaml).split(/^---$/m).map((d) => (load(d) as { kind: string }).kind));
+    expect(new Set(kinds(groups[0]))).toStrictEqual(new Set(['CustomResourceDefinition']));
+    expect(kinds(groups[1])).toContain('Deployment');
+    expect(kinds(groups[1])).not.toContain('CustomResourceDefinition');
+    expect(kinds(groups[2])).toEqual(expect.arrayContaining(['RuntimeClass', 'Namespace', 'NetworkPolicy', 'SandboxTemplate', 'SandboxWarmPool']));
+  });
+
+  test('exports the cluster, the kubeconfig, the runtime class and the sandbox pools', async () => {
+    const out = run.outputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(out.platform).toBe('eks');
+    expect(out.runtimeClassName).toBe('gvisor');
+    expect(out.agentSandbox).toBe('self');
+    expect(out.kubeconfig).toContain('command: aws');
+    expect(out.sandboxPoolNames).toStrictEqual(['sandbox-20261122000000000000000001']);
+    expect(out.manifests).toStrictEqual({
+      objects: expect.any(Number),
+      files: ['00-crds.yaml', '10-agent-sandbox.yaml', '20-runtime.yaml', '30-tenant-agents-prod.yaml'],
+    });
+  });
+});

@@ -1,0 +1,35 @@
+import { load } from 'js-yaml';
+import { ofType, runStack, type StackRun } from '../../support/pulumi-stack';
+
+describe('Pulumi.gke-autopilot.yaml as a whole program', () => {
+  let run: StackRun;
+  beforeAll(async () => {
+    run = await runStack('gke-autopilot');
+  });
+
+  test('registers the cluster component and deploys CRDs, controller and workloads through the cluster\'s provider', () => {
+    const groups = ofType(run, 'kubernetes:yaml/v2:ConfigGroup');
+    expect(groups.map((g) => g.name)).toStrictEqual(['gke-autopilot-crds', 'gke-autopilot-agent-sandbox', 'gke-autopilot-workloads']);
+    const kinds = (i: number) => String(groups[i].inputs.yaml).split(/^---$/m).map((d) => (load(d) as { kind: string }).kind);
+    expect(new Set(kinds(0))).toStrictEqual(new Set(['CustomResourceDefinition']));
+    expect(kinds(1)).toContain('Deployment');
+    expect(kinds(2)).toEqual(expect.arrayContaining(['Namespace', 'SandboxTemplate', 'SandboxWarmPool']));
+    expect(kinds(2)).not.toContain('RuntimeClass'); // platform-owned on gke-autopilot
+    expect(ofType(run, 'pulumi:providers:kubernetes')).toHaveLength(1);
+  });
+});
+
+describe('gke-autopilot specifics', () => {
+  test('an Autopilot cluster with Workload Identity, and sandbox pods that carry the gVisor placement GKE admission requires', async () => {
+    const run = await runStack('gke-autopilot');
+    const cluster = ofType(run, 'gcp:container/cluster:Cluster');
+    expect(cluster).toHaveLength(1);
+    expect(cluster[0].inputs.enableAutopilot).toBe(true);
+    expect(cluster[0].inputs.workloadIdentityConfig).toStrictEqual({ workloadPool: 'acme-agents-prod.svc.id.goog' });
+    const workloads = String(ofType(run, 'kubernetes:yaml/v2:ConfigGroup')[2].inputs.yaml);
+    const template = workloads.split(/^---$/m).map((d) => load(d) as any).find((o) => o.kind === 'SandboxTemplate'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(template.spec.podTemplate.spec.runtimeClassName).toBe('gvisor');
+    expect(template.spec.podTemplate.spec.nodeSelector).toStrictEqual({ 'sandbox.gke.io/runtime': 'gvisor' });
+    expect(run.outputs.sandboxPoolNames).toStrictEqual([]);
+  });
+});

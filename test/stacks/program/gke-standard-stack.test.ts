@@ -1,0 +1,34 @@
+import { load } from 'js-yaml';
+import { ofType, runStack, type StackRun } from '../../support/pulumi-stack';
+
+describe('Pulumi.gke-standard.yaml as a whole program', () => {
+  let run: StackRun;
+  beforeAll(async () => {
+    run = await runStack('gke-standard');
+  });
+
+  test('registers the cluster component and deploys CRDs, controller and workloads through the cluster\'s provider', () => {
+    const groups = ofType(run, 'kubernetes:yaml/v2:ConfigGroup');
+    expect(groups.map((g) => g.name)).toStrictEqual(['gke-standard-crds', 'gke-standard-agent-sandbox', 'gke-standard-workloads']);
+    const kinds = (i: number) => String(groups[i].inputs.yaml).split(/^---$/m).map((d) => (load(d) as { kind: string }).kind);
+    expect(new Set(kinds(0))).toStrictEqual(new Set(['CustomResourceDefinition']));
+    expect(kinds(1)).toContain('Deployment');
+    expect(kinds(2)).toEqual(expect.arrayContaining(['Namespace', 'SandboxTemplate', 'SandboxWarmPool']));
+    expect(kinds(2)).not.toContain('RuntimeClass'); // platform-owned on gke-standard
+    expect(ofType(run, 'pulumi:providers:kubernetes')).toHaveLength(1);
+  });
+});
+
+describe('gke-standard specifics', () => {
+  test('gVisor sandbox and GPU pools; the GPU template lands on L4 nodes', async () => {
+    const run = await runStack('gke-standard');
+    const pools = ofType(run, 'gcp:container/nodePool:NodePool');
+    const sandboxed = pools.filter((p) => p.inputs.nodeConfig?.sandboxConfig?.type === 'GVISOR');
+    expect(sandboxed.map((p) => p.name).sort()).toStrictEqual(['gke-standard-gpu', 'gke-standard-sandbox']);
+    for (const p of sandboxed) expect(p.inputs.nodeConfig.imageType).toBe('COS_CONTAINERD');
+    const workloads = String(ofType(run, 'kubernetes:yaml/v2:ConfigGroup')[2].inputs.yaml);
+    const gpu = workloads.split(/^---$/m).map((d) => load(d) as any).find((o) => o.kind === 'SandboxTemplate' && o.metadata.name === 'python-l4'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(gpu.spec.podTemplate.spec.nodeSelector).toStrictEqual({ 'sandbox.gke.io/runtime': 'gvisor', 'cloud.google.com/gke-accelerator': 'nvidia-l4' });
+    expect(gpu.spec.podTemplate.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Runs the whole Pulumi program (stacks/program.ts) for one example stack file under mocks: the stack file's
+ * config becomes the program's config, every registered resource and data-source call is recorded.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { REPO_ROOT } from './upstream';
+
+export interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface StackRun {
+  readonly resources: Registered[];
+  readonly calls: { token: string; inputs: Record<string, unknown> }[];
+  readonly outputs: Record<string, unknown>;
+}
+
+const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
+const KUBECONFIG = Buffer.from(
+  'apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: "https://agents.hcp.eastus2.azmk8s.io:443"}\n  name: agents\n' +
+    'contexts:\n- context: {cluster: agents, user: u}\n  name: agents\ncurrent-context: agents\nusers:\n- name: u\n  user:\n    exec:\n' +
+    '      apiVersion: client.authentication.k8s.io/v1beta1\n      command: kubelogin\n      args: [get-token, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630, --login, devicecode]\n',
+).toString('base64');
+
+/** What clouds compute for created resources (the rest echoes inputs). */
+function computed(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  switch (type) {
+    case 'aws:eks/cluster:Cluster':
+      return { name: inputs.name ?? `${name}-0a1b2c3`, endpoint: 'https://ABC.gr7.us-west-2.eks.amazonaws.com', certificateAuthority: { data: CA }, identities: [{ oidcs: [{ issuer: 'https://oidc.eks.us-west-2.amazonaws.com/id/ABC' }] }], region: 'us-west-2' };
+    case 'aws:ec2/launchTemplate:LaunchTemplate':
+      return { latestVersion: 1 };
+    case 'aws:eks/nodeGroup:NodeGroup':
+      return { nodeGroupName: `${inputs.nodeGroupNamePrefix}20261122000000000000000001` };
+    case 'aws:iam/role:Role':
+      return { arn: `arn:aws:iam::123456789012:role/${name}`, name };
+    case 'aws:kms/key:Key':
+      return { arn: 'arn:aws:kms:us-west-2:123456789012:key/k' };
+    case 'gcp:container/cluster:Cluster':
+      return { name: inputs.name ?? name, endpoint: '34.1.2.3', masterAuth: { clusterCaCertificate: CA }, location: inputs.location };
+    case 'gcp:serviceaccount/account:Account':
+      return { email: `${inputs.accountId}@acme-agents-prod.iam.gserviceaccount.com` };
+    case 'azure-native:containerservice:ManagedCluster':
+      return { name: inputs.resourceName ?? name };
+    case 'azure-native:resources:ResourceGroup':
+      return { name: inputs.resourceGroupName ?? name };
+    default:
+      return {};
+  }
+}
+
+function callResult(token: string, inputs: Record<string, any>): Record<string, unknown> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  switch (token) {
+    case 'aws:index/getPartition:getPartition':
+      return { partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws', reverseDnsPrefix: 'com.amazonaws' };
+    case 'aws:index/getAvailabilityZones:getAvailabilityZones':
+      return { names: ['us-west-2a', 'us-west-2b', 'us-west-2c'], zoneIds: [], groupNames: [], id: 'us-west-2' };
+    case 'aws:index/getRegion:getRegion':
+      return { name: 'us-west-2', region: 'us-west-2', id: 'us-west-2' };
+    case 'azure-native:containerservice:listManagedClusterUserCredentials':
+      return { kubeconfigs: [{ name: 'clusterUser', value: KUBECONFIG }] };
+    case 'azure-native:authorization:getClientConfig':
+      return { tenantId: '00000000-0000-0000-0000-000000000001', subscriptionId: '00000000-0000-0000-0000-000000000002', clientId: 'c', objectId: 'o' };
+    default:
+      throw new Error(`unexpected data-source call ${token} ${JSON.stringify(inputs)}`);
+  }
+}
+
+/** Config of a stack file, as the Pulumi engine hands it to the program (objects as JSON strings). */
+export function stackFileConfig(stack: string): Record<string, string> {
+  const doc = parse(readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}
+
+async function mockRuntime(stack: string, config: Record<string, string>): Promise<Omit<StackRun, 'outputs'>> {
+  const resources: Registered[] = [];
+  const calls: StackRun['calls'] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}_id`, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
+      },
+      call: (args) => {
+        calls.push({ token: args.token, inputs: args.inputs });
+        return callResult(args.token, args.inputs);
+      },
+    },
+    'agent-sandbox-infra',
+    stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(config);
+  return { resources, calls };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const program = () => require('../../stacks/program') as typeof import('../../stacks/program');
+
+export async function runStack(stack: string, config: Record<string, string> = stackFileConfig(stack)): Promise<StackRun> {
+  const { resources, calls } = await mockRuntime(stack, config);
+  const { sandboxStack } = program();
+  const outputs = (await pulumi.runtime.runInPulumiStack(async () => sandboxStack(stack))) ?? {};
+  // Registrations that wait on other resources (the ConfigGroups depend on the node groups) finish after the stack
+  // outputs resolve: drain the RPC queue as the engine does before it exits.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  await (require('@pulumi/pulumi/runtime/settings') as { waitForRPCs: () => Promise<void> }).waitForRPCs();
+  return { resources, calls, outputs };
+}
+
+export function ofType(run: StackRun, type: string): Registered[] {
+  return run.resources.filter((r) => r.type === type);
+}
+
+/**
+ * Runs the program's checks the way `pulumi preview` starts: outside a stack, so a refused config throws here
+ * (synchronously, before any resource exists) instead of as an unhandled rejection. Returns what was registered.
+ */
+export async function refusedStack(stack: string, config: Record<string, string>): Promise<{ error: unknown; registered: Registered[] }> {
+  const { resources } = await mockRuntime(stack, config);
+  try {
+    program().sandboxStack(stack);
+  } catch (error) {
+    return { error, registered: resources };
+  }
+  throw new Error(`stack ${stack} was not refused`);
+}
