@@ -63,8 +63,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description('check every object in the given YAML files or folders against the pinned schemas and sandbox rules')
     .argument('<paths...>', 'files or folders')
     .option('--kubernetes-version <version>', 'Kubernetes version whose schema applies', '1.36')
-    .action((paths: string[], opts: { kubernetesVersion: string }) => {
-      const result = validatePaths(paths, { kubernetesVersion: opts.kubernetesVersion });
+    .option('--platform <platform>', `sandbox pods must use this platform's runtime and placement (${PLATFORMS.join(' | ')})`)
+    .action((paths: string[], opts: { kubernetesVersion: string; platform?: string }) => {
+      const platform = opts.platform === undefined ? undefined : parsePlatforms(opts.platform);
+      if (platform && platform.length !== 1) throw new ConfigError(['--platform: give one platform'], 'command line');
+      const result = validatePaths(paths, { kubernetesVersion: opts.kubernetesVersion, platform: platform?.[0] });
       for (const p of result.problems.filter((x) => x.severity === 'note')) io.err(`note: ${formatProblem(p)}\n`);
       const errors = result.problems.filter((p) => p.severity === 'error');
       for (const p of errors) io.out(`${formatProblem(p)}\n`);

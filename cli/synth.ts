@@ -55,10 +55,12 @@ export function synth(options: SynthOptions): PlatformSummary[] {
     for (const file of r.files) {
       const path = `${platform}/${file.name}`;
       for (const doc of file.documents) {
-        let found = checked.get(doc);
+        // Sandbox pods are checked against the platform's runtime and placement: their result is per platform.
+        const key = doc.includes('podTemplate:') ? `${platform}\n${doc}` : doc;
+        let found = checked.get(key);
         if (!found) {
-          found = checkRenderedDocument(doc, path, catalog).map(({ file: _f, ...p }) => p);
-          checked.set(doc, found);
+          found = checkRenderedDocument(doc, path, catalog, platform).map(({ file: _f, ...p }) => p);
+          checked.set(key, found);
         }
         problems.push(...found.map((p) => ({ ...p, file: path })));
       }
@@ -71,13 +73,13 @@ export function synth(options: SynthOptions): PlatformSummary[] {
   return rendered.map((r) => ({ platform: r.platform, files: r.files.map((f) => f.name), objects: r.objects, bytes: r.bytes, ms: r.ms }));
 }
 
-function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog): Problem[] {
+function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog, platform: Platform): Problem[] {
   const { documents, problems } = parseManifestText(path, doc);
   if (problems.length) {
     return problems.map((p) => ({ file: path, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' as const }));
   }
   const sources: ObjectSource[] = documents.map((d) => ({ value: d.value, file: path, index: d.index }));
-  return validateObjects(sources, { catalog, checkers: defaultCheckers() });
+  return validateObjects(sources, { catalog, checkers: defaultCheckers(platform) });
 }
 
 /** Writes every platform into a temp folder beside `out`, then swaps each `<out>/<platform>` in by rename. */

@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { Platform } from '../constructs/platform/profiles';
 import { kubernetesSchemaFor } from '../constructs/upstream/pins';
 import { SchemaCatalog } from '../constructs/validation/schema-catalog';
 import { type Problem } from '../constructs/validation/problems';
@@ -13,6 +14,8 @@ import { defaultCheckers } from './checkers';
 
 export interface ValidateCommandOptions {
   readonly kubernetesVersion?: string;
+  /** Check sandbox pods against this platform's runtime and placement. @default - any sandboxed runtime, no placement */
+  readonly platform?: Platform;
   readonly agentSandboxVersion?: string;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -64,6 +67,6 @@ export function validatePaths(paths: readonly string[], options: ValidateCommand
     for (const p of parseProblems) problems.push({ file: shown, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' });
     for (const d of documents) sources.push({ value: d.value, file: shown, index: d.index });
   }
-  problems.push(...validateObjects(sources, { catalog, checkers: defaultCheckers() }));
+  problems.push(...validateObjects(sources, { catalog, checkers: defaultCheckers(options.platform) }));
   return { files: files.length, objects: sources.length, problems };
 }
