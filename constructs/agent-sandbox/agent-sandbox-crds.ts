@@ -2,7 +2,7 @@
  * The agent-sandbox CRDs of a pinned release, unchanged except the conversion webhook clientConfig, which always
  * points at the namespace and webhook Service we create (the API server calls it to convert v1alpha1 ↔ v1beta1).
  */
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { loadReleaseCrds, type JsonObject } from '../upstream/documents';
 import { agentSandboxRelease, type AgentSandboxRelease } from '../upstream/pins';
@@ -32,14 +32,46 @@ export class AgentSandboxCrds extends Construct {
     const crds = new Map<string, ApiObject>();
     for (const { pin, crd } of loadReleaseCrds(this.release.version, props.env)) {
       if (pin.extension && props.extensions === false) continue;
-      const json = structuredClone(crd) as JsonObject & { spec: JsonObject };
-      if (webhook) {
-        json.spec = withWebhookService(json.spec, props.webhookNamespace ?? webhook.defaultNamespace, props.webhookServiceName ?? webhook.defaultServiceName, webhook.servicePort);
+      const namespace = props.webhookNamespace ?? webhook?.defaultNamespace ?? '';
+      const service = props.webhookServiceName ?? webhook?.defaultServiceName ?? '';
+      const key = `${pin.sha256}|${namespace}|${service}`;
+      let json = patchedCrds.get(key);
+      if (!json) {
+        json = structuredClone(crd) as JsonObject & { spec: JsonObject };
+        if (webhook) json.spec = withWebhookService(json.spec as JsonObject, namespace, service, webhook.servicePort);
+        patchedCrds.set(key, json);
       }
-      const { apiVersion, kind, metadata, ...rest } = json as unknown as { apiVersion: string; kind: string; metadata: JsonObject };
-      crds.set(pin.crdName, new ApiObject(this, pin.kind, { apiVersion, kind, metadata, ...rest }));
+      crds.set(pin.crdName, new PinnedCrd(this, pin.kind, json));
     }
     this.crds = crds;
+  }
+}
+
+/** Patched CRD JSON per (pinned file, webhook namespace, webhook Service): shared by every chart of the process. */
+const patchedCrds = new Map<string, JsonObject>();
+
+/**
+ * A pinned CRD, emitted exactly as computed: it holds no tokens to resolve, and walking 400 KB objects through cdk8s's
+ * resolver for every platform would dominate synth time. JSON patches (`addJsonPatch`) still apply.
+ */
+class PinnedCrd extends ApiObject {
+  private readonly ownPatches: JsonPatch[] = [];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly json: JsonObject,
+  ) {
+    const { apiVersion, kind, metadata } = json as unknown as { apiVersion: string; kind: string; metadata: JsonObject };
+    super(scope, id, { apiVersion, kind, metadata });
+  }
+
+  override addJsonPatch(...ops: JsonPatch[]): void {
+    this.ownPatches.push(...ops);
+  }
+
+  override toJson(): JsonObject {
+    return this.ownPatches.length ? (JsonPatch.apply(structuredClone(this.json), ...this.ownPatches) as JsonObject) : this.json;
   }
 }
 

@@ -13,6 +13,8 @@ export interface RenderedFile {
   readonly name: string;
   /** One YAML text per object, in order. */
   readonly documents: readonly string[];
+  /** The objects the documents were written from. */
+  readonly objects: readonly Record<string, unknown>[];
   /** The file content (`---`-separated documents). */
   readonly text: string;
 }
@@ -32,7 +34,7 @@ export function renderPlatform(platform: Platform, config: SandboxPlatformConfig
   const chart = new SandboxPlatformChart(app, platform, { platform, config, env });
   const files = manifestFiles(chart).map((f) => {
     const documents = f.objects.map(toYamlDocument);
-    return { name: f.name, documents, text: documents.join('---\n') };
+    return { name: f.name, documents, objects: f.objects, text: documents.join('---\n') };
   });
   const objects = files.reduce((n, f) => n + f.documents.length, 0);
   const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);

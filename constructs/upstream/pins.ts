@@ -32,6 +32,11 @@ export interface AgentSandboxCrdPin extends UpstreamFile {
   readonly group: string;
   /** The CRD needs the controller's extensions (`--extensions`). */
   readonly extension: boolean;
+  /**
+   * sha256 of `JSON.stringify` of the parsed file: lets a parsed copy in the cache stand in for the 400 KB YAML
+   * parse while staying pinned (a cached copy with another hash is ignored).
+   */
+  readonly parsedSha256?: string;
 }
 
 export interface AgentSandboxRelease {
@@ -56,7 +61,7 @@ function crd(
   version: string,
   file: string,
   sha256: string,
-  meta: { crdName: string; kind: string; group: string; extension: boolean },
+  meta: { crdName: string; kind: string; group: string; extension: boolean; parsedSha256?: string },
 ): AgentSandboxCrdPin {
   return {
     name: `agent-sandbox CRD ${meta.crdName}`,
@@ -100,13 +105,13 @@ export const AGENT_SANDBOX_RELEASES = {
         crdName: 'sandboxes.agents.x-k8s.io',
         kind: 'Sandbox',
         group: 'agents.x-k8s.io',
-        extension: false,
+        extension: false, parsedSha256: 'e30bcee75c1ca6ac5bdb8c4fb40dbc54b20d9327619796f218a6330fd9b1a8e9',
       }),
       crd(
         'v0.5.6',
         'extensions.agents.x-k8s.io_sandboxclaims.yaml',
         '6d8a4cc45c3c5a3d3a2f2013a67035726940d4e1d24177e8e119716b883cdd35',
-        { crdName: 'sandboxclaims.extensions.agents.x-k8s.io', kind: 'SandboxClaim', group: 'extensions.agents.x-k8s.io', extension: true },
+        { crdName: 'sandboxclaims.extensions.agents.x-k8s.io', kind: 'SandboxClaim', group: 'extensions.agents.x-k8s.io', extension: true, parsedSha256: '81315b80e364c545679cc75eed34901d98f9b572ebb055ff21f62b471b2d46ef' },
       ),
       crd(
         'v0.5.6',
@@ -116,7 +121,7 @@ export const AGENT_SANDBOX_RELEASES = {
           crdName: 'sandboxtemplates.extensions.agents.x-k8s.io',
           kind: 'SandboxTemplate',
           group: 'extensions.agents.x-k8s.io',
-          extension: true,
+          extension: true, parsedSha256: 'e362d18c4a709a5e2754e16c226adb57ad9c4246ee270ae61458a199bcc1335f',
         },
       ),
       crd(
@@ -127,7 +132,7 @@ export const AGENT_SANDBOX_RELEASES = {
           crdName: 'sandboxwarmpools.extensions.agents.x-k8s.io',
           kind: 'SandboxWarmPool',
           group: 'extensions.agents.x-k8s.io',
-          extension: true,
+          extension: true, parsedSha256: '2f08a29c5fd0879987d8ae1a7fe2e9328cc7905a0440cd298dac84b3443c1069',
         },
       ),
     ],

@@ -5,8 +5,7 @@
  * Compiling a pod-bearing schema with ajv costs ~0.2–0.5 s, so compiled validators are kept per process and on disk
  * (ajv standalone code in the cache folder, keyed by the sha256 of the exact schema and the ajv version).
  */
-import Ajv, { type ValidateFunction } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone';
+import type { default as Ajv, ValidateFunction } from 'ajv';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadKubernetesDefinitions, loadReleaseCrds, type JsonObject } from '../upstream/documents';
@@ -17,8 +16,8 @@ import { closeObjects, crdVersionSchema, reachableDefinitions } from './schema-p
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AJV_VERSION: string = require('ajv/package.json').version;
-/** Bump when the way schemas are built changes (the cache key also covers the schema text itself). */
-const CACHE_FORMAT = 1;
+/** Bump when the layout of cached validator files changes. */
+const CACHE_FORMAT = 2;
 
 export interface CatalogOptions {
   readonly kubernetes: UpstreamFile;
@@ -35,8 +34,16 @@ export type SchemaLookup =
 
 interface Entry {
   readonly source: string;
+  /** What the schema is derived from (pins and names): the cache key, so a cache hit builds nothing. */
+  readonly identity: string;
   readonly build: () => JsonObject;
 }
+
+/**
+ * The derivation code is part of the cache key: changing how schemas are patched invalidates the cache by itself
+ * (no version constant to forget).
+ */
+const DERIVATION = sha256Hex([closeObjects, crdVersionSchema, reachableDefinitions].map((f) => f.toString()).join('\n'));
 
 const compiled = new Map<string, ValidateFunction>();
 
@@ -57,6 +64,7 @@ export class SchemaCatalog {
         if (!(def.properties as JsonObject | undefined)?.metadata) continue;
         this.add(gvk.group, gvk.version, gvk.kind, {
           source: `Kubernetes ${options.kubernetes.version} schema (${name})`,
+          identity: `k8s:${options.kubernetes.sha256}:${name}`,
           build: () => {
             const names = reachableDefinitions([{ $ref: `#/definitions/${name}` }], definitions);
             return { $ref: `#/definitions/${name}`, definitions: closeObjects(pick(definitions, names)) as JsonObject };
@@ -70,6 +78,7 @@ export class SchemaCatalog {
       for (const version of spec.versions) {
         this.add(spec.group, version.name, spec.names.kind, {
           source: `agent-sandbox ${release.version} CRD ${pin.crdName} ${version.name}`,
+          identity: `crd:${pin.sha256}:${version.name}:${options.kubernetes.sha256}`,
           build: () => {
             const root = closeObjects(crdVersionSchema(version.schema.openAPIV3Schema)) as JsonObject;
             const names = reachableDefinitions([root], definitions);
@@ -103,6 +112,7 @@ export class SchemaCatalog {
     if (!definitions[name]) throw new Error(`${name} is not in the Kubernetes ${this.options.kubernetes.version} schema`);
     return this.validator(key, {
       source: `Kubernetes ${this.options.kubernetes.version} schema (${name})`,
+      identity: `definition:${this.options.kubernetes.sha256}:${name}`,
       build: () => {
         const names = reachableDefinitions([{ $ref: `#/definitions/${name}` }], definitions);
         return { $ref: `#/definitions/${name}`, definitions: closeObjects(pick(definitions, names)) as JsonObject };
@@ -121,16 +131,14 @@ export class SchemaCatalog {
   private validator(key: string, entry: Entry): ValidateFunction {
     let fn = this.validators.get(key);
     if (fn) return fn;
-    const schema = entry.build();
-    const text = JSON.stringify(schema);
-    const hash = sha256Hex(`${CACHE_FORMAT}\n${AJV_VERSION}\n${text}`);
-    fn = compiled.get(hash) ?? (this.diskCache ? this.loadOrCompile(hash, schema) : compileSchema(schema).validate);
+    const hash = sha256Hex(`${CACHE_FORMAT}\n${AJV_VERSION}\n${DERIVATION}\n${entry.identity}`);
+    fn = compiled.get(hash) ?? (this.diskCache ? this.loadOrCompile(hash, entry) : compileSchema(entry.build()).validate);
     compiled.set(hash, fn);
     this.validators.set(key, fn);
     return fn;
   }
 
-  private loadOrCompile(hash: string, schema: JsonObject): ValidateFunction {
+  private loadOrCompile(hash: string, entry: Entry): ValidateFunction {
     const file = join(cacheDir(this.env), 'validators', `${hash}.js`);
     if (existsSync(file)) {
       try {
@@ -139,10 +147,12 @@ export class SchemaCatalog {
         // a broken cache entry is rebuilt below
       }
     }
-    const { validate, ajv } = compileSchema(schema, true);
+    const { validate, ajv } = compileSchema(entry.build(), true);
     try {
       mkdirSync(join(cacheDir(this.env), 'validators'), { recursive: true });
       const tmp = `${file}.tmp-${process.pid}`;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
       writeFileSync(tmp, standaloneCode(ajv, validate));
       renameSync(tmp, file);
     } catch {
@@ -152,7 +162,10 @@ export class SchemaCatalog {
   }
 }
 
+/** ajv itself is loaded only when something must be compiled (a warm cache never needs it). */
 function compileSchema(schema: JsonObject, source = false): { validate: ValidateFunction; ajv: Ajv } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Ajv = (require('ajv') as typeof import('ajv')).default;
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, allowUnionTypes: true, code: { source } });
   return { validate: ajv.compile(schema), ajv };
 }

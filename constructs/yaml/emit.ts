@@ -14,9 +14,16 @@ const yaml11UnderscoreNumber = new Type('tag:yaml.org,2002:yaml11-underscore-num
 
 const EMIT_SCHEMA = DEFAULT_SCHEMA.extend({ implicit: [yaml11UnderscoreNumber] });
 
+/** Emitted text per object, for objects emitted more than once (the pinned CRDs on every platform). */
+const emitted = new WeakMap<object, string>();
+
 /** One YAML document (no `---`), block style, no line folding, no anchors. */
 export function toYamlDocument(value: unknown): string {
-  return dump(value, { schema: EMIT_SCHEMA, noRefs: true, lineWidth: -1, sortKeys: false });
+  const cached = value !== null && typeof value === 'object' ? emitted.get(value) : undefined;
+  if (cached !== undefined) return cached;
+  const text = dump(value, { schema: EMIT_SCHEMA, noRefs: true, lineWidth: -1, sortKeys: false });
+  if (value !== null && typeof value === 'object') emitted.set(value, text);
+  return text;
 }
 
 /** A multi-document stream: `---`-separated, trailing newline. */
