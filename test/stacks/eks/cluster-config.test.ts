@@ -37,7 +37,6 @@ describe('valid configs', () => {
     const stack = parseYaml(fs.readFileSync(path.join(REPO_ROOT, 'Pulumi.eks.yaml'), 'utf8'));
     expect(stack.config['aws:region']).toBe('us-west-2');
     expect(stack.config['agent-sandbox-infra:platform']).toBe('eks');
-    expect(stack.config).not.toHaveProperty(['agent-sandbox-infra:sandbox']);
     const { value, problems: found } = parseEksClusterConfig(stack.config['agent-sandbox-infra:cluster']);
     expect(found).toEqual([]);
     const cluster = value as EksClusterConfig;
