@@ -65,7 +65,8 @@ function wanted(def: JsonObject): boolean | undefined {
 
 async function main(): Promise<void> {
   const root = resolve(__dirname, '..');
-  const outdir = join(root, 'imports');
+  // AGENT_SANDBOX_INFRA_IMPORT_OUT: write elsewhere (a test regenerates into a temp folder and compares).
+  const outdir = resolve(process.env.AGENT_SANDBOX_INFRA_IMPORT_OUT ?? join(root, 'imports'));
   const work = mkdtempSync(join(tmpdir(), 'asi-import-'));
   try {
     const definitions = loadKubernetesDefinitions(KUBERNETES_SCHEMAS[KUBERNETES_VERSION]);
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
     const { importDispatch } = require(join(cli, 'lib/import/dispatch.js'));
     const specs = [{ source: `k8s@${KUBERNETES_VERSION}` }, ...crdFiles.map((source) => ({ source }))];
     await importDispatch(specs, {}, { outdir, targetLanguage: 'typescript', save: false });
-    process.stderr.write(`imports/ regenerated from Kubernetes ${KUBERNETES_VERSION} and agent-sandbox ${DEFAULT_AGENT_SANDBOX_VERSION}\n`);
+    process.stderr.write(`${outdir} regenerated from Kubernetes ${KUBERNETES_VERSION} and agent-sandbox ${DEFAULT_AGENT_SANDBOX_VERSION}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
