@@ -39,7 +39,15 @@ export const EXAMPLE_CONFIG: SandboxPlatformConfig = {
     {
       name: 'agents-prod',
       namespace: {
-        egressAllowlist: [{ cidrs: ['0.0.0.0/0'], ports: [{ port: 443 }], description: 'HTTPS to model APIs and package mirrors' }],
+        egressAllowlist: [
+          {
+            cidrs: ['0.0.0.0/0'],
+            // The internet, not the cluster: private and shared address space stay closed (API server, other pods).
+            except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'],
+            ports: [{ port: 443 }],
+            description: 'HTTPS to model APIs and package mirrors',
+          },
+        ],
         ingressAllowlist: [{ namespaceLabels: { 'kubernetes.io/metadata.name': 'agent-gateway' }, ports: [{ port: 8888 }], description: 'the sandbox router' }],
       },
       templates: [{ name: 'python-runtime', containers: [PYTHON_RUNTIME] }],

@@ -9,8 +9,14 @@ import { SANDBOX_RULE_IDS } from '../validation/sandbox-invariants';
 import { kubernetesType } from './kubernetes-type';
 import { dnsLabel, dnsSubdomain, labelMap, quantity, toleration } from './schema-primitives';
 import { selectorConfig } from './selector-config';
+import { rfc3339Problem } from '../workloads/context';
+import { warmPoolReplicaProblems } from '../workloads/sandbox-warm-pool';
 
-const rfc3339 = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/, 'must be an RFC 3339 time like "2026-12-31T23:59:59Z"');
+// The same check as the constructs: the shape and a real calendar date and time (the API server checks both).
+const rfc3339 = z.string().superRefine((value, ctx) => {
+  const problem = rfc3339Problem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 const resourceList = z.record(z.string(), quantity);
 const portRule = z.object({ port: z.number().int(), endPort: z.number().int().optional(), protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional() }).strict();
 
@@ -21,7 +27,9 @@ const namespaceConfig = z
     podSecurity: z.object({ enforce: z.enum(['restricted', 'baseline', 'privileged']), enforceVersion: z.string() }).partial().strict(),
     dns: z.object({ clusterDns: z.boolean(), nodeLocalDnsCache: z.boolean(), gkeMetadataServerDns: z.boolean() }).partial().strict(),
     /** CIDR allowlist; FQDN rules are out of scope for core NetworkPolicy (README). */
-    egressAllowlist: z.array(z.object({ cidrs: z.array(z.string()).min(1), ports: z.array(portRule).optional(), description: z.string().optional() }).strict()),
+    egressAllowlist: z.array(
+      z.object({ cidrs: z.array(z.string()).min(1), except: z.array(z.string()).optional(), ports: z.array(portRule).optional(), description: z.string().optional() }).strict(),
+    ),
     ingressAllowlist: z.array(
       z.object({ namespaceLabels: labelMap.optional(), podLabels: labelMap.optional(), ports: z.array(portRule).optional(), description: z.string().optional() }).strict(),
     ),
@@ -200,7 +208,7 @@ export type DeviceClassConfig = z.infer<typeof deviceClassConfig>;
 export type TemplateConfig = z.infer<typeof template>;
 export type ClaimTemplateConfig = z.infer<typeof claimTemplate>;
 
-/** References between a tenant's objects, and unique names (all problems, with config paths). */
+/** References between a tenant's objects, unique names and warm-pool replica bounds (all problems, with config paths). */
 export function tenantReferenceProblems(tenants: readonly TenantConfig[], deviceClasses: readonly DeviceClassConfig[]): string[] {
   const problems: string[] = [];
   const unique = (path: string, names: readonly string[]) =>
@@ -220,6 +228,7 @@ export function tenantReferenceProblems(tenants: readonly TenantConfig[], device
     unique(`${at}.sandboxes`, (t.sandboxes ?? []).map((x) => x.name));
     unique(`${at}.claimTemplates`, claimTemplates);
     (t.warmPools ?? []).forEach((p, i) => {
+      problems.push(...warmPoolReplicaProblems(p).map((problem) => `${at}.warmPools[${i}].${problem}`));
       if (!templates.includes(p.template)) problems.push(`${at}.warmPools[${i}].template: "${p.template}" is not a template of tenant ${t.name} (${templates.join(', ') || 'none'})`);
     });
     (t.claims ?? []).forEach((c, i) => {

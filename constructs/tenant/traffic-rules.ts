@@ -2,7 +2,7 @@
  * Egress allowlist and ingress allow rules of a sandbox namespace: their prop types, validation, and the resolved
  * egress rules with the metadata endpoints carved out of every allowed CIDR.
  */
-import { tryParseCidr } from './cidr';
+import { cidrContains, tryParseCidr, type Cidr } from './cidr';
 import { labelErrors } from './k8s-names';
 import { metadataEndpointCovering, metadataExcepts } from './metadata-endpoints';
 
@@ -21,6 +21,12 @@ export interface PortRule {
 export interface EgressRule {
   /** Destination CIDRs, IPv4 or IPv6 (e.g. `203.0.113.0/24`, `2001:db8::/32`, `0.0.0.0/0`). Host bits must be zero. */
   readonly cidrs: readonly string[];
+  /**
+   * CIDRs carved out of the rule's CIDRs (e.g. the private ranges, so `0.0.0.0/0` means "the internet" and not the
+   * cluster's own API server). Each must lie strictly inside one of `cidrs`. The node metadata endpoints are always
+   * excluded, listed here or not. @default []
+   */
+  readonly except?: readonly string[];
   /** @default - every port and protocol */
   readonly ports?: readonly PortRule[];
   /** What the rule is for; written to the policy's `agent-sandbox-infra.io/rule-descriptions` annotation. @default - none */
@@ -68,6 +74,15 @@ export function resolveEgressRules(field: string, rules: readonly EgressRule[]):
     const path = `${field}[${i}]`;
     if (rule.cidrs.length === 0) errors.push(`${path}.cidrs: must list at least one CIDR`);
     const ipBlocks: ResolvedIpBlock[] = [];
+    const parsedCidrs = rule.cidrs.map((t) => tryParseCidr(t)).filter((c): c is Cidr => typeof c !== 'string');
+    const excepts: Cidr[] = [];
+    (rule.except ?? []).forEach((text, j) => {
+      const ex = tryParseCidr(text);
+      if (typeof ex === 'string') errors.push(`${path}.except[${j}]: ${ex}`);
+      else if (!parsedCidrs.some((c) => c.family === ex.family && c.prefix < ex.prefix && cidrContains(c, ex))) {
+        errors.push(`${path}.except[${j}]: ${JSON.stringify(text)} is not strictly inside any of the rule's cidrs (${rule.cidrs.join(', ')})`);
+      } else excepts.push(ex);
+    });
     rule.cidrs.forEach((text, j) => {
       const cidr = tryParseCidr(text);
       if (typeof cidr === 'string') {
@@ -79,7 +94,9 @@ export function resolveEgressRules(field: string, rules: readonly EgressRule[]):
         errors.push(`${path}.cidrs[${j}]: ${JSON.stringify(text)} lies inside ${covering.cidr} (${covering.description}), which sandboxes may never reach`);
         return;
       }
-      ipBlocks.push({ cidr: cidr.text, except: metadataExcepts(cidr) });
+      const own = excepts.filter((e) => e.family === cidr.family && e.prefix > cidr.prefix && cidrContains(cidr, e)).map((e) => e.text);
+      // Metadata entries stay even where an own except covers them: reviewers look for them by address.
+      ipBlocks.push({ cidr: cidr.text, except: [...own, ...metadataExcepts(cidr)] });
     });
     errors.push(...portErrors(`${path}.ports`, rule.ports));
     return { ipBlocks, ...(rule.ports ? { ports: rule.ports.map(resolvePort) } : {}), ...(rule.description ? { description: rule.description } : {}) };
