@@ -2,9 +2,8 @@
  * `agent-sandbox-infra node-bootstrap --platform eks`: prints the EKS sandbox-node user data — the same MIME
  * document our launch templates carry — for eksctl, Terraform or Karpenter EC2NodeClass users.
  */
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '../constructs/config/validate-config';
-import { parseManifestText } from '../constructs/yaml/parse';
+import { readSingleYamlDocument } from './read-yaml-file';
 import { parseEksClusterConfig, type EksClusterConfig } from '../stacks/eks/cluster-config';
 import { buildSandboxNodeUserData, SandboxBootstrapError, type SandboxNodeUserDataOptions } from '../stacks/eks/node-bootstrap';
 
@@ -17,18 +16,10 @@ export interface NodeBootstrapOptions {
 
 /** Reads `agent-sandbox-infra:cluster` from a Pulumi stack file, or the whole file as the cluster settings. */
 function readClusterConfig(file: string): EksClusterConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError([`cannot read ${file}: ${(err as Error).message}`], file);
-  }
-  const { documents, problems } = parseManifestText(file, text);
-  if (problems.length) throw new ConfigError(problems.map((p) => `line ${p.line}: ${p.message}`), file);
-  const doc = (documents[0]?.value ?? {}) as { config?: Record<string, unknown> };
+  const doc = (readSingleYamlDocument(file) ?? {}) as { config?: Record<string, unknown> };
   const raw = doc.config && typeof doc.config === 'object' ? doc.config['agent-sandbox-infra:cluster'] : doc;
-  const { value, problems: clusterProblems } = parseEksClusterConfig(raw);
-  if (!value || clusterProblems.length) throw new ConfigError(clusterProblems.map((p) => `${p.propertyPath}: ${p.reason}`), file);
+  const { value, problems } = parseEksClusterConfig(raw);
+  if (!value || problems.length) throw new ConfigError(problems.map((p) => `${p.propertyPath}: ${p.reason}`), file);
   return value;
 }
 
