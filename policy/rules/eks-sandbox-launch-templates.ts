@@ -1,0 +1,94 @@
+/**
+ * EKS sandbox node launch templates keep node credentials away from pods: IMDSv2 only (`httpTokens: "required"`)
+ * and a PUT response hop limit of 1, so a container (one network hop further than the node) never gets an IMDS
+ * token. The values are the ones our launch templates set (stacks/eks/launch-template.ts `NODE_METADATA_OPTIONS`).
+ *
+ * An `aws:ec2/launchTemplate:LaunchTemplate` is a sandbox template when any of these holds:
+ * - its user data (base64, as the EC2 API takes it, or plain text) contains our runsc bootstrap: the containerd
+ *   runtime type `io.containerd.runsc.v1`, the shim `containerd-shim-runsc-v1`, or our MIME boundary
+ *   (stacks/eks/node-bootstrap*.ts);
+ * - its `tags` or `tagSpecifications[*].tags` carry our sandbox-node key `sandbox.agent-sandbox-infra.io/runtime`;
+ * - its description is the one stacks/eks/sandbox-cluster.ts writes for sandbox groups
+ *   (`agent-sandbox-infra sandbox-<group> nodes of <cluster>`);
+ * - it is a child of our `agent-sandbox-infra:eks:SandboxCluster` component named `<name>-sandbox-<group>-lt`.
+ */
+import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
+import { EKS_SANDBOX_NODE_LABEL } from '../../constructs/platform/profiles';
+import { SANDBOX_USER_DATA_BOUNDARY } from '../../stacks/eks/node-bootstrap';
+import { RUNSC_RUNTIME_TYPE } from '../../stacks/eks/node-bootstrap-containerd';
+import { NODE_METADATA_OPTIONS } from '../../stacks/eks/launch-template';
+import { field, formatFinding, isChildOf, isObj, parseUrn, showValue, type Finding, type Obj } from './shared';
+
+export const EKS_LAUNCH_TEMPLATE_TYPE = 'aws:ec2/launchTemplate:LaunchTemplate';
+/** Type token of our EKS component (stacks/eks/sandbox-cluster.ts `EKS_SANDBOX_CLUSTER_TYPE`). */
+export const EKS_SANDBOX_COMPONENT_TYPE = 'agent-sandbox-infra:eks:SandboxCluster';
+/** Strings only our runsc bootstrap user data contains. */
+export const RUNSC_BOOTSTRAP_MARKERS: readonly string[] = [RUNSC_RUNTIME_TYPE, 'containerd-shim-runsc-v1', SANDBOX_USER_DATA_BOUNDARY];
+
+const OUR_SANDBOX_DESCRIPTION = /^agent-sandbox-infra sandbox-\S+ nodes of /;
+const OUR_SANDBOX_TEMPLATE_NAME = /-sandbox-.+-lt$/;
+
+/** The user data as text: decoded when it is base64 (how the EC2 API and our templates carry it). */
+export function userDataText(userData: unknown): string {
+  if (typeof userData !== 'string') return '';
+  const compact = userData.replace(/\s+/g, '');
+  if (compact.length > 0 && compact.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
+    return `${Buffer.from(compact, 'base64').toString('utf8')}\n${userData}`;
+  }
+  return userData;
+}
+
+function hasSandboxTag(tags: unknown): boolean {
+  return isObj(tags) && EKS_SANDBOX_NODE_LABEL.key in tags;
+}
+
+/** Why a launch template is a sandbox template, or undefined when it is not. */
+export function eksSandboxTemplateReason(args: Pick<ResourceValidationArgs, 'urn' | 'name' | 'props'>): string | undefined {
+  const props = args.props as Obj;
+  const text = userDataText(props.userData);
+  const marker = RUNSC_BOOTSTRAP_MARKERS.find((m) => text.includes(m));
+  if (marker) return `its user data installs runsc (${marker})`;
+  if (hasSandboxTag(props.tags)) return `tags has ${EKS_SANDBOX_NODE_LABEL.key}`;
+  const specs = props.tagSpecifications;
+  if (Array.isArray(specs) && specs.some((s) => hasSandboxTag(field(s, 'tags')))) return `tagSpecifications has ${EKS_SANDBOX_NODE_LABEL.key}`;
+  if (typeof props.description === 'string' && OUR_SANDBOX_DESCRIPTION.test(props.description)) return 'its description names a sandbox node group';
+  const name = parseUrn(args.urn)?.name ?? args.name;
+  if (isChildOf(args, EKS_SANDBOX_COMPONENT_TYPE) && OUR_SANDBOX_TEMPLATE_NAME.test(name)) {
+    return `it is a sandbox launch template of ${EKS_SANDBOX_COMPONENT_TYPE}`;
+  }
+  return undefined;
+}
+
+export function checkEksSandboxMetadataOptions(metadataOptions: unknown): Finding[] {
+  const findings: Finding[] = [];
+  const tokens = field(metadataOptions, 'httpTokens');
+  if (tokens !== NODE_METADATA_OPTIONS.httpTokens) {
+    findings.push({
+      rule: 'eksImdsv2',
+      path: 'metadataOptions.httpTokens',
+      message: `must be "${NODE_METADATA_OPTIONS.httpTokens}" (IMDSv2 only: IMDSv1 hands the node role's credentials to any process that can reach 169.254.169.254), got ${showValue(tokens)}`,
+    });
+  }
+  const hops = field(metadataOptions, 'httpPutResponseHopLimit');
+  if (hops !== NODE_METADATA_OPTIONS.httpPutResponseHopLimit) {
+    findings.push({
+      rule: 'eksHopLimit',
+      path: 'metadataOptions.httpPutResponseHopLimit',
+      message: `must be ${NODE_METADATA_OPTIONS.httpPutResponseHopLimit} (with more hops a sandbox pod gets an IMDS token and the node role's credentials), got ${showValue(hops)}`,
+    });
+  }
+  return findings;
+}
+
+export function validateEksSandboxLaunchTemplates(args: ResourceValidationArgs, reportViolation: (message: string) => void): void {
+  if (args.type !== EKS_LAUNCH_TEMPLATE_TYPE) args.notApplicable(`only ${EKS_LAUNCH_TEMPLATE_TYPE}`);
+  if (eksSandboxTemplateReason(args) === undefined) args.notApplicable('not a sandbox launch template');
+  for (const f of checkEksSandboxMetadataOptions((args.props as Obj).metadataOptions)) reportViolation(formatFinding(f));
+}
+
+export const eksSandboxLaunchTemplatePolicy: ResourceValidationPolicy = {
+  name: 'eks-sandbox-launch-template-imdsv2',
+  description: 'EKS sandbox node launch templates require IMDSv2 (metadataOptions.httpTokens "required") with httpPutResponseHopLimit 1.',
+  enforcementLevel: 'mandatory',
+  validateResource: validateEksSandboxLaunchTemplates,
+};
