@@ -6,12 +6,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULT_ALLOWED_LABEL_DOMAINS } from '../agent-sandbox/agent-sandbox';
-import { checkName, findController } from './context';
+import { checkName, extensionsOffProblem, findController, rfc3339Problem } from './context';
 import type { JsonMap } from './sandbox-pod';
 import { EXTENSIONS_API_VERSION } from './sandbox-template';
 import type { SandboxWarmPool } from './sandbox-warm-pool';
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 export interface SandboxClaimLifecycle {
   /** RFC 3339 time at which the sandbox shuts down. @default - never */
@@ -68,9 +66,8 @@ export class SandboxClaim extends Construct {
       }
     }
     const lc = props.lifecycle;
-    if (lc?.shutdownTime !== undefined && !RFC3339.test(lc.shutdownTime)) {
-      errors.push(`lifecycle.shutdownTime: must be an RFC 3339 time like "2026-12-31T23:59:59Z", got "${lc.shutdownTime}"`);
-    }
+    const shutdownTimeProblem = lc?.shutdownTime !== undefined ? rfc3339Problem(lc.shutdownTime) : undefined;
+    if (shutdownTimeProblem) errors.push(`lifecycle.shutdownTime: ${shutdownTimeProblem}`);
     if (lc?.ttlSecondsAfterFinished !== undefined && (!Number.isInteger(lc.ttlSecondsAfterFinished) || lc.ttlSecondsAfterFinished < 0)) {
       errors.push(`lifecycle.ttlSecondsAfterFinished: must be an integer ≥ 0, got ${lc.ttlSecondsAfterFinished}`);
     }
@@ -86,6 +83,8 @@ export class SandboxClaim extends Construct {
     if (props.volumeClaimTemplates?.length && template.volumeClaimTemplatesPolicy === 'Disallowed') {
       errors.push(`volumeClaimTemplates: SandboxTemplate "${template.name}" has volumeClaimTemplatesPolicy Disallowed; set it to Allowed or Overrides`);
     }
+    const extensionsOff = extensionsOffProblem(this, 'SandboxClaim');
+    if (extensionsOff) errors.push(extensionsOff);
     if (errors.length) throw new Error(`SandboxClaim "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
 
     this.resource = new ApiObject(this, 'Resource', {

@@ -8,7 +8,8 @@
  * that lands in the `agent-sandbox-infra.io/security-opt-outs` annotation; the result is re-checked with the same
  * invariant checker `validate` runs, so the construct can never emit an unsafe pod silently.
  */
-import { runtimeFor, supportedIsolations, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../platform/profiles';
+import { ISOLATIONS, runtimeFor, supportedIsolations, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../platform/profiles';
+import { parseQuantity } from '../dra/cel-quantity';
 import {
   checkSandboxPodSpec,
   formatSecurityOptOuts,
@@ -131,6 +132,11 @@ const GKE_PLATFORMS: readonly Platform[] = ['gke-autopilot', 'gke-standard'];
 export function buildSandboxPod(platform: Platform, props: SandboxPodProps, where: string): BuiltSandboxPod {
   const errors: string[] = [];
   const isolation = props.isolation ?? supportedIsolations(platform)[0];
+  if (!(ISOLATIONS as readonly string[]).includes(isolation)) {
+    throw new Error(
+      `${where}: isolation "${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supportedIsolations(platform).join(', ')})`,
+    );
+  }
   let runtime: RuntimeFacts;
   try {
     runtime = runtimeFor(platform, isolation);
@@ -153,6 +159,16 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
   }
   const limitsRequired = !off('resourceLimits');
   const lists = [['containers', props.containers], ['initContainers', props.initContainers ?? []]] as const;
+  // Quantities: the limits size and bound the sandbox (and feed capacity planning), so a malformed one is an error here.
+  for (const [list, containers] of lists) containers.forEach((c, i) => {
+    for (const kind of ['limits', 'requests'] as const) {
+      for (const [resource, value] of Object.entries(c.resources?.[kind] ?? {})) {
+        const problem = quantityProblem(value);
+        const key = /^[A-Za-z_$][\w$]*$/.test(resource) ? `.${resource}` : `[${JSON.stringify(resource)}]`;
+        if (problem) errors.push(`${list}[${i}] (${c.name}).resources.${kind}${key}: ${problem}`);
+      }
+    }
+  });
   for (const [list, containers] of lists) containers.forEach((c, i) => {
     const limits = c.resources?.limits ?? {};
     for (const r of ['cpu', 'memory']) {
@@ -201,17 +217,42 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
     }
   }
   const runAsUser = props.runAsUser ?? 65532;
+  for (const [field, id] of [['runAsUser', props.runAsUser], ['runAsGroup', props.runAsGroup], ['fsGroup', props.fsGroup]] as const) {
+    if (id !== undefined && (!Number.isInteger(id) || id < 0)) errors.push(`${field}: must be an integer ≥ 0, got ${id}`);
+  }
+  // runAsNonRoot with UID 0 is a pod the kubelet refuses to start (and Pod Security "restricted" rejects).
+  if (!off('runAsNonRoot')) {
+    if (runAsUser === 0) {
+      errors.push('runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]');
+    }
+    lists.forEach(([list, containers]) =>
+      containers.forEach((c, i) => {
+        if (c.securityContext?.runAsUser === 0) {
+          errors.push(
+            `${list}[${i}] (${c.name}).securityContext.runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the container); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]`,
+          );
+        }
+      }),
+    );
+  }
   const podSecurityContext: JsonMap = {
     ...(off('runAsNonRoot') ? {} : { runAsNonRoot: true, runAsUser, runAsGroup: props.runAsGroup ?? runAsUser }),
     ...(props.fsGroup !== undefined ? { fsGroup: props.fsGroup } : {}),
     ...(off('seccompProfile') ? {} : { seccompProfile: { type: 'RuntimeDefault' } }),
   };
-  const containerSecurity = (c: SandboxContainer): JsonMap => ({
-    ...(off('allowPrivilegeEscalation') ? {} : { allowPrivilegeEscalation: false }),
-    ...(off('capabilitiesDrop') ? {} : { capabilities: { drop: ['ALL'] } }),
-    ...(off('runAsNonRoot') ? {} : { runAsNonRoot: true }),
-    ...(c.securityContext ?? {}),
-  });
+  const containerSecurity = (c: SandboxContainer): JsonMap => {
+    // `capabilities` is merged one level deep: adding a capability (opted out) keeps `drop: [ALL]` unless drop is given.
+    const { capabilities: ownCapabilities, ...own } = c.securityContext ?? {};
+    const capabilities = off('capabilitiesDrop')
+      ? ownCapabilities
+      : { drop: ['ALL'], ...(typeof ownCapabilities === 'object' && ownCapabilities !== null ? ownCapabilities : {}) };
+    return {
+      ...(off('allowPrivilegeEscalation') ? {} : { allowPrivilegeEscalation: false }),
+      ...(capabilities !== undefined ? { capabilities } : {}),
+      ...(off('runAsNonRoot') ? {} : { runAsNonRoot: true }),
+      ...own,
+    };
+  };
   const container = (c: SandboxContainer): JsonMap => {
     const { securityContext: _s, resources, ...rest } = c;
     const claims = (props.deviceClaims ?? [])
@@ -269,6 +310,14 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
     objectAnnotations: annotationValue ? { [SECURITY_OPT_OUTS_ANNOTATION]: annotationValue } : {},
     containerLimits: props.containers.map((c) => ({ cpu: c.resources?.limits?.cpu, memory: c.resources?.limits?.memory })),
   };
+}
+
+function quantityProblem(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? undefined : `must be a quantity ≥ 0, got ${value}`;
+  if (typeof value !== 'string') return `must be a quantity like "500m" or "1Gi", got ${JSON.stringify(value) ?? 'nothing'}`;
+  const parsed = parseQuantity(value);
+  if (typeof parsed === 'string') return parsed;
+  return parsed.nanos < 0n ? `must not be negative, got ${JSON.stringify(value)}` : undefined;
 }
 
 function stringify(map: Readonly<Record<string, string | number>>): Record<string, string | number> {

@@ -6,7 +6,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Platform } from '../platform/profiles';
 import { buildSandboxPod, type BuiltSandboxPod, type JsonMap, type SandboxPodProps } from './sandbox-pod';
-import { checkName, namespaceName, namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
+import { checkName, checkSubdomainName, extensionsOffProblem, namespaceName, namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
 
 export const EXTENSIONS_API_VERSION = 'extensions.agents.x-k8s.io/v1beta1';
 
@@ -44,8 +44,17 @@ export class SandboxTemplate extends Construct {
     this.name = props.name ?? id;
     this.namespace = namespaceName(props.namespace);
     const errors: string[] = [];
-    checkName('name', this.name, errors, 253);
+    checkSubdomainName('name', this.name, errors);
     checkName('namespace', this.namespace, errors);
+    const extensionsOff = extensionsOffProblem(this, 'SandboxTemplate');
+    if (extensionsOff) errors.push(`${extensionsOff}, or use a Sandbox (no extensions needed)`);
+    // Unmanaged: the controller creates no per-sandbox NetworkPolicy, so these rules would be dropped silently.
+    if (props.networkPolicyManagement === 'Unmanaged' && props.networkPolicy) {
+      errors.push(
+        'networkPolicy: is ignored with networkPolicyManagement: Unmanaged (the controller then creates no NetworkPolicy for the sandboxes); ' +
+          'use Managed, or remove networkPolicy and restrict traffic with your own NetworkPolicies (e.g. the SandboxNamespace allowlists)',
+      );
+    }
     if (errors.length) throw new Error(`SandboxTemplate "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
     this.platform = resolvePlatform(this, props.platform, `SandboxTemplate "${this.node.path}"`);
     this.envVarsInjectionPolicy = props.envVarsInjectionPolicy ?? 'Disallowed';

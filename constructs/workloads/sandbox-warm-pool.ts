@@ -5,7 +5,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkName, findController } from './context';
+import { checkName, extensionsOffProblem } from './context';
 import { EXTENSIONS_API_VERSION, type SandboxTemplate } from './sandbox-template';
 import type { JsonMap } from './sandbox-pod';
 
@@ -18,6 +18,39 @@ export interface WarmPoolAutoscaling {
   readonly metrics: readonly JsonMap[];
   /** autoscaling/v2 `behavior`. @default - Kubernetes defaults */
   readonly behavior?: JsonMap;
+}
+
+/** The replica fields of a warm pool (construct props or config entry). */
+export interface WarmPoolReplicas {
+  readonly replicas?: number;
+  readonly maxReplicas?: number;
+  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly metrics?: readonly unknown[] };
+}
+
+/**
+ * Problems with a warm pool's replica settings, as `field: message` lines: the bound (maxReplicas, default 500), the
+ * autoscaler's range, its metrics. Shared by the construct and the config validation, so both say the same.
+ */
+export function warmPoolReplicaProblems(p: WarmPoolReplicas): string[] {
+  const errors: string[] = [];
+  const bound = p.maxReplicas ?? DEFAULT_MAX_WARM_POOL_REPLICAS;
+  const as = p.autoscaling;
+  if (!Number.isInteger(bound) || bound < 1) errors.push(`maxReplicas: must be an integer ≥ 1, got ${bound}`);
+  const replicaCheck = (field: string, v: number, min: number) => {
+    if (!Number.isInteger(v) || v < min) errors.push(`${field}: must be an integer ≥ ${min}, got ${v}`);
+    else if (v > bound) errors.push(`${field}: must be ≤ ${bound} (maxReplicas), got ${v}`);
+  };
+  replicaCheck('replicas', p.replicas ?? as?.minReplicas ?? 1, 0);
+  if (as) {
+    replicaCheck('autoscaling.minReplicas', as.minReplicas, 1);
+    replicaCheck('autoscaling.maxReplicas', as.maxReplicas, 1);
+    if (as.maxReplicas < as.minReplicas) errors.push(`autoscaling.maxReplicas: must be ≥ minReplicas (${as.minReplicas}), got ${as.maxReplicas}`);
+    if (!as.metrics?.length) errors.push('autoscaling.metrics: at least one metric is required (e.g. an External metric of the claim rate)');
+    if (p.replicas !== undefined && (p.replicas < as.minReplicas || p.replicas > as.maxReplicas)) {
+      errors.push(`replicas: ${p.replicas} is outside autoscaling ${as.minReplicas}..${as.maxReplicas}; the autoscaler would change it at once`);
+    }
+  }
+  return errors;
 }
 
 export interface SandboxWarmPoolProps {
@@ -50,31 +83,14 @@ export class SandboxWarmPool extends Construct {
     this.name = props.name ?? id;
     this.template = props.template;
     this.namespace = props.template.namespace;
-    const bound = props.maxReplicas ?? DEFAULT_MAX_WARM_POOL_REPLICAS;
     const as = props.autoscaling;
     this.replicas = props.replicas ?? as?.minReplicas ?? 1;
     this.peakReplicas = as ? as.maxReplicas : this.replicas;
     const errors: string[] = [];
     checkName('name', this.name, errors);
-    if (!Number.isInteger(bound) || bound < 1) errors.push(`maxReplicas: must be an integer ≥ 1, got ${bound}`);
-    const replicaCheck = (field: string, v: number, min: number) => {
-      if (!Number.isInteger(v) || v < min) errors.push(`${field}: must be an integer ≥ ${min}, got ${v}`);
-      else if (v > bound) errors.push(`${field}: must be ≤ ${bound} (maxReplicas), got ${v}`);
-    };
-    replicaCheck('replicas', this.replicas, 0);
-    if (as) {
-      replicaCheck('autoscaling.minReplicas', as.minReplicas, 1);
-      replicaCheck('autoscaling.maxReplicas', as.maxReplicas, 1);
-      if (as.maxReplicas < as.minReplicas) errors.push(`autoscaling.maxReplicas: must be ≥ minReplicas (${as.minReplicas}), got ${as.maxReplicas}`);
-      if (!as.metrics?.length) errors.push('autoscaling.metrics: at least one metric is required (e.g. an External metric of the claim rate)');
-      if (props.replicas !== undefined && (props.replicas < as.minReplicas || props.replicas > as.maxReplicas)) {
-        errors.push(`replicas: ${props.replicas} is outside autoscaling ${as.minReplicas}..${as.maxReplicas}; the autoscaler would change it at once`);
-      }
-    }
-    const controller = findController(this);
-    if (controller && !controller.extensions) {
-      errors.push('the agent-sandbox controller in this chart runs without extensions (controller.extensions: false), so no controller would reconcile SandboxWarmPools; enable extensions');
-    }
+    errors.push(...warmPoolReplicaProblems(props));
+    const extensionsOff = extensionsOffProblem(this, 'SandboxWarmPool');
+    if (extensionsOff) errors.push(extensionsOff);
     if (errors.length) throw new Error(`SandboxWarmPool "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
 
     this.resource = new ApiObject(this, 'Resource', {

@@ -5,11 +5,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Platform } from '../platform/profiles';
-import { checkName, namespaceName, namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
+import { checkName, namespaceName, namespaceServiceAccount, resolvePlatform, rfc3339Problem, type NamespaceRef } from './context';
 import { buildSandboxPod, type BuiltSandboxPod, type JsonMap, type SandboxPodProps } from './sandbox-pod';
 
 export const SANDBOX_API_VERSION = 'agents.x-k8s.io/v1beta1';
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 export interface SandboxProps extends SandboxPodProps {
   /** @default - the construct id */
@@ -43,9 +42,8 @@ export class Sandbox extends Construct {
     const errors: string[] = [];
     checkName('name', this.name, errors);
     checkName('namespace', this.namespace, errors);
-    if (props.shutdownTime !== undefined && !RFC3339.test(props.shutdownTime)) {
-      errors.push(`shutdownTime: must be an RFC 3339 time like "2026-12-31T23:59:59Z", got "${props.shutdownTime}"`);
-    }
+    const shutdownTimeProblem = props.shutdownTime !== undefined ? rfc3339Problem(props.shutdownTime) : undefined;
+    if (shutdownTimeProblem) errors.push(`shutdownTime: ${shutdownTimeProblem}`);
     if (errors.length) throw new Error(`Sandbox "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
     this.platform = resolvePlatform(this, props.platform, `Sandbox "${this.node.path}"`);
     this.pod = buildSandboxPod(

@@ -1,0 +1,358 @@
+import { App, Testing } from 'cdk8s';
+import { DeviceClass } from '../../../constructs/dra/device-class';
+import { ResourceClaimTemplate } from '../../../constructs/dra/resource-claim-template';
+import { driverIs } from '../../../constructs/dra/cel-selector';
+import { SandboxPlatformChart } from '../../../constructs/sandbox-platform-chart';
+import { SandboxNamespace } from '../../../constructs/tenant/sandbox-namespace';
+import {
+  createSandboxInvariantsChecker,
+  SECURITY_OPT_OUTS_ANNOTATION,
+  type SandboxRuleId,
+} from '../../../constructs/validation/sandbox-invariants';
+import { SandboxTemplate } from '../../../constructs/workloads/sandbox-template';
+import type { SandboxContainer } from '../../../constructs/workloads/sandbox-pod';
+import { findObject, synthObjects, type K8sObject } from '../../support/synth';
+import { chartWithController, errorOf, GKE_PLACEMENT, MAIN, MAIN_EMITTED, POD_SECURITY_CONTEXT, template } from './support';
+
+const LABELS = (isolation: string) => ({ 'app.kubernetes.io/managed-by': 'agent-sandbox-infra', 'agent-sandbox-infra.io/isolation': isolation });
+
+function synthTemplate(props: Parameters<typeof template>[1] = {}): { tpl: SandboxTemplate; obj: K8sObject } {
+  const chart = Testing.chart();
+  const tpl = template(chart, props);
+  return { tpl, obj: findObject(synthObjects(chart), 'SandboxTemplate') };
+}
+
+describe('SandboxTemplate defaults', () => {
+  test('eks: the whole object — our gvisor RuntimeClass, no placement on the pod (the RuntimeClass carries it), secure defaults', () => {
+    const { tpl, obj } = synthTemplate({ platform: 'eks' });
+    expect(obj).toStrictEqual({
+      apiVersion: 'extensions.agents.x-k8s.io/v1beta1',
+      kind: 'SandboxTemplate',
+      metadata: { name: 'tpl', namespace: 'ns', labels: LABELS('gvisor') },
+      spec: {
+        podTemplate: {
+          spec: {
+            runtimeClassName: 'gvisor',
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: POD_SECURITY_CONTEXT,
+            containers: [MAIN_EMITTED],
+          },
+        },
+        networkPolicyManagement: 'Managed',
+        envVarsInjectionPolicy: 'Disallowed',
+        volumeClaimTemplatesPolicy: 'Disallowed',
+      },
+    });
+    expect(tpl.name).toBe('tpl');
+    expect(tpl.namespace).toBe('ns');
+    expect(tpl.platform).toBe('eks');
+    expect(tpl.pod.isolation).toBe('gvisor');
+    expect(tpl.pod.optOuts).toStrictEqual([]);
+    expect(tpl.pod.objectAnnotations).toStrictEqual({});
+    expect(tpl.envVarsInjectionPolicy).toBe('Disallowed');
+    expect(tpl.volumeClaimTemplatesPolicy).toBe('Disallowed');
+  });
+
+  test('gke-autopilot: runtimeClassName gvisor plus the nodeSelector and toleration GKE admission requires', () => {
+    expect(synthTemplate({ platform: 'gke-autopilot' }).obj.spec.podTemplate.spec).toStrictEqual({
+      runtimeClassName: 'gvisor',
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: POD_SECURITY_CONTEXT,
+      containers: [MAIN_EMITTED],
+      nodeSelector: { 'sandbox.gke.io/runtime': 'gvisor' },
+      tolerations: [{ key: 'sandbox.gke.io/runtime', operator: 'Equal', value: 'gvisor', effect: 'NoSchedule' }],
+    });
+  });
+
+  test('aks: kata-vm-isolation (the isolation label says kata), no placement (AKS RuntimeClass schedules)', () => {
+    const { obj, tpl } = synthTemplate({ platform: 'aks' });
+    expect(obj.spec.podTemplate.spec).toStrictEqual({
+      runtimeClassName: 'kata-vm-isolation',
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: POD_SECURITY_CONTEXT,
+      containers: [MAIN_EMITTED],
+    });
+    expect(obj.metadata.labels).toStrictEqual(LABELS('kata'));
+    expect(tpl.pod.isolation).toBe('kata');
+    expect(tpl.pod.runtime.limitsSizeTheSandbox).toBe(true);
+  });
+
+  test('a SandboxNamespace brings its token-less ServiceAccount', () => {
+    const chart = Testing.chart();
+    const ns = new SandboxNamespace(chart, 'Ns', { name: 'team-a', serviceAccountName: 'agent' });
+    template(chart, { namespace: ns });
+    const obj = findObject(synthObjects(chart), 'SandboxTemplate');
+    expect(obj.metadata.namespace).toBe('team-a');
+    expect(obj.spec.podTemplate.spec.serviceAccountName).toBe('agent');
+    expect(obj.spec.podTemplate.spec.automountServiceAccountToken).toBe(false);
+  });
+
+  test('inside a SandboxPlatformChart the platform comes from the chart', () => {
+    const chart = new SandboxPlatformChart(new App({ outdir: '/nonexistent' }), 'aks', { platform: 'aks' });
+    const tpl = new SandboxTemplate(chart, 'tpl', { namespace: 'ns', containers: [MAIN] });
+    expect(tpl.platform).toBe('aks');
+    expect(tpl.pod.podTemplate.spec.runtimeClassName).toBe('kata-vm-isolation');
+  });
+
+  test('template-level fields are emitted as given', () => {
+    const pvc = { metadata: { name: 'workspace' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+    const egress = [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 443, protocol: 'TCP' }] }];
+    const { obj, tpl } = synthTemplate({
+      name: 'python.v2',
+      networkPolicyManagement: 'Managed',
+      networkPolicy: { egress },
+      envVarsInjectionPolicy: 'Overrides',
+      volumeClaimTemplates: [pvc],
+      volumeClaimTemplatesPolicy: 'Allowed',
+      service: false,
+    });
+    expect(obj.metadata.name).toBe('python.v2');
+    const { podTemplate: _p, ...rest } = obj.spec;
+    expect(rest).toStrictEqual({
+      networkPolicyManagement: 'Managed',
+      networkPolicy: { egress },
+      envVarsInjectionPolicy: 'Overrides',
+      volumeClaimTemplates: [pvc],
+      volumeClaimTemplatesPolicy: 'Allowed',
+      service: false,
+    });
+    expect(tpl.envVarsInjectionPolicy).toBe('Overrides');
+    expect(tpl.volumeClaimTemplatesPolicy).toBe('Allowed');
+  });
+
+  test('networkPolicyManagement Unmanaged: no networkPolicy, and rules given with it are refused (they would be ignored)', () => {
+    expect(synthTemplate({ networkPolicyManagement: 'Unmanaged' }).obj.spec.networkPolicyManagement).toBe('Unmanaged');
+    expect(errorOf(() => synthTemplate({ networkPolicyManagement: 'Unmanaged', networkPolicy: { ingress: [] } }))).toBe(
+      'SandboxTemplate "test/tpl" is invalid:\n' +
+        '  networkPolicy: is ignored with networkPolicyManagement: Unmanaged (the controller then creates no NetworkPolicy for the sandboxes); use Managed, or remove networkPolicy and restrict traffic with your own NetworkPolicies (e.g. the SandboxNamespace allowlists)',
+    );
+  });
+
+  test('pod-level options: ids, scheduling merged with the platform placement, metadata, pull secrets', () => {
+    const { obj } = synthTemplate({
+      platform: 'gke-standard',
+      runAsUser: 1000,
+      runAsGroup: 2000,
+      fsGroup: 3000,
+      nodeSelector: { pool: 'agents' },
+      tolerations: [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }],
+      terminationGracePeriodSeconds: 5,
+      activeDeadlineSeconds: 3600,
+      podLabels: { app: 'py' },
+      podAnnotations: { note: 'x' },
+      priorityClassName: 'sandbox-low',
+      imagePullSecrets: ['registry'],
+    });
+    expect(obj.spec.podTemplate).toStrictEqual({
+      metadata: { labels: { app: 'py' }, annotations: { note: 'x' } },
+      spec: {
+        runtimeClassName: 'gvisor',
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 2000, fsGroup: 3000, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [MAIN_EMITTED],
+        nodeSelector: { 'sandbox.gke.io/runtime': 'gvisor', pool: 'agents' },
+        tolerations: [...GKE_PLACEMENT.tolerations, { key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }],
+        terminationGracePeriodSeconds: 5,
+        activeDeadlineSeconds: 3600,
+        priorityClassName: 'sandbox-low',
+        imagePullSecrets: [{ name: 'registry' }],
+      },
+    });
+  });
+
+  test('a container securityContext is merged over the defaults; capabilities one level deep (drop ALL stays)', () => {
+    const { obj } = synthTemplate({
+      securityOptOuts: ['capabilitiesAdd'],
+      containers: [{ ...MAIN, securityContext: { readOnlyRootFilesystem: true, capabilities: { add: ['NET_BIND_SERVICE'] } } }],
+    });
+    expect(obj.spec.podTemplate.spec.containers[0].securityContext).toStrictEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] },
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+    });
+  });
+
+  test('an explicit weaker container value is checked, not silently kept', () => {
+    expect(errorOf(() => synthTemplate({ containers: [{ ...MAIN, securityContext: { allowPrivilegeEscalation: true } }] }))).toBe(
+      'SandboxTemplate ns/tpl is invalid:\n' +
+        '  podTemplate.spec.containers[0].securityContext.allowPrivilegeEscalation: must be false (no gaining privileges through setuid binaries), got true [rule allowPrivilegeEscalation; opt out with securityOptOuts: [allowPrivilegeEscalation] if intended]',
+    );
+  });
+});
+
+describe('SandboxTemplate opt-outs', () => {
+  const withoutLimits: SandboxContainer = { name: 'main', image: 'python:3.12-slim' };
+  const refused = (line: string, rule: SandboxRuleId) => `SandboxTemplate ns/tpl is invalid:\n  ${line} [rule ${rule}; opt out with securityOptOuts: [${rule}] if intended]`;
+  // [rule, props, the pod spec with the opt-out, without the opt-out: 'default applied' or the exact error]
+  const cases: [SandboxRuleId, Parameters<typeof template>[1], (spec: K8sObject['spec']) => void, string][] = [
+    [
+      'runAsNonRoot',
+      {},
+      (spec) => {
+        expect(spec.securityContext).toStrictEqual({ seccompProfile: { type: 'RuntimeDefault' } });
+        expect(spec.containers[0].securityContext).toStrictEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      },
+      'default applied',
+    ],
+    [
+      'seccompProfile',
+      {},
+      (spec) => expect(spec.securityContext).toStrictEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 }),
+      'default applied',
+    ],
+    [
+      'allowPrivilegeEscalation',
+      {},
+      (spec) => expect(spec.containers[0].securityContext).toStrictEqual({ capabilities: { drop: ['ALL'] }, runAsNonRoot: true }),
+      'default applied',
+    ],
+    [
+      'capabilitiesDrop',
+      {},
+      (spec) => expect(spec.containers[0].securityContext).toStrictEqual({ allowPrivilegeEscalation: false, runAsNonRoot: true }),
+      'default applied',
+    ],
+    ['automountServiceAccountToken', {}, (spec) => expect('automountServiceAccountToken' in spec).toBe(false), 'default applied'],
+    [
+      'resourceLimits',
+      { containers: [withoutLimits] },
+      (spec) => expect('resources' in spec.containers[0]).toBe(false),
+      'SandboxTemplate ns/tpl is invalid:\n' +
+        '  containers[0] (main).resources.limits.cpu: is required: limits bound what an untrusted sandbox can take from its node\n' +
+        '  containers[0] (main).resources.limits.memory: is required: limits bound what an untrusted sandbox can take from its node',
+    ],
+    [
+      'hostPath',
+      { volumes: [{ name: 'host', hostPath: { path: '/var/cache' } }] },
+      (spec) => expect(spec.volumes).toStrictEqual([{ name: 'host', hostPath: { path: '/var/cache' } }]),
+      refused('podTemplate.spec.volumes[0].hostPath: must not be used (a sandbox must not mount directories of the node), got {"path":"/var/cache"}', 'hostPath'),
+    ],
+    [
+      'privileged',
+      { containers: [{ ...MAIN, securityContext: { privileged: true } }] },
+      (spec) => expect(spec.containers[0].securityContext.privileged).toBe(true),
+      refused('podTemplate.spec.containers[0].securityContext.privileged: must be false or unset (a privileged container controls the node), got true', 'privileged'),
+    ],
+    [
+      'capabilitiesAdd',
+      { containers: [{ ...MAIN, securityContext: { capabilities: { add: ['NET_ADMIN'] } } }] },
+      (spec) => expect(spec.containers[0].securityContext.capabilities).toStrictEqual({ drop: ['ALL'], add: ['NET_ADMIN'] }),
+      refused(
+        'podTemplate.spec.containers[0].securityContext.capabilities.add: must be empty or unset (a sandbox must not add Linux capabilities), got ["NET_ADMIN"]',
+        'capabilitiesAdd',
+      ),
+    ],
+    [
+      'hostPort',
+      { containers: [{ ...MAIN, ports: [{ containerPort: 8080, hostPort: 8080 } as never] }] },
+      (spec) => expect(spec.containers[0].ports).toStrictEqual([{ containerPort: 8080, hostPort: 8080 }]),
+      refused('podTemplate.spec.containers[0].ports[0].hostPort: must not be set (a sandbox must not bind ports on the node), got 8080', 'hostPort'),
+    ],
+    [
+      'projectedServiceAccountToken',
+      { volumes: [{ name: 'token', projected: { sources: [{ serviceAccountToken: { path: 'token', audience: 'vault' } }] } }] },
+      (spec) => expect(spec.volumes[0].projected.sources[0].serviceAccountToken).toStrictEqual({ path: 'token', audience: 'vault' }),
+      refused(
+        'podTemplate.spec.volumes[0].projected.sources[0].serviceAccountToken: must not be used (a ServiceAccount token gives the sandbox Kubernetes API credentials), got {"path":"token","audience":"vault"}',
+        'projectedServiceAccountToken',
+      ),
+    ],
+  ];
+
+  test.each(cases)('%s: the default is not applied, the annotation records it, validate sees only notes', (rule, props, check) => {
+    const { obj, tpl } = synthTemplate({ ...props, securityOptOuts: [rule] });
+    check(obj.spec.podTemplate.spec);
+    expect(obj.metadata.annotations).toStrictEqual({ [SECURITY_OPT_OUTS_ANNOTATION]: rule });
+    expect(tpl.pod.optOuts).toStrictEqual([rule]);
+    const problems = createSandboxInvariantsChecker({ platform: 'eks' })(obj, 'SandboxTemplate ns/tpl');
+    expect(problems.filter((p) => p.severity === 'error')).toStrictEqual([]);
+  });
+
+  test.each(cases)('%s: without the opt-out the default is applied or the input refused', (_rule, props, _check, without) => {
+    if (without === 'default applied') {
+      const { obj } = synthTemplate(props);
+      expect(obj.spec.podTemplate.spec).toStrictEqual(synthTemplate().obj.spec.podTemplate.spec);
+      expect(obj.metadata.annotations).toBeUndefined();
+    } else {
+      expect(errorOf(() => synthTemplate(props))).toBe(without);
+    }
+  });
+
+  test('several opt-outs: one annotation, deduplicated, in rule-table order', () => {
+    const { obj } = synthTemplate({
+      securityOptOuts: ['hostPath', 'privileged', 'hostPath'],
+      volumes: [{ name: 'host', hostPath: { path: '/tmp' } }],
+      containers: [{ ...MAIN, securityContext: { privileged: true } }],
+    });
+    expect(obj.metadata.annotations).toStrictEqual({ [SECURITY_OPT_OUTS_ANNOTATION]: 'privileged,hostPath' });
+  });
+
+  test('runAsNonRoot opted out: UID 0 is then allowed (and recorded)', () => {
+    const { obj } = synthTemplate({ securityOptOuts: ['runAsNonRoot'], runAsUser: 0 });
+    expect(obj.spec.podTemplate.spec.securityContext).toStrictEqual({ seccompProfile: { type: 'RuntimeDefault' } });
+    expect(obj.metadata.annotations).toStrictEqual({ [SECURITY_OPT_OUTS_ANNOTATION]: 'runAsNonRoot' });
+  });
+});
+
+describe('SandboxTemplate devices', () => {
+  test('gpu on gke-autopilot: nvidia.com/gpu limit, accelerator compute class and driver selectors next to the gVisor placement', () => {
+    const { obj } = synthTemplate({ platform: 'gke-autopilot', gpu: { count: 2, type: 'nvidia-l4' } });
+    const spec = obj.spec.podTemplate.spec;
+    expect(spec.nodeSelector).toStrictEqual({
+      'sandbox.gke.io/runtime': 'gvisor',
+      'cloud.google.com/gke-accelerator': 'nvidia-l4',
+      'cloud.google.com/compute-class': 'Accelerator',
+      'cloud.google.com/gke-gpu-driver-version': 'latest',
+    });
+    expect(spec.tolerations).toStrictEqual(GKE_PLACEMENT.tolerations);
+    expect(spec.containers[0].resources).toStrictEqual({ limits: { cpu: '1', memory: '1Gi', 'nvidia.com/gpu': 2 } });
+  });
+
+  test('gpu on gke-standard: only the accelerator selector (node pools bring drivers)', () => {
+    const { obj } = synthTemplate({ platform: 'gke-standard', gpu: { count: 1, type: 'nvidia-tesla-t4' } });
+    expect(obj.spec.podTemplate.spec.nodeSelector).toStrictEqual({ 'sandbox.gke.io/runtime': 'gvisor', 'cloud.google.com/gke-accelerator': 'nvidia-tesla-t4' });
+  });
+
+  test('DRA device claims: pod resourceClaims and the containers that use them', () => {
+    const chart = Testing.chart();
+    const ns = new SandboxNamespace(chart, 'Ns', { name: 'team-a' });
+    const fpga = new DeviceClass(chart, 'Fpga', { name: 'fpga', selectors: [driverIs('fpga.example.com')] });
+    const claim = new ResourceClaimTemplate(chart, 'Claim', { name: 'fpga-claim', namespace: ns, requests: [{ name: 'fpga', exactly: { deviceClass: fpga } }] });
+    const sidecar: SandboxContainer = { ...MAIN, name: 'sidecar' };
+    new SandboxTemplate(chart, 'tpl', {
+      namespace: ns,
+      platform: 'kind',
+      containers: [MAIN, sidecar],
+      deviceClaims: [{ name: 'accel', template: claim, containers: ['main'], request: 'fpga' }],
+    });
+    const spec = findObject(synthObjects(chart), 'SandboxTemplate').spec.podTemplate.spec;
+    expect(spec.resourceClaims).toStrictEqual([{ name: 'accel', resourceClaimTemplateName: 'fpga-claim' }]);
+    expect(spec.containers[0].resources).toStrictEqual({ limits: { cpu: '1', memory: '1Gi' }, claims: [{ name: 'accel', request: 'fpga' }] });
+    expect(spec.containers[1].resources).toStrictEqual({ limits: { cpu: '1', memory: '1Gi' } });
+  });
+
+  test('a DRA GPU claim is accepted under Kata (AKS); only gVisor refuses it', () => {
+    const { obj } = synthTemplate({ platform: 'aks', deviceClaims: [{ name: 'gpu', template: { name: 'gpu', isGpu: true, requestNames: ['gpu'] } }] });
+    expect(obj.spec.podTemplate.spec.resourceClaims).toStrictEqual([{ name: 'gpu', resourceClaimTemplateName: 'gpu' }]);
+  });
+});
+
+describe('SandboxTemplate needs the controller extensions', () => {
+  test('in a chart whose AgentSandbox runs without extensions it is refused (its CRD is not installed)', () => {
+    const chart = chartWithController({ controller: { extensions: false } });
+    expect(errorOf(() => template(chart))).toBe(
+      'SandboxTemplate "test/tpl" is invalid:\n' +
+        '  the agent-sandbox controller in this chart runs without extensions (controller.extensions: false), so the SandboxTemplate CRD is not installed and no controller would reconcile SandboxTemplates; enable extensions, or use a Sandbox (no extensions needed)',
+    );
+  });
+
+  test('with extensions on (the default) it is built', () => {
+    const chart = chartWithController();
+    expect(template(chart).name).toBe('tpl');
+  });
+});
