@@ -66,13 +66,15 @@ export class SandboxPlatformChart extends Chart {
         }
       });
     }
-    for (const tenant of config.tenants ?? []) {
+    for (const [i, tenant] of (config.tenants ?? []).entries()) {
       try {
-        this.tenants.push(new SandboxTenant(this, `Tenant-${tenant.name}`, { tenant, platform: props.platform, deviceClasses: this.deviceClasses, kubernetesVersion }));
+        this.tenants.push(
+          new SandboxTenant(this, `Tenant-${tenant.name}`, { tenant, platform: props.platform, deviceClasses: this.deviceClasses, kubernetesVersion, configPath: `tenants[${i}]` }),
+        );
       } catch (err) {
         errors.push((err as Error).message);
       }
     }
-    if (errors.length) throw new Error(`${props.platform}: ${errors.length} problem${errors.length === 1 ? '' : 's'} in the configuration:\n${errors.join('\n')}`);
+    if (errors.length) throw new Error(`${props.platform}: the configuration cannot be built:\n${errors.join('\n')}`);
   }
 }

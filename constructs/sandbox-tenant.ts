@@ -22,6 +22,8 @@ export interface SandboxTenantProps {
   readonly deviceClasses?: ReadonlyMap<string, DeviceClass>;
   /** Kubernetes version the manifests target (DRA feature gating). @default '1.36' */
   readonly kubernetesVersion?: string;
+  /** Where the tenant sits in the configuration, for messages. @default `tenants[<name>]` */
+  readonly configPath?: string;
 }
 
 type PodConfig = NonNullable<TenantConfig['templates']>[number] | NonNullable<TenantConfig['sandboxes']>[number];
@@ -41,7 +43,7 @@ export class SandboxTenant extends Construct {
       try {
         return build();
       } catch (err) {
-        errors.push(`tenants[${t.name}].${path}: ${(err as Error).message.replace(/\n/g, '\n  ')}`);
+        errors.push(`${props.configPath ?? `tenants[${t.name}]`}.${path}: ${(err as Error).message.replace(/\n/g, '\n  ')}`);
         return undefined;
       }
     };

@@ -39,6 +39,10 @@ export function issueLines(issues: readonly z.core.$ZodIssue[]): string[] {
         lines.push(`${at}: must be ${issue.origin === 'array' ? 'at most' : issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}${issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : ''}, got ${issue.origin === 'array' && Array.isArray(input) ? `${input.length} items` : got(input)}`);
         break;
       case 'too_small':
+        if (issue.origin === 'string' && Number(issue.minimum) === 1) {
+          lines.push(`${at}: must not be empty`);
+          break;
+        }
         lines.push(`${at}: must be ${issue.origin === 'array' ? 'at least' : issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : ''}, got ${issue.origin === 'array' && Array.isArray(input) ? `${input.length} items` : got(input)}`);
         break;
       case 'invalid_format':

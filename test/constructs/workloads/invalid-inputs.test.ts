@@ -107,7 +107,7 @@ const INVALID: readonly Row[] = [
   [
     'config: kata on gke-standard',
     render('gke-standard', cfg({ templates: [{ name: 'py', isolation: 'kata', containers: [C] }] })),
-    'gke-standard: 1 problem in the configuration:\ntenants[team-a].templates[0]: SandboxTemplate team-a/py: isolation "kata" is not available on gke-standard; gke-standard supports: gvisor',
+    'gke-standard: the configuration cannot be built:\ntenants[0].templates[0]: SandboxTemplate team-a/py: isolation "kata" is not available on gke-standard; gke-standard supports: gvisor',
   ],
   // --- warm pool replicas ---
   ['props: replicas over the bound', props.pool({ replicas: 501 }), pool('replicas: must be ≤ 500 (maxReplicas), got 501')],
@@ -141,14 +141,14 @@ const INVALID: readonly Row[] = [
   [
     'config: missing memory limit on AKS',
     render('aks', cfg({ templates: [{ name: 'py', containers: [{ ...C, resources: { limits: { cpu: '1' }, requests: { memory: '1Gi' } } }] }] })),
-    `aks: 1 problem in the configuration:\ntenants[team-a].templates[0]: SandboxTemplate team-a/py is invalid:\n    containers[0] (main).resources.limits.memory: ${AKS_LIMIT}`,
+    `aks: the configuration cannot be built:\ntenants[0].templates[0]: SandboxTemplate team-a/py is invalid:\n    containers[0] (main).resources.limits.memory: ${AKS_LIMIT}`,
   ],
   ['props: missing limits on eks', props.template({ platform: 'eks', containers: [{ ...NO_LIMITS, resources: { limits: { cpu: '1' } } }] }), tpl(`containers[0] (main).resources.limits.memory: ${OTHER_LIMIT}`)],
   ['props: missing image', props.template({ containers: [{ ...C, image: '' }] }), tpl('containers[0] (main).image: is required, got ""')],
   [
     'config: missing image (Kubernetes allows it, a sandbox does not)',
     render('kind', cfg({ templates: [{ name: 'py', containers: [{ name: 'main', resources: C.resources }] }] })),
-    'kind: 1 problem in the configuration:\ntenants[team-a].templates[0]: SandboxTemplate team-a/py is invalid:\n    containers[0] (main).image: is required, got nothing',
+    'kind: the configuration cannot be built:\ntenants[0].templates[0]: SandboxTemplate team-a/py is invalid:\n    containers[0] (main).image: is required, got nothing',
   ],
   [
     'props: a limit that is not a quantity',
@@ -172,7 +172,7 @@ const INVALID: readonly Row[] = [
   [
     'config: hostPath without opt-out',
     render('gke-autopilot', cfg({ templates: [{ name: 'py', containers: [C], volumes: [{ name: 'host', hostPath: { path: '/' } }] }] })),
-    'gke-autopilot: 1 problem in the configuration:\ntenants[team-a].templates[0]: SandboxTemplate team-a/py is invalid:\n' +
+    'gke-autopilot: the configuration cannot be built:\ntenants[0].templates[0]: SandboxTemplate team-a/py is invalid:\n' +
       `    podTemplate.spec.volumes[0].hostPath: must not be used (a sandbox must not mount directories of the node), got {"path":"/"}${rule('hostPath')}`,
   ],
   [
@@ -206,7 +206,7 @@ const INVALID: readonly Row[] = [
   [
     'config: networkPolicy rules with networkPolicyManagement Unmanaged',
     render('eks', cfg({ templates: [{ name: 'py', containers: [C], networkPolicyManagement: 'Unmanaged', networkPolicy: { egress: [{ ports: [{ port: 443 }] }] } }] })),
-    'eks: 1 problem in the configuration:\ntenants[team-a].templates[0]: SandboxTemplate "eks/Tenant-team-a/Template-py" is invalid:\n' +
+    'eks: the configuration cannot be built:\ntenants[0].templates[0]: SandboxTemplate "eks/Tenant-team-a/Template-py" is invalid:\n' +
       '    networkPolicy: is ignored with networkPolicyManagement: Unmanaged (the controller then creates no NetworkPolicy for the sandboxes); use Managed, or remove networkPolicy and restrict traffic with your own NetworkPolicies (e.g. the SandboxNamespace allowlists)',
   ],
   // --- claims ---
@@ -220,7 +220,7 @@ const INVALID: readonly Row[] = [
         { agentSandbox: { allowedLabelDomains: ['agents.example.com'] } },
       ),
     ),
-    'kind: 1 problem in the configuration:\ntenants[team-a].claims[0]: SandboxClaim "kind/Tenant-team-a/Claim-c" is invalid:\n' +
+    'kind: the configuration cannot be built:\ntenants[0].claims[0]: SandboxClaim "kind/Tenant-team-a/Claim-c" is invalid:\n' +
       `    additionalPodMetadata.labels["sandbox.users.io/team"]: ${DOMAIN_REFUSED('agents.example.com')}`,
   ],
   [
@@ -266,7 +266,7 @@ const INVALID: readonly Row[] = [
   [
     'config: bad CEL syntax in a DeviceClass selector',
     render('kind', { deviceClasses: [{ name: 'accel', selectors: ['device.driver = "x"'] }] }),
-    'kind: 1 problem in the configuration:\ndeviceClasses[0] (accel): DeviceClass "accel": spec.selectors[0].cel.expression: syntax error at 1:15: found = but expecting end of input',
+    'kind: the configuration cannot be built:\ndeviceClasses[0] (accel): DeviceClass "accel": spec.selectors[0].cel.expression: syntax error at 1:15: found = but expecting end of input',
   ],
   [
     'props: device.attribute typo',
@@ -281,16 +281,16 @@ const INVALID: readonly Row[] = [
   [
     'config: a "/" in a builder selector domain',
     render('kind', { deviceClasses: [{ name: 'accel', selectors: [{ attribute: { domain: 'gpu.nvidia.com/productName', name: 'x', equals: 'H100' } }] }] }),
-    'kind: 1 problem in the configuration:\ndeviceClasses[0] (accel): stringAttribute("gpu.nvidia.com/productName", "x"): "gpu.nvidia.com/productName" contains "/"; device.attributes is keyed by domain, then by name, so pass them separately: stringAttribute("gpu.nvidia.com", "x") renders device.attributes["gpu.nvidia.com"].x',
+    'kind: the configuration cannot be built:\ndeviceClasses[0] (accel): stringAttribute("gpu.nvidia.com/productName", "x"): "gpu.nvidia.com/productName" contains "/"; device.attributes is keyed by domain, then by name, so pass them separately: stringAttribute("gpu.nvidia.com", "x") renders device.attributes["gpu.nvidia.com"].x',
   ],
   ['props: DRA on kubernetesVersion 1.33', props.deviceClass('device.driver == "gpu.nvidia.com"', '1.33'), 'DeviceClass "accel": DRA resource.k8s.io/v1 needs Kubernetes ≥ 1.34, got 1.33'],
   [
     'config: DRA on kubernetesVersion 1.33',
     render('aks', cfg({ claimTemplates: [GPU_CLAIM_TEMPLATE] }, { kubernetesVersion: '1.33', deviceClasses: [NVIDIA_CLASS] })),
     [
-      'aks: 2 problems in the configuration:',
+      'aks: the configuration cannot be built:',
       'deviceClasses[0] (nvidia): DeviceClass "nvidia": DRA resource.k8s.io/v1 needs Kubernetes ≥ 1.34, got 1.33',
-      'tenants[team-a].claimTemplates[0]: ResourceClaimTemplate "gpu": DRA resource.k8s.io/v1 needs Kubernetes ≥ 1.34, got 1.33',
+      'tenants[0].claimTemplates[0]: ResourceClaimTemplate "gpu": DRA resource.k8s.io/v1 needs Kubernetes ≥ 1.34, got 1.33',
     ].join('\n'),
   ],
   [
@@ -306,13 +306,13 @@ const INVALID: readonly Row[] = [
   [
     'config: a DRA GPU claim on eks (gVisor)',
     render('eks', cfg({ claimTemplates: [GPU_CLAIM_TEMPLATE], templates: [{ name: 'py', containers: [C], deviceClaims: [{ name: 'gpu', claimTemplate: 'gpu' }] }] }, { deviceClasses: [NVIDIA_CLASS] })),
-    `eks: 1 problem in the configuration:\ntenants[team-a].templates[0]: SandboxTemplate team-a/py is invalid:\n    deviceClaims[0]: ResourceClaimTemplate "gpu" ${GVISOR_DRA_GPU}`,
+    `eks: the configuration cannot be built:\ntenants[0].templates[0]: SandboxTemplate team-a/py is invalid:\n    deviceClaims[0]: ResourceClaimTemplate "gpu" ${GVISOR_DRA_GPU}`,
   ],
   ['props: gpu on eks', props.template({ platform: 'eks', gpu: { count: 1, type: 'nvidia-l4' } }), tpl(GKE_ONLY_GPU('eks'))],
   [
     'config: gpu on aks',
     render('aks', cfg({ templates: [{ name: 'py', containers: [C], gpu: { count: 1, type: 'nvidia-l4' } }] })),
-    `aks: 1 problem in the configuration:\ntenants[team-a].templates[0]: SandboxTemplate team-a/py is invalid:\n    ${GKE_ONLY_GPU('aks')}`,
+    `aks: the configuration cannot be built:\ntenants[0].templates[0]: SandboxTemplate team-a/py is invalid:\n    ${GKE_ONLY_GPU('aks')}`,
   ],
   [
     'props: admin access in an unlabelled namespace',
@@ -326,7 +326,7 @@ const INVALID: readonly Row[] = [
   [
     'config: admin access in an unlabelled namespace',
     render('kind', cfg({ claimTemplates: [{ name: 'gpu-admin', requests: [{ name: 'gpu', exactly: { deviceClass: 'nvidia', adminAccess: true } }] }] }, { deviceClasses: [NVIDIA_CLASS] })),
-    `kind: 1 problem in the configuration:\ntenants[team-a].claimTemplates[0]: ResourceClaimTemplate "gpu-admin": ${ADMIN_ACCESS}`,
+    `kind: the configuration cannot be built:\ntenants[0].claimTemplates[0]: ResourceClaimTemplate "gpu-admin": ${ADMIN_ACCESS}`,
   ],
   // --- controller extensions ---
   [
@@ -352,10 +352,10 @@ const INVALID: readonly Row[] = [
     'config: warm pool with extensions off',
     render('kind', cfg({ warmPools: [{ name: 'p', template: 'py' }] }, { agentSandbox: { controller: { extensions: false } } })),
     [
-      'kind: 1 problem in the configuration:',
-      'tenants[team-a].templates[0]: SandboxTemplate "kind/Tenant-team-a/Template-py" is invalid:',
+      'kind: the configuration cannot be built:',
+      'tenants[0].templates[0]: SandboxTemplate "kind/Tenant-team-a/Template-py" is invalid:',
       `    ${EXTENSIONS_OFF('SandboxTemplate')}, or use a Sandbox (no extensions needed)`,
-      'tenants[team-a].warmPools[0]: template "py" was not built (see its error above)',
+      'tenants[0].warmPools[0]: template "py" was not built (see its error above)',
     ].join('\n'),
   ],
   // --- the real CLI ---
@@ -372,7 +372,7 @@ const INVALID: readonly Row[] = [
   [
     'cli: kata on eks',
     cli('eks', 'tenants:\n  - name: team-a\n    templates:\n      - name: py\n        isolation: kata\n        containers: [{ name: main, image: x, resources: { limits: { cpu: "1", memory: 1Gi } } }]\n'),
-    'agent-sandbox-infra: eks: 1 problem in the configuration:\ntenants[team-a].templates[0]: SandboxTemplate team-a/py: isolation "kata" is not available on eks; eks supports: gvisor\n',
+    'agent-sandbox-infra: eks: the configuration cannot be built:\ntenants[0].templates[0]: SandboxTemplate team-a/py: isolation "kata" is not available on eks; eks supports: gvisor\n',
   ],
 ];
 

@@ -114,10 +114,10 @@ describe.each(['gvisor', 'kata'] as const)('the same tenant config with isolatio
       const refused = `isolation "${isolation}" is not available on ${platform}; ${platform} supports: ${supportedOn(platform)}`;
       expect(errorOf(() => renderPlatform(platform, config))).toBe(
         [
-          `${platform}: 1 problem in the configuration:`,
-          `tenants[team-a].templates[0]: SandboxTemplate team-a/py: ${refused}`,
-          `tenants[team-a].warmPools[0]: template "py" was not built (see its error above)`,
-          `tenants[team-a].sandboxes[0]: Sandbox team-a/box: ${refused}`,
+          `${platform}: the configuration cannot be built:`,
+          `tenants[0].templates[0]: SandboxTemplate team-a/py: ${refused}`,
+          `tenants[0].warmPools[0]: template "py" was not built (see its error above)`,
+          `tenants[0].sandboxes[0]: Sandbox team-a/box: ${refused}`,
         ].join('\n'),
       );
     });
