@@ -5,8 +5,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Platform } from '../platform/profiles';
-import { buildSandboxPod, type BuiltSandboxPod, type JsonMap, type SandboxPodProps } from './sandbox-pod';
-import { checkName, checkSubdomainName, extensionsOffProblem, namespaceName, namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
+import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
+import { checkName, checkSubdomainName, extensionsOffProblem, namespaceName, type NamespaceRef } from './context';
+import { buildPodOwner } from './pod-owner';
 
 export const EXTENSIONS_API_VERSION = 'extensions.agents.x-k8s.io/v1beta1';
 
@@ -56,24 +57,16 @@ export class SandboxTemplate extends Construct {
       );
     }
     if (errors.length) throw new Error(`SandboxTemplate "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
-    this.platform = resolvePlatform(this, props.platform, `SandboxTemplate "${this.node.path}"`);
     this.envVarsInjectionPolicy = props.envVarsInjectionPolicy ?? 'Disallowed';
     this.volumeClaimTemplatesPolicy = props.volumeClaimTemplatesPolicy ?? 'Disallowed';
-    this.pod = buildSandboxPod(
-      this.platform,
-      { ...props, serviceAccountName: props.serviceAccountName ?? namespaceServiceAccount(props.namespace) },
-      `SandboxTemplate ${this.namespace}/${this.name}`,
-    );
+    const { platform, pod, metadata } = buildPodOwner(this, 'SandboxTemplate', this.name, this.namespace, props);
+    this.platform = platform;
+    this.pod = pod;
     // Plain ApiObject: the spec is emitted exactly as built (the generated converters would drop unknown fields).
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: EXTENSIONS_API_VERSION,
       kind: 'SandboxTemplate',
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra', 'agent-sandbox-infra.io/isolation': this.pod.isolation },
-        ...(Object.keys(this.pod.objectAnnotations).length ? { annotations: { ...this.pod.objectAnnotations } } : {}),
-      },
+      metadata,
       spec: {
         podTemplate: this.pod.podTemplate,
         networkPolicyManagement: props.networkPolicyManagement ?? 'Managed',

@@ -5,8 +5,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Platform } from '../platform/profiles';
-import { checkName, namespaceName, namespaceServiceAccount, resolvePlatform, rfc3339Problem, type NamespaceRef } from './context';
-import { buildSandboxPod, type BuiltSandboxPod, type JsonMap, type SandboxPodProps } from './sandbox-pod';
+import { checkName, namespaceName, rfc3339Problem, type NamespaceRef } from './context';
+import { buildPodOwner } from './pod-owner';
+import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
 
 export const SANDBOX_API_VERSION = 'agents.x-k8s.io/v1beta1';
 
@@ -45,21 +46,13 @@ export class Sandbox extends Construct {
     const shutdownTimeProblem = props.shutdownTime !== undefined ? rfc3339Problem(props.shutdownTime) : undefined;
     if (shutdownTimeProblem) errors.push(`shutdownTime: ${shutdownTimeProblem}`);
     if (errors.length) throw new Error(`Sandbox "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
-    this.platform = resolvePlatform(this, props.platform, `Sandbox "${this.node.path}"`);
-    this.pod = buildSandboxPod(
-      this.platform,
-      { ...props, serviceAccountName: props.serviceAccountName ?? namespaceServiceAccount(props.namespace) },
-      `Sandbox ${this.namespace}/${this.name}`,
-    );
+    const { platform, pod, metadata } = buildPodOwner(this, 'Sandbox', this.name, this.namespace, props);
+    this.platform = platform;
+    this.pod = pod;
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: SANDBOX_API_VERSION,
       kind: 'Sandbox',
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra', 'agent-sandbox-infra.io/isolation': this.pod.isolation },
-        ...(Object.keys(this.pod.objectAnnotations).length ? { annotations: { ...this.pod.objectAnnotations } } : {}),
-      },
+      metadata,
       spec: {
         podTemplate: this.pod.podTemplate,
         operatingMode: props.operatingMode ?? 'Running',
