@@ -1,4 +1,7 @@
 /** `agent-sandbox-infra diff`: compares two synth outputs (or a git ref's synth with a folder) object by object. */
+import { existsSync, readdirSync, statSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { isPlatform } from '../constructs/platform/profiles';
 import { diffDirectories, diffExitCode, renderMarkdown, renderText } from './diff';
 import { synthesizeGitRef } from './git-base';
 import type { Io } from './main';
@@ -22,13 +25,33 @@ export function runDiff(base: string | undefined, head: string, opts: DiffComman
   if (opts.git && base !== undefined) throw new Error('diff: with --git the base is synthesized from the ref; give only [head]');
   const maxChars = Number(opts.maxChars);
   if (!Number.isInteger(maxChars) || maxChars < 1000) throw new Error(`--max-chars: must be an integer ≥ 1000, got "${opts.maxChars}"`);
+  // Before the (slow) build and synth of the base: a mistyped head should fail at once.
+  if (opts.git && !existsSync(head)) throw new Error(`${head}: no such file or directory`);
   const gitBase = opts.git ? synthesizeGitRef(opts.git, { config: opts.config }) : undefined;
   try {
-    const result = diffDirectories(gitBase?.dir ?? base!, head);
+    const result = diffDirectories(gitBase ? alignBase(gitBase.dir, head) : base!, head);
     const title = gitBase ? `Manifest diff (${opts.git} @ ${gitBase.commit.slice(0, 12)} → ${head})` : undefined;
     io.out(opts.format === 'markdown' ? renderMarkdown(result, { maxChars, ...(title ? { title } : {}) }) : renderText(result, { color: opts.color }));
     return diffExitCode(result);
   } finally {
     gitBase?.cleanup();
   }
+}
+
+/**
+ * The part of a git ref's synth (every platform) that corresponds to `head`: when head holds only some platforms
+ * (`synth --platform eks`), the others are dropped from the base instead of being reported as removed; when head is a
+ * single platform's folder (`dist/eks`), the base's folder of that platform.
+ */
+function alignBase(baseDir: string, head: string): string {
+  if (!statSync(head).isDirectory()) return baseDir;
+  const headPlatforms = readdirSync(head, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && isPlatform(e.name))
+    .map((e) => e.name);
+  if (headPlatforms.length > 0) {
+    for (const p of readdirSync(baseDir)) if (!headPlatforms.includes(p)) rmSync(join(baseDir, p), { recursive: true, force: true });
+    return baseDir;
+  }
+  const name = basename(head);
+  return isPlatform(name) && existsSync(join(baseDir, name)) ? join(baseDir, name) : baseDir;
 }

@@ -1,0 +1,247 @@
+/**
+ * `agent-sandbox-infra diff` end to end through the real command: two synth outputs of the example config (one of
+ * them from a modified config), compared with the exit codes, formats, redaction and size cap CI relies on.
+ * The `--git` path (build + synth of a git ref) lives in diff-command-git.test.ts: it is slow.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dump } from 'js-yaml';
+import { EXAMPLE_CONFIG } from '../../constructs/config/example';
+import { clearUpstreamMemo } from '../../constructs/upstream/store';
+import { runCli } from '../support/cli';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let scratch: string;
+/** Synth of the unchanged example config, shared (read-only) by the tests. */
+let exampleOut: string;
+/** Synth of the modified config (controller replicas 2 → 3, research/node-warm replicas 2 → 3). */
+let modifiedOut: string;
+
+/** A fresh, writable copy of a synth output (only the given platforms: loading the CRDs is most of a diff's time). */
+function copyOf(src: string, name: string, platforms = readdirSync(src)): string {
+  const dst = join(scratch, name);
+  for (const platform of platforms) {
+    for (const file of readdirSync(join(src, platform))) {
+      const target = join(dst, platform, file);
+      mkdirSync(join(dst, platform), { recursive: true });
+      writeFileSync(target, readFileSync(join(src, platform, file)));
+    }
+  }
+  return dst;
+}
+
+function modifiedConfig(): Json {
+  const config = JSON.parse(JSON.stringify(EXAMPLE_CONFIG)) as Json;
+  expect(config.agentSandbox.replicas).toBe(2);
+  config.agentSandbox.replicas = 3;
+  const research = config.tenants.find((t: Json) => t.name === 'research');
+  const pool = research.warmPools.find((p: Json) => p.name === 'node-warm');
+  expect(pool.replicas).toBe(2);
+  pool.replicas = 3;
+  return config;
+}
+
+let fullMarkdown: Promise<Awaited<ReturnType<typeof runCli>>> | undefined;
+/** `diff --format markdown example modified`, run once for the tests that read it. */
+function markdownDiff() {
+  fullMarkdown ??= runCli(['diff', '--format', 'markdown', exampleOut, modifiedOut]);
+  return fullMarkdown;
+}
+
+async function synthInto(out: string, config?: string): Promise<void> {
+  clearUpstreamMemo();
+  const run = await runCli(['synth', '--out', out, ...(config ? ['--config', config] : [])]);
+  if (run.code !== 0) throw new Error(`synth failed (${run.code}):\n${run.stderr}`);
+}
+
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'asi-diff-cmd-'));
+  exampleOut = join(scratch, 'example');
+  modifiedOut = join(scratch, 'modified');
+  const configFile = join(scratch, 'modified-config.yaml');
+  writeFileSync(configFile, dump(modifiedConfig(), { noRefs: true }));
+  await synthInto(exampleOut);
+  await synthInto(modifiedOut, configFile);
+}, 120_000);
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('agent-sandbox-infra diff', () => {
+  test('two synths of the same config: exit 0 and "No manifest changes." in both formats', async () => {
+    const again = join(scratch, 'again');
+    await synthInto(again);
+    const md = await runCli(['diff', '--format', 'markdown', exampleOut, again]);
+    expect(md.stderr).toBe('');
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/^### Manifest diff\n\nNo manifest changes\. \(\d+ objects compared\)\n$/);
+    const objects = Number(/\((\d+) objects compared\)/.exec(md.stdout)![1]);
+    expect(objects).toBeGreaterThan(100); // every platform's objects were loaded and matched
+    const text = await runCli(['diff', exampleOut, again]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toBe(`No manifest changes. (${objects} objects compared)\n`);
+  });
+
+  test('a modified config: exit 2, markdown opens with the summary table and lists exactly the changed objects', async () => {
+    const run = await markdownDiff();
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(2);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe('### Manifest diff');
+    expect(lines[2]).toMatch(/^\*\*10 changed, 0 added, 0 removed, \d+ unchanged\*\*$/);
+    expect(lines.slice(4, 6)).toStrictEqual(['| kind | added | removed | changed |', '|---|--:|--:|--:|']);
+    expect(lines.slice(6, lines.indexOf('', 6))).toStrictEqual([
+      '| Deployment | 0 | 0 | 5 |',
+      '| SandboxWarmPool | 0 | 0 | 5 |',
+      '| **total** | **0** | **0** | **10** |',
+    ]);
+    // Before the first per-object block there is nothing but the heading and the table.
+    expect(run.stdout.indexOf('<details>')).toBeGreaterThan(run.stdout.indexOf('| **total**'));
+
+    const blocks = [...run.stdout.matchAll(/<details><summary><code>(.*?)<\/code> <b>(.*?)<\/b> \((.*?)\)<\/summary>/g)].map((m) => `${m[1]} ${m[2]} [${m[3]}]`);
+    // Exactly the objects the two replica counts drive, on every platform, in key order; nothing unrelated.
+    expect(blocks).toStrictEqual(
+      ['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kind'].flatMap((platform) => [
+        `~ changed Deployment agent-sandbox-system/agent-sandbox-controller [${platform}]`,
+        `~ changed SandboxWarmPool research/node-warm [${platform}]`,
+      ]),
+    );
+    expect(run.stdout).toContain('Changed: <code>spec.replicas</code>');
+    expect(run.stdout).toMatch(/^-\s+replicas: 2\n\+\s+replicas: 3$/m);
+    expect(run.stdout.length).toBeLessThanOrEqual(60_000);
+  });
+
+  test('--format text: counts line, kind table, one header per changed object with its field changes', async () => {
+    const run = await runCli(['diff', '--format', 'text', exampleOut, modifiedOut]);
+    expect(run.code).toBe(2);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toMatch(/^Manifest diff: \d+ changed, 0 added, 0 removed, \d+ unchanged$/);
+    expect(lines[2].split(/\s+/)).toStrictEqual(['KIND', 'ADDED', 'REMOVED', 'CHANGED']);
+    expect(lines).toContain('~ changed Deployment agent-sandbox-system/agent-sandbox-controller [eks] (eks/10-agent-sandbox.yaml)');
+    expect(run.stdout).toMatch(/^~ changed SandboxWarmPool research\/node-warm \[eks\] \(eks\/50-tenant-research\.yaml\)\n {2}~ spec\.replicas: 2 → 3$/m);
+    expect(run.stdout).not.toContain('<details>');
+    expect(run.stdout).not.toContain('\u001b['); // no color unless asked
+    const colored = await runCli(['diff', '--color', copyOf(exampleOut, 'color-base', ['eks']), copyOf(modifiedOut, 'color-head', ['eks'])]);
+    expect(colored.stdout).toContain('\u001b[32m+');
+  });
+
+  test('errors exit 1 with a message that names the problem', async () => {
+    const missing = join(scratch, 'does-not-exist');
+    const noBase = await runCli(['diff', missing, modifiedOut]);
+    expect(noBase.code).toBe(1);
+    expect(noBase.stdout).toBe('');
+    expect(noBase.stderr).toBe(`agent-sandbox-infra: ${missing}: no such file or directory\n`);
+
+    const noHead = await runCli(['diff', exampleOut, missing]);
+    expect(noHead.code).toBe(1);
+    expect(noHead.stderr).toContain(`${missing}: no such file or directory`);
+
+    for (const bad of ['999', '0', '-5', 'lots', '1500.5']) {
+      const run = await runCli(['diff', '--format', 'markdown', '--max-chars', bad, exampleOut, modifiedOut]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(`agent-sandbox-infra: --max-chars: must be an integer ≥ 1000, got "${bad}"\n`);
+    }
+    const eksBase = copyOf(exampleOut, 'eks-base', ['eks']);
+    const eksHead = copyOf(modifiedOut, 'eks-head', ['eks']);
+    expect((await runCli(['diff', '--format', 'markdown', '--max-chars', '1000', eksBase, eksHead])).code).toBe(2);
+
+    const badFormat = await runCli(['diff', '--format', 'html', exampleOut, modifiedOut]);
+    expect(badFormat.code).toBe(1);
+    expect(badFormat.stderr).toContain("'html' is invalid");
+
+    const broken = copyOf(exampleOut, 'broken', ['eks']);
+    writeFileSync(join(broken, 'eks', '99-broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n');
+    const parse = await runCli(['diff', eksBase, broken]);
+    expect(parse.code).toBe(1);
+    expect(parse.stderr).toMatch(/^agent-sandbox-infra: .*99-broken\.yaml:\d+: YAML parse error/);
+
+    const gitAndBase = await runCli(['diff', '--git', 'HEAD', exampleOut, modifiedOut]);
+    expect(gitAndBase.code).toBe(1);
+    expect(gitAndBase.stderr).toContain('with --git the base is synthesized from the ref; give only [head]');
+
+    const badRef = await runCli(['diff', '--git', 'no-such-ref-xyz', modifiedOut]);
+    expect(badRef.code).toBe(1);
+    expect(badRef.stderr).toContain('--git no-such-ref-xyz: not a commit of the repository');
+  });
+
+  test('--max-chars caps the markdown and says what was cut', async () => {
+    const full = await markdownDiff();
+    expect(full.stdout.length).toBeGreaterThan(3000);
+    const capped = await runCli(['diff', '--format', 'markdown', '--max-chars', '3000', exampleOut, modifiedOut]);
+    expect(capped.code).toBe(2);
+    expect(capped.stdout.length).toBeLessThanOrEqual(3000);
+    expect(capped.stdout).toMatch(/> \*\*Output truncated:\*\* \d+ of \d+ objects with changes are not shown/);
+    // The summary table is never cut.
+    expect(capped.stdout).toContain('| **total** |');
+    expect(full.stdout).not.toContain('Output truncated');
+  });
+
+  test('document order inside a file does not matter', async () => {
+    const base = copyOf(exampleOut, 'unshuffled', ['eks']);
+    const shuffled = copyOf(exampleOut, 'shuffled', ['eks']);
+    const file = join(shuffled, 'eks', '10-agent-sandbox.yaml');
+    const original = readFileSync(file, 'utf8');
+    const docs = original.split(/^---\n/m).filter((d) => d.trim() !== '');
+    expect(docs.length).toBeGreaterThan(5);
+    const reordered = [...docs].reverse();
+    [reordered[0], reordered[2]] = [reordered[2], reordered[0]];
+    const text = reordered.map((d) => (d.endsWith('\n') ? d : `${d}\n`)).join('---\n');
+    expect(text).not.toBe(original);
+    writeFileSync(file, text);
+    const run = await runCli(['diff', base, shuffled]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^No manifest changes\./);
+    expect(run.code).toBe(0);
+
+    // The same shuffle plus one real edit is still found (the shuffle did not blind the comparison).
+    writeFileSync(file, text.replace(/^( {2}replicas:) 2$/m, '$1 7'));
+    const edited = await runCli(['diff', base, shuffled]);
+    expect(edited.code).toBe(2);
+    expect(edited.stdout).toContain('~ spec.replicas: 2 → 7');
+  });
+
+  test('Secret data and kubeconfig credentials never reach the output, even when they changed', async () => {
+    const base = copyOf(exampleOut, 'secret-base', ['eks']);
+    const head = copyOf(exampleOut, 'secret-head', ['eks']);
+    const values = {
+      base: { data: 'YmFzZS1wYXNzd29yZC0xMjM0NQ==', stringData: 'base-plain-s3cr3t-value', token: 'base-kube-token-AAAA1111' },
+      head: { data: 'aGVhZC1wYXNzd29yZC02Nzg5MA==', stringData: 'head-plain-s3cr3t-value', token: 'head-kube-token-BBBB2222' },
+    };
+    const extra = (v: (typeof values)['base'], label: string) =>
+      dump({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'model-api', namespace: 'agents-prod', labels: { rev: label } }, type: 'Opaque', data: { apiKey: v.data }, stringData: { other: v.stringData } }) +
+      '---\n' +
+      dump({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'cluster-access', namespace: 'agents-prod', labels: { rev: label } },
+        data: {
+          kubeconfig: dump({
+            apiVersion: 'v1',
+            kind: 'Config',
+            clusters: [{ name: 'c', cluster: { server: 'https://10.0.0.1' } }],
+            contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+            users: [{ name: 'u', user: { token: v.token } }],
+          }),
+        },
+      });
+    writeFileSync(join(base, 'eks', '90-extra.yaml'), extra(values.base, 'one'));
+    writeFileSync(join(head, 'eks', '90-extra.yaml'), extra(values.head, 'two'));
+    const secrets = [...Object.values(values.base), ...Object.values(values.head)];
+    const decoded = [values.base.data, values.head.data].map((b) => Buffer.from(b, 'base64').toString('utf8'));
+    for (const args of [['--format', 'markdown'], ['--format', 'text'], ['--color']]) {
+      const run = await runCli(['diff', ...args, base, head]);
+      expect(run.code).toBe(2);
+      // Both objects are reported as changed (their labels changed)…
+      expect(run.stdout).toMatch(/Secret agents-prod\/model-api/);
+      expect(run.stdout).toMatch(/ConfigMap agents-prod\/cluster-access/);
+      // …with the secret parts marked, never shown.
+      expect(run.stdout).toContain('<redacted (changed)>');
+      for (const s of [...secrets, ...decoded]) expect(run.stdout).not.toContain(s);
+      expect(run.stderr).not.toMatch(/s3cr3t|kube-token|cGFzc3dvcmQ/);
+    }
+    // Sanity: the values are really in the files the command read.
+    expect(readFileSync(join(head, 'eks', '90-extra.yaml'), 'utf8')).toContain(values.head.token);
+  });
+});
