@@ -15,7 +15,8 @@ const yaml11Bool = new Type('tag:yaml.org,2002:bool', {
   predicate: (o: unknown) => typeof o === 'boolean',
 });
 
-export const KUBERNETES_READ_SCHEMA = CORE_SCHEMA.extend({ implicit: [yaml11Bool] });
+// Not exported: the package's declarations must not refer to js-yaml's types (a devDependency).
+const KUBERNETES_READ_SCHEMA = CORE_SCHEMA.extend({ implicit: [yaml11Bool] });
 
 export interface ParsedDocument {
   readonly file: string;

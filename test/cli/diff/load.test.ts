@@ -39,9 +39,9 @@ describe('loadManifests', () => {
 
   test('duplicate keys and unresolved aliases are errors naming file and line', () => {
     const root = writeTree({ 'a.yaml': 'apiVersion: v1\nkind: Namespace\nkind: Namespace\nmetadata: {name: x}\n' });
-    expect(() => loadManifests(root)).toThrow(/a\.yaml:3: YAML parse error: Map keys must be unique/);
+    expect(() => loadManifests(root)).toThrow(/a\.yaml:3: YAML parse error: duplicated mapping key/);
     const alias = writeTree({ 'b.yaml': `${yamlDocs(namespace)}---\napiVersion: v1\nkind: Namespace\nmetadata: {name: *x}\n` });
-    expect(() => loadManifests(alias)).toThrow(/b\.yaml:6: YAML error: Unresolved alias/);
+    expect(() => loadManifests(alias)).toThrow(/b\.yaml:8: YAML parse error: unidentified alias "x"/);
   });
 
   test('documents that are not Kubernetes objects, and duplicate objects, are errors naming the file', () => {
