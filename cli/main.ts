@@ -5,14 +5,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../constructs/config/validate-config';
 import { isPlatform, PLATFORMS, type Platform } from '../constructs/platform/profiles';
 import { allUpstreamFiles } from '../constructs/upstream/pins';
-import { fetchUpstream } from '../constructs/upstream/fetch';
 import { UpstreamError } from '../constructs/upstream/store';
 import { formatProblem } from '../constructs/validation/problems';
 import { loadConfig } from './load-config';
 import { synth, SynthValidationError } from './synth';
 import { validatePaths } from './validate';
-import { runDiff } from './diff-command';
-import { nodeBootstrap } from './node-bootstrap';
+// Commands other than synth and validate load their modules when they run (start-up time of every call).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lazy = <T>(path: string): T => require(path) as T;
 
 export interface Io {
   readonly out: (text: string) => void;
@@ -80,6 +80,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description('download the pinned upstream files (agent-sandbox CRDs, Kubernetes schemas) into the cache, verifying sha256')
     .option('--if-missing', 'skip files already present in the mirror or cache')
     .action(async (opts: { ifMissing?: boolean }) => {
+      const { fetchUpstream } = lazy<typeof import('../constructs/upstream/fetch')>('../constructs/upstream/fetch');
       const results = await fetchUpstream(allUpstreamFiles(), { ifMissing: opts.ifMissing, log: (l) => io.err(`${l}\n`) });
       const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
       io.err(`upstream files: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
@@ -96,7 +97,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--max-chars <n>', 'markdown: cap the output (GitHub comments hold 65,536)', '60000')
     .option('--color', 'text: ANSI colors')
     .action((base: string | undefined, head: string, opts: { git?: string; config?: string; format: 'markdown' | 'text'; maxChars: string; color?: boolean }) => {
-      exitCode = runDiff(base, head, opts, io);
+      exitCode = lazy<typeof import('./diff-command')>('./diff-command').runDiff(base, head, opts, io);
     });
 
   program
@@ -108,7 +109,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--config <file>', 'a Pulumi stack file (Pulumi.<stack>.yaml) or a YAML with the EKS cluster settings')
     .option('--node-group <name>', 'with --config: which sandbox node group (default: the first)')
     .action((opts: { arch?: 'x86_64' | 'arm64'; containerd?: '1' | '2'; config?: string; nodeGroup?: string }) => {
-      io.out(nodeBootstrap(opts));
+      io.out(lazy<typeof import('./node-bootstrap')>('./node-bootstrap').nodeBootstrap(opts));
     });
 
   try {

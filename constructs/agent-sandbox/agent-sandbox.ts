@@ -3,7 +3,7 @@
  * with every setting of the upstream Helm chart as a typed prop, and secure defaults the plain manifests lack
  * (non-root, read-only root filesystem, no capabilities, seccomp, probes, resources, PDB/spread when replicated).
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import {
@@ -27,6 +27,7 @@ import {
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRelease } from '../upstream/pins';
 // Annotation listing every secure default a user turned off, so reviewers see it in the manifest.
 import { SECURITY_OPT_OUTS_ANNOTATION } from '../validation/sandbox-invariants';
+import { registerController } from '../workloads/context';
 import { AgentSandboxCrds } from './agent-sandbox-crds';
 import { controllerArgs, controllerFlagErrors, type ControllerFlags } from './controller-flags';
 import { CORE_RULES, EXTENSIONS_RULES, webhookCertRules, WEBHOOK_CERT_SECRET, type PolicyRule } from './rbac-rules';
@@ -148,12 +149,6 @@ const SECURE_CONTAINER: SecurityContext = {
 };
 
 export class AgentSandbox extends Construct {
-  /** Walk up to the chart, or fail clearly. */
-  static of(construct: Construct): AgentSandbox | undefined {
-    const root = Chart.of(construct);
-    return root.node.findAll().find((c): c is AgentSandbox => c instanceof AgentSandbox);
-  }
-
   readonly release: AgentSandboxRelease;
   readonly namespace: string;
   readonly webhookServiceName: string;
@@ -184,6 +179,7 @@ export class AgentSandbox extends Construct {
 
     const errors = propErrors(props, this.release, this.replicas);
     if (errors.length) throw new Error(`AgentSandbox "${this.node.path}" has invalid props:\n  ${errors.join('\n  ')}`);
+    registerController(this, { extensions: this.extensions, allowedLabelDomains: this.allowedLabelDomains });
 
     const ns = this.namespace;
     const labels = {

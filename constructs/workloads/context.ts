@@ -32,15 +32,16 @@ export interface ControllerFacts {
   readonly allowedLabelDomains: readonly string[];
 }
 
+/** Controllers by construct tree root: AgentSandbox registers itself, workloads look it up (O(1) per lookup). */
+const controllers = new WeakMap<IConstruct, ControllerFacts>();
+
+/** Called by AgentSandbox: workloads created after it in the same tree see its settings. */
+export function registerController(scope: Construct, facts: ControllerFacts): void {
+  controllers.set(scope.node.root, facts);
+}
+
 export function findController(scope: Construct): ControllerFacts | undefined {
-  const root = scope.node.root;
-  for (const c of root.node.findAll()) {
-    const facts = c as IConstruct & Partial<ControllerFacts> & { webhookServiceName?: unknown };
-    if (typeof facts.extensions === 'boolean' && Array.isArray(facts.allowedLabelDomains) && typeof facts.webhookServiceName === 'string') {
-      return { extensions: facts.extensions, allowedLabelDomains: facts.allowedLabelDomains };
-    }
-  }
-  return undefined;
+  return controllers.get(scope.node.root);
 }
 
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
