@@ -3,7 +3,7 @@
  * (mirror or cache; nothing is downloaded here). Schema `description` text is stripped first so the generated
  * code stays small; Kubernetes types are limited to the kinds this package emits. Re-running gives identical files.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { dump } from 'js-yaml';
@@ -106,6 +106,12 @@ async function main(): Promise<void> {
     const { importDispatch } = require(join(cli, 'lib/import/dispatch.js'));
     const specs = [{ source: `k8s@${KUBERNETES_VERSION}` }, ...crdFiles.map((source) => ({ source }))];
     await importDispatch(specs, {}, { outdir, targetLanguage: 'typescript', save: false });
+    // Generated code is not ours to type-check (cdk8s checks its generator); its types still check our code.
+    // Skipping it takes ~3 s off `npm run typecheck`.
+    for (const file of readdirSync(outdir).filter((f) => f.endsWith('.ts'))) {
+      const path = join(outdir, file);
+      writeFileSync(path, `// @ts-nocheck\n${readFileSync(path, 'utf8')}`);
+    }
     process.stderr.write(`${outdir} regenerated from Kubernetes ${KUBERNETES_VERSION} and agent-sandbox ${DEFAULT_AGENT_SANDBOX_VERSION}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
