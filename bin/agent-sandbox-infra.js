@@ -1,13 +1,6 @@
 #!/usr/bin/env node
 // The command runs the compiled CLI (`npm install` builds it through the `prepare` script).
 'use strict';
-// Node 20 has no built-in compile cache (module.enableCompileCache is Node 22): reuse V8 bytecode across runs, which
-// saves most of the start-up of a CLI that loads cdk8s, zod, ajv and the generated Kubernetes types.
-try {
-  require('v8-compile-cache');
-} catch {
-  // optional: without it the CLI only starts slower
-}
 let main;
 try {
   main = require('../build/cli/main.js').main;
