@@ -25,6 +25,8 @@ import {
 } from './dra-features';
 import { formatProblems, MAX_DEVICE_CONFIGS, opaqueConfigProblems, subdomainProblem } from './dra-object-checks';
 import { extendedResourceNameProblem } from './extended-resource-name';
+import { isGpuDriver } from './gpu-drivers';
+import { SAMPLE_DEVICES } from './sample-devices';
 
 /** Opaque configuration for one driver (spec.config[].opaque), passed to the driver as is. */
 export interface OpaqueDriverConfig {
@@ -96,7 +98,8 @@ export class DeviceClass extends Construct {
       if (problem) problems.push(`metadata.name: ${problem}`);
     }
 
-    const checked = checkSelectors(props.selectors ?? [], { pathPrefix: 'spec.selectors', devices: props.sampleDevices });
+    const devices = props.sampleDevices ?? SAMPLE_DEVICES;
+    const checked = checkSelectors(props.selectors ?? [], { pathPrefix: 'spec.selectors', devices });
     problems.push(...checked.problems.map((p) => `${p.path}: ${p.message}`));
     this.selectorExpressions = checked.expressions;
     this.selectorChecks = checked.results;
@@ -113,7 +116,13 @@ export class DeviceClass extends Construct {
     config.forEach((c, i) => problems.push(...opaqueConfigProblems(c, `spec.config[${i}].opaque`)));
 
     const gpuSelector = checked.expressions.map((e, i) => ({ i, driver: targetedGpuDriver(e) })).find((s) => s.driver !== undefined);
-    const detected = gpuSelector ? `spec.selectors[${gpuSelector.i}] targets GPU driver ${JSON.stringify(gpuSelector.driver)}` : undefined;
+    // Syntax can hide the driver (`device.driver.startsWith("gpu.")`, no selectors at all): the evaluation cannot.
+    const sampleGpu = devices.find((d) => isGpuDriver(d.driver) && checked.devices.some((m) => m.device === d.name && m.matches));
+    const detected = gpuSelector
+      ? `spec.selectors[${gpuSelector.i}] targets GPU driver ${JSON.stringify(gpuSelector.driver)}`
+      : sampleGpu
+        ? `the selectors match the sample GPU device ${sampleGpu.name} (driver ${sampleGpu.driver})`
+        : undefined;
     if (props.gpu === false && detected) {
       problems.push(`gpu: false contradicts the selectors: ${detected}; remove gpu: false (the class hands out GPUs)`);
     }

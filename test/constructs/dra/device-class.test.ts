@@ -80,7 +80,9 @@ describe('DeviceClass with builder selectors', () => {
     const { dc, objects } = synthClass({ name: 'anything' });
     expect(objects[0].spec).toStrictEqual({});
     expect(dc.matchSummary).toBe('matches: nvidia-h100-0, nvidia-a100-1, cpu-0; no match: none');
-    expect(dc.isGpu).toBe(false);
+    // Every device includes GPUs: a gVisor template must not get one through it.
+    expect(dc.isGpu).toBe(true);
+    expect(dc.gpuReason).toBe('the selectors match the sample GPU device nvidia-h100-0 (driver gpu.nvidia.com)');
   });
 
   test('a generated name is used and reported when no name is given; a chart namespace never leaks onto the cluster-scoped object', () => {
@@ -158,10 +160,13 @@ describe('DeviceClass.isGpu', () => {
     expect(dc.gpuReason).toBe(`spec.selectors[1] targets GPU driver "${driver}"`);
   });
 
-  test('non-GPU drivers and negations are not GPU classes', () => {
+  test('non-GPU drivers and negations are not GPU classes; selectors that match a GPU device are', () => {
     expect(synthClass({ selectors: [driverIs('cpu.example.com')] }).dc.isGpu).toBe(false);
     expect(synthClass({ selectors: ['device.driver != "gpu.nvidia.com"'] }).dc.isGpu).toBe(false);
-    expect(synthClass({ selectors: ['device.driver.startsWith("gpu.")'] }).dc.gpuReason).toBeUndefined();
+    // A driver hidden from the syntax is still found by evaluation against the sample devices.
+    expect(synthClass({ selectors: ['device.driver.startsWith("gpu.")'] }).dc.gpuReason).toBe(
+      'the selectors match the sample GPU device nvidia-h100-0 (driver gpu.nvidia.com)',
+    );
   });
 
   test('gpu: true marks a class whose driver we do not know', () => {
