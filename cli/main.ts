@@ -25,6 +25,8 @@ export function parsePlatforms(value: string): Platform[] {
   if (value === 'all') return [...PLATFORMS];
   const list = value.split(',').map((v) => v.trim());
   const bad = list.filter((v) => !isPlatform(v));
+  const twice = list.filter((v, i) => list.indexOf(v) !== i);
+  if (twice.length) throw new ConfigError([`--platform: ${[...new Set(twice)].map((t) => `"${t}"`).join(', ')} given twice`], 'command line');
   if (bad.length) {
     throw new ConfigError([`--platform: ${bad.map((b) => `"${b}"`).join(', ')} is not a platform; allowed: ${PLATFORMS.join(', ')}, all`], 'command line');
   }

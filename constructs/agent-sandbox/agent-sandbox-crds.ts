@@ -62,8 +62,9 @@ class PinnedCrd extends ApiObject {
     id: string,
     private readonly json: JsonObject,
   ) {
-    const { apiVersion, kind, metadata } = json as unknown as { apiVersion: string; kind: string; metadata: JsonObject };
-    super(scope, id, { apiVersion, kind, metadata });
+    const { apiVersion, kind, metadata } = json as unknown as { apiVersion: string; kind: string; metadata: { name: string } };
+    // Only the name goes to cdk8s's metadata: what it holds beyond that is what users or charts added.
+    super(scope, id, { apiVersion, kind, metadata: { name: metadata.name } });
   }
 
   override addJsonPatch(...ops: JsonPatch[]): void {
@@ -71,7 +72,14 @@ class PinnedCrd extends ApiObject {
   }
 
   override toJson(): JsonObject {
-    return this.ownPatches.length ? (JsonPatch.apply(structuredClone(this.json), ...this.ownPatches) as JsonObject) : this.json;
+    // Labels/annotations added through cdk8s (chart labels, metadata.addLabel) are merged into a copy.
+    const meta = this.metadata.toJson() as { labels?: Record<string, string>; annotations?: Record<string, string> };
+    const extra = Object.keys(meta.labels ?? {}).length + Object.keys(meta.annotations ?? {}).length > 0;
+    if (!extra && !this.ownPatches.length) return this.json;
+    const json = structuredClone(this.json) as JsonObject & { metadata: Record<string, unknown> };
+    if (meta.labels) json.metadata.labels = { ...((json.metadata.labels as object) ?? {}), ...meta.labels };
+    if (meta.annotations) json.metadata.annotations = { ...((json.metadata.annotations as object) ?? {}), ...meta.annotations };
+    return this.ownPatches.length ? (JsonPatch.apply(json, ...this.ownPatches) as JsonObject) : json;
   }
 }
 

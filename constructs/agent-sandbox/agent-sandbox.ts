@@ -98,7 +98,7 @@ export interface AgentSandboxProps {
   readonly podLabels?: Readonly<Record<string, string>>;
   /** Controller flags (leader election, extensions, workers, QPS, warm pools, tracing, pprof, extraArgs). @default - leaderElect and extensions on */
   readonly controller?: ControllerFlags;
-  /** @default - requests 100m/128Mi, limits 1 CPU/512Mi */
+  /** Merged key by key over the defaults. @default - requests 100m/128Mi, limits 1 CPU/512Mi */
   readonly resources?: ResourceRequirements;
   /** @default {} */
   readonly nodeSelector?: Readonly<Record<string, string>>;
@@ -131,6 +131,7 @@ export interface AgentSandboxProps {
 }
 
 const SELECTOR = { app: CONTROLLER_NAME };
+const DEFAULT_RESOURCES = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } } as const;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -252,7 +253,11 @@ export class AgentSandbox extends Construct {
     const podAnnotations: Record<string, string> = { ...(props.podAnnotations ?? {}) };
     if (configChecksum) podAnnotations['agent-sandbox-infra.io/config-checksum'] = configChecksum;
     if (optOuts.length) podAnnotations[SECURITY_OPT_OUTS_ANNOTATION] = optOuts.join(',');
-    const resources = props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } };
+    // Given values replace the defaults key by key: `limits: { memory: '1Gi' }` keeps the cpu limit and the requests.
+    const resources: ResourceRequirements = {
+      requests: { ...DEFAULT_RESOURCES.requests, ...(props.resources?.requests ?? {}) },
+      limits: { ...DEFAULT_RESOURCES.limits, ...(props.resources?.limits ?? {}) },
+    };
 
     this.deployment = new KubeDeployment(this, 'Deployment', {
       metadata: { ...meta(CONTROLLER_NAME), ...(optOuts.length ? { annotations: { [SECURITY_OPT_OUTS_ANNOTATION]: optOuts.join(',') } } : {}) },
@@ -424,6 +429,9 @@ export function propErrors(props: AgentSandboxProps, release: AgentSandboxReleas
     errors.push(`webhookServiceName: "${props.webhookServiceName}" is also the metrics Service name; the two Services need different names`);
   }
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 10) errors.push(`replicas: must be an integer from 1 to 10, got ${replicas}`);
+  if (replicas > 1 && props.controller?.leaderElect === false) {
+    errors.push(`controller.leaderElect: false with replicas ${replicas} would run ${replicas} active controllers reconciling the same sandboxes; use replicas: 1 or leader election`);
+  }
   if (props.image?.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(props.image.digest)) {
     errors.push(`image.digest: must be "sha256:" followed by 64 lowercase hex digits, got "${props.image.digest}"`);
   }

@@ -24,13 +24,15 @@ export function manifestFiles(chart: Chart): ManifestFile[] {
   validateConstructTree(chart);
   const crds: Record<string, unknown>[] = [];
   const files: ManifestFile[] = [];
+  // Numbers are padded to one width so that `ls`, `kubectl apply -f <dir>` and ConfigGroups keep construct order.
+  const width = Math.max(2, String(chart.node.children.length * 10).length);
   chart.node.children.forEach((child, index) => {
     const objects: Record<string, unknown>[] = [];
     for (const obj of apiObjectsOf(child)) {
       const json = obj.toJson() as Record<string, unknown>;
       (json.kind === 'CustomResourceDefinition' ? crds : objects).push(json);
     }
-    if (objects.length) files.push({ name: `${String((index + 1) * 10).padStart(2, '0')}-${kebab(child.node.id)}.yaml`, objects });
+    if (objects.length) files.push({ name: `${String((index + 1) * 10).padStart(width, '0')}-${kebab(child.node.id)}.yaml`, objects });
   });
   return crds.length ? [{ name: CRDS_FILE, objects: crds }, ...files] : files;
 }

@@ -1,6 +1,6 @@
 /**
  * Node-local credential endpoints that sandbox pods must never reach, whatever egress they are allowed:
- * cloud instance metadata (node credentials) and the EKS Pod Identity agent (pod credentials).
+ * cloud instance metadata (node credentials), the EKS Pod Identity agent (pod credentials) and Azure's WireServer.
  */
 import { cidrContains, parseCidr, type Cidr } from './cidr';
 
@@ -20,6 +20,13 @@ export const METADATA_ENDPOINTS: readonly MetadataEndpoint[] = [
     cidr: '169.254.170.23/32',
     description: 'EKS Pod Identity agent',
     source: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html',
+  },
+  {
+    // A public address, so an allowlist of 0.0.0.0/0 would otherwise reach it: Azure's WireServer (VM agent,
+    // extension and host channel). Pods resolve DNS through CoreDNS, which runs on the node network, not here.
+    cidr: '168.63.129.16/32',
+    description: 'Azure WireServer (platform host channel)',
+    source: 'https://learn.microsoft.com/azure/virtual-network/what-is-ip-address-168-63-129-16',
   },
   {
     cidr: 'fd00:ec2::254/128',

@@ -1,4 +1,5 @@
 /** How workload constructs learn their platform, namespace and controller without being told twice. */
+import { Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import { isPlatform, type Platform } from '../platform/profiles';
 
@@ -32,16 +33,24 @@ export interface ControllerFacts {
   readonly allowedLabelDomains: readonly string[];
 }
 
-/** Controllers by construct tree root: AgentSandbox registers itself, workloads look it up (O(1) per lookup). */
+/**
+ * Controllers by chart: AgentSandbox registers itself, workloads look it up in O(1). Keyed by chart (a cluster's
+ * manifests), not by app, so two platforms' charts in one app do not see each other's controller. Workloads created
+ * before the AgentSandbox of their chart are not checked against it (SandboxPlatformChart creates it first).
+ */
 const controllers = new WeakMap<IConstruct, ControllerFacts>();
 
-/** Called by AgentSandbox: workloads created after it in the same tree see its settings. */
+function chartOf(scope: Construct): IConstruct {
+  return [...scope.node.scopes].reverse().find((s) => Chart.isChart(s)) ?? scope.node.root;
+}
+
+/** Called by AgentSandbox: workloads created after it in the same chart see its settings. */
 export function registerController(scope: Construct, facts: ControllerFacts): void {
-  controllers.set(scope.node.root, facts);
+  controllers.set(chartOf(scope), facts);
 }
 
 export function findController(scope: Construct): ControllerFacts | undefined {
-  return controllers.get(scope.node.root);
+  return controllers.get(chartOf(scope));
 }
 
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

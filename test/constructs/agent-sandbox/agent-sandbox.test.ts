@@ -275,3 +275,32 @@ describe('AgentSandbox wiring', () => {
     );
   });
 });
+
+describe('pinned CRDs and cdk8s metadata', () => {
+  test('chart labels and added annotations reach the CRDs; without them the pinned JSON is emitted unchanged', () => {
+    const { Testing } = require('cdk8s') as typeof import('cdk8s'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const app = Testing.app();
+    const { Chart, ApiObject } = require('cdk8s') as typeof import('cdk8s'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const chart = new Chart(app, 'labelled', { labels: { team: 'platform' } });
+    const as = new AgentSandbox(chart, 'AgentSandbox');
+    ApiObject.of(as.crds!.crds.get('sandboxes.agents.x-k8s.io')!).metadata.addAnnotation('example.com/owner', 'platform');
+    const crds = (Testing.synth(chart) as K8sObject[]).filter((o) => o.kind === 'CustomResourceDefinition');
+    expect(crds.map((c) => c.metadata.labels?.team)).toStrictEqual(['platform', 'platform', 'platform', 'platform']);
+    expect(crds[0].metadata.annotations).toStrictEqual({ 'controller-gen.kubebuilder.io/version': 'v0.21.0', 'example.com/owner': 'platform' });
+    const plain = install().filter((o) => o.kind === 'CustomResourceDefinition');
+    expect(plain[0].metadata).toStrictEqual({ annotations: { 'controller-gen.kubebuilder.io/version': 'v0.21.0' }, name: 'sandboxes.agents.x-k8s.io' });
+  });
+});
+
+describe('controller resources and leader election', () => {
+  test('given resources replace the defaults key by key', () => {
+    const c = findObject(install({ resources: { limits: { memory: '1Gi' } } }), 'Deployment').spec.template.spec.containers[0];
+    expect(c.resources).toStrictEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '1Gi' } });
+  });
+
+  test('several replicas without leader election are refused', () => {
+    expect(() => install({ replicas: 3, controller: { leaderElect: false } })).toThrow(
+      'controller.leaderElect: false with replicas 3 would run 3 active controllers reconciling the same sandboxes; use replicas: 1 or leader election',
+    );
+  });
+});

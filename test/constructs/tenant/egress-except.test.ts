@@ -10,7 +10,7 @@ function egress(rules: ConstructorParameters<typeof SandboxNamespace>[2]['egress
 describe('egress allowlist except', () => {
   test('own excepts come first, the metadata endpoints are always kept', () => {
     expect(egress([{ cidrs: ['0.0.0.0/0', '::/0'], except: ['10.0.0.0/8', 'fd00::/8'], ports: [{ port: 443 }] }])[0].to).toStrictEqual([
-      { ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.169.254/32', '169.254.170.23/32'] } },
+      { ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.169.254/32', '169.254.170.23/32', '168.63.129.16/32'] } },
       { ipBlock: { cidr: '::/0', except: ['fd00::/8', 'fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128'] } },
     ]);
   });

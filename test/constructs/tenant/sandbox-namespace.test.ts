@@ -157,7 +157,7 @@ describe('egress allowlist', () => {
         egress: [
           {
             to: [
-              { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32', '169.254.170.23/32'] } },
+              { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32', '169.254.170.23/32', '168.63.129.16/32'] } },
               { ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128'] } },
             ],
             ports: [{ port: 443, protocol: 'TCP' }],
@@ -168,7 +168,7 @@ describe('egress allowlist', () => {
     expect(ns.egressRules).toStrictEqual([
       {
         ipBlocks: [
-          { cidr: '0.0.0.0/0', except: ['169.254.169.254/32', '169.254.170.23/32'] },
+          { cidr: '0.0.0.0/0', except: ['169.254.169.254/32', '169.254.170.23/32', '168.63.129.16/32'] },
           { cidr: '::/0', except: ['fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128'] },
         ],
         ports: [{ port: 443, protocol: 'TCP' }],
@@ -417,7 +417,7 @@ describe('schema validity', () => {
   test('every ipBlock except is inside its cidr, strictly smaller and of the same family (as the API server requires)', () => {
     const blocks = egressBlocks(synth(everything).objects) as { cidr: string; except?: string[] }[];
     const excepts = blocks.flatMap((b) => (b.except ?? []).map((e) => [b.cidr, e] as const));
-    expect(excepts).toHaveLength(9);
+    expect(excepts).toHaveLength(10);
     for (const [cidr, except] of excepts) {
       const [outer, inner] = [parseCidr(cidr), parseCidr(except)];
       expect([cidr, except, cidrContains(outer, inner) && inner.prefix > outer.prefix]).toStrictEqual([cidr, except, true]);
