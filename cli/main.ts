@@ -4,7 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../constructs/config/validate-config';
 import { isPlatform, PLATFORMS, type Platform } from '../constructs/platform/profiles';
-import { allUpstreamFiles } from '../constructs/upstream/pins';
+import { AGENT_SANDBOX_VERSIONS, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../constructs/upstream/pins';
 import { UpstreamError } from '../constructs/upstream/store';
 import { formatProblem } from '../constructs/validation/problems';
 import { loadConfig } from './load-config';
@@ -64,12 +64,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command('validate')
     .description('check every object in the given YAML files or folders against the pinned schemas and sandbox rules')
     .argument('<paths...>', 'files or folders')
-    .option('--kubernetes-version <version>', 'Kubernetes version whose schema applies', '1.36')
+    .option('--kubernetes-version <version>', 'Kubernetes version whose schema applies', DEFAULT_KUBERNETES_VERSION)
+    .addOption(new Option('--agent-sandbox-version <version>', 'agent-sandbox release whose CRD schemas apply').choices(AGENT_SANDBOX_VERSIONS).default(DEFAULT_AGENT_SANDBOX_VERSION))
     .option('--platform <platform>', `sandbox pods must use this platform's runtime and placement (${PLATFORMS.join(' | ')})`)
-    .action((paths: string[], opts: { kubernetesVersion: string; platform?: string }) => {
+    .action((paths: string[], opts: { kubernetesVersion: string; agentSandboxVersion: string; platform?: string }) => {
       const platform = opts.platform === undefined ? undefined : parsePlatforms(opts.platform);
       if (platform && platform.length !== 1) throw new ConfigError(['--platform: give one platform'], 'command line');
-      const result = validatePaths(paths, { kubernetesVersion: opts.kubernetesVersion, platform: platform?.[0] });
+      const result = validatePaths(paths, { kubernetesVersion: opts.kubernetesVersion, agentSandboxVersion: opts.agentSandboxVersion, platform: platform?.[0] });
       for (const p of result.problems.filter((x) => x.severity === 'note')) io.err(`note: ${formatProblem(p)}\n`);
       const errors = result.problems.filter((p) => p.severity === 'error');
       for (const p of errors) io.out(`${formatProblem(p)}\n`);

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { SandboxPlatformConfig } from '../constructs/config/schema';
 import { CRDS_FILE, renderPlatform, type RenderedPlatform } from '../constructs/output/render';
 import type { Platform } from '../constructs/platform/profiles';
-import { kubernetesSchemaFor } from '../constructs/upstream/pins';
+import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../constructs/upstream/pins';
 import { validateObjects, type ObjectSource } from '../constructs/validation/validate-objects';
 import { SchemaCatalog } from '../constructs/validation/schema-catalog';
 import { formatProblem, type Problem } from '../constructs/validation/problems';
@@ -41,8 +41,8 @@ type Rendered = RenderedPlatform;
 export function synth(options: SynthOptions): PlatformSummary[] {
   const env = options.env ?? process.env;
   const catalog = new SchemaCatalog({
-    kubernetes: kubernetesSchemaFor(options.config.kubernetesVersion ?? '1.36'),
-    agentSandboxVersion: options.config.agentSandbox?.version ?? 'v0.5.6',
+    kubernetes: kubernetesSchemaFor(options.config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION),
+    agentSandboxVersion: options.config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION,
     env,
   });
   const rendered: Rendered[] = [];

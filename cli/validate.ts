@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Platform } from '../constructs/platform/profiles';
-import { kubernetesSchemaFor } from '../constructs/upstream/pins';
+import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../constructs/upstream/pins';
 import { SchemaCatalog } from '../constructs/validation/schema-catalog';
 import { type Problem } from '../constructs/validation/problems';
 import { validateObjects, type ObjectSource } from '../constructs/validation/validate-objects';
@@ -55,8 +55,8 @@ export function collectYamlFiles(paths: readonly string[]): string[] {
 export function validatePaths(paths: readonly string[], options: ValidateCommandOptions = {}): ValidateResult {
   const files = collectYamlFiles(paths);
   const catalog = new SchemaCatalog({
-    kubernetes: kubernetesSchemaFor(options.kubernetesVersion ?? '1.36'),
-    agentSandboxVersion: options.agentSandboxVersion ?? 'v0.5.6',
+    kubernetes: kubernetesSchemaFor(options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION),
+    agentSandboxVersion: options.agentSandboxVersion ?? DEFAULT_AGENT_SANDBOX_VERSION,
     env: options.env,
   });
   const problems: Problem[] = [];

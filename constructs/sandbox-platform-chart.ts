@@ -12,7 +12,7 @@ import { SandboxRuntime } from './sandbox-runtime';
 import { SandboxTenant } from './sandbox-tenant';
 import { DeviceClass } from './dra/device-class';
 import { selectorFromConfig } from './config/selector-config';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from './upstream/pins';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from './upstream/pins';
 
 export interface SandboxPlatformChartProps extends ChartProps {
   readonly platform: Platform;
@@ -52,7 +52,7 @@ export class SandboxPlatformChart extends Chart {
 
     // Device classes and tenants: every problem of every one of them, in one error.
     const errors: string[] = [];
-    const kubernetesVersion = config.kubernetesVersion ?? '1.36';
+    const kubernetesVersion = config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     if (config.deviceClasses?.length) {
       const scope = new Construct(this, 'DeviceClasses');
       config.deviceClasses.forEach((dc, i) => {

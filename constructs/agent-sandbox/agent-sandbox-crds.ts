@@ -5,7 +5,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { loadReleaseCrds, type JsonObject } from '../upstream/documents';
-import { agentSandboxRelease, type AgentSandboxRelease } from '../upstream/pins';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRelease } from '../upstream/pins';
 
 export interface AgentSandboxCrdsProps {
   /** Pinned agent-sandbox release. @default 'v0.5.6' */
@@ -27,7 +27,7 @@ export class AgentSandboxCrds extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentSandboxCrdsProps = {}) {
     super(scope, id);
-    this.release = agentSandboxRelease(props.version ?? 'v0.5.6');
+    this.release = agentSandboxRelease(props.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
     const webhook = this.release.conversionWebhook;
     const crds = new Map<string, ApiObject>();
     for (const { pin, crd } of loadReleaseCrds(this.release.version, props.env)) {

@@ -183,6 +183,8 @@ export const KUBERNETES_SCHEMAS = {
 
 export type KubernetesSchemaVersion = keyof typeof KUBERNETES_SCHEMAS;
 export const DEFAULT_KUBERNETES_SCHEMA: KubernetesSchemaVersion = '1.36.0';
+/** The Kubernetes version manifests target when none is given. */
+export const DEFAULT_KUBERNETES_VERSION = '1.36';
 
 /** The pinned schema to validate a cluster of Kubernetes `minor` (e.g. "1.35") against: the newest pin ≤ it, else the oldest. */
 export function kubernetesSchemaFor(kubernetesVersion: string): UpstreamFile {
