@@ -1,9 +1,14 @@
 /** The object checkers `synth` and `validate` run beyond the schema. */
 import type { Platform } from '../constructs/platform/profiles';
+import { createRuntimeClassChecker } from '../constructs/validation/runtime-class';
 import { createSandboxInvariantsChecker, sandboxInvariantsChecker } from '../constructs/validation/sandbox-invariants';
 import type { ObjectChecker } from '../constructs/validation/validate-objects';
 
-/** With a platform, sandbox pods must also use that platform's runtime and carry its placement (GKE). */
+/**
+ * Sandbox pods and RuntimeClasses. With a platform, sandbox pods must also use that platform's runtime and carry
+ * its placement (GKE), platform-owned RuntimeClasses must not be emitted and ours must carry the platform's
+ * scheduling (EKS).
+ */
 export function defaultCheckers(platform?: Platform): ObjectChecker[] {
-  return [platform ? createSandboxInvariantsChecker({ platform }) : sandboxInvariantsChecker];
+  return [platform ? createSandboxInvariantsChecker({ platform }) : sandboxInvariantsChecker, createRuntimeClassChecker({ platform })];
 }

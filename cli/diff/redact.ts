@@ -15,6 +15,9 @@ export const REDACTED_CHANGED = '<redacted (changed)>';
  */
 const SENSITIVE_NAME_SUFFIXES = ['token', 'password', 'passwd', 'secret', 'privatekey', 'secretkey', 'secretaccesskey', 'apikey'];
 
+/** An AWS access key id (long-term `AKIA…`, temporary `ASIA…`): 20 upper-case letters and digits. */
+const AWS_ACCESS_KEY_ID = /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/;
+
 /** Content that marks a whole string as sensitive, wherever it appears. */
 const SENSITIVE_CONTENT: readonly RegExp[] = [
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, // PEM private key
@@ -22,7 +25,40 @@ const SENSITIVE_CONTENT: readonly RegExp[] = [
   /\bbearer\s+[A-Za-z0-9._~+/-]{8,}/i, // HTTP bearer token
   /aws_secret_access_key/i, // AWS credentials file
   /client-key-data|client-certificate-data/, // kubeconfig with embedded credentials
+  // Well-known token formats (prefix + random part; the prefixes are what their issuers publish for scanning):
+  /gh[pousr]_[A-Za-z0-9]{20,}/, // GitHub classic/OAuth/user-to-server/server-to-server/refresh token
+  /github_pat_[A-Za-z0-9_]{20,}/, // GitHub fine-grained personal access token
+  // OpenAI-style `sk-…`, `sk-proj-…` (also sk-svcacct-, sk-admin-, sk-ant-): random part with upper case and digits,
+  // which keeps lower-case Kubernetes names such as `sk-cluster-pool` visible.
+  /(?<![A-Za-z0-9])sk-(?=[A-Za-z0-9_-]*[A-Z])(?=[A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]{20,}/,
+  /xox[baprs]-[A-Za-z0-9-]{10,}/, // Slack bot/app/user/refresh tokens
+  /AIza[0-9A-Za-z_-]{35}/, // Google API key
+  AWS_ACCESS_KEY_ID, // AWS access key id (its secret: see awsSecretLike)
 ];
+
+/**
+ * A string that looks like an AWS secret access key (40 base64 characters, upper and lower case). Alone that shape
+ * is too common to redact; it is redacted wherever the same object also holds an AWS access key id (its pair).
+ */
+function awsSecretLike(text: string): boolean {
+  for (const m of text.matchAll(/(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/g)) {
+    if (/[A-Z]/.test(m[0]) && /[a-z]/.test(m[0])) return true;
+  }
+  return false;
+}
+
+/** True when some string (or map key) anywhere in `value` holds an AWS access key id. */
+function holdsAwsAccessKeyId(value: unknown): boolean {
+  if (typeof value === 'string') return AWS_ACCESS_KEY_ID.test(value);
+  if (Array.isArray(value)) return value.some(holdsAwsAccessKeyId);
+  if (isPlainMap(value)) return Object.entries(value).some(([k, v]) => AWS_ACCESS_KEY_ID.test(k) || holdsAwsAccessKeyId(v));
+  return false;
+}
+
+/** `{ name: GITHUB_TOKEN, value: … }` (env vars, Helm-style parameters…): a sensitive `name` makes `value` sensitive. */
+function isSensitiveNameValuePair(value: unknown): boolean {
+  return isPlainMap(value) && typeof value.name === 'string' && has(value, 'value') && isSensitiveName(value.name);
+}
 
 /** A `token:` entry inside text that is shaped like a kubeconfig. */
 function isKubeconfigWithToken(text: string): boolean {
@@ -52,6 +88,10 @@ interface Context {
   readonly path: readonly (string | number)[];
   readonly secretObject: boolean;
   readonly parentIsKubeconfig: boolean;
+  /** The object holds an AWS access key id somewhere: strings shaped like its secret key are redacted too. */
+  readonly awsKeyIdPresent: boolean;
+  /** This value is the `value` of a `{ name, value }` pair with a sensitive name: redacted whatever its type. */
+  readonly namedSensitive?: boolean;
 }
 
 export interface RedactedPair {
@@ -64,11 +104,19 @@ export interface RedactedPair {
  * sensitive value that changed can be marked REDACTED_CHANGED without revealing either value.
  * When a value is sensitive on one side, the same path is redacted on both. Redacted: Secret
  * `data`/`stringData` values (keys kept), the `last-applied-configuration` annotation (a full copy
- * of the object), kubeconfig `users`, string values of sensitively named fields, and any string
- * containing a private key, JWT, bearer token, AWS secret key or kubeconfig credentials.
+ * of the object), kubeconfig `users`, string values of sensitively named fields, the `value` of a
+ * `{ name, value }` map whose `name` is sensitive (env vars: `{ name: GITHUB_TOKEN, value: … }`), any
+ * string containing a private key, JWT, bearer token, AWS secret key, kubeconfig credentials or a
+ * well-known token format (GitHub, OpenAI, Slack, Google API key, AWS access key id), and, in an
+ * object holding an AWS access key id, strings shaped like its secret access key.
  */
 export function redactPair(base?: Record<string, unknown>, head?: Record<string, unknown>): RedactedPair {
-  const context: Context = { path: [], secretObject: isCoreSecret(base) || isCoreSecret(head), parentIsKubeconfig: false };
+  const context: Context = {
+    path: [],
+    secretObject: isCoreSecret(base) || isCoreSecret(head),
+    parentIsKubeconfig: false,
+    awsKeyIdPresent: holdsAwsAccessKeyId(base) || holdsAwsAccessKeyId(head),
+  };
   const [b, h] = walk(base, head, context);
   return { base: b as Record<string, unknown> | undefined, head: h as Record<string, unknown> | undefined };
 }
@@ -83,10 +131,11 @@ function walk(base: unknown, head: unknown, ctx: Context): [unknown, unknown] {
     const b = base as Record<string, unknown> | undefined;
     const h = head as Record<string, unknown> | undefined;
     const parentIsKubeconfig = isKubeconfig(b) || isKubeconfig(h);
+    const sensitivePair = isSensitiveNameValuePair(b) || isSensitiveNameValuePair(h);
     const outB: Record<string, unknown> = {};
     const outH: Record<string, unknown> = {};
     for (const k of new Set([...Object.keys(b ?? {}), ...Object.keys(h ?? {})])) {
-      const child = { ...ctx, path: [...ctx.path, k], parentIsKubeconfig };
+      const child = { ...ctx, path: [...ctx.path, k], parentIsKubeconfig, namedSensitive: sensitivePair && k === 'value' };
       const [rb, rh] = walk(b && has(b, k) ? b[k] : undefined, h && has(h, k) ? h[k] : undefined, child);
       if (rb !== undefined) outB[k] = rb;
       if (rh !== undefined) outH[k] = rh;
@@ -99,7 +148,7 @@ function walk(base: unknown, head: unknown, ctx: Context): [unknown, unknown] {
     const outB: unknown[] = [];
     const outH: unknown[] = [];
     for (let i = 0; i < Math.max(b?.length ?? 0, h?.length ?? 0); i++) {
-      const child = { ...ctx, path: [...ctx.path, i], parentIsKubeconfig: false };
+      const child = { ...ctx, path: [...ctx.path, i], parentIsKubeconfig: false, namedSensitive: false };
       const [rb, rh] = walk(b?.[i], h?.[i], child);
       if (b && i < b.length) outB.push(rb);
       if (h && i < h.length) outH.push(rh);
@@ -121,8 +170,9 @@ function isSensitive(value: unknown, ctx: Context): boolean {
   if (ctx.secretObject && path.length === 1 && (name === 'data' || name === 'stringData') && !isPlainMap(value)) return true;
   if (path.length === 3 && path[0] === 'metadata' && name === 'kubectl.kubernetes.io/last-applied-configuration') return true;
   if (ctx.parentIsKubeconfig && name === 'users') return true;
+  if (ctx.namedSensitive) return true;
   if (typeof value !== 'string') return false;
-  return (typeof name === 'string' && isSensitiveName(name)) || isSensitiveString(value);
+  return (typeof name === 'string' && isSensitiveName(name)) || isSensitiveString(value) || (ctx.awsKeyIdPresent && awsSecretLike(value));
 }
 
 function isContainer(value: unknown): boolean {

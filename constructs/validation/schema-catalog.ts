@@ -3,21 +3,35 @@
  * built-in kinds, the pinned CRD `openAPIV3Schema` (every served version) for agent-sandbox kinds.
  *
  * Compiling a pod-bearing schema with ajv costs ~0.2–0.5 s, so compiled validators are kept per process and on disk
- * (ajv standalone code in the cache folder, keyed by the sha256 of the exact schema and the ajv version).
+ * (ajv standalone code, keyed by the sha256 of the exact schema inputs, the derivation code and the ajv version).
+ *
+ * Trust assumption: the validator cache is code generated on this machine; it must not be shared or restored from
+ * an untrusted source. Loading a cached validator executes it (`new Function`), and a validator that always
+ * answers "valid" silently turns validation off. So:
+ *  - it lives in its own per-user folder, `<cache>/validators-<uid>` (mode 0700), apart from the pinned upstream
+ *    files that CI caches (`agent-sandbox/`, `kubernetes-schemas/`: .github/workflows/preview.yml caches only those);
+ *    a folder not owned by this user, or writable by group/others, is never read from nor written to;
+ *  - each file starts with a header line carrying its cache key and the sha256 of the code below it; a file whose
+ *    header does not match (truncated, corrupted, edited, or another key's file) is refused and recompiled.
+ * The header catches corruption and careless edits, not a deliberate attacker who recomputes the hash: keeping the
+ * folder private to this user is what keeps untrusted code out.
  */
 import type { default as Ajv, ValidateFunction } from 'ajv';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { loadKubernetesDefinitions, loadReleaseCrds, type JsonObject } from '../upstream/documents';
 import type { UpstreamFile } from '../upstream/pins';
 import { agentSandboxRelease } from '../upstream/pins';
 import { cacheDir, sha256Hex } from '../upstream/store';
-import { closeObjects, crdVersionSchema, reachableDefinitions } from './schema-patch';
+import { crdVersionSchema, patchSchema, reachableDefinitions, SCHEMA_DERIVATION } from './schema-patch';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AJV_VERSION: string = require('ajv/package.json').version;
 /** Bump when the layout of cached validator files changes. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
+/** First line of every cached validator: `<prefix> key=<cache key> sha256=<sha256 of the rest of the file>`. */
+const HEADER_PREFIX = `// agent-sandbox-infra validator cache v${CACHE_FORMAT}`;
 
 export interface CatalogOptions {
   readonly kubernetes: UpstreamFile;
@@ -39,11 +53,28 @@ interface Entry {
   readonly build: () => JsonObject;
 }
 
+/** The schema of a built-in kind or definition: the definition and everything it references, patched. */
+function kubernetesSchema(name: string, definitions: Record<string, JsonObject>): JsonObject {
+  const names = reachableDefinitions([{ $ref: `#/definitions/${name}` }], definitions);
+  return patchSchema({ $ref: `#/definitions/${name}`, definitions: pick(definitions, names) }) as JsonObject;
+}
+
+/** The schema of one CRD version, with the Kubernetes definitions it references (ObjectMeta), patched. */
+function crdSchema(openAPIV3Schema: JsonObject, definitions: Record<string, JsonObject>): JsonObject {
+  const root = crdVersionSchema(openAPIV3Schema);
+  const names = reachableDefinitions([root], definitions);
+  return patchSchema({ ...root, definitions: pick(definitions, names) }) as JsonObject;
+}
+
 /**
- * The derivation code is part of the cache key: changing how schemas are patched invalidates the cache by itself
- * (no version constant to forget).
+ * The derivation code is part of the cache key: changing how schemas are patched or compiled invalidates the cache
+ * by itself (no version constant to forget). Functions count by their source, constants by their value.
  */
-const DERIVATION = sha256Hex([closeObjects, crdVersionSchema, reachableDefinitions].map((f) => f.toString()).join('\n'));
+const DERIVATION = sha256Hex(
+  [...SCHEMA_DERIVATION, kubernetesSchema, crdSchema, pick, compileSchema]
+    .map((x) => (typeof x === 'function' ? x.toString() : JSON.stringify(x)))
+    .join('\n'),
+);
 
 const compiled = new Map<string, ValidateFunction>();
 
@@ -65,10 +96,7 @@ export class SchemaCatalog {
         this.add(gvk.group, gvk.version, gvk.kind, {
           source: `Kubernetes ${options.kubernetes.version} schema (${name})`,
           identity: `k8s:${options.kubernetes.sha256}:${name}`,
-          build: () => {
-            const names = reachableDefinitions([{ $ref: `#/definitions/${name}` }], definitions);
-            return { $ref: `#/definitions/${name}`, definitions: closeObjects(pick(definitions, names)) as JsonObject };
-          },
+          build: () => kubernetesSchema(name, definitions),
         });
       }
     }
@@ -79,11 +107,7 @@ export class SchemaCatalog {
         this.add(spec.group, version.name, spec.names.kind, {
           source: `agent-sandbox ${release.version} CRD ${pin.crdName} ${version.name}`,
           identity: `crd:${pin.sha256}:${version.name}:${options.kubernetes.sha256}`,
-          build: () => {
-            const root = closeObjects(crdVersionSchema(version.schema.openAPIV3Schema)) as JsonObject;
-            const names = reachableDefinitions([root], definitions);
-            return { ...root, definitions: closeObjects(pick(definitions, names)) as JsonObject };
-          },
+          build: () => crdSchema(version.schema.openAPIV3Schema, definitions),
         });
       }
     }
@@ -113,10 +137,7 @@ export class SchemaCatalog {
     return this.validator(key, {
       source: `Kubernetes ${this.options.kubernetes.version} schema (${name})`,
       identity: `definition:${this.options.kubernetes.sha256}:${name}`,
-      build: () => {
-        const names = reachableDefinitions([{ $ref: `#/definitions/${name}` }], definitions);
-        return { $ref: `#/definitions/${name}`, definitions: closeObjects(pick(definitions, names)) as JsonObject };
-      },
+      build: () => kubernetesSchema(name, definitions),
     });
   }
 
@@ -139,27 +160,72 @@ export class SchemaCatalog {
   }
 
   private loadOrCompile(hash: string, entry: Entry): ValidateFunction {
-    const file = join(cacheDir(this.env), 'validators', `${hash}.js`);
-    if (existsSync(file)) {
-      try {
-        return loadStandalone(file);
-      } catch {
-        // a broken cache entry is rebuilt below
-      }
+    const dir = privateValidatorDir(this.env);
+    const file = dir && join(dir, `${hash}.js`);
+    if (file) {
+      const cached = loadStandalone(file, hash);
+      if (cached) return cached;
     }
     const { validate, ajv } = compileSchema(entry.build(), true);
+    if (!file) return validate; // no private cache folder: validation still works, only slower
+    const tmp = `${file}.tmp-${process.pid}`;
     try {
-      mkdirSync(join(cacheDir(this.env), 'validators'), { recursive: true });
-      const tmp = `${file}.tmp-${process.pid}`;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
-      writeFileSync(tmp, standaloneCode(ajv, validate));
+      writeFileSync(tmp, withHeader(hash, standaloneCode(ajv, validate)), { mode: 0o600 });
       renameSync(tmp, file);
     } catch {
-      rmSync(`${file}.tmp-${process.pid}`, { force: true }); // read-only cache: validation still works, only slower
+      rmSync(tmp, { force: true }); // read-only cache: validation still works, only slower
     }
     return validate;
   }
+}
+
+/** Folder name of the validator cache: one per user, so that no other account's code is ever loaded. */
+export function validatorCacheDirName(): string {
+  const uid = typeof process.getuid === 'function' ? String(process.getuid()) : userInfo().username.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return `validators-${uid}`;
+}
+
+/** Where compiled validators are kept: `<cache>/validators-<uid>`. */
+export function validatorCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(cacheDir(env), validatorCacheDirName());
+}
+
+/**
+ * The validator cache folder, created 0700 if missing; undefined (no disk cache) when it cannot be created or is
+ * not private to this user (owned by someone else, or writable by group or others: anyone who can write there can
+ * make validation pass).
+ */
+function privateValidatorDir(env: NodeJS.ProcessEnv): string | undefined {
+  const dir = validatorCacheDir(env);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = statSync(dir);
+    if (!st.isDirectory()) return undefined;
+    if (typeof process.getuid === 'function' && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0)) return undefined;
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cache file text: the header line (cache key, sha256 of the code), then the code. */
+export function withHeader(key: string, code: string): string {
+  return `${HEADER_PREFIX} key=${key} sha256=${sha256Hex(code)}\n${code}`;
+}
+
+/**
+ * The code of a cache file whose header names `key` and the sha256 of the code; undefined for anything else
+ * (missing file, no or foreign header, a hash that does not match).
+ */
+export function verifiedValidatorCode(text: string, key: string): string | undefined {
+  const newline = text.indexOf('\n');
+  if (newline < 0) return undefined;
+  const header = /^(.*) key=([0-9a-f]{64}) sha256=([0-9a-f]{64})$/.exec(text.slice(0, newline));
+  const code = text.slice(newline + 1);
+  if (!header || header[1] !== HEADER_PREFIX || header[2] !== key || header[3] !== sha256Hex(code)) return undefined;
+  return code;
 }
 
 /** ajv itself is loaded only when something must be compiled (a warm cache never needs it). */
@@ -170,15 +236,31 @@ function compileSchema(schema: JsonObject, source = false): { validate: Validate
   return { validate: ajv.compile(schema), ajv };
 }
 
-function loadStandalone(file: string): ValidateFunction {
-  const module = { exports: {} as Record<string, unknown> };
-  // Standalone code is CommonJS that requires ajv's runtime helpers: resolve them from this package.
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function('module', 'exports', 'require', readFileSync(file, 'utf8'));
-  factory(module, module.exports, require);
-  const fn = (module.exports.default ?? module.exports) as ValidateFunction;
-  if (typeof fn !== 'function') throw new Error(`not a validator: ${file}`);
-  return fn;
+/**
+ * A cached validator, or undefined when the file is missing, not this user's, not verified by its header, or does
+ * not load (then it is recompiled and rewritten). Executes the cached code: see the trust assumption at the top.
+ */
+function loadStandalone(file: string, key: string): ValidateFunction | undefined {
+  try {
+    const st = statSync(file);
+    if (!st.isFile() || (typeof process.getuid === 'function' && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0))) return undefined;
+    const code = verifiedValidatorCode(readFileSync(file, 'utf8'), key);
+    if (code === undefined) return undefined;
+    const module = { exports: {} as Record<string, unknown> };
+    // Standalone code is CommonJS that requires ajv's runtime helpers: resolve them from this package.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const factory = new Function('module', 'exports', 'require', code);
+    factory(module, module.exports, require);
+    const fn = (module.exports.default ?? module.exports) as ValidateFunction;
+    return typeof fn === 'function' ? fn : undefined;
+  } catch {
+    return undefined; // a broken cache entry is rebuilt
+  }
+}
+
+/** Forgets the validators compiled or loaded by this process (tests: the next lookup reads the disk cache). */
+export function clearCompiledValidators(): void {
+  compiled.clear();
 }
 
 function pick(definitions: Record<string, JsonObject>, names: readonly string[]): Record<string, JsonObject> {

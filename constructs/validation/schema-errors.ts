@@ -1,6 +1,14 @@
 /** ajv errors → one readable line each, with the field, the value and what is allowed. */
 import type { ErrorObject } from 'ajv';
 import { joinPath, pointerToPath } from './problems';
+import { CONTROLLER_GEN_QUANTITY_PATTERN, QUANTITY_PATTERN, RFC3339_PATTERN } from './schema-patch';
+
+/** What the patterns schema-patch adds (and controller-gen's quantity pattern) mean, said in words. */
+const PATTERN_MEANINGS: Readonly<Record<string, string>> = {
+  [QUANTITY_PATTERN]: 'must be a Kubernetes quantity like 500m, 1, 512Mi, 2Gi',
+  [CONTROLLER_GEN_QUANTITY_PATTERN]: 'must be a Kubernetes quantity like 500m, 1, 512Mi, 2Gi',
+  [RFC3339_PATTERN]: 'must be an RFC 3339 time like 2026-12-31T23:59:59Z',
+};
 
 export interface SchemaMessage {
   readonly path: string;
@@ -46,6 +54,11 @@ function render(e: ErrorObject, all: readonly ErrorObject[], root: unknown): Sch
       const allowed = [...new Set(types)];
       return { path, message: allowed.length ? `must be ${allowed.join(' or ')}, got ${describe(value)}` : `${e.message ?? 'does not match the schema'}, got ${describe(value)}` };
     }
+    case 'pattern': {
+      const meaning = Object.prototype.hasOwnProperty.call(PATTERN_MEANINGS, String(p.pattern)) ? PATTERN_MEANINGS[String(p.pattern)] : undefined;
+      if (meaning && typeof value === 'string') return { path, message: `${meaning}, got ${shown(value)}` };
+      return { path, message: `${e.message ?? 'must match a pattern'}, got ${describe(value)}` };
+    }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -72,7 +85,11 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  const text = JSON.stringify(value);
-  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  return `${typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value} ${shown}`;
+  return `${typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value} ${shown(value)}`;
+}
+
+/** A scalar as JSON, cut at 60 characters. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
