@@ -1,17 +1,21 @@
 /**
  * `SandboxTenant`: one tenant of the configuration file — its hardened namespace and every template, warm pool,
  * claim, sandbox and DRA claim template in it — built from the same constructs a TypeScript user would compose.
+ * Once built, the sandbox pods are checked against the namespace's LimitRange and ResourceQuota (which the API server
+ * enforces only at pod admission, where a misfit leaves a warm pool silently short).
  */
 import { Construct } from 'constructs';
 import type { TenantConfig } from './config/tenant-schema';
 import { selectorFromConfig } from './config/selector-config';
 import type { DeviceClass } from './dra/device-class';
-import { ResourceClaimTemplate, type DeviceRequestInput } from './dra/resource-claim-template';
+import { ResourceClaimTemplate, type DeviceRequestInput, type DraNamespaceRef } from './dra/resource-claim-template';
 import type { Platform } from './platform/profiles';
+import { effectivePod, limitRangeProblems, quotaProblems, quotaUnsetProblems, type FitPod, type QuotaDemand } from './tenant/namespace-fit';
 import { SandboxNamespace } from './tenant/sandbox-namespace';
+import type { NamespaceRef } from './workloads/context';
 import { Sandbox } from './workloads/sandbox';
 import { SandboxClaim } from './workloads/sandbox-claim';
-import type { DeviceClaim, SandboxPodProps } from './workloads/sandbox-pod';
+import type { BuiltSandboxPod, DeviceClaim, SandboxPodProps } from './workloads/sandbox-pod';
 import { SandboxTemplate } from './workloads/sandbox-template';
 import { SandboxWarmPool } from './workloads/sandbox-warm-pool';
 
@@ -32,23 +36,34 @@ export class SandboxTenant extends Construct {
   readonly namespace: SandboxNamespace;
   readonly templates = new Map<string, SandboxTemplate>();
   readonly warmPools = new Map<string, SandboxWarmPool>();
+  readonly claims = new Map<string, SandboxClaim>();
+  readonly sandboxes = new Map<string, Sandbox>();
   readonly claimTemplates = new Map<string, ResourceClaimTemplate>();
 
   constructor(scope: Construct, id: string, props: SandboxTenantProps) {
     super(scope, id);
     const t = props.tenant;
+    const at = props.configPath ?? `tenants[${t.name}]`;
     const errors: string[] = [];
     // Each object is built even when an earlier one failed, so one run reports every problem of the tenant.
     const attempt = <T>(path: string, build: () => T): T | undefined => {
       try {
         return build();
       } catch (err) {
-        errors.push(`${props.configPath ?? `tenants[${t.name}]`}.${path}: ${(err as Error).message.replace(/\n/g, '\n  ')}`);
+        errors.push(`${at}.${path}: ${(err as Error).message.replace(/\n/g, '\n  ')}`);
         return undefined;
       }
     };
 
-    this.namespace = new SandboxNamespace(this, 'Namespace', { ...(t.namespace ?? {}), name: t.name, platform: props.platform });
+    const namespace = attempt('namespace', () => new SandboxNamespace(this, 'Namespace', { ...(t.namespace ?? {}), name: t.name, platform: props.platform }));
+    // Without the namespace the rest is still built and checked, against a stand-in with the same name and settings
+    // (a plain name would change defaults, e.g. templates' networkPolicyManagement, and report problems that aren't).
+    const ns: NamespaceRef & DraNamespaceRef = namespace ?? {
+      name: t.name,
+      serviceAccountName: t.namespace?.serviceAccountName ?? 'sandbox',
+      allowsDraAdminAccess: t.namespace?.allowDraAdminAccess ?? false,
+      networkPolicyNames: ['default-deny-all'],
+    };
     (t.claimTemplates ?? []).forEach((ct, i) =>
       attempt(`claimTemplates[${i}]`, () => {
         const requests: DeviceRequestInput[] = ct.requests.map((r) => {
@@ -65,7 +80,7 @@ export class SandboxTenant extends Construct {
           ct.name,
           new ResourceClaimTemplate(this, `ClaimTemplate-${ct.name}`, {
             name: ct.name,
-            namespace: this.namespace,
+            namespace: ns,
             requests,
             kubernetesVersion: props.kubernetesVersion,
           }),
@@ -83,7 +98,7 @@ export class SandboxTenant extends Construct {
       attempt(`templates[${i}]`, () => {
         this.templates.set(
           tc.name,
-          new SandboxTemplate(this, `Template-${tc.name}`, { ...pod(tc), ...templateOnly(tc), name: tc.name, namespace: this.namespace, platform: props.platform }),
+          new SandboxTemplate(this, `Template-${tc.name}`, { ...pod(tc), ...templateOnly(tc), name: tc.name, namespace: ns, platform: props.platform }),
         );
       }),
     );
@@ -98,26 +113,73 @@ export class SandboxTenant extends Construct {
       attempt(`claims[${i}]`, () => {
         const warmPool = this.warmPools.get(cc.warmPool);
         if (!warmPool) throw new Error(`warm pool "${cc.warmPool}" was not built (see its error above)`);
-        new SandboxClaim(this, `Claim-${cc.name}`, { ...cc, name: cc.name, warmPool });
+        this.claims.set(cc.name, new SandboxClaim(this, `Claim-${cc.name}`, { ...cc, name: cc.name, warmPool }));
       }),
     );
     (t.sandboxes ?? []).forEach((sc, i) =>
       attempt(`sandboxes[${i}]`, () => {
         const { operatingMode, shutdownTime, shutdownPolicy, volumeClaimTemplates, service } = sc;
-        new Sandbox(this, `Sandbox-${sc.name}`, {
-          ...pod(sc),
-          name: sc.name,
-          namespace: this.namespace,
-          platform: props.platform,
-          operatingMode,
-          shutdownTime,
-          shutdownPolicy,
-          volumeClaimTemplates,
-          service,
-        });
+        this.sandboxes.set(
+          sc.name,
+          new Sandbox(this, `Sandbox-${sc.name}`, {
+            ...pod(sc),
+            name: sc.name,
+            namespace: ns,
+            platform: props.platform,
+            operatingMode,
+            shutdownTime,
+            shutdownPolicy,
+            volumeClaimTemplates,
+            service,
+          }),
+        );
       }),
     );
+    if (namespace) errors.push(...this.namespaceFitProblems(t, at, namespace));
     if (errors.length) throw new Error(errors.join('\n'));
+    this.namespace = namespace as SandboxNamespace; // defined: a failed namespace is in `errors`, which throws above
+  }
+
+  /**
+   * The built pods against the namespace LimitRange (per container) and ResourceQuota (all sandboxes at their peak:
+   * each warm pool's autoscaler maximum or replicas, plus one per claim — the pool replaces what a claim takes —
+   * plus every Sandbox, suspended ones included since resuming needs the pod back). Skipped for what is turned off.
+   */
+  private namespaceFitProblems(t: TenantConfig, at: string, ns: SandboxNamespace): string[] {
+    const problems: string[] = [];
+    const fit = (path: string, built: BuiltSandboxPod): FitPod => {
+      const spec = built.podTemplate.spec as { containers: FitPod['containers']; initContainers?: FitPod['containers'] };
+      return { path, containers: spec.containers, initContainers: spec.initContainers };
+    };
+    const pods = new Map<string, FitPod>();
+    (t.templates ?? []).forEach((tc, i) => {
+      const built = this.templates.get(tc.name);
+      if (built && !pods.has(`template:${tc.name}`)) pods.set(`template:${tc.name}`, fit(`${at}.templates[${i}]`, built.pod));
+    });
+    (t.sandboxes ?? []).forEach((sc, i) => {
+      const built = this.sandboxes.get(sc.name);
+      if (built && !pods.has(`sandbox:${sc.name}`)) pods.set(`sandbox:${sc.name}`, fit(`${at}.sandboxes[${i}]`, built.pod));
+    });
+    const lr = ns.limitRange;
+    if (lr) for (const p of pods.values()) problems.push(...limitRangeProblems(p, lr));
+    const hard = ns.quotaHard;
+    if (!hard) return problems;
+    for (const p of pods.values()) problems.push(...quotaUnsetProblems(p, hard, lr));
+    const demands: QuotaDemand[] = [];
+    for (const [name, pool] of this.warmPools) {
+      const p = pods.get(`template:${pool.template.name}`);
+      if (p) demands.push({ list: 'warmPools', label: `warm pool ${name} at peak`, count: pool.peakReplicas, pod: effectivePod(p, lr) });
+    }
+    for (const [name, claim] of this.claims) {
+      const p = pods.get(`template:${claim.warmPool.template.name}`);
+      if (p) demands.push({ list: 'claims', label: `claim ${name}`, count: 1, pod: effectivePod(p, lr) });
+    }
+    for (const name of this.sandboxes.keys()) {
+      const p = pods.get(`sandbox:${name}`);
+      if (p) demands.push({ list: 'sandboxes', label: `sandbox ${name}`, count: 1, pod: effectivePod(p, lr) });
+    }
+    problems.push(...quotaProblems(at, demands, hard));
+    return problems;
   }
 }
 

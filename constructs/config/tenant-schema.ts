@@ -4,12 +4,15 @@
  * (containers, volumes, metrics…) are checked against the pinned Kubernetes schema, unknown fields rejected.
  */
 import { z } from 'zod';
+import { parseQuantity } from '../dra/cel-quantity';
 import { ISOLATIONS } from '../platform/profiles';
 import { SANDBOX_RULE_IDS } from '../validation/sandbox-invariants';
 import { kubernetesType } from './kubernetes-type';
 import { dnsLabel, dnsSubdomain, labelMap, quantity, toleration } from './schema-primitives';
 import { selectorConfig } from './selector-config';
 import { rfc3339Problem } from '../workloads/context';
+import { limitRequiredReason, quantityProblem, resourceKey } from '../workloads/sandbox-pod';
+import { managedDefaultPolicyProblem } from '../workloads/sandbox-template';
 import { warmPoolReplicaProblems } from '../workloads/sandbox-warm-pool';
 
 // The same check as the constructs: the shape and a real calendar date and time (the API server checks both).
@@ -143,6 +146,8 @@ const claim = z
     additionalPodMetadata: z.object({ labels: labelMap, annotations: labelMap }).partial().strict(),
     env: z.array(z.object({ name: z.string().min(1), value: z.string(), containerName: z.string().optional() }).strict()),
     volumeClaimTemplates: z.array(pvcTemplate),
+    /** Label domains of a controller outside the chart (e.g. GKE's managed add-on configured with other domains). */
+    allowedLabelDomains: z.array(dnsSubdomain).min(1),
   })
   .partial()
   .required({ name: true, warmPool: true })
@@ -208,46 +213,124 @@ export type DeviceClassConfig = z.infer<typeof deviceClassConfig>;
 export type TemplateConfig = z.infer<typeof template>;
 export type ClaimTemplateConfig = z.infer<typeof claimTemplate>;
 
-/** References between a tenant's objects, unique names and warm-pool replica bounds (all problems, with config paths). */
-export function tenantReferenceProblems(tenants: readonly TenantConfig[], deviceClasses: readonly DeviceClassConfig[]): string[] {
+// The checks below read the configuration defensively (any value may be malformed): they also run when the schema
+// failed, on the raw input, so one run reports the schema problems and these together.
+type Loose = Record<string, unknown>;
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const object = (v: unknown): Loose | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Loose) : undefined);
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** The `name`s of a list's entries; undefined when any entry has none (references to it cannot be judged). */
+function namesOf(v: unknown): (string | undefined)[] {
+  return list(v).map((x) => text(object(x)?.name));
+}
+
+/**
+ * References between a tenant's objects, unique names and (unless `replicas: false`) warm-pool replica bounds, with
+ * config paths. Reads the configuration defensively, so it also runs on raw input the schema rejected (with
+ * `replicas: false` then: those bounds overlap the schema's own checks).
+ */
+export function tenantReferenceProblems(tenants: unknown, deviceClasses: unknown, options: { readonly replicas?: boolean } = {}): string[] {
   const problems: string[] = [];
-  const unique = (path: string, names: readonly string[]) =>
+  const unique = (path: string, names: readonly (string | undefined)[]) =>
     names.forEach((n, i) => {
-      if (names.indexOf(n) !== i) problems.push(`${path}[${i}].name: "${n}" is already used by ${path}[${names.indexOf(n)}]`);
+      if (n !== undefined && names.indexOf(n) !== i) problems.push(`${path}[${i}].name: "${n}" is already used by ${path}[${names.indexOf(n)}]`);
     });
-  unique('tenants', tenants.map((t) => t.name));
-  unique('deviceClasses', deviceClasses.map((d) => d.name));
-  tenants.forEach((t, ti) => {
+  /** A reference to one of `names`: checked only when the value and every name are strings. */
+  const reference = (path: string, value: unknown, names: readonly (string | undefined)[], what: string, tenant: string) => {
+    const ref = text(value);
+    if (ref === undefined || names.some((n) => n === undefined) || names.includes(ref)) return;
+    problems.push(`${path}: "${ref}" is not a ${what} of tenant ${tenant} (${[...new Set(names)].join(', ') || 'none'})`);
+  };
+  unique('tenants', namesOf(tenants));
+  unique('deviceClasses', namesOf(deviceClasses));
+  list(tenants).forEach((raw, ti) => {
+    const t = object(raw);
+    if (!t) return;
     const at = `tenants[${ti}]`;
-    const templates = (t.templates ?? []).map((x) => x.name);
-    const pools = (t.warmPools ?? []).map((x) => x.name);
-    const claimTemplates = (t.claimTemplates ?? []).map((x) => x.name);
+    const tenant = text(t.name) ?? String(ti);
+    const templates = namesOf(t.templates);
+    const pools = namesOf(t.warmPools);
+    const claimTemplates = namesOf(t.claimTemplates);
     unique(`${at}.templates`, templates);
     unique(`${at}.warmPools`, pools);
-    unique(`${at}.claims`, (t.claims ?? []).map((x) => x.name));
-    unique(`${at}.sandboxes`, (t.sandboxes ?? []).map((x) => x.name));
+    unique(`${at}.claims`, namesOf(t.claims));
+    unique(`${at}.sandboxes`, namesOf(t.sandboxes));
     unique(`${at}.claimTemplates`, claimTemplates);
-    (t.warmPools ?? []).forEach((p, i) => {
-      problems.push(...warmPoolReplicaProblems(p).map((problem) => `${at}.warmPools[${i}].${problem}`));
-      if (!templates.includes(p.template)) problems.push(`${at}.warmPools[${i}].template: "${p.template}" is not a template of tenant ${t.name} (${templates.join(', ') || 'none'})`);
+    list(t.warmPools).forEach((raw, i) => {
+      const p = object(raw);
+      if (!p) return;
+      if (options.replicas !== false) problems.push(...warmPoolReplicaProblems(p as WarmPoolConfig).map((problem) => `${at}.warmPools[${i}].${problem}`));
+      reference(`${at}.warmPools[${i}].template`, p.template, templates, 'template', tenant);
     });
-    (t.claims ?? []).forEach((c, i) => {
-      if (!pools.includes(c.warmPool)) problems.push(`${at}.claims[${i}].warmPool: "${c.warmPool}" is not a warm pool of tenant ${t.name} (${pools.join(', ') || 'none'})`);
-    });
-    const podOwners = [...(t.templates ?? []).map((x, i) => [`templates[${i}]`, x] as const), ...(t.sandboxes ?? []).map((x, i) => [`sandboxes[${i}]`, x] as const)];
-    for (const [path, owner] of podOwners) {
-      (owner.deviceClaims ?? []).forEach((d, i) => {
-        if (!claimTemplates.includes(d.claimTemplate)) {
-          problems.push(`${at}.${path}.deviceClaims[${i}].claimTemplate: "${d.claimTemplate}" is not a claim template of tenant ${t.name} (${claimTemplates.join(', ') || 'none'})`);
-        }
-      });
+    list(t.claims).forEach((c, i) => reference(`${at}.claims[${i}].warmPool`, object(c)?.warmPool, pools, 'warm pool', tenant));
+    for (const [path, owner] of podOwners(t)) {
+      list(owner.deviceClaims).forEach((d, i) => reference(`${at}.${path}.deviceClaims[${i}].claimTemplate`, object(d)?.claimTemplate, claimTemplates, 'claim template', tenant));
     }
-    (t.claimTemplates ?? []).forEach((ct, ci) => {
-      ct.requests.forEach((r, ri) => {
-        const path = `${at}.claimTemplates[${ci}].requests[${ri}]`;
-        if ((r.exactly === undefined) === (r.firstAvailable === undefined)) problems.push(`${path}: set exactly one of exactly or firstAvailable`);
+    list(t.claimTemplates).forEach((ct, ci) => {
+      list(object(ct)?.requests).forEach((raw, ri) => {
+        const r = object(raw);
+        if (r && (r.exactly === undefined) === (r.firstAvailable === undefined)) {
+          problems.push(`${at}.claimTemplates[${ci}].requests[${ri}]: set exactly one of exactly or firstAvailable`);
+        }
       });
     });
   });
   return problems;
 }
+
+/** Templates and sandboxes of a raw tenant, with their path below it. */
+function podOwners(t: Loose): [string, Loose][] {
+  const entries: [string, Loose | undefined][] = [
+    ...list(t.templates).map((x, i): [string, Loose | undefined] => [`templates[${i}]`, object(x)]),
+    ...list(t.sandboxes).map((x, i): [string, Loose | undefined] => [`sandboxes[${i}]`, object(x)]),
+  ];
+  return entries.filter((e): e is [string, Loose] => e[1] !== undefined);
+}
+
+/**
+ * Rules of the sandbox pod that need no platform, checked in the config file (the constructs check them again with
+ * the same words): cpu and memory limits on every container unless `securityOptOuts` has `resourceLimits`, no
+ * negative container resource quantities (their grammar is the schema's Quantity pattern), and no
+ * `networkPolicyManagement: Managed` without `networkPolicy` (a tenant's namespace is always a SandboxNamespace).
+ * Defensive, like tenantReferenceProblems.
+ */
+export function tenantPodProblems(tenants: unknown): string[] {
+  const problems: string[] = [];
+  list(tenants).forEach((raw, ti) => {
+    const t = object(raw);
+    if (!t) return;
+    for (const [path, owner] of podOwners(t)) {
+      const at = `tenants[${ti}].${path}`;
+      const limitsRequired = !list(owner.securityOptOuts).includes('resourceLimits');
+      for (const field of ['containers', 'initContainers'] as const) {
+        list(owner[field]).forEach((rawContainer, i) => {
+          const c = object(rawContainer);
+          if (!c) return;
+          const resources = c.resources === undefined ? {} : object(c.resources);
+          if (!resources) return; // not an object: the schema says so
+          for (const kind of ['limits', 'requests'] as const) {
+            for (const [resource, value] of Object.entries(object(resources[kind]) ?? {})) {
+              // The grammar is the Kubernetes schema's (the Quantity pattern): here only what it lets through and
+              // the constructs refuse, negative values.
+              if (typeof value === 'string' ? typeof parseQuantity(value) === 'string' : typeof value !== 'number') continue;
+              const problem = quantityProblem(value);
+              if (problem) problems.push(`${at}.${field}[${i}].resources.${kind}${resourceKey(resource)}: ${problem}`);
+            }
+          }
+          const limits = resources.limits === undefined ? {} : object(resources.limits);
+          if (!limitsRequired || !limits) return;
+          for (const r of ['cpu', 'memory']) {
+            if (limits[r] === undefined) problems.push(`${at}.${field}[${i}].resources.limits.${r}: ${limitRequiredReason()}`);
+          }
+        });
+      }
+      if (path.startsWith('templates') && owner.networkPolicyManagement === 'Managed' && owner.networkPolicy === undefined) {
+        problems.push(`${at}.networkPolicyManagement: ${managedDefaultPolicyProblem(text(owner.name) ?? '<template>', text(t.name) ?? '<tenant>')}`);
+      }
+    }
+  });
+  return problems;
+}
+
+type WarmPoolConfig = z.infer<typeof warmPool>;

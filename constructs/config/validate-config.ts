@@ -7,7 +7,7 @@ import { managedAddonErrors } from '../platform/gke-addon';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../upstream/pins';
 import { issueLines } from './issues';
 import { sandboxPlatformConfig, type SandboxPlatformConfig } from './schema';
-import { tenantReferenceProblems } from './tenant-schema';
+import { tenantPodProblems, tenantReferenceProblems } from './tenant-schema';
 
 export class ConfigError extends Error {
   constructor(
@@ -19,10 +19,27 @@ export class ConfigError extends Error {
   }
 }
 
-/** Returns the typed config or throws a ConfigError listing every problem (`path: message, got value`). */
+/**
+ * Returns the typed config or throws a ConfigError listing every problem (`path: message, got value`). When the
+ * schema fails, the tenant name/reference checks and the pod rules still run on the raw input, so a config's
+ * problems come in one report, not in rounds.
+ */
 export function validateConfig(raw: unknown, source = 'config'): SandboxPlatformConfig {
-  const parsed = sandboxPlatformConfig.safeParse(raw ?? {}, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(issueLines(parsed.error.issues), source);
+  const input = raw ?? {};
+  const parsed = sandboxPlatformConfig.safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    const top = typeof input === 'object' && !Array.isArray(input) ? (input as { tenants?: unknown; deviceClasses?: unknown }) : {};
+    throw new ConfigError(
+      [
+        ...new Set([
+          ...issueLines(parsed.error.issues),
+          ...tenantPodProblems(top.tenants),
+          ...tenantReferenceProblems(top.tenants, top.deviceClasses, { replicas: false }),
+        ]),
+      ],
+      source,
+    );
+  }
   const config = parsed.data;
   const problems = crossFieldProblems(config);
   if (problems.length) throw new ConfigError(problems, source);
@@ -40,6 +57,6 @@ export function crossFieldProblems(config: SandboxPlatformConfig): string[] {
       problems.push(...managedAddonErrors(`platforms.${platform}`, p.gkeVersion, release.apiVersion));
     }
   }
-  problems.push(...tenantReferenceProblems(config.tenants ?? [], config.deviceClasses ?? []));
+  problems.push(...tenantPodProblems(config.tenants), ...tenantReferenceProblems(config.tenants, config.deviceClasses));
   return [...new Set(problems)];
 }

@@ -20,7 +20,7 @@ import { DRA_ADMIN_ACCESS_LABEL } from '../dra/resource-claim-template';
 import { PLATFORMS, type Platform } from '../platform/profiles';
 import { dnsPeers, resolveDnsOptions, type DnsEgressOptions } from './dns-egress';
 import { dnsLabelErrors, dnsSubdomainErrors, labelErrors, qualifiedNameErrors } from './k8s-names';
-import { resolveLimitRange, resolveQuota, type LimitRangeOptions, type ResourceQuotaOptions } from './resource-limits';
+import { resolveLimitRange, resolveQuota, type LimitRangeOptions, type ResolvedLimitRange, type ResourceQuotaOptions } from './resource-limits';
 import {
   ingressRuleErrors,
   resolveEgressRules,
@@ -127,6 +127,16 @@ export class SandboxNamespace extends Construct {
   readonly egressRules: readonly ResolvedEgressRule[];
   /** Secure defaults the props turned off (also in the `agent-sandbox-infra.io/security-opt-outs` annotation). */
   readonly securityOptOuts: readonly string[];
+  /**
+   * Names of the NetworkPolicies that select every pod of the namespace (default-deny first, then the DNS, egress
+   * and ingress allowlists that exist). SandboxTemplates read it: in such a namespace they default to
+   * `networkPolicyManagement: Unmanaged` so the controller's wide default policy is not added on top.
+   */
+  readonly networkPolicyNames: readonly string[];
+  /** The LimitRange as emitted (default limits, default requests, max per container); undefined with `limitRange: false`. */
+  readonly limitRange?: ResolvedLimitRange;
+  /** `spec.hard` of the ResourceQuota as emitted (defaults merged with overrides); undefined with `quota: false`. */
+  readonly quotaHard?: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: SandboxNamespaceProps) {
     super(scope, id);
@@ -162,6 +172,8 @@ export class SandboxNamespace extends Construct {
     errors.push(...(quota?.errors ?? []), ...(limitRange?.errors ?? []));
     if (errors.length) throw new Error(`SandboxNamespace "${this.node.path}" has invalid props:\n  ${errors.join('\n  ')}`);
     this.egressRules = egress.rules;
+    this.limitRange = limitRange?.limitRange;
+    this.quotaHard = quota?.hard;
     const dns = resolveDnsOptions(props.platform, props.dns);
 
     const optOuts: string[] = [];
@@ -190,12 +202,14 @@ export class SandboxNamespace extends Construct {
 
     const meta = (name: string, extra: { annotations?: Record<string, string> } = {}) => ({ name, namespace: this.name, labels: { ...MANAGED_BY }, ...extra });
     const allPods = {};
+    const policyNames: string[] = ['default-deny-all'];
     new KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: meta('default-deny-all'),
       spec: { podSelector: allPods, policyTypes: ['Ingress', 'Egress'] },
     });
     const dnsTo = dnsPeers(dns);
     if (dnsTo.length) {
+      policyNames.push('allow-dns');
       new KubeNetworkPolicy(this, 'AllowDns', {
         metadata: meta('allow-dns'),
         spec: {
@@ -207,6 +221,7 @@ export class SandboxNamespace extends Construct {
     }
     if (this.egressRules.length) {
       const descriptions = this.egressRules.flatMap((r, i) => (r.description ? [`egress[${i}]: ${r.description}`] : []));
+      policyNames.push('allow-egress');
       new KubeNetworkPolicy(this, 'AllowEgress', {
         metadata: meta('allow-egress', descriptions.length ? { annotations: { [RULE_DESCRIPTIONS_ANNOTATION]: descriptions.join('\n') } } : {}),
         spec: {
@@ -222,6 +237,7 @@ export class SandboxNamespace extends Construct {
     const ingress = props.ingressAllowlist ?? [];
     if (ingress.length) {
       const descriptions = ingress.flatMap((r, i) => (r.description ? [`ingress[${i}]: ${r.description}`] : []));
+      policyNames.push('allow-ingress');
       new KubeNetworkPolicy(this, 'AllowIngress', {
         metadata: meta('allow-ingress', descriptions.length ? { annotations: { [RULE_DESCRIPTIONS_ANNOTATION]: descriptions.join('\n') } } : {}),
         spec: {
@@ -239,6 +255,8 @@ export class SandboxNamespace extends Construct {
         },
       });
     }
+
+    this.networkPolicyNames = policyNames;
 
     if (quota) {
       new KubeResourceQuota(this, 'Quota', {

@@ -3,8 +3,22 @@ import { Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import { isPlatform, type Platform } from '../platform/profiles';
 
-/** A namespace as the workloads see it: a name, or a SandboxNamespace (which also brings its ServiceAccount). */
-export type NamespaceRef = string | { readonly name: string; readonly serviceAccountName?: string; readonly allowsDraAdminAccess?: boolean };
+/**
+ * A namespace as the workloads see it: a name, or a SandboxNamespace (which also brings its ServiceAccount, whether
+ * it allows DRA admin access, and the NetworkPolicies that confine every pod in it).
+ */
+export type NamespaceRef =
+  | string
+  | {
+      readonly name: string;
+      readonly serviceAccountName?: string;
+      readonly allowsDraAdminAccess?: boolean;
+      /**
+       * NetworkPolicies the namespace applies to every pod (a SandboxNamespace: default-deny plus its allowlists).
+       * When set and non-empty, SandboxTemplates in it do not let the controller add its wide default policy.
+       */
+      readonly networkPolicyNames?: readonly string[];
+    };
 
 export function namespaceName(ns: NamespaceRef): string {
   return typeof ns === 'string' ? ns : ns.name;
@@ -14,17 +28,43 @@ export function namespaceServiceAccount(ns: NamespaceRef): string | undefined {
   return typeof ns === 'string' ? undefined : ns.serviceAccountName;
 }
 
+/** The NetworkPolicies a SandboxNamespace-like namespace applies to all its pods ([] for a plain name). */
+export function namespaceNetworkPolicies(ns: NamespaceRef): readonly string[] {
+  return typeof ns === 'string' ? [] : (ns.networkPolicyNames ?? []);
+}
+
+/**
+ * An error that carries its problems as a list, so an owner that has problems of its own can report them together
+ * with these in one error (instead of only the first it met).
+ */
+export class ProblemsError extends Error {
+  constructor(
+    message: string,
+    readonly problems: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/** The problems of an error: its list when it is a ProblemsError, else its message as one problem. */
+export function problemsOf(err: unknown): string[] {
+  return err instanceof ProblemsError ? [...err.problems] : [err instanceof Error ? err.message : String(err)];
+}
+
 /** The platform given explicitly, else the one of an enclosing construct that has one (e.g. SandboxPlatformChart). */
 export function resolvePlatform(scope: Construct, explicit: Platform | undefined, what: string): Platform {
+  const fail = (problem: string): never => {
+    throw new ProblemsError(`${what}: ${problem}`, [problem]);
+  };
   if (explicit !== undefined) {
-    if (!isPlatform(explicit)) throw new Error(`${what}: platform "${String(explicit)}" is unknown`);
+    if (!isPlatform(explicit)) fail(`platform "${String(explicit)}" is unknown`);
     return explicit;
   }
   for (const s of [...scope.node.scopes].reverse()) {
     const p = (s as IConstruct & { platform?: unknown }).platform;
     if (typeof p === 'string' && isPlatform(p)) return p;
   }
-  throw new Error(`${what}: set platform (gke-autopilot, gke-standard, eks, aks or kind), or create it inside a SandboxPlatformChart`);
+  return fail('set platform (gke-autopilot, gke-standard, eks, aks or kind), or create it inside a SandboxPlatformChart');
 }
 
 /** The controller settings a workload depends on, found in the same chart (undefined when installed elsewhere). */

@@ -32,7 +32,11 @@ export interface SandboxClaimProps {
   readonly env?: readonly { readonly name: string; readonly value: string; readonly containerName?: string }[];
   /** Extra PVCs (the template's volumeClaimTemplatesPolicy must allow it). @default [] */
   readonly volumeClaimTemplates?: readonly JsonMap[];
-  /** Label domains the controller allows, when it is not in this chart. @default - the chart's AgentSandbox, else sandbox.users.io */
+  /**
+   * Label domains the controller allows, when it is not in this chart (installed elsewhere, or GKE's managed
+   * add-on configured with other domains than its default sandbox.users.io).
+   * @default - the chart's AgentSandbox, else sandbox.users.io (the upstream and GKE add-on default)
+   */
   readonly allowedLabelDomains?: readonly string[];
 }
 
@@ -44,26 +48,51 @@ export function labelDomainAllowed(key: string, domains: readonly string[]): boo
   return domains.some((d) => prefix === d || prefix.endsWith(`.${d}`));
 }
 
+/**
+ * Why a label key is refused, by where the allowlist comes from: the claim's own allowedLabelDomains, the chart's
+ * AgentSandbox (its allowedLabelDomains configure the controller), or a controller outside the chart (e.g. GKE's
+ * managed add-on), whose allowlist the chart cannot change.
+ */
+export function labelDomainRefusal(domains: readonly string[], source: 'claim' | 'chart' | 'elsewhere'): string {
+  const accepts = `the controller only accepts label keys in the allowed domains (${domains.join(', ')}) or their subdomains`;
+  switch (source) {
+    case 'claim':
+      return `${accepts}, as given in this claim's allowedLabelDomains; use an allowed prefix, or add the domain to the controller's allowed-label-domains and to allowedLabelDomains`;
+    case 'chart':
+      return `${accepts}; add the domain to agentSandbox.allowedLabelDomains or use an allowed prefix`;
+    case 'elsewhere':
+      return (
+        'no agent-sandbox controller is in this chart, so the allowlist is the installed controller\'s ' +
+        `(for GKE's managed add-on, its default ${DEFAULT_ALLOWED_LABEL_DOMAINS.join(', ')}): ${accepts}; use an allowed prefix, ` +
+        'or, if that controller was configured with other domains, pass them as allowedLabelDomains on the claim'
+      );
+    default: {
+      const never: never = source;
+      throw new Error(`unknown allowlist source ${String(never)}`);
+    }
+  }
+}
+
 export class SandboxClaim extends Construct {
   readonly name: string;
   readonly namespace: string;
+  /** The pool the claim takes its sandbox from (the pool then starts a replacement). */
+  readonly warmPool: SandboxWarmPool;
   readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: SandboxClaimProps) {
     super(scope, id);
     this.name = props.name ?? id;
+    this.warmPool = props.warmPool;
     this.namespace = props.warmPool.namespace;
     const template = props.warmPool.template;
     const errors: string[] = [];
     checkName('name', this.name, errors);
-    const domains = props.allowedLabelDomains ?? findController(this)?.allowedLabelDomains ?? DEFAULT_ALLOWED_LABEL_DOMAINS;
+    const controller = findController(this);
+    const domains = props.allowedLabelDomains ?? controller?.allowedLabelDomains ?? DEFAULT_ALLOWED_LABEL_DOMAINS;
+    const refused = labelDomainRefusal(domains, props.allowedLabelDomains !== undefined ? 'claim' : controller ? 'chart' : 'elsewhere');
     for (const key of Object.keys(props.additionalPodMetadata?.labels ?? {})) {
-      if (!labelDomainAllowed(key, domains)) {
-        errors.push(
-          `additionalPodMetadata.labels["${key}"]: the controller only accepts label keys in the allowed domains (${domains.join(', ')}) ` +
-            'or their subdomains; add the domain to agentSandbox.allowedLabelDomains or use an allowed prefix',
-        );
-      }
+      if (!labelDomainAllowed(key, domains)) errors.push(`additionalPodMetadata.labels["${key}"]: ${refused}`);
     }
     const lc = props.lifecycle;
     const shutdownTimeProblem = lc?.shutdownTime !== undefined ? rfc3339Problem(lc.shutdownTime) : undefined;

@@ -9,7 +9,8 @@
  * invariant checker `validate` runs, so the construct can never emit an unsafe pod silently.
  */
 import { ISOLATIONS, runtimeFor, supportedIsolations, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../platform/profiles';
-import { parseQuantity } from '../dra/cel-quantity';
+import { parseQuantity, Quantity } from '../dra/cel-quantity';
+import { ProblemsError } from './context';
 import {
   checkSandboxPodSpec,
   formatSecurityOptOuts,
@@ -120,7 +121,10 @@ export interface BuiltSandboxPod {
   readonly optOuts: readonly SandboxRuleId[];
   /** Annotations the owning object (SandboxTemplate/Sandbox) must carry: the opt-out record. */
   readonly objectAnnotations: Readonly<Record<string, string>>;
-  /** Per-pod cpu/memory limits summed over containers (for capacity planning), as given. */
+  /**
+   * The cpu/memory limits of each main container, one entry per container in order, as given (not summed; init
+   * containers are not included). For capacity planning: callers add them up per pod (stacks/capacity-plan.ts does).
+   */
   readonly containerLimits: readonly { readonly cpu?: string | number; readonly memory?: string | number }[];
 }
 
@@ -128,20 +132,31 @@ export const GVISOR_DRA_GPU_ISSUE = 'https://github.com/google/gvisor/issues/136
 
 const GKE_PLATFORMS: readonly Platform[] = ['gke-autopilot', 'gke-standard'];
 
-/** Builds the pod template, or throws one error listing every problem. */
+/**
+ * Why a container needs cpu and memory limits, after `<field>: ` (the construct and the config file say the same).
+ * With `runtime` given and sizing its VM from limits (Kata on AKS), the reason names it.
+ */
+export function limitRequiredReason(runtime?: { readonly platform: Platform; readonly runtimeClassName: string; readonly limitsSizeTheSandbox: boolean }): string {
+  return runtime?.limitsSizeTheSandbox
+    ? `is required on ${runtime.platform}: ${runtime.runtimeClassName} sizes the pod VM from container limits (requests are ignored)`
+    : 'is required: limits bound what an untrusted sandbox can take from its node';
+}
+
+/** Builds the pod template, or throws one ProblemsError listing every problem. */
 export function buildSandboxPod(platform: Platform, props: SandboxPodProps, where: string): BuiltSandboxPod {
   const errors: string[] = [];
+  const fail = (problem: string): never => {
+    throw new ProblemsError(`${where}: ${problem}`, [problem]);
+  };
   const isolation = props.isolation ?? supportedIsolations(platform)[0];
   if (!(ISOLATIONS as readonly string[]).includes(isolation)) {
-    throw new Error(
-      `${where}: isolation "${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supportedIsolations(platform).join(', ')})`,
-    );
+    fail(`isolation "${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supportedIsolations(platform).join(', ')})`);
   }
   let runtime: RuntimeFacts;
   try {
     runtime = runtimeFor(platform, isolation);
   } catch (err) {
-    throw new Error(`${where}: ${(err as Error).message}`);
+    return fail((err as Error).message);
   }
   const optOuts = [...(props.securityOptOuts ?? [])];
   for (const [i, id] of optOuts.entries()) {
@@ -164,8 +179,19 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
     for (const kind of ['limits', 'requests'] as const) {
       for (const [resource, value] of Object.entries(c.resources?.[kind] ?? {})) {
         const problem = quantityProblem(value);
-        const key = /^[A-Za-z_$][\w$]*$/.test(resource) ? `.${resource}` : `[${JSON.stringify(resource)}]`;
-        if (problem) errors.push(`${list}[${i}] (${c.name}).resources.${kind}${key}: ${problem}`);
+        if (problem) errors.push(`${list}[${i}] (${c.name}).resources.${kind}${resourceKey(resource)}: ${problem}`);
+      }
+    }
+    // The API server rejects a container whose request is above its limit (a request without a limit is defaulted
+    // from the namespace LimitRange, which SandboxTenant checks).
+    const limits = c.resources?.limits ?? {};
+    for (const [resource, request] of Object.entries(c.resources?.requests ?? {})) {
+      const limit = limits[resource];
+      if (limit === undefined || quantityProblem(request) || quantityProblem(limit)) continue;
+      if (Quantity.parse(String(request)).isGreaterThan(Quantity.parse(String(limit)))) {
+        errors.push(
+          `${list}[${i}] (${c.name}).resources.requests${resourceKey(resource)}: ${String(request)} is above the limit ${String(limit)} (the API server rejects a container whose request exceeds its limit)`,
+        );
       }
     }
   });
@@ -173,10 +199,7 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
     const limits = c.resources?.limits ?? {};
     for (const r of ['cpu', 'memory']) {
       if (limitsRequired && limits[r] === undefined) {
-        errors.push(
-          `${list}[${i}] (${c.name}).resources.limits.${r}: is required` +
-            (runtime.limitsSizeTheSandbox ? ` on ${platform}: ${runtime.runtimeClassName} sizes the pod VM from container limits (requests are ignored)` : ': limits bound what an untrusted sandbox can take from its node'),
-        );
+        errors.push(`${list}[${i}] (${c.name}).resources.limits.${r}: ${limitRequiredReason({ platform, ...runtime })}`);
       }
     }
   });
@@ -300,7 +323,7 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
     (v) => v.severity === 'error' && v.rule !== 'resourceLimits',
   );
   errors.push(...violations.map((v) => `${v.path}: ${v.message} [rule ${v.rule}; opt out with securityOptOuts: [${v.rule}] if intended]`));
-  if (errors.length) throw new Error(`${where} is invalid:\n  ${errors.join('\n  ')}`);
+  if (errors.length) throw new ProblemsError(`${where} is invalid:\n  ${errors.join('\n  ')}`, errors);
   const annotationValue = formatSecurityOptOuts(optOuts);
   return {
     podTemplate: { ...(Object.keys(metadata).length ? { metadata } : {}), spec },
@@ -312,7 +335,13 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
   };
 }
 
-function quantityProblem(value: unknown): string | undefined {
+/** `.cpu` or `["nvidia.com/gpu"]`: a resource name as a path segment. */
+export function resourceKey(resource: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(resource) ? `.${resource}` : `[${JSON.stringify(resource)}]`;
+}
+
+/** Why a container resource value is not a quantity ≥ 0 (the exact Kubernetes grammar), or undefined. */
+export function quantityProblem(value: unknown): string | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? undefined : `must be a quantity ≥ 0, got ${value}`;
   if (typeof value !== 'string') return `must be a quantity like "500m" or "1Gi", got ${JSON.stringify(value) ?? 'nothing'}`;
   const parsed = parseQuantity(value);

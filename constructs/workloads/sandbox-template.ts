@@ -6,10 +6,37 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Platform } from '../platform/profiles';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
-import { checkName, checkSubdomainName, extensionsOffProblem, namespaceName, type NamespaceRef } from './context';
-import { buildPodOwner } from './pod-owner';
+import {
+  checkName,
+  checkSubdomainName,
+  extensionsOffProblem,
+  namespaceName,
+  namespaceNetworkPolicies,
+  problemsOf,
+  type NamespaceRef,
+} from './context';
+import { buildPodOwner, type PodOwner } from './pod-owner';
 
 export const EXTENSIONS_API_VERSION = 'extensions.agents.x-k8s.io/v1beta1';
+
+/**
+ * Why `networkPolicyManagement: Managed` without `networkPolicy` is refused in a namespace that confines its pods
+ * with NetworkPolicies (a SandboxNamespace), after `networkPolicyManagement: `. Shared with the config validation.
+ *
+ * Upstream's template controller then creates `<template>-network-policy` from its built-in default
+ * (extensions/controllers/sandboxtemplate_controller.go, buildDefaultNetworkPolicySpec): egress to 0.0.0.0/0 except
+ * 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 and 169.254.0.0/16, and to ::/0 except fc00::/7, on every port, plus
+ * ingress from `app: sandbox-router` pods. NetworkPolicies add up, so that policy would widen the namespace's
+ * default-deny and egress allowlist to the whole public internet.
+ */
+export function managedDefaultPolicyProblem(templateName: string, namespace: string): string {
+  return (
+    `Managed without networkPolicy makes the controller create its default NetworkPolicy "${templateName}-network-policy" ` +
+    '(egress to every public IPv4 and IPv6 address on every port, ingress from app: sandbox-router pods); NetworkPolicies add up, ' +
+    `so it would open all public egress on every port over the default-deny and egress allowlist of SandboxNamespace "${namespace}"; ` +
+    'use networkPolicyManagement: Unmanaged (the namespace policies then apply alone), or give the networkPolicy rules explicitly'
+  );
+}
 
 export interface SandboxTemplateProps extends SandboxPodProps {
   /** @default - the construct id */
@@ -17,7 +44,19 @@ export interface SandboxTemplateProps extends SandboxPodProps {
   readonly namespace: NamespaceRef;
   /** @default - the enclosing SandboxPlatformChart's platform */
   readonly platform?: Platform;
-  /** `Managed`: the controller creates a NetworkPolicy per sandbox from `networkPolicy`. @default 'Managed' (upstream default) */
+  /**
+   * `Managed`: the controller creates a NetworkPolicy `<template>-network-policy` for the sandboxes, from
+   * `networkPolicy` or, without it, from upstream's built-in default — egress to every public IPv4/IPv6 address
+   * (0.0.0.0/0 and ::/0 minus private, link-local and ULA ranges) on **every port**, and ingress from
+   * `app: sandbox-router` pods. `Unmanaged`: the controller creates none; the namespace's own policies apply.
+   *
+   * NetworkPolicies add up, so in a SandboxNamespace (default-deny plus an egress allowlist) that default policy
+   * would silently open all public egress: there the default is `Unmanaged`, and `Managed` without `networkPolicy`
+   * is an error. With `networkPolicy` given the default is `Managed` (the rules would be ignored otherwise).
+   * For a namespace given by name (whose policies this construct cannot see) upstream's default applies.
+   *
+   * @default - `Unmanaged` in a SandboxNamespace without `networkPolicy`; otherwise `Managed` (upstream default)
+   */
   readonly networkPolicyManagement?: 'Managed' | 'Unmanaged';
   /** Per-sandbox ingress/egress rules (NetworkPolicy ingress/egress rules). @default - none */
   readonly networkPolicy?: { readonly ingress?: readonly JsonMap[]; readonly egress?: readonly JsonMap[] };
@@ -36,6 +75,8 @@ export class SandboxTemplate extends Construct {
   readonly namespace: string;
   readonly platform: Platform;
   readonly pod: BuiltSandboxPod;
+  /** As emitted (see the prop for how the default is chosen). */
+  readonly networkPolicyManagement: 'Managed' | 'Unmanaged';
   readonly envVarsInjectionPolicy: 'Allowed' | 'Overrides' | 'Disallowed';
   readonly volumeClaimTemplatesPolicy: 'Allowed' | 'Overrides' | 'Disallowed';
   readonly resource: ApiObject;
@@ -49,17 +90,30 @@ export class SandboxTemplate extends Construct {
     checkName('namespace', this.namespace, errors);
     const extensionsOff = extensionsOffProblem(this, 'SandboxTemplate');
     if (extensionsOff) errors.push(`${extensionsOff}, or use a Sandbox (no extensions needed)`);
+    const confined = namespaceNetworkPolicies(props.namespace).length > 0;
+    this.networkPolicyManagement = props.networkPolicyManagement ?? (confined && !props.networkPolicy ? 'Unmanaged' : 'Managed');
     // Unmanaged: the controller creates no per-sandbox NetworkPolicy, so these rules would be dropped silently.
-    if (props.networkPolicyManagement === 'Unmanaged' && props.networkPolicy) {
+    if (this.networkPolicyManagement === 'Unmanaged' && props.networkPolicy) {
       errors.push(
         'networkPolicy: is ignored with networkPolicyManagement: Unmanaged (the controller then creates no NetworkPolicy for the sandboxes); ' +
           'use Managed, or remove networkPolicy and restrict traffic with your own NetworkPolicies (e.g. the SandboxNamespace allowlists)',
       );
     }
-    if (errors.length) throw new Error(`SandboxTemplate "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
+    if (this.networkPolicyManagement === 'Managed' && !props.networkPolicy && confined) {
+      errors.push(`networkPolicyManagement: ${managedDefaultPolicyProblem(this.name, this.namespace)}`);
+    }
     this.envVarsInjectionPolicy = props.envVarsInjectionPolicy ?? 'Disallowed';
     this.volumeClaimTemplatesPolicy = props.volumeClaimTemplatesPolicy ?? 'Disallowed';
-    const { platform, pod, metadata } = buildPodOwner(this, 'SandboxTemplate', this.name, this.namespace, props);
+    // The pod is built even when the fields above have problems, so one error lists them all.
+    let owner: PodOwner | undefined;
+    try {
+      owner = buildPodOwner(this, 'SandboxTemplate', this.name, this.namespace, props);
+    } catch (err) {
+      if (errors.length === 0) throw err;
+      errors.push(...problemsOf(err));
+    }
+    if (errors.length || !owner) throw new Error(`SandboxTemplate "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
+    const { platform, pod, metadata } = owner;
     this.platform = platform;
     this.pod = pod;
     // Plain ApiObject: the spec is emitted exactly as built (the generated converters would drop unknown fields).
@@ -69,7 +123,7 @@ export class SandboxTemplate extends Construct {
       metadata,
       spec: {
         podTemplate: this.pod.podTemplate,
-        networkPolicyManagement: props.networkPolicyManagement ?? 'Managed',
+        networkPolicyManagement: this.networkPolicyManagement,
         ...(props.networkPolicy ? { networkPolicy: props.networkPolicy } : {}),
         envVarsInjectionPolicy: this.envVarsInjectionPolicy,
         ...(props.volumeClaimTemplates?.length ? { volumeClaimTemplates: props.volumeClaimTemplates } : {}),

@@ -1,7 +1,8 @@
 /**
  * `SandboxWarmPool`: keeps `replicas` sandboxes of a template pre-started so claims get one at once. Upstream puts
  * no upper bound on replicas; we do (default 500), because a typo here can schedule thousands of sandbox VMs.
- * Optionally an autoscaling/v2 HorizontalPodAutoscaler drives the pool through its scale subresource.
+ * Optionally an autoscaling/v2 HorizontalPodAutoscaler drives the pool through its scale subresource; the pool then
+ * has no `spec.replicas` of ours (the HPA owns it: a value in the manifest would reset the scaled pool on every apply).
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -58,7 +59,11 @@ export interface SandboxWarmPoolProps {
   readonly name?: string;
   /** The template construct (same namespace). */
   readonly template: SandboxTemplate;
-  /** Sandboxes kept warm. @default 1 (upstream default) */
+  /**
+   * Sandboxes kept warm. With `autoscaling` it is not emitted (the autoscaler owns `spec.replicas`; applying a
+   * value would reset the scaled pool every time) and must lie within minReplicas..maxReplicas.
+   * @default 1 (upstream default); with autoscaling, the autoscaler's minReplicas
+   */
   readonly replicas?: number;
   /** Upper bound for replicas and the autoscaler's maxReplicas. @default 500 */
   readonly maxReplicas?: number;
@@ -72,6 +77,7 @@ export class SandboxWarmPool extends Construct {
   readonly name: string;
   readonly namespace: string;
   readonly template: SandboxTemplate;
+  /** Sandboxes kept warm: `spec.replicas`, or with autoscaling the autoscaler's floor (then not in the spec). */
   readonly replicas: number;
   /** The most sandboxes this pool can run (for capacity planning): the autoscaler maximum, else replicas. */
   readonly peakReplicas: number;
@@ -84,7 +90,7 @@ export class SandboxWarmPool extends Construct {
     this.template = props.template;
     this.namespace = props.template.namespace;
     const as = props.autoscaling;
-    this.replicas = props.replicas ?? as?.minReplicas ?? 1;
+    this.replicas = as ? as.minReplicas : (props.replicas ?? 1);
     this.peakReplicas = as ? as.maxReplicas : this.replicas;
     const errors: string[] = [];
     checkName('name', this.name, errors);
@@ -98,7 +104,8 @@ export class SandboxWarmPool extends Construct {
       kind: 'SandboxWarmPool',
       metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra' } },
       spec: {
-        replicas: this.replicas,
+        // With an autoscaler the CRD default applies on creation and the HPA scales from there.
+        ...(as ? {} : { replicas: this.replicas }),
         sandboxTemplateRef: { name: props.template.name },
         updateStrategy: { type: props.updateStrategy ?? 'OnReplenish' },
       },

@@ -5,8 +5,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Platform } from '../platform/profiles';
-import { checkName, namespaceName, rfc3339Problem, type NamespaceRef } from './context';
-import { buildPodOwner } from './pod-owner';
+import { checkName, namespaceName, problemsOf, rfc3339Problem, type NamespaceRef } from './context';
+import { buildPodOwner, type PodOwner } from './pod-owner';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
 
 export const SANDBOX_API_VERSION = 'agents.x-k8s.io/v1beta1';
@@ -45,8 +45,16 @@ export class Sandbox extends Construct {
     checkName('namespace', this.namespace, errors);
     const shutdownTimeProblem = props.shutdownTime !== undefined ? rfc3339Problem(props.shutdownTime) : undefined;
     if (shutdownTimeProblem) errors.push(`shutdownTime: ${shutdownTimeProblem}`);
-    if (errors.length) throw new Error(`Sandbox "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
-    const { platform, pod, metadata } = buildPodOwner(this, 'Sandbox', this.name, this.namespace, props);
+    // The pod is built even when the fields above have problems, so one error lists them all.
+    let owner: PodOwner | undefined;
+    try {
+      owner = buildPodOwner(this, 'Sandbox', this.name, this.namespace, props);
+    } catch (err) {
+      if (errors.length === 0) throw err;
+      errors.push(...problemsOf(err));
+    }
+    if (errors.length || !owner) throw new Error(`Sandbox "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
+    const { platform, pod, metadata } = owner;
     this.platform = platform;
     this.pod = pod;
     this.resource = new ApiObject(this, 'Resource', {

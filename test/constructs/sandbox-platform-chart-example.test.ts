@@ -84,3 +84,35 @@ test('GKE managed mode: no install in the chart, the tenants are still built and
   expect(r.files.map((f) => f.name)).toStrictEqual(['20-device-classes.yaml', '30-tenant-agents-prod.yaml', '40-tenant-research.yaml']);
   expect(r.files.map((f) => f.text).join('')).not.toMatch(/kind: (CustomResourceDefinition|Deployment|RuntimeClass)\n/);
 });
+
+describe('GKE managed mode: claim label domains are the add-on\'s, not agentSandbox.allowedLabelDomains', () => {
+  const managedConfig = (claim: Record<string, unknown>) => {
+    const example = structuredClone(EXAMPLE_CONFIG);
+    Object.assign(example.tenants![0].claims![0], claim);
+    return validateConfig({ ...example, platforms: { 'gke-autopilot': { agentSandbox: 'managed', gkeVersion: '1.36.3-gke.1767000' } } });
+  };
+
+  test('a domain outside the add-on default is refused with advice that works there (allowedLabelDomains on the claim)', () => {
+    // The example's agentSandbox.allowedLabelDomains has agents.example.com, but it configures no controller here.
+    let message = '';
+    try {
+      renderPlatform('gke-autopilot', managedConfig({}));
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toBe(
+      'gke-autopilot: the configuration cannot be built:\n' +
+        'tenants[0].claims[0]: SandboxClaim "gke-autopilot/Tenant-agents-prod/Claim-smoke-test" is invalid:\n' +
+        "    additionalPodMetadata.labels[\"agents.example.com/owner\"]: no agent-sandbox controller is in this chart, so the allowlist is the installed controller's " +
+        "(for GKE's managed add-on, its default sandbox.users.io): the controller only accepts label keys in the allowed domains (sandbox.users.io) or their subdomains; " +
+        'use an allowed prefix, or, if that controller was configured with other domains, pass them as allowedLabelDomains on the claim',
+    );
+  });
+
+  test('the claim\'s allowedLabelDomains (an add-on configured otherwise) lets it through', () => {
+    const r = renderPlatform('gke-autopilot', managedConfig({ allowedLabelDomains: ['agents.example.com'] }));
+    expect(r.chart.tenants[0].claims.get('smoke-test')!.resource.toJson().spec.additionalPodMetadata).toStrictEqual({
+      labels: { 'agents.example.com/owner': 'platform-team' },
+    });
+  });
+});

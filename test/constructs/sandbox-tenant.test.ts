@@ -22,8 +22,24 @@ function build(raw: Record<string, unknown>, platform: Platform = 'kind', kubern
 }
 
 function buildError(raw: Record<string, unknown>, platform: Platform = 'kind', kubernetesVersion?: string): string {
+  return errorOf(() => build(raw, platform, kubernetesVersion));
+}
+
+/**
+ * The construct alone on a tenant that did not go through validateConfig (a TypeScript user's SandboxTenant, or
+ * what the config rules would have stopped earlier): the construct's own checks.
+ */
+function buildRawError(raw: Record<string, unknown>, platform: Platform = 'kind', kubernetesVersion?: string): string {
+  return errorOf(() => {
+    const chart = Testing.chart();
+    const fpga = new DeviceClass(chart, 'Fpga', { name: 'fpga', selectors: [driverIs('fpga.example.com')] });
+    new SandboxTenant(chart, 'Tenant', { tenant: { name: 'team-a', ...raw } as TenantConfig, platform, kubernetesVersion, deviceClasses: new Map([['fpga', fpga]]) });
+  });
+}
+
+function errorOf(fn: () => unknown): string {
   try {
-    build(raw, platform, kubernetesVersion);
+    fn();
   } catch (err) {
     return (err as Error).message;
   }
@@ -72,7 +88,8 @@ describe('SandboxTenant', () => {
     expect(template.spec.podTemplate.spec.resourceClaims).toStrictEqual([{ name: 'accel', resourceClaimTemplateName: 'fpga' }]);
     expect(template.spec.envVarsInjectionPolicy).toBe('Allowed');
     expect(findObject(objects, 'ResourceClaimTemplate').spec.spec.devices.requests[0].exactly.deviceClassName).toBe('fpga');
-    expect(findObject(objects, 'SandboxWarmPool').spec).toStrictEqual({ replicas: 2, sandboxTemplateRef: { name: 'py' }, updateStrategy: { type: 'OnReplenish' } });
+    // The HPA owns spec.replicas.
+    expect(findObject(objects, 'SandboxWarmPool').spec).toStrictEqual({ sandboxTemplateRef: { name: 'py' }, updateStrategy: { type: 'OnReplenish' } });
     expect(findObject(objects, 'HorizontalPodAutoscaler').spec.scaleTargetRef.name).toBe('py-warm');
     expect(findObject(objects, 'SandboxClaim').spec).toStrictEqual({
       warmPoolRef: { name: 'py-warm' },
@@ -111,7 +128,7 @@ describe('SandboxTenant', () => {
 
   test('every object is attempted: all problems of a tenant in one error, dependents say why they were skipped', () => {
     expect(
-      buildError(
+      buildRawError(
         {
           claimTemplates: [{ name: 'fpga', requests: [{ name: 'fpga', exactly: { deviceClass: 'fpga' } }] }],
           templates: [
@@ -140,20 +157,181 @@ describe('SandboxTenant', () => {
         'tenants[team-a].warmPools[0]: template "py" was not built (see its error above)',
         'tenants[team-a].claims[0]: warm pool "broken" was not built (see its error above)',
         'tenants[team-a].claims[1]: SandboxClaim "test/Tenant/Claim-c2" is invalid:',
-        '    additionalPodMetadata.labels["team"]: the controller only accepts label keys in the allowed domains (sandbox.users.io) or their subdomains; add the domain to agentSandbox.allowedLabelDomains or use an allowed prefix',
+        "    additionalPodMetadata.labels[\"team\"]: no agent-sandbox controller is in this chart, so the allowlist is the installed controller's (for GKE's managed add-on, its default sandbox.users.io): " +
+          'the controller only accepts label keys in the allowed domains (sandbox.users.io) or their subdomains; use an allowed prefix, or, if that controller was configured with other domains, pass them as allowedLabelDomains on the claim',
         'tenants[team-a].sandboxes[0]: Sandbox team-a/box is invalid:',
         '    gpu: GPU sandboxes are supported on gke-autopilot and gke-standard (gVisor with nvidia.com/gpu limits); aks is not one of them',
       ].join('\n'),
     );
   });
 
-  test('malformed quantities in container resources are refused before synth validation', () => {
-    expect(buildError({ templates: [{ name: 'py', containers: [{ ...C, resources: { limits: { cpu: 'lots', memory: '1Gi' }, requests: { 'nvidia.com/gpu': '-1' } } }] }] })).toBe(
+  test('malformed quantities in container resources are refused before synth validation (the construct alone)', () => {
+    expect(buildRawError({ templates: [{ name: 'py', containers: [{ ...C, resources: { limits: { cpu: 'lots', memory: '1Gi' }, requests: { 'nvidia.com/gpu': '-1' } } }] }] })).toBe(
       [
         'tenants[team-a].templates[0]: SandboxTemplate team-a/py is invalid:',
         '    containers[0] (main).resources.limits.cpu: invalid quantity "lots": no number at the start; expected a number with an optional sign and decimal point, followed by one of Ki Mi Gi Ti Pi Ei, n u m k M G T P E, an exponent like e3 or E-3, or nothing (e.g. "80Gi", "1.5", "100m", "1e3")',
         '    containers[0] (main).resources.requests["nvidia.com/gpu"]: must not be negative, got "-1"',
       ].join('\n'),
     );
+  });
+});
+
+describe('SandboxTenant: a namespace error', () => {
+  test('is reported at its config path, and the other objects are still built and checked against a stand-in', () => {
+    // The stand-in keeps the namespace settings: adminAccess is allowed (allowDraAdminAccess), no spurious error.
+    expect(
+      buildError({
+        namespace: { egressAllowlist: [{ cidrs: ['10.0.0.1/8'] }], allowDraAdminAccess: true },
+        claimTemplates: [{ name: 'adm', requests: [{ name: 'gpu', exactly: { deviceClass: 'gpu.nvidia.com', adminAccess: true } }] }],
+        templates: [{ name: 'py', containers: [C], runAsUser: 0 }],
+        warmPools: [{ name: 'p', template: 'py' }],
+      }),
+    ).toBe(
+      [
+        'tenants[team-a].namespace: SandboxNamespace "test/Tenant/Namespace" has invalid props:',
+        '    egressAllowlist[0].cidrs[0]: "10.0.0.1/8" has host bits set: the network is "10.0.0.0/8"',
+        'tenants[team-a].templates[0]: SandboxTemplate team-a/py is invalid:',
+        '    runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]',
+        'tenants[team-a].warmPools[0]: template "py" was not built (see its error above)',
+      ].join('\n'),
+    );
+  });
+
+  test('alone, it is the only line', () => {
+    expect(buildError({ namespace: { egressAllowlist: [{ cidrs: ['10.0.0.1/8'] }] }, templates: [{ name: 'py', containers: [C] }] })).toBe(
+      'tenants[team-a].namespace: SandboxNamespace "test/Tenant/Namespace" has invalid props:\n' +
+        '    egressAllowlist[0].cidrs[0]: "10.0.0.1/8" has host bits set: the network is "10.0.0.0/8"',
+    );
+  });
+});
+
+describe('SandboxTenant: templates default to networkPolicyManagement Unmanaged (the namespace confines the pods)', () => {
+  test('no controller default policy on top of the namespace allowlist; explicit rules stay Managed', () => {
+    const { objects } = build({
+      templates: [
+        { name: 'py', containers: [C] },
+        { name: 'ruled', containers: [C], networkPolicy: { egress: [{ ports: [{ port: 443 }] }] } },
+      ],
+    });
+    const templates = objects.filter((o) => o.kind === 'SandboxTemplate');
+    expect(templates.map((o) => [o.metadata.name, o.spec.networkPolicyManagement])).toStrictEqual([
+      ['py', 'Unmanaged'],
+      ['ruled', 'Managed'],
+    ]);
+  });
+});
+
+describe('SandboxTenant: pods against the namespace LimitRange and ResourceQuota', () => {
+  const REJECTED = '(pods would be rejected at admission)';
+
+  test('container limits above the LimitRange max (containers and init containers, templates and sandboxes)', () => {
+    expect(
+      buildError({
+        templates: [{ name: 'big', containers: [{ ...C, resources: { limits: { cpu: '16', memory: '64Gi' } } }] }],
+        sandboxes: [{ name: 'box', containers: [C], initContainers: [{ name: 'init', image: 'busybox', resources: { limits: { cpu: '1', memory: '40Gi' } } }] }],
+      }),
+    ).toBe(
+      [
+        `tenants[team-a].templates[0].containers[0].resources.limits.cpu: 16 is above the namespace LimitRange max 8 ${REJECTED}`,
+        `tenants[team-a].templates[0].containers[0].resources.limits.memory: 64Gi is above the namespace LimitRange max 32Gi ${REJECTED}`,
+        `tenants[team-a].sandboxes[0].initContainers[0].resources.limits.memory: 40Gi is above the namespace LimitRange max 32Gi ${REJECTED}`,
+      ].join('\n'),
+    );
+  });
+
+  test('a lowered max is the one checked; exactly at the max is fine', () => {
+    const raw = (cpu: string) => ({ namespace: { limitRange: { max: { cpu: '2' } } }, templates: [{ name: 'py', containers: [{ ...C, resources: { limits: { cpu, memory: '1Gi' } } }] }] });
+    expect(buildError(raw('2500m'))).toBe(`tenants[team-a].templates[0].containers[0].resources.limits.cpu: 2500m is above the namespace LimitRange max 2 ${REJECTED}`);
+    expect(build(raw('2')).built.templates.size).toBe(1);
+  });
+
+  test('a request without a limit must not exceed the LimitRange default limit it gets', () => {
+    expect(buildError({ templates: [{ name: 'py', securityOptOuts: ['resourceLimits'], containers: [{ name: 'main', image: 'x', resources: { requests: { cpu: '2' } } }] }] })).toBe(
+      `tenants[team-a].templates[0].containers[0].resources.requests.cpu: 2 is above the namespace LimitRange default limit 1, which this container gets as it sets no cpu limit ${REJECTED}`,
+    );
+  });
+
+  test('without a LimitRange, containers without requests/limits are rejected by the quota', () => {
+    const why = 'is not set and the namespace has no LimitRange to default it (limitRange: false), but the namespace quota tracks';
+    const raw = (namespace: Record<string, unknown>) => ({ namespace, templates: [{ name: 'py', securityOptOuts: ['resourceLimits'], containers: [{ name: 'main', image: 'x' }] }] });
+    expect(buildError(raw({ limitRange: false }))).toBe(
+      [
+        `tenants[team-a].templates[0].containers[0].resources.requests.cpu: ${why} requests.cpu ${REJECTED}`,
+        `tenants[team-a].templates[0].containers[0].resources.requests.memory: ${why} requests.memory ${REJECTED}`,
+        `tenants[team-a].templates[0].containers[0].resources.limits.cpu: ${why} limits.cpu ${REJECTED}`,
+        `tenants[team-a].templates[0].containers[0].resources.limits.memory: ${why} limits.memory ${REJECTED}`,
+      ].join('\n'),
+    );
+    // With the LimitRange on, its defaults fill them in; with the quota off too, nothing is tracked.
+    expect(build(raw({})).built.templates.size).toBe(1);
+    expect(build(raw({ limitRange: false, quota: false })).built.templates.size).toBe(1);
+  });
+
+  test('warm pools at peak, claims and sandboxes count against pods; the breakdown names each', () => {
+    expect(
+      buildError({
+        namespace: { quota: { hard: { pods: '10' } } },
+        templates: [{ name: 'py', containers: [C] }],
+        warmPools: [
+          { name: 'a', template: 'py', replicas: 6 },
+          { name: 'b', template: 'py', autoscaling: { minReplicas: 1, maxReplicas: 3, metrics: [METRIC] } },
+        ],
+        claims: [{ name: 'c1', warmPool: 'a' }],
+        sandboxes: [{ name: 'box', containers: [C], operatingMode: 'Suspended' }],
+      }),
+    ).toBe('tenants[team-a]: 11 sandboxes need pods 11 but the namespace quota allows 10 (warm pool a at peak: 6; warm pool b at peak: 3; claim c1: 1; sandbox box: 1)');
+  });
+
+  test('the default quota (pods 50, requests 20 CPU/40Gi, limits 40 CPU/80Gi): 100 warm sandboxes of 1 CPU/1Gi', () => {
+    expect(buildError({ templates: [{ name: 'py', containers: [C] }], warmPools: [{ name: 'p', template: 'py', replicas: 100 }] })).toBe(
+      [
+        'tenants[team-a].warmPools: 100 sandboxes need pods 100 but the namespace quota allows 50',
+        'tenants[team-a].warmPools: 100 sandboxes need requests.cpu 100 but the namespace quota allows 20',
+        'tenants[team-a].warmPools: 100 sandboxes need requests.memory 100Gi but the namespace quota allows 40Gi',
+        'tenants[team-a].warmPools: 100 sandboxes need limits.cpu 100 but the namespace quota allows 40',
+        'tenants[team-a].warmPools: 100 sandboxes need limits.memory 100Gi but the namespace quota allows 80Gi',
+      ].join('\n'),
+    );
+  });
+
+  test('requests default to limits; given requests are summed exactly (millis, binary suffixes)', () => {
+    const container = { ...C, resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m', memory: '256Mi' } } };
+    expect(
+      buildError({
+        namespace: { quota: { hard: { 'requests.cpu': '3', 'requests.memory': '1Gi', 'limits.cpu': '6' } } },
+        templates: [{ name: 'py', containers: [container] }],
+        warmPools: [{ name: 'p', template: 'py', replicas: 7 }],
+      }),
+    ).toBe(
+      [
+        'tenants[team-a].warmPools: 7 sandboxes need requests.cpu 3500m but the namespace quota allows 3',
+        'tenants[team-a].warmPools: 7 sandboxes need requests.memory 1792Mi but the namespace quota allows 1Gi',
+        'tenants[team-a].warmPools: 7 sandboxes need limits.cpu 7 but the namespace quota allows 6',
+      ].join('\n'),
+    );
+  });
+
+  test('GPU limits count against an extended-resource quota', () => {
+    expect(
+      buildError(
+        {
+          namespace: { quota: { hard: { 'limits.cpu': '10', 'requests.nvidia.com/gpu': '2' } } },
+          templates: [{ name: 'gpu', containers: [{ ...C, resources: { limits: { cpu: '2', memory: '4Gi' } } }], gpu: { count: 1, type: 'nvidia-l4' } }],
+          warmPools: [{ name: 'g', template: 'gpu', replicas: 6 }],
+        },
+        'gke-autopilot',
+      ),
+    ).toBe(
+      [
+        'tenants[team-a].warmPools: 6 sandboxes need limits.cpu 12 but the namespace quota allows 10',
+        'tenants[team-a].warmPools: 6 sandboxes need requests.nvidia.com/gpu 6 but the namespace quota allows 2',
+      ].join('\n'),
+    );
+  });
+
+  test('exactly at the quota is fine; with quota and LimitRange off nothing is checked', () => {
+    expect(build({ templates: [{ name: 'py', containers: [C] }], warmPools: [{ name: 'p', template: 'py', replicas: 20 }] }).built.warmPools.size).toBe(1);
+    const huge = { templates: [{ name: 'py', containers: [{ ...C, resources: { limits: { cpu: '64', memory: '1Gi' } } }] }], warmPools: [{ name: 'p', template: 'py', replicas: 500 }] };
+    expect(build({ namespace: { quota: false, limitRange: false }, ...huge }).built.warmPools.size).toBe(1);
   });
 });

@@ -157,3 +157,105 @@ describe('config problem lines', () => {
     expect(problems(raw)).toStrictEqual(expected);
   });
 });
+
+describe('config problems come in one report, not in rounds', () => {
+  test('schema problems together with duplicate names and dangling references (checked on the raw input)', () => {
+    expect(
+      problems({
+        tenants: [
+          {
+            name: 'team-a',
+            templates: [{ name: 'py', isolation: 'firecracker', containers: [C] }],
+            warmPools: [{ name: 'p', template: 'python', replicas: 'many' }, { name: 'p', template: 'py' }],
+            claims: [{ name: 'c', warmPool: 'q' }],
+          },
+        ],
+      }),
+    ).toStrictEqual([
+      'tenants[0].templates[0].isolation: must be one of "gvisor", "kata", got "firecracker"',
+      'tenants[0].warmPools[0].replicas: must be number, got "many"',
+      'tenants[0].warmPools[1].name: "p" is already used by tenants[0].warmPools[0]',
+      'tenants[0].warmPools[0].template: "python" is not a template of tenant team-a (py)',
+      'tenants[0].claims[0].warmPool: "q" is not a warm pool of tenant team-a (p)',
+    ]);
+  });
+
+  test('replica bounds are left to the schema then (no second line for the same value)', () => {
+    expect(problems(tenant({ warmPools: [{ name: 'p', template: 'py', maxReplicas: 0 }], claims: [{ name: 'c', warmPool: 'nope' }] }))).toStrictEqual([
+      'tenants[0].warmPools[0].maxReplicas: must be ≥ 1, got 0',
+      'tenants[0].claims[0].warmPool: "nope" is not a warm pool of tenant team-a (p)',
+    ]);
+  });
+
+  test('malformed shapes only give schema lines: references into a list with a broken name are not judged', () => {
+    expect(problems({ tenants: [{ name: 'team-a', templates: [{ name: 7, containers: [C] }], warmPools: [null, { name: 'p', template: 'py' }] }] })).toStrictEqual([
+      'tenants[0].templates[0].name: must be string, got 7',
+      'tenants[0].warmPools[0]: must be object, got null',
+    ]);
+    expect(problems({ tenants: 'team-a' })).toStrictEqual(['tenants: must be array, got "team-a"']);
+    expect(problems({ tenants: [5] })).toStrictEqual(['tenants[0]: must be object, got 5']);
+  });
+});
+
+describe('cpu and memory limits are a config rule (same words as the construct)', () => {
+  const REQUIRED = 'is required: limits bound what an untrusted sandbox can take from its node';
+
+  test('template and sandbox containers and init containers', () => {
+    expect(
+      problems({
+        tenants: [
+          {
+            name: 'team-a',
+            templates: [{ name: 'py', containers: [{ name: 'main', image: 'x', resources: { limits: { cpu: '1' } } }] }],
+            sandboxes: [{ name: 'box', containers: [C], initContainers: [{ name: 'init', image: 'x', resources: { requests: { cpu: '1', memory: '1Gi' } } }] }],
+          },
+        ],
+      }),
+    ).toStrictEqual([
+      `tenants[0].templates[0].containers[0].resources.limits.memory: ${REQUIRED}`,
+      `tenants[0].sandboxes[0].initContainers[0].resources.limits.cpu: ${REQUIRED}`,
+      `tenants[0].sandboxes[0].initContainers[0].resources.limits.memory: ${REQUIRED}`,
+    ]);
+  });
+
+  test('securityOptOuts: [resourceLimits] turns the rule off for that template', () => {
+    expect(problems(tenant({ templates: [{ name: 'py', securityOptOuts: ['resourceLimits'], containers: [{ name: 'main', image: 'x' }] }] }))).toStrictEqual([]);
+  });
+
+  test('negative container quantities are refused here too (the schema pattern allows a sign)', () => {
+    expect(problems(tenant({ templates: [{ name: 'py', containers: [{ ...C, resources: { limits: { cpu: '-1', memory: '1Gi' } } }] }] }))).toStrictEqual([
+      'tenants[0].templates[0].containers[0].resources.limits.cpu: must not be negative, got "-1"',
+    ]);
+  });
+});
+
+describe('config quantities use the constructs\' parser (one grammar)', () => {
+  const quota = (value: unknown) => ({ tenants: [{ name: 'team-a', namespace: { quota: { hard: { 'requests.cpu': value } } } }] });
+  const EXPECTED = 'a number with an optional sign and decimal point, followed by one of Ki Mi Gi Ti Pi Ei, n u m k M G T P E, an exponent like e3 or E-3, or nothing (e.g. "80Gi", "1.5", "100m", "1e3")';
+
+  test.each(['100n', '1u', '500m', '1e3', '1E-3', '.5', '1.', '2Gi', 20])('%s is accepted', (value) => {
+    expect(problems(quota(value))).toStrictEqual([]);
+  });
+
+  test.each([
+    ['1 core', 'invalid quantity "1 core": unknown suffix " core"'],
+    ['Mi', 'invalid quantity "Mi": no number at the start'],
+    ['2GB', 'invalid quantity "2GB": unknown suffix "GB"'],
+  ])('%s is refused with the reason', (value, why) => {
+    expect(problems(quota(value))).toStrictEqual([`tenants[0].namespace.quota.hard["requests.cpu"]: ${why}; expected ${EXPECTED}`]);
+  });
+
+  test.each([
+    ['-1', 'must not be negative, got "-1"'],
+    [-2, 'must be a quantity ≥ 0, got -2'],
+  ])('%s is refused (no negative quantities)', (value, why) => {
+    expect(problems(quota(value))).toStrictEqual([`tenants[0].namespace.quota.hard["requests.cpu"]: ${why}`]);
+  });
+});
+
+test('a claim may name the label domains of a controller outside the chart', () => {
+  expect(problems(tenant({ warmPools: [{ name: 'p', template: 'py' }], claims: [{ name: 'c', warmPool: 'p', allowedLabelDomains: ['corp.example'] }] }))).toStrictEqual([]);
+  expect(problems(tenant({ warmPools: [{ name: 'p', template: 'py' }], claims: [{ name: 'c', warmPool: 'p', allowedLabelDomains: [] }] }))).toStrictEqual([
+    'tenants[0].claims[0].allowedLabelDomains: must be at least 1 items, got 0 items',
+  ]);
+});

@@ -326,6 +326,37 @@ describe('quota and limit range overrides', () => {
   });
 });
 
+describe('resolved values for the workloads', () => {
+  test('the LimitRange and quota as emitted, and the NetworkPolicies that select every pod', () => {
+    const { ns } = synth({ quota: { hard: { pods: 10 } }, limitRange: { max: { cpu: 4 } }, egressAllowlist: [{ cidrs: ['203.0.113.0/24'] }] });
+    expect(ns.limitRange).toStrictEqual({
+      defaultRequests: { cpu: '250m', memory: '256Mi' },
+      defaultLimits: { cpu: '1', memory: '1Gi' },
+      max: { cpu: '4', memory: '32Gi' },
+    });
+    expect(ns.quotaHard).toStrictEqual({
+      pods: '10',
+      'requests.cpu': '20',
+      'requests.memory': '40Gi',
+      'limits.cpu': '40',
+      'limits.memory': '80Gi',
+      persistentvolumeclaims: '20',
+      'requests.storage': '200Gi',
+      'services.loadbalancers': '0',
+      'services.nodeports': '0',
+    });
+    expect(ns.networkPolicyNames).toStrictEqual(['default-deny-all', 'allow-dns', 'allow-egress']);
+  });
+
+  test('turned off: undefined; without DNS and allowlists only default-deny is listed', () => {
+    const { ns } = synth({ quota: false, limitRange: false, dns: { clusterDns: false, nodeLocalDnsCache: false, gkeMetadataServerDns: false } });
+    expect([ns.limitRange, ns.quotaHard]).toStrictEqual([undefined, undefined]);
+    expect(ns.networkPolicyNames).toStrictEqual(['default-deny-all']);
+    const withIngress = synth({ ingressAllowlist: [{ podLabels: { app: 'gateway' } }] }).ns;
+    expect(withIngress.networkPolicyNames).toStrictEqual(['default-deny-all', 'allow-dns', 'allow-ingress']);
+  });
+});
+
 describe('validation', () => {
   test('every invalid prop is reported at once, naming field and value', () => {
     expect(() =>

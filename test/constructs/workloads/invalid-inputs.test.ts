@@ -86,8 +86,16 @@ const GVISOR_DRA_GPU =
 const GKE_ONLY_GPU = (p: string) => `gpu: GPU sandboxes are supported on gke-autopilot and gke-standard (gVisor with nvidia.com/gpu limits); ${p} is not one of them`;
 const DOMAIN_REFUSED = (domains: string) =>
   `the controller only accepts label keys in the allowed domains (${domains}) or their subdomains; add the domain to agentSandbox.allowedLabelDomains or use an allowed prefix`;
+const DOMAIN_REFUSED_ELSEWHERE =
+  "no agent-sandbox controller is in this chart, so the allowlist is the installed controller's (for GKE's managed add-on, its default sandbox.users.io): " +
+  'the controller only accepts label keys in the allowed domains (sandbox.users.io) or their subdomains; use an allowed prefix, ' +
+  'or, if that controller was configured with other domains, pass them as allowedLabelDomains on the claim';
 const EXTENSIONS_OFF = (kind: string) =>
   `the agent-sandbox controller in this chart runs without extensions (controller.extensions: false), so the ${kind} CRD is not installed and no controller would reconcile ${kind}s; enable extensions`;
+const MANAGED_DEFAULT_POLICY = (template: string) =>
+  `Managed without networkPolicy makes the controller create its default NetworkPolicy "${template}-network-policy" (egress to every public IPv4 and IPv6 address on every port, ingress from app: sandbox-router pods); ` +
+  'NetworkPolicies add up, so it would open all public egress on every port over the default-deny and egress allowlist of SandboxNamespace "team-a"; ' +
+  'use networkPolicyManagement: Unmanaged (the namespace policies then apply alone), or give the networkPolicy rules explicitly';
 const CEL_KNOWN = 'known: driver, attributes, capacity, allowMultipleAllocations';
 const ADMIN_ACCESS =
   'spec.spec.devices.requests[0].exactly.adminAccess: admin access is only allowed in a namespace labelled resource.kubernetes.io/admin-access: "true" (the API server rejects it elsewhere); namespace "team-a" does not allow it (allowsDraAdminAccess is false)';
@@ -139,9 +147,24 @@ const INVALID: readonly Row[] = [
     tpl(`containers[0] (main).resources.limits.cpu: ${AKS_LIMIT}`, `containers[0] (main).resources.limits.memory: ${AKS_LIMIT}`),
   ],
   [
-    'config: missing memory limit on AKS',
-    render('aks', cfg({ templates: [{ name: 'py', containers: [{ ...C, resources: { limits: { cpu: '1' }, requests: { memory: '1Gi' } } }] }] })),
-    `aks: the configuration cannot be built:\ntenants[0].templates[0]: SandboxTemplate team-a/py is invalid:\n    containers[0] (main).resources.limits.memory: ${AKS_LIMIT}`,
+    'config: missing memory limit (a config rule, before any platform)',
+    config(cfg({ templates: [{ name: 'py', containers: [{ ...C, resources: { limits: { cpu: '1' }, requests: { memory: '1Gi' } } }] }] })),
+    configInvalid(`tenants[0].templates[0].containers[0].resources.limits.memory: ${OTHER_LIMIT}`),
+  ],
+  [
+    'config: missing limits on a sandbox init container',
+    config(cfg({ sandboxes: [{ name: 'box', containers: [C], initContainers: [{ name: 'init', image: 'busybox' }] }] })),
+    configInvalid(`tenants[0].sandboxes[0].initContainers[0].resources.limits.cpu: ${OTHER_LIMIT}`, `tenants[0].sandboxes[0].initContainers[0].resources.limits.memory: ${OTHER_LIMIT}`),
+  ],
+  [
+    'config: a negative container quantity',
+    config(cfg({ templates: [{ name: 'py', containers: [{ ...C, resources: { limits: { ...C.resources.limits, 'nvidia.com/gpu': -1 } } }] }] })),
+    configInvalid('tenants[0].templates[0].containers[0].resources.limits["nvidia.com/gpu"]: must be a quantity ≥ 0, got -1'),
+  ],
+  [
+    'props: request above its limit',
+    props.template({ containers: [{ ...C, resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1500m', memory: '512Mi' } } }] }),
+    tpl('containers[0] (main).resources.requests.cpu: 1500m is above the limit 1 (the API server rejects a container whose request exceeds its limit)'),
   ],
   ['props: missing limits on eks', props.template({ platform: 'eks', containers: [{ ...NO_LIMITS, resources: { limits: { cpu: '1' } } }] }), tpl(`containers[0] (main).resources.limits.memory: ${OTHER_LIMIT}`)],
   ['props: missing image', props.template({ containers: [{ ...C, image: '' }] }), tpl('containers[0] (main).image: is required, got ""')],
@@ -209,8 +232,44 @@ const INVALID: readonly Row[] = [
     'eks: the configuration cannot be built:\ntenants[0].templates[0]: SandboxTemplate "eks/Tenant-team-a/Template-py" is invalid:\n' +
       '    networkPolicy: is ignored with networkPolicyManagement: Unmanaged (the controller then creates no NetworkPolicy for the sandboxes); use Managed, or remove networkPolicy and restrict traffic with your own NetworkPolicies (e.g. the SandboxNamespace allowlists)',
   ],
+  [
+    'props: networkPolicyManagement Managed without rules in a SandboxNamespace',
+    () => {
+      const chart = Testing.chart();
+      const ns = new SandboxNamespace(chart, 'Ns', { name: 'team-a' });
+      return errorOf(() => template(chart, { namespace: ns, networkPolicyManagement: 'Managed' }));
+    },
+    `SandboxTemplate "test/tpl" is invalid:\n  networkPolicyManagement: ${MANAGED_DEFAULT_POLICY('tpl')}`,
+  ],
+  [
+    'config: networkPolicyManagement Managed without rules (every tenant namespace is a SandboxNamespace)',
+    config(cfg({ templates: [{ name: 'py', containers: [C], networkPolicyManagement: 'Managed' }] })),
+    configInvalid(`tenants[0].templates[0].networkPolicyManagement: ${MANAGED_DEFAULT_POLICY('py')}`),
+  ],
+  // --- namespace LimitRange and ResourceQuota ---
+  [
+    'config: a container limit above the namespace LimitRange max',
+    render('kind', cfg({ templates: [{ name: 'py', containers: [{ ...C, resources: { limits: { cpu: '16', memory: '1Gi' } } }] }] })),
+    'kind: the configuration cannot be built:\ntenants[0].templates[0].containers[0].resources.limits.cpu: 16 is above the namespace LimitRange max 8 (pods would be rejected at admission)',
+  ],
+  [
+    'config: warm pools that need more pods than the namespace quota',
+    render('kind', cfg({ warmPools: [{ name: 'p', template: 'py', replicas: 100 }] })),
+    [
+      'kind: the configuration cannot be built:',
+      'tenants[0].warmPools: 100 sandboxes need pods 100 but the namespace quota allows 50',
+      'tenants[0].warmPools: 100 sandboxes need requests.cpu 100 but the namespace quota allows 20',
+      'tenants[0].warmPools: 100 sandboxes need requests.memory 100Gi but the namespace quota allows 40Gi',
+      'tenants[0].warmPools: 100 sandboxes need limits.cpu 100 but the namespace quota allows 40',
+      'tenants[0].warmPools: 100 sandboxes need limits.memory 100Gi but the namespace quota allows 80Gi',
+    ].join('\n'),
+  ],
   // --- claims ---
-  ['props: label domain not allowed on a claim', props.claim({ additionalPodMetadata: { labels: { 'example.com/team': 'a' } } }), claim(`additionalPodMetadata.labels["example.com/team"]: ${DOMAIN_REFUSED('sandbox.users.io')}`)],
+  [
+    'props: label domain not allowed on a claim (no controller in the chart)',
+    props.claim({ additionalPodMetadata: { labels: { 'example.com/team': 'a' } } }),
+    claim(`additionalPodMetadata.labels["example.com/team"]: ${DOMAIN_REFUSED_ELSEWHERE}`),
+  ],
   [
     'config: label domain outside the configured allowlist',
     render(
@@ -360,13 +419,30 @@ const INVALID: readonly Row[] = [
   ],
   // --- the real CLI ---
   [
+    'cli: schema problems, name/reference problems and pod rules in one report',
+    cli(
+      'kind',
+      'tenants:\n  - name: team-a\n    templates:\n      - { name: py, isolation: firecracker, containers: [{ name: main, image: x }] }\n' +
+        '    warmPools: [{ name: p, template: python }, { name: p, template: py }]\n',
+    ),
+    [
+      'agent-sandbox-infra: <config> is invalid (5 problems):',
+      '  tenants[0].templates[0].isolation: must be one of "gvisor", "kata", got "firecracker"',
+      `  tenants[0].templates[0].containers[0].resources.limits.cpu: ${OTHER_LIMIT}`,
+      `  tenants[0].templates[0].containers[0].resources.limits.memory: ${OTHER_LIMIT}`,
+      '  tenants[0].warmPools[1].name: "p" is already used by tenants[0].warmPools[0]',
+      '  tenants[0].warmPools[0].template: "python" is not a template of tenant team-a (py)',
+      '',
+    ].join('\n'),
+  ],
+  [
     'cli: unknown field typo in a container',
-    cli('kind', 'tenants:\n  - name: team-a\n    templates:\n      - name: py\n        containers:\n          - { name: main, image: "python:3.12-slim", imagePullPolcy: Always }\n'),
+    cli('kind', 'tenants:\n  - name: team-a\n    templates:\n      - name: py\n        containers:\n          - { name: main, image: "python:3.12-slim", imagePullPolcy: Always, resources: { limits: { cpu: "1", memory: 1Gi } } }\n'),
     'agent-sandbox-infra: <config> is invalid (1 problem):\n  tenants[0].templates[0].containers[0].imagePullPolcy: unknown field "imagePullPolcy"\n',
   ],
   [
     'cli: replicas over the bound',
-    cli('kind', 'tenants:\n  - name: team-a\n    templates: [{ name: py, containers: [{ name: main, image: x }] }]\n    warmPools: [{ name: p, template: py, replicas: 10000 }]\n'),
+    cli('kind', 'tenants:\n  - name: team-a\n    templates: [{ name: py, containers: [{ name: main, image: x, resources: { limits: { cpu: "1", memory: 1Gi } } }] }]\n    warmPools: [{ name: p, template: py, replicas: 10000 }]\n'),
     'agent-sandbox-infra: <config> is invalid (1 problem):\n  tenants[0].warmPools[0].replicas: must be ≤ 500 (maxReplicas), got 10000\n',
   ],
   [

@@ -92,8 +92,12 @@ describe('SandboxClaim label domains', () => {
     expect(Object.keys(spec.additionalPodMetadata.labels)).toStrictEqual(['sandbox.users.io/owner', 'team.sandbox.users.io/cost-center']);
   });
 
-  test('default allowlist: another domain and an unprefixed key are refused, each on its own line', () => {
-    const reason = 'the controller only accepts label keys in the allowed domains (sandbox.users.io) or their subdomains; add the domain to agentSandbox.allowedLabelDomains or use an allowed prefix';
+  test('no controller in the chart: refused against the installed controller\'s default, advising allowedLabelDomains on the claim', () => {
+    // e.g. GKE's managed add-on: agentSandbox.allowedLabelDomains would change nothing there.
+    const reason =
+      "no agent-sandbox controller is in this chart, so the allowlist is the installed controller's (for GKE's managed add-on, its default sandbox.users.io): " +
+      'the controller only accepts label keys in the allowed domains (sandbox.users.io) or their subdomains; use an allowed prefix, ' +
+      'or, if that controller was configured with other domains, pass them as allowedLabelDomains on the claim';
     expect(claimError(labels('agents.example.com/owner', 'team', 'sandbox.users.io/ok'))).toBe(
       'SandboxClaim "test/claim" is invalid:\n' +
         `  additionalPodMetadata.labels["agents.example.com/owner"]: ${reason}\n` +
@@ -117,6 +121,14 @@ describe('SandboxClaim label domains', () => {
     expect(claim({ allowedLabelDomains: ['corp.example'], ...labels('corp.example/team') }).spec.additionalPodMetadata.labels).toStrictEqual({
       'corp.example/team': 'x',
     });
+  });
+
+  test('a key outside an explicit allowedLabelDomains: the message points at the claim prop and the controller', () => {
+    expect(claimError({ allowedLabelDomains: ['corp.example'], ...labels('sandbox.users.io/team') })).toBe(
+      'SandboxClaim "test/claim" is invalid:\n' +
+        '  additionalPodMetadata.labels["sandbox.users.io/team"]: the controller only accepts label keys in the allowed domains (corp.example) or their subdomains, ' +
+        "as given in this claim's allowedLabelDomains; use an allowed prefix, or add the domain to the controller's allowed-label-domains and to allowedLabelDomains",
+    );
   });
 });
 

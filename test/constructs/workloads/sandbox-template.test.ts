@@ -356,3 +356,90 @@ describe('SandboxTemplate needs the controller extensions', () => {
     expect(template(chart).name).toBe('tpl');
   });
 });
+
+describe('SandboxTemplate networkPolicyManagement', () => {
+  const managedError = (ns: string) =>
+    'networkPolicyManagement: Managed without networkPolicy makes the controller create its default NetworkPolicy "tpl-network-policy" ' +
+    '(egress to every public IPv4 and IPv6 address on every port, ingress from app: sandbox-router pods); NetworkPolicies add up, ' +
+    `so it would open all public egress on every port over the default-deny and egress allowlist of SandboxNamespace "${ns}"; ` +
+    'use networkPolicyManagement: Unmanaged (the namespace policies then apply alone), or give the networkPolicy rules explicitly';
+
+  function inSandboxNamespace(props: Parameters<typeof template>[1] = {}): { tpl: SandboxTemplate; obj: K8sObject } {
+    const chart = Testing.chart();
+    const ns = new SandboxNamespace(chart, 'Ns', { name: 'team-a' });
+    const tpl = template(chart, { namespace: ns, ...props });
+    return { tpl, obj: findObject(synthObjects(chart), 'SandboxTemplate') };
+  }
+
+  test('in a SandboxNamespace the default is Unmanaged: the controller adds no wide default policy over the allowlist', () => {
+    const { tpl, obj } = inSandboxNamespace();
+    expect(obj.spec.networkPolicyManagement).toBe('Unmanaged');
+    expect(obj.spec.networkPolicy).toBeUndefined();
+    expect(tpl.networkPolicyManagement).toBe('Unmanaged');
+  });
+
+  test('in a SandboxNamespace, Managed without networkPolicy is refused with the reason', () => {
+    expect(errorOf(() => inSandboxNamespace({ networkPolicyManagement: 'Managed' }))).toBe(`SandboxTemplate "test/tpl" is invalid:\n  ${managedError('team-a')}`);
+  });
+
+  test('in a SandboxNamespace, explicit rules are Managed by default and when asked for', () => {
+    const egress = [{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443, protocol: 'TCP' }] }];
+    for (const networkPolicyManagement of [undefined, 'Managed'] as const) {
+      const { obj } = inSandboxNamespace({ networkPolicyManagement, networkPolicy: { egress } });
+      expect([obj.spec.networkPolicyManagement, obj.spec.networkPolicy]).toStrictEqual(['Managed', { egress }]);
+    }
+  });
+
+  test('any namespace object that lists its NetworkPolicies counts; an empty list or a plain name keeps upstream\'s Managed', () => {
+    const policed = { name: 'team-b', networkPolicyNames: ['deny-all'] };
+    expect(errorOf(() => synthTemplate({ namespace: policed, networkPolicyManagement: 'Managed' }))).toBe(`SandboxTemplate "test/tpl" is invalid:\n  ${managedError('team-b')}`);
+    expect(synthTemplate({ namespace: policed }).obj.spec.networkPolicyManagement).toBe('Unmanaged');
+    expect(synthTemplate({ namespace: { name: 'team-b', networkPolicyNames: [] } }).obj.spec.networkPolicyManagement).toBe('Managed');
+    expect(synthTemplate({ namespace: 'team-b' }).tpl.networkPolicyManagement).toBe('Managed');
+  });
+});
+
+describe('SandboxTemplate reports every problem at once', () => {
+  test('name and namespace problems together with the pod\'s', () => {
+    expect(errorOf(() => template(Testing.chart(), { name: 'Py_Runtime', namespace: 'Team A', platform: 'aks', containers: [{ name: 'main', image: 'x' }], runAsUser: 0 }))).toBe(
+      [
+        'SandboxTemplate "test/tpl" is invalid:',
+        '  name: "Py_Runtime" is not a valid name (lowercase letters, digits, "-" and ".", at most 253 characters)',
+        '  namespace: "Team A" is not a valid name (lowercase letters, digits and "-", at most 63 characters)',
+        '  containers[0] (main).resources.limits.cpu: is required on aks: kata-vm-isolation sizes the pod VM from container limits (requests are ignored)',
+        '  containers[0] (main).resources.limits.memory: is required on aks: kata-vm-isolation sizes the pod VM from container limits (requests are ignored)',
+        '  runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]',
+      ].join('\n'),
+    );
+  });
+
+  test('a name problem together with an isolation or platform problem', () => {
+    expect(errorOf(() => template(Testing.chart(), { name: 'Py', platform: 'eks', isolation: 'kata' }))).toBe(
+      'SandboxTemplate "test/tpl" is invalid:\n' +
+        '  name: "Py" is not a valid name (lowercase letters, digits, "-" and ".", at most 253 characters)\n' +
+        '  isolation "kata" is not available on eks; eks supports: gvisor',
+    );
+    expect(errorOf(() => new SandboxTemplate(Testing.chart(), 'tpl', { name: 'Py', namespace: 'ns', containers: [MAIN] }))).toBe(
+      'SandboxTemplate "test/tpl" is invalid:\n' +
+        '  name: "Py" is not a valid name (lowercase letters, digits, "-" and ".", at most 253 characters)\n' +
+        '  set platform (gke-autopilot, gke-standard, eks, aks or kind), or create it inside a SandboxPlatformChart',
+    );
+  });
+
+  test('a request above its limit is refused', () => {
+    expect(errorOf(() => template(Testing.chart(), { containers: [{ ...MAIN, resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { memory: '2Gi' } } }] }))).toBe(
+      'SandboxTemplate ns/tpl is invalid:\n  containers[0] (main).resources.requests.memory: 2Gi is above the limit 1Gi (the API server rejects a container whose request exceeds its limit)',
+    );
+  });
+});
+
+test('pod.containerLimits: one entry per main container, in order, as given (not summed; no init containers)', () => {
+  const { tpl } = synthTemplate({
+    containers: [MAIN, { name: 'side', image: 'busybox', resources: { limits: { cpu: '250m', memory: 128 * 1024 * 1024 } } }],
+    initContainers: [{ name: 'init', image: 'busybox', resources: { limits: { cpu: '4', memory: '8Gi' } } }],
+  });
+  expect(tpl.pod.containerLimits).toStrictEqual([
+    { cpu: '1', memory: '1Gi' },
+    { cpu: '250m', memory: 134217728 },
+  ]);
+});

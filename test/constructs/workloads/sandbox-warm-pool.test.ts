@@ -42,7 +42,7 @@ describe('SandboxWarmPool', () => {
     expect(pool.peakReplicas).toBe(7);
   });
 
-  test('autoscaling: an autoscaling/v2 HPA on the pool\'s scale subresource; the pool starts at minReplicas', () => {
+  test('autoscaling: an autoscaling/v2 HPA on the pool\'s scale subresource, which owns spec.replicas (not emitted)', () => {
     const chart = Testing.chart();
     const behavior = { scaleDown: { stabilizationWindowSeconds: 300 } };
     const pool = new SandboxWarmPool(chart, 'python-warm', {
@@ -62,10 +62,21 @@ describe('SandboxWarmPool', () => {
         behavior,
       },
     });
-    expect(findObject(objects, 'SandboxWarmPool').spec.replicas).toBe(4);
+    // No replicas: applying the manifest again must not reset the HPA-scaled pool (the CRD default applies on create).
+    expect(findObject(objects, 'SandboxWarmPool').spec).toStrictEqual({ sandboxTemplateRef: { name: 'tpl' }, updateStrategy: { type: 'OnReplenish' } });
     expect(pool.replicas).toBe(4);
     expect(pool.peakReplicas).toBe(16);
     expect(pool.autoscaler).toBeDefined();
+  });
+
+  test('autoscaling with replicas given: still no spec.replicas (the HPA owns it); replicas reads the autoscaler floor', () => {
+    const chart = Testing.chart();
+    const pool = new SandboxWarmPool(chart, 'pool', { template: template(chart), replicas: 6, autoscaling: { minReplicas: 4, maxReplicas: 16, metrics: [CLAIM_RATE] } });
+    const objects = synthObjects(chart);
+    expect(findObject(objects, 'SandboxWarmPool').spec).toStrictEqual({ sandboxTemplateRef: { name: 'tpl' }, updateStrategy: { type: 'OnReplenish' } });
+    expect(findObject(objects, 'HorizontalPodAutoscaler').spec.minReplicas).toBe(4);
+    expect(pool.replicas).toBe(4);
+    expect(pool.peakReplicas).toBe(16);
   });
 
   test('the HPA targets the name the pool really has (name prop, not the construct id)', () => {

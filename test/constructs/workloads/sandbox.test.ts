@@ -84,6 +84,17 @@ describe('Sandbox', () => {
     expect(errorOf(() => synthSandbox({ shutdownTime }))).toBe(`Sandbox "test/dev-box" is invalid:\n  ${line}`);
   });
 
+  test('name and shutdownTime problems are reported together with the pod\'s', () => {
+    expect(errorOf(() => synthSandbox({ name: 'Dev.Box', shutdownTime: 'soon', platform: 'aks', containers: [{ name: 'main', image: 'x', resources: { limits: { cpu: '1' } } }] }))).toBe(
+      [
+        'Sandbox "test/dev-box" is invalid:',
+        '  name: "Dev.Box" is not a valid name (lowercase letters, digits and "-", at most 63 characters)',
+        '  shutdownTime: must be an RFC 3339 time like "2026-12-31T23:59:59Z", got "soon"',
+        '  containers[0] (main).resources.limits.memory: is required on aks: kata-vm-isolation sizes the pod VM from container limits (requests are ignored)',
+      ].join('\n'),
+    );
+  });
+
   test('a name that is not a DNS label is refused (the sandbox pod and Service take it)', () => {
     expect(errorOf(() => synthSandbox({ name: 'Dev.Box' }))).toBe(
       'Sandbox "test/dev-box" is invalid:\n  name: "Dev.Box" is not a valid name (lowercase letters, digits and "-", at most 63 characters)',
