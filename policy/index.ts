@@ -11,7 +11,7 @@
  * its `configSchema`.
  *
  * Mandatory: gke-sandbox-node-pool-gvisor, eks-sandbox-launch-template-imdsv2, aks-sandbox-agent-pool-kata,
- * kubernetes-sandbox-secure-profile. Advisory: sandbox-warm-pool-upper-bound,
+ * kubernetes-sandbox-secure-profile, kubernetes-sandbox-gke-placement (a stack policy). Advisory: sandbox-warm-pool-upper-bound,
  * agent-sandbox-controller-replicas-production. What each checks, and how it recognises sandbox resources: the
  * comment at the top of its file in rules/. Manifests deployed with a `kubernetes:yaml/v2:ConfigGroup` are checked
  * object by object, as the engine registers each of them as its own resource (and in the group's `yaml`/`objs`

@@ -7,6 +7,7 @@ import { aksSandboxAgentPoolPolicy } from './rules/aks-sandbox-agent-pools';
 import { controllerReplicasPolicy } from './rules/controller-replicas';
 import { eksSandboxLaunchTemplatePolicy } from './rules/eks-sandbox-launch-templates';
 import { gkeSandboxNodePoolPolicy } from './rules/gke-sandbox-node-pools';
+import { kubernetesGkePlacementPolicy } from './rules/kubernetes-gke-placement';
 import { kubernetesSandboxSecurityPolicy } from './rules/kubernetes-sandbox-security';
 import { warmPoolUpperBoundPolicy } from './rules/warm-pool-upper-bound';
 
@@ -15,16 +16,18 @@ export {
   controllerReplicasPolicy,
   eksSandboxLaunchTemplatePolicy,
   gkeSandboxNodePoolPolicy,
+  kubernetesGkePlacementPolicy,
   kubernetesSandboxSecurityPolicy,
   warmPoolUpperBoundPolicy,
 };
 
-/** Mandatory first (cloud sandbox pools, then Kubernetes), then advisory. */
+/** Mandatory first (cloud sandbox pools, then Kubernetes), then advisory. All validate resources except the GKE placement one (the stack). */
 export const policies: Policies = [
   gkeSandboxNodePoolPolicy,
   eksSandboxLaunchTemplatePolicy,
   aksSandboxAgentPoolPolicy,
   kubernetesSandboxSecurityPolicy,
+  kubernetesGkePlacementPolicy,
   warmPoolUpperBoundPolicy,
   controllerReplicasPolicy,
 ];

@@ -1,7 +1,11 @@
 /**
  * GKE Standard sandbox node pools run gVisor the supported way: `nodeConfig.sandboxConfig.type: "GVISOR"` (the
- * `sandboxType` field is deprecated) on `imageType: "COS_CONTAINERD"` (the only image GKE Sandbox supports).
- * https://cloud.google.com/kubernetes-engine/docs/how-to/sandbox-pods
+ * `sandboxType` field is deprecated) on `imageType: "COS_CONTAINERD"` (the only image GKE Sandbox supports), and
+ * keep the node's credentials from sandbox pods: `nodeConfig.workloadMetadataConfig.mode: "GKE_METADATA"` (Workload
+ * Identity's metadata server; with `GCE_METADATA`, or unset on a cluster without Workload Identity, pods read the node
+ * service account's token from the metadata server).
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/sandbox-pods ,
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/protecting-cluster-metadata
  *
  * A node pool is a sandbox pool when any of these holds:
  * - its `nodeConfig.sandboxConfig` is set (any field);
@@ -24,6 +28,8 @@ export const GKE_CLUSTER_TYPE = 'gcp:container/cluster:Cluster';
 export const GKE_SANDBOX_COMPONENT_TYPE = 'agent-sandbox-infra:gke:SandboxCluster';
 /** `sandboxConfig.type` of a gVisor pool. */
 export const GKE_SANDBOX_TYPE_GVISOR = 'GVISOR';
+/** `workloadMetadataConfig.mode` that hides the node's credentials (stacks/gke/node-pools.ts sets it). */
+export const GKE_METADATA_MODE = 'GKE_METADATA';
 
 const SANDBOX_NODE_KEYS: readonly string[] = [GKE_GVISOR_NODE_LABEL.key, EKS_SANDBOX_NODE_LABEL.key];
 
@@ -69,6 +75,14 @@ export function checkGkeSandboxNodeConfig(nodeConfig: unknown, base: string): Fi
       message: `must be "${SANDBOX_IMAGE_TYPE}" (GKE Sandbox runs only on Container-Optimized OS with containerd), got ${showValue(imageType)}`,
     });
   }
+  const mode = field(field(nodeConfig, 'workloadMetadataConfig'), 'mode');
+  if (mode !== GKE_METADATA_MODE) {
+    findings.push({
+      rule: 'gkeWorkloadMetadata',
+      path: `${base}.workloadMetadataConfig.mode`,
+      message: `must be "${GKE_METADATA_MODE}" (Workload Identity's metadata server: otherwise a sandbox pod reads the node service account's credentials from the metadata server), got ${showValue(mode)}`,
+    });
+  }
   return findings;
 }
 
@@ -95,7 +109,8 @@ export function validateGkeSandboxNodePools(args: ResourceValidationArgs, report
 
 export const gkeSandboxNodePoolPolicy: ResourceValidationPolicy = {
   name: 'gke-sandbox-node-pool-gvisor',
-  description: 'GKE sandbox node pools use sandboxConfig.type "GVISOR" (not the deprecated sandboxType) and imageType "COS_CONTAINERD".',
+  description:
+    'GKE sandbox node pools use sandboxConfig.type "GVISOR" (not the deprecated sandboxType), imageType "COS_CONTAINERD" and workloadMetadataConfig.mode "GKE_METADATA".',
   enforcementLevel: 'mandatory',
   validateResource: validateGkeSandboxNodePools,
 };

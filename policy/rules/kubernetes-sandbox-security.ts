@@ -16,9 +16,17 @@
  *
  * Policy config: `platform` (checks that platform's RuntimeClasses and pod placement, e.g. GKE's
  * `sandbox.gke.io/runtime` selector and toleration) and `allowedRuntimeClasses` (extra sandboxed RuntimeClasses).
+ *
+ * GKE placement without `platform` configured — checked anyway, from what can be known for sure:
+ * - here, per object: a pod with `runtimeClassName: gvisor` that carries either half of GKE's gVisor placement (the
+ *   `sandbox.gke.io/runtime` nodeSelector, or a toleration with that key) targets GKE's gVisor nodes, so it is
+ *   checked as a GKE pod and the missing or wrong half is reported (GKE's admission policy refuses such pods, or
+ *   they never schedule and a warm pool stays at 0). Nothing else uses that key, so no other platform is misjudged;
+ * - a pod with neither half gives no sign of its platform on its own: the stack policy
+ *   `kubernetes-sandbox-gke-placement` (./kubernetes-gke-placement.ts) reports those in stacks that run on GKE.
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { PLATFORMS, type Platform } from '../../constructs/platform/profiles';
+import { GKE_GVISOR_NODE_LABEL, PLATFORMS, type Platform } from '../../constructs/platform/profiles';
 import {
   checkSandboxPodSpec,
   createSandboxInvariantsChecker,
@@ -75,6 +83,37 @@ function checkerOptions(config: KubernetesSandboxSecurityConfig): SandboxChecker
   return { platform, allowedRuntimeClasses: [...(config.allowedRuntimeClasses ?? [])] };
 }
 
+/** The pod spec of a Sandbox/SandboxTemplate (undefined when missing). */
+export function sandboxPodSpec(value: Obj): Obj | undefined {
+  const entry = SANDBOX_POD_KINDS.find((k) => k.group === splitApiVersion(value.apiVersion).group && k.kind === value.kind);
+  let podSpec: unknown = value;
+  for (const key of entry?.podSpecPath ?? []) podSpec = field(podSpec, key);
+  return isObj(podSpec) ? podSpec : undefined;
+}
+
+/** Which halves of GKE's gVisor placement (`sandbox.gke.io/runtime` nodeSelector, toleration) a pod spec carries. */
+export function gkePlacementHalves(podSpec: Obj | undefined): { readonly nodeSelector: boolean; readonly toleration: boolean } {
+  const key = GKE_GVISOR_NODE_LABEL.key;
+  const selector = podSpec?.nodeSelector;
+  const tolerations = podSpec?.tolerations;
+  return {
+    nodeSelector: isObj(selector) && key in selector,
+    toleration: Array.isArray(tolerations) && tolerations.some((t) => field(t, 'key') === key),
+  };
+}
+
+/**
+ * GKE, when a `gvisor` pod targets GKE's gVisor nodes by one half of the placement but not both; undefined when it
+ * carries both (nothing to report) or neither (no sign of GKE in the object itself).
+ */
+export function inferredGkePlatform(value: Obj): Platform | undefined {
+  const podSpec = sandboxPodSpec(value);
+  if (podSpec?.runtimeClassName !== 'gvisor') return undefined;
+  const halves = gkePlacementHalves(podSpec);
+  // Both GKE platforms share the runtime and the placement rule; gke-standard stands for either.
+  return halves.nodeSelector !== halves.toleration ? 'gke-standard' : undefined;
+}
+
 export function validateKubernetesSandboxSecurity(args: ResourceValidationArgs, reportViolation: (message: string) => void): void {
   const carried = kubernetesObjectsOf(args);
   const sandboxes = carried.objects.filter((o) => isSandboxPodKind(o.value));
@@ -82,7 +121,12 @@ export function validateKubernetesSandboxSecurity(args: ResourceValidationArgs, 
   const options = checkerOptions(args.getConfig<KubernetesSandboxSecurityConfig>());
   for (const f of carried.problems) reportViolation(formatFinding(f));
   for (const o of sandboxes) {
-    for (const f of sandboxObjectFindings(o.value, o.object, options)) reportViolation(formatFinding({ ...f, source: o.source }));
+    const inferred = options.platform ? undefined : inferredGkePlatform(o.value);
+    const findings = sandboxObjectFindings(o.value, o.object, inferred ? { ...options, platform: inferred } : options);
+    for (const f of findings) {
+      const why = inferred && f.rule === 'sandboxPlacement' ? ' [GKE inferred: the pod carries half of GKE\'s gVisor placement]' : '';
+      reportViolation(formatFinding({ ...f, message: `${f.message}${why}`, source: o.source }));
+    }
   }
 }
 

@@ -6,6 +6,13 @@
  * requests: a warm pool is sized for what its pods may use, and on AKS Kata the limits size the pod VM.
  * The comparison is an aggregate (perfect packing), so "fits" is necessary, not sufficient; the near-full warning
  * covers fragmentation and the kernel's share of node memory.
+ *
+ * GPUs (`nvidia.com/gpu`) are whole devices: a node of a pool with `gpusPerNode` G holds ⌊G / g⌋ pods that ask for g
+ * each, so a GPU warm pool needs ⌈replicas / ⌊G / g⌋⌉ nodes (and all GPU warm pools together ⌈Σ replicas × g / G⌉).
+ *
+ * A warm pool whose pods may land on several pools (`pools`: one RuntimeClass whose scheduling matches several node
+ * groups) is checked against their combined capacity, each pool counted with its own node size; a pool whose nodes
+ * cannot hold even one of the pods it may receive adds nothing and is an error of its own (its nodes would run idle).
  */
 import {
   CapacityFinding,
@@ -68,6 +75,12 @@ export interface SandboxPoolInput {
   readonly podOverhead?: ResourceQuantities;
   /** Taken on every node by DaemonSets and other system pods. @default none */
   readonly perNodeReserved?: ResourceQuantities & { readonly pods?: number };
+  /**
+   * GPUs (`nvidia.com/gpu`) on each node. Warm pools asking for GPUs are checked against it: one node holds
+   * ⌊gpusPerNode / GPUs per pod⌋ of their pods.
+   * @default 0 (no GPUs: a pod asking for one can never run here)
+   */
+  readonly gpusPerNode?: number;
 }
 
 export interface WarmPoolInput {
@@ -76,8 +89,19 @@ export interface WarmPoolInput {
   readonly replicas: number;
   /** Per-pod limits, summed over the pod's containers. Both are required. */
   readonly limits?: ResourceQuantities;
+  /** `nvidia.com/gpu` per pod, summed over the pod's containers. @default 0 */
+  readonly gpus?: number;
   /** Sandbox pool the pods land on. @default the only pool with `isolation`, or the only pool */
   readonly pool?: string;
+  /**
+   * Sandbox pools the pods may land on, in any mix: one RuntimeClass whose scheduling matches several node groups
+   * (EKS: the `gvisor` RuntimeClass selects every sandbox node group). The warm pools of the same set are checked
+   * against the set's combined capacity, each pool counted with its own node size, and a pool of the set whose nodes
+   * cannot hold even one of those pods is an error. GPU counts are checked for warm pools on one pool only.
+   * Overrides `pool` and `isolation`.
+   * @default the single pool given by `pool` / `isolation`
+   */
+  readonly pools?: readonly string[];
   /** Picks the pool when `pool` is not given. */
   readonly isolation?: Isolation;
 }
@@ -110,6 +134,14 @@ interface ResolvedWarmPool {
   readonly replicas: number;
   /** Undefined when the limits could not be read (already reported). */
   readonly limits?: PerPod;
+  /** `nvidia.com/gpu` per pod (0 when invalid: already reported). */
+  readonly gpus: number;
+}
+
+/** Warm pools that may land on any pool of a set (`WarmPoolInput.pools` with two or more names). */
+interface PoolSet {
+  readonly pools: ResolvedPool[];
+  readonly warmPools: ResolvedWarmPool[];
 }
 
 const isNonNegativeInteger = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
@@ -135,17 +167,27 @@ export function checkCapacity(input: CapacityInput): CapacityResult {
     } else names.set(p.input.name, p.index);
   });
 
+  const sets = new Map<string, PoolSet>();
   input.warmPools.forEach((w, j) => {
     const resolved = resolveWarmPool(w, j, findings);
-    const pool = poolFor(w, j, pools, findings);
-    pool?.warmPools.push(resolved);
+    const target = w.pools !== undefined ? poolsFor(w, j, pools, findings) : poolFor(w, j, pools, findings);
+    if (Array.isArray(target)) {
+      const key = target.map((p) => p.index).join(',');
+      if (!sets.has(key)) sets.set(key, { pools: target, warmPools: [] });
+      sets.get(key)!.warmPools.push(resolved);
+    } else {
+      target?.warmPools.push(resolved);
+    }
   });
 
   for (const pool of pools) {
-    if (pool.usable && pool.perNode && pool.warmPools.length > 0 && pool.warmPools.every((w) => w.limits)) {
-      checkPool(pool, pool.perNode, threshold, findings);
+    if (pool.usable && pool.warmPools.length > 0 && pool.warmPools.every((w) => w.limits)) {
+      if (pool.perNode) checkPool(pool, pool.perNode, threshold, findings);
+      // GPUs are counted whole per node, and do not need the machine type's cpu/memory numbers.
+      checkGpus(pool, threshold, findings);
     }
   }
+  for (const set of sets.values()) checkPoolSet(set, threshold, findings);
   return toResult(findings);
 }
 
@@ -200,6 +242,10 @@ function resolvePool(p: SandboxPoolInput, i: number, findings: CapacityFinding[]
   const runtime = parseResources(p.runtimeOverhead ?? DEFAULT_RUNTIME_OVERHEAD[isolation] ?? {}, `${at}.runtimeOverhead`, findings);
   const declared = parseResources(p.podOverhead, `${at}.podOverhead`, findings);
   const reserved = parseResources(p.perNodeReserved, `${at}.perNodeReserved`, findings);
+  if (p.gpusPerNode !== undefined && !isNonNegativeInteger(p.gpusPerNode)) {
+    err('gpusPerNode', `must be an integer ≥ 0, got ${JSON.stringify(p.gpusPerNode)}`);
+    usable = false;
+  }
   const reservedPods = p.perNodeReserved?.pods ?? 0;
   if (!isNonNegativeInteger(reservedPods)) {
     err('perNodeReserved.pods', `must be an integer ≥ 0, got ${JSON.stringify(reservedPods)}`);
@@ -290,8 +336,36 @@ function resolveWarmPool(w: WarmPoolInput, j: number, findings: CapacityFinding[
     }
   }
   const limits = w.limits?.cpu !== undefined && w.limits.memory !== undefined ? parseResources(w.limits, `${at}.limits`, findings) : undefined;
+  const gpus = w.gpus ?? 0;
+  if (!isNonNegativeInteger(gpus)) {
+    sizable = false;
+    findings.push({ severity: 'error', code: 'invalid-input', field: `${at}.gpus`, warmPool: label, message: `${at}.gpus: must be an integer ≥ 0, got ${JSON.stringify(w.gpus)}` });
+  }
   // A warm pool that cannot be sized leaves its pool unchecked (the run has errors anyway).
-  return { index: j, label, replicas: w.replicas, limits: sizable ? limits : undefined };
+  return { index: j, label, replicas: w.replicas, limits: sizable ? limits : undefined, gpus: isNonNegativeInteger(gpus) ? gpus : 0 };
+}
+
+/** The pools of `w.pools`: one pool for a single name, the set for two or more; undefined (reported) when invalid. */
+function poolsFor(w: WarmPoolInput, j: number, pools: ResolvedPool[], findings: CapacityFinding[]): ResolvedPool | ResolvedPool[] | undefined {
+  const names = pools.map((p) => `"${p.input.name}"`).join(', ') || 'none';
+  const fail = (field: string, message: string) => {
+    findings.push({ severity: 'error', code: 'invalid-input', field: `warmPools[${j}].${field}`, warmPool: `${w.tenant}/${w.name}`, message: `warmPools[${j}].${field}: ${message}` });
+    return undefined;
+  };
+  const list = w.pools;
+  if (!Array.isArray(list) || list.length === 0) return fail('pools', `must list at least one sandbox pool, got ${JSON.stringify(list)}; sandbox pools: ${names}`);
+  const found: ResolvedPool[] = [];
+  let ok = true;
+  list.forEach((name, k) => {
+    const pool = pools.find((p) => p.input.name === name);
+    if (!pool) {
+      ok = false;
+      fail(`pools[${k}]`, `${JSON.stringify(name)} is not a sandbox pool; sandbox pools: ${names}`);
+    } else if (!found.includes(pool)) found.push(pool);
+  });
+  if (!ok) return undefined;
+  found.sort((a, b) => a.index - b.index);
+  return found.length === 1 ? found[0] : found;
 }
 
 function poolFor(w: WarmPoolInput, j: number, pools: ResolvedPool[], findings: CapacityFinding[]): ResolvedPool | undefined {
@@ -316,6 +390,7 @@ function poolFor(w: WarmPoolInput, j: number, pools: ResolvedPool[], findings: C
 }
 
 const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
+const plural = (n: number | bigint, word: string) => `${n} ${word}${n === 1 || n === 1n ? '' : 's'}`;
 
 function checkPool(pool: ResolvedPool, perNode: ResourceTotals, threshold: number, findings: CapacityFinding[]): void {
   const p = pool.input;
@@ -415,5 +490,211 @@ function checkPool(pool: ResolvedPool, perNode: ResourceTotals, threshold: numbe
     message:
       `warm pools on sandbox pool "${p.name}" fill ${full.map(pct).join(' and ')}: they need ${t.need} and ${t.offer}; ` +
       `warning threshold ${Math.round(threshold * 100)}%: raise maxNodes to ≥ ${headroomNodes} for headroom`,
+  });
+}
+
+/**
+ * GPU warm pools on one pool: a pod asking for more GPUs than a node has never runs; otherwise the pool needs
+ * max(⌈Σ replicas × g / G⌉, max over warm pools of ⌈replicas / ⌊G / g⌋⌉) nodes.
+ */
+function checkGpus(pool: ResolvedPool, threshold: number, findings: CapacityFinding[]): void {
+  const p = pool.input;
+  const at = `sandboxPools[${pool.index}]`;
+  const perNode = p.gpusPerNode ?? 0;
+  const asking = pool.warmPools.filter((w) => w.gpus > 0 && w.replicas > 0);
+  if (asking.length === 0) return;
+  let unplaceable = false;
+  for (const w of asking) {
+    if (w.gpus <= perNode) continue;
+    unplaceable = true;
+    findings.push({
+      severity: 'error',
+      code: 'pod-larger-than-node',
+      field: `warmPools[${w.index}].gpus`,
+      pool: p.name,
+      warmPool: w.label,
+      message:
+        perNode === 0
+          ? `warm pool ${w.label}: each pod asks for ${plural(w.gpus, 'GPU')} (nvidia.com/gpu) but the ${p.machineType} nodes of sandbox pool "${p.name}" have none, so its pods stay Pending; put them on a GPU pool or remove the GPU limit`
+          : `warm pool ${w.label}: each pod asks for ${plural(w.gpus, 'GPU')} (nvidia.com/gpu) but one ${p.machineType} node of sandbox pool "${p.name}" has ${perNode}; more nodes cannot help: use a machine type with more GPUs or ask for fewer per pod`,
+    });
+  }
+  if (unplaceable) return;
+
+  let total = 0n;
+  let nodesNeeded = 0n;
+  const parts: string[] = [];
+  for (const w of asking) {
+    const podsPerNode = Math.floor(perNode / w.gpus);
+    total += BigInt(w.replicas) * BigInt(w.gpus);
+    const nodes = ceilDiv(BigInt(w.replicas), BigInt(podsPerNode));
+    if (nodes > nodesNeeded) nodesNeeded = nodes;
+    parts.push(`${w.label} × ${w.replicas}: ${plural(w.gpus, 'GPU')} each, ${plural(podsPerNode, 'pod')} per node`);
+  }
+  const byTotal = ceilDiv(total, BigInt(perNode));
+  if (byTotal > nodesNeeded) nodesNeeded = byTotal;
+  const need = `${plural(total, 'GPU')} on at least ${plural(nodesNeeded, 'node')} (${parts.join('; ')})`;
+  const offer = `${p.maxNodes} × ${p.machineType} nodes offer ${plural(perNode * p.maxNodes, 'GPU')} (${perNode} per node)`;
+  const maxNodes = BigInt(p.maxNodes);
+  if (nodesNeeded > maxNodes) {
+    findings.push({
+      severity: 'error',
+      code: 'pool-too-small',
+      field: `${at}.maxNodes`,
+      pool: p.name,
+      message: `GPU warm pools on sandbox pool "${p.name}" need ${need} but ${offer}; raise maxNodes to ≥ ${nodesNeeded} or use a machine type with more GPUs`,
+    });
+    return;
+  }
+  const bp = BigInt(Math.round(threshold * 10000));
+  if (nodesNeeded * 10000n >= bp * maxNodes) {
+    findings.push({
+      severity: 'warning',
+      code: 'pool-near-full',
+      field: `${at}.maxNodes`,
+      pool: p.name,
+      message:
+        `GPU warm pools on sandbox pool "${p.name}" fill ${nodesNeeded} of its ${p.maxNodes} nodes: they need ${need} and ${offer}; ` +
+        `warning threshold ${Math.round(threshold * 100)}%: raise maxNodes to ≥ ${(nodesNeeded * 10000n) / bp + 1n} for headroom`,
+    });
+  }
+}
+
+interface Totals {
+  cpu: bigint;
+  memory: bigint;
+  pods: bigint;
+}
+
+/**
+ * Warm pools that may land on any pool of a set: each pod must fit some pool's node; each pool must hold at least
+ * one of the pods (else it is dead weight, reported); each warm pool must fit the pools its pods fit on, and all of
+ * them together the pools that hold any (perfect packing, as in `checkPool`).
+ */
+function checkPoolSet(set: PoolSet, threshold: number, findings: CapacityFinding[]): void {
+  const members = set.pools;
+  if (!members.every((m) => m.usable) || set.warmPools.length === 0 || !set.warmPools.every((w) => w.limits)) return;
+  // A member of unknown size was warned about (unknown-machine-type): the set's capacity cannot be computed.
+  if (!members.every((m) => m.perNode)) return;
+  const active = set.warmPools.filter((w) => w.replicas > 0);
+  if (active.length === 0) return;
+  const cloud = members[0].input.cloud;
+  const term = MACHINE_TYPE_TERM[cloud];
+  const setName = members.map((m) => m.input.name).join('+');
+  const nodeText = (n: ResourceTotals) => `${formatCpu(n.cpuMillis)} / ${formatMemory(n.memoryBytes, 'down')}`;
+  const pod = (w: ResolvedWarmPool, m: ResolvedPool): PerPod => ({
+    cpuMillis: (w.limits as PerPod).cpuMillis + m.overhead.cpuMillis,
+    memoryBytes: (w.limits as PerPod).memoryBytes + m.overhead.memoryBytes,
+  });
+  const fits = (w: ResolvedWarmPool, m: ResolvedPool) => {
+    const need = pod(w, m);
+    const node = m.perNode as ResourceTotals;
+    return need.cpuMillis <= node.cpuMillis && need.memoryBytes <= node.memoryBytes && w.gpus <= (m.input.gpusPerNode ?? 0);
+  };
+  const podText = (w: ResolvedWarmPool) => {
+    const l = w.limits as PerPod;
+    return `${formatCpu(l.cpuMillis)}, ${formatMemory(l.memoryBytes)}${w.gpus > 0 ? `, ${plural(w.gpus, 'GPU')}` : ''}`;
+  };
+  const describe = (m: ResolvedPool) => `"${m.input.name}" (${m.input.maxNodes} × ${m.input.machineType})`;
+
+  let unplaceable = false;
+  for (const w of active) {
+    if (members.some((m) => fits(w, m))) continue;
+    unplaceable = true;
+    findings.push({
+      severity: 'error',
+      code: 'pod-larger-than-node',
+      field: `warmPools[${w.index}].limits`,
+      pool: setName,
+      warmPool: w.label,
+      message:
+        `warm pool ${w.label}: one pod needs ${podText(w)}${members[0].overheadLabel} but no node of the sandbox pools it may land on holds it: ` +
+        `${members.map((m) => `${m.input.machineType} ("${m.input.name}") offers ${nodeText(m.perNode as ResourceTotals)}`).join(', ')} allocatable; ` +
+        `more nodes cannot help: use a larger ${term} or lower limits`,
+    });
+  }
+  const holding = members.filter((m) => active.some((w) => fits(w, m)));
+  for (const m of members) {
+    if (holding.includes(m)) continue;
+    findings.push({
+      severity: 'error',
+      code: 'pod-larger-than-node',
+      field: `sandboxPools[${m.index}].machineType`,
+      pool: m.input.name,
+      message:
+        `sandbox pool "${m.input.name}": one ${m.input.machineType} node offers ${nodeText(m.perNode as ResourceTotals)} allocatable, less than one pod of any ` +
+        `warm pool that may land on it (${active.map((w) => `${w.label}: ${podText(w)}${m.overheadLabel}`).join('; ')}); its nodes can run no sandbox ` +
+        `and add no capacity to ${members.map((x) => `"${x.input.name}"`).join(', ')}: use a larger ${term} for it or remove it`,
+    });
+  }
+  if (unplaceable) return;
+
+  const capacity = (ms: readonly ResolvedPool[]): Totals =>
+    ms.reduce(
+      (t, m) => {
+        const n = m.perNode as ResourceTotals;
+        const k = BigInt(m.input.maxNodes);
+        return { cpu: t.cpu + BigInt(n.cpuMillis) * k, memory: t.memory + BigInt(n.memoryBytes) * k, pods: t.pods + BigInt(n.pods) * k };
+      },
+      { cpu: 0n, memory: 0n, pods: 0n },
+    );
+  // A pod's overhead depends on the pool it lands on: count the smallest, so a shortfall reported is a real one.
+  const demandOf = (w: ResolvedWarmPool): Totals => {
+    const on = members.filter((m) => fits(w, m)).map((m) => pod(w, m));
+    const cpu = Math.min(...on.map((x) => x.cpuMillis));
+    const memory = Math.min(...on.map((x) => x.memoryBytes));
+    const r = BigInt(w.replicas);
+    return { cpu: r * BigInt(cpu), memory: r * BigInt(memory), pods: r };
+  };
+  const sum = (ts: Totals[]): Totals => ts.reduce((a, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory, pods: a.pods + b.pods }), { cpu: 0n, memory: 0n, pods: 0n });
+  const keys = ['cpu', 'memory', 'pods'] as const;
+  const text = (t: Totals, showPods: boolean, rounding: 'up' | 'down') =>
+    `${formatCpu(Number(t.cpu))} / ${formatMemory(Number(t.memory), rounding)}${showPods ? ` / ${t.pods} pods` : ''}`;
+  const offerText = (ms: readonly ResolvedPool[], showPods: boolean) => {
+    const left = members.filter((m) => !ms.includes(m));
+    return (
+      `${ms.map(describe).join(' + ') || 'no pool'} offer${ms.length === 1 ? 's' : ''} ${text(capacity(ms), showPods, 'down')} allocatable` +
+      (left.length ? ` (${left.map((m) => `"${m.input.name}"`).join(', ')} cannot hold these pods and count${left.length === 1 ? 's' : ''} for nothing)` : '')
+    );
+  };
+
+  // Every warm pool and its own pools, then all of them on the pools that hold any: report the widest shortfall.
+  const checks = [
+    { warmPools: active, on: holding },
+    ...(active.length > 1 ? active.map((w) => ({ warmPools: [w], on: members.filter((m) => fits(w, m)) })) : []),
+  ];
+  for (const c of checks) {
+    const demand = sum(c.warmPools.map(demandOf));
+    const offered = capacity(c.on);
+    const short = keys.filter((k) => demand[k] > offered[k]);
+    if (short.length === 0) continue;
+    const showPods = short.includes('pods');
+    findings.push({
+      severity: 'error',
+      code: 'pool-too-small',
+      field: c.on.map((m) => `sandboxPools[${m.index}].maxNodes`).join(', '),
+      pool: setName,
+      message:
+        `warm pools that may land on any of the sandbox pools ${members.map(describe).join(', ')} need ${text(demand, showPods, 'up')} ` +
+        `(${c.warmPools.map((w) => `${w.label} × ${w.replicas}: ${podText(w)} each`).join('; ')}) but ${offerText(c.on, showPods)}; ` +
+        `raise maxNodes or use larger ${term}s`,
+    });
+    return;
+  }
+
+  const demand = sum(active.map(demandOf));
+  const offered = capacity(holding);
+  const bp = BigInt(Math.round(threshold * 10000));
+  const full = keys.filter((k) => demand[k] * 10000n >= bp * offered[k]);
+  if (full.length === 0) return;
+  const pct = (k: (typeof keys)[number]) => `${offered[k] === 0n ? 100 : Number((demand[k] * 100n) / offered[k])}% of ${k}`;
+  findings.push({
+    severity: 'warning',
+    code: 'pool-near-full',
+    field: holding.map((m) => `sandboxPools[${m.index}].maxNodes`).join(', '),
+    pool: setName,
+    message:
+      `warm pools on the sandbox pools ${members.map(describe).join(', ')} fill ${full.map(pct).join(' and ')}: they need ${text(demand, full.includes('pods'), 'up')} ` +
+      `and ${offerText(holding, full.includes('pods'))}; warning threshold ${Math.round(threshold * 100)}%: raise maxNodes for headroom`,
   });
 }

@@ -11,8 +11,10 @@ export type FindingCode =
   | 'unknown-machine-type'
   /** One warm-pool pod is larger than a whole node's allocatable. */
   | 'pod-larger-than-node'
-  /** The warm pools on a pool need more than maxNodes × allocatable. */
+  /** The warm pools on a pool (or on a set of pools one RuntimeClass spreads them over) need more than maxNodes × allocatable. */
   | 'pool-too-small'
+  /** A warm pool's pods match no sandbox pool (GPU pods without a GPU pool, or a GPU pool of another accelerator). */
+  | 'no-matching-pool'
   /** The warm pools fill at least the threshold of a pool's cpu, memory or pods. */
   | 'pool-near-full'
   /** Autopilot rejects the pod (above the compute class maximum). */
@@ -53,7 +55,7 @@ export interface CapacityFinding {
   /** Input path, e.g. `sandboxPools[0].maxNodes` or `warmPools[2].limits.memory`. */
   readonly field: string;
   readonly message: string;
-  /** Sandbox pool name, when the finding is about one. */
+  /** Sandbox pool name, when the finding is about one (several joined with "+" for a finding about a set of pools). */
   readonly pool?: string;
   /** `tenant/name`, when the finding is about one warm pool. */
   readonly warmPool?: string;

@@ -3,9 +3,10 @@
  * reservation formulas leave for pods (node-reservations.ts) at the default max pods (max-pods.ts).
  *
  * Capacity sources:
- *   gcp   https://cloud.google.com/compute/docs/general-purpose-machines (e2, n2, n2d, c3),
- *         https://cloud.google.com/compute/docs/accelerator-optimized-machines (g2, a2)
- *   aws   https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html, co.html, mo.html, ac.html;
+ *   gcp   https://cloud.google.com/compute/docs/general-purpose-machines (e2, n1, n2, n2d, c3),
+ *         https://cloud.google.com/compute/docs/accelerator-optimized-machines (g2, a2, a3; the GPU machine types
+ *         GKE Sandbox GPU pools use, stacks/gke/gpu.ts)
+ *   aws   https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html (m, t), co.html, mo.html, ac.html;
  *         ENI max pods: https://github.com/awslabs/amazon-eks-ami/blob/main/nodeadm/internal/kubelet/eni-max-pods.txt
  *   azure https://learn.microsoft.com/azure/virtual-machines/sizes/general-purpose/dsv5-series (ddsv5, dasv5),
  *         https://learn.microsoft.com/azure/virtual-machines/sizes/memory-optimized/esv5-series
@@ -48,6 +49,17 @@ const SPECS: readonly MachineTypeSpec[] = [
   { cloud: 'gcp', name: 'c3-standard-8', vcpus: 8, memoryGiB: 32 },
   { cloud: 'gcp', name: 'g2-standard-8', vcpus: 8, memoryGiB: 32, accelerator: '1 × NVIDIA L4' },
   { cloud: 'gcp', name: 'a2-highgpu-1g', vcpus: 12, memoryGiB: 85, accelerator: '1 × NVIDIA A100 40GB' },
+  // The other GPU machine types of GKE Sandbox GPU pools (the defaults of stacks/gke/gpu.ts and every G2 size).
+  { cloud: 'gcp', name: 'n1-standard-8', vcpus: 8, memoryGiB: 30, accelerator: 'T4 attached (1, 2 or 4)' },
+  { cloud: 'gcp', name: 'g2-standard-4', vcpus: 4, memoryGiB: 16, accelerator: '1 × NVIDIA L4' },
+  { cloud: 'gcp', name: 'g2-standard-12', vcpus: 12, memoryGiB: 48, accelerator: '1 × NVIDIA L4' },
+  { cloud: 'gcp', name: 'g2-standard-16', vcpus: 16, memoryGiB: 64, accelerator: '1 × NVIDIA L4' },
+  { cloud: 'gcp', name: 'g2-standard-24', vcpus: 24, memoryGiB: 96, accelerator: '2 × NVIDIA L4' },
+  { cloud: 'gcp', name: 'g2-standard-32', vcpus: 32, memoryGiB: 128, accelerator: '1 × NVIDIA L4' },
+  { cloud: 'gcp', name: 'g2-standard-48', vcpus: 48, memoryGiB: 192, accelerator: '4 × NVIDIA L4' },
+  { cloud: 'gcp', name: 'g2-standard-96', vcpus: 96, memoryGiB: 384, accelerator: '8 × NVIDIA L4' },
+  { cloud: 'gcp', name: 'a2-ultragpu-1g', vcpus: 12, memoryGiB: 170, accelerator: '1 × NVIDIA A100 80GB' },
+  { cloud: 'gcp', name: 'a3-highgpu-8g', vcpus: 208, memoryGiB: 1872, accelerator: '8 × NVIDIA H100 80GB' },
 
   { cloud: 'aws', name: 'm6i.large', vcpus: 2, memoryGiB: 8, eniMaxPods: 29 },
   { cloud: 'aws', name: 'm6i.xlarge', vcpus: 4, memoryGiB: 16, eniMaxPods: 58 },
@@ -62,6 +74,9 @@ const SPECS: readonly MachineTypeSpec[] = [
   { cloud: 'aws', name: 'c7g.2xlarge', vcpus: 8, memoryGiB: 16, eniMaxPods: 58 },
   { cloud: 'aws', name: 'g5.xlarge', vcpus: 4, memoryGiB: 16, eniMaxPods: 58, accelerator: '1 × NVIDIA A10G' },
   { cloud: 'aws', name: 'g5.2xlarge', vcpus: 8, memoryGiB: 32, eniMaxPods: 58, accelerator: '1 × NVIDIA A10G' },
+  // Burstable types: too small for most sandboxes, listed so that a group using them is sized (and refused) too.
+  { cloud: 'aws', name: 't3.small', vcpus: 2, memoryGiB: 2, eniMaxPods: 11 },
+  { cloud: 'aws', name: 't3.medium', vcpus: 2, memoryGiB: 4, eniMaxPods: 17 },
 
   { cloud: 'azure', name: 'Standard_D4s_v5', vcpus: 4, memoryGiB: 16 },
   { cloud: 'azure', name: 'Standard_D8s_v5', vcpus: 8, memoryGiB: 32 },

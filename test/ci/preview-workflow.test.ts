@@ -18,6 +18,7 @@ import {
   checkIdTokenWrite,
   checkManifestDiffJob,
   checkNoNpmCi,
+  checkNoPolicyInstall,
   checkNoOtherWrites,
   checkNpmScripts,
   checkPullRequestsWrite,
@@ -100,6 +101,12 @@ describe('preview workflow: structure', () => {
     expect(checkNoNpmCi(wf)).toEqual([]);
   });
 
+  test('nothing is installed inside policy/ (the pack uses the root install; policy/package.json has no dependencies)', () => {
+    expect(checkNoPolicyInstall(wf)).toEqual([]);
+    const install = stepOf(wf, 'pulumi-preview', named('Install dependencies'));
+    expect(install.run).toBe('npm install');
+  });
+
   (existsSync(CLI_BUILD) ? test : test.skip)(
     existsSync(CLI_BUILD)
       ? 'every agent-sandbox-infra command the workflow runs is a real CLI command (from --help)'
@@ -161,6 +168,13 @@ describe('preview workflow: each check can fail', () => {
     ['npm run of a missing script', (w) => (stepOf(w, 'checks', named('Typecheck')).run = 'npm run lint'), (w) => checkNpmScripts(w, pkg.scripts)],
     ['npm run bench (script whose file may not exist is fine, but a renamed one is not)', (w) => (stepOf(w, 'checks', named('Test')).run = 'npm run tests'), (w) => checkNpmScripts(w, pkg.scripts)],
     ['npm ci', (w) => (stepOf(w, 'checks', named('Install dependencies')).run = 'npm ci'), checkNoNpmCi],
+    [
+      'npm install --prefix policy',
+      (w) => (stepOf(w, 'pulumi-preview', named('Install dependencies')).run = 'npm install\nif [ -f policy/package.json ]; then npm install --prefix policy; fi\n'),
+      checkNoPolicyInstall,
+    ],
+    ['cd policy && npm install', (w) => (stepOf(w, 'pulumi-preview', named('Install dependencies')).run = 'npm install\ncd policy && npm install\n'), checkNoPolicyInstall],
+    ['npm --prefix=policy ci', (w) => (stepOf(w, 'checks', named('Install dependencies')).run = 'npm --prefix=policy ci'), checkNoPolicyInstall],
     ['unknown CLI command', (w) => (stepOf(w, 'checks', named('Fetch pinned upstream files')).run = 'node bin/agent-sandbox-infra.js fetch'), (w) => checkCliCommands(w, KNOWN_COMMANDS)],
     ['unknown CLI command via npx', (w) => (stepOf(w, 'checks', named('Fetch pinned upstream files')).run = 'npx agent-sandbox-infra upstream-fetch'), (w) => checkCliCommands(w, KNOWN_COMMANDS)],
     ['checks: no apt-get install', (w) => (stepOf(w, 'checks', named('Install runsc and containerd')).run = 'sudo apt-get update'), checkChecksJob],

@@ -213,6 +213,21 @@ export function checkNoNpmCi(wf: Workflow): string[] {
     .map(({ job, step }) => `jobs.${job} step "${step}": uses npm ci; use npm install (npm ci rejects this npm's lockfiles)`);
 }
 
+/**
+ * No `npm install` (or `npm ci`) for the policy pack: policy/package.json has no dependencies and says to install
+ * only at the root (the pack resolves @pulumi/policy and the rest from the root node_modules; a node_modules inside
+ * policy/ would shadow them with a second copy). Catches `--prefix policy`, `-C policy` and `cd policy && npm i`.
+ */
+export function checkNoPolicyInstall(wf: Workflow): string[] {
+  const inPolicy = /(?:--prefix(?:=|\s+)|-C\s+)(?:\.\/)?policy\/?(?=[\s;&|)]|$)/;
+  const npmInstall = /\bnpm\s+(?:\S+\s+)*?(?:i|install|add|ci|clean-install)(?=[\s;&|)]|$)/;
+  return runScripts(wf)
+    .filter(({ run }) =>
+      shellLines(run).some((l) => (npmInstall.test(l) && inPolicy.test(l)) || /\bcd\s+(?:\.\/)?policy\/?\s*(?:&&|;)\s*npm\s+(?:i|install|ci)\b/.test(l)),
+    )
+    .map(({ job, step }) => `jobs.${job} step "${step}": installs packages inside policy/; the pack uses the root install (policy/package.json: no dependencies of its own)`);
+}
+
 /** `node bin/agent-sandbox-infra.js <cmd>`, `npx [--no-install] agent-sandbox-infra <cmd>` → commands. */
 export function cliCommandsUsed(wf: Workflow): string[] {
   const found = new Set<string>();

@@ -1,6 +1,8 @@
 /** eks-sandbox-launch-template-imdsv2: sandbox launch templates require IMDSv2 with hop limit 1. */
 import {
+  checkEksSandboxNodeGroupLaunchTemplate,
   EKS_LAUNCH_TEMPLATE_TYPE,
+  EKS_NODE_GROUP_TYPE,
   EKS_SANDBOX_COMPONENT_TYPE,
   eksSandboxLaunchTemplatePolicy as policy,
   userDataText,
@@ -75,6 +77,63 @@ describe('eks-sandbox-launch-template-imdsv2', () => {
     system.metadataOptions = { httpTokens: 'optional', httpPutResponseHopLimit: 2 };
     expect(await check(system, 'prod-system-lt', [EKS_SANDBOX_COMPONENT_TYPE])).toStrictEqual({ violations: [], notApplicable: 'not a sandbox launch template' });
     expect((await check({ userData: Buffer.from('#!/bin/bash\necho hello\n').toString('base64') })).notApplicable).toBe('not a sandbox launch template');
-    expect((await runPolicy(policy, { type: 'aws:ec2/instance:Instance', props: sandboxTemplate() })).notApplicable).toBe(`only ${EKS_LAUNCH_TEMPLATE_TYPE}`);
+    expect((await runPolicy(policy, { type: 'aws:ec2/instance:Instance', props: sandboxTemplate() })).notApplicable).toBe(
+      `only ${EKS_LAUNCH_TEMPLATE_TYPE} and ${EKS_NODE_GROUP_TYPE}`,
+    );
+  });
+});
+
+describe('eks-sandbox-launch-template-imdsv2: sandbox node groups must use a launch template', () => {
+  const LABEL = { 'sandbox.agent-sandbox-infra.io/runtime': 'gvisor' };
+  const TAINT = { key: 'sandbox.agent-sandbox-infra.io/runtime', value: 'gvisor', effect: 'NO_SCHEDULE' };
+  /** A node group as stacks/eks/sandbox-cluster.ts registers a sandbox group (inputs that matter here). */
+  const group = (extra: Record<string, unknown> = {}) => ({
+    clusterName: 'agents',
+    nodeGroupNamePrefix: 'sandbox-',
+    instanceTypes: ['m7i.2xlarge'],
+    amiType: 'AL2023_x86_64_STANDARD',
+    scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 3 },
+    launchTemplate: { id: 'lt-0123456789abcdef0', version: '1' },
+    labels: LABEL,
+    taints: [TAINT],
+    ...extra,
+  });
+  const checkGroup = (props: Record<string, unknown>, name = 'ng', parentTypes: string[] = []) => runPolicy(policy, { type: EKS_NODE_GROUP_TYPE, name, parentTypes, props });
+  const NO_TEMPLATE = (reason: string, got: string) =>
+    `[eksNodeGroupLaunchTemplate] launchTemplate: must name a launch template (id or name) on a sandbox node group (${reason}): without one the EKS API ` +
+    "generates the group's template with its own defaults, not pinned to IMDSv2-only with hop limit 1, so sandbox pods may reach the node role's credentials; " +
+    'a node group cannot carry IMDS settings itself (they are checked on the launch template): use one with metadataOptions httpTokens "required" ' +
+    `and httpPutResponseHopLimit 1, like stacks/eks/launch-template.ts, got ${got}`;
+
+  test('passes a sandbox group with a launch template by id or by name', async () => {
+    expect(await checkGroup(group())).toStrictEqual({ violations: [] });
+    expect(await checkGroup(group({ launchTemplate: { name: 'sandbox-nodes', version: '$Latest' } }))).toStrictEqual({ violations: [] });
+  });
+
+  test('fails a group carrying our sandbox label, or only our taint, without a launch template', async () => {
+    const { launchTemplate: _lt, ...labelled } = group();
+    expect((await checkGroup(labelled)).violations).toStrictEqual([NO_TEMPLATE('labels has sandbox.agent-sandbox-infra.io/runtime', 'nothing')]);
+    const tainted = { ...labelled, labels: { team: 'agents' } };
+    expect((await checkGroup(tainted)).violations).toStrictEqual([NO_TEMPLATE('taints has sandbox.agent-sandbox-infra.io/runtime', 'nothing')]);
+    expect((await checkGroup({ ...tainted, launchTemplate: { version: '1' } })).violations).toStrictEqual([
+      NO_TEMPLATE('taints has sandbox.agent-sandbox-infra.io/runtime', '{"version":"1"}'),
+    ]);
+  });
+
+  test('a sandbox group of our component counts even without label and taint; its system group and other groups do not apply', async () => {
+    const { launchTemplate: _lt, labels: _l, taints: _t, ...bare } = group();
+    expect((await checkGroup(bare, 'prod-sandbox-gpu', [EKS_SANDBOX_COMPONENT_TYPE])).violations).toStrictEqual([
+      NO_TEMPLATE(`it is a sandbox node group of ${EKS_SANDBOX_COMPONENT_TYPE}`, 'nothing'),
+    ]);
+    expect((await checkGroup(bare, 'prod-system', [EKS_SANDBOX_COMPONENT_TYPE])).notApplicable).toBe('not a sandbox node group');
+    expect((await checkGroup(bare, 'other')).notApplicable).toBe('not a sandbox node group');
+  });
+
+  test('a template id still unknown at preview (created in the same update) counts as set, through the SDK\'s unknown-checking proxy', async () => {
+    // @pulumi/policy's proxy throws on reading an unknown value (the policy would then be skipped); the check reads
+    // the raw input, so an unknown id is "set".
+    const unknown = '04da6b54-80e4-46f7-96ec-b56ff0331ba9'; // @pulumi/policy unknownStringValue, as the engine sends it
+    expect(await checkGroup(group({ launchTemplate: { id: unknown, version: unknown } }))).toStrictEqual({ violations: [] });
+    expect(checkEksSandboxNodeGroupLaunchTemplate({ launchTemplate: { id: unknown } }, 'labels')).toStrictEqual([]);
   });
 });

@@ -4,9 +4,9 @@
  * to exactly the resources that carry what it checks (a policy that silently skipped them would pass vacuously).
  */
 import { policies } from '../../policy/policies';
-import type { ResourceValidationPolicy } from '@pulumi/policy';
+import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { runStack, type StackRun } from '../support/pulumi-stack';
-import { runPolicy } from './harness';
+import { runPolicy, runStackPolicy } from './harness';
 
 interface Applied {
   readonly policy: string;
@@ -16,7 +16,12 @@ interface Applied {
 
 async function applyAll(run: StackRun, stack: string): Promise<Applied[]> {
   const out: Applied[] = [];
-  for (const policy of policies as ResourceValidationPolicy[]) {
+  for (const policy of policies.filter((p): p is StackValidationPolicy => 'validateStack' in p)) {
+    // Stack policies see every resource at once, without the policy config (GKE is inferred from the stack).
+    const result = await runStackPolicy(policy, run.resources.map((r) => ({ type: r.type, name: r.name, stack, props: r.inputs })));
+    if (result.notApplicable === undefined) out.push({ policy: policy.name, resource: '(stack)', violations: result.violations });
+  }
+  for (const policy of policies.filter((p): p is ResourceValidationPolicy => 'validateResource' in p)) {
     for (const r of run.resources) {
       // The stack names are platform names: the Kubernetes policy also checks that platform's pod placement.
       const result = await runPolicy(policy, { type: r.type, name: r.name, stack, props: r.inputs, config: { platform: stack } });
@@ -28,9 +33,15 @@ async function applyAll(run: StackRun, stack: string): Promise<Applied[]> {
 
 const EXPECTED: Record<string, Record<string, string[]>> = {
   eks: {
-    'eks-sandbox-launch-template-imdsv2': ['aws:ec2/launchTemplate:LaunchTemplate::eks-sandbox-sandbox-lt'],
+    // The sandbox group's launch template (IMDS settings) and the sandbox node group (uses a launch template).
+    'eks-sandbox-launch-template-imdsv2': ['aws:ec2/launchTemplate:LaunchTemplate::eks-sandbox-sandbox-lt', 'aws:eks/nodeGroup:NodeGroup::eks-sandbox-sandbox'],
     'kubernetes-sandbox-secure-profile': ['kubernetes:yaml/v2:ConfigGroup::eks-workloads'],
-    'sandbox-warm-pool-upper-bound': ['kubernetes:yaml/v2:ConfigGroup::eks-crds', 'kubernetes:yaml/v2:ConfigGroup::eks-agent-sandbox', 'kubernetes:yaml/v2:ConfigGroup::eks-workloads'],
+    'sandbox-warm-pool-upper-bound': [
+      'kubernetes:yaml/v2:ConfigGroup::eks-crds',
+      'kubernetes:yaml/v2:ConfigGroup::eks-agent-sandbox',
+      'kubernetes:yaml/v2:ConfigGroup::eks-runtime',
+      'kubernetes:yaml/v2:ConfigGroup::eks-workloads',
+    ],
   },
   aks: {
     'aks-sandbox-agent-pool-kata': ['azure-native:containerservice:AgentPool::aks-sandbox-pool'],
@@ -38,6 +49,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'sandbox-warm-pool-upper-bound': ['kubernetes:yaml/v2:ConfigGroup::aks-crds', 'kubernetes:yaml/v2:ConfigGroup::aks-agent-sandbox', 'kubernetes:yaml/v2:ConfigGroup::aks-workloads'],
   },
   'gke-standard': {
+    'kubernetes-sandbox-gke-placement': ['(stack)'],
     'gke-sandbox-node-pool-gvisor': ['gcp:container/nodePool:NodePool::gke-standard-sandbox', 'gcp:container/nodePool:NodePool::gke-standard-gpu'],
     'kubernetes-sandbox-secure-profile': ['kubernetes:yaml/v2:ConfigGroup::gke-standard-workloads'],
     'sandbox-warm-pool-upper-bound': [
@@ -48,6 +60,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   },
   // Autopilot: no node pools of ours; the sandbox pods must carry GKE's gVisor placement (checked via platform).
   'gke-autopilot': {
+    'kubernetes-sandbox-gke-placement': ['(stack)'],
     'kubernetes-sandbox-secure-profile': ['kubernetes:yaml/v2:ConfigGroup::gke-autopilot-workloads'],
     'sandbox-warm-pool-upper-bound': [
       'kubernetes:yaml/v2:ConfigGroup::gke-autopilot-crds',

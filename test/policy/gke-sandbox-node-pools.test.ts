@@ -71,8 +71,25 @@ describe('gke-sandbox-node-pool-gvisor', () => {
     });
     expect(bad.violations).toStrictEqual([
       '[gkeImageType] nodePools[1].nodeConfig.imageType: must be "COS_CONTAINERD" (GKE Sandbox runs only on Container-Optimized OS with containerd), got "COS"',
+      '[gkeWorkloadMetadata] nodePools[1].nodeConfig.workloadMetadataConfig.mode: must be "GKE_METADATA" (Workload Identity\'s metadata server: otherwise a sandbox pod reads the node service account\'s credentials from the metadata server), got nothing',
     ]);
     expect((await runPolicy(policy, { type: GKE_CLUSTER_TYPE, props: { enableAutopilot: true } })).notApplicable).toBe('no sandbox node pool');
+  });
+
+  test('a sandbox pool must use GKE_METADATA (Workload Identity), not GCE_METADATA or nothing; a system pool is not checked', async () => {
+    const gce = sandboxPool();
+    gce.nodeConfig.workloadMetadataConfig = { mode: 'GCE_METADATA' };
+    expect((await nodePool(gce)).violations).toStrictEqual([
+      '[gkeWorkloadMetadata] nodeConfig.workloadMetadataConfig.mode: must be "GKE_METADATA" (Workload Identity\'s metadata server: otherwise a sandbox pod reads the node service account\'s credentials from the metadata server), got "GCE_METADATA"',
+    ]);
+    const unset = sandboxPool();
+    delete unset.nodeConfig.workloadMetadataConfig;
+    expect((await nodePool(unset, 'prod-gpu', [GKE_SANDBOX_COMPONENT_TYPE])).violations).toStrictEqual([
+      expect.stringMatching(/^\[gkeWorkloadMetadata\] nodeConfig\.workloadMetadataConfig\.mode: must be "GKE_METADATA" .*, got nothing$/),
+    ]);
+    const system = systemPool();
+    system.nodeConfig.workloadMetadataConfig = { mode: 'GCE_METADATA' };
+    expect((await nodePool(system, 'prod-system', [GKE_SANDBOX_COMPONENT_TYPE])).notApplicable).toBe('no sandbox node pool');
   });
 
   test('does not apply to other resource types', async () => {

@@ -4,7 +4,14 @@
  * same unknown-checking proxy, `getConfig` returning the policy's config-schema defaults merged with the test's
  * config (the engine applies schema defaults), `notApplicable` throwing, and every `reportViolation` collected.
  */
-import { unknownCheckingProxy, type ResourceValidationArgs, type ResourceValidationPolicy } from '@pulumi/policy';
+import {
+  unknownCheckingProxy,
+  type PolicyResource,
+  type ResourceValidationArgs,
+  type ResourceValidationPolicy,
+  type StackValidationArgs,
+  type StackValidationPolicy,
+} from '@pulumi/policy';
 
 export const PROJECT = 'agent-sandbox-infra';
 
@@ -41,7 +48,7 @@ class NotApplicable extends Error {
   }
 }
 
-function schemaDefaults(policy: ResourceValidationPolicy): Record<string, unknown> {
+function schemaDefaults(policy: ResourceValidationPolicy | StackValidationPolicy): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
     if (typeof schema === 'object' && schema.default !== undefined) out[key] = schema.default;
@@ -78,6 +85,47 @@ export async function runPolicy(policy: ResourceValidationPolicy, r: ResourceUnd
   if (validations.length === 0) throw new Error(`policy ${policy.name} has no validateResource`);
   try {
     for (const validate of validations) await validate(args, (message) => violations.push(message));
+  } catch (err) {
+    if (err instanceof NotApplicable) return { violations, notApplicable: err.reason };
+    throw err;
+  }
+  return { violations };
+}
+
+/** One resource of a stack for {@link runStackPolicy} (`props` are what the engine reports for it). */
+export type StackResourceUnderTest = Pick<ResourceUnderTest, 'type' | 'props' | 'name' | 'stack' | 'parentTypes'>;
+
+/**
+ * Runs one stack policy's `validateStack` the way the analyzer server does (`analyzeStack`): every resource with its
+ * props behind the unknown-checking proxy, config defaults merged with the test's config, `notApplicable` throwing.
+ */
+export async function runStackPolicy(policy: StackValidationPolicy, resources: readonly StackResourceUnderTest[], config: Record<string, unknown> = {}): Promise<PolicyResult> {
+  const violations: string[] = [];
+  const merged = { ...schemaDefaults(policy), ...config };
+  const list: PolicyResource[] = resources.map((r) => {
+    const props = unknownCheckingProxy(JSON.parse(JSON.stringify(r.props)) as Record<string, unknown>);
+    return {
+      type: r.type,
+      props,
+      urn: urnOf(r),
+      name: r.name ?? 'resource',
+      opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+      dependencies: [],
+      propertyDependencies: {},
+      isType: () => false,
+      asType: (() => undefined) as PolicyResource['asType'],
+    };
+  });
+  const args: StackValidationArgs = {
+    resources: list,
+    stackTags: new Map<string, string>(),
+    getConfig: <T extends object>() => merged as T,
+    notApplicable: (reason?: string): never => {
+      throw new NotApplicable(reason ?? '');
+    },
+  };
+  try {
+    await policy.validateStack(args, (message) => violations.push(message));
   } catch (err) {
     if (err instanceof NotApplicable) return { violations, notApplicable: err.reason };
     throw err;

@@ -169,3 +169,61 @@ describe('kubernetes-sandbox-secure-profile: resources registered directly (how 
     expect(policy.enforcementLevel).toBe('mandatory');
   });
 });
+
+describe('kubernetes-sandbox-secure-profile: GKE placement inferred from a pod that targets GKE gVisor nodes by halves', () => {
+  /** The GKE Standard SandboxTemplate as rendered (nodeSelector and toleration sandbox.gke.io/runtime=gvisor). */
+  const gkeTemplate = () => load(documentOf('gke-standard', 'SandboxTemplate', 'python-runtime').text) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const check = (props: Record<string, unknown>, config: Record<string, unknown> = {}) => runPolicy(policy, { type: TEMPLATE_TYPE, props, config });
+  const INFERRED = " [GKE inferred: the pod carries half of GKE's gVisor placement]";
+  const WHY = 'gke-standard schedules gvisor pods only with it; without it a warm pool stays at 0';
+
+  test('both halves: passes without any platform configured', async () => {
+    const t = gkeTemplate();
+    expect(t.spec.podTemplate.spec.nodeSelector).toStrictEqual({ 'sandbox.gke.io/runtime': 'gvisor' });
+    expect(await check(t)).toStrictEqual({ violations: [] });
+  });
+
+  test('the GKE nodeSelector without the toleration: the toleration is reported, without platform config', async () => {
+    const t = gkeTemplate();
+    delete t.spec.podTemplate.spec.tolerations;
+    const violations = (await check(t)).violations;
+    expect(violations).toHaveLength(1);
+    expect(violations[0]).toMatch(/^\[sandboxPlacement\] SandboxTemplate agents-prod\/python-runtime: spec\.podTemplate\.spec\.tolerations: must include /);
+    expect(violations[0]).toContain(`(${WHY}), got nothing${INFERRED}`);
+  });
+
+  test('the toleration without the nodeSelector: the nodeSelector is reported', async () => {
+    const t = gkeTemplate();
+    delete t.spec.podTemplate.spec.nodeSelector;
+    expect((await check(t)).violations).toStrictEqual([
+      `[sandboxPlacement] SandboxTemplate agents-prod/python-runtime: spec.podTemplate.spec.nodeSelector["sandbox.gke.io/runtime"]: must be "gvisor" (${WHY}), got nothing${INFERRED}`,
+    ]);
+  });
+
+  test('a wrong value under the GKE key counts as targeting GKE', async () => {
+    const t = gkeTemplate();
+    t.spec.podTemplate.spec.nodeSelector = { 'sandbox.gke.io/runtime': 'runsc' };
+    delete t.spec.podTemplate.spec.tolerations;
+    expect((await check(t)).violations.map((v) => v.slice(0, v.indexOf(':')))).toStrictEqual([
+      '[sandboxPlacement] SandboxTemplate agents-prod/python-runtime',
+      '[sandboxPlacement] SandboxTemplate agents-prod/python-runtime',
+    ]);
+  });
+
+  test('no GKE key at all (EKS, kind manifests) or another runtime class: nothing is inferred', async () => {
+    expect(await configGroup(yamlOf(render('eks').files))).toStrictEqual({ violations: [] });
+    const t = gkeTemplate();
+    delete t.spec.podTemplate.spec.tolerations;
+    t.spec.podTemplate.spec.runtimeClassName = 'kata-vm-isolation';
+    expect(await check(t)).toStrictEqual({ violations: [] });
+  });
+
+  test('a configured platform wins over the inference (no inferred note; AKS refuses gvisor outright)', async () => {
+    const t = gkeTemplate();
+    delete t.spec.podTemplate.spec.tolerations;
+    const onGke = (await check(t, { platform: 'gke-autopilot' })).violations;
+    expect(onGke).toHaveLength(1);
+    expect(onGke[0]).not.toContain(INFERRED);
+    expect((await check(t, { platform: 'aks' })).violations.map((v) => v.slice(0, v.indexOf(']') + 1))).toStrictEqual(['[runtimeClassName]']);
+  });
+});

@@ -81,6 +81,7 @@ describe('the pack started the way the Pulumi CLI starts it', () => {
       ['eks-sandbox-launch-template-imdsv2', 1],
       ['aks-sandbox-agent-pool-kata', 1],
       ['kubernetes-sandbox-secure-profile', 1],
+      ['kubernetes-sandbox-gke-placement', 1],
       ['sandbox-warm-pool-upper-bound', 0],
       ['agent-sandbox-controller-replicas-production', 0],
     ]);

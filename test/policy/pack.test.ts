@@ -14,18 +14,21 @@ jest.mock('@pulumi/policy', () => ({ PolicyPack: jest.fn() }));
 const POLICY_DIR = join(REPO_ROOT, 'policy');
 
 describe('policy pack agent-sandbox-infra', () => {
-  test('four mandatory policies and two advisory ones, names unique', () => {
+  test('five mandatory policies and two advisory ones, names unique; one validates the stack, the others resources', () => {
     expect(policies.map((p) => [p.name, p.enforcementLevel])).toStrictEqual([
       ['gke-sandbox-node-pool-gvisor', 'mandatory'],
       ['eks-sandbox-launch-template-imdsv2', 'mandatory'],
       ['aks-sandbox-agent-pool-kata', 'mandatory'],
       ['kubernetes-sandbox-secure-profile', 'mandatory'],
+      ['kubernetes-sandbox-gke-placement', 'mandatory'],
       ['sandbox-warm-pool-upper-bound', 'advisory'],
       ['agent-sandbox-controller-replicas-production', 'advisory'],
     ]);
+    expect(new Set(policies.map((p) => p.name)).size).toBe(policies.length);
     for (const p of policies) {
       expect(p.description.length).toBeGreaterThan(20);
-      expect('validateResource' in p && typeof p.validateResource).toBe('function');
+      const kind = p.name === 'kubernetes-sandbox-gke-placement' ? 'validateStack' : 'validateResource';
+      expect(kind in p && typeof (p as unknown as Record<string, unknown>)[kind]).toBe('function');
       // @pulumi/policy refuses a config schema that declares enforcementLevel.
       expect(Object.keys(p.configSchema?.properties ?? {})).not.toContain('enforcementLevel');
     }

@@ -18,7 +18,15 @@ export interface StackRun {
   readonly resources: Registered[];
   readonly calls: { token: string; inputs: Record<string, unknown> }[];
   readonly outputs: Record<string, unknown>;
+  /**
+   * Resource name → names of the resources in its `dependsOn` option, in order (the mock monitor does not see
+   * options; a stack transformation records them as the SDK constructs each resource).
+   */
+  readonly dependsOn: Record<string, string[]>;
 }
+
+/** Data-source results that replace the defaults below, by token (e.g. an adopted cluster's `getCluster`). */
+export type CallResults = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
 
 const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
 const KUBECONFIG = Buffer.from(
@@ -76,7 +84,7 @@ export function stackFileConfig(stack: string): Record<string, string> {
   return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 
-async function mockRuntime(stack: string, config: Record<string, string>): Promise<Omit<StackRun, 'outputs'>> {
+async function mockRuntime(stack: string, config: Record<string, string>, overrides: CallResults = {}): Promise<Omit<StackRun, 'outputs' | 'dependsOn'>> {
   const resources: Registered[] = [];
   const calls: StackRun['calls'] = [];
   await pulumi.runtime.setMocks(
@@ -87,7 +95,7 @@ async function mockRuntime(stack: string, config: Record<string, string>): Promi
       },
       call: (args) => {
         calls.push({ token: args.token, inputs: args.inputs });
-        return callResult(args.token, args.inputs);
+        return overrides[args.token]?.(args.inputs) ?? callResult(args.token, args.inputs);
       },
     },
     'agent-sandbox-infra',
@@ -101,15 +109,28 @@ async function mockRuntime(stack: string, config: Record<string, string>): Promi
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const program = () => require('../../stacks/program') as typeof import('../../stacks/program');
 
-export async function runStack(stack: string, config: Record<string, string> = stackFileConfig(stack)): Promise<StackRun> {
-  const { resources, calls } = await mockRuntime(stack, config);
+export async function runStack(stack: string, config: Record<string, string> = stackFileConfig(stack), calls: CallResults = {}): Promise<StackRun> {
+  const mocked = await mockRuntime(stack, config, calls);
   const { sandboxStack } = program();
-  const outputs = (await pulumi.runtime.runInPulumiStack(async () => sandboxStack(stack))) ?? {};
+  const names = new Map<pulumi.Resource, string>();
+  const dependsOn: Record<string, string[]> = {};
+  const outputs =
+    (await pulumi.runtime.runInPulumiStack(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- runs in the SDK (the mock monitor has no transforms)
+      pulumi.runtime.registerStackTransformation((args) => {
+        names.set(args.resource, args.name);
+        const deps = args.opts.dependsOn;
+        const list: unknown[] = Array.isArray(deps) ? deps : deps ? [deps] : [];
+        dependsOn[args.name] = list.filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d)).map((d) => names.get(d) ?? '<unknown>');
+        return undefined;
+      });
+      return sandboxStack(stack);
+    })) ?? {};
   // Registrations that wait on other resources (the ConfigGroups depend on the node groups) finish after the stack
   // outputs resolve: drain the RPC queue as the engine does before it exits.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   await (require('@pulumi/pulumi/runtime/settings') as { waitForRPCs: () => Promise<void> }).waitForRPCs();
-  return { resources, calls, outputs };
+  return { ...mocked, outputs, dependsOn };
 }
 
 export function ofType(run: StackRun, type: string): Registered[] {

@@ -18,6 +18,17 @@ test('covers the machine types sandbox pools commonly use', () => {
     'c3-standard-8',
     'g2-standard-8',
     'a2-highgpu-1g',
+    // GKE Sandbox GPU pool types (stacks/gke/gpu.ts defaults and every G2 size)
+    'n1-standard-8',
+    'g2-standard-4',
+    'g2-standard-12',
+    'g2-standard-16',
+    'g2-standard-24',
+    'g2-standard-32',
+    'g2-standard-48',
+    'g2-standard-96',
+    'a2-ultragpu-1g',
+    'a3-highgpu-8g',
   ]);
   expect(machineTypeNames('aws')).toEqual([
     'm6i.large',
@@ -33,6 +44,8 @@ test('covers the machine types sandbox pools commonly use', () => {
     'c7g.2xlarge',
     'g5.xlarge',
     'g5.2xlarge',
+    't3.small',
+    't3.medium',
   ]);
   expect(machineTypeNames('azure')).toEqual([
     'Standard_D4s_v5',
@@ -53,6 +66,10 @@ test('capacity of a few types (vCPU / GiB)', () => {
     return m && [m.vcpus, m.memoryGiB];
   };
   expect(shape('gcp', 'a2-highgpu-1g')).toEqual([12, 85]);
+  expect(shape('gcp', 'n1-standard-8')).toEqual([8, 30]);
+  expect(shape('gcp', 'g2-standard-24')).toEqual([24, 96]);
+  expect(shape('gcp', 'a3-highgpu-8g')).toEqual([208, 1872]);
+  expect(shape('aws', 't3.small')).toEqual([2, 2]);
   expect(shape('aws', 'c6i.2xlarge')).toEqual([8, 16]);
   expect(shape('aws', 'r6i.2xlarge')).toEqual([8, 64]);
   expect(shape('azure', 'Standard_E4s_v5')).toEqual([4, 32]);
@@ -75,6 +92,8 @@ test('every aws entry carries its eni-max-pods.txt value', () => {
     'c7g.2xlarge': 58,
     'g5.xlarge': 58,
     'g5.2xlarge': 58,
+    't3.small': 11,
+    't3.medium': 17,
   });
 });
 

@@ -14,7 +14,7 @@ describe('Pulumi.aks.yaml as a whole program', () => {
     expect(new Set(kinds(0))).toStrictEqual(new Set(['CustomResourceDefinition']));
     expect(kinds(1)).toContain('Deployment');
     expect(kinds(2)).toEqual(expect.arrayContaining(['Namespace', 'SandboxTemplate', 'SandboxWarmPool']));
-    expect(kinds(2)).not.toContain('RuntimeClass'); // platform-owned on aks
+    expect(kinds(2)).not.toContain('RuntimeClass'); // platform-owned on aks: no runtime group
     expect(ofType(run, 'pulumi:providers:kubernetes')).toHaveLength(1);
   });
 });

@@ -15,14 +15,25 @@ describe('Pulumi.eks.yaml as a whole program', () => {
     expect(provider[0].inputs.enableServerSideApply).toBe('true');
   });
 
-  test('deploys CRDs, then the controller, then runtime and tenants, in three ConfigGroups in that order', () => {
+  test('deploys CRDs, then the controller, then the RuntimeClass, then tenants, in four ConfigGroups in that order', () => {
     const groups = ofType(run, 'kubernetes:yaml/v2:ConfigGroup');
-    expect(groups.map((g) => g.name)).toStrictEqual(['eks-crds', 'eks-agent-sandbox', 'eks-workloads']);
+    expect(groups.map((g) => g.name)).toStrictEqual(['eks-crds', 'eks-agent-sandbox', 'eks-runtime', 'eks-workloads']);
     const kinds = (g: (typeof groups)[number]) => (String(g.inputs.yaml).split(/^---$/m).map((d) => (load(d) as { kind: string }).kind));
     expect(new Set(kinds(groups[0]))).toStrictEqual(new Set(['CustomResourceDefinition']));
     expect(kinds(groups[1])).toContain('Deployment');
     expect(kinds(groups[1])).not.toContain('CustomResourceDefinition');
-    expect(kinds(groups[2])).toEqual(expect.arrayContaining(['RuntimeClass', 'Namespace', 'NetworkPolicy', 'SandboxTemplate', 'SandboxWarmPool']));
+    // yaml/v2 orders only CRDs and Namespaces first inside a group: the RuntimeClass gets a group of its own.
+    expect(kinds(groups[2])).toStrictEqual(['RuntimeClass']);
+    expect(kinds(groups[3])).toEqual(expect.arrayContaining(['Namespace', 'NetworkPolicy', 'SandboxTemplate', 'SandboxWarmPool']));
+    expect(kinds(groups[3])).not.toContain('RuntimeClass');
+  });
+
+  test('each group waits for the groups before it; the controller and the tenants also for the node groups', () => {
+    const deps = (n: string) => run.dependsOn[n];
+    expect(deps('eks-crds')).toStrictEqual(['eks']);
+    expect(deps('eks-agent-sandbox')).toStrictEqual(['eks', 'eks-crds', 'eks-system', 'eks-sandbox-sandbox']);
+    expect(deps('eks-runtime')).toStrictEqual(['eks', 'eks-crds', 'eks-agent-sandbox']);
+    expect(deps('eks-workloads')).toStrictEqual(['eks', 'eks-crds', 'eks-agent-sandbox', 'eks-runtime', 'eks-system', 'eks-sandbox-sandbox']);
   });
 
   test('exports the cluster, the kubeconfig, the runtime class and the sandbox pools', async () => {

@@ -14,7 +14,7 @@ describe('Pulumi.gke-autopilot.yaml as a whole program', () => {
     expect(new Set(kinds(0))).toStrictEqual(new Set(['CustomResourceDefinition']));
     expect(kinds(1)).toContain('Deployment');
     expect(kinds(2)).toEqual(expect.arrayContaining(['Namespace', 'SandboxTemplate', 'SandboxWarmPool']));
-    expect(kinds(2)).not.toContain('RuntimeClass'); // platform-owned on gke-autopilot
+    expect(kinds(2)).not.toContain('RuntimeClass'); // platform-owned on gke-autopilot: no runtime group
     expect(ofType(run, 'pulumi:providers:kubernetes')).toHaveLength(1);
   });
 });

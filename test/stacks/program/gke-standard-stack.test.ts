@@ -14,8 +14,16 @@ describe('Pulumi.gke-standard.yaml as a whole program', () => {
     expect(new Set(kinds(0))).toStrictEqual(new Set(['CustomResourceDefinition']));
     expect(kinds(1)).toContain('Deployment');
     expect(kinds(2)).toEqual(expect.arrayContaining(['Namespace', 'SandboxTemplate', 'SandboxWarmPool']));
-    expect(kinds(2)).not.toContain('RuntimeClass'); // platform-owned on gke-standard
+    expect(kinds(2)).not.toContain('RuntimeClass'); // platform-owned on gke-standard: no runtime group
     expect(ofType(run, 'pulumi:providers:kubernetes')).toHaveLength(1);
+    expect(run.dependsOn['gke-standard-workloads']).toStrictEqual([
+      'gke-standard',
+      'gke-standard-crds',
+      'gke-standard-agent-sandbox',
+      'gke-standard-system',
+      'gke-standard-sandbox',
+      'gke-standard-gpu',
+    ]);
   });
 });
 

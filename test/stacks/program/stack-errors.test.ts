@@ -20,10 +20,13 @@ describe('the program checks the whole stack config before creating anything', (
       'agent-sandbox-infra:sandbox': JSON.stringify(sandbox),
       'agent-sandbox-infra:cluster': JSON.stringify(cluster),
     });
-    expect(f.errors.map((e) => e.propertyPath)).toStrictEqual(['sandbox.agentSandbox.replicas', 'cluster.sandboxNodeGroups[0].amiType']);
+    // The unknown template is reported in the same round as the schema problem (validateConfig runs the tenant
+    // reference checks on the raw input too).
+    expect(f.errors.map((e) => e.propertyPath)).toStrictEqual(['sandbox.agentSandbox.replicas', 'sandbox.tenants[0].warmPools[0].template', 'cluster.sandboxNodeGroups[0].amiType']);
     expect(f.errors[0].reason).toBe('must be ≥ 1, got 0');
-    expect(f.errors[1].reason).toMatch(/Bottlerocket/);
-    expect(f.message).toMatch(/^stack config has 2 problems; nothing was created:/);
+    expect(f.errors[1].reason).toMatch(/nope/);
+    expect(f.errors[2].reason).toMatch(/Bottlerocket/);
+    expect(f.message).toMatch(/^stack config has 3 problems; nothing was created:/);
   });
 
   test('an unknown platform lists the stack platforms', async () => {
@@ -40,6 +43,8 @@ describe('the program checks the whole stack config before creating anything', (
     const config = stackFileConfig('aks');
     const sandbox = JSON.parse(config['agent-sandbox-infra:sandbox']);
     sandbox.tenants[0].warmPools[0].replicas = 200;
+    // Room in the namespace quota: this is about the nodes.
+    sandbox.tenants[0].namespace.quota = { hard: { pods: '250', 'requests.cpu': '200', 'requests.memory': '400Gi', 'limits.cpu': '400', 'limits.memory': '800Gi' } };
     const f = await failure('aks', { ...config, 'agent-sandbox-infra:sandbox': JSON.stringify(sandbox) });
     expect(f.errors).toHaveLength(1);
     expect(f.errors[0].propertyPath).toBe('cluster (capacity of kata)');
