@@ -3,6 +3,7 @@
  * Config: {@link AksClusterConfig} (stack config `agent-sandbox-infra:cluster`), validated before anything is registered.
  */
 import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization';
 import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as resources from '@pulumi/azure-native/resources';
 import { EKS_SANDBOX_NODE_LABEL, runtimeFor } from '../../constructs/platform/profiles';
@@ -25,6 +26,47 @@ import { aksKubeconfig } from './kubeconfig';
  * (profiles.ts names it for EKS); it lets operators select the nodes (`kubectl get nodes -l ...=kata`).
  */
 export const AKS_KATA_NODE_LABELS: Readonly<Record<string, string>> = { [EKS_SANDBOX_NODE_LABEL.key]: 'kata' };
+
+/**
+ * Built-in role "Azure Kubernetes Service RBAC Cluster Admin" ("Lets you manage all resources in the cluster"; data
+ * action Microsoft.ContainerService/managedClusters/*), the same id in every cloud:
+ * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/containers#azure-kubernetes-service-rbac-cluster-admin
+ */
+export const AKS_RBAC_CLUSTER_ADMIN_ROLE_ID = 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b';
+
+/**
+ * App ids of the first-party public clients people sign in through: Azure CLI and Azure PowerShell. azure-native's
+ * getClientConfig reports the access token's `appid` claim as clientId (provider/pkg/provider/auth_getclientconfig.go),
+ * which is one of these for a signed-in user and the principal's own app id for a service principal or managed identity.
+ */
+export const USER_SIGN_IN_CLIENT_IDS: readonly string[] = ['04b07795-8ddb-461a-bbee-02f9e1bf7b46', '1950a258-227b-4e31-a9cf-717495945fc2'];
+
+/** `principalType` of the deployer's role assignment: the configured one, else derived from the signed-in client. */
+export function deployerPrincipalType(clientId: string, configured?: 'User' | 'ServicePrincipal'): 'User' | 'ServicePrincipal' {
+  return configured ?? (USER_SIGN_IN_CLIENT_IDS.includes(clientId.toLowerCase()) ? 'User' : 'ServicePrincipal');
+}
+
+/**
+ * Warning for a cluster whose network profile enforces no NetworkPolicy (`networkPolicy` none or unset), or
+ * undefined. With `networkPlugin: none` (bring your own CNI) we cannot tell, and say so.
+ * https://learn.microsoft.com/azure/aks/use-network-policies
+ */
+export function networkPolicyWarning(
+  clusterName: string,
+  profile: { readonly networkPlugin?: string; readonly networkPolicy?: string } | undefined,
+  resourceGroupName?: string,
+): string | undefined {
+  const policy = profile?.networkPolicy;
+  if (policy !== undefined && policy !== 'none') return undefined;
+  const consequence = "the sandbox namespaces' NetworkPolicies (default deny, egress allowlists) would not be enforced";
+  if (profile?.networkPlugin === 'none') {
+    return `AKS cluster ${clusterName} brings its own CNI (networkPlugin none), so NetworkPolicy enforcement cannot be checked: unless that CNI enforces NetworkPolicy, ${consequence}`;
+  }
+  const fix = resourceGroupName
+    ? `enable an engine with "az aks update --resource-group ${resourceGroupName} --name ${clusterName} --network-policy cilium" (or azure, calico)`
+    : 'set cluster.network.networkPolicy to cilium (the default), calico or azure';
+  return `AKS cluster ${clusterName} has no NetworkPolicy engine (networkProfile.networkPolicy ${policy ?? 'unset'}): ${consequence}; ${fix} (https://learn.microsoft.com/azure/aks/use-network-policies)`;
+}
 
 /** Where the sandbox pool goes: the created or adopted cluster. */
 interface ClusterRef {
@@ -49,6 +91,8 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
   /** The created cluster; undefined when an existing cluster was adopted. */
   readonly cluster?: containerservice.ManagedCluster;
   readonly sandboxPool: containerservice.AgentPool;
+  /** "AKS RBAC Cluster Admin" for the deploying identity (created Azure-RBAC clusters, unless turned off). */
+  readonly deployerRoleAssignment?: authorization.RoleAssignment;
 
   constructor(name: string, config: AksClusterConfig, opts?: pulumi.ComponentResourceOptions) {
     // Validate first: nothing (not even this component) is registered when the config is wrong.
@@ -64,6 +108,7 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
     } else {
       const created = this.create(name, cfg, poolName);
       this.cluster = created.cluster;
+      this.deployerRoleAssignment = created.deployerRoleAssignment;
       ref = created.ref;
     }
 
@@ -105,7 +150,8 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
     this.clusterName = ref.clusterName;
     this.oidcIssuerUrl = ref.oidcIssuerUrl;
     this.sandboxPoolNames = pulumi.output([poolName]);
-    this.readyResources = [this.sandboxPool];
+    // The workloads also wait for the deployer's role assignment: without it the first ConfigGroup is Forbidden.
+    this.readyResources = [this.sandboxPool, ...(this.deployerRoleAssignment ? [this.deployerRoleAssignment] : [])];
     this.registerOutputs({
       platform: this.platform,
       clusterName: this.clusterName,
@@ -127,6 +173,9 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
       if (!c.aadProfile) {
         pulumi.log.warn(`AKS cluster ${c.name} has no Entra ID integration: the kubeconfig carries a static client certificate`, this);
       }
+      // The adopted cluster's network profile is not ours to change: warn when it enforces no NetworkPolicy.
+      const warning = networkPolicyWarning(c.name, c.networkProfile, existing.resourceGroupName);
+      if (warning) pulumi.log.warn(warning, this);
     });
     return {
       resourceGroupName: pulumi.output(existing.resourceGroupName),
@@ -142,7 +191,11 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
     };
   }
 
-  private create(name: string, cfg: AksClusterConfig, poolName: string): { cluster: containerservice.ManagedCluster; ref: ClusterRef } {
+  private create(
+    name: string,
+    cfg: AksClusterConfig,
+    poolName: string,
+  ): { cluster: containerservice.ManagedCluster; ref: ClusterRef; deployerRoleAssignment?: authorization.RoleAssignment } {
     const clusterName = cfg.name as string; // required in create mode (checked by parseAksClusterConfig)
     const tags = cfg.tags;
     const resourceGroupName =
@@ -157,6 +210,8 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
       pulumi.log.warn('cluster.entra is not set: the kubeconfig will carry a static client certificate; set cluster.entra for kubelogin exec credentials', this);
     }
     const networkPolicy = cfg.network?.networkPolicy ?? AKS_DEFAULTS.networkPolicy;
+    const noPolicy = networkPolicyWarning(clusterName, { networkPolicy });
+    if (noPolicy) pulumi.log.warn(noPolicy, this);
 
     const cluster = new containerservice.ManagedCluster(
       `${name}-cluster`,
@@ -212,7 +267,32 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
       },
       { parent: this, ignoreChanges: ['agentPoolProfiles[0].count'] },
     );
+
+    // With Azure RBAC, Kubernetes API rights come only from Azure role assignments (or adminGroupObjectIds), and
+    // local accounts are disabled: without this the deploying identity could create the cluster but the first
+    // ConfigGroup would be Forbidden (https://learn.microsoft.com/azure/aks/manage-azure-rbac). "New role
+    // assignments can take up to five minutes to propagate and be updated by the authorization server" (same page):
+    // the manifests wait for the component, which includes the sandbox pool (several minutes to create), so in
+    // practice the role is effective before the first Kubernetes call; a rerun of `pulumi up` covers a slower case.
+    // principalType must match the principal (Azure: UnmatchedPrincipalType otherwise) and azure-native defaults it
+    // to "User", which would fail for a CI service principal: see deployerPrincipalType.
+    let deployerRoleAssignment: authorization.RoleAssignment | undefined;
+    if (entra && (entra.azureRbac ?? true) && (entra.deployerClusterAdmin ?? true)) {
+      const client = authorization.getClientConfigOutput({ parent: this });
+      deployerRoleAssignment = new authorization.RoleAssignment(
+        `${name}-deployer-cluster-admin`,
+        {
+          principalId: client.objectId,
+          principalType: client.clientId.apply((id) => deployerPrincipalType(id, entra.deployerPrincipalType)),
+          roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${AKS_RBAC_CLUSTER_ADMIN_ROLE_ID}`,
+          scope: cluster.id,
+          description: `Lets the identity that deploys ${clusterName} (agent-sandbox-infra) apply its Kubernetes manifests`,
+        },
+        { parent: this },
+      );
+    }
     return {
+      deployerRoleAssignment,
       cluster,
       ref: {
         resourceGroupName,

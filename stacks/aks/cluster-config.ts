@@ -122,6 +122,24 @@ export const aksClusterConfig = z
         adminGroupObjectIds: z.array(z.guid()),
         /** Authorize Kubernetes API calls with Azure RBAC. @default true */
         azureRbac: z.boolean(),
+        /**
+         * With Azure RBAC: give the identity running `pulumi up` (`authorization.getClientConfig().objectId`) the
+         * "Azure Kubernetes Service RBAC Cluster Admin" role on the cluster, so this program can deploy the manifests
+         * (with Azure RBAC, Kubernetes rights come only from Azure role assignments or adminGroupObjectIds; local
+         * accounts are disabled). Needs the right to create role assignments on the cluster (Owner, User Access
+         * Administrator or Role Based Access Control Administrator); set false when that role is granted elsewhere
+         * (e.g. inherited from the subscription) or through an admin group the deployer is in.
+         * @default true (with azureRbac)
+         */
+        deployerClusterAdmin: z.boolean(),
+        /**
+         * Principal type of that role assignment. Azure refuses an assignment whose type does not match the principal
+         * (UnmatchedPrincipalType), and the API's own default is "User".
+         * @default "User" when `pulumi up` runs as a person signed in through the Azure CLI or Azure PowerShell
+         * (getClientConfig's clientId is then their first-party app id), else "ServicePrincipal" (service principals
+         * and managed identities authenticate as themselves)
+         */
+        deployerPrincipalType: z.enum(['User', 'ServicePrincipal']),
         /** Entra tenant. @default the tenant of the subscription */
         tenantId: z.guid(),
       })
@@ -140,7 +158,12 @@ export const aksClusterConfig = z
       .object({
         /** Pod CIDR of the overlay. @default AKS's default (10.244.0.0/16) */
         podCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR like "10.244.0.0/16"'),
-        /** NetworkPolicy engine; `cilium` also selects the Cilium dataplane. @default "cilium" */
+        /**
+         * NetworkPolicy engine; `cilium` also selects the Cilium dataplane. `none` enforces no NetworkPolicy, so the
+         * sandbox namespaces' default deny and egress allowlists would not apply (the component warns).
+         * https://learn.microsoft.com/azure/aks/use-network-policies
+         * @default "cilium"
+         */
         networkPolicy: z.enum(['cilium', 'calico', 'azure', 'none']),
       })
       .partial()
@@ -207,6 +230,19 @@ export function crossFieldProblems(config: AksClusterConfig, invalid: ReadonlySe
     }
   } else if (config.name === undefined && !invalid.has('name')) {
     problems.push({ propertyPath: 'cluster.name', reason: 'is required to create a cluster (or set existingCluster to add the sandbox pool to a cluster you run)' });
+  }
+
+  if (config.entra?.deployerPrincipalType !== undefined && (config.entra.deployerClusterAdmin === false || config.entra.azureRbac === false)) {
+    problems.push({
+      propertyPath: 'cluster.entra.deployerPrincipalType',
+      reason: `only applies to the deployer's role assignment, which is off (${config.entra.azureRbac === false ? 'azureRbac' : 'deployerClusterAdmin'}: false); remove it`,
+    });
+  }
+  if (config.entra?.deployerClusterAdmin === true && config.entra.azureRbac === false) {
+    problems.push({
+      propertyPath: 'cluster.entra.deployerClusterAdmin',
+      reason: 'true requires entra.azureRbac: the role assignment grants Kubernetes rights only through Azure RBAC, got azureRbac: false',
+    });
   }
 
   if (config.disableLocalAccounts === true && config.entra === undefined && !invalid.has('entra')) {

@@ -184,7 +184,11 @@ export const eksClusterConfigSchema = z
         /** @default true */
         publicAccess: z.boolean().optional(),
         /**
-         * CIDRs allowed to reach the public endpoint (only with publicAccess).
+         * CIDRs allowed to reach the public endpoint (only with publicAccess), e.g. your office and CI egress ranges.
+         * Left open (EKS's default, or a list with 0.0.0.0/0), the component warns: anyone can reach the API server
+         * (authentication still applies). Not narrowed by default because no range can be guessed for whoever runs
+         * `pulumi up`, which needs the endpoint itself.
+         * https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
          * @default EKS's default, ["0.0.0.0/0"]
          */
         publicAccessCidrs: z.array(z.string()).optional(),
@@ -231,8 +235,21 @@ export const eksClusterConfigSchema = z
     /** Credentials the kubeconfig's `aws eks get-token` uses. */
     kubeconfig: z
       .object({
-        /** @default none (`--role-arn` not passed) */
+        /**
+         * Role the kubeconfig assumes (`--role-arn`), also for this program's own Kubernetes provider. On a cluster
+         * this stack creates it gets cluster-admin through an EKS access entry (see accessEntry): only the creator
+         * and adminPrincipalArns have access otherwise, so the kubeconfig would be Unauthorized.
+         * @default none (`--role-arn` not passed)
+         */
         roleArn: iamRoleArn.optional(),
+        /**
+         * Create the access entry (AmazonEKSClusterAdminPolicy, cluster scope) for roleArn on a cluster this stack
+         * creates. Set false when roleArn is the identity that runs `pulumi up` (EKS already made the cluster creator
+         * admin, and a second entry for the same principal fails with ResourceInUseException) or when its access is
+         * managed elsewhere. A roleArn listed in adminPrincipalArns gets its entry there.
+         * @default true (with roleArn, on a created cluster)
+         */
+        accessEntry: z.boolean().optional(),
         /** @default none (`AWS_PROFILE` not set) */
         profile: z.string().min(1).optional(),
       })
@@ -383,6 +400,17 @@ export function eksClusterConfigProblems(config: EksClusterConfig): InputProblem
     }
   }
 
+  const kubeconfig = config.kubeconfig;
+  if (kubeconfig?.accessEntry !== undefined && kubeconfig.roleArn === undefined) {
+    add('kubeconfig.accessEntry', `only applies with kubeconfig.roleArn (the role it gives cluster access), got accessEntry: ${kubeconfig.accessEntry} and no roleArn`);
+  } else if (existing !== undefined && kubeconfig?.accessEntry === true) {
+    add(
+      'kubeconfig.accessEntry',
+      `applies only to a cluster this stack creates; existingCluster "${existing.name}" keeps its own access entries: give ${kubeconfig.roleArn} access there ` +
+        `("aws eks create-access-entry --cluster-name ${existing.name} --principal-arn ${kubeconfig.roleArn}" and associate AmazonEKSClusterAdminPolicy) and remove accessEntry`,
+    );
+  }
+
   const endpoint = config.endpoint;
   if (endpoint !== undefined) {
     const privateAccess = endpoint.privateAccess ?? EKS_CLUSTER_DEFAULTS.endpointPrivateAccess;
@@ -483,4 +511,21 @@ export function eksClusterConfigWarnings(config: EksClusterConfig, k8sVersion: s
     const compat = containerdCompatibility(k8sVersion, major, group.releaseVersion);
     return compat ? [`${ROOT}.containerdMajorVersion: ${compat.message} (sandboxNodeGroups[${i}] "${group.name}")`] : [];
   });
+}
+
+/**
+ * Warnings about a new cluster's API server endpoint: public and open to the whole internet (EKS's default when
+ * publicAccessCidrs is not set). https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+ */
+export function eksEndpointWarnings(config: EksClusterConfig): string[] {
+  if (config.existingCluster !== undefined) return [];
+  const endpoint = config.endpoint ?? {};
+  if (!(endpoint.publicAccess ?? EKS_CLUSTER_DEFAULTS.endpointPublicAccess)) return [];
+  const cidrs = endpoint.publicAccessCidrs;
+  if (cidrs !== undefined && !cidrs.includes('0.0.0.0/0')) return [];
+  return [
+    `${ROOT}.endpoint: the API server endpoint is public and open to 0.0.0.0/0 (${cidrs === undefined ? "EKS's default" : 'publicAccessCidrs lists it'}); ` +
+      'set endpoint.publicAccessCidrs to your admin and CI ranges (e.g. ["203.0.113.0/24"]), or endpoint.publicAccess: false to reach it only from ' +
+      'inside the VPC (privateAccess) (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html)',
+  ];
 }

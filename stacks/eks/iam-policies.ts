@@ -6,8 +6,64 @@
 /** Policies of the cluster role (https://docs.aws.amazon.com/eks/latest/userguide/cluster-iam-role.html). */
 export const CLUSTER_ROLE_POLICIES = ['AmazonEKSClusterPolicy'] as const;
 
-/** Policies of the node role (https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html). */
-export const NODE_ROLE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'] as const;
+/**
+ * Policies of the node role (https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html), without the
+ * VPC CNI's: see {@link nodeRolePolicies}.
+ */
+export const NODE_ROLE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly'] as const;
+
+/** The VPC CNI's permissions (ENIs and IPs) for IPv4 clusters. */
+export const VPC_CNI_POLICY = 'AmazonEKS_CNI_Policy';
+
+/**
+ * The node role's policies. On the node role the CNI policy is usable by anything that reaches the node's
+ * credentials; AWS recommends a separate IRSA role for the `aws-node` service account instead ("You can attach the
+ * policy to the Amazon EKS node IAM role, or to a separate IAM role ... We recommend that you assign it to a separate
+ * role", https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html). A cluster we create gets that role
+ * (`cniOnNodeRole: false`); on an adopted cluster we do not manage `aws-node`, which may still use the node
+ * role's credentials, so nodes we add there keep the policy (`true`) or they would never become Ready.
+ */
+export function nodeRolePolicies(cniOnNodeRole: boolean): string[] {
+  const [worker, ecr] = NODE_ROLE_POLICIES;
+  return cniOnNodeRole ? [worker, VPC_CNI_POLICY, ecr] : [worker, ecr];
+}
+
+/** The VPC CNI's Kubernetes service account (the `aws-node` DaemonSet). */
+export const VPC_CNI_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'aws-node' } as const;
+
+/**
+ * The managed `vpc-cni` add-on's configuration: NetworkPolicy enforcement on (off by default; without it EKS accepts
+ * NetworkPolicy objects and enforces none). AWS, "Restrict Pod network traffic with Kubernetes network policies",
+ * step "Enable the network policy parameter for the add-on": configuration value `{"enableNetworkPolicy": "true"}`
+ * (a string), https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html . Needs VPC CNI ≥
+ * 1.14 and node kernel ≥ 5.10 (AL2023 has 6.x); EC2 Linux nodes only (not Fargate/Windows).
+ */
+export const VPC_CNI_ADDON_CONFIGURATION = { enableNetworkPolicy: 'true' } as const;
+
+/**
+ * Trust policy of an IRSA role: only `system:serviceaccount:<namespace>:<name>` tokens of this cluster's OIDC issuer,
+ * for audience sts.amazonaws.com (https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html,
+ * the `cni-iam-role.html` example for aws-node).
+ */
+export function irsaAssumeRolePolicy(oidcProviderArn: string, issuerUrl: string, serviceAccount: { namespace: string; name: string }): string {
+  const issuer = issuerUrl.replace(/^https:\/\//, '');
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: oidcProviderArn },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: {
+            [`${issuer}:sub`]: `system:serviceaccount:${serviceAccount.namespace}:${serviceAccount.name}`,
+            [`${issuer}:aud`]: 'sts.amazonaws.com',
+          },
+        },
+      },
+    ],
+  });
+}
 
 /** Added to the node role with `ssmAccess: true` (Session Manager shell instead of SSH). */
 export const SSM_CORE_POLICY = 'AmazonSSMManagedInstanceCore';

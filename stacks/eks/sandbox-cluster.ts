@@ -2,6 +2,10 @@
  * EksSandboxCluster: an EKS cluster (created, or adopted with `existingCluster`) with a system node group and gVisor
  * sandbox node groups whose launch templates install `runsc` and register it in containerd.
  *
+ * A created cluster also gets the managed `vpc-cni` add-on with NetworkPolicy enforcement on (the tenant namespaces'
+ * default deny and egress allowlists are NetworkPolicies; EKS enforces none by default) running under its own IRSA
+ * role, and the node groups wait for it. An adopted cluster's CNI is not ours: its state is checked and warned about.
+ *
  * Why plain @pulumi/aws and not @pulumi/eks: @pulumi/eks's Cluster and ManagedNodeGroup are multi-language *remote*
  * components, so their children (launch template, user data, node group, IAM) are created inside the provider
  * plugin and, under `pulumi.runtime.setMocks`, a test sees only the component's own inputs. The properties that make
@@ -19,6 +23,7 @@ import type { InputProblem, SandboxClusterOutputs } from '../sandbox-cluster';
 import {
   EKS_CLUSTER_DEFAULTS,
   eksClusterConfigWarnings,
+  eksEndpointWarnings,
   parseEksClusterConfig,
   type EksClusterConfig,
 } from './cluster-config';
@@ -28,9 +33,13 @@ import {
   CLUSTER_ROLE_POLICIES,
   clusterKmsPolicy,
   eksAccessPolicyArn,
-  NODE_ROLE_POLICIES,
+  irsaAssumeRolePolicy,
+  nodeRolePolicies,
   serviceAssumeRolePolicy,
   SSM_CORE_POLICY,
+  VPC_CNI_ADDON_CONFIGURATION,
+  VPC_CNI_POLICY,
+  VPC_CNI_SERVICE_ACCOUNT,
 } from './iam-policies';
 import { buildEksKubeconfig } from './kubeconfig';
 import { nodeLaunchTemplateSettings } from './launch-template';
@@ -60,9 +69,40 @@ interface ClusterHandle {
   readonly certificateAuthorityData: pulumi.Output<string>;
   readonly region: pulumi.Output<string>;
   readonly nodeSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** Resources nodes need before they boot (VPC egress routes). */
+  /** Resources nodes need before they boot (VPC egress routes, the vpc-cni add-on). */
   readonly nodeDependencies: pulumi.Resource[];
   readonly oidcProviderArn?: pulumi.Output<string>;
+  /** The managed vpc-cni add-on we created (created clusters only). */
+  readonly vpcCniAddon?: eks.Addon;
+  /** The IRSA role of `aws-node` (created clusters only). */
+  readonly vpcCniRole?: iam.Role;
+}
+
+/**
+ * What the `vpc-cni` add-on of an adopted cluster tells about NetworkPolicy enforcement: a warning, or undefined when
+ * it is enforced. `addon` is undefined when the cluster has no managed vpc-cni add-on (self-managed VPC CNI, or
+ * another CNI such as Cilium or Calico), which we cannot inspect.
+ */
+export function adoptedCniWarning(clusterName: string, addon: { readonly configurationValues?: string } | undefined): string | undefined {
+  const fix =
+    `enable it with "aws eks update-addon --cluster-name ${clusterName} --addon-name vpc-cni ` +
+    `--configuration-values '${JSON.stringify(VPC_CNI_ADDON_CONFIGURATION)}'" (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html)`;
+  const consequence = "the sandbox namespaces' NetworkPolicies (default deny, egress allowlists) would not be enforced";
+  if (addon === undefined) {
+    return (
+      `EKS cluster ${clusterName} has no managed vpc-cni add-on, so NetworkPolicy enforcement cannot be checked: unless its CNI enforces ` +
+      `NetworkPolicy (a self-managed VPC CNI started with --enable-network-policy=true, Calico, Cilium), ${consequence}; ` +
+      `with the VPC CNI, install it as the managed add-on and ${fix}`
+    );
+  }
+  let values: unknown;
+  try {
+    values = addon.configurationValues ? JSON.parse(addon.configurationValues) : {};
+  } catch {
+    values = {};
+  }
+  const enabled = typeof values === 'object' && values !== null && (values as Record<string, unknown>).enableNetworkPolicy === 'true';
+  return enabled ? undefined : `EKS cluster ${clusterName}'s vpc-cni add-on does not enforce NetworkPolicy (enableNetworkPolicy is not "true"): ${consequence}; ${fix}`;
 }
 
 interface NodeGroupSpec {
@@ -98,6 +138,10 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
   readonly nodeRoleArn: pulumi.Output<string>;
   /** IAM OIDC provider for IRSA; only for a created cluster (an adopted cluster keeps the provider it has). */
   readonly oidcProviderArn?: pulumi.Output<string>;
+  /** The managed vpc-cni add-on (NetworkPolicy enforcement, IRSA); only for a created cluster. */
+  readonly vpcCniAddon?: eks.Addon;
+  /** IRSA role of the VPC CNI's `aws-node` service account; only for a created cluster. */
+  readonly vpcCniRoleArn?: pulumi.Output<string>;
   readonly systemNodeGroup?: eks.NodeGroup;
   readonly sandboxNodeGroups: eks.NodeGroup[];
 
@@ -121,7 +165,9 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
       { assumeRolePolicy: partition.dnsSuffix.apply((suffix) => serviceAssumeRolePolicy(`ec2.${suffix}`)) },
       { parent: this },
     );
-    const nodePolicies = [...NODE_ROLE_POLICIES, ...(config.ssmAccess ?? EKS_CLUSTER_DEFAULTS.ssmAccess ? [SSM_CORE_POLICY] : [])].map(
+    // The CNI policy stays on the node role only where we do not run aws-node under its own role (adopted clusters).
+    const cniOnNodeRole = cluster.vpcCniRole === undefined;
+    const nodePolicies = [...nodeRolePolicies(cniOnNodeRole), ...(config.ssmAccess ?? EKS_CLUSTER_DEFAULTS.ssmAccess ? [SSM_CORE_POLICY] : [])].map(
       (policy) =>
         new iam.RolePolicyAttachment(
           `${name}-node-${policy}`,
@@ -201,6 +247,8 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
     this.clusterName = cluster.name;
     this.nodeRoleArn = nodeRole.arn;
     this.oidcProviderArn = cluster.oidcProviderArn;
+    this.vpcCniAddon = cluster.vpcCniAddon;
+    this.vpcCniRoleArn = cluster.vpcCniRole?.arn;
     this.readyResources = [...(this.systemNodeGroup ? [this.systemNodeGroup] : []), ...this.sandboxNodeGroups];
     this.sandboxPoolNames = pulumi.all(this.sandboxNodeGroups.map((g) => g.nodeGroupName));
     this.kubeconfig = pulumi.secret(
@@ -223,6 +271,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
       sandboxPoolNames: this.sandboxPoolNames,
       nodeRoleArn: this.nodeRoleArn,
       oidcProviderArn: this.oidcProviderArn,
+      vpcCniRoleArn: this.vpcCniRoleArn,
     });
   }
 
@@ -234,6 +283,18 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
       // The version is known only now, after validation: warn (the config check cannot refuse it in advance).
       found.version.apply((version) => eksClusterConfigWarnings(config, version).forEach((w) => pulumi.log.warn(w, this)));
     }
+    // NetworkPolicy enforcement lives in the vpc-cni add-on's configuration, which getCluster does not show. The
+    // adopted cluster's CNI is not ours to change: read the managed add-on (absent → the lookup fails) and warn.
+    eks
+      .getAddon({ clusterName: existing.name, addonName: 'vpc-cni' }, { parent: this })
+      .then(
+        (addon) => addon,
+        () => undefined,
+      )
+      .then((addon) => {
+        const warning = adoptedCniWarning(existing.name, addon);
+        if (warning) pulumi.log.warn(warning, this);
+      });
     return {
       name: found.name,
       endpoint: found.endpoint,
@@ -247,7 +308,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
   private createCluster(name: string, config: EksClusterConfig, partition: pulumi.Output<string>): ClusterHandle {
     const parent = { parent: this };
     const version = config.version ?? EKS_CLUSTER_DEFAULTS.version;
-    for (const warning of eksClusterConfigWarnings(config, version)) pulumi.log.warn(warning, this);
+    for (const warning of [...eksClusterConfigWarnings(config, version), ...eksEndpointWarnings(config)]) pulumi.log.warn(warning, this);
 
     const clusterRole = new iam.Role(`${name}-cluster-role`, { assumeRolePolicy: serviceAssumeRolePolicy('eks.amazonaws.com') }, parent);
     const clusterPolicies = CLUSTER_ROLE_POLICIES.map(
@@ -303,18 +364,48 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
       parent,
     );
 
-    for (const [i, principalArn] of (config.adminPrincipalArns ?? []).entries()) {
-      const entry = new eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: 'STANDARD' }, parent);
-      new eks.AccessPolicyAssociation(
-        `${name}-admin-${i}-policy`,
-        {
-          clusterName: cluster.name,
-          principalArn,
-          policyArn: partition.apply((p) => eksAccessPolicyArn(p, CLUSTER_ADMIN_ACCESS_POLICY)),
-          accessScope: { type: 'cluster' },
-        },
-        { parent: this, dependsOn: [entry] },
-      );
+    // The VPC CNI as a managed add-on, under its own IRSA role and with NetworkPolicy enforcement on (see
+    // VPC_CNI_ADDON_CONFIGURATION). EKS installs a self-managed vpc-cni with every new cluster; OVERWRITE lets the
+    // managed add-on take it over on create (and keep our values on update) instead of failing on the conflict
+    // (https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.html). Version: EKS's default for the
+    // cluster version (≥ 1.14, which enforces NetworkPolicy). Created before any node group, which waits for it, so
+    // no node ever runs aws-node without enforcement or without its role (terraform-aws-eks does the same for
+    // vpc-cni: `before_compute = true`). Enforcement mode: the default ("standard"); "strict" would deny new pods'
+    // traffic until policies are resolved, also for pods that no policy selects.
+    const issuer = cluster.identities.apply((ids) => ids[0]?.oidcs[0]?.issuer ?? '');
+    const vpcCniRole = new iam.Role(
+      `${name}-vpc-cni-role`,
+      {
+        description: `IRSA role of the VPC CNI (kube-system/aws-node) of ${name}`,
+        assumeRolePolicy: pulumi.all([oidc.arn, issuer]).apply(([arn, url]) => irsaAssumeRolePolicy(arn, url, VPC_CNI_SERVICE_ACCOUNT)),
+      },
+      parent,
+    );
+    const vpcCniPolicy = new iam.RolePolicyAttachment(
+      `${name}-vpc-cni-${VPC_CNI_POLICY}`,
+      { role: vpcCniRole.name, policyArn: partition.apply((p) => awsManagedPolicyArn(p, VPC_CNI_POLICY)) },
+      parent,
+    );
+    const vpcCniAddon = new eks.Addon(
+      `${name}-vpc-cni`,
+      {
+        clusterName: cluster.name,
+        addonName: 'vpc-cni',
+        serviceAccountRoleArn: vpcCniRole.arn,
+        configurationValues: JSON.stringify(VPC_CNI_ADDON_CONFIGURATION),
+        resolveConflictsOnCreate: 'OVERWRITE',
+        resolveConflictsOnUpdate: 'OVERWRITE',
+      },
+      { parent: this, dependsOn: [vpcCniPolicy] },
+    );
+
+    const admins = [...(config.adminPrincipalArns ?? [])];
+    for (const [i, principalArn] of admins.entries()) this.clusterAdminEntry(`${name}-admin-${i}`, cluster.name, principalArn, partition);
+    // The kubeconfig's role needs an entry too, or the kubeconfig (and this program's Kubernetes provider) would be
+    // Unauthorized: only the creator (bootstrapClusterCreatorAdminPermissions) and adminPrincipalArns have one.
+    const kubeconfigRole = config.kubeconfig?.roleArn;
+    if (kubeconfigRole !== undefined && (config.kubeconfig?.accessEntry ?? true) && !admins.includes(kubeconfigRole)) {
+      this.clusterAdminEntry(`${name}-kubeconfig-role`, cluster.name, kubeconfigRole, partition);
     }
 
     return {
@@ -323,8 +414,25 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
       certificateAuthorityData: cluster.certificateAuthority.apply((ca) => ca?.data ?? ''),
       region: cluster.region,
       nodeSubnetIds: created ? created.privateSubnetIds : (vpc.nodeSubnetIds ?? subnetIds),
-      nodeDependencies: created ? created.egressReady : [],
+      nodeDependencies: [...(created ? created.egressReady : []), vpcCniAddon],
       oidcProviderArn: oidc.arn,
+      vpcCniAddon,
+      vpcCniRole,
     };
+  }
+
+  /** An EKS access entry with AmazonEKSClusterAdminPolicy at cluster scope. */
+  private clusterAdminEntry(resourceName: string, clusterName: pulumi.Output<string>, principalArn: string, partition: pulumi.Output<string>): void {
+    const entry = new eks.AccessEntry(resourceName, { clusterName, principalArn, type: 'STANDARD' }, { parent: this });
+    new eks.AccessPolicyAssociation(
+      `${resourceName}-policy`,
+      {
+        clusterName,
+        principalArn,
+        policyArn: partition.apply((p) => eksAccessPolicyArn(p, CLUSTER_ADMIN_ACCESS_POLICY)),
+        accessScope: { type: 'cluster' },
+      },
+      { parent: this, dependsOn: [entry] },
+    );
   }
 }

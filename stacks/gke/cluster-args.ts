@@ -16,6 +16,17 @@ export const GKE_CLUSTER_DEFAULTS = {
   releaseChannel: 'REGULAR',
   deletionProtection: true,
   privateNodes: false,
+  /**
+   * Standard clusters: GKE Dataplane V2 (eBPF/Cilium), which always enforces Kubernetes NetworkPolicy — the tenant
+   * namespaces' default deny and egress allowlists depend on it. The legacy datapath (the API's default for Standard)
+   * enforces no NetworkPolicy unless Calico is turned on separately. The datapath can only be chosen when the cluster
+   * is created (`datapathProvider` "selects the implementation of the Kubernetes networking model for service
+   * resolution and network policy enforcement"; ADVANCED_DATAPATH = "the eBPF based GKE Dataplane V2"):
+   * https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/DatapathProvider ,
+   * https://cloud.google.com/kubernetes-engine/docs/concepts/dataplane-v2 ("GKE Dataplane V2 and NetworkPolicy").
+   * Autopilot clusters have Dataplane V2 already (enabled for all new Autopilot clusters since 1.24, same page).
+   */
+  datapathProvider: 'ADVANCED_DATAPATH',
 } as const;
 
 export interface ClusterSettings {
@@ -23,6 +34,26 @@ export interface ClusterSettings {
   readonly project: string;
   readonly location: string;
   readonly nodeServiceAccount: pulumi.Input<string>;
+}
+
+/**
+ * `nodeConfig` of a Standard cluster: used only for the temporary default pool GKE creates with the cluster (and
+ * that `removeDefaultNodePool` deletes right after). Without it that pool runs as the Compute Engine default service
+ * account (project Editor) with the node's metadata server open to pods, for as long as it exists
+ * (terraform-provider-google#4435; gruntwork-io/terraform-google-gke#56). The pulumi-gcp doc of `Cluster.nodeConfig`:
+ * "Parameters used in creating the default node pool". GKE's hardening guide asks for exactly these on every pool:
+ * a least-privilege service account, the GKE metadata server (Workload Identity) and Shielded VMs
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/hardening-your-cluster). After the default pool is gone, the
+ * API reports the first remaining pool's config here, so the component ignores later diffs of this field
+ * (terraform-provider-google#2115, #12070: otherwise every update would plan a replacement).
+ */
+export function defaultPoolNodeConfig(serviceAccount: pulumi.Input<string>): container.ClusterArgs['nodeConfig'] {
+  return {
+    serviceAccount,
+    oauthScopes: NODE_OAUTH_SCOPES,
+    workloadMetadataConfig: { mode: 'GKE_METADATA' },
+    shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+  };
 }
 
 /** `container.Cluster` arguments for a cluster we create. */
@@ -39,6 +70,10 @@ export function clusterArgs(config: GkeClusterConfig, s: ClusterSettings): conta
     workloadIdentityConfig: { workloadPool: `${s.project}.svc.id.goog` },
     privateClusterConfig:
       (config.privateNodes ?? GKE_CLUSTER_DEFAULTS.privateNodes) ? { enablePrivateNodes: true, masterIpv4CidrBlock: config.masterIpv4CidrBlock } : undefined,
+    // https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks
+    masterAuthorizedNetworksConfig: config.masterAuthorizedNetworks
+      ? { cidrBlocks: config.masterAuthorizedNetworks.map((n) => ({ cidrBlock: n.cidrBlock, displayName: n.displayName })) }
+      : undefined,
     addonsConfig: {
       agentSandboxConfig: { enabled: config.addons?.agentSandbox ?? false },
       podSnapshotConfig: { enabled: config.addons?.podSnapshots ?? false },
@@ -57,6 +92,9 @@ export function clusterArgs(config: GkeClusterConfig, s: ClusterSettings): conta
     // GKE needs a pool to create the cluster; it is deleted right away in favour of the pools we manage.
     removeDefaultNodePool: true,
     initialNodeCount: 1,
+    // ...and even that short-lived pool runs least-privilege (see defaultPoolNodeConfig).
+    nodeConfig: defaultPoolNodeConfig(s.nodeServiceAccount),
     enableShieldedNodes: true,
+    datapathProvider: GKE_CLUSTER_DEFAULTS.datapathProvider,
   };
 }

@@ -7,10 +7,10 @@
  */
 import { z } from 'zod';
 import { formatPath, issueLines } from '../../constructs/config/issues';
-import { GKE_ADDON_MIN_VERSION } from '../../constructs/platform/gke-addon';
+import { GKE_ADDON_MIN_VERSION, GKE_ADDON_V1BETA1_VERSION } from '../../constructs/platform/gke-addon';
 import type { InputProblem } from '../sandbox-cluster';
 import { describeGpuTypes, gpuMachineProblems, GKE_SANDBOX_GPUS, isGkeSandboxGpuType, type GkeSandboxGpuType } from './gpu';
-import { versionBelow } from './versions';
+import { versionAtLeast, versionBelow } from './versions';
 
 export const GKE_RELEASE_CHANNELS = ['RAPID', 'REGULAR', 'STABLE', 'EXTENDED'] as const;
 /** The only node image GKE Sandbox (gVisor) supports. */
@@ -26,9 +26,9 @@ const zone = z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, 'must be a zone like "
 const clusterName = z
   .string()
   .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, 'must be a GKE cluster name: lowercase letters, digits and "-", starting with a letter, at most 40 characters');
-const gkeVersion = z
-  .string()
-  .regex(/^(latest|\d+\.\d+(\.\d+(-gke\.\d+)?)?)$/, 'must be "latest" or a GKE version like "1.36" or "1.36.3-gke.1767000"');
+export const GKE_VERSION_SYNTAX = /^(latest|\d+\.\d+(\.\d+(-gke\.\d+)?)?)$/;
+const gkeVersion = z.string().regex(GKE_VERSION_SYNTAX, 'must be "latest" or a GKE version like "1.36" or "1.36.3-gke.1767000"');
+const ipv4Cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be an IPv4 CIDR like "203.0.113.0/24"');
 const machineType = z.string().regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, 'must be a Compute Engine machine type like "n2-standard-8"');
 
 const sandboxImageType = z.string().superRefine((value, ctx) => {
@@ -124,7 +124,12 @@ export const gkeClusterConfigSchema = z
       .optional(),
     /** GKE release channel. @default "REGULAR" */
     releaseChannel: z.enum(GKE_RELEASE_CHANNELS).optional(),
-    /** Minimum control-plane version, e.g. "1.36.3-gke.1767000". @default the release channel's default version */
+    /**
+     * Minimum control-plane version, e.g. "1.36.3-gke.1767000". Required with `addons.agentSandbox: true`, and then
+     * ≥ 1.36.3-gke.1767000 (the first GKE whose add-on serves v1beta1, the API version we emit) and ≥ the sandbox
+     * config's `platforms.<platform>.gkeVersion`.
+     * @default the release channel's default version
+     */
     minMasterVersion: gkeVersion.optional(),
     /**
      * Refuse to delete the cluster (the provider must be told `false` first). Guards against a `pulumi destroy` or
@@ -136,19 +141,36 @@ export const gkeClusterConfigSchema = z
     network: z.string().min(1).optional(),
     /** Subnetwork name or self link. @default GKE's choice in `network` */
     subnetwork: z.string().min(1).optional(),
-    /** Nodes get internal IPs only (egress needs Cloud NAT). @default false */
+    /**
+     * Nodes get internal IPs only. Not the default because egress, including image pulls from registries outside
+     * Google (Docker Hub), then needs Cloud NAT on the subnetwork, which this stack does not create: a first
+     * `pulumi up` would leave sandbox pods in ImagePullBackOff. Without it every node has a public IP (a warning says so).
+     * @default false
+     */
     privateNodes: z.boolean().optional(),
     /** Control-plane /28 range for private nodes (older peering-based private clusters). @default GKE's choice */
     masterIpv4CidrBlock: z
       .string()
       .regex(/^(\d{1,3}\.){3}\d{1,3}\/28$/, 'must be an IPv4 /28 range like "172.16.0.32/28"')
       .optional(),
+    /**
+     * CIDR ranges allowed to reach the control-plane endpoint (`masterAuthorizedNetworksConfig`), e.g. your office
+     * and CI egress ranges. Without it the endpoint accepts connections from any address (authentication still
+     * applies; a warning says so).
+     * https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks
+     * @default undefined (no restriction)
+     */
+    masterAuthorizedNetworks: z
+      .array(z.object({ cidrBlock: ipv4Cidr, displayName: z.string().min(1).optional() }).strict())
+      .min(1)
+      .optional(),
     addons: z
       .object({
         /**
          * GKE's managed agent-sandbox add-on (`addonsConfig.agentSandboxConfig`): GKE installs the controller and
          * CRDs. Must match the sandbox config: on with `agentSandbox: managed`, off with `self`. Needs GKE ≥
-         * 1.35.2-gke.1269000. @default false
+         * 1.35.2-gke.1269000, and serves v1beta1 (what we emit) only from 1.36.3-gke.1767000: a created cluster must
+         * pin `minMasterVersion` to at least that. @default false
          */
         agentSandbox: z.boolean().optional(),
         /** GKE Pod Snapshots (`addonsConfig.podSnapshotConfig`). @default false */
@@ -213,6 +235,7 @@ const CREATE_ONLY_FIELDS = [
   'subnetwork',
   'privateNodes',
   'masterIpv4CidrBlock',
+  'masterAuthorizedNetworks',
   'systemPool',
 ] as const;
 
@@ -275,12 +298,34 @@ export function crossFieldProblems(raw: unknown): InputProblem[] {
     }
   }
 
-  if (addons?.agentSandbox === true && typeof config.minMasterVersion === 'string' && versionBelow(config.minMasterVersion, GKE_ADDON_MIN_VERSION)) {
+  const pinned = config.minMasterVersion;
+  if (addons?.agentSandbox === true && typeof pinned === 'string' && versionBelow(pinned, GKE_ADDON_MIN_VERSION)) {
     add(
       'minMasterVersion',
-      `the managed agent-sandbox add-on (addons.agentSandbox) needs GKE ≥ ${GKE_ADDON_MIN_VERSION}, got "${config.minMasterVersion}"; ` +
+      `the managed agent-sandbox add-on (addons.agentSandbox) needs GKE ≥ ${GKE_ADDON_MIN_VERSION}, got "${pinned}"; ` +
         `raise minMasterVersion or turn the add-on off (agentSandbox: self)`,
     );
+  } else if (addons?.agentSandbox === true && !existing) {
+    // The add-on serves v1beta1 only from GKE_ADDON_V1BETA1_VERSION (constructs/platform/gke-addon.ts); older add-ons
+    // serve v1alpha1 only and would reject every SandboxTemplate, warm pool and claim we emit. A cluster we create
+    // must therefore be *guaranteed* such a version: only a pinned minimum does that.
+    if (pinned === undefined) {
+      add(
+        'minMasterVersion',
+        `is required with addons.agentSandbox: true: without a pinned minimum the cluster comes up on the release channel's default ` +
+          `version, whose agent-sandbox add-on may serve only v1alpha1, while we emit v1beta1 (served by the add-on from GKE ` +
+          `${GKE_ADDON_V1BETA1_VERSION}); set minMasterVersion to "${GKE_ADDON_V1BETA1_VERSION}" or later ` +
+          '(the sandbox config\'s platforms.<platform>.gkeVersion), or turn the add-on off (agentSandbox: self)',
+      );
+    } else if (typeof pinned === 'string' && GKE_VERSION_SYNTAX.test(pinned) && !versionAtLeast(pinned, GKE_ADDON_V1BETA1_VERSION)) {
+      add(
+        'minMasterVersion',
+        `the managed agent-sandbox add-on serves v1beta1 (the API version of the SandboxTemplates, warm pools and claims we emit) ` +
+          `only from GKE ${GKE_ADDON_V1BETA1_VERSION}, and minMasterVersion "${pinned}" does not guarantee that` +
+          `${pinned === 'latest' ? ' ("latest" pins no version)' : ''}: set minMasterVersion to "${GKE_ADDON_V1BETA1_VERSION}" or later, ` +
+          'or turn the add-on off (agentSandbox: self)',
+      );
+    }
   }
   return problems;
 }

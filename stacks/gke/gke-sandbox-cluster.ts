@@ -3,8 +3,10 @@
  *
  * - Autopilot: the cluster (gVisor is built in; RuntimeClass `gvisor`), nodes run as a least-privilege service
  *   account. Adopted: nothing is created.
- * - Standard: the cluster without its default pool, a non-sandboxed system pool, a gVisor sandbox pool and an
- *   optional gVisor GPU pool. Adopted: only the sandbox (and GPU) pools are added.
+ * - Standard: the cluster (Dataplane V2, so NetworkPolicy is enforced) without its default pool, a non-sandboxed
+ *   system pool, a gVisor sandbox pool and an optional gVisor GPU pool (both created after the system pool). Adopted:
+ *   only the sandbox (and GPU) pools are added, once the cluster is known to fit (mode, Workload Identity, add-on and
+ *   its API version, NetworkPolicy enforcement).
  *
  * Validation: `./cluster-config.ts` (the `cluster` stack config) and `./checks.ts`; resource arguments:
  * `./cluster-args.ts` and `./node-pools.ts`.
@@ -17,7 +19,14 @@ import { runtimeFor } from '../../constructs/platform/profiles';
 import type { InputProblem, SandboxClusterOutputs } from '../sandbox-cluster';
 import { clusterArgs } from './cluster-args';
 import { parseGkeClusterConfig, type GkeClusterConfig } from './cluster-config';
-import { contextProblems, existingClusterProblems, type GkeClusterContext, type GkePlatform } from './checks';
+import {
+  autoNameProblems,
+  contextProblems,
+  existingClusterProblems,
+  exposureWarnings,
+  type GkeClusterContext,
+  type GkePlatform,
+} from './checks';
 import { gkeKubeconfig } from './kubeconfig';
 import { gkeNodePoolArgs, type GkePoolRequest } from './node-pools';
 import { NODE_SERVICE_ACCOUNT_ROLES, nodeServiceAccountId } from './node-service-account';
@@ -29,6 +38,12 @@ export interface GkeSandboxClusterArgs {
   readonly cluster: unknown;
   /** The sandbox config's `agentSandbox` is `self` (we install the controller), not `managed` (GKE's add-on). */
   readonly selfManagedAgentSandbox: boolean;
+  /**
+   * The sandbox config's `platforms.<platform>.gkeVersion` (managed mode): the cluster must be guaranteed (created:
+   * `minMasterVersion`) or run (adopted) at least this version. See {@link GkeClusterContext.sandboxGkeVersion}.
+   * @default undefined (not compared)
+   */
+  readonly sandboxGkeVersion?: string;
 }
 
 export const GKE_SANDBOX_CLUSTER_TYPE = 'agent-sandbox-infra:gke:SandboxCluster';
@@ -59,9 +74,11 @@ export class GkeSandboxCluster extends pulumi.ComponentResource implements Sandb
       selfManagedAgentSandbox: args.selfManagedAgentSandbox,
       gcpProject: gcp.get('project'),
       gcpLocation: gcp.get('region') ?? gcp.get('zone'),
+      sandboxGkeVersion: args.sandboxGkeVersion,
     };
     const config = validateGkeSandboxCluster(name, args.cluster, context);
     super(GKE_SANDBOX_CLUSTER_TYPE, name, {}, opts);
+    for (const warning of exposureWarnings(args.cluster)) pulumi.log.warn(warning, this);
 
     const autopilot = args.platform === 'gke-autopilot';
     const existing = config.existingCluster;
@@ -101,9 +118,17 @@ export class GkeSandboxCluster extends pulumi.ComponentResource implements Sandb
     let clusterRef: pulumi.Output<string>;
     let kubeconfigInput: pulumi.Output<{ clusterName: string; endpoint: string; clusterCaCertificate: string }>;
     if (existing) {
-      const ref = { platform: args.platform, selfManagedAgentSandbox: args.selfManagedAgentSandbox, name: existing.name, location, project };
-      // Read at deploy time: a mismatch (mode, Workload Identity, add-on) fails the program (preview included)
-      // with the fix; the pools and outputs wait on this check, so nothing is added to a cluster that does not fit.
+      const ref = {
+        platform: args.platform,
+        selfManagedAgentSandbox: args.selfManagedAgentSandbox,
+        name: existing.name,
+        location,
+        project,
+        sandboxGkeVersion: args.sandboxGkeVersion,
+      };
+      // Read at deploy time: a mismatch (mode, Workload Identity, add-on and its version, no NetworkPolicy
+      // enforcement) fails the program (preview included) with the fix; the pools and outputs wait on this check, so
+      // nothing is added to a cluster that does not fit.
       const state = container.getClusterOutput({ name: existing.name, location, project }, { parent: this }).apply((s) => {
         const problems = existingClusterProblems(s, ref);
         if (problems.length) throw new pulumi.ResourceError(`${GKE_SANDBOX_CLUSTER_TYPE} "${name}":\n  ${problems.join('\n  ')}`, this, true);
@@ -115,7 +140,9 @@ export class GkeSandboxCluster extends pulumi.ComponentResource implements Sandb
       this.cluster = new container.Cluster(
         `${name}-cluster`,
         clusterArgs(config, { autopilot, project, location, nodeServiceAccount: nodeServiceAccount! }),
-        { parent: this, dependsOn: iamMembers },
+        // Standard: `nodeConfig` only shapes the temporary default pool; once it is deleted GKE reports another pool's
+        // config there, which must not plan a replacement (see defaultPoolNodeConfig in ./cluster-args.ts).
+        { parent: this, dependsOn: iamMembers, ...(autopilot ? {} : { ignoreChanges: ['nodeConfig'] }) },
       );
       clusterRef = this.cluster.name;
       kubeconfigInput = pulumi
@@ -129,15 +156,23 @@ export class GkeSandboxCluster extends pulumi.ComponentResource implements Sandb
       requests.push({ role: 'sandbox', pool: config.sandboxPool ?? {} });
       if (config.gpuPool) requests.push({ role: 'gpu', pool: config.gpuPool });
     }
-    this.nodePools = requests.map(
-      (request) =>
+    // GKE Sandbox needs a non-sandboxed pool besides the gVisor ones (GKE's system workloads cannot run on gVisor
+    // nodes, and the default pool cannot be sandboxed; the CIS GKE benchmark's sandbox check: "At least 2 Node pools
+    // are required"; https://cloud.google.com/kubernetes-engine/docs/how-to/sandbox-pods). The default pool is gone once
+    // the cluster exists, so the gVisor pools wait for the system pool: the cluster never has only sandboxed nodes.
+    const pools: container.NodePool[] = [];
+    for (const request of requests) {
+      const system = pools.find((_, i) => requests[i].role === 'system');
+      pools.push(
         new container.NodePool(
           `${name}-${request.role}`,
           { cluster: clusterRef, location, project, ...gkeNodePoolArgs(request, nodeServiceAccount!) },
           // The autoscaler owns the size after creation; a changed initialNodeCount would otherwise replace the pool.
-          { parent: this, dependsOn: iamMembers, ignoreChanges: ['initialNodeCount'] },
+          { parent: this, dependsOn: [...iamMembers, ...(system ? [system] : [])], ignoreChanges: ['initialNodeCount'] },
         ),
-    );
+      );
+    }
+    this.nodePools = pools;
     const sandboxPools = this.nodePools.filter((_, i) => requests[i].role !== 'system');
 
     this.clusterName = clusterRef;
@@ -157,7 +192,7 @@ export class GkeSandboxCluster extends pulumi.ComponentResource implements Sandb
 /** Parses and checks the raw config; throws one `InputPropertiesError` listing every problem. */
 export function validateGkeSandboxCluster(name: string, raw: unknown, context: GkeClusterContext): GkeClusterConfig {
   const parsed = parseGkeClusterConfig(raw);
-  const problems: InputProblem[] = [...parsed.problems, ...contextProblems(raw, context)];
+  const problems: InputProblem[] = [...parsed.problems, ...contextProblems(raw, context), ...autoNameProblems(name, raw, context.platform)];
   if (problems.length === 0 && parsed.value) return parsed.value;
   const lines = problems.map((p) => `${p.propertyPath}: ${p.reason}`);
   throw new pulumi.InputPropertiesError({

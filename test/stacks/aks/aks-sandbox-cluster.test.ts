@@ -1,6 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
-import { AksSandboxCluster } from '../../../stacks/aks/aks-sandbox-cluster';
+import {
+  AKS_RBAC_CLUSTER_ADMIN_ROLE_ID,
+  AksSandboxCluster,
+  deployerPrincipalType,
+  networkPolicyWarning,
+} from '../../../stacks/aks/aks-sandbox-cluster';
 
 interface Registered {
   type: string;
@@ -9,6 +14,17 @@ interface Registered {
 }
 const registered: Registered[] = [];
 const calls: { token: string; inputs: Record<string, any> }[] = [];
+/** The adopted cluster's network profile (tests change it). */
+let adoptedNetworkProfile: Record<string, unknown> | undefined = { networkPlugin: 'azure', networkPluginMode: 'overlay', networkPolicy: 'cilium' };
+/** The identity running `pulumi up`, as `authorization.getClientConfig` reports it. */
+const DEPLOYER = {
+  tenantId: '00000000-0000-0000-0000-0000000000aa',
+  subscriptionId: '00000000-0000-0000-0000-0000000000bb',
+  clientId: '00000000-0000-0000-0000-0000000000cc', // a service principal's own app id
+  objectId: '00000000-0000-0000-0000-0000000000dd',
+};
+/** The clientId getClientConfig reports (tests change it). */
+let deployerClientId = DEPLOYER.clientId;
 
 /** What AKS returns for an Entra cluster: a kubelogin exec kubeconfig in device-code mode. */
 const EXEC_KUBECONFIG = `apiVersion: v1
@@ -46,7 +62,10 @@ pulumi.runtime.setMocks(
             aadProfile: { managed: true, enableAzureRBAC: true },
             agentPoolProfiles: [{ name: 'nodepool1', mode: 'System' }],
             oidcIssuerProfile: { enabled: true, issuerURL: 'https://eastus2.oic.prod-aks.azure.com/tenant/existing/' },
+            networkProfile: adoptedNetworkProfile,
           };
+        case 'azure-native:authorization:getClientConfig':
+          return { ...DEPLOYER, clientId: deployerClientId };
         case 'azure-native:containerservice:listManagedClusterUserCredentials':
           return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(EXEC_KUBECONFIG).toString('base64') }] };
         default:
@@ -83,12 +102,27 @@ describe('AksSandboxCluster: create', () => {
   });
 
   it('registers the component and its children with the expected types and names', () => {
-    expect(registered.filter((r) => r.name.startsWith('prod')).map((r) => [r.type, r.name])).toStrictEqual([
+    // The role assignment and the pool both wait on the cluster: their order is not fixed.
+    expect(registered.filter((r) => r.name.startsWith('prod')).map((r) => [r.type, r.name]).sort()).toStrictEqual([
       ['agent-sandbox-infra:aks:SandboxCluster', 'prod'],
-      ['azure-native:resources:ResourceGroup', 'prod-rg'],
-      ['azure-native:containerservice:ManagedCluster', 'prod-cluster'],
+      ['azure-native:authorization:RoleAssignment', 'prod-deployer-cluster-admin'],
       ['azure-native:containerservice:AgentPool', 'prod-sandbox-pool'],
+      ['azure-native:containerservice:ManagedCluster', 'prod-cluster'],
+      ['azure-native:resources:ResourceGroup', 'prod-rg'],
     ]);
+  });
+
+  it('gives the deploying identity "AKS RBAC Cluster Admin" on the cluster (Azure RBAC: nothing else would let it apply manifests)', () => {
+    expect(AKS_RBAC_CLUSTER_ADMIN_ROLE_ID).toBe('b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b');
+    expect(byName('prod-deployer-cluster-admin')?.inputs).toStrictEqual({
+      principalId: DEPLOYER.objectId,
+      // Not azure-native's default "User": this deployer is a service principal (Azure would refuse the mismatch).
+      principalType: 'ServicePrincipal',
+      roleDefinitionId: `/subscriptions/${DEPLOYER.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b`,
+      scope: 'prod-cluster_id',
+      description: 'Lets the identity that deploys agents-prod (agent-sandbox-infra) apply its Kubernetes manifests',
+    });
+    expect(component.deployerRoleAssignment).toBeDefined();
   });
 
   it('creates a resource group named after the cluster', () => {
@@ -169,7 +203,7 @@ describe('AksSandboxCluster: create', () => {
     expect(component.runtimeClassName).toBe('kata-vm-isolation');
     expect(await resolve(component.clusterName)).toBe('agents-prod');
     expect(await resolve(component.sandboxPoolNames)).toStrictEqual(['kata']);
-    expect(component.readyResources).toStrictEqual([component.sandboxPool]);
+    expect(component.readyResources).toStrictEqual([component.sandboxPool, component.deployerRoleAssignment]);
     expect(await resolve(component.oidcIssuerUrl)).toBe('https://eastus2.oic.prod-aks.azure.com/tenant/created/');
     expect(component.cluster).toBeDefined();
   });
@@ -219,6 +253,95 @@ describe('AksSandboxCluster: create in an existing resource group, without Entra
       outboundType: 'loadBalancer',
     });
     expect(byName('plain-sandbox-pool')!.inputs.vmSize).toBe('Standard_D4s_v5');
+    // No Entra, no Azure RBAC: no role assignment.
+    expect(registered.filter((r) => r.name.startsWith('plain') && r.type === 'azure-native:authorization:RoleAssignment')).toStrictEqual([]);
+    expect(component.readyResources).toStrictEqual([component.sandboxPool]);
+  });
+});
+
+describe('AksSandboxCluster: the deployer role assignment follows Azure RBAC and can be turned off', () => {
+  it('a person signed in through the Azure CLI gets principalType User; a configured type wins', async () => {
+    deployerClientId = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
+    try {
+      const user = new AksSandboxCluster('cliuser', { name: 'cliuser', entra: {} });
+      await resolve(user.sandboxPool.urn);
+      await resolve(user.deployerRoleAssignment!.urn);
+      expect(byName('cliuser-deployer-cluster-admin')?.inputs.principalType).toBe('User');
+      const forced = new AksSandboxCluster('forced', { name: 'forced', entra: { deployerPrincipalType: 'ServicePrincipal' } });
+      await resolve(forced.deployerRoleAssignment!.urn);
+      expect(byName('forced-deployer-cluster-admin')?.inputs.principalType).toBe('ServicePrincipal');
+    } finally {
+      deployerClientId = DEPLOYER.clientId;
+    }
+  });
+
+  it('deployerPrincipalType: Azure CLI and Azure PowerShell sign-ins are users, anything else a service principal', () => {
+    expect(deployerPrincipalType('04b07795-8ddb-461a-bbee-02f9e1bf7b46')).toBe('User');
+    expect(deployerPrincipalType('1950A258-227B-4E31-A9CF-717495945FC2')).toBe('User');
+    expect(deployerPrincipalType('00000000-0000-0000-0000-0000000000cc')).toBe('ServicePrincipal');
+    expect(deployerPrincipalType('04b07795-8ddb-461a-bbee-02f9e1bf7b46', 'ServicePrincipal')).toBe('ServicePrincipal');
+  });
+
+  it.each([
+    ['Kubernetes RBAC (azureRbac: false)', { azureRbac: false }],
+    ['turned off (deployerClusterAdmin: false)', { deployerClusterAdmin: false }],
+  ])('%s: no role assignment', async (_, entra) => {
+    const name = `norole${Object.keys(entra)[0].length}`;
+    const component = new AksSandboxCluster(name, { name, entra: { adminGroupObjectIds: ['00000000-0000-0000-0000-000000000001'], ...entra } });
+    await resolve(component.sandboxPool.urn);
+    await resolve(component.kubeconfig);
+    expect(registered.filter((r) => r.name.startsWith(name) && r.type === 'azure-native:authorization:RoleAssignment')).toStrictEqual([]);
+    expect(component.deployerRoleAssignment).toBeUndefined();
+    expect(component.readyResources).toStrictEqual([component.sandboxPool]);
+  });
+});
+
+describe('AksSandboxCluster: NetworkPolicy enforcement', () => {
+  it('a created cluster with networkPolicy none warns that the tenant NetworkPolicies would not be enforced', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      const component = new AksSandboxCluster('nopol', { name: 'nopol', network: { networkPolicy: 'none' }, entra: {} });
+      await resolve(component.sandboxPool.urn);
+      expect(warn).toHaveBeenCalledWith(
+        "AKS cluster nopol has no NetworkPolicy engine (networkProfile.networkPolicy none): the sandbox namespaces' NetworkPolicies (default deny, " +
+          'egress allowlists) would not be enforced; set cluster.network.networkPolicy to cilium (the default), calico or azure ' +
+          '(https://learn.microsoft.com/azure/aks/use-network-policies)',
+        component,
+      );
+      expect(byName('nopol-cluster')!.inputs.networkProfile.networkPolicy).toBe('none');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('an adopted cluster without an engine is warned about with the az command; nothing about it is changed', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    adoptedNetworkProfile = { networkPlugin: 'azure', networkPluginMode: 'overlay' };
+    try {
+      const component = new AksSandboxCluster('nopol-adopt', { existingCluster: { name: 'legacy-aks', resourceGroupName: 'legacy-rg' } });
+      await resolve(component.sandboxPool.urn);
+      expect(warn).toHaveBeenCalledWith(
+        "AKS cluster legacy-aks has no NetworkPolicy engine (networkProfile.networkPolicy unset): the sandbox namespaces' NetworkPolicies (default deny, " +
+          'egress allowlists) would not be enforced; enable an engine with "az aks update --resource-group legacy-rg --name legacy-aks --network-policy cilium" ' +
+          '(or azure, calico) (https://learn.microsoft.com/azure/aks/use-network-policies)',
+        component,
+      );
+      expect(registered.filter((r) => r.name.startsWith('nopol-adopt')).map((r) => r.type)).toStrictEqual([
+        'agent-sandbox-infra:aks:SandboxCluster',
+        'azure-native:containerservice:AgentPool',
+      ]);
+    } finally {
+      adoptedNetworkProfile = { networkPlugin: 'azure', networkPluginMode: 'overlay', networkPolicy: 'cilium' };
+      warn.mockRestore();
+    }
+  });
+
+  it('networkPolicyWarning: any engine is fine; bring-your-own CNI cannot be checked', () => {
+    for (const networkPolicy of ['cilium', 'calico', 'azure']) expect(networkPolicyWarning('c', { networkPlugin: 'azure', networkPolicy })).toBeUndefined();
+    expect(networkPolicyWarning('c', { networkPlugin: 'none' })).toBe(
+      "AKS cluster c brings its own CNI (networkPlugin none), so NetworkPolicy enforcement cannot be checked: unless that CNI enforces NetworkPolicy, the sandbox namespaces' NetworkPolicies (default deny, egress allowlists) would not be enforced",
+    );
+    expect(networkPolicyWarning('c', undefined)).toMatch(/^AKS cluster c has no NetworkPolicy engine \(networkProfile\.networkPolicy unset\)/);
   });
 });
 

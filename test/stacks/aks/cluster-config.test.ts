@@ -16,6 +16,28 @@ describe('parseAksClusterConfig: valid configs', () => {
 describe('parseAksClusterConfig: errors (one test per message)', () => {
   const problemsOf = (raw: unknown) => parseAksClusterConfig(raw).problems;
 
+  it('deployerClusterAdmin: true needs Azure RBAC (the role grants Kubernetes rights only through it)', () => {
+    expect(problemsOf({ name: 'a', entra: { azureRbac: false, deployerClusterAdmin: true } })).toStrictEqual([
+      {
+        propertyPath: 'cluster.entra.deployerClusterAdmin',
+        reason: 'true requires entra.azureRbac: the role assignment grants Kubernetes rights only through Azure RBAC, got azureRbac: false',
+      },
+    ]);
+    expect(problemsOf({ name: 'a', entra: { deployerClusterAdmin: false } })).toStrictEqual([]);
+    expect(problemsOf({ name: 'a', entra: { azureRbac: false, deployerClusterAdmin: false } })).toStrictEqual([]);
+  });
+
+  it('deployerPrincipalType: User or ServicePrincipal, and only while the role assignment is made', () => {
+    expect(problemsOf({ name: 'a', entra: { deployerPrincipalType: 'ServicePrincipal' } })).toStrictEqual([]);
+    expect(problemsOf({ name: 'a', entra: { deployerClusterAdmin: false, deployerPrincipalType: 'User' } })).toStrictEqual([
+      { propertyPath: 'cluster.entra.deployerPrincipalType', reason: "only applies to the deployer's role assignment, which is off (deployerClusterAdmin: false); remove it" },
+    ]);
+    expect(problemsOf({ name: 'a', entra: { azureRbac: false, deployerPrincipalType: 'User' } })).toStrictEqual([
+      { propertyPath: 'cluster.entra.deployerPrincipalType', reason: "only applies to the deployer's role assignment, which is off (azureRbac: false); remove it" },
+    ]);
+    expect(problemsOf({ name: 'a', entra: { deployerPrincipalType: 'Group' } }).map((p) => p.propertyPath)).toStrictEqual(['cluster.entra.deployerPrincipalType']);
+  });
+
   it('unsupported sandbox vmSize lists the allowed families', () => {
     expect(problemsOf({ name: 'a', sandboxPool: { vmSize: 'Standard_B4ms' } })).toStrictEqual([
       {

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import {
   containerdCompatibility,
   eksClusterConfigWarnings,
+  eksEndpointWarnings,
   parseEksClusterConfig,
   type EksClusterConfig,
 } from '../../../stacks/eks/cluster-config';
@@ -255,5 +256,52 @@ describe('containerdCompatibility', () => {
         '(amazon-eks-ami release notes); on containerd 2.x the runsc runtime would be missing (sandboxNodeGroups[0] "sandbox")',
     ]);
     expect(eksClusterConfigWarnings(VALID, '1.31')).toEqual([]);
+  });
+});
+
+describe('kubeconfig.accessEntry', () => {
+  const roleArn = 'arn:aws:iam::123456789012:role/deployer';
+
+  test('valid with roleArn on a created cluster (true or false)', () => {
+    expect(parseEksClusterConfig({ ...VALID, kubeconfig: { roleArn, accessEntry: false } }).problems).toEqual([]);
+    expect(parseEksClusterConfig({ ...VALID, kubeconfig: { roleArn, accessEntry: true } }).problems).toEqual([]);
+  });
+
+  test('error: without roleArn it has nothing to grant', () => {
+    expect(problems({ ...VALID, kubeconfig: { accessEntry: true } })).toEqual([
+      'cluster.kubeconfig.accessEntry: only applies with kubeconfig.roleArn (the role it gives cluster access), got accessEntry: true and no roleArn',
+    ]);
+  });
+
+  test('error: true on an adopted cluster, whose access entries are not ours (with the aws command)', () => {
+    expect(
+      problems({ existingCluster: { name: 'team-prod' }, sandboxNodeGroups: VALID.sandboxNodeGroups, kubeconfig: { roleArn, accessEntry: true } }),
+    ).toEqual([
+      'cluster.kubeconfig.accessEntry: applies only to a cluster this stack creates; existingCluster "team-prod" keeps its own access entries: ' +
+        `give ${roleArn} access there ("aws eks create-access-entry --cluster-name team-prod --principal-arn ${roleArn}" and associate ` +
+        'AmazonEKSClusterAdminPolicy) and remove accessEntry',
+    ]);
+    // roleArn alone is fine there: the team's cluster may already grant it.
+    expect(parseEksClusterConfig({ existingCluster: { name: 'team-prod' }, sandboxNodeGroups: VALID.sandboxNodeGroups, kubeconfig: { roleArn } }).problems).toEqual([]);
+  });
+});
+
+describe('eksEndpointWarnings', () => {
+  const open =
+    'cluster.endpoint: the API server endpoint is public and open to 0.0.0.0/0 (EKS\'s default); set endpoint.publicAccessCidrs to your admin and CI ranges ' +
+    '(e.g. ["203.0.113.0/24"]), or endpoint.publicAccess: false to reach it only from inside the VPC (privateAccess) ' +
+    '(https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html)';
+
+  test('the default (public, no CIDRs) and an explicit 0.0.0.0/0 warn', () => {
+    expect(eksEndpointWarnings(VALID)).toEqual([open]);
+    expect(eksEndpointWarnings({ ...VALID, endpoint: { publicAccess: true, publicAccessCidrs: ['10.0.0.0/8', '0.0.0.0/0'] } })).toEqual([
+      open.replace("(EKS's default)", '(publicAccessCidrs lists it)'),
+    ]);
+  });
+
+  test('narrowed CIDRs, a private-only endpoint or an adopted cluster do not', () => {
+    expect(eksEndpointWarnings({ ...VALID, endpoint: { publicAccessCidrs: ['203.0.113.0/24'] } })).toEqual([]);
+    expect(eksEndpointWarnings({ ...VALID, endpoint: { publicAccess: false } })).toEqual([]);
+    expect(eksEndpointWarnings({ existingCluster: { name: 'team-prod' }, sandboxNodeGroups: VALID.sandboxNodeGroups })).toEqual([]);
   });
 });

@@ -4,7 +4,10 @@ import {
   awsManagedPolicyArn,
   clusterKmsPolicy,
   eksAccessPolicyArn,
+  irsaAssumeRolePolicy,
+  nodeRolePolicies,
   serviceAssumeRolePolicy,
+  VPC_CNI_ADDON_CONFIGURATION,
 } from '../../../stacks/eks/iam-policies';
 import { buildSandboxNodeUserData } from '../../../stacks/eks/node-bootstrap';
 
@@ -39,6 +42,35 @@ describe('IAM documents', () => {
     expect(eksAccessPolicyArn('aws-us-gov', 'AmazonEKSClusterAdminPolicy')).toBe(
       'arn:aws-us-gov:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
     );
+  });
+
+  test('node role policies: the CNI policy only where aws-node has no role of its own (adopted clusters)', () => {
+    expect(nodeRolePolicies(false)).toEqual(['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly']);
+    expect(nodeRolePolicies(true)).toEqual(['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly']);
+  });
+
+  test('IRSA trust policy: one service account of one issuer, audience sts.amazonaws.com', () => {
+    const arn = 'arn:aws:iam::1:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/XYZ';
+    expect(JSON.parse(irsaAssumeRolePolicy(arn, 'https://oidc.eks.eu-west-1.amazonaws.com/id/XYZ', { namespace: 'kube-system', name: 'aws-node' }))).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: arn },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: {
+            StringEquals: {
+              'oidc.eks.eu-west-1.amazonaws.com/id/XYZ:sub': 'system:serviceaccount:kube-system:aws-node',
+              'oidc.eks.eu-west-1.amazonaws.com/id/XYZ:aud': 'sts.amazonaws.com',
+            },
+          },
+        },
+      ],
+    });
+  });
+
+  test('vpc-cni add-on configuration: enableNetworkPolicy as the string "true" (the documented key and type)', () => {
+    expect(JSON.stringify(VPC_CNI_ADDON_CONFIGURATION)).toBe('{"enableNetworkPolicy":"true"}');
   });
 
   test('trust and KMS policies', () => {

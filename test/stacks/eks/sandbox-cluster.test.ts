@@ -6,7 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { parse as parseYaml } from 'yaml';
 import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from '../../../constructs/platform/profiles';
 import { buildSandboxNodeUserData, GVISOR_RELEASE } from '../../../stacks/eks/node-bootstrap';
-import { EKS_SANDBOX_CLUSTER_TYPE, EksSandboxCluster } from '../../../stacks/eks/sandbox-cluster';
+import { adoptedCniWarning, EKS_SANDBOX_CLUSTER_TYPE, EksSandboxCluster } from '../../../stacks/eks/sandbox-cluster';
 
 interface Registered {
   readonly type: string;
@@ -21,6 +21,9 @@ interface Call {
 
 let registered: Registered[] = [];
 let calls: Call[] = [];
+/** The managed vpc-cni add-on an adopted cluster has (undefined: none, so getAddon fails as on AWS). */
+let adoptedVpcCni: Record<string, unknown> | undefined;
+
 const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n').toString('base64');
 
 /** Outputs the AWS provider would compute; everything else echoes the inputs. */
@@ -65,6 +68,9 @@ function callResult(token: string, inputs: Record<string, any>): Record<string, 
         region: 'eu-central-1',
         vpcConfig: { subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'] },
       };
+    case 'aws:eks/getAddon:getAddon':
+      if (!adoptedVpcCni) throw new Error(`ResourceNotFoundException: No addon: ${inputs.addonName} found in cluster: ${inputs.clusterName}`);
+      return { addonName: inputs.addonName, clusterName: inputs.clusterName, addonVersion: 'v1.20.0-eksbuild.1', ...adoptedVpcCni };
     default:
       throw new Error(`unexpected call ${token}`);
   }
@@ -101,6 +107,8 @@ interface Deployment {
   readonly sandboxPoolNames: string[];
   readonly resources: readonly Registered[];
   readonly calls: readonly Call[];
+  /** Resource options of each child, by name (seen by a transformation on the component, which children inherit). */
+  readonly options: ReadonlyMap<string, pulumi.CustomResourceOptions>;
   /** Resources of one type, e.g. `eks/nodeGroup:NodeGroup`. */
   ofType(type: string): Registered[];
   /** Inputs of the one AWS resource with this name. */
@@ -110,7 +118,8 @@ interface Deployment {
 /** Constructs the component on fresh mocks and waits until every output is known and no registration is pending. */
 async function deploy(cluster: unknown): Promise<Deployment> {
   await resetMocks();
-  const component = new EksSandboxCluster('sbx', { cluster });
+  const options = new Map<string, pulumi.CustomResourceOptions>();
+  const component = new EksSandboxCluster('sbx', { cluster }, { transformations: [(a) => (options.set(a.name, a.opts), undefined)] });
   const [kubeconfig, sandboxPoolNames] = await Promise.all([
     valueOf(component.kubeconfig),
     valueOf(component.sandboxPoolNames),
@@ -129,6 +138,7 @@ async function deploy(cluster: unknown): Promise<Deployment> {
     sandboxPoolNames: sandboxPoolNames as string[],
     resources,
     calls: [...calls],
+    options,
     ofType: (type) => resources.filter((r) => r.type === `aws:${type}`),
     named: (name) => {
       const found = resources.filter((r) => r.name === name && r.type.startsWith('aws:'));
@@ -226,19 +236,63 @@ describe('a new cluster (vpc.create)', () => {
     expect(azCall?.inputs).toMatchObject({ state: 'available', filters: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }] });
   });
 
-  test('node role: worker, CNI and ECR read-only policies; SSM only when asked', async () => {
+  test('node role: worker and ECR read-only policies, not the CNI policy (aws-node has its own role); SSM only when asked', async () => {
     expect(JSON.parse(d.named('sbx-node-role').assumeRolePolicy).Statement[0].Principal).toEqual({ Service: 'ec2.amazonaws.com' });
     const policies = (x: Deployment) =>
       x
         .ofType('iam/rolePolicyAttachment:RolePolicyAttachment')
         .filter((r) => r.inputs.role === 'sbx-node-role')
         .map((r) => r.inputs.policyArn);
-    expect(policies(d)).toEqual([
+    expect(policies(d)).toEqual(['arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy', 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly']);
+    expect(policies(await deploy({ ...NEW_CLUSTER, ssmAccess: true }))).toEqual([
       'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
-      'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
       'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
+      'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
     ]);
-    expect(policies(await deploy({ ...NEW_CLUSTER, ssmAccess: true }))).toContain('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
+  });
+
+  test('VPC CNI: an IRSA role for kube-system/aws-node only (this issuer, audience sts), with AmazonEKS_CNI_Policy', async () => {
+    expect(JSON.parse(d.named('sbx-vpc-cni-role').assumeRolePolicy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABCDEF' },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: {
+            StringEquals: {
+              'oidc.eks.us-west-2.amazonaws.com/id/ABCDEF:sub': 'system:serviceaccount:kube-system:aws-node',
+              'oidc.eks.us-west-2.amazonaws.com/id/ABCDEF:aud': 'sts.amazonaws.com',
+            },
+          },
+        },
+      ],
+    });
+    expect(d.named('sbx-vpc-cni-AmazonEKS_CNI_Policy')).toEqual({ role: 'sbx-vpc-cni-role', policyArn: 'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy' });
+    expect(await valueOf(d.component.vpcCniRoleArn!)).toBe('arn:aws:iam::123456789012:role/sbx-vpc-cni-role');
+  });
+
+  test('VPC CNI: the managed add-on enforces NetworkPolicy, runs under the IRSA role, takes over the self-managed one', async () => {
+    expect(d.named('sbx-vpc-cni')).toEqual({
+      clusterName: 'sbx-cluster-0a1b2c3',
+      addonName: 'vpc-cni',
+      serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/sbx-vpc-cni-role',
+      configurationValues: '{"enableNetworkPolicy":"true"}',
+      resolveConflictsOnCreate: 'OVERWRITE',
+      resolveConflictsOnUpdate: 'OVERWRITE',
+    });
+    expect(JSON.parse(d.named('sbx-vpc-cni').configurationValues)).toEqual({ enableNetworkPolicy: 'true' });
+    expect(d.component.vpcCniAddon).toBeDefined();
+  });
+
+  test('ordering: the add-on waits for its role policy; every node group waits for the add-on', () => {
+    const addon = d.component.vpcCniAddon!;
+    expect((d.options.get('sbx-vpc-cni')?.dependsOn as pulumi.Resource[]).map((r) => (r as unknown as { __name: string }).__name)).toEqual([
+      'sbx-vpc-cni-AmazonEKS_CNI_Policy',
+    ]);
+    for (const group of ['sbx-system', 'sbx-sandbox-sandbox', 'sbx-sandbox-sandbox-arm']) {
+      expect(d.options.get(group)?.dependsOn).toContain(addon);
+    }
   });
 
   test('sandbox node group: AL2023, launch template id+version, sandbox label and NoSchedule taint, no diskSize/remoteAccess', async () => {
@@ -319,6 +373,44 @@ describe('a new cluster (vpc.create)', () => {
     warn.mockRestore();
   });
 
+  test('endpoint open to 0.0.0.0/0 (the default) warns with the fix; narrowed CIDRs or a private endpoint do not', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    const message =
+      'cluster.endpoint: the API server endpoint is public and open to 0.0.0.0/0 (EKS\'s default); set endpoint.publicAccessCidrs to your admin and CI ranges ' +
+      '(e.g. ["203.0.113.0/24"]), or endpoint.publicAccess: false to reach it only from inside the VPC (privateAccess) ' +
+      '(https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html)';
+    try {
+      const open = await deploy(NEW_CLUSTER);
+      expect(warn).toHaveBeenCalledWith(message, open.component);
+      warn.mockClear();
+      await deploy({ ...NEW_CLUSTER, endpoint: { publicAccessCidrs: ['203.0.113.0/24'] } });
+      await deploy({ ...NEW_CLUSTER, endpoint: { publicAccess: false } });
+      expect(warn.mock.calls.filter(([m]) => String(m).startsWith('cluster.endpoint'))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('kubeconfig.roleArn gets a cluster-admin access entry (it would be Unauthorized otherwise)', async () => {
+    const roleArn = 'arn:aws:iam::123456789012:role/deployer';
+    const e = await deploy({ ...NEW_CLUSTER, kubeconfig: { roleArn } });
+    expect(e.named('sbx-kubeconfig-role')).toEqual({ clusterName: 'sbx-cluster-0a1b2c3', principalArn: roleArn, type: 'STANDARD' });
+    expect(e.named('sbx-kubeconfig-role-policy')).toEqual({
+      clusterName: 'sbx-cluster-0a1b2c3',
+      principalArn: roleArn,
+      policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      accessScope: { type: 'cluster' },
+    });
+    expect((e.options.get('sbx-kubeconfig-role-policy')?.dependsOn as pulumi.Resource[]).map((r) => (r as unknown as { __name: string }).__name)).toEqual([
+      'sbx-kubeconfig-role',
+    ]);
+    // Opted out (the role runs `pulumi up`, so EKS made it admin already), or already an admin principal: no second entry.
+    const optedOut = await deploy({ ...NEW_CLUSTER, kubeconfig: { roleArn, accessEntry: false } });
+    expect(optedOut.ofType('eks/accessEntry:AccessEntry')).toEqual([]);
+    const listed = await deploy({ ...NEW_CLUSTER, kubeconfig: { roleArn }, adminPrincipalArns: [roleArn] });
+    expect(listed.ofType('eks/accessEntry:AccessEntry').map((r) => [r.name, r.inputs.principalArn])).toEqual([['sbx-admin-0', roleArn]]);
+  });
+
   test('kubeconfig: secret, exec credentials with aws eks get-token for the cluster and its region', async () => {
     const e = await deploy({ ...NEW_CLUSTER, kubeconfig: { roleArn: 'arn:aws:iam::123456789012:role/deployer' } });
     expect(await pulumi.isSecret(e.component.kubeconfig)).toBe(true);
@@ -370,6 +462,10 @@ describe('a new cluster (vpc.create)', () => {
 describe('an existing cluster (existingCluster)', () => {
   const ADOPT = { existingCluster: { name: 'team-prod' }, sandboxNodeGroups: [{ name: 'sandbox', instanceTypes: ['m7i.2xlarge'] }] };
 
+  beforeEach(() => {
+    adoptedVpcCni = { configurationValues: '{"enableNetworkPolicy":"true"}' };
+  });
+
   test('reads the cluster, creates no cluster, VPC, KMS key or OIDC provider, only the sandbox groups', async () => {
     const e = await deploy(ADOPT);
     expect(e.calls.find((c) => c.token === 'aws:eks/getCluster:getCluster')?.inputs).toEqual({ name: 'team-prod' });
@@ -392,6 +488,50 @@ describe('an existing cluster (existingCluster)', () => {
     const e = await deploy({ ...ADOPT, existingCluster: { name: 'team-prod', subnetIds: ['subnet-0ddddddddddddddd1'] }, systemNodeGroup: {} });
     expect(e.named('sbx-sandbox-sandbox').subnetIds).toEqual(['subnet-0ddddddddddddddd1']);
     expect(e.named('sbx-system')).toMatchObject({ instanceTypes: ['m7i.large'], scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 3 } });
+  });
+
+  test('the node role keeps the CNI policy (the adopted cluster\'s aws-node may use node credentials); no vpc-cni add-on or role is created', async () => {
+    const e = await deploy(ADOPT);
+    expect(
+      e
+        .ofType('iam/rolePolicyAttachment:RolePolicyAttachment')
+        .filter((r) => r.inputs.role === 'sbx-node-role')
+        .map((r) => r.inputs.policyArn),
+    ).toEqual([
+      'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
+      'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
+      'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
+    ]);
+    expect(e.ofType('eks/addon:Addon')).toEqual([]);
+    expect(e.resources.filter((r) => r.name.includes('vpc-cni'))).toEqual([]);
+    expect(e.component.vpcCniAddon).toBeUndefined();
+    expect(e.component.vpcCniRoleArn).toBeUndefined();
+  });
+
+  test('NetworkPolicy enforcement of the adopted cluster\'s vpc-cni add-on is read and warned about, never changed', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    const cniWarnings = async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      return warn.mock.calls.filter(([m]) => String(m).startsWith('EKS cluster team-prod')).map(([m]) => m);
+    };
+    try {
+      let e = await deploy(ADOPT);
+      expect(e.calls.find((c) => c.token === 'aws:eks/getAddon:getAddon')?.inputs).toEqual({ clusterName: 'team-prod', addonName: 'vpc-cni' });
+      expect(await cniWarnings()).toEqual([]);
+
+      adoptedVpcCni = { configurationValues: '' };
+      e = await deploy(ADOPT);
+      expect(await cniWarnings()).toEqual([adoptedCniWarning('team-prod', adoptedVpcCni)]);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining("vpc-cni add-on does not enforce NetworkPolicy"), e.component);
+      warn.mockClear();
+
+      adoptedVpcCni = undefined; // no managed add-on: getAddon fails, which must not fail the program
+      e = await deploy(ADOPT);
+      expect(await cniWarnings()).toEqual([adoptedCniWarning('team-prod', undefined)]);
+      expect(e.sandboxPoolNames).toEqual(['sandbox-20261122000000000000000001']);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test('containerd 1 on an adopted 1.34 cluster: warned once the version is read', async () => {
@@ -434,5 +574,33 @@ describe('invalid config: one InputPropertiesError before anything is registered
     expect(thrown(undefined).errors).toEqual([
       { propertyPath: 'cluster', reason: 'is required: set agent-sandbox-infra:cluster with vpc (or existingCluster) and sandboxNodeGroups' },
     ]);
+  });
+});
+
+describe('adoptedCniWarning', () => {
+  const fix =
+    'enable it with "aws eks update-addon --cluster-name team-prod --addon-name vpc-cni --configuration-values \'{"enableNetworkPolicy":"true"}\'" ' +
+    '(https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html)';
+
+  test('enabled: nothing to say', () => {
+    expect(adoptedCniWarning('team-prod', { configurationValues: '{"enableNetworkPolicy":"true","env":{"ENABLE_PREFIX_DELEGATION":"true"}}' })).toBeUndefined();
+  });
+
+  test('off, unset, or unreadable configuration: not enforced, with the exact command', () => {
+    const message =
+      "EKS cluster team-prod's vpc-cni add-on does not enforce NetworkPolicy (enableNetworkPolicy is not \"true\"): the sandbox namespaces' " +
+      `NetworkPolicies (default deny, egress allowlists) would not be enforced; ${fix}`;
+    expect(adoptedCniWarning('team-prod', { configurationValues: '{"enableNetworkPolicy":"false"}' })).toBe(message);
+    expect(adoptedCniWarning('team-prod', { configurationValues: '{"enableNetworkPolicy":true}' })).toBe(message); // the key takes a string
+    expect(adoptedCniWarning('team-prod', { configurationValues: '' })).toBe(message);
+    expect(adoptedCniWarning('team-prod', { configurationValues: 'not json' })).toBe(message);
+  });
+
+  test('no managed add-on: cannot be checked, says which CNIs would enforce it', () => {
+    expect(adoptedCniWarning('team-prod', undefined)).toBe(
+      'EKS cluster team-prod has no managed vpc-cni add-on, so NetworkPolicy enforcement cannot be checked: unless its CNI enforces NetworkPolicy ' +
+        "(a self-managed VPC CNI started with --enable-network-policy=true, Calico, Cilium), the sandbox namespaces' NetworkPolicies (default deny, " +
+        `egress allowlists) would not be enforced; with the VPC CNI, install it as the managed add-on and ${fix}`,
+    );
   });
 });

@@ -97,10 +97,46 @@ describe('parseGkeClusterConfig', () => {
       `${below}, got "1.35.1-gke.1000"; raise minMasterVersion or turn the add-on off (agentSandbox: self)`,
     ]);
     expect(problems({ addons: { agentSandbox: true }, minMasterVersion: '1.34' })[0]).toContain(`${below}, got "1.34"`);
-    expect(problems({ addons: { agentSandbox: true }, minMasterVersion: '1.35.2-gke.1269000' })).toEqual([]);
-    expect(problems({ addons: { agentSandbox: true }, minMasterVersion: '1.36' })).toEqual([]);
     // Without the add-on an old version is fine.
     expect(problems({ minMasterVersion: '1.33' })).toEqual([]);
+  });
+
+  test('error: the add-on on a created cluster needs a pinned minMasterVersion that guarantees v1beta1 (≥ 1.36.3-gke.1767000)', () => {
+    expect(problems({ addons: { agentSandbox: true } })).toEqual([
+      "cluster.minMasterVersion: is required with addons.agentSandbox: true: without a pinned minimum the cluster comes up on the release channel's default " +
+        'version, whose agent-sandbox add-on may serve only v1alpha1, while we emit v1beta1 (served by the add-on from GKE 1.36.3-gke.1767000); ' +
+        'set minMasterVersion to "1.36.3-gke.1767000" or later (the sandbox config\'s platforms.<platform>.gkeVersion), or turn the add-on off (agentSandbox: self)',
+    ]);
+    const notGuaranteed = (v: string, latest = '') =>
+      'cluster.minMasterVersion: the managed agent-sandbox add-on serves v1beta1 (the API version of the SandboxTemplates, warm pools and claims we emit) ' +
+      `only from GKE 1.36.3-gke.1767000, and minMasterVersion "${v}" does not guarantee that${latest}: set minMasterVersion to "1.36.3-gke.1767000" or later, ` +
+      'or turn the add-on off (agentSandbox: self)';
+    // New enough for the add-on to exist, not for v1beta1 (these passed before: the add-on would reject what we emit).
+    expect(problems({ addons: { agentSandbox: true }, minMasterVersion: '1.35.2-gke.1269000' })).toEqual([notGuaranteed('1.35.2-gke.1269000')]);
+    expect(problems({ addons: { agentSandbox: true }, minMasterVersion: '1.36.3-gke.1766999' })).toEqual([notGuaranteed('1.36.3-gke.1766999')]);
+    // Fuzzy pins guarantee only their lowest version: "1.36" may be 1.36.0, "1.36.3" may be 1.36.3-gke.1.
+    expect(problems({ addons: { agentSandbox: true }, minMasterVersion: '1.36' })).toEqual([notGuaranteed('1.36')]);
+    expect(problems({ addons: { agentSandbox: true }, minMasterVersion: '1.36.3' })).toEqual([notGuaranteed('1.36.3')]);
+    expect(problems({ addons: { agentSandbox: true }, minMasterVersion: 'latest' })).toEqual([notGuaranteed('latest', ' ("latest" pins no version)')]);
+    // Guaranteed.
+    expect(problems({ addons: { agentSandbox: true }, minMasterVersion: '1.36.3-gke.1767000' })).toEqual([]);
+    expect(problems({ addons: { agentSandbox: true }, minMasterVersion: '1.36.4' })).toEqual([]);
+    expect(problems({ addons: { agentSandbox: true }, minMasterVersion: '1.37' })).toEqual([]);
+    // A malformed version is reported once, by the schema.
+    expect(problems({ addons: { agentSandbox: true }, minMasterVersion: 'v1.37' })).toEqual([
+      'cluster.minMasterVersion: must be "latest" or a GKE version like "1.36" or "1.36.3-gke.1767000", got "v1.37"',
+    ]);
+  });
+
+  test('masterAuthorizedNetworks: CIDR ranges with optional names; a cluster-creation setting', () => {
+    const networks = [{ cidrBlock: '203.0.113.0/24', displayName: 'office' }, { cidrBlock: '198.51.100.7/32' }];
+    expect(parseGkeClusterConfig({ masterAuthorizedNetworks: networks })).toEqual({ value: { masterAuthorizedNetworks: networks }, problems: [] });
+    expect(problems({ masterAuthorizedNetworks: [{ cidrBlock: '203.0.113.0' }], })).toEqual([
+      'cluster.masterAuthorizedNetworks[0].cidrBlock: must be an IPv4 CIDR like "203.0.113.0/24", got "203.0.113.0"',
+    ]);
+    expect(problems({ existingCluster: { name: 'team-a', location: 'us-central1' }, masterAuthorizedNetworks: networks })).toEqual([
+      'cluster.masterAuthorizedNetworks: only applies to a cluster we create; with existingCluster the cluster keeps its own settings (remove masterAuthorizedNetworks)',
+    ]);
   });
 
   test('existingCluster: cluster-level settings would do nothing, so they are errors', () => {

@@ -43,6 +43,8 @@ async function expectNothingRegistered(name: string): Promise<void> {
 const standard = (cluster: unknown, selfManagedAgentSandbox = true): GkeSandboxClusterArgs => ({ platform: 'gke-standard', selfManagedAgentSandbox, cluster });
 const autopilot = (cluster: unknown, selfManagedAgentSandbox = true): GkeSandboxClusterArgs => ({ platform: 'gke-autopilot', selfManagedAgentSandbox, cluster });
 
+let tableRow = 0;
+
 describe('GkeSandboxCluster config errors', () => {
   test.each<[string, GkeSandboxClusterArgs, string, string]>([
     [
@@ -71,7 +73,7 @@ describe('GkeSandboxCluster config errors', () => {
     ],
     [
       'the managed add-on together with our own controller',
-      autopilot({ ...BASE, addons: { agentSandbox: true } }, true),
+      autopilot({ ...BASE, addons: { agentSandbox: true }, minMasterVersion: '1.36.3-gke.1767000' }, true),
       'cluster.addons.agentSandbox',
       'the managed add-on installs its own agent-sandbox controller and CRDs, but the sandbox config has agentSandbox: self (we install ours; both would own the same CRDs); ' +
         'set agentSandbox: managed in the sandbox config or turn addons.agentSandbox off',
@@ -96,8 +98,33 @@ describe('GkeSandboxCluster config errors', () => {
         '"gcloud beta container clusters update team-a --location=us-east1 --project=acme-team-a --enable-agent-sandbox" (needs GKE ≥ 1.35.2-gke.1269000) ' +
         'and remove addons.agentSandbox, or drop existingCluster and let us create the cluster',
     ],
+    [
+      'the add-on on a created cluster without a pinned minMasterVersion (the channel default may serve only v1alpha1)',
+      autopilot({ ...BASE, addons: { agentSandbox: true } }, false),
+      'cluster.minMasterVersion',
+      "is required with addons.agentSandbox: true: without a pinned minimum the cluster comes up on the release channel's default version, " +
+        'whose agent-sandbox add-on may serve only v1alpha1, while we emit v1beta1 (served by the add-on from GKE 1.36.3-gke.1767000); ' +
+        'set minMasterVersion to "1.36.3-gke.1767000" or later (the sandbox config\'s platforms.<platform>.gkeVersion), or turn the add-on off (agentSandbox: self)',
+    ],
+    [
+      'the add-on on a version that has it but serves only v1alpha1',
+      autopilot({ ...BASE, addons: { agentSandbox: true }, minMasterVersion: '1.36.1-gke.500' }, false),
+      'cluster.minMasterVersion',
+      'the managed agent-sandbox add-on serves v1beta1 (the API version of the SandboxTemplates, warm pools and claims we emit) only from GKE ' +
+        '1.36.3-gke.1767000, and minMasterVersion "1.36.1-gke.500" does not guarantee that: set minMasterVersion to "1.36.3-gke.1767000" or later, ' +
+        'or turn the add-on off (agentSandbox: self)',
+    ],
+    [
+      "a minMasterVersion below the sandbox config's gkeVersion",
+      { ...autopilot({ ...BASE, addons: { agentSandbox: true }, minMasterVersion: '1.36.3-gke.1767000' }, false), sandboxGkeVersion: '1.37.0-gke.100' },
+      'cluster.minMasterVersion',
+      "the sandbox config's platforms.gke-autopilot.gkeVersion is 1.37.0-gke.100, but minMasterVersion \"1.36.3-gke.1767000\" does not guarantee that version " +
+        '(the cluster may come up older, with an add-on that does not serve what the manifests were checked against); ' +
+        'set minMasterVersion to "1.37.0-gke.100" or later, or gkeVersion to the version minMasterVersion guarantees',
+    ],
   ])('%s', async (_, args, propertyPath, reason) => {
-    const name = `bad-${propertyPath.replace(/\W/g, '-')}-${args.platform}`;
+    // Short names: the component name also names the cluster and pools Pulumi generates (checked separately below).
+    const name = `bad-${++tableRow}`;
     const error = failure(name, args);
     expect(error.errors).toEqual([{ propertyPath, reason }]);
     expect(error.message).toBe(`agent-sandbox-infra:gke:SandboxCluster "${name}": 1 problem in the stack config:\n  ${propertyPath}: ${reason}`);
@@ -114,13 +141,25 @@ describe('GkeSandboxCluster config errors', () => {
       'cluster.gpuPool.gpuType',
       'cluster.releaseChanel',
       'cluster.systemPool.gvisor',
+      'cluster.minMasterVersion', // the add-on on a created cluster without a pinned minimum
       'cluster.systemPool',
       'cluster.gpuPool',
       'cluster.addons.agentSandbox',
       'cluster.project', // no cluster.project and no gcp:project stack config
     ]);
-    expect(error.message).toMatch(/^agent-sandbox-infra:gke:SandboxCluster "many": 8 problems in the stack config:\n {2}cluster\.location: must be a region/);
+    expect(error.message).toMatch(/^agent-sandbox-infra:gke:SandboxCluster "many": 9 problems in the stack config:\n {2}cluster\.location: must be a region/);
     await expectNothingRegistered('many');
+  });
+
+  test('a component (stack) name too long for the names GKE accepts is refused up front, nothing registered', async () => {
+    const name = 'agents-production-europe-west';
+    const error = failure(name, standard({ ...BASE, name: 'agents' }));
+    expect(error.errors.map((e) => e.propertyPath)).toEqual(['cluster.systemPool', 'cluster.sandboxPool']);
+    expect(error.message).toContain(
+      `cluster.sandboxPool: the sandbox node pool is auto-named "${name}-sandbox-<7 random characters>" from the component name "${name}" (the stack name): ` +
+        '45 characters, but GKE names are at most 40 lowercase letters, digits and "-", starting with a letter; use a stack (component) name of at most 24 such characters',
+    );
+    await expectNothingRegistered(name);
   });
 
   test('a valid config constructs (the table above fails for its own reason only)', async () => {

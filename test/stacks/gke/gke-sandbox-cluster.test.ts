@@ -23,6 +23,8 @@ const HEALTHY_STANDARD = {
   addonsConfigs: [{ agentSandboxConfigs: [{ enabled: false }] }],
   workloadIdentityConfigs: [{ workloadPool: 'acme-team-a.svc.id.goog' }],
   masterVersion: '1.36.3-gke.1767000',
+  datapathProvider: 'ADVANCED_DATAPATH',
+  networkPolicies: [],
 };
 
 pulumi.runtime.setMocks(
@@ -87,7 +89,14 @@ describe('GkeSandboxCluster: Autopilot, created', () => {
     c = new GkeSandboxCluster('ap', {
       platform: 'gke-autopilot',
       selfManagedAgentSandbox: false,
-      cluster: { project: 'acme-agents-prod', location: 'us-central1', privateNodes: true, addons: { agentSandbox: true, podSnapshots: true } },
+      cluster: {
+        project: 'acme-agents-prod',
+        location: 'us-central1',
+        privateNodes: true,
+        // The add-on serves v1beta1 (what we emit) from this version: a created cluster must pin it.
+        minMasterVersion: '1.36.3-gke.1767000',
+        addons: { agentSandbox: true, podSnapshots: true },
+      },
     });
     await settle(c);
   });
@@ -112,9 +121,12 @@ describe('GkeSandboxCluster: Autopilot, created', () => {
       workloadIdentityConfig: { workloadPool: 'acme-agents-prod.svc.id.goog' },
       privateClusterConfig: { enablePrivateNodes: true },
       addonsConfig: { agentSandboxConfig: { enabled: true }, podSnapshotConfig: { enabled: true } },
+      minMasterVersion: '1.36.3-gke.1767000',
     });
     expect(cluster.removeDefaultNodePool).toBeUndefined();
     expect(cluster.nodeConfig).toBeUndefined();
+    // Autopilot runs Dataplane V2 (NetworkPolicy enforced) without being asked.
+    expect(cluster.datapathProvider).toBeUndefined();
   });
 
   test('Autopilot nodes run as the least-privilege service account', async () => {
@@ -184,6 +196,16 @@ describe('GkeSandboxCluster: Standard, created', () => {
     });
     expect(cluster.enableAutopilot).toBeUndefined();
     expect(cluster.privateClusterConfig).toBeUndefined();
+    expect(cluster.masterAuthorizedNetworksConfig).toBeUndefined();
+  });
+
+  test('Dataplane V2, so the tenant namespaces\' NetworkPolicies are enforced', () => {
+    expect(one('std', 'gcp:container/cluster:Cluster').inputs.datapathProvider).toBe('ADVANCED_DATAPATH');
+  });
+
+  test('even the temporary default pool runs as the least-privilege account with GKE_METADATA and shielded nodes', async () => {
+    const email = await value(c.nodeServiceAccountEmail!);
+    expect(one('std', 'gcp:container/cluster:Cluster').inputs.nodeConfig).toEqual({ serviceAccount: email, ...SANDBOX_NODE_CONFIG_SECURITY });
   });
 
   test('a non-sandboxed system pool with autoscaling, auto-repair/upgrade, shielded nodes and GKE_METADATA', async () => {
@@ -237,6 +259,61 @@ describe('GkeSandboxCluster: Standard, created', () => {
     expect(c.nodePools).toHaveLength(3);
     expect(await value(c.clusterName)).toBe('agents');
     expect(parse(await value(c.kubeconfig))['current-context']).toBe('gke_acme-agents-prod_us-central1_agents');
+  });
+});
+
+describe('GkeSandboxCluster: resource options and warnings', () => {
+  test('Standard: later diffs of the default-pool nodeConfig are ignored; the gVisor pools wait for the system pool', async () => {
+    const options = new Map<string, pulumi.CustomResourceOptions>();
+    const c = new GkeSandboxCluster(
+      'opts',
+      { platform: 'gke-standard', selfManagedAgentSandbox: true, cluster: { project: 'acme-agents-prod', location: 'us-central1', gpuPool: { gpuType: 'l4' } } },
+      { transformations: [(a) => (options.set(a.name, a.opts), undefined)] },
+    );
+    await settle(c);
+    expect(options.get('opts-cluster')?.ignoreChanges).toEqual(['nodeConfig']);
+    const [system, sandbox, gpu] = c.nodePools;
+    expect(options.get('opts-system')?.dependsOn).not.toContain(system);
+    for (const [poolName, pool] of [['opts-sandbox', sandbox], ['opts-gpu', gpu]] as const) {
+      expect(options.get(poolName)?.dependsOn).toContain(system);
+      expect(pool).toBeDefined();
+    }
+    expect(options.get('opts-system')?.ignoreChanges).toEqual(['initialNodeCount']);
+  });
+
+  test('Autopilot: no ignored fields on the cluster (it has no nodeConfig)', async () => {
+    const options = new Map<string, pulumi.CustomResourceOptions>();
+    const c = new GkeSandboxCluster(
+      'opts-ap',
+      { platform: 'gke-autopilot', selfManagedAgentSandbox: true, cluster: { project: 'acme-agents-prod', location: 'us-central1' } },
+      { transformations: [(a) => (options.set(a.name, a.opts), undefined)] },
+    );
+    await settle(c);
+    expect(options.get('opts-ap-cluster')?.ignoreChanges).toBeUndefined();
+  });
+
+  test('a created cluster with public nodes and an open control-plane endpoint warns about both; authorized networks reach the cluster', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      const open = new GkeSandboxCluster('open', { platform: 'gke-standard', selfManagedAgentSandbox: true, cluster: { project: 'acme-agents-prod', location: 'us-central1' } });
+      await settle(open);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^cluster\.privateNodes: the cluster's nodes get public IP addresses/), open);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^cluster\.masterAuthorizedNetworks: the control-plane endpoint accepts connections from any IP address/), open);
+      warn.mockClear();
+
+      const closed = new GkeSandboxCluster('closed', {
+        platform: 'gke-standard',
+        selfManagedAgentSandbox: true,
+        cluster: { project: 'acme-agents-prod', location: 'us-central1', privateNodes: true, masterAuthorizedNetworks: [{ cidrBlock: '203.0.113.0/24', displayName: 'office' }] },
+      });
+      await settle(closed);
+      expect(warn.mock.calls.filter(([, r]) => r === closed)).toEqual([]);
+      expect(one('closed', 'gcp:container/cluster:Cluster').inputs.masterAuthorizedNetworksConfig).toEqual({
+        cidrBlocks: [{ cidrBlock: '203.0.113.0/24', displayName: 'office' }],
+      });
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { gpuCountFor, GKE_SANDBOX_GPUS, GKE_SANDBOX_GPU_TYPES, gpuMachineProblems } from '../../../stacks/gke/gpu';
 import { nodeServiceAccountId } from '../../../stacks/gke/node-service-account';
-import { versionBelow } from '../../../stacks/gke/versions';
+import { versionAtLeast, versionBelow } from '../../../stacks/gke/versions';
 
 describe('GPU table', () => {
   test('friendly names map to Compute Engine accelerator types', () => {
@@ -40,6 +40,23 @@ describe('versionBelow', () => {
     ['latest', false],
   ])('%s below 1.35.2-gke.1269000: %s', (v, below) => {
     expect(versionBelow(v, '1.35.2-gke.1269000')).toBe(below);
+  });
+});
+
+describe('versionAtLeast (a pin guarantees a version only if every version it can stand for is at least that)', () => {
+  test.each([
+    ['1.36.3-gke.1767000', true],
+    ['1.36.3-gke.1766999', false],
+    ['1.36.4-gke.1', true],
+    ['1.37', true], // lowest: 1.37.0-gke.0
+    ['1.36.4', true],
+    ['1.36.3', false], // may be 1.36.3-gke.1
+    ['1.36', false],
+    ['2.0', true],
+    ['latest', false], // pins nothing
+    ['nonsense', false],
+  ])('%s ≥ 1.36.3-gke.1767000: %s', (v, atLeast) => {
+    expect(versionAtLeast(v, '1.36.3-gke.1767000')).toBe(atLeast);
   });
 });
 
