@@ -46,7 +46,12 @@ function git(cwd: string, args: string[]): string {
       git(clone, ['commit', '--quiet', '-am', 'controller replicas 2 -> 3']);
       const parent = git(clone, ['rev-parse', 'HEAD~1']);
 
-      const node = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+      // The mirror given relative to the working directory (as a CI job would, e.g. ../shared/upstream) is resolved
+      // from this test's directory and handed to the clone relative to the clone: the base's synth, which runs
+      // elsewhere, must still reach it.
+      const cloneEnv: NodeJS.ProcessEnv = { ...process.env };
+      if (process.env.AGENT_SANDBOX_INFRA_MIRROR) cloneEnv.AGENT_SANDBOX_INFRA_MIRROR = relative(clone, resolve(process.env.AGENT_SANDBOX_INFRA_MIRROR));
+      const node = (args: string[], env: NodeJS.ProcessEnv = cloneEnv) =>
         spawnSync(process.execPath, args, { cwd: clone, encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
       const build = node(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
       expect(build.stdout + build.stderr).toBe('');
@@ -60,10 +65,7 @@ function git(cwd: string, args: string[]): string {
       // A private TMPDIR shows that the base's temp folder (sources, build, synth output) is removed afterwards.
       const tmp = join(scratch, 'tmp');
       mkdirSync(tmp);
-      // The mirror given relative to the working directory (as a CI job would) must still reach the base's synth,
-      // which runs elsewhere.
-      const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp };
-      if (process.env.AGENT_SANDBOX_INFRA_MIRROR) env.AGENT_SANDBOX_INFRA_MIRROR = relative(clone, resolve(process.env.AGENT_SANDBOX_INFRA_MIRROR));
+      const env: NodeJS.ProcessEnv = { ...cloneEnv, TMPDIR: tmp };
       const diff = node(['bin/agent-sandbox-infra.js', 'diff', '--git', 'HEAD~1', head, '--format', 'markdown'], env);
       expect(diff.stderr).toBe('');
       expect(diff.status).toBe(2);
