@@ -2,7 +2,8 @@
 import { existsSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isPlatform } from '../constructs/platform/profiles';
-import { diffDirectories, diffExitCode, renderMarkdown, renderText } from './diff';
+import { diffExitCode, diffManifests, loadManifests, renderMarkdown, renderText } from './diff';
+import { reviewPolicies } from './diff/policy-review';
 import { synthesizeGitRef } from './git-base';
 import type { Io } from './main';
 
@@ -12,6 +13,8 @@ export interface DiffCommandOptions {
   readonly format: 'markdown' | 'text';
   readonly maxChars: string;
   readonly color?: boolean;
+  /** Run the policy pack's Kubernetes policies on the head. @default true */
+  readonly policy?: boolean;
 }
 
 /** Returns the exit code: 0 no changes, 2 changes. Errors throw (exit 1). */
@@ -29,9 +32,18 @@ export function runDiff(base: string | undefined, head: string, opts: DiffComman
   if (opts.git && !existsSync(head)) throw new Error(`${head}: no such file or directory`);
   const gitBase = opts.git ? synthesizeGitRef(opts.git, { config: opts.config }) : undefined;
   try {
-    const result = diffDirectories(gitBase ? alignBase(gitBase.dir, head) : base!, head);
+    const headObjects = loadManifests(head);
+    const result = diffManifests(loadManifests(gitBase ? alignBase(gitBase.dir, head) : base!), headObjects);
+    // A head that is one platform's folder (`dist/eks`) carries no platform in its keys: the folder name says it.
+    const headPlatform = basename(head);
+    const policy =
+      opts.policy === false ? undefined : reviewPolicies(headObjects, result, isPlatform(headPlatform) ? { platform: headPlatform } : {});
     const title = gitBase ? `Manifest diff (${opts.git} @ ${gitBase.commit.slice(0, 12)} → ${head})` : undefined;
-    io.out(opts.format === 'markdown' ? renderMarkdown(result, { maxChars, ...(title ? { title } : {}) }) : renderText(result, { color: opts.color }));
+    io.out(
+      opts.format === 'markdown'
+        ? renderMarkdown(result, { maxChars, policy, ...(title ? { title } : {}) })
+        : renderText(result, { color: opts.color, policy }),
+    );
     return diffExitCode(result);
   } finally {
     gitBase?.cleanup();

@@ -99,7 +99,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'text']).default('text'))
     .option('--max-chars <n>', 'markdown: cap the output (GitHub comments hold 65,536)', '60000')
     .option('--color', 'text: ANSI colors')
-    .action((base: string | undefined, head: string, opts: { git?: string; config?: string; format: 'markdown' | 'text'; maxChars: string; color?: boolean }) => {
+    .option('--no-policy', "leave out the policy pack's findings on the head (secure profile, warm-pool bound)")
+    .action((base: string | undefined, head: string, opts: { git?: string; config?: string; format: 'markdown' | 'text'; maxChars: string; color?: boolean; policy: boolean }) => {
       exitCode = lazy<typeof import('./diff-command')>('./diff-command').runDiff(base, head, opts, io);
     });
 

@@ -1,4 +1,5 @@
-import { describeKey } from './key';
+import { describeKey, keyId } from './key';
+import { blockedObjectCount, POLICY_REVIEW_SCOPE, verdictCounts, worstVerdictByObject, type PolicyReview, type PolicyVerdict } from './policy-review';
 import { countsSentence, hasChanges, kindTotals, statusLabel } from './summary';
 import { DiffResult, ObjectDiff } from './types';
 
@@ -16,6 +17,11 @@ export interface MarkdownOptions {
    * @default 'run `agent-sandbox-infra diff --format text <base> <head>` locally or see the job log'
    */
   readonly fullDiffHint?: string;
+  /**
+   * The policy pack's findings on the head (cli/diff/policy-review.ts): a section under the summary table and a
+   * marker on each object with findings. Always kept when the output is truncated.
+   */
+  readonly policy?: PolicyReview;
 }
 
 const DEFAULT_MAX_CHARS = 60_000;
@@ -24,16 +30,27 @@ const DEFAULT_HINT = 'run `agent-sandbox-infra diff --format text <base> <head>`
 const MAX_LISTED_PATHS = 10;
 /** Space below which the first block that does not fit is dropped rather than cut short. */
 const MIN_PARTIAL_BLOCK = 400;
+/** Policy findings listed in the comment before "and N more". */
+const MAX_POLICY_ROWS = 40;
+const VERDICT_LABEL: Record<PolicyVerdict, string> = { mandatory: '⛔ blocks', advisory: '⚠️ advisory', 'opt-out': '🔓 opted out' };
 
 /** Render a diff result as a GitHub PR comment. */
 export function renderMarkdown(result: DiffResult, options: MarkdownOptions = {}): string {
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
   const heading = `### ${options.title ?? 'Manifest diff'}\n\n`;
+  const policy = options.policy ? policySection(options.policy, options.fullDiffHint) : '';
   if (!hasChanges(result)) {
-    return `${heading}No manifest changes. (${result.counts.unchanged} objects compared)\n`;
+    // Without changes the section is only worth a line when something would still block or warn.
+    const findings = options.policy && options.policy.findings.length > 0 ? policy : '';
+    return endWithOneNewline(`${heading}No manifest changes. (${result.counts.unchanged} objects compared)\n\n${findings}`);
   }
-  const head = heading + summaryTable(result);
-  const blocks = result.objects.map((o) => renderBlock(o, o.unifiedDiff.split('\n')));
+  const head = heading + summaryTable(result) + policy;
+  const markers = options.policy ? worstVerdictByObject(options.policy) : new Map<string, PolicyVerdict>();
+  const marker = (o: ObjectDiff) => {
+    const verdict = markers.get(keyId(o.key));
+    return verdict ? ` ${VERDICT_LABEL[verdict]}` : '';
+  };
+  const blocks = result.objects.map((o) => renderBlock(o, o.unifiedDiff.split('\n'), '', marker(o)));
   const full = head + blocks.join('');
   if (full.length <= maxChars) return endWithOneNewline(full);
 
@@ -51,7 +68,7 @@ export function renderMarkdown(result: DiffResult, options: MarkdownOptions = {}
       budget -= blocks[i].length;
       continue;
     }
-    const partial = budget >= MIN_PARTIAL_BLOCK ? cutBlock(result.objects[i], budget) : undefined;
+    const partial = budget >= MIN_PARTIAL_BLOCK ? cutBlock(result.objects[i], budget, marker(result.objects[i])) : undefined;
     if (partial) {
       kept.push(partial);
       cut = true;
@@ -89,10 +106,42 @@ function truncationNote(omitted: number, total: number, cut: boolean, hint = DEF
   );
 }
 
-/** One collapsible block: status, kind, namespace/name and platform, changed paths, diff. */
-function renderBlock(o: ObjectDiff, diffLines: readonly string[], cutNote = ''): string {
+/**
+ * The policy pack's verdict on the head: one row per finding (mandatory first), objects that would block the
+ * preview counted in the heading line.
+ */
+function policySection(review: PolicyReview, hint = DEFAULT_HINT): string {
+  const counts = verdictCounts(review);
+  const lines = ['#### Policy pack', ''];
+  if (review.findings.length === 0) {
+    lines.push(`No findings: ${review.checked} sandbox, template and warm-pool objects pass \`kubernetes-sandbox-secure-profile\` and \`sandbox-warm-pool-upper-bound\`.`);
+  } else {
+    const blocked = blockedObjectCount(review);
+    lines.push(
+      blocked > 0
+        ? `**⛔ ${blocked} object${blocked === 1 ? '' : 's'} would block \`pulumi preview --policy-pack policy\`** (${counts.mandatory} mandatory finding${counts.mandatory === 1 ? '' : 's'}); ${counts.advisory} advisory, ${counts['opt-out']} opted out.`
+        : `Nothing blocks: ${counts.advisory} advisory finding${counts.advisory === 1 ? '' : 's'}, ${counts['opt-out']} rule${counts['opt-out'] === 1 ? '' : 's'} opted out.`,
+      '',
+      '| | object | status | policy [rule] | path | why |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const f of review.findings.slice(0, MAX_POLICY_ROWS)) {
+      const platform = f.key.platform ? ` (${f.key.platform})` : '';
+      lines.push(
+        `| ${VERDICT_LABEL[f.verdict]} | ${escapeCell(describeKey(f.key) + platform)} | ${f.status} | ${escapeCell(`${f.policy} [${f.rule}]`)} | <code>${escapeCell(f.path)}</code> | ${escapeCell(f.message)} |`,
+      );
+    }
+    const more = review.findings.length - MAX_POLICY_ROWS;
+    if (more > 0) lines.push('', `… and ${more} more findings; for all of them, ${hint}.`);
+  }
+  lines.push('', `<sub>${escapeHtml(POLICY_REVIEW_SCOPE)}</sub>`, '', '');
+  return lines.join('\n');
+}
+
+/** One collapsible block: status, kind, namespace/name and platform, policy marker, changed paths, diff. */
+function renderBlock(o: ObjectDiff, diffLines: readonly string[], cutNote = '', marker = ''): string {
   const platform = o.key.platform ? ` (${escapeHtml(o.key.platform)})` : '';
-  const summary = `<code>${statusLabel(o.status)}</code> <b>${escapeHtml(describeKey(o.key))}</b>${platform}`;
+  const summary = `<code>${statusLabel(o.status)}</code> <b>${escapeHtml(describeKey(o.key))}</b>${platform}${marker}`;
   const fence = fenceFor(diffLines);
   return [
     `<details><summary>${summary}</summary>`,
@@ -110,13 +159,13 @@ function renderBlock(o: ObjectDiff, diffLines: readonly string[], cutNote = ''):
 }
 
 /** The block for `o` with as many diff lines as fit in `budget` characters, or undefined. */
-function cutBlock(o: ObjectDiff, budget: number): string | undefined {
+function cutBlock(o: ObjectDiff, budget: number, marker: string): string | undefined {
   const lines = o.unifiedDiff.split('\n');
   const note = (shown: number) => `<i>… ${lines.length - shown} more diff lines not shown</i>`;
   let shown = 0;
-  let size = renderBlock(o, [], note(0)).length;
+  let size = renderBlock(o, [], note(0), marker).length;
   while (shown < lines.length && size + lines[shown].length + 1 <= budget) size += lines[shown++].length + 1;
-  return shown === 0 ? undefined : renderBlock(o, lines.slice(0, shown), note(shown));
+  return shown === 0 ? undefined : renderBlock(o, lines.slice(0, shown), note(shown), marker);
 }
 
 function changedPaths(o: ObjectDiff): string[] {

@@ -1,4 +1,5 @@
-import { describeKey } from './key';
+import { describeKey, keyId } from './key';
+import { blockedObjectCount, POLICY_REVIEW_SCOPE, verdictCounts, worstVerdictByObject, type PolicyReview, type PolicyVerdict } from './policy-review';
 import { countsSentence, hasChanges, kindTotals, statusLabel } from './summary';
 import { DiffResult, FieldChange, ObjectDiff } from './types';
 
@@ -13,7 +14,11 @@ export interface TextOptions {
    * @default true
    */
   readonly fieldChanges?: boolean;
+  /** The policy pack's findings on the head (cli/diff/policy-review.ts): a marker per object and a section at the end. */
+  readonly policy?: PolicyReview;
 }
+
+const VERDICT_LABEL: Record<PolicyVerdict, string> = { mandatory: 'BLOCKS', advisory: 'advisory', 'opt-out': 'opted out' };
 
 /** Longest value shown in a field-change line before it is shortened with "…". */
 const MAX_VALUE_CHARS = 120;
@@ -21,11 +26,17 @@ const MAX_VALUE_CHARS = 120;
 /** Render a diff result for a terminal or a CI job log. */
 export function renderText(result: DiffResult, options: TextOptions = {}): string {
   const paint = painter(options.color ?? false);
-  if (!hasChanges(result)) return `No manifest changes. (${result.counts.unchanged} objects compared)\n`;
+  const policy = options.policy;
+  if (!hasChanges(result)) {
+    const findings = policy && policy.findings.length > 0 ? ['', ...policySection(policy, paint)] : [];
+    return [`No manifest changes. (${result.counts.unchanged} objects compared)`, ...findings].join('\n').replace(/\n*$/, '\n');
+  }
 
+  const markers = policy ? worstVerdictByObject(policy) : new Map<string, PolicyVerdict>();
   const out = [`Manifest diff: ${countsSentence(result.counts)}`, '', ...kindTable(result), ''];
   for (const o of result.objects) {
-    out.push(paint.bold(objectHeader(o)));
+    const verdict = markers.get(keyId(o.key));
+    out.push(paint.bold(objectHeader(o)) + (verdict ? ` ${verdict === 'mandatory' ? paint.red(`[${VERDICT_LABEL[verdict]}]`) : `[${VERDICT_LABEL[verdict]}]`}` : ''));
     if (options.fieldChanges ?? true) out.push(...o.fieldChanges.map(formatFieldChange));
     for (const line of o.unifiedDiff.split('\n')) {
       if (line.startsWith('@@')) out.push(paint.cyan(line));
@@ -35,7 +46,26 @@ export function renderText(result: DiffResult, options: TextOptions = {}): strin
     }
     out.push('');
   }
+  if (policy) out.push(...policySection(policy, paint));
   return out.join('\n').replace(/\n*$/, '\n');
+}
+
+/** `Policy pack: …` and one line per finding: `BLOCKS Sandbox ns/name [eks] (changed): policy [rule]: path: why`. */
+function policySection(review: PolicyReview, paint: ReturnType<typeof painter>): string[] {
+  const counts = verdictCounts(review);
+  const blocked = blockedObjectCount(review);
+  const heading =
+    review.findings.length === 0
+      ? `Policy pack: no findings (${review.checked} sandbox, template and warm-pool objects checked)`
+      : `Policy pack: ${blocked} object${blocked === 1 ? '' : 's'} would block \`pulumi preview --policy-pack policy\` (${counts.mandatory} mandatory, ${counts.advisory} advisory, ${counts['opt-out']} opted out)`;
+  const lines = [paint.bold(heading)];
+  for (const f of review.findings) {
+    const platform = f.key.platform ? ` [${f.key.platform}]` : '';
+    const line = `  ${VERDICT_LABEL[f.verdict]} ${describeKey(f.key)}${platform} (${f.status}): ${f.policy} [${f.rule}]: ${f.path}: ${f.message}`;
+    lines.push(f.verdict === 'mandatory' ? paint.red(line) : line);
+  }
+  lines.push(`  ${POLICY_REVIEW_SCOPE}`);
+  return lines;
 }
 
 function kindTable(result: DiffResult): string[] {

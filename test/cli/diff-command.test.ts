@@ -96,8 +96,11 @@ describe('agent-sandbox-infra diff', () => {
       '| SandboxWarmPool | 0 | 0 | 5 |',
       '| **total** | **0** | **0** | **10** |',
     ]);
-    // Before the first per-object block there is nothing but the heading and the table.
-    expect(run.stdout.indexOf('<details>')).toBeGreaterThan(run.stdout.indexOf('| **total**'));
+    // Between the table and the first per-object block: the policy pack's verdict on the head (clean here).
+    const policyAt = lines.indexOf('#### Policy pack');
+    expect(policyAt).toBe(lines.indexOf('', 6) + 1);
+    expect(lines[policyAt + 2]).toMatch(/^No findings: \d+ sandbox, template and warm-pool objects pass `kubernetes-sandbox-secure-profile` and `sandbox-warm-pool-upper-bound`\.$/);
+    expect(run.stdout.indexOf('<details>')).toBeGreaterThan(run.stdout.indexOf('#### Policy pack'));
 
     const blocks = [...run.stdout.matchAll(/<details><summary><code>(.*?)<\/code> <b>(.*?)<\/b> \((.*?)\)<\/summary>/g)].map((m) => `${m[1]} ${m[2]} [${m[3]}]`);
     // Exactly the objects the two replica counts drive, on every platform, in key order; nothing unrelated.
@@ -164,6 +167,43 @@ describe('agent-sandbox-infra diff', () => {
     const badRef = await runCli(['diff', '--git', 'no-such-ref-xyz', modifiedOut]);
     expect(badRef.code).toBe(1);
     expect(badRef.stderr).toContain('--git no-such-ref-xyz: not a commit of the repository');
+  });
+
+  test('the policy pack\'s verdict on the head: what would block, on which object and why; --no-policy leaves it out', async () => {
+    const base = copyOf(exampleOut, 'policy-base', ['eks', 'gke-standard']);
+    const head = copyOf(exampleOut, 'policy-head', ['eks', 'gke-standard']);
+    const eksFile = join(head, 'eks', '40-tenant-agents-prod.yaml');
+    writeFileSync(eksFile, readFileSync(eksFile, 'utf8').replace(/^( {6}runtimeClassName:) gvisor$/m, '$1 runc'));
+    // GKE's gVisor toleration removed from a template: GKE admission refuses the pod (and a warm pool stays at 0).
+    const gkeFile = join(head, 'gke-standard', '40-tenant-agents-prod.yaml');
+    const gke = readFileSync(gkeFile, 'utf8');
+    const withoutToleration = gke.replace(/^( {6})tolerations:\n {8}- effect: NoSchedule\n {10}key: sandbox\.gke\.io\/runtime\n {10}operator: Equal\n {10}value: gvisor\n/m, '');
+    expect(withoutToleration).not.toBe(gke);
+    writeFileSync(gkeFile, withoutToleration);
+
+    const md = await runCli(['diff', '--format', 'markdown', base, head]);
+    expect(md.code).toBe(2);
+    expect(md.stdout).toContain('**⛔ 2 objects would block `pulumi preview --policy-pack policy`** (2 mandatory findings); 0 advisory, 0 opted out.');
+    expect(md.stdout).toContain(
+      '| ⛔ blocks | SandboxTemplate agents-prod/python-runtime (eks) | changed | kubernetes-sandbox-secure-profile [runtimeClassName] | <code>spec.podTemplate.spec.runtimeClassName</code> | must name a sandboxed RuntimeClass (gvisor on eks) so untrusted code does not run on the host kernel, got "runc" |',
+    );
+    expect(md.stdout).toMatch(/^\| ⛔ blocks \| SandboxTemplate agents-prod\/python-runtime \(gke-standard\) \| changed \| kubernetes-sandbox-secure-profile \[sandboxPlacement\] \| <code>spec\.podTemplate\.spec\.tolerations<\/code> \| must include \{key: sandbox\.gke\.io\/runtime, operator: Equal, value: gvisor, effect: NoSchedule\}/m);
+    expect(md.stdout).toContain('<b>SandboxTemplate agents-prod/python-runtime</b> (eks) ⛔ blocks</summary>');
+
+    const text = await runCli(['diff', base, head]);
+    expect(text.stdout).toMatch(/^ {2}BLOCKS SandboxTemplate agents-prod\/python-runtime \[eks\] \(changed\): kubernetes-sandbox-secure-profile \[runtimeClassName\]: /m);
+
+    const quiet = await runCli(['diff', '--format', 'markdown', '--no-policy', base, head]);
+    expect(quiet.code).toBe(2);
+    expect(quiet.stdout).not.toContain('Policy pack');
+    expect(quiet.stdout).not.toContain('⛔');
+
+    // One platform's folder as head: its name is the platform (kata-vm-isolation is sandboxed, but not on EKS).
+    const eksOnly = join(head, 'eks');
+    writeFileSync(eksFile, readFileSync(eksFile, 'utf8').replace(/^( {6}runtimeClassName:) runc$/m, '$1 kata-vm-isolation'));
+    const folder = await runCli(['diff', join(base, 'eks'), eksOnly]);
+    expect(folder.stdout).toContain('BLOCKS SandboxTemplate agents-prod/python-runtime (changed): kubernetes-sandbox-secure-profile [runtimeClassName]');
+    expect(folder.stdout).toContain('got "kata-vm-isolation"');
   });
 
   test('--max-chars caps the markdown and says what was cut', async () => {

@@ -162,7 +162,7 @@ const maybe = registryOk ? test : test.skip;
 
 maybe('the tarball holds the built library, its types and the CLI, and nothing of the repository besides', () => {
   expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/agent-sandbox-infra.js', 'build/constructs/index.js', 'build/constructs/index.d.ts', 'build/cli/main.js']));
-  const outside = packedFiles.filter((f) => !/^(package\.json|README\.md|bin\/agent-sandbox-infra\.js|build\/(constructs|cli|imports|stacks)\/.*\.(js|d\.ts))$/.test(f));
+  const outside = packedFiles.filter((f) => !/^(package\.json|README\.md|bin\/agent-sandbox-infra\.js|build\/(constructs|cli|imports|stacks|policy\/rules)\/.*\.(js|d\.ts))$/.test(f));
   expect(outside).toStrictEqual([]);
   // The Pulumi program stays out; only the pure EKS bootstrap builders the CLI uses ship.
   expect(packedFiles.filter((f) => f.startsWith('build/stacks/') && !/^build\/stacks\/(eks\/(node-bootstrap|cluster-config|vpc-plan)|sandbox-cluster)/.test(f))).toStrictEqual([]);
@@ -228,13 +228,20 @@ maybe(
   120_000,
 );
 
-maybe('the installed CLI runs its other commands from the tarball alone (synth, node-bootstrap)', () => {
+maybe('the installed CLI runs its other commands from the tarball alone (synth, node-bootstrap, diff with the policy review)', () => {
   const env = consumerEnv();
   const synth = run('npx', ['--no', 'agent-sandbox-infra', 'synth', '--platform', 'eks', '--out', 'synth-out'], consumer, 0, env);
   expect(synth.stdout).toMatch(/^eks\s+\d+\s+\d+\s+\d+$/m);
   expect(readdirSync(join(consumer, 'synth-out/eks'))).toContain('10-agent-sandbox.yaml');
   const bootstrap = run('npx', ['--no', 'agent-sandbox-infra', 'node-bootstrap', '--platform', 'eks'], consumer, 0, env);
   expect(bootstrap.stdout).toContain('application/node.eks.aws');
+  // diff reviews the head with the policy pack's Kubernetes rules, which ship with the CLI.
+  cpSync(join(consumer, 'synth-out'), join(consumer, 'synth-runc'), { recursive: true });
+  const tenant = readdirSync(join(consumer, 'synth-runc/eks')).find((f) => readFileSync(join(consumer, 'synth-runc/eks', f), 'utf8').includes('runtimeClassName: gvisor'))!;
+  const tenantFile = join(consumer, 'synth-runc/eks', tenant);
+  writeFileSync(tenantFile, readFileSync(tenantFile, 'utf8').replace('runtimeClassName: gvisor', 'runtimeClassName: runc'));
+  const diff = run('npx', ['--no', 'agent-sandbox-infra', 'diff', 'synth-out', 'synth-runc'], consumer, 2, env);
+  expect(diff.stdout).toMatch(/^ {2}BLOCKS SandboxTemplate \S+ \[eks\] \(changed\): kubernetes-sandbox-secure-profile \[runtimeClassName\]: .*got "runc"$/m);
 }, 120_000);
 
 maybe(
