@@ -30,6 +30,8 @@ const DEFAULT_HINT = 'run `agent-sandbox-infra diff --format text <base> <head>`
 const MAX_LISTED_PATHS = 10;
 /** Space below which the first block that does not fit is dropped rather than cut short. */
 const MIN_PARTIAL_BLOCK = 400;
+/** Longest list of the objects whose diffs were cut (and at most 15% of the limit). */
+const MAX_OMITTED_LIST_CHARS = 6000;
 /** Policy findings listed in the comment before "and N more". */
 const MAX_POLICY_ROWS = 40;
 const VERDICT_LABEL: Record<PolicyVerdict, string> = { mandatory: '⛔ blocks', advisory: '⚠️ advisory', 'opt-out': '🔓 opted out' };
@@ -44,25 +46,35 @@ export function renderMarkdown(result: DiffResult, options: MarkdownOptions = {}
     const findings = options.policy && options.policy.findings.length > 0 ? policy : '';
     return endWithOneNewline(`${heading}No manifest changes. (${result.counts.unchanged} objects compared)\n\n${findings}`);
   }
-  const head = heading + summaryTable(result) + policy;
   const markers = options.policy ? worstVerdictByObject(options.policy) : new Map<string, PolicyVerdict>();
   const marker = (o: ObjectDiff) => {
     const verdict = markers.get(keyId(o.key));
     return verdict ? ` ${VERDICT_LABEL[verdict]}` : '';
   };
+  const summary = heading + summaryTable(result);
   const blocks = result.objects.map((o) => renderBlock(o, o.unifiedDiff.split('\n'), '', marker(o)));
-  const full = head + blocks.join('');
+  const full = summary + policy + blocks.join('');
   if (full.length <= maxChars) return endWithOneNewline(full);
 
-  // Too long: keep whole blocks from the start, cut the first one that does not fit if there is
-  // room for a useful part of it, and drop the rest. Blocks are complete units, so no fence or
-  // <details> tag is ever left open.
+  // Too long. The summary, the policy verdict and a note naming every object whose diff is not shown come first;
+  // the policy rows and the list of names get a share of the limit each, so the whole stays under it. Then whole
+  // blocks from the start, the first one that does not fit cut short if there is room for a useful part of it.
+  // Blocks are complete units, so no fence or <details> tag is ever left open.
   const total = result.objects.length;
-  const reserve = truncationNote(total, total, true, options.fullDiffHint).length;
-  let budget = maxChars - head.length - reserve;
+  const listBudget = Math.min(MAX_OMITTED_LIST_CHARS, Math.floor(maxChars * 0.15));
+  const reserve = truncationNote([], total, true, options.fullDiffHint).length + listBudget;
+  let fittedPolicy = policy;
+  if (options.policy) {
+    for (let rows = MAX_POLICY_ROWS; rows >= 0 && summary.length + fittedPolicy.length + reserve > maxChars; rows--) {
+      fittedPolicy = policySection(options.policy, options.fullDiffHint, rows);
+    }
+    // Still too long without rows: the verdict line alone (no scope note).
+    if (summary.length + fittedPolicy.length + reserve > maxChars) fittedPolicy = policySection(options.policy, options.fullDiffHint, 0, false);
+  }
+  let budget = maxChars - summary.length - fittedPolicy.length - reserve;
   const kept: string[] = [];
   let cut = false;
-  for (let i = 0; i < blocks.length; i++) {
+  for (let i = 0; i < blocks.length && budget > 0; i++) {
     if (blocks[i].length <= budget) {
       kept.push(blocks[i]);
       budget -= blocks[i].length;
@@ -75,8 +87,8 @@ export function renderMarkdown(result: DiffResult, options: MarkdownOptions = {}
     }
     break;
   }
-  const omitted = total - kept.length;
-  return endWithOneNewline(head + truncationNote(omitted, total, cut, options.fullDiffHint) + kept.join(''));
+  const omitted = result.objects.slice(kept.length).map((o) => `- <code>${statusLabel(o.status)}</code> ${escapeHtml(describeKey(o.key))}${o.key.platform ? ` (${escapeHtml(o.key.platform)})` : ''}${marker(o)}`);
+  return endWithOneNewline(summary + fittedPolicy + truncationNote(omitted, total, cut, options.fullDiffHint, listBudget) + kept.join(''));
 }
 
 function endWithOneNewline(text: string): string {
@@ -98,19 +110,38 @@ function summaryTable(result: DiffResult): string {
   ].join('\n');
 }
 
-function truncationNote(omitted: number, total: number, cut: boolean, hint = DEFAULT_HINT): string {
+/**
+ * What was cut: how many diffs are not shown, and the name of each of those objects (as many as `listBudget`
+ * characters hold, then how many more), so no changed object goes unmentioned in the comment.
+ */
+function truncationNote(omitted: readonly string[], total: number, cut: boolean, hint = DEFAULT_HINT, listBudget = 0): string {
   const cutText = cut ? ' (and the diff of the last one shown is cut short)' : '';
-  return (
-    `> **Output truncated:** ${omitted} of ${total} objects with changes are not shown${cutText} ` +
-    `to stay under the comment size limit. For the full diff, ${hint}.\n\n`
-  );
+  const lines = [
+    `> **Output truncated:** the diffs of ${omitted.length} of ${total} objects with changes are not shown${cutText} ` +
+      `to stay under the comment size limit. For the full diff, ${hint}.`,
+  ];
+  if (omitted.length > 0) {
+    lines.push('', 'Not shown:');
+    let used = 'Not shown:\n'.length;
+    for (let i = 0; i < omitted.length; i++) {
+      const more = `- … and ${omitted.length - i} more`;
+      const last = i === omitted.length - 1;
+      if (used + omitted[i].length + 1 + (last ? 0 : more.length + 1) > listBudget) {
+        lines.push(more);
+        break;
+      }
+      lines.push(omitted[i]);
+      used += omitted[i].length + 1;
+    }
+  }
+  return lines.join('\n') + '\n\n';
 }
 
 /**
  * The policy pack's verdict on the head: one row per finding (mandatory first), objects that would block the
  * preview counted in the heading line.
  */
-function policySection(review: PolicyReview, hint = DEFAULT_HINT): string {
+function policySection(review: PolicyReview, hint = DEFAULT_HINT, maxRows = MAX_POLICY_ROWS, scopeNote = true): string {
   const counts = verdictCounts(review);
   const lines = ['#### Policy pack', ''];
   if (review.findings.length === 0) {
@@ -122,19 +153,19 @@ function policySection(review: PolicyReview, hint = DEFAULT_HINT): string {
         ? `**⛔ ${blocked} object${blocked === 1 ? '' : 's'} would block \`pulumi preview --policy-pack policy\`** (${counts.mandatory} mandatory finding${counts.mandatory === 1 ? '' : 's'}); ${counts.advisory} advisory, ${counts['opt-out']} opted out.`
         : `Nothing blocks: ${counts.advisory} advisory finding${counts.advisory === 1 ? '' : 's'}, ${counts['opt-out']} rule${counts['opt-out'] === 1 ? '' : 's'} opted out.`,
       '',
-      '| | object | status | policy [rule] | path | why |',
-      '|---|---|---|---|---|---|',
+      ...(maxRows > 0 ? ['| | object | status | policy [rule] | path | why |', '|---|---|---|---|---|---|'] : []),
     );
-    for (const f of review.findings.slice(0, MAX_POLICY_ROWS)) {
+    for (const f of review.findings.slice(0, maxRows)) {
       const platform = f.key.platform ? ` (${f.key.platform})` : '';
       lines.push(
         `| ${VERDICT_LABEL[f.verdict]} | ${escapeCell(describeKey(f.key) + platform)} | ${f.status} | ${escapeCell(`${f.policy} [${f.rule}]`)} | <code>${escapeCell(f.path)}</code> | ${escapeCell(f.message)} |`,
       );
     }
-    const more = review.findings.length - MAX_POLICY_ROWS;
+    const more = review.findings.length - maxRows;
     if (more > 0) lines.push('', `… and ${more} more findings; for all of them, ${hint}.`);
   }
-  lines.push('', `<sub>${escapeHtml(POLICY_REVIEW_SCOPE)}</sub>`, '', '');
+  if (scopeNote) lines.push('', `<sub>${escapeHtml(POLICY_REVIEW_SCOPE)}</sub>`);
+  lines.push('', '');
   return lines.join('\n');
 }
 

@@ -22,6 +22,7 @@ import {
   checkNoOtherWrites,
   checkNpmScripts,
   checkPullRequestsWrite,
+  checkPolicyPackConfig,
   checkPulumiPreviewJob,
   checkStacks,
   checkTimeouts,
@@ -126,6 +127,10 @@ describe('preview workflow: structure', () => {
     expect(checkStacks(wf)).toEqual([]);
   });
 
+  test('the policy pack checks each stack against its platform, as the manifest diff checks each platform folder', () => {
+    expect(checkPolicyPackConfig(wf)).toEqual([]);
+  });
+
   test('each stack logs in to its own cloud with OIDC', () => {
     expect(checkCloudLogins(wf)).toEqual([]);
   });
@@ -208,6 +213,13 @@ describe('preview workflow: each check can fail', () => {
     ['pulumi: token not from secrets', (w) => (w.jobs['pulumi-preview'].env!.PULUMI_ACCESS_TOKEN = 'pul-123'), checkPulumiPreviewJob],
     ['matrix: a stack without a stack file', (w) => w.jobs['pulumi-preview'].strategy!.matrix!.include!.push({ stack: 'gke-prod', cloud: 'gcp' }), checkStacks],
     ['matrix: a stack file not previewed', (w) => w.jobs['pulumi-preview'].strategy!.matrix!.include!.pop(), checkStacks],
+    ['policy config: a stack previewed as another platform', (w) => (w.jobs['pulumi-preview'].strategy!.matrix!.include!.find((e) => e.stack === 'eks')!.platform = 'aks'), checkPolicyPackConfig],
+    ['policy config: not passed to the preview', (w) => delete stepOf(w, 'pulumi-preview', usesPrefix('pulumi/actions')).with!.policyPackConfigs, checkPolicyPackConfig],
+    ['policy config: written for another policy', (w) => {
+      const s = stepOf(w, 'pulumi-preview', named("Policy pack config for this stack's platform"));
+      s.run = s.run!.replace('kubernetes-sandbox-secure-profile', 'kubernetes-sandbox-profile');
+    }, checkPolicyPackConfig],
+    ['policy config: platform not from the matrix', (w) => (stepOf(w, 'pulumi-preview', named("Policy pack config for this stack's platform")).env!.PLATFORM = 'eks'), checkPolicyPackConfig],
     ['matrix: eks on gcp', (w) => (w.jobs['pulumi-preview'].strategy!.matrix!.include!.find((e) => e.stack === 'eks')!.cloud = 'gcp'), checkCloudLogins],
     ['cloud login: AWS for every stack', (w) => delete stepOf(w, 'pulumi-preview', usesPrefix('aws-actions/')).if, checkCloudLogins],
     ['cloud login: GCP key file', (w) => (stepOf(w, 'pulumi-preview', usesPrefix('google-github-actions/auth')).with = { credentials_json: '${{ secrets.GCP_KEY }}' }), checkCloudLogins],

@@ -3,7 +3,9 @@
  * data: every check is a pure function returning a list of problems (empty = fine), which lets the tests apply it to
  * the real workflow and to deliberately broken copies (proving that each check can fail).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
@@ -457,6 +459,52 @@ export function checkCloudLogins(wf: Workflow, root = REPO_ROOT): string[] {
   const az = steps(job).find((s) => uses(s, CLOUD_LOGIN_ACTIONS.azure));
   if (az && !(az.with?.['client-id'] && az.with?.['tenant-id'] && az.with?.['subscription-id'])) problems.push('azure/login: OIDC needs client-id, tenant-id, subscription-id');
   if (az?.with?.creds) problems.push('azure/login: no client secrets (creds)');
+  return problems;
+}
+
+/** The policy config file the preview hands the pack (`policyPackConfigs`). */
+export const POLICY_CONFIG_FILE = 'policy-config.json';
+
+/**
+ * The pack gets each stack's platform, as the manifest diff uses each folder's: every matrix entry's `platform` is its
+ * stack file's, and a step before the preview writes `policy-config.json` from it. That step's shell runs here under
+ * bash for every matrix platform; the file must be exactly `{"kubernetes-sandbox-secure-profile": {"platform": …}}`.
+ */
+export function checkPolicyPackConfig(wf: Workflow, root = REPO_ROOT): string[] {
+  const job = wf.jobs?.['pulumi-preview'];
+  const problems: string[] = [];
+  const all = steps(job);
+  const previewAt = all.findIndex((s) => uses(s, 'pulumi/actions'));
+  if (previewAt < 0) return ['jobs.pulumi-preview: no pulumi/actions step'];
+  if (all[previewAt].with?.policyPackConfigs !== POLICY_CONFIG_FILE) {
+    problems.push(`pulumi/actions: policyPackConfigs must be ${POLICY_CONFIG_FILE} (the stack's platform for the pack), got ${all[previewAt].with?.policyPackConfigs}`);
+  }
+  const writer = all.slice(0, previewAt).find((s) => String(s.run ?? '').includes(POLICY_CONFIG_FILE));
+  if (!writer) return [...problems, `jobs.pulumi-preview: no step before the preview writes ${POLICY_CONFIG_FILE}`];
+  if (!containsExpr(writer.env?.PLATFORM, 'matrix.platform')) problems.push(`jobs.pulumi-preview: the ${POLICY_CONFIG_FILE} step must take PLATFORM from matrix.platform`);
+  for (const entry of job?.strategy?.matrix?.include ?? []) {
+    const file = join(root, `Pulumi.${entry.stack}.yaml`);
+    const platform = existsSync(file) ? (parse(readFileSync(file, 'utf8')) as { config?: Record<string, unknown> })?.config?.['agent-sandbox-infra:platform'] : undefined;
+    if (entry.platform !== platform) problems.push(`matrix ${entry.stack}: platform ${entry.platform}, but its stack file's platform is ${platform}`);
+    const dir = mkdtempSync(join(tmpdir(), 'asi-policy-config-'));
+    try {
+      const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', String(writer.run)], { cwd: dir, env: { PATH: process.env.PATH, PLATFORM: String(entry.platform) }, encoding: 'utf8' });
+      const out = join(dir, POLICY_CONFIG_FILE);
+      const written = r.status === 0 && existsSync(out) ? readFileSync(out, 'utf8') : undefined;
+      let config: unknown;
+      try {
+        config = written === undefined ? undefined : JSON.parse(written);
+      } catch {
+        config = written;
+      }
+      const expected = { 'kubernetes-sandbox-secure-profile': { platform: entry.platform } };
+      if (JSON.stringify(config) !== JSON.stringify(expected)) {
+        problems.push(`matrix ${entry.stack}: the ${POLICY_CONFIG_FILE} step wrote ${JSON.stringify(written ?? r.stderr)}, expected ${JSON.stringify(expected)}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
   return problems;
 }
 

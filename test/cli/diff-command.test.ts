@@ -212,7 +212,9 @@ describe('agent-sandbox-infra diff', () => {
     const capped = await runCli(['diff', '--format', 'markdown', '--max-chars', '3000', exampleOut, modifiedOut]);
     expect(capped.code).toBe(2);
     expect(capped.stdout.length).toBeLessThanOrEqual(3000);
-    expect(capped.stdout).toMatch(/> \*\*Output truncated:\*\* \d+ of \d+ objects with changes are not shown/);
+    expect(capped.stdout).toMatch(/> \*\*Output truncated:\*\* the diffs of \d+ of \d+ objects with changes are not shown/);
+    // The objects whose diffs were cut are still named, with their platform.
+    expect(capped.stdout).toMatch(/^Not shown:\n(- <code>~ changed<\/code> (Deployment agent-sandbox-system\/agent-sandbox-controller|SandboxWarmPool research\/node-warm) \((aks|eks|gke-autopilot|gke-standard|kind)\)\n)+/m);
     // The summary table is never cut.
     expect(capped.stdout).toContain('| **total** |');
     expect(full.stdout).not.toContain('Output truncated');

@@ -7,6 +7,7 @@ import { reviewPolicies } from '../../../cli/diff/policy-review';
 import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../constructs/validation/sandbox-invariants';
 import { kubernetesSandboxSecurityPolicy } from '../../../policy/rules/kubernetes-sandbox-security';
 import { warmPoolUpperBoundPolicy } from '../../../policy/rules/warm-pool-upper-bound';
+import { runPolicy } from '../../policy/harness';
 import { warmPool, yamlDocs } from './helpers';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -131,6 +132,35 @@ describe('reviewPolicies', () => {
   });
 });
 
+describe('the review says "blocks" exactly where the pack, configured as CI configures it, reports a violation', () => {
+  // .github/workflows/preview.yml hands the pack {"kubernetes-sandbox-secure-profile": {"platform": <the stack's>}}.
+  const variants: [string, (s: Json, m: Json) => void][] = [
+    ['compliant', () => {}],
+    ['runc', (s) => (s.runtimeClassName = 'runc')],
+    ['kata on a gVisor platform', (s) => (s.runtimeClassName = 'kata-vm-isolation')],
+    ['GKE placement', (s) => {
+      s.nodeSelector = { 'sandbox.gke.io/runtime': 'gvisor' };
+      s.tolerations = [{ key: 'sandbox.gke.io/runtime', operator: 'Equal', value: 'gvisor', effect: 'NoSchedule' }];
+    }],
+    ['hostPID', (s) => (s.hostPID = true)],
+    ['opted out of runAsNonRoot', (s, m) => {
+      s.securityContext.runAsNonRoot = false;
+      m.annotations = { [SECURITY_OPT_OUTS_ANNOTATION]: 'runAsNonRoot' };
+    }],
+  ];
+  const platforms = ['eks', 'aks', 'gke-standard', 'kind'] as const;
+  test.each(platforms.flatMap((p) => variants.map(([name, mutate]) => [p, name, mutate] as const)))('%s: %s', async (platform, _name, mutate) => {
+    const object = template('python', mutate);
+    const mandatory = review([], objects(platform, object)).review.findings.filter((f) => f.verdict === 'mandatory');
+    const pack = await runPolicy(kubernetesSandboxSecurityPolicy, {
+      type: 'kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxTemplate',
+      props: object,
+      config: { platform },
+    });
+    expect(mandatory.map((f) => `[${f.rule}] SandboxTemplate tenant-a/python: ${f.path}: ${f.message}`)).toStrictEqual(pack.violations);
+  });
+});
+
 describe('rendering the review', () => {
   const blocked = () => review(objects('eks', template(), autoscaler(10)), objects('eks', template('python', (s) => (s.hostNetwork = true)), autoscaler(900)));
 
@@ -157,10 +187,17 @@ describe('rendering the review', () => {
 
   test('markdown: the section survives truncation; without findings it is one line, and absent when nothing changed', () => {
     const { result, review: r } = blocked();
-    const capped = renderMarkdown(result, { policy: r, maxChars: 1000 });
+    const limit = renderMarkdown(result, { policy: r }).length - 200;
+    const capped = renderMarkdown(result, { policy: r, maxChars: limit });
     expect(capped).toContain('> **Output truncated:**');
     expect(capped).toContain('kubernetes-sandbox-secure-profile [hostNetwork]');
-    expect(capped.length).toBeLessThanOrEqual(Math.max(1000, capped.indexOf('> **Output truncated:**') + 400));
+    expect(capped.length).toBeLessThanOrEqual(limit);
+    // Too small for any row: the verdict line and the count stay.
+    const tiny = renderMarkdown(result, { policy: r, maxChars: 1000 });
+    expect(tiny.length).toBeLessThanOrEqual(1000);
+    expect(tiny).toContain('**⛔ 1 object would block');
+    expect(tiny).toContain('… and 2 more findings');
+    expect(tiny).not.toContain('| | object |');
 
     const clean = review(objects('eks', template()), objects('eks', template('python', (s) => (s.containers[0].image = 'python:3.14'))));
     expect(renderMarkdown(clean.result, { policy: clean.review })).toContain(
@@ -172,6 +209,19 @@ describe('rendering the review', () => {
     const md = renderMarkdown(stillBlocked.result, { policy: stillBlocked.review });
     expect(md).toMatch(/^### Manifest diff\n\nNo manifest changes\. \(1 objects compared\)\n\n#### Policy pack\n\n\*\*⛔ 1 object would block/);
     expect(md).toContain('| ⛔ blocks | SandboxTemplate tenant-a/python (eks) | unchanged |');
+  });
+
+  test('markdown: a policy section larger than the limit gives up rows, never the limit', () => {
+    const many = Array.from({ length: 45 }, (_, i) => template(`t${String(i).padStart(2, '0')}`, (s) => (s.runtimeClassName = 'runc')));
+    const { result, review: r } = review([], objects('eks', ...many));
+    for (const maxChars of [3_000, 8_000, 20_000]) {
+      const md = renderMarkdown(result, { policy: r, maxChars });
+      expect(md.length).toBeLessThanOrEqual(maxChars);
+      expect(md).toContain('**⛔ 45 objects would block');
+      const rows = md.match(/^\| ⛔ blocks \|/gm)?.length ?? 0;
+      expect(md).toContain(`… and ${45 - rows} more findings`);
+      expect(md).toContain('> **Output truncated:**');
+    }
   });
 
   test('markdown: at most 40 rows, then how many more', () => {

@@ -60,13 +60,22 @@ describe('renderMarkdown', () => {
     expect(count(md, /<\/details>/g)).toBe(shown);
     expect(fenceLines(md) % 2).toBe(0);
     expect(fenceLines(md)).toBe(2 * shown);
-    const note = md.match(/\*\*Output truncated:\*\* (\d+) of (\d+) objects with changes are not shown/);
+    const note = md.match(/\*\*Output truncated:\*\* the diffs of (\d+) of (\d+) objects with changes are not shown/);
     expect(note).not.toBeNull();
     const cut = md.includes('more diff lines not shown') ? 1 : 0;
     expect(Number(note![1])).toBe(result.objects.length - shown);
     expect(Number(note![2])).toBe(result.objects.length);
     expect(cut === 1).toBe(md.includes('(and the diff of the last one shown is cut short)'));
     expect(md).toContain('`agent-sandbox-infra diff --format text <base> <head>` locally or see the job log');
+    // Every object whose diff is not shown is named in the note (within 15% of the limit), the rest counted.
+    const notShown = result.objects.slice(shown);
+    const listed = [...md.matchAll(/^- <code>(.*?)<\/code> (.*)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    const more = /^- … and (\d+) more$/m.exec(md);
+    expect(listed.length + (more ? Number(more[1]) : 0)).toBe(notShown.length);
+    expect(listed).toStrictEqual(notShown.slice(0, listed.length).map((o) => `${o.status === 'changed' ? '~ changed' : o.status === 'added' ? '+ added' : '- removed'} ${o.key.kind} ${o.key.namespace ? `${o.key.namespace}/` : ''}${o.key.name} (${o.key.platform})`));
+    expect(listed.length).toBeGreaterThan(0);
+    const list = md.slice(md.indexOf('Not shown:'), md.indexOf('\n\n', md.indexOf('Not shown:')));
+    expect(list.length).toBeLessThanOrEqual(Math.floor(maxChars * 0.15));
   });
 
   test('a single block larger than the budget is cut short with its fence closed', () => {
@@ -75,7 +84,8 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(r, { maxChars: 3_000 });
     expect(md.length).toBeLessThanOrEqual(3_000);
     expect(md).toMatch(/<i>… \d+ more diff lines not shown<\/i>/);
-    expect(md).toContain('0 of 1 objects with changes are not shown (and the diff of the last one shown is cut short)');
+    expect(md).toContain('the diffs of 0 of 1 objects with changes are not shown (and the diff of the last one shown is cut short)');
+    expect(md).not.toContain('Not shown:');
     expect(fenceLines(md)).toBe(2);
     expect(md.trimEnd().endsWith('</details>')).toBe(true);
   });
