@@ -122,6 +122,30 @@ export function extensionsOffProblem(scope: Construct, kind: string): string | u
   );
 }
 
+/**
+ * A workload created before the AgentSandbox of its chart cannot be checked against it when it is constructed: the
+ * check runs again when the app synthesizes (cdk8s runs every construct's validations first), so the order in which
+ * a TypeScript app creates its constructs cannot hide a problem. Nothing is added when the controller was found.
+ */
+export function recheckAtSynth(scope: Construct, check: (controller: ControllerFacts) => readonly string[]): void {
+  if (findController(scope)) return;
+  scope.node.addValidation({
+    validate: () => {
+      const controller = findController(scope);
+      return controller ? [...check(controller)] : [];
+    },
+  });
+}
+
+/** {@link extensionsOffProblem} now, and again at synth for a workload created before its chart's AgentSandbox. */
+export function extensionsProblemNowAndAtSynth(scope: Construct, kind: string): string | undefined {
+  recheckAtSynth(scope, () => {
+    const problem = extensionsOffProblem(scope, kind);
+    return problem ? [problem] : [];
+  });
+  return extensionsOffProblem(scope, kind);
+}
+
 export const RFC3339_EXAMPLE = '2026-12-31T23:59:59Z';
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/;
 

@@ -6,7 +6,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULT_ALLOWED_LABEL_DOMAINS } from '../agent-sandbox/agent-sandbox';
-import { checkName, extensionsOffProblem, findController, rfc3339Problem } from './context';
+import { checkName, extensionsProblemNowAndAtSynth, findController, recheckAtSynth, rfc3339Problem } from './context';
 import type { JsonMap } from './sandbox-pod';
 import { EXTENSIONS_API_VERSION } from './sandbox-template';
 import type { SandboxWarmPool } from './sandbox-warm-pool';
@@ -91,8 +91,18 @@ export class SandboxClaim extends Construct {
     const controller = findController(this);
     const domains = props.allowedLabelDomains ?? controller?.allowedLabelDomains ?? DEFAULT_ALLOWED_LABEL_DOMAINS;
     const refused = labelDomainRefusal(domains, props.allowedLabelDomains !== undefined ? 'claim' : controller ? 'chart' : 'elsewhere');
-    for (const key of Object.keys(props.additionalPodMetadata?.labels ?? {})) {
+    const labelKeys = Object.keys(props.additionalPodMetadata?.labels ?? {});
+    for (const key of labelKeys) {
       if (!labelDomainAllowed(key, domains)) errors.push(`additionalPodMetadata.labels["${key}"]: ${refused}`);
+    }
+    // Created before its chart's AgentSandbox: checked above against upstream's default; at synth, against that
+    // controller's own allowlist (which replaces the default, so a default-domain key may not pass there).
+    if (props.allowedLabelDomains === undefined) {
+      recheckAtSynth(this, (later) =>
+        labelKeys
+          .filter((key) => !labelDomainAllowed(key, later.allowedLabelDomains))
+          .map((key) => `additionalPodMetadata.labels["${key}"]: ${labelDomainRefusal(later.allowedLabelDomains, 'chart')}`),
+      );
     }
     const lc = props.lifecycle;
     const shutdownTimeProblem = lc?.shutdownTime !== undefined ? rfc3339Problem(lc.shutdownTime) : undefined;
@@ -112,7 +122,7 @@ export class SandboxClaim extends Construct {
     if (props.volumeClaimTemplates?.length && template.volumeClaimTemplatesPolicy === 'Disallowed') {
       errors.push(`volumeClaimTemplates: SandboxTemplate "${template.name}" has volumeClaimTemplatesPolicy Disallowed; set it to Allowed or Overrides`);
     }
-    const extensionsOff = extensionsOffProblem(this, 'SandboxClaim');
+    const extensionsOff = extensionsProblemNowAndAtSynth(this, 'SandboxClaim');
     if (extensionsOff) errors.push(extensionsOff);
     if (errors.length) throw new Error(`SandboxClaim "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
 

@@ -9,7 +9,7 @@ import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
 import {
   checkName,
   checkSubdomainName,
-  extensionsOffProblem,
+  extensionsProblemNowAndAtSynth,
   namespaceName,
   namespaceNetworkPolicies,
   problemsOf,
@@ -88,7 +88,7 @@ export class SandboxTemplate extends Construct {
     const errors: string[] = [];
     checkSubdomainName('name', this.name, errors);
     checkName('namespace', this.namespace, errors);
-    const extensionsOff = extensionsOffProblem(this, 'SandboxTemplate');
+    const extensionsOff = extensionsProblemNowAndAtSynth(this, 'SandboxTemplate');
     if (extensionsOff) errors.push(`${extensionsOff}, or use a Sandbox (no extensions needed)`);
     const confined = namespaceNetworkPolicies(props.namespace).length > 0;
     this.networkPolicyManagement = props.networkPolicyManagement ?? (confined && !props.networkPolicy ? 'Unmanaged' : 'Managed');

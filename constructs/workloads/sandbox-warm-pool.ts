@@ -6,7 +6,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkName, extensionsOffProblem } from './context';
+import { checkName, extensionsProblemNowAndAtSynth } from './context';
 import { EXTENSIONS_API_VERSION, type SandboxTemplate } from './sandbox-template';
 import type { JsonMap } from './sandbox-pod';
 
@@ -95,7 +95,7 @@ export class SandboxWarmPool extends Construct {
     const errors: string[] = [];
     checkName('name', this.name, errors);
     errors.push(...warmPoolReplicaProblems(props));
-    const extensionsOff = extensionsOffProblem(this, 'SandboxWarmPool');
+    const extensionsOff = extensionsProblemNowAndAtSynth(this, 'SandboxWarmPool');
     if (extensionsOff) errors.push(extensionsOff);
     if (errors.length) throw new Error(`SandboxWarmPool "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
 

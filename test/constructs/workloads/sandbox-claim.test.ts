@@ -1,4 +1,6 @@
-import { Testing, type Chart } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
+import { AgentSandbox } from '../../../constructs/agent-sandbox/agent-sandbox';
+import { validateConstructTree } from '../../../constructs/output/manifest-files';
 import { labelDomainAllowed, SandboxClaim, type SandboxClaimProps } from '../../../constructs/workloads/sandbox-claim';
 import { SandboxWarmPool } from '../../../constructs/workloads/sandbox-warm-pool';
 import type { SandboxTemplateProps } from '../../../constructs/workloads/sandbox-template';
@@ -154,5 +156,45 @@ describe('SandboxClaim env and volumes against the template policy', () => {
     expect(claimError({ volumeClaimTemplates: [{ metadata: { name: 'x' }, spec: {} }] })).toBe(
       'SandboxClaim "test/claim" is invalid:\n  volumeClaimTemplates: SandboxTemplate "tpl" has volumeClaimTemplatesPolicy Disallowed; set it to Allowed or Overrides',
     );
+  });
+});
+
+describe('workloads created before their chart\'s AgentSandbox (TypeScript apps may build in any order)', () => {
+  test('the controller checks run again at synth: extensions off, and a label outside the later controller\'s allowlist', () => {
+    const app = Testing.app();
+    const build = (id: string, controller: ConstructorParameters<typeof AgentSandbox>[2]) => {
+      const chart = new Chart(app, id);
+      // Template, pool and claim first; a default-domain label passes at construction (no controller known yet)…
+      const pool = new SandboxWarmPool(chart, 'pool', { template: template(chart) });
+      new SandboxClaim(chart, 'claim', { warmPool: pool, additionalPodMetadata: { labels: { 'sandbox.users.io/owner': 'alice' } } });
+      // …then the controller.
+      new AgentSandbox(chart, 'AgentSandbox', controller);
+      return chart;
+    };
+    const noExtensions = build('no-extensions', { controller: { extensions: false } });
+    const otherDomains = build('other-domains', { allowedLabelDomains: ['agents.example.com'] });
+    const extensionsOff = (kind: string) =>
+      `the agent-sandbox controller in this chart runs without extensions (controller.extensions: false), so the ${kind} CRD is not installed and no controller would reconcile ${kind}s; enable extensions`;
+    expect(errorOf(() => validateConstructTree(noExtensions)).split('\n')).toStrictEqual([
+      'invalid constructs:',
+      `  no-extensions/tpl: ${extensionsOff('SandboxTemplate')}`,
+      `  no-extensions/pool: ${extensionsOff('SandboxWarmPool')}`,
+      `  no-extensions/claim: ${extensionsOff('SandboxClaim')}`,
+    ]);
+    expect(errorOf(() => validateConstructTree(otherDomains)).split('\n')).toStrictEqual([
+      'invalid constructs:',
+      '  other-domains/claim: additionalPodMetadata.labels["sandbox.users.io/owner"]: the controller only accepts label keys in the allowed domains (agents.example.com) or their subdomains; add the domain to agentSandbox.allowedLabelDomains or use an allowed prefix',
+    ]);
+    // cdk8s's own synth runs the same validations.
+    expect(() => app.synth()).toThrow(/Validation failed with the following errors:\n {2}\[no-extensions\/tpl\] the agent-sandbox controller/);
+  });
+
+  test('in the usual order, or with a controller that allows the label, nothing is left for synth', () => {
+    const chart = Testing.chart();
+    const pool = new SandboxWarmPool(chart, 'pool', { template: template(chart) });
+    new SandboxClaim(chart, 'claim', { warmPool: pool, additionalPodMetadata: { labels: { 'sandbox.users.io/owner': 'alice' } } });
+    new AgentSandbox(chart, 'AgentSandbox', { allowedLabelDomains: ['sandbox.users.io'] });
+    expect(() => validateConstructTree(chart)).not.toThrow();
+    expect(findObject(synthObjects(chart), 'SandboxClaim').spec.additionalPodMetadata.labels).toStrictEqual({ 'sandbox.users.io/owner': 'alice' });
   });
 });
