@@ -484,8 +484,9 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
       problems.push({
         object,
         path: 'apiVersion',
-        message: `sandbox rules not checked: ${version} is not a known version of ${entry.kind} (known: ${entry.versions.join(', ')})`,
-        severity: 'note',
+        // An error, not a note: a pod the rules cannot read must not pass as if it had been checked.
+        message: `cannot be checked against the sandbox rules: ${version} is not a known version of ${entry.kind} (known: ${entry.versions.join(', ')}; a newer agent-sandbox release needs its entry in the pin table)`,
+        severity: 'error',
       });
       return problems;
     }

@@ -12,7 +12,7 @@
  *   (and v1 `kubernetes:yaml:ConfigGroup`), for engines and tests that hand the component's inputs to policies
  *   (today's engine does not send component inputs to analyzers: pulumi/pulumi#10533).
  * Findings with severity `note` (rules the object opted out of with `agent-sandbox-infra.io/security-opt-outs`,
- * findings allowed for upstream's trusted init containers, unknown API versions) are not violations, as in `validate`.
+ * findings allowed for upstream's trusted init containers) are not violations, as in `validate`; an unknown version of a sandbox kind is one (rule `apiVersion`).
  *
  * Policy config: `platform` (checks that platform's RuntimeClasses and pod placement, e.g. GKE's
  * `sandbox.gke.io/runtime` selector and toleration) and `allowedRuntimeClasses` (extra sandboxed RuntimeClasses).

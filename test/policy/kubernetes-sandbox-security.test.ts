@@ -113,6 +113,15 @@ describe('kubernetes-sandbox-secure-profile: resources registered directly (how 
     return { apiVersion: 'agents.x-k8s.io/v1beta1', kind: 'Sandbox', metadata: { name: 'one-off', namespace: 'agents-prod' }, spec: { podTemplate: t.spec.podTemplate } };
   };
 
+  test('a version the rules do not know is a violation, not a silent pass (a v1 Sandbox once agent-sandbox ships one)', async () => {
+    const v1 = { ...sandbox(), apiVersion: 'agents.x-k8s.io/v1' };
+    expect(await runPolicy(policy, { type: 'kubernetes:agents.x-k8s.io/v1:Sandbox', props: v1 })).toStrictEqual({
+      violations: [
+        '[apiVersion] Sandbox agents-prod/one-off: apiVersion: cannot be checked against the sandbox rules: v1 is not a known version of Sandbox (known: v1alpha1, v1beta1; a newer agent-sandbox release needs its entry in the pin table)',
+      ],
+    });
+  });
+
   test('a SandboxTemplate and a Sandbox from our manifests pass', async () => {
     expect(await runPolicy(policy, { type: TEMPLATE_TYPE, props: template() })).toStrictEqual({ violations: [] });
     expect(await runPolicy(policy, { type: SANDBOX_TYPE, props: sandbox() })).toStrictEqual({ violations: [] });

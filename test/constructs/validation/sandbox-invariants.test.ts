@@ -527,9 +527,9 @@ describe('sandboxInvariantsChecker', () => {
     for (const o of objects) expect(sandboxInvariantsChecker(o, 'o')).toEqual([]);
   });
 
-  it('notes an unknown version instead of guessing its layout', () => {
+  it('refuses an unknown version instead of guessing its layout (a pod the rules cannot read must not pass)', () => {
     expect(sandboxInvariantsChecker(sandbox(compliant(), undefined, 'agents.x-k8s.io/v1'), 'o')).toEqual([
-      { object: 'o', path: 'apiVersion', message: 'sandbox rules not checked: v1 is not a known version of Sandbox (known: v1alpha1, v1beta1)', severity: 'note' },
+      { object: 'o', path: 'apiVersion', message: 'cannot be checked against the sandbox rules: v1 is not a known version of Sandbox (known: v1alpha1, v1beta1; a newer agent-sandbox release needs its entry in the pin table)', severity: 'error' },
     ]);
   });
 
