@@ -1,6 +1,8 @@
 /** What SandboxTemplate and Sandbox share: resolve the platform, build the secure pod, label and annotate the object. */
+import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Platform } from '../platform/profiles';
+import { checkSandboxPodSpec, parseSecurityOptOuts, SECURITY_OPT_OUTS_ANNOTATION, TRUSTED_INIT_CONTAINERS_ANNOTATION } from '../validation/sandbox-invariants';
 import { namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
 import { buildSandboxPod, type BuiltSandboxPod, type SandboxPodProps } from './sandbox-pod';
 
@@ -30,4 +32,40 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
     ...(Object.keys(pod.objectAnnotations).length ? { annotations: { ...pod.objectAnnotations } } : {}),
   };
   return { platform, pod, metadata };
+}
+
+/**
+ * At synth, the object as it will be written (escape-hatch JSON patches applied) against the secure profile: a
+ * violation that is not opted out is an error, so a patch cannot weaken the pod quietly; an opt-out that suppresses
+ * nothing is an error too, so the annotation never claims a weakening that is not there (opt out in the props and
+ * make the change with the escape hatch, and both are checked together here).
+ */
+export function checkPodAtSynth(owner: Construct, resource: ApiObject, platform: Platform): void {
+  owner.node.addValidation({
+    validate: () => {
+      const json = resource.toJson() as { metadata?: { annotations?: Record<string, unknown> }; spec?: { podTemplate?: { spec?: unknown } } };
+      const spec = json.spec?.podTemplate?.spec;
+      if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return ['spec.podTemplate.spec: must be a pod spec (removed by a patch?)'];
+      const annotations = json.metadata?.annotations ?? {};
+      const recorded = annotations[SECURITY_OPT_OUTS_ANNOTATION];
+      const parsed = typeof recorded === 'string' ? parseSecurityOptOuts(recorded) : { ids: [], unknown: [] };
+      const trusted = annotations[TRUSTED_INIT_CONTAINERS_ANNOTATION];
+      const violations = checkSandboxPodSpec(spec as Record<string, unknown>, {
+        path: 'spec.podTemplate.spec',
+        platform,
+        optOuts: parsed.ids,
+        trustedInitContainers: typeof trusted === 'string' ? trusted : undefined,
+      });
+      const used = new Set(violations.filter((v) => v.severity === 'note').map((v) => v.rule));
+      return [
+        ...parsed.unknown.map((id) => `metadata.annotations["${SECURITY_OPT_OUTS_ANNOTATION}"]: "${id}" is not a sandbox rule id`),
+        ...violations
+          .filter((v) => v.severity === 'error')
+          .map((v) => `${v.path}: ${v.message} [rule ${v.rule}; opt out with securityOptOuts: [${v.rule}] if intended]`),
+        ...parsed.ids
+          .filter((id) => !used.has(id))
+          .map((id) => `securityOptOuts: "${id}" opts out of nothing (the pod meets that rule), so the annotation would record a weakening that is not there; remove it`),
+      ];
+    },
+  });
 }

@@ -15,7 +15,7 @@ import {
   problemsOf,
   type NamespaceRef,
 } from './context';
-import { buildPodOwner, type PodOwner } from './pod-owner';
+import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
 
 export const EXTENSIONS_API_VERSION = 'extensions.agents.x-k8s.io/v1beta1';
 
@@ -131,5 +131,6 @@ export class SandboxTemplate extends Construct {
         ...(props.service !== undefined ? { service: props.service } : {}),
       },
     });
+    checkPodAtSynth(this, this.resource, platform);
   }
 }

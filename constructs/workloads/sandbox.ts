@@ -6,7 +6,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Platform } from '../platform/profiles';
 import { checkName, namespaceName, problemsOf, rfc3339Problem, type NamespaceRef } from './context';
-import { buildPodOwner, type PodOwner } from './pod-owner';
+import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
 
 export const SANDBOX_API_VERSION = 'agents.x-k8s.io/v1beta1';
@@ -70,5 +70,6 @@ export class Sandbox extends Construct {
         ...(props.service !== undefined ? { service: props.service } : {}),
       },
     });
+    checkPodAtSynth(this, this.resource, platform);
   }
 }

@@ -3,6 +3,7 @@ import { Chart, Testing } from 'cdk8s';
 import { loadAll } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { validateConstructTree } from '../../constructs/output/manifest-files';
 import { AGENT_SANDBOX_DIR } from './upstream';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -12,7 +13,9 @@ export function newChart(): Chart {
   return Testing.chart();
 }
 
+/** The chart's objects, after the construct validations synth runs (`node.addValidation`), as `synth` does. */
 export function synthObjects(chart: Chart): K8sObject[] {
+  validateConstructTree(chart);
   return Testing.synth(chart) as K8sObject[];
 }
 

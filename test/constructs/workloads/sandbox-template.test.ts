@@ -1,4 +1,5 @@
-import { App, Testing } from 'cdk8s';
+import { App, JsonPatch, Testing } from 'cdk8s';
+import { Sandbox } from '../../../constructs/workloads/sandbox';
 import { DeviceClass } from '../../../constructs/dra/device-class';
 import { ResourceClaimTemplate } from '../../../constructs/dra/resource-claim-template';
 import { driverIs } from '../../../constructs/dra/cel-selector';
@@ -442,4 +443,53 @@ test('pod.containerLimits: one entry per main container, in order, as given (not
     { cpu: '1', memory: '1Gi' },
     { cpu: '250m', memory: 134217728 },
   ]);
+});
+
+describe('SandboxTemplate at synth: the pod as written, escape-hatch patches included', () => {
+  const synthError = (build: (chart: ReturnType<typeof Testing.chart>) => void) => {
+    const chart = Testing.chart();
+    build(chart);
+    return errorOf(() => synthObjects(chart));
+  };
+
+  test('a JSON patch that weakens the pod without an opt-out is refused', () => {
+    const message = synthError((chart) => {
+      const tpl = template(chart);
+      tpl.resource.addJsonPatch(JsonPatch.add('/spec/podTemplate/spec/hostNetwork', true));
+    });
+    expect(message).toBe(
+      'invalid constructs:\n' +
+        "  test/tpl: spec.podTemplate.spec.hostNetwork: must be false or unset (a sandbox must not share the node's network namespace (and reach the cloud metadata server)), got true [rule hostNetwork; opt out with securityOptOuts: [hostNetwork] if intended]",
+    );
+  });
+
+  test('with the opt-out the patched pod is written, and the annotation records it', () => {
+    const chart = Testing.chart();
+    const tpl = template(chart, { securityOptOuts: ['hostNetwork'] });
+    tpl.resource.addJsonPatch(JsonPatch.add('/spec/podTemplate/spec/hostNetwork', true));
+    const emitted = findObject(synthObjects(chart), 'SandboxTemplate');
+    expect(emitted.spec.podTemplate.spec.hostNetwork).toBe(true);
+    expect(emitted.metadata.annotations).toStrictEqual({ 'agent-sandbox-infra.io/security-opt-outs': 'hostNetwork' });
+  });
+
+  test('an opt-out that suppresses nothing is refused: the annotation must not claim a weakening that is not there', () => {
+    expect(synthError((chart) => template(chart, { securityOptOuts: ['hostNetwork', 'hostPID'] }))).toBe(
+      'invalid constructs:\n' +
+        '  test/tpl: securityOptOuts: "hostNetwork" opts out of nothing (the pod meets that rule), so the annotation would record a weakening that is not there; remove it\n' +
+        '  test/tpl: securityOptOuts: "hostPID" opts out of nothing (the pod meets that rule), so the annotation would record a weakening that is not there; remove it',
+    );
+  });
+
+  test('a patch that removes the sandboxed RuntimeClass is refused (a Sandbox too)', () => {
+    const message = synthError((chart) => {
+      const tpl = template(chart);
+      tpl.resource.addJsonPatch(JsonPatch.remove('/spec/podTemplate/spec/runtimeClassName'));
+    });
+    expect(message).toMatch(/^invalid constructs:\n {2}test\/tpl: spec\.podTemplate\.spec\.runtimeClassName: must name a sandboxed RuntimeClass \(gvisor on eks\).*got nothing \[rule runtimeClassName;/);
+    const sandboxMessage = synthError((chart) => {
+      const sandbox = new Sandbox(chart, 'one-off', { namespace: 'ns', platform: 'eks', containers: [MAIN] });
+      sandbox.resource.addJsonPatch(JsonPatch.replace('/spec/podTemplate/spec/runtimeClassName', 'runc'));
+    });
+    expect(sandboxMessage).toMatch(/^invalid constructs:\n {2}test\/one-off: spec\.podTemplate\.spec\.runtimeClassName: .*got "runc" \[rule runtimeClassName;/);
+  });
 });
