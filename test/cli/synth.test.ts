@@ -1,8 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { clearUpstreamMemo } from '../../constructs/upstream/store';
 import { runCli } from '../support/cli';
+
+const REPO_ROOT = join(__dirname, '..', '..');
 
 const PLATFORMS = ['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kind'];
 
@@ -43,6 +46,15 @@ describe('agent-sandbox-infra synth', () => {
     clearUpstreamMemo();
     expect((await runCli(['synth', '--out', b])).code).toBe(0);
     expect(readTree(b)).toStrictEqual(readTree(a));
+    // In-process runs share parsed and emitted caches; a separate process starts from nothing.
+    const c = join(scratch, 'c');
+    const child = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'agent-sandbox-infra.js'), 'synth', '--out', c], {
+      encoding: 'utf8',
+      env: { ...process.env, AGENT_SANDBOX_INFRA_MIRROR: resolve(process.env.AGENT_SANDBOX_INFRA_MIRROR ?? '../shared/upstream') },
+    });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    expect(readTree(c)).toStrictEqual(readTree(a));
   });
 
   test.each(PLATFORMS)('snapshot of %s (all files but the pinned CRDs)', async (platform) => {

@@ -52,6 +52,21 @@ function consumerEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * The consumer's environment, with every Node process (npx and the CLI it starts) refusing to load `@pulumi/*`: the
+ * consumer has Pulumi installed (symlinked below), so an import of it would otherwise go unnoticed, while a user
+ * without Pulumi would get a crash. Pulumi is a dev dependency of this package; the CLI must never need it.
+ */
+function noPulumiEnv(): NodeJS.ProcessEnv {
+  const guard = join(consumer, 'no-pulumi.js');
+  writeFileSync(
+    guard,
+    "const Module = require('module');\nconst load = Module._load;\n" +
+      "Module._load = function (request, ...rest) {\n  if (/^@pulumi\\//.test(request)) throw new Error('the CLI loaded ' + request);\n  return load.call(this, request, ...rest);\n};\n",
+  );
+  return { ...consumerEnv(), NODE_OPTIONS: `--require ${guard}` };
+}
+
 const APP_JS = `'use strict';
 // A consumer's cdk8s app in plain CommonJS.
 const { App, Chart } = require('cdk8s');
@@ -228,11 +243,16 @@ maybe(
   120_000,
 );
 
-maybe('the installed CLI runs its other commands from the tarball alone (synth, node-bootstrap, diff with the policy review)', () => {
-  const env = consumerEnv();
+maybe('the installed CLI runs its other commands from the tarball alone, without loading Pulumi (synth, validate, node-bootstrap, diff with the policy review)', () => {
+  const env = noPulumiEnv();
+  // The guard works: a require of @pulumi in that environment fails.
+  const probe = run('node', ['-e', "require('@pulumi/pulumi')"], consumer, null, env);
+  expect(probe.status).not.toBe(0);
+  expect(probe.stderr).toContain('the CLI loaded @pulumi/pulumi');
   const synth = run('npx', ['--no', 'agent-sandbox-infra', 'synth', '--platform', 'eks', '--out', 'synth-out'], consumer, 0, env);
   expect(synth.stdout).toMatch(/^eks\s+\d+\s+\d+\s+\d+$/m);
   expect(readdirSync(join(consumer, 'synth-out/eks'))).toContain('10-agent-sandbox.yaml');
+  run('npx', ['--no', 'agent-sandbox-infra', 'validate', '--platform', 'eks', 'synth-out/eks'], consumer, 0, env);
   const bootstrap = run('npx', ['--no', 'agent-sandbox-infra', 'node-bootstrap', '--platform', 'eks'], consumer, 0, env);
   expect(bootstrap.stdout).toContain('application/node.eks.aws');
   // diff reviews the head with the policy pack's Kubernetes rules, which ship with the CLI.
