@@ -1,5 +1,6 @@
 /** The object checkers `synth` and `validate` run beyond the schema. */
 import type { Platform } from '../constructs/platform/profiles';
+import { draCelChecker } from '../constructs/validation/dra-cel-checker';
 import { createRuntimeClassChecker } from '../constructs/validation/runtime-class';
 import { createSandboxInvariantsChecker, sandboxInvariantsChecker } from '../constructs/validation/sandbox-invariants';
 import type { ObjectChecker } from '../constructs/validation/validate-objects';
@@ -11,4 +12,12 @@ import type { ObjectChecker } from '../constructs/validation/validate-objects';
  */
 export function defaultCheckers(platform?: Platform): ObjectChecker[] {
   return [platform ? createSandboxInvariantsChecker({ platform }) : sandboxInvariantsChecker, createRuntimeClassChecker({ platform })];
+}
+
+/**
+ * What `validate` runs: the default checkers plus the DRA CEL selector check (hand-written manifests). `synth` does
+ * not need the latter: its DRA constructs check every selector when they are built.
+ */
+export function validateCheckers(platform?: Platform): ObjectChecker[] {
+  return [...defaultCheckers(platform), draCelChecker];
 }

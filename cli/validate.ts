@@ -10,7 +10,7 @@ import { SchemaCatalog } from '../constructs/validation/schema-catalog';
 import { type Problem } from '../constructs/validation/problems';
 import { validateObjects, type ObjectSource } from '../constructs/validation/validate-objects';
 import { parseManifestText } from '../constructs/yaml/parse';
-import { defaultCheckers } from './checkers';
+import { validateCheckers } from './checkers';
 
 export interface ValidateCommandOptions {
   readonly kubernetesVersion?: string;
@@ -67,6 +67,6 @@ export function validatePaths(paths: readonly string[], options: ValidateCommand
     for (const p of parseProblems) problems.push({ file: shown, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' });
     for (const d of documents) sources.push({ value: d.value, file: shown, index: d.index });
   }
-  problems.push(...validateObjects(sources, { catalog, checkers: defaultCheckers(options.platform) }));
+  problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform) }));
   return { files: files.length, objects: sources.length, problems };
 }
