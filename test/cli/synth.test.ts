@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { clearUpstreamMemo } from '../../constructs/upstream/store';
+import { loadAll, load } from 'js-yaml';
 import { runCli } from '../support/cli';
+import { AGENT_SANDBOX_DIR } from '../support/upstream';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -55,6 +57,25 @@ describe('agent-sandbox-infra synth', () => {
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
     expect(readTree(c)).toStrictEqual(readTree(a));
+  });
+
+  test('the written 00-crds.yaml is the pinned CRD files, unchanged apart from the conversion clientConfig', async () => {
+    const out = join(scratch, 'crds');
+    expect((await runCli(['synth', '--out', out])).code).toBe(0);
+    const pinned = readdirSync(join(AGENT_SANDBOX_DIR, 'crds'))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => load(readFileSync(join(AGENT_SANDBOX_DIR, 'crds', f), 'utf8')) as { metadata: { name: string } })
+      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    expect(pinned).toHaveLength(4);
+    const withCrds = PLATFORMS.filter((p) => existsSync(join(out, p, '00-crds.yaml')));
+    expect(withCrds.length).toBeGreaterThan(0);
+    for (const platform of withCrds) {
+      // Read back the way the API server reads it (YAML 1.1), from the file as written.
+      const written = (loadAll(readFileSync(join(out, platform, '00-crds.yaml'), 'utf8')) as { metadata: { name: string } }[]).sort((a, b) =>
+        a.metadata.name.localeCompare(b.metadata.name),
+      );
+      expect(written).toStrictEqual(pinned);
+    }
   });
 
   test.each(PLATFORMS)('snapshot of %s (all files but the pinned CRDs)', async (platform) => {
