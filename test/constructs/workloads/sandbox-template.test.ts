@@ -263,6 +263,30 @@ describe('SandboxTemplate opt-outs', () => {
         'projectedServiceAccountToken',
       ),
     ],
+    [
+      'procMount',
+      { containers: [{ ...MAIN, securityContext: { procMount: 'Unmasked' } }] },
+      (spec) => expect(spec.containers[0].securityContext.procMount).toBe('Unmasked'),
+      refused('podTemplate.spec.containers[0].securityContext.procMount: must be Default or unset (an unmasked /proc exposes the kernel), got "Unmasked"', 'procMount'),
+    ],
+    [
+      'clusterTrustBundle',
+      { volumes: [{ name: 'ca', projected: { sources: [{ clusterTrustBundle: { name: 'corp-ca', path: 'ca.pem' } }] } }] },
+      (spec) => expect(spec.volumes[0].projected.sources[0].clusterTrustBundle).toStrictEqual({ name: 'corp-ca', path: 'ca.pem' }),
+      refused(
+        'podTemplate.spec.volumes[0].projected.sources[0].clusterTrustBundle: must not be used (a sandbox must not receive cluster trust bundles), got {"name":"corp-ca","path":"ca.pem"}',
+        'clusterTrustBundle',
+      ),
+    ],
+    [
+      'podCertificate',
+      { volumes: [{ name: 'cert', projected: { sources: [{ podCertificate: { signerName: 'corp.example/signer', keyType: 'ED25519', credentialBundlePath: 'bundle.pem' } }] } }] },
+      (spec) => expect(spec.volumes[0].projected.sources[0].podCertificate.signerName).toBe('corp.example/signer'),
+      refused(
+        'podTemplate.spec.volumes[0].projected.sources[0].podCertificate: must not be used (a pod certificate is an identity credential), got {"signerName":"corp.example/signer","keyType":"ED25519","credentialBundlePath":"bundle.pem"}',
+        'podCertificate',
+      ),
+    ],
   ];
 
   test.each(cases)('%s: the default is not applied, the annotation records it, validate sees only notes', (rule, props, check) => {
