@@ -20,10 +20,12 @@ import { aksKubeconfig } from './kubeconfig';
 
 /**
  * Labels of the Kata nodes. Only labels, no taint: pods reach these nodes through AKS's own `kata-vm-isolation`
- * RuntimeClass, whose scheduling we do not control and which carries no toleration for a taint of ours, so a taint
- * would leave every sandbox pod Pending. Ordinary runc pods may therefore also land on Kata nodes; that does not weaken
- * the isolation of the sandbox pods, which each run in their own VM. The label key is the project's sandbox-node key
- * (profiles.ts names it for EKS); it lets operators select the nodes (`kubectl get nodes -l ...=kata`).
+ * RuntimeClass, whose scheduling we do not control and which carries no toleration for a taint of ours. Our templates
+ * could add one, but every other pod that names that RuntimeClass (a hand-written Sandbox, upstream's examples, a
+ * team's own Deployment) would stay Pending without it. Ordinary runc pods may therefore also land on Kata nodes; that
+ * costs Kata capacity (the capacity check counts only sandbox pods) but does not weaken the isolation of the sandbox
+ * pods, which each run in their own VM. The label key is the project's sandbox-node key (profiles.ts names it for
+ * EKS); it lets operators select the nodes (`kubectl get nodes -l ...=kata`).
  */
 export const AKS_KATA_NODE_LABELS: Readonly<Record<string, string>> = { [EKS_SANDBOX_NODE_LABEL.key]: 'kata' };
 
