@@ -25,8 +25,9 @@ import {
   isSandboxPodKind,
   kubernetesSandboxSecurityPolicy,
   sandboxObjectFindings,
+  sandboxPodSpec,
 } from '../../policy/rules/kubernetes-sandbox-security';
-import { field, isObj, splitApiVersion, type Obj } from '../../policy/rules/shared';
+import { field, splitApiVersion, type Obj } from '../../policy/rules/shared';
 import { WARM_POOL_REPLICAS_BOUND, warmPoolBoundFindings, warmPoolUpperBoundPolicy } from '../../policy/rules/warm-pool-upper-bound';
 import { keyId } from './key';
 import { redactPair } from './redact';
@@ -96,12 +97,10 @@ export function reviewPolicies(head: readonly ManifestObject[], result: DiffResu
 function optedOutFindings(value: Obj, platform: Platform | undefined): { rule: string; path: string; message: string }[] {
   const annotations = field(value.metadata, 'annotations');
   const raw = field(annotations, SECURITY_OPT_OUTS_ANNOTATION);
-  if (typeof raw !== 'string') return [];
-  const optOuts = parseSecurityOptOuts(raw).ids;
+  const optOuts = typeof raw === 'string' ? parseSecurityOptOuts(raw).ids : [];
+  const podSpec = sandboxPodSpec(value);
   const entry = SANDBOX_POD_KINDS.find((k) => k.group === splitApiVersion(value.apiVersion).group && k.kind === value.kind);
-  let podSpec: unknown = value;
-  for (const key of entry?.podSpecPath ?? []) podSpec = field(podSpec, key);
-  if (!entry || !isObj(podSpec) || optOuts.length === 0) return [];
+  if (!entry || !podSpec || optOuts.length === 0) return [];
   const trusted = field(annotations, TRUSTED_INIT_CONTAINERS_ANNOTATION);
   return checkSandboxPodSpec(podSpec, {
     ...(platform ? { platform } : {}),
