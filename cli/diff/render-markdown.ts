@@ -43,8 +43,9 @@ export function renderMarkdown(result: DiffResult, options: MarkdownOptions = {}
   const policy = options.policy ? policySection(options.policy, options.fullDiffHint) : '';
   if (!hasChanges(result)) {
     // Without changes the section is only worth a line when something would still block or warn.
-    const findings = options.policy && options.policy.findings.length > 0 ? policy : '';
-    return endWithOneNewline(`${heading}No manifest changes. (${result.counts.unchanged} objects compared)\n\n${findings}`);
+    const text = `${heading}No manifest changes. (${result.counts.unchanged} objects compared)\n\n`;
+    const findings = options.policy && options.policy.findings.length > 0 ? fitPolicySection(options.policy, maxChars - text.length, options.fullDiffHint) : '';
+    return endWithOneNewline(text + findings);
   }
   const markers = options.policy ? worstVerdictByObject(options.policy) : new Map<string, PolicyVerdict>();
   const marker = (o: ObjectDiff) => {
@@ -63,14 +64,7 @@ export function renderMarkdown(result: DiffResult, options: MarkdownOptions = {}
   const total = result.objects.length;
   const listBudget = Math.min(MAX_OMITTED_LIST_CHARS, Math.floor(maxChars * 0.15));
   const reserve = truncationNote([], total, true, options.fullDiffHint).length + listBudget;
-  let fittedPolicy = policy;
-  if (options.policy) {
-    for (let rows = MAX_POLICY_ROWS; rows >= 0 && summary.length + fittedPolicy.length + reserve > maxChars; rows--) {
-      fittedPolicy = policySection(options.policy, options.fullDiffHint, rows);
-    }
-    // Still too long without rows: the verdict line alone (no scope note).
-    if (summary.length + fittedPolicy.length + reserve > maxChars) fittedPolicy = policySection(options.policy, options.fullDiffHint, 0, false);
-  }
+  const fittedPolicy = options.policy ? fitPolicySection(options.policy, maxChars - summary.length - reserve, options.fullDiffHint) : '';
   let budget = maxChars - summary.length - fittedPolicy.length - reserve;
   const kept: string[] = [];
   let cut = false;
@@ -135,6 +129,15 @@ function truncationNote(omitted: readonly string[], total: number, cut: boolean,
     }
   }
   return lines.join('\n') + '\n\n';
+}
+
+/** The policy section with as many rows as fit in `room` characters; at least the verdict line. */
+function fitPolicySection(review: PolicyReview, room: number, hint?: string): string {
+  for (let rows = MAX_POLICY_ROWS; rows >= 0; rows--) {
+    const section = policySection(review, hint, rows);
+    if (section.length <= room) return section;
+  }
+  return policySection(review, hint, 0, false);
 }
 
 /**
