@@ -180,7 +180,7 @@ export class AgentSandbox extends Construct {
 
     const errors = propErrors(props, this.release, this.replicas);
     if (errors.length) throw new Error(`AgentSandbox "${this.node.path}" has invalid props:\n  ${errors.join('\n  ')}`);
-    registerController(this, { extensions: this.extensions, allowedLabelDomains: this.allowedLabelDomains });
+    registerController(this, { extensions: this.extensions, allowedLabelDomains: this.allowedLabelDomains, apiVersion: this.release.apiVersion });
 
     const ns = this.namespace;
     const labels = {

@@ -163,6 +163,14 @@ export function agentSandboxRelease(version: string): AgentSandboxRelease {
   return release;
 }
 
+/**
+ * Every API version of the agent-sandbox kinds that some pinned release serves, sorted: what the sandbox invariant
+ * checker can read. A release entry added as data (e.g. agent-sandbox v1.x serving `v1`) extends it.
+ */
+export const AGENT_SANDBOX_SERVED_VERSIONS: readonly string[] = [
+  ...new Set(Object.values(AGENT_SANDBOX_RELEASES as Record<string, AgentSandboxRelease>).flatMap((r) => r.servedVersions)),
+].sort();
+
 /** cdk8s-team/cdk8s commit whose kubernetes-schemas/ we pin (the files `cdk8s import k8s@<v>` downloads). */
 const CDK8S_SCHEMAS_COMMIT = '71f8cba7ecc809d861e837e842217202d5e5a16c';
 

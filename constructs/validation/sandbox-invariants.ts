@@ -20,6 +20,7 @@
  * (comma-separated rule ids): violations of those rules become notes (printed, not failing).
  */
 import { PLATFORM_PROFILES, PLATFORMS, type Platform, type RuntimeFacts, type Toleration } from '../platform/profiles';
+import { AGENT_SANDBOX_SERVED_VERSIONS } from '../upstream/pins';
 import { joinPath, type Problem } from './problems';
 import type { ObjectChecker } from './validate-objects';
 
@@ -456,11 +457,11 @@ function checkPlacement(
 
 /** agent-sandbox kinds that carry a pod spec, and where. SandboxWarmPool and SandboxClaim carry none. */
 export const SANDBOX_POD_KINDS = [
-  { group: 'agents.x-k8s.io', kind: 'Sandbox', versions: ['v1alpha1', 'v1beta1'], podSpecPath: ['spec', 'podTemplate', 'spec'] },
+  { group: 'agents.x-k8s.io', kind: 'Sandbox', versions: AGENT_SANDBOX_SERVED_VERSIONS, podSpecPath: ['spec', 'podTemplate', 'spec'] },
   {
     group: 'extensions.agents.x-k8s.io',
     kind: 'SandboxTemplate',
-    versions: ['v1alpha1', 'v1beta1'],
+    versions: AGENT_SANDBOX_SERVED_VERSIONS,
     podSpecPath: ['spec', 'podTemplate', 'spec'],
   },
 ] as const;

@@ -2,6 +2,7 @@
 import { Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import { isPlatform, type Platform } from '../platform/profiles';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../upstream/pins';
 
 /**
  * A namespace as the workloads see it: a name, or a SandboxNamespace (which also brings its ServiceAccount, whether
@@ -71,6 +72,8 @@ export function resolvePlatform(scope: Construct, explicit: Platform | undefined
 export interface ControllerFacts {
   readonly extensions: boolean;
   readonly allowedLabelDomains: readonly string[];
+  /** The API version the controller's release serves as storage version (`v1beta1` for v0.5.x). */
+  readonly apiVersion: string;
 }
 
 /**
@@ -144,6 +147,21 @@ export function extensionsProblemNowAndAtSynth(scope: Construct, kind: string): 
     return problem ? [problem] : [];
   });
   return extensionsOffProblem(scope, kind);
+}
+
+/**
+ * `<group>/<version>` for a workload: the version of the release its chart's AgentSandbox installs, else (a controller
+ * installed elsewhere, e.g. GKE's add-on) the default release's. A workload created before its chart's AgentSandbox
+ * gets the default and is checked again at synth, so a release that serves another version cannot be missed.
+ */
+export function agentSandboxApiVersion(scope: Construct, group: string): string {
+  const version = findController(scope)?.apiVersion ?? agentSandboxRelease(DEFAULT_AGENT_SANDBOX_VERSION).apiVersion;
+  recheckAtSynth(scope, (controller) =>
+    controller.apiVersion === version
+      ? []
+      : [`apiVersion: emitted as ${group}/${version}, but the chart's AgentSandbox installs a release whose version is ${controller.apiVersion}; create the AgentSandbox first`],
+  );
+  return `${group}/${version}`;
 }
 
 export const RFC3339_EXAMPLE = '2026-12-31T23:59:59Z';

@@ -6,9 +6,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULT_ALLOWED_LABEL_DOMAINS } from '../agent-sandbox/agent-sandbox';
-import { checkName, extensionsProblemNowAndAtSynth, findController, recheckAtSynth, rfc3339Problem } from './context';
+import { agentSandboxApiVersion, checkName, extensionsProblemNowAndAtSynth, findController, recheckAtSynth, rfc3339Problem } from './context';
 import type { JsonMap } from './sandbox-pod';
-import { EXTENSIONS_API_VERSION } from './sandbox-template';
+import { EXTENSIONS_GROUP } from './sandbox-template';
 import type { SandboxWarmPool } from './sandbox-warm-pool';
 
 export interface SandboxClaimLifecycle {
@@ -127,7 +127,7 @@ export class SandboxClaim extends Construct {
     if (errors.length) throw new Error(`SandboxClaim "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
 
     this.resource = new ApiObject(this, 'Resource', {
-      apiVersion: EXTENSIONS_API_VERSION,
+      apiVersion: agentSandboxApiVersion(this, EXTENSIONS_GROUP),
       kind: 'SandboxClaim',
       metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra' } },
       spec: {

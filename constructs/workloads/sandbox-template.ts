@@ -1,5 +1,5 @@
 /**
- * `SandboxTemplate` (extensions.agents.x-k8s.io/v1beta1): the pod blueprint warm pools and claims use, with the
+ * `SandboxTemplate` (extensions.agents.x-k8s.io, v1beta1 for agent-sandbox v0.5.x): the pod blueprint warm pools and claims use, with the
  * secure sandbox profile applied for the platform (see sandbox-pod.ts).
  */
 import { ApiObject } from 'cdk8s';
@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import type { Platform } from '../platform/profiles';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
 import {
+  agentSandboxApiVersion,
   checkName,
   checkSubdomainName,
   extensionsProblemNowAndAtSynth,
@@ -17,7 +18,8 @@ import {
 } from './context';
 import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
 
-export const EXTENSIONS_API_VERSION = 'extensions.agents.x-k8s.io/v1beta1';
+/** API group of SandboxTemplate, SandboxWarmPool and SandboxClaim; the version comes from the release (context.ts). */
+export const EXTENSIONS_GROUP = 'extensions.agents.x-k8s.io';
 
 /**
  * Why `networkPolicyManagement: Managed` without `networkPolicy` is refused in a namespace that confines its pods
@@ -118,7 +120,7 @@ export class SandboxTemplate extends Construct {
     this.pod = pod;
     // Plain ApiObject: the spec is emitted exactly as built (the generated converters would drop unknown fields).
     this.resource = new ApiObject(this, 'Resource', {
-      apiVersion: EXTENSIONS_API_VERSION,
+      apiVersion: agentSandboxApiVersion(this, EXTENSIONS_GROUP),
       kind: 'SandboxTemplate',
       metadata,
       spec: {

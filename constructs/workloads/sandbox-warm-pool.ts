@@ -6,8 +6,8 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkName, extensionsProblemNowAndAtSynth } from './context';
-import { EXTENSIONS_API_VERSION, type SandboxTemplate } from './sandbox-template';
+import { agentSandboxApiVersion, checkName, extensionsProblemNowAndAtSynth } from './context';
+import { EXTENSIONS_GROUP, type SandboxTemplate } from './sandbox-template';
 import type { JsonMap } from './sandbox-pod';
 
 export const DEFAULT_MAX_WARM_POOL_REPLICAS = 500;
@@ -99,8 +99,9 @@ export class SandboxWarmPool extends Construct {
     if (extensionsOff) errors.push(extensionsOff);
     if (errors.length) throw new Error(`SandboxWarmPool "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
 
+    const apiVersion = agentSandboxApiVersion(this, EXTENSIONS_GROUP);
     this.resource = new ApiObject(this, 'Resource', {
-      apiVersion: EXTENSIONS_API_VERSION,
+      apiVersion,
       kind: 'SandboxWarmPool',
       metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra' } },
       spec: {
@@ -117,7 +118,7 @@ export class SandboxWarmPool extends Construct {
         kind: 'HorizontalPodAutoscaler',
         metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra' } },
         spec: {
-          scaleTargetRef: { apiVersion: EXTENSIONS_API_VERSION, kind: 'SandboxWarmPool', name: this.name },
+          scaleTargetRef: { apiVersion, kind: 'SandboxWarmPool', name: this.name },
           minReplicas: as.minReplicas,
           maxReplicas: as.maxReplicas,
           metrics: as.metrics,

@@ -1,15 +1,16 @@
 /**
- * `Sandbox` (agents.x-k8s.io/v1beta1): one long-lived sandbox without a warm pool, with the same secure pod as a
+ * `Sandbox` (agents.x-k8s.io, v1beta1 for agent-sandbox v0.5.x): one long-lived sandbox without a warm pool, with the same secure pod as a
  * template; `operatingMode: Suspended` hibernates it (pod deleted, volumes kept).
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Platform } from '../platform/profiles';
-import { checkName, namespaceName, problemsOf, rfc3339Problem, type NamespaceRef } from './context';
+import { agentSandboxApiVersion, checkName, namespaceName, problemsOf, rfc3339Problem, type NamespaceRef } from './context';
 import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
 
-export const SANDBOX_API_VERSION = 'agents.x-k8s.io/v1beta1';
+/** API group of Sandbox; the version comes from the release (context.ts). */
+export const SANDBOX_GROUP = 'agents.x-k8s.io';
 
 export interface SandboxProps extends SandboxPodProps {
   /** @default - the construct id */
@@ -58,7 +59,7 @@ export class Sandbox extends Construct {
     this.platform = platform;
     this.pod = pod;
     this.resource = new ApiObject(this, 'Resource', {
-      apiVersion: SANDBOX_API_VERSION,
+      apiVersion: agentSandboxApiVersion(this, SANDBOX_GROUP),
       kind: 'Sandbox',
       metadata,
       spec: {
