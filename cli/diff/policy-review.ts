@@ -28,7 +28,7 @@ import {
   sandboxPodSpec,
 } from '../../policy/rules/kubernetes-sandbox-security';
 import { field, splitApiVersion, type Obj } from '../../policy/rules/shared';
-import { WARM_POOL_REPLICAS_BOUND, warmPoolBoundFindings, warmPoolUpperBoundPolicy } from '../../policy/rules/warm-pool-upper-bound';
+import { isWarmPoolOrItsAutoscaler, WARM_POOL_REPLICAS_BOUND, warmPoolBoundFindings, warmPoolUpperBoundPolicy } from '../../policy/rules/warm-pool-upper-bound';
 import { keyId } from './key';
 import { redactPair } from './redact';
 import type { DiffResult, ManifestObject, ObjectKey, ObjectStatus } from './types';
@@ -109,13 +109,6 @@ function optedOutFindings(value: Obj, platform: Platform | undefined): { rule: s
     optOuts,
     trustedInitContainers: typeof trusted === 'string' ? trusted : undefined,
   }).filter((v) => v.severity === 'note' && optOuts.includes(v.rule));
-}
-
-function isWarmPoolOrItsAutoscaler(value: Obj): boolean {
-  const { group } = splitApiVersion(value.apiVersion);
-  if (group === 'extensions.agents.x-k8s.io' && value.kind === 'SandboxWarmPool') return true;
-  const target = field(value.spec, 'scaleTargetRef');
-  return (group === 'autoscaling' || group === 'keda.sh') && field(target, 'kind') === 'SandboxWarmPool';
 }
 
 /** Counts per verdict. */

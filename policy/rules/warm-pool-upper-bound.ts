@@ -26,6 +26,14 @@ function targetsWarmPool(ref: unknown): boolean {
   return field(ref, 'kind') === WARM_POOL_KIND && splitApiVersion(field(ref, 'apiVersion')).group === WARM_POOL_GROUP;
 }
 
+/** The objects this policy reads: SandboxWarmPools and the autoscalers (HPA, KEDA ScaledObject) that target one. */
+export function isWarmPoolOrItsAutoscaler(value: Obj): boolean {
+  const { group } = splitApiVersion(value.apiVersion);
+  if (group === WARM_POOL_GROUP && value.kind === WARM_POOL_KIND) return true;
+  const autoscaler = (group === 'autoscaling' && value.kind === 'HorizontalPodAutoscaler') || (group === 'keda.sh' && value.kind === 'ScaledObject');
+  return autoscaler && targetsWarmPool(field(value.spec, 'scaleTargetRef'));
+}
+
 function over(value: unknown, bound: number): boolean {
   return typeof value === 'number' && value > bound;
 }
