@@ -5,9 +5,10 @@
  * the import, shows it. Runs the built package (`npm install` builds it through `prepare`).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeNoPulumiGuard } from '../support/no-pulumi-guard';
 
 const REPO = join(__dirname, '..', '..');
 const BUILT = existsSync(join(REPO, 'build', 'constructs', 'index.js')) && existsSync(join(REPO, 'build', 'cli', 'main.js'));
@@ -17,12 +18,7 @@ let scratch: string;
 let guard: string;
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'asi-no-pulumi-'));
-  guard = join(scratch, 'no-pulumi.js');
-  writeFileSync(
-    guard,
-    "const Module = require('module');\nconst load = Module._load;\n" +
-      "Module._load = function (request, ...rest) {\n  if (/^@pulumi\\//.test(request)) throw new Error('loaded ' + request);\n  return load.call(this, request, ...rest);\n};\n",
-  );
+  guard = writeNoPulumiGuard(scratch);
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
