@@ -12,22 +12,10 @@
  * no sign of their platform (a stack policy). Those appear in each stack's `pulumi preview` comment.
  */
 import { isPlatform, type Platform } from '../../constructs/platform/profiles';
-import {
-  checkSandboxPodSpec,
-  parseSecurityOptOuts,
-  SANDBOX_POD_KINDS,
-  SECURITY_OPT_OUTS_ANNOTATION,
-  TRUSTED_INIT_CONTAINERS_ANNOTATION,
-} from '../../constructs/validation/sandbox-invariants';
+import { checkSandboxObjectPod } from '../../constructs/validation/sandbox-invariants';
 import { describeObject } from '../../constructs/validation/problems';
-import {
-  inferredGkePlatform,
-  isSandboxPodKind,
-  kubernetesSandboxSecurityPolicy,
-  sandboxObjectFindings,
-  sandboxPodSpec,
-} from '../../policy/rules/kubernetes-sandbox-security';
-import { field, splitApiVersion, type Obj } from '../../policy/rules/shared';
+import { inferredGkePlatform, isSandboxPodKind, kubernetesSandboxSecurityPolicy, sandboxObjectFindings } from '../../policy/rules/kubernetes-sandbox-security';
+import type { Obj } from '../../policy/rules/shared';
 import { isWarmPoolOrItsAutoscaler, WARM_POOL_REPLICAS_BOUND, warmPoolBoundFindings, warmPoolUpperBoundPolicy } from '../../policy/rules/warm-pool-upper-bound';
 import { keyId } from './key';
 import { redactPair } from './redact';
@@ -96,19 +84,8 @@ export function reviewPolicies(head: readonly ManifestObject[], result: DiffResu
 
 /** The rules this Sandbox/SandboxTemplate would violate but opted out of with the opt-out annotation. */
 function optedOutFindings(value: Obj, platform: Platform | undefined): { rule: string; path: string; message: string }[] {
-  const annotations = field(value.metadata, 'annotations');
-  const raw = field(annotations, SECURITY_OPT_OUTS_ANNOTATION);
-  const optOuts = typeof raw === 'string' ? parseSecurityOptOuts(raw).ids : [];
-  const podSpec = sandboxPodSpec(value);
-  const entry = SANDBOX_POD_KINDS.find((k) => k.group === splitApiVersion(value.apiVersion).group && k.kind === value.kind);
-  if (!entry || !podSpec || optOuts.length === 0) return [];
-  const trusted = field(annotations, TRUSTED_INIT_CONTAINERS_ANNOTATION);
-  return checkSandboxPodSpec(podSpec, {
-    ...(platform ? { platform } : {}),
-    path: entry.podSpecPath.join('.'),
-    optOuts,
-    trustedInitContainers: typeof trusted === 'string' ? trusted : undefined,
-  }).filter((v) => v.severity === 'note' && optOuts.includes(v.rule));
+  const checked = checkSandboxObjectPod(value, platform ? { platform } : {});
+  return checked ? checked.violations.filter((v) => v.severity === 'note' && checked.optOuts.includes(v.rule)) : [];
 }
 
 /** Counts per verdict. */

@@ -469,6 +469,33 @@ export const SANDBOX_POD_KINDS = [
 export type SandboxCheckerOptions = Pick<SandboxCheckOptions, 'allowedRuntimeClasses' | 'platform'>;
 
 /**
+ * The rule-level verdict on one Sandbox/SandboxTemplate's pod with the object's own annotations applied (its opt-outs
+ * and upstream's trusted init containers); undefined when the object has no readable pod spec or is not such a kind.
+ */
+export function checkSandboxObjectPod(
+  value: Obj,
+  options: SandboxCheckerOptions = {},
+): { readonly optOuts: readonly SandboxRuleId[]; readonly unknownOptOuts: readonly string[]; readonly violations: readonly SandboxViolation[] } | undefined {
+  const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const entry = SANDBOX_POD_KINDS.find((k) => k.group === group && k.kind === value.kind);
+  let podSpec: unknown = value;
+  for (const key of entry?.podSpecPath ?? []) podSpec = isObj(podSpec) ? podSpec[key] : undefined;
+  if (!entry || !isObj(podSpec)) return undefined;
+  const annotations = isObj(value.metadata) && isObj(value.metadata.annotations) ? value.metadata.annotations : {};
+  const recorded = annotations[SECURITY_OPT_OUTS_ANNOTATION];
+  const parsed = typeof recorded === 'string' ? parseSecurityOptOuts(recorded) : { ids: [], unknown: [] };
+  const trusted = annotations[TRUSTED_INIT_CONTAINERS_ANNOTATION];
+  const violations = checkSandboxPodSpec(podSpec, {
+    ...options,
+    path: entry.podSpecPath.join('.'),
+    optOuts: parsed.ids,
+    trustedInitContainers: typeof trusted === 'string' ? trusted : undefined,
+  });
+  return { optOuts: parsed.ids, unknownOptOuts: parsed.unknown, violations };
+}
+
+/**
  * An `ObjectChecker` for Sandbox and SandboxTemplate objects (v1alpha1 and v1beta1); other kinds yield nothing.
  * Reads the opt-out annotation (unknown ids are errors) and upstream's trusted-init-containers annotation.
  */

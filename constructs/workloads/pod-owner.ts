@@ -2,7 +2,7 @@
 import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Platform } from '../platform/profiles';
-import { checkSandboxPodSpec, parseSecurityOptOuts, SECURITY_OPT_OUTS_ANNOTATION, TRUSTED_INIT_CONTAINERS_ANNOTATION } from '../validation/sandbox-invariants';
+import { checkSandboxObjectPod, SECURITY_OPT_OUTS_ANNOTATION } from '../validation/sandbox-invariants';
 import { namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
 import { buildSandboxPod, type BuiltSandboxPod, type SandboxPodProps } from './sandbox-pod';
 
@@ -43,26 +43,15 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
 export function checkPodAtSynth(owner: Construct, resource: ApiObject, platform: Platform): void {
   owner.node.addValidation({
     validate: () => {
-      const json = resource.toJson() as { metadata?: { annotations?: Record<string, unknown> }; spec?: { podTemplate?: { spec?: unknown } } };
-      const spec = json.spec?.podTemplate?.spec;
-      if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return ['spec.podTemplate.spec: must be a pod spec (removed by a patch?)'];
-      const annotations = json.metadata?.annotations ?? {};
-      const recorded = annotations[SECURITY_OPT_OUTS_ANNOTATION];
-      const parsed = typeof recorded === 'string' ? parseSecurityOptOuts(recorded) : { ids: [], unknown: [] };
-      const trusted = annotations[TRUSTED_INIT_CONTAINERS_ANNOTATION];
-      const violations = checkSandboxPodSpec(spec as Record<string, unknown>, {
-        path: 'spec.podTemplate.spec',
-        platform,
-        optOuts: parsed.ids,
-        trustedInitContainers: typeof trusted === 'string' ? trusted : undefined,
-      });
-      const used = new Set(violations.filter((v) => v.severity === 'note').map((v) => v.rule));
+      const checked = checkSandboxObjectPod(resource.toJson() as Record<string, unknown>, { platform });
+      if (!checked) return ['spec.podTemplate.spec: must be a pod spec (removed by a patch?)'];
+      const used = new Set(checked.violations.filter((v) => v.severity === 'note').map((v) => v.rule));
       return [
-        ...parsed.unknown.map((id) => `metadata.annotations["${SECURITY_OPT_OUTS_ANNOTATION}"]: "${id}" is not a sandbox rule id`),
-        ...violations
+        ...checked.unknownOptOuts.map((id) => `metadata.annotations["${SECURITY_OPT_OUTS_ANNOTATION}"]: "${id}" is not a sandbox rule id`),
+        ...checked.violations
           .filter((v) => v.severity === 'error')
           .map((v) => `${v.path}: ${v.message} [rule ${v.rule}; opt out with securityOptOuts: [${v.rule}] if intended]`),
-        ...parsed.ids
+        ...checked.optOuts
           .filter((id) => !used.has(id))
           .map((id) => `securityOptOuts: "${id}" opts out of nothing (the pod meets that rule), so the annotation would record a weakening that is not there; remove it`),
       ];
