@@ -79,17 +79,29 @@ export function isRunning(p: Pick<StartedProcess, 'pid' | 'command'>): boolean {
   }
 }
 
-/** Stops the processes in reverse start order: SIGTERM, then SIGKILL for any still running after `graceMs`. */
+/**
+ * Stops the processes one at a time in reverse start order (the API server shuts down in about a second while
+ * etcd still answers, and hangs for ten when etcd goes first): SIGTERM, then SIGKILL after `graceMs`.
+ */
 export async function stopProcesses(processes: readonly StartedProcess[], graceMs = 10_000): Promise<void> {
-  const mine = [...processes].reverse().filter(isRunning);
-  for (const p of mine) signal(p.pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (mine.some(isRunning) && Date.now() < deadline) await delay(50);
-  for (const p of mine.filter(isRunning)) signal(p.pid, 'SIGKILL');
-  const killDeadline = Date.now() + 5_000;
-  while (mine.some(isRunning) && Date.now() < killDeadline) await delay(50);
-  const left = mine.filter(isRunning);
+  const left: StartedProcess[] = [];
+  for (const p of [...processes].reverse()) {
+    if (!isRunning(p)) continue;
+    signal(p.pid, 'SIGTERM');
+    if (await exited(p, graceMs)) continue;
+    signal(p.pid, 'SIGKILL');
+    if (!(await exited(p, 5_000))) left.push(p);
+  }
   if (left.length) throw new ComponentError(`could not stop ${left.map((p) => `${p.name} (pid ${p.pid})`).join(', ')}`);
+}
+
+async function exited(p: StartedProcess, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (isRunning(p)) {
+    if (Date.now() > deadline) return false;
+    await delay(20);
+  }
+  return true;
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
@@ -124,7 +136,14 @@ export function freePort(): Promise<number> {
 export async function waitFor(
   what: string,
   check: () => Promise<boolean> | boolean,
-  opts: { timeoutMs: number; intervalMs?: number; watch?: readonly StartedProcess[]; describe?: () => Promise<string> | string },
+  opts: {
+    timeoutMs: number;
+    intervalMs?: number;
+    watch?: readonly StartedProcess[];
+    describe?: () => Promise<string> | string;
+    /** Errors of `check` that end the wait at once (others count as "not yet"). */
+    fatal?: (err: unknown) => boolean;
+  },
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   let lastError: unknown;
@@ -135,6 +154,7 @@ export async function waitFor(
       if (await check()) return;
       lastError = undefined;
     } catch (err) {
+      if (opts.fatal?.(err)) throw err;
       lastError = err;
     }
     if (Date.now() > deadline) {
