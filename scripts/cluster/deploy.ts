@@ -16,7 +16,7 @@ import { agentSandboxControllerComponent } from '../toolchain/versions';
 import { binaryPath } from '../toolchain/paths';
 import { isBuilt } from '../toolchain/build';
 import type { LocalCluster, Lifetime } from './control-plane';
-import type { KubeObject } from './kube-client';
+import { KubeApiError, type KubeObject } from './kube-client';
 import { nodeObjects, simulatedPools, type SimulatedPool } from './platform-nodes';
 import { standInRuntimeClasses } from './stand-ins';
 import { runDeploymentPod } from './pod-process';
@@ -32,6 +32,16 @@ export interface DeployOptions {
   readonly config?: string;
   readonly lifetime?: Lifetime;
   readonly log?: (line: string) => void;
+  /**
+   * Admission policies (and their bindings) created right after the CRDs, before anything that they check: e.g.
+   * upstream's secure-sandbox-policy, so every Sandbox the controller creates later passes through it.
+   */
+  readonly admissionPolicies?: readonly KubeObject[];
+  /**
+   * An object the policies must refuse (created with dryRun): deploy waits until they do, since the API server
+   * loads a new policy asynchronously. At `path` (its collection).
+   */
+  readonly admissionProbe?: { readonly path: string; readonly object: KubeObject };
 }
 
 export interface Deployment {
@@ -90,6 +100,12 @@ function release(deployment: KubeObject, container: string): string {
   return tag;
 }
 
+function admissionPath(o: KubeObject): string {
+  const plural = { ValidatingAdmissionPolicy: 'validatingadmissionpolicies', ValidatingAdmissionPolicyBinding: 'validatingadmissionpolicybindings' }[o.kind as string];
+  if (!plural) throw new ComponentError(`admissionPolicies takes ValidatingAdmissionPolicy(Binding) objects, got ${o.kind}`);
+  return `/apis/admissionregistration.k8s.io/v1/${plural}/${o.metadata.name}`;
+}
+
 /** The objects of a manifest file (synth output parses cleanly: it was validated when written). */
 export function readObjects(file: string): KubeObject[] {
   return parseManifestText(file, readFileSync(file, 'utf8')).documents.map((d) => d.value as KubeObject);
@@ -126,6 +142,22 @@ export async function deployPlatform(cluster: LocalCluster, opts: DeployOptions)
         }
         return true;
       }, { timeoutMs: 30_000 });
+      for (const policy of opts.admissionPolicies ?? []) {
+        log(`deploy ${opts.platform}: ${policy.kind} ${policy.metadata.name}`);
+        await cluster.client.apply(admissionPath(policy), policy, FIELD_MANAGER);
+      }
+      const probe = opts.admissionProbe;
+      if (probe && opts.admissionPolicies?.length) {
+        await waitFor('the admission policies to be enforced (a dry-run of a refused object is denied)', async () => {
+          try {
+            await cluster.client.create(probe.path, probe.object, { dryRun: 'All' });
+            return false;
+          } catch (err) {
+            if (err instanceof KubeApiError && /ValidatingAdmissionPolicy/.test(err.apiMessage)) return true;
+            throw err;
+          }
+        }, { timeoutMs: 30_000 });
+      }
     }
     const deployment = inFile.find((o) => o.kind === 'Deployment' && (o.spec.template.spec.containers as KubeObject[]).some((c) => c.name === CONTROLLER_CONTAINER));
     if (deployment) {

@@ -21,7 +21,8 @@ export interface NodeTaint {
 
 export interface SimulatedPool {
   readonly name: string;
-  readonly role: 'system' | 'sandbox';
+  /** `system`: runs the controller and other non-sandbox pods; `sandbox`: runs sandbox pods. A pool may be both. */
+  readonly roles: readonly ('system' | 'sandbox')[];
   readonly cloud: Cloud | 'local';
   readonly machineType: string;
   readonly nodes: number;
@@ -115,14 +116,14 @@ export function simulatedPools(platform: Platform): SimulatedPool[] {
       return [
         {
           name: 'worker',
-          role: 'sandbox',
+          roles: ['system', 'sandbox'],
           cloud: 'local',
           machineType: 'local',
           nodes: 2,
           labels: {},
           taints: [],
           allocatable: { cpuMillis: 8000, memoryBytes: 32 * 1024 ** 3, pods: 110 },
-          source: 'kind worker nodes (no sandbox label: the kind RuntimeClass has no scheduling)',
+          source: 'kind worker nodes (no sandbox label: the kind RuntimeClass has no scheduling; every pod may land on any worker)',
         },
       ];
     default: {
@@ -134,7 +135,7 @@ export function simulatedPools(platform: Platform): SimulatedPool[] {
 
 function pool(
   name: string,
-  role: SimulatedPool['role'],
+  role: 'system' | 'sandbox',
   cloud: Cloud,
   machineType: string,
   nodes: number,
@@ -142,7 +143,7 @@ function pool(
   taints: NodeTaint[],
   source: string,
 ): SimulatedPool {
-  return { name, role, cloud, machineType, nodes, labels, taints, allocatable: allocatableOf(cloud, machineType), source };
+  return { name, roles: [role], cloud, machineType, nodes, labels, taints, allocatable: allocatableOf(cloud, machineType), source };
 }
 
 const INSTANCE_TYPE_LABEL = 'node.kubernetes.io/instance-type';

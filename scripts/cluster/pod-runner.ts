@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ComponentError, freePort, logTail, startProcess, waitFor, type StartedProcess } from './processes';
+import { ComponentError, freePort, startProcess, waitFor, type StartedProcess } from './processes';
 import type { Lifetime } from './control-plane';
 
 export interface PodProcessSpec {
@@ -119,16 +119,12 @@ export async function startPodProcess(spec: PodProcessSpec, opts: { dataDir: str
   const script = join(podDir, 'start.sh');
   writeFileSync(script, podStartScript(spec, podDir, socketDir, opts.apiServerPort), { mode: 0o700 });
   const main = startProcess(
-    { name: spec.name, command: 'unshare', args: ['--mount', '--net', '--propagation', 'private', '--', 'bash', script], logFile: join(logs, `${spec.name}.log`) },
+    { name: spec.name, command: 'unshare', args: ['--mount', '--net', '--propagation', 'private', '--', 'bash', script], logFile: join(logs, `${spec.name}.log`), cwd: podDir },
     opts.lifetime,
   ).started;
   // `unshare` execs bash, which execs the container command: the pid stays, its command line changes.
   const tracked: StartedProcess = { ...main, command: spec.command };
-  await waitFor(`${spec.name} to start`, () => {
-    const command = commandOf(main.pid);
-    if (command === undefined) throw new ComponentError(`${spec.name} exited while starting; the end of ${main.logFile}:\n${logTail(main.logFile)}`);
-    return command === spec.command;
-  }, { timeoutMs: 15_000, fatal: (err) => err instanceof ComponentError });
+  await waitFor(`${spec.name} to start`, () => commandOf(main.pid) === spec.command, { timeoutMs: 15_000, watch: [main] });
   processes.push(tracked);
   return {
     processes,
@@ -148,7 +144,6 @@ export async function startPodProcess(spec: PodProcessSpec, opts: { dataDir: str
 /** The program a pid runs now (first word of its command line), or undefined once it has exited. */
 function commandOf(pid: number): string | undefined {
   try {
-    if (/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return undefined;
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
   } catch {
     return undefined;

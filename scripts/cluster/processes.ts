@@ -25,6 +25,8 @@ export interface StartedProcess {
   readonly pid: number;
   readonly command: string;
   readonly logFile: string;
+  /** The kernel's start time of the process (/proc/<pid>/stat field 22): tells it apart from a later one with the same pid. */
+  readonly startTime: string;
 }
 
 /** A component that died or failed a check: the message carries the tail of its log. */
@@ -64,19 +66,27 @@ export function startProcess(spec: ProcessSpec, mode: 'attached' | 'detached'): 
   closeSync(out);
   if (child.pid === undefined) throw new ComponentError(`${spec.name} could not be started (${spec.command})`);
   if (mode === 'detached') child.unref();
-  return { started: { name: spec.name, pid: child.pid, command: spec.command, logFile: spec.logFile }, child };
+  const startTime = procStat(child.pid)?.startTime;
+  if (startTime === undefined) throw new ComponentError(`${spec.name} exited at once (${spec.command}); the end of ${spec.logFile}:\n${logTail(spec.logFile)}`);
+  return { started: { name: spec.name, pid: child.pid, command: spec.command, logFile: spec.logFile, startTime }, child };
 }
 
-/** True while `pid` runs the binary it was started as (a reused pid is not ours). */
-export function isRunning(p: Pick<StartedProcess, 'pid' | 'command'>): boolean {
+/** State and start time of a pid from /proc/<pid>/stat, or undefined when there is no such process. */
+function procStat(pid: number): { state: string; startTime: string } | undefined {
   try {
-    const cmdline = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8');
-    if (!cmdline.split('\0').some((arg) => arg === p.command)) return false;
-    const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
-    return !/^\d+ \(.*\) Z /.test(stat); // a zombie has exited
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may contain spaces: fields start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0], startTime: fields[19] };
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** True while the process we started runs (a zombie has exited; a reused pid has another start time). */
+export function isRunning(p: Pick<StartedProcess, 'pid' | 'startTime'>): boolean {
+  const stat = procStat(p.pid);
+  return stat !== undefined && stat.state !== 'Z' && stat.startTime === p.startTime;
 }
 
 /**
@@ -141,8 +151,6 @@ export async function waitFor(
     intervalMs?: number;
     watch?: readonly StartedProcess[];
     describe?: () => Promise<string> | string;
-    /** Errors of `check` that end the wait at once (others count as "not yet"). */
-    fatal?: (err: unknown) => boolean;
   },
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
@@ -154,7 +162,6 @@ export async function waitFor(
       if (await check()) return;
       lastError = undefined;
     } catch (err) {
-      if (opts.fatal?.(err)) throw err;
       lastError = err;
     }
     if (Date.now() > deadline) {

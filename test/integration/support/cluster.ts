@@ -1,0 +1,77 @@
+/**
+ * Support for the real-component tier: the skip rule (one loud line when a real component is missing; a failure
+ * under CI=true), one fresh local cluster per suite, and waits on object conditions that print what the objects
+ * say when they time out.
+ */
+import { DEFAULT_LOCAL_KUBERNETES, type GoComponent, type LocalKubernetesMinor } from '../../../scripts/toolchain/versions';
+import { isBuilt } from '../../../scripts/toolchain/build';
+import { LocalCluster, missingControlPlaneComponents } from '../../../scripts/cluster/control-plane';
+import { podRunnerUnavailable } from '../../../scripts/cluster/pod-runner';
+import type { KubeClient, KubeObject } from '../../../scripts/cluster/kube-client';
+import { waitFor } from '../../../scripts/cluster/processes';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../../constructs/upstream/pins';
+
+/**
+ * Whether the suite's real components are here. Missing: one loud line and the suite skips; with CI=true the
+ * missing component is an error (CI installs everything: `.ci/run`).
+ */
+export function realComponentsAvailable(suite: string, components: readonly GoComponent[], opts: { podRunner?: boolean; kubernetes?: LocalKubernetesMinor } = {}): boolean {
+  const missing = [...missingControlPlaneComponents(opts.kubernetes ?? DEFAULT_LOCAL_KUBERNETES), ...components.filter((c) => !isBuilt(c))].map((c) => `${c.id} ${c.version}`);
+  const reasons = [...(missing.length ? [`not built: ${[...new Set(missing)].join(', ')} (run \`npm run toolchain -- cluster\`)`] : [])];
+  const runner = opts.podRunner ? podRunnerUnavailable() : undefined;
+  if (runner) reasons.push(runner);
+  if (reasons.length === 0) return true;
+  const line = `SKIPPED ${suite}: ${reasons.join('; ')}`;
+  if (process.env.CI === 'true') throw new Error(`${line} — CI=true requires the real components (.ci/run builds them)`);
+  // eslint-disable-next-line no-console
+  console.warn(`\n*** ${line} ***\n`);
+  return false;
+}
+
+/** Starts a fresh cluster for a suite, stopped in afterAll (its processes are checked to be gone). */
+export function withCluster(opts: { kubernetes?: LocalKubernetesMinor } = {}): { readonly cluster: LocalCluster } {
+  const holder: { cluster?: LocalCluster } = {};
+  beforeAll(async () => {
+    holder.cluster = await LocalCluster.up({ kubernetes: opts.kubernetes, lifetime: 'attached' });
+  });
+  afterAll(async () => {
+    const c = holder.cluster;
+    if (!c) return;
+    await c.down();
+    expect(c.running()).toEqual([]);
+  });
+  return {
+    get cluster() {
+      if (!holder.cluster) throw new Error('the local cluster did not start (see beforeAll)');
+      return holder.cluster;
+    },
+  };
+}
+
+/** What the API says about the objects of a namespace: for timeout messages. */
+export async function describeNamespace(client: KubeClient, namespace: string): Promise<string> {
+  const lines: string[] = [];
+  for (const [path, label] of [
+    [WARM_POOLS(namespace), 'SandboxWarmPool'],
+    [CLAIMS(namespace), 'SandboxClaim'],
+    [SANDBOXES(namespace), 'Sandbox'],
+    [`/api/v1/namespaces/${namespace}/pods`, 'Pod'],
+  ] as const) {
+    for (const o of await client.list(path).catch(() => [] as KubeObject[])) {
+      lines.push(`${label} ${o.metadata.name}: spec=${JSON.stringify(o.spec?.replicas ?? '')} status=${JSON.stringify(o.status ?? {})}`.slice(0, 600));
+    }
+  }
+  const events = await client.list(`/api/v1/namespaces/${namespace}/events`).catch(() => [] as KubeObject[]);
+  for (const e of events.slice(-20)) lines.push(`event ${e.involvedObject.kind}/${e.involvedObject.name}: ${e.type} ${e.reason}: ${e.message}`);
+  return lines.join('\n');
+}
+
+export async function waitForCondition(client: KubeClient, what: string, namespace: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  await waitFor(what, check, { timeoutMs, describe: () => describeNamespace(client, namespace) });
+}
+
+/** Collection paths of the agent-sandbox kinds, in the API version the default pinned release serves and we emit. */
+const API_VERSION = agentSandboxRelease(DEFAULT_AGENT_SANDBOX_VERSION).apiVersion;
+export const WARM_POOLS = (ns: string) => `/apis/extensions.agents.x-k8s.io/${API_VERSION}/namespaces/${ns}/sandboxwarmpools`;
+export const SANDBOXES = (ns: string) => `/apis/agents.x-k8s.io/${API_VERSION}/namespaces/${ns}/sandboxes`;
+export const CLAIMS = (ns: string) => `/apis/extensions.agents.x-k8s.io/${API_VERSION}/namespaces/${ns}/sandboxclaims`;
