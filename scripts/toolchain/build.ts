@@ -100,22 +100,28 @@ export function wrapperReplaces(goMod: string, localReplaceVersion: string | und
   const lines: string[] = [];
   const body = goMod.replace(/\/\/.*$/gm, '');
   for (const m of body.matchAll(/^\s*(?:require\s+)?([\w.\-/]+)\s+(v[\w.\-+]+)\s*$/gm)) required.add(m[1]);
-  const replaceLines = [
-    ...[...body.matchAll(/^replace\s+([^(\s].*)$/gm)].map((m) => m[1]),
-    ...[...body.matchAll(/^replace\s*\(([\s\S]*?)^\)/gm)].flatMap((m) => m[1].split('\n')),
-  ];
+  // Replace directives in file order: single lines (`replace a => b`) and blocks (`replace (` … `)`).
+  const replaceLines: string[] = [];
+  let inBlock = false;
+  for (const line of body.split('\n').map((l) => l.trim())) {
+    if (inBlock) {
+      if (line === ')') inBlock = false;
+      else if (line) replaceLines.push(line);
+    } else if (/^replace\s*\($/.test(line)) inBlock = true;
+    else if (/^replace\s+/.test(line)) replaceLines.push(line.replace(/^replace\s+/, ''));
+  }
   for (const raw of replaceLines) {
     const line = raw.trim();
     if (!line) continue;
     const m = /^([\w.\-/]+)(?:\s+(v\S+))?\s*=>\s*(\S+)(?:\s+(v\S+))?$/.exec(line);
     if (!m) throw new ToolchainError(`cannot read the replace directive "${line}"`);
-    const [, from, , to, toVersion] = m;
+    const [, from, fromVersion, to, toVersion] = m;
     if (to.startsWith('.') || to.startsWith('/')) {
       if (/FORBIDDEN/.test(to) || !required.has(from)) continue;
       if (!localReplaceVersion) throw new ToolchainError(`${from} is replaced by the local folder ${to}, and the component names no version for it`);
       lines.push(`\t${from} => ${from} ${localReplaceVersion}`);
     } else {
-      lines.push(`\t${from} => ${to} ${toVersion ?? ''}`.trimEnd());
+      lines.push(`\t${from}${fromVersion ? ` ${fromVersion}` : ''} => ${to} ${toVersion ?? ''}`.trimEnd());
     }
   }
   return lines;

@@ -15,6 +15,7 @@ import { checkCapacity } from '../../stacks/capacity';
 import { applyFile, deployPlatform, FIELD_MANAGER, kubectl, type Deployment } from '../../scripts/cluster/deploy';
 import { KubeApiError, type KubeObject } from '../../scripts/cluster/kube-client';
 import { forbiddenLines } from '../../scripts/cluster/pod-process';
+import { simulatedPools } from '../../scripts/cluster/platform-nodes';
 import { secureSandboxPolicyFor, upstreamSecureSandboxPolicy } from '../../scripts/cluster/secure-sandbox-policy';
 import { agentSandboxControllerComponent } from '../../scripts/toolchain/versions';
 import { CLAIMS, describeNamespace, realComponentsAvailable, SANDBOXES, WARM_POOLS, waitForCondition, withCluster } from './support/cluster';
@@ -282,6 +283,32 @@ const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.meta
     expect(pod?.spec.nodeName).toBeUndefined();
     await describeNamespace(client, ns); // printable state, exercised
   });
+
+  const taints = simulatedPools(platform).flatMap((p) => (p.roles.includes('sandbox') ? p.taints : []));
+  if (taints.length) {
+    it('agrees with the scheduler on the sandbox taint: a pod that does not tolerate it is flagged by validate and stays Pending', async () => {
+      const client = env.cluster.client;
+      const ns = 'taint-check';
+      await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      const s = secureSandbox(d, 'no-toleration', ns);
+      const spec = s.spec.podTemplate.spec;
+      delete spec.serviceAccountName;
+      // Without the RuntimeClass (whose scheduling would add the toleration) and without a toleration of its own, a
+      // pod that selects the sandbox nodes by their labels.
+      delete spec.runtimeClassName;
+      delete spec.tolerations;
+      spec.nodeSelector = Object.assign({}, ...simulatedPools(platform).filter((p) => p.roles.includes('sandbox')).map((p) => p.labels));
+      const lines = await validateLines([s], platform);
+      expect(lines.join('\n')).toMatch(/runtimeClassName/);
+      if (runtime.podPlacement.tolerations.length) expect(lines.join('\n')).toMatch(/tolerations/);
+      await client.create(`/api/v1/namespaces/${ns}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'no-toleration', namespace: ns }, spec });
+      await waitForCondition(client, 'a FailedScheduling event naming the sandbox taint', ns, async () => {
+        const events = await client.list(`/api/v1/namespaces/${ns}/events`, { fieldSelector: 'reason=FailedScheduling' });
+        return events.some((e) => /\d+ node\(s\) had untolerated taint/.test(e.message));
+      });
+      expect((await client.get(`/api/v1/namespaces/${ns}/pods/no-toleration`))?.spec.nodeName).toBeUndefined();
+    });
+  }
 
   it('schedules a DRA claim from our ResourceClaimTemplate through our DeviceClass selectors, and not onto a device they exclude', async () => {
     const client = env.cluster.client;
