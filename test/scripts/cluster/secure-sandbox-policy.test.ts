@@ -16,7 +16,7 @@ const UPSTREAM = {
   },
 };
 
-const messages = (p: { spec: { validations: { message: string }[] } }) => p.spec.validations.map((v) => v.message);
+const messages = (p: Record<string, any>): string[] => (p.spec.validations as { message: string }[]).map((v) => v.message); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('secureSandboxPolicyFor', () => {
   it.each(['gke-autopilot', 'gke-standard'] as const)('keeps every rule on %s, as shipped', (platform) => {
