@@ -104,30 +104,6 @@ const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.meta
     });
   });
 
-  it('admits the whole synth output in the README order; applying it again changes nothing and kubectl diff is empty', async () => {
-    const before = new Map((await liveObjects(d, env.cluster)).map((o) => [key(o), o]));
-    expect([...before.keys()].sort()).toEqual(d.objects.map(key).sort());
-    for (const file of d.files) await applyFile(env.cluster, join(d.dir, file));
-    const after = await liveObjects(d, env.cluster);
-    // Controllers write status (warm pools, Deployments, quotas): what an apply of ours changes is the generation and
-    // our own managedFields entry (its time and fields), which a no-op apply leaves as they were.
-    const ours = (o: KubeObject) => JSON.stringify([o.metadata.generation, (o.metadata.managedFields as KubeObject[]).find((m) => m.manager === FIELD_MANAGER && m.operation === 'Apply')]);
-    expect(after.filter((o) => ours(o) !== ours(before.get(key(o))!)).map(key)).toEqual([]);
-    const diff = await kubectl(env.cluster, ['diff', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-f', d.dir], { allowExit: [1] });
-    expect(diff.stdout).toBe('');
-    expect(diff.code).toBe(0);
-  });
-
-  it('runs the controller Deployment on the system nodes, and the real controller needs no permission our RBAC lacks', async () => {
-    const deployment = d.objects.find((o) => o.kind === 'Deployment')!;
-    const pods = await env.cluster.client.list(`/api/v1/namespaces/${deployment.metadata.namespace}/pods`, { labelSelector: 'app=agent-sandbox-controller' });
-    expect(pods.length).toBe(deployment.spec.replicas);
-    for (const pod of pods) expect(systemNodes()).toContain(pod.spec.nodeName);
-    expect(d.controller).toBeDefined();
-    expect(env.cluster.running().map((p) => p.name)).toContain('agent-sandbox-controller');
-    expect(forbiddenLines(d.controller!.main.logFile)).toEqual([]);
-  });
-
   it('fills every warm pool with Ready sandboxes on the sandbox nodes, with the runtime, placement and overhead of the RuntimeClass', async () => {
     const client = env.cluster.client;
     const runtimeClass = (await client.get(`/apis/node.k8s.io/v1/runtimeclasses/${runtime.runtimeClassName}`))!;
@@ -157,6 +133,31 @@ const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.meta
         expect(pod.status.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'True' })]));
       }
     }
+  });
+
+  // After the warm pools have settled (the test above): kubectl diff would otherwise show their status moving.
+  it('admitted the whole synth output in the README order; applying it again changes nothing and kubectl diff is empty', async () => {
+    const before = new Map((await liveObjects(d, env.cluster)).map((o) => [key(o), o]));
+    expect([...before.keys()].sort()).toEqual(d.objects.map(key).sort());
+    for (const file of d.files) await applyFile(env.cluster, join(d.dir, file));
+    const after = await liveObjects(d, env.cluster);
+    // Controllers write status (warm pools, Deployments, quotas): what an apply of ours changes is the generation and
+    // our own managedFields entry (its time and fields), which a no-op apply leaves as they were.
+    const ours = (o: KubeObject) => JSON.stringify([o.metadata.generation, (o.metadata.managedFields as KubeObject[]).find((m) => m.manager === FIELD_MANAGER && m.operation === 'Apply')]);
+    expect(after.filter((o) => ours(o) !== ours(before.get(key(o))!)).map(key)).toEqual([]);
+    const diff = await kubectl(env.cluster, ['diff', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-f', d.dir], { allowExit: [1] });
+    expect(diff.stdout).toBe('');
+    expect(diff.code).toBe(0);
+  });
+
+  it('runs the controller Deployment on the system nodes, and the real controller needs no permission our RBAC lacks', async () => {
+    const deployment = d.objects.find((o) => o.kind === 'Deployment')!;
+    const pods = await env.cluster.client.list(`/api/v1/namespaces/${deployment.metadata.namespace}/pods`, { labelSelector: 'app=agent-sandbox-controller' });
+    expect(pods.length).toBe(deployment.spec.replicas);
+    for (const pod of pods) expect(systemNodes()).toContain(pod.spec.nodeName);
+    expect(d.controller).toBeDefined();
+    expect(env.cluster.running().map((p) => p.name)).toContain('agent-sandbox-controller');
+    expect(forbiddenLines(d.controller!.main.logFile)).toEqual([]);
   });
 
   it('binds a SandboxClaim to a warm sandbox; deleting the claim deletes its sandbox; the scale subresource resizes a pool', async () => {
