@@ -35,6 +35,7 @@ export const KWOK_NODE_ANNOTATION = { key: 'kwok.x-k8s.io/node', value: 'fake' }
 /** Every data folder starts with this prefix, so a leftover process can be recognised by its arguments. */
 export const DATA_DIR_PREFIX = 'agent-sandbox-infra-cluster-';
 const SERVICE_CIDR = '10.96.0.0/16';
+const SERVICE_PROXY = join(__dirname, 'service-proxy.js');
 const POD_CIDR = '10.244.0.0/16';
 
 /** Components missing from the toolchain cache for this Kubernetes minor (empty: ready to start). */
@@ -58,6 +59,17 @@ export class LocalCluster {
 
   get dataDir(): string {
     return this.state.dataDir;
+  }
+
+  /** Service routes of the service proxy: `<clusterIP>:<port>` → the socket of the real pod process behind it. */
+  get routesFile(): string {
+    return join(this.state.dataDir, 'service-routes.json');
+  }
+
+  /** Adds routes to the service proxy (merged with the existing ones). */
+  addServiceRoutes(routes: Readonly<Record<string, string>>): void {
+    const current = existsSync(this.routesFile) ? (JSON.parse(readFileSync(this.routesFile, 'utf8')) as Record<string, string>) : {};
+    writeFileSync(this.routesFile, `${JSON.stringify({ ...current, ...routes }, null, 2)}\n`);
   }
 
   /** The processes this cluster started (control plane, kwok, and those `track` added). */
@@ -120,7 +132,15 @@ export class LocalCluster {
     writeFileSync(join(dirs.pki, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(join(dirs.pki, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
 
-    const ports = { etcd: await freePort(), etcdPeer: await freePort(), apiserver: await freePort(), kcm: await freePort(), scheduler: await freePort(), kwok: await freePort() };
+    const ports = {
+      etcd: await freePort(),
+      etcdPeer: await freePort(),
+      apiserver: await freePort(),
+      kcm: await freePort(),
+      scheduler: await freePort(),
+      kwok: await freePort(),
+      serviceProxy: await freePort(),
+    };
     const server = `https://127.0.0.1:${ports.apiserver}`;
     const kubectl = binaryPath(k8s, 'kubectl');
     const state: ClusterState = {
@@ -134,8 +154,8 @@ export class LocalCluster {
       processes: [],
     };
     const cluster = new LocalCluster(state, tokens.admin);
-    const start = (name: string, command: string, args: string[]) => {
-      const { started } = startProcess({ name, command, args, logFile: join(dirs.logs, `${name}.log`) }, lifetime);
+    const start = (name: string, command: string, args: string[], env?: NodeJS.ProcessEnv) => {
+      const { started } = startProcess({ name, command, args, env, logFile: join(dirs.logs, `${name}.log`) }, lifetime);
       cluster.track(started);
       return started;
     };
@@ -156,7 +176,14 @@ export class LocalCluster {
       ]);
       await waitFor(`etcd on ${etcdUrl}`, () => httpOk(`${etcdUrl}/health`), { timeoutMs: 30_000, watch: [etcd] });
 
+      // The API server reaches webhook Services through this proxy (see service-proxy.js), as kube-proxy would route.
+      writeFileSync(cluster.routesFile, '{}\n');
+      const proxy = start('service-proxy', process.execPath, [SERVICE_PROXY, String(ports.serviceProxy), cluster.routesFile]);
+      await waitFor('the service proxy', () => httpOk(`http://127.0.0.1:${ports.serviceProxy}/`, 405), { timeoutMs: 10_000, watch: [proxy] });
+
       log(`cluster: kube-apiserver ${k8s.version} on ${server}`);
+      const apiserverEnv: NodeJS.ProcessEnv = { ...process.env, HTTPS_PROXY: `http://127.0.0.1:${ports.serviceProxy}`, NO_PROXY: '127.0.0.1,localhost' };
+      for (const k of ['HTTP_PROXY', 'http_proxy', 'https_proxy', 'no_proxy']) delete apiserverEnv[k];
       const apiserver = start('kube-apiserver', binaryPath(k8s, 'kube-apiserver'), [
         `--etcd-servers=${etcdUrl}`,
         '--bind-address=127.0.0.1',
@@ -176,7 +203,7 @@ export class LocalCluster {
         '--endpoint-reconciler-type=none', // no kubernetes Service endpoints to 127.0.0.1 (the API refuses loopback endpoints)
         '--profiling=false',
         '--v=1',
-      ]);
+      ], apiserverEnv);
       await waitFor(
         'kube-apiserver /readyz',
         async () => (await cluster.client.raw('GET', '/readyz')).status === 200,
@@ -279,14 +306,14 @@ export class LocalCluster {
   }
 }
 
-/** An HTTP(S) GET to a loopback health endpoint of a process we started: 200 or not. */
-async function httpOk(url: string): Promise<boolean> {
+/** An HTTP(S) GET to a loopback health endpoint of a process we started: the expected status (200) or not. */
+async function httpOk(url: string, expected = 200): Promise<boolean> {
   const { request } = url.startsWith('https:') ? await import('node:https') : await import('node:http');
   return new Promise((resolve) => {
     // Our own processes' self-signed serving certificates on 127.0.0.1: the health answer is what matters here.
     const req = request(url, { method: 'GET', rejectUnauthorized: false, timeout: 2_000 }, (res) => {
       res.resume();
-      resolve(res.statusCode === 200);
+      resolve(res.statusCode === expected);
     });
     req.on('error', () => resolve(false));
     req.on('timeout', () => req.destroy());

@@ -182,6 +182,7 @@ export async function runDeploymentPod(
   const spec = await podProcessSpec(cluster, pod!, deployment.container, command);
   const running = await startPodProcess(spec, { dataDir: cluster.dataDir, apiServerPort: Number(new URL(cluster.state.server).port), lifetime });
   for (const p of running.processes) cluster.track(p);
+  await routeServicesTo(cluster, pod!, running);
   const container = (pod!.spec.containers as KubeObject[]).find((c) => c.name === deployment.container)!;
   const probe = container.readinessProbe?.httpGet;
   if (probe) {
@@ -193,6 +194,30 @@ export async function runDeploymentPod(
     });
   }
   return running;
+}
+
+/**
+ * Routes every port of every Service that selects `pod` (in its namespace) to the pod's real process, through the
+ * cluster's service proxy: the API server can then call the Service (a conversion webhook) as it would in a cluster.
+ */
+async function routeServicesTo(cluster: LocalCluster, pod: KubeObject, running: RunningPodProcess): Promise<void> {
+  const labels = (pod.metadata.labels ?? {}) as Record<string, string>;
+  const containerPorts = (pod.spec.containers as KubeObject[]).flatMap((c) => (c.ports ?? []) as KubeObject[]);
+  const routes: Record<string, string> = {};
+  for (const svc of await cluster.client.list(`/api/v1/namespaces/${pod.metadata.namespace}/services`)) {
+    const selector = (svc.spec.selector ?? {}) as Record<string, string>;
+    if (!svc.spec.clusterIP || svc.spec.clusterIP === 'None' || Object.keys(selector).length === 0) continue;
+    if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) continue;
+    for (const port of (svc.spec.ports ?? []) as KubeObject[]) {
+      const target = port.targetPort ?? port.port;
+      const containerPort = typeof target === 'string' ? containerPorts.find((p) => p.name === target)?.containerPort : target;
+      if (containerPort === undefined) continue;
+      // The API server asks for the Service by DNS name (webhook clientConfig.service) or by ClusterIP.
+      const host = `${svc.metadata.name}.${svc.metadata.namespace}.svc`;
+      for (const address of [host, `${host}.cluster.local`, svc.spec.clusterIP]) routes[`${address}:${port.port}`] = `unix:${running.hostSocket(Number(containerPort))}`;
+    }
+  }
+  cluster.addServiceRoutes(routes);
 }
 
 /** Lines of a process log that report a request the API server refused for lack of permission. */
