@@ -158,6 +158,14 @@ const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.meta
     expect(d.controller).toBeDefined();
     expect(env.cluster.running().map((p) => p.name)).toContain('agent-sandbox-controller');
     expect(forbiddenLines(d.controller!.main.logFile)).toEqual([]);
+    if (RELEASE.conversionWebhook) {
+      // The release still serves a deprecated version through its conversion webhook: the API server calls it.
+      const pool = d.objects.find((o) => o.kind === 'SandboxWarmPool')!;
+      for (const version of RELEASE.deprecatedVersions) {
+        const old = await env.cluster.client.get(`/apis/extensions.agents.x-k8s.io/${version}/namespaces/${pool.metadata.namespace}/sandboxwarmpools/${pool.metadata.name}`);
+        expect([old?.apiVersion, old?.spec.sandboxTemplateRef]).toEqual([`extensions.agents.x-k8s.io/${version}`, pool.spec.sandboxTemplateRef]);
+      }
+    }
   });
 
   it('binds a SandboxClaim to a warm sandbox; deleting the claim deletes its sandbox; the scale subresource resizes a pool', async () => {
