@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { dump } from 'js-yaml';
-import { loadKubernetesDefinitions, loadReleaseCrds, type JsonObject } from '../constructs/upstream/documents';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, KUBERNETES_SCHEMAS } from '../constructs/upstream/pins';
+import { loadKubernetesDefinitions, loadReleaseCrds, type JsonObject } from '../core/upstream/documents';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, KUBERNETES_SCHEMAS } from '../core/upstream/pins';
 
 const KUBERNETES_VERSION = '1.36.0';
 

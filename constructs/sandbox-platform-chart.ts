@@ -5,14 +5,14 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AgentSandbox } from './agent-sandbox/agent-sandbox';
-import { managedAddonErrors } from './platform/gke-addon';
-import { PLATFORM_PROFILES, type Platform } from './platform/profiles';
-import type { SandboxPlatformConfig } from './config/schema';
+import { managedAddonErrors } from '../platforms/gke/addon';
+import { PLATFORM_PROFILES, type Platform } from '../platforms/platform';
+import type { SandboxPlatformConfig } from '../config/schema';
 import { SandboxRuntime } from './sandbox-runtime';
 import { SandboxTenant } from './sandbox-tenant';
 import { DeviceClass } from './dra/device-class';
-import { selectorFromConfig } from './config/selector-config';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from './upstream/pins';
+import { selectorFromConfig } from '../config/selector-config';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
 
 export interface SandboxPlatformChartProps extends ChartProps {
   readonly platform: Platform;

@@ -6,7 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { KubeRuntimeClass } from '../imports/k8s';
-import { PLATFORM_PROFILES, runtimeFor, supportedIsolations, type Isolation, type Placement, type Platform, type RuntimeFacts } from './platform/profiles';
+import { PLATFORM_PROFILES, runtimeFor, supportedIsolations, type Isolation, type Placement, type Platform, type RuntimeFacts } from '../platforms/platform';
 
 export interface SandboxRuntimeProps {
   readonly platform: Platform;

@@ -6,7 +6,7 @@
  * Where each platform's warm-pool pods land:
  * - GKE Standard: CPU sandboxes on the gVisor `sandboxPool`; GPU sandboxes (the `cloud.google.com/gke-accelerator`
  *   nodeSelector, `nvidia.com/gpu` limits) on the gVisor `gpuPool`, whose GPUs per node come from its machine type
- *   (stacks/gke/gpu.ts). A GPU warm pool without a matching GPU pool can never run: an error (a warning on an
+ *   (platforms/gke/gpu.ts). A GPU warm pool without a matching GPU pool can never run: an error (a warning on an
  *   adopted cluster, which may have a GPU pool of its own).
  * - EKS: the `gvisor` RuntimeClass selects every sandbox node group, so each warm pool may land on any of them:
  *   one pool entry per group, sized by its smallest instance type (a managed node group may launch any of its
@@ -14,10 +14,10 @@
  * - AKS: the Kata pool. Autopilot: per-pod bounds instead of pools (with the pods' requests).
  */
 import type { Chart } from 'cdk8s';
-import type { Platform } from '../constructs/platform/profiles';
+import type { Platform } from '../platforms/platform';
 import { SandboxWarmPool } from '../constructs/workloads/sandbox-warm-pool';
+import { checkAutopilot } from '../platforms/gke/autopilot-capacity';
 import {
-  checkAutopilot,
   checkCapacity,
   findMachineType,
   nodeAllocatable,
@@ -29,11 +29,11 @@ import {
   type ResourceQuantities,
   type SandboxPoolInput,
   type WarmPoolInput,
-} from './capacity';
-import { AKS_DEFAULTS, type AksClusterConfig } from './aks/cluster-config';
-import { EKS_CLUSTER_DEFAULTS, type EksClusterConfig, type EksSandboxNodeGroupConfig } from './eks/cluster-config';
-import type { GkeClusterConfig } from './gke/cluster-config';
-import { GKE_SANDBOX_GPU_TYPES, GKE_SANDBOX_GPUS, gpuCountFor } from './gke/gpu';
+} from '../platforms/capacity/index';
+import { AKS_DEFAULTS, type AksClusterConfig } from '../platforms/aks/cluster-config';
+import { EKS_CLUSTER_DEFAULTS, type EksClusterConfig, type EksSandboxNodeGroupConfig } from '../platforms/eks/cluster-config';
+import type { GkeClusterConfig } from '../platforms/gke/cluster-config';
+import { GKE_SANDBOX_GPU_TYPES, GKE_SANDBOX_GPUS, gpuCountFor } from '../platforms/gke/gpu';
 import { GKE_POOL_DEFAULTS } from './gke/node-pools';
 
 export const GKE_ACCELERATOR_LABEL = 'cloud.google.com/gke-accelerator';

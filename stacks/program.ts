@@ -11,19 +11,19 @@
 import * as pulumi from '@pulumi/pulumi';
 import { Provider } from '@pulumi/kubernetes/provider';
 import { ConfigGroup } from '@pulumi/kubernetes/yaml/v2';
-import { ConfigError, validateConfig } from '../constructs/config/validate-config';
-import type { SandboxPlatformConfig } from '../constructs/config/schema';
+import { ConfigError, validateConfig } from '../config/validate';
+import type { SandboxPlatformConfig } from '../config/schema';
 import { CRDS_FILE, renderPlatform, type RenderedFile, type RenderedPlatform } from '../constructs/output/render';
-import { compareGkeVersions, parseGkeVersion } from '../constructs/platform/gke-addon';
-import type { Platform } from '../constructs/platform/profiles';
-import { MIRROR_ENV, UpstreamError } from '../constructs/upstream/store';
+import { compareGkeVersions, parseGkeVersion } from '../platforms/gke/addon';
+import type { Platform } from '../platforms/platform';
+import { MIRROR_ENV, UpstreamError } from '../core/upstream/store';
 import { AksSandboxCluster } from './aks/aks-sandbox-cluster';
-import { parseAksClusterConfig, type AksClusterConfig } from './aks/cluster-config';
+import { parseAksClusterConfig, type AksClusterConfig } from '../platforms/aks/cluster-config';
 import { checkStackCapacity } from './capacity-plan';
-import { parseEksClusterConfig } from './eks/cluster-config';
+import { parseEksClusterConfig } from '../platforms/eks/cluster-config';
 import { EksSandboxCluster } from './eks/sandbox-cluster';
-import { contextProblems } from './gke/checks';
-import { parseGkeClusterConfig } from './gke/cluster-config';
+import { contextProblems } from '../platforms/gke/checks';
+import { parseGkeClusterConfig } from '../platforms/gke/cluster-config';
 import { GkeSandboxCluster } from './gke/gke-sandbox-cluster';
 import type { InputProblem, SandboxClusterOutputs } from './sandbox-cluster';
 

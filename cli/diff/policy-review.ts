@@ -11,9 +11,9 @@
  * resources), the controller-replicas advisory (it depends on the stack name) and GKE placement of pods that give
  * no sign of their platform (a stack policy). Those appear in each stack's `pulumi preview` comment.
  */
-import { isPlatform, type Platform } from '../../constructs/platform/profiles';
-import { checkSandboxObjectPod } from '../../constructs/validation/sandbox-invariants';
-import { describeObject } from '../../constructs/validation/problems';
+import { isPlatform, type Platform } from '../../platforms/platform';
+import { checkSandboxObjectPod } from '../../validation/sandbox/object';
+import { describeObject } from '../../core/diagnostics';
 import { inferredGkePlatform, isSandboxPodKind, kubernetesSandboxSecurityPolicy, sandboxObjectFindings } from '../../policy/rules/kubernetes-sandbox-security';
 import type { Obj } from '../../policy/rules/shared';
 import { isWarmPoolOrItsAutoscaler, WARM_POOL_REPLICAS_BOUND, warmPoolBoundFindings, warmPoolUpperBoundPolicy } from '../../policy/rules/warm-pool-upper-bound';

@@ -24,9 +24,9 @@ import {
   type SecurityContext,
   type Toleration,
 } from '../../imports/k8s';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRelease } from '../upstream/pins';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRelease } from '../../core/upstream/pins';
 // Annotation listing every secure default a user turned off, so reviewers see it in the manifest.
-import { SECURITY_OPT_OUTS_ANNOTATION } from '../validation/sandbox-invariants';
+import { SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
 import { registerController } from '../workloads/context';
 import { AgentSandboxCrds } from './agent-sandbox-crds';
 import { controllerArgs, controllerFlagErrors, type ControllerFlags } from './controller-flags';

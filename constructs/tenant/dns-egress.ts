@@ -21,7 +21,7 @@
  * Service ClusterIP (`<ip>/32`, UDP+TCP 53) through `egressAllowlist`.
  */
 import type { NetworkPolicyPeer } from '../../imports/k8s';
-import type { Platform } from '../platform/profiles';
+import type { Platform } from '../../platforms/platform';
 
 export interface DnsEgressOptions {
   /** `kube-system` pods labelled `k8s-app: kube-dns` (CoreDNS on EKS/AKS/kind, kube-dns on GKE). @default true */

@@ -1,8 +1,8 @@
 /** How workload constructs learn their platform, namespace and controller without being told twice. */
 import { Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
-import { isPlatform, type Platform } from '../platform/profiles';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../upstream/pins';
+import { isPlatform, type Platform } from '../../platforms/platform';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
 
 /**
  * A namespace as the workloads see it: a name, or a SandboxNamespace (which also brings its ServiceAccount, whether

@@ -8,8 +8,8 @@
  * that lands in the `agent-sandbox-infra.io/security-opt-outs` annotation; the result is re-checked with the same
  * invariant checker `validate` runs, so the construct can never emit an unsafe pod silently.
  */
-import { ISOLATIONS, runtimeFor, supportedIsolations, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../platform/profiles';
-import { parseQuantity, Quantity } from '../dra/cel-quantity';
+import { ISOLATIONS, runtimeFor, supportedIsolations, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../../platforms/platform';
+import { parseQuantity, Quantity } from '../../core/quantity';
 import { ProblemsError } from './context';
 import {
   checkSandboxPodSpec,
@@ -18,7 +18,7 @@ import {
   SANDBOX_RULE_IDS,
   SECURITY_OPT_OUTS_ANNOTATION,
   type SandboxRuleId,
-} from '../validation/sandbox-invariants';
+} from '../../validation/sandbox/object';
 
 export type JsonMap = Record<string, unknown>;
 
@@ -123,7 +123,7 @@ export interface BuiltSandboxPod {
   readonly objectAnnotations: Readonly<Record<string, string>>;
   /**
    * The cpu/memory limits of each main container, one entry per container in order, as given (not summed; init
-   * containers are not included). For capacity planning: callers add them up per pod (stacks/capacity-plan.ts does).
+   * containers are not included). For capacity planning: callers add them up per pod (platforms/capacity/plan.ts does).
    */
   readonly containerLimits: readonly { readonly cpu?: string | number; readonly memory?: string | number }[];
 }

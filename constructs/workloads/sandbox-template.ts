@@ -4,7 +4,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Platform } from '../platform/profiles';
+import type { Platform } from '../../platforms/platform';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
 import {
   agentSandboxApiVersion,

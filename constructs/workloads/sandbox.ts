@@ -4,7 +4,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Platform } from '../platform/profiles';
+import type { Platform } from '../../platforms/platform';
 import { agentSandboxApiVersion, checkName, namespaceName, problemsOf, rfc3339Problem, type NamespaceRef } from './context';
 import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';

@@ -1,7 +1,7 @@
 /**
  * EKS sandbox node launch templates keep node credentials away from pods: IMDSv2 only (`httpTokens: "required"`)
  * and a PUT response hop limit of 1, so a container (one network hop further than the node) never gets an IMDS
- * token. The values are the ones our launch templates set (stacks/eks/launch-template.ts `NODE_METADATA_OPTIONS`).
+ * token. The values are the ones our launch templates set (platforms/eks/launch-template.ts `NODE_METADATA_OPTIONS`).
  *
  * An `aws:ec2/launchTemplate:LaunchTemplate` is a sandbox template when any of these holds:
  * - its user data (base64, as the EC2 API takes it, or plain text) contains our runsc bootstrap: the containerd
@@ -23,10 +23,10 @@
  * creates always is. A template created elsewhere must be checked where it is created.
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { EKS_SANDBOX_NODE_LABEL } from '../../constructs/platform/profiles';
-import { SANDBOX_USER_DATA_BOUNDARY } from '../../stacks/eks/node-bootstrap';
-import { RUNSC_RUNTIME_TYPE } from '../../stacks/eks/node-bootstrap-containerd';
-import { NODE_METADATA_OPTIONS } from '../../stacks/eks/launch-template';
+import { EKS_SANDBOX_NODE_LABEL } from '../../platforms/platform';
+import { SANDBOX_USER_DATA_BOUNDARY } from '../../platforms/eks/node-bootstrap';
+import { RUNSC_RUNTIME_TYPE } from '../../platforms/eks/node-bootstrap/containerd';
+import { NODE_METADATA_OPTIONS } from '../../platforms/eks/launch-template';
 import { field, formatFinding, isChildOf, isObj, parseUrn, showValue, type Finding, type Obj } from './shared';
 
 export const EKS_LAUNCH_TEMPLATE_TYPE = 'aws:ec2/launchTemplate:LaunchTemplate';
@@ -126,7 +126,7 @@ export function checkEksSandboxNodeGroupLaunchTemplate(props: Obj, reason: strin
         `must name a launch template (id or name) on a sandbox node group (${reason}): without one the EKS API generates the group's template ` +
         `with its own defaults, not pinned to IMDSv2-only with hop limit 1, so sandbox pods may reach the node role's credentials; a node group ` +
         `cannot carry IMDS settings itself (they are checked on the launch template): use one with metadataOptions httpTokens "required" ` +
-        `and httpPutResponseHopLimit 1, like stacks/eks/launch-template.ts, got ${showValue(template)}`,
+        `and httpPutResponseHopLimit 1, like platforms/eks/launch-template.ts, got ${showValue(template)}`,
     },
   ];
 }

@@ -18,8 +18,8 @@
  * `gcp:container/cluster:Cluster`.
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { EKS_SANDBOX_NODE_LABEL, GKE_GVISOR_NODE_LABEL } from '../../constructs/platform/profiles';
-import { SANDBOX_IMAGE_TYPE } from '../../stacks/gke/cluster-config';
+import { EKS_SANDBOX_NODE_LABEL, GKE_GVISOR_NODE_LABEL } from '../../platforms/platform';
+import { SANDBOX_IMAGE_TYPE } from '../../platforms/gke/cluster-config';
 import { field, formatFinding, isChildOf, isObj, parseUrn, showValue, type Finding, type Obj } from './shared';
 
 export const GKE_NODE_POOL_TYPE = 'gcp:container/nodePool:NodePool';

@@ -1,6 +1,6 @@
 /**
  * Sandbox and SandboxTemplate pods meet the secure profile: the sandbox invariants of
- * constructs/validation/sandbox-invariants.ts (upstream's secure-sandbox-policy plus ours), run through the same
+ * validation/sandbox/object.ts (upstream's secure-sandbox-policy plus ours), run through the same
  * checker `synth` and `validate` use. Nothing is re-implemented here: the checker decides; this module only says
  * which objects to give it and adds each finding's rule id.
  *
@@ -26,14 +26,14 @@
  *   `kubernetes-sandbox-gke-placement` (./kubernetes-gke-placement.ts) reports those in stacks that run on GKE.
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { GKE_GVISOR_NODE_LABEL, PLATFORMS, type Platform } from '../../constructs/platform/profiles';
+import { GKE_GVISOR_NODE_LABEL, PLATFORMS, type Platform } from '../../platforms/platform';
 import {
   checkSandboxPodSpec,
   createSandboxInvariantsChecker,
   SANDBOX_POD_KINDS,
   TRUSTED_INIT_CONTAINERS_ANNOTATION,
   type SandboxCheckerOptions,
-} from '../../constructs/validation/sandbox-invariants';
+} from '../../validation/sandbox/object';
 import { field, formatFinding, isObj, kubernetesObjectsOf, splitApiVersion, type Finding, type Obj } from './shared';
 
 export interface KubernetesSandboxSecurityConfig {

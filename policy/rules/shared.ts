@@ -6,11 +6,11 @@
  * No cloud SDK is imported: the policies match Pulumi type tokens, so the pack loads (and ts-node type-checks) fast.
  */
 import type { ResourceValidationArgs } from '@pulumi/policy';
-import { describeObject, formatProblem } from '../../constructs/validation/problems';
-import { parseManifestText } from '../../constructs/yaml/parse';
+import { describeObject, formatProblem } from '../../core/diagnostics';
+import { parseManifestText } from '../../core/yaml/parse';
 
 /** How an actual value is shown after `got` (the sandbox invariants' wording). */
-export { showValue } from '../../constructs/validation/sandbox-invariants';
+export { showValue } from '../../validation/sandbox/object';
 
 export type Obj = Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as resources from '@pulumi/azure-native/resources';
-import { EKS_SANDBOX_NODE_LABEL, runtimeFor } from '../../constructs/platform/profiles';
+import { EKS_SANDBOX_NODE_LABEL, runtimeFor } from '../../platforms/platform';
 import type { InputProblem, SandboxClusterOutputs } from '../sandbox-cluster';
 import {
   AKS_DEFAULTS,
@@ -15,8 +15,8 @@ import {
   existingPoolProblem,
   parseAksClusterConfig,
   type AksClusterConfig,
-} from './cluster-config';
-import { aksKubeconfig } from './kubeconfig';
+} from '../../platforms/aks/cluster-config';
+import { aksKubeconfig } from '../../platforms/aks/kubeconfig';
 
 /**
  * Labels of the Kata nodes. Only labels, no taint: pods reach these nodes through AKS's own `kata-vm-isolation`

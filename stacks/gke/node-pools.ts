@@ -8,10 +8,10 @@
  */
 import type * as pulumi from '@pulumi/pulumi';
 import type * as container from '@pulumi/gcp/container';
-import type { GkeGpuPoolConfig, GkePoolConfig, GkeSystemPoolConfig } from './cluster-config';
-import { SANDBOX_IMAGE_TYPE } from './cluster-config';
-import { gpuCountFor, GKE_SANDBOX_GPUS } from './gpu';
-import { NODE_OAUTH_SCOPES } from './node-service-account';
+import type { GkeGpuPoolConfig, GkePoolConfig, GkeSystemPoolConfig } from '../../platforms/gke/cluster-config';
+import { SANDBOX_IMAGE_TYPE } from '../../platforms/gke/cluster-config';
+import { gpuCountFor, GKE_SANDBOX_GPUS } from '../../platforms/gke/gpu';
+import { NODE_OAUTH_SCOPES } from '../../platforms/gke/node-service-account';
 
 /** Defaults of the pools we create (per zone of the pool for node counts). */
 export const GKE_POOL_DEFAULTS = {

@@ -5,9 +5,9 @@
  */
 import { load } from 'js-yaml';
 import { kubernetesSandboxSecurityPolicy as policy } from '../../policy/rules/kubernetes-sandbox-security';
-import { EXAMPLE_CONFIG } from '../../constructs/config/example';
+import { EXAMPLE_CONFIG } from '../../config/example';
 import { renderPlatform, type RenderedPlatform } from '../../constructs/output/render';
-import type { Platform } from '../../constructs/platform/profiles';
+import type { Platform } from '../../platforms/platform';
 import { runPolicy } from './harness';
 
 const CONFIG_GROUP = 'kubernetes:yaml/v2:ConfigGroup';
