@@ -5,7 +5,7 @@ import { isPlatform } from '../platforms/platform';
 import { diffExitCode, diffManifests, loadManifests, renderMarkdown, renderText } from './diff';
 import { reviewPolicies } from './diff/policy-review';
 import { synthesizeGitRef } from './git-base';
-import type { Io } from './main';
+import type { Io } from './io';
 
 export interface DiffCommandOptions {
   readonly git?: string;

@@ -10,16 +10,11 @@ import { formatProblem } from '../core/diagnostics';
 import { loadConfig } from './load-config';
 import { synth, SynthValidationError } from './synth';
 import { validatePaths } from './validate';
+import { processIo, type Io } from './io';
+
 // Commands other than synth and validate load their modules when they run (start-up time of every call).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const lazy = <T>(path: string): T => require(path) as T;
-
-export interface Io {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
-
-const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export function parsePlatforms(value: string): Platform[] {
   if (value === 'all') return [...PLATFORMS];

@@ -1,6 +1,6 @@
 /** Small zod schemas shared by the configuration model. */
 import { z } from 'zod';
-import { quantityProblem } from '../constructs/workloads/sandbox-pod';
+import { quantityProblem } from '../core/quantity';
 
 export const dnsLabel = z
   .string()

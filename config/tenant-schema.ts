@@ -10,10 +10,9 @@ import { SANDBOX_RULE_IDS } from '../validation/sandbox/object';
 import { kubernetesType } from './kubernetes-type';
 import { dnsLabel, dnsSubdomain, labelMap, quantity, toleration } from './schema-primitives';
 import { selectorConfig } from './selector-config';
-import { rfc3339Problem } from '../constructs/workloads/context';
-import { limitRequiredReason, quantityProblem, resourceKey } from '../constructs/workloads/sandbox-pod';
-import { managedDefaultPolicyProblem } from '../constructs/workloads/sandbox-template';
-import { warmPoolReplicaProblems } from '../constructs/workloads/sandbox-warm-pool';
+import { rfc3339Problem } from '../core/formats';
+import { quantityProblem } from '../core/quantity';
+import { limitRequiredReason, managedDefaultPolicyProblem, resourceKey, warmPoolReplicaProblems } from '../validation/workload-rules';
 
 // The same check as the constructs: the shape and a real calendar date and time (the API server checks both).
 const rfc3339 = z.string().superRefine((value, ctx) => {

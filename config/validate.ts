@@ -2,7 +2,7 @@
  * Validates a raw configuration document: the schema, then the checks that need several fields or the pinned
  * release. Every problem is reported at once, before anything is synthesized or created.
  */
-import { propErrors } from '../constructs/agent-sandbox/agent-sandbox';
+import { propErrors } from '../validation/agent-sandbox-settings';
 import { managedAddonErrors } from '../platforms/gke/addon';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
 import { issueLines } from '../core/zod-issues';

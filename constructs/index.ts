@@ -6,7 +6,7 @@
 // Install and runtimes
 export * from './agent-sandbox/agent-sandbox';
 export * from './agent-sandbox/agent-sandbox-crds';
-export * from './agent-sandbox/controller-flags';
+export * from '../validation/controller-flags';
 export * from './sandbox-runtime';
 export * from '../platforms/platform';
 export { GKE_ADDON_MIN_VERSION, GKE_ADDON_V1BETA1_VERSION, managedAddonErrors } from '../platforms/gke/addon';

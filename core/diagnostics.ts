@@ -46,3 +46,50 @@ export function joinPath(base: string, key: string | number): string {
   if (/^[A-Za-z_$][\w$-]*$/.test(key)) return base ? `${base}.${key}` : key;
   return `${base}[${JSON.stringify(key)}]`;
 }
+
+/**
+ * An error that carries its problems as a list, so an owner that has problems of its own can report them together
+ * with these in one error (instead of only the first it met).
+ */
+export class ProblemsError extends Error {
+  constructor(
+    message: string,
+    readonly problems: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/** The problems of an error: its list when it is a ProblemsError, else its message as one problem. */
+export function problemsOf(err: unknown): string[] {
+  return err instanceof ProblemsError ? [...err.problems] : [err instanceof Error ? err.message : String(err)];
+}
+
+/** One input error: `propertyPath` is the config path (e.g. `cluster.sandboxPool.machineType`). */
+export interface InputProblem {
+  readonly propertyPath: string;
+  readonly reason: string;
+}
+
+/** One finding: a rule id, where (path inside the resource inputs or the Kubernetes object) and what. */
+export interface Finding {
+  readonly rule: string;
+  readonly path: string;
+  readonly message: string;
+  /** `Kind namespace/name` for Kubernetes objects. */
+  readonly object?: string;
+  /** Where inside a ConfigGroup the object came from, e.g. `yaml document 12 (line 340)`. */
+  readonly source?: string;
+}
+
+/**
+ * `[rule] <source>: <object>: <path>: <message>`: the `validate` command's line (`file: object: path: message`)
+ * with the rule id in front. Parts that do not apply are left out.
+ */
+export function formatFinding(f: Finding): string {
+  if (f.object !== undefined) {
+    return `[${f.rule}] ${formatProblem({ file: f.source, object: f.object, path: f.path, message: f.message, severity: 'error' })}`;
+  }
+  const where = f.source ? `${f.source}: ` : '';
+  return `[${f.rule}] ${where}${f.path ? `${f.path}: ` : ''}${f.message}`;
+}

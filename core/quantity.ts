@@ -158,3 +158,12 @@ export function parseQuantity(text: string): Quantity | string {
   if (binary && nanos > INT64_MAX * NANOS_PER_UNIT) nanos = INT64_MAX * NANOS_PER_UNIT;
   return new Quantity(sign === '-' ? -nanos : nanos);
 }
+
+/** Why a container resource value is not a quantity ≥ 0 (the exact Kubernetes grammar), or undefined. */
+export function quantityProblem(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? undefined : `must be a quantity ≥ 0, got ${value}`;
+  if (typeof value !== 'string') return `must be a quantity like "500m" or "1Gi", got ${JSON.stringify(value) ?? 'nothing'}`;
+  const parsed = parseQuantity(value);
+  if (typeof parsed === 'string') return parsed;
+  return parsed.nanos < 0n ? `must not be negative, got ${JSON.stringify(value)}` : undefined;
+}

@@ -25,7 +25,8 @@ import { EksSandboxCluster } from './eks/sandbox-cluster';
 import { contextProblems } from '../platforms/gke/checks';
 import { parseGkeClusterConfig } from '../platforms/gke/cluster-config';
 import { GkeSandboxCluster } from './gke/gke-sandbox-cluster';
-import type { InputProblem, SandboxClusterOutputs } from './sandbox-cluster';
+import type { SandboxClusterOutputs } from './sandbox-cluster';
+import type { InputProblem } from '../core/diagnostics';
 
 /**
  * The program's refusal: an `InputPropertiesError` (every problem as `{propertyPath, reason}`) that the Pulumi

@@ -18,8 +18,3 @@ export interface SandboxClusterOutputs {
   readonly readyResources: pulumi.Resource[];
 }
 
-/** One input error: `propertyPath` is the config path (e.g. `cluster.sandboxPool.machineType`). */
-export interface InputProblem {
-  readonly propertyPath: string;
-  readonly reason: string;
-}

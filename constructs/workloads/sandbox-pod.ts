@@ -9,8 +9,11 @@
  * invariant checker `validate` runs, so the construct can never emit an unsafe pod silently.
  */
 import { ISOLATIONS, runtimeFor, supportedIsolations, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../../platforms/platform';
-import { parseQuantity, Quantity } from '../../core/quantity';
-import { ProblemsError } from './context';
+import { Quantity, quantityProblem } from '../../core/quantity';
+import { limitRequiredReason, resourceKey } from '../../validation/workload-rules';
+
+export { limitRequiredReason, quantityProblem, resourceKey };
+import { ProblemsError } from '../../core/diagnostics';
 import {
   checkSandboxPodSpec,
   formatSecurityOptOuts,
@@ -131,16 +134,6 @@ export interface BuiltSandboxPod {
 export const GVISOR_DRA_GPU_ISSUE = 'https://github.com/google/gvisor/issues/13621';
 
 const GKE_PLATFORMS: readonly Platform[] = ['gke-autopilot', 'gke-standard'];
-
-/**
- * Why a container needs cpu and memory limits, after `<field>: ` (the construct and the config file say the same).
- * With `runtime` given and sizing its VM from limits (Kata on AKS), the reason names it.
- */
-export function limitRequiredReason(runtime?: { readonly platform: Platform; readonly runtimeClassName: string; readonly limitsSizeTheSandbox: boolean }): string {
-  return runtime?.limitsSizeTheSandbox
-    ? `is required on ${runtime.platform}: ${runtime.runtimeClassName} sizes the pod VM from container limits (requests are ignored)`
-    : 'is required: limits bound what an untrusted sandbox can take from its node';
-}
 
 /** Builds the pod template, or throws one ProblemsError listing every problem. */
 export function buildSandboxPod(platform: Platform, props: SandboxPodProps, where: string): BuiltSandboxPod {
@@ -333,20 +326,6 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
     objectAnnotations: annotationValue ? { [SECURITY_OPT_OUTS_ANNOTATION]: annotationValue } : {},
     containerLimits: props.containers.map((c) => ({ cpu: c.resources?.limits?.cpu, memory: c.resources?.limits?.memory })),
   };
-}
-
-/** `.cpu` or `["nvidia.com/gpu"]`: a resource name as a path segment. */
-export function resourceKey(resource: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(resource) ? `.${resource}` : `[${JSON.stringify(resource)}]`;
-}
-
-/** Why a container resource value is not a quantity ≥ 0 (the exact Kubernetes grammar), or undefined. */
-export function quantityProblem(value: unknown): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? undefined : `must be a quantity ≥ 0, got ${value}`;
-  if (typeof value !== 'string') return `must be a quantity like "500m" or "1Gi", got ${JSON.stringify(value) ?? 'nothing'}`;
-  const parsed = parseQuantity(value);
-  if (typeof parsed === 'string') return parsed;
-  return parsed.nanos < 0n ? `must not be negative, got ${JSON.stringify(value)}` : undefined;
 }
 
 function stringify(map: Readonly<Record<string, string | number>>): Record<string, string | number> {

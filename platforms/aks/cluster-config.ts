@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { formatPath, issueLines } from '../../core/zod-issues';
-import type { InputProblem } from '../../stacks/sandbox-cluster';
+import type { InputProblem } from '../../core/diagnostics';
 import { DEFAULT_KATA_VM_SIZE, kataVmSizeProblem } from './kata-vm-sizes';
 import { KUBELOGIN_MODES } from './kubeconfig';
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { formatPath, issueLines } from '../../core/zod-issues';
-import type { InputProblem } from '../../stacks/sandbox-cluster';
+import type { InputProblem } from '../../core/diagnostics';
 import {
   checkGvisorRelease,
   checkSandboxNodeGroup,

@@ -2,10 +2,9 @@
  * Checks that need more than the `cluster` config: the platform, the sandbox config's agent-sandbox mode, the
  * `gcp:*` stack defaults (before anything is registered), and the state of an adopted cluster (at deploy time).
  */
-import type * as container from '@pulumi/gcp/container';
 import { compareGkeVersions, GKE_ADDON_MIN_VERSION, managedAddonErrors, parseGkeVersion } from './addon';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
-import type { InputProblem } from '../../stacks/sandbox-cluster';
+import type { InputProblem } from '../../core/diagnostics';
 import { CLUSTER_PATH, GKE_VERSION_SYNTAX } from './cluster-config';
 import { versionAtLeast } from './versions';
 
@@ -105,11 +104,19 @@ export function contextProblems(raw: unknown, context: GkeClusterContext): Input
   return problems;
 }
 
-/** What we read from an adopted cluster (a subset of `container.getCluster`'s result). */
-export type ExistingClusterState = Pick<
-  container.GetClusterResult,
-  'enableAutopilot' | 'addonsConfigs' | 'workloadIdentityConfigs' | 'masterVersion' | 'datapathProvider' | 'networkPolicies'
->;
+/**
+ * What we read from an adopted cluster: the fields of `container.getCluster`'s result (@pulumi/gcp
+ * `GetClusterResult`) that the checks use, written out so this module loads no Pulumi types; the GKE component
+ * passes the real result, which has them all.
+ */
+export interface ExistingClusterState {
+  readonly enableAutopilot: boolean;
+  readonly addonsConfigs: readonly { readonly agentSandboxConfigs: readonly { readonly enabled: boolean }[] }[];
+  readonly workloadIdentityConfigs: readonly { readonly workloadPool: string }[];
+  readonly masterVersion: string;
+  readonly datapathProvider: string;
+  readonly networkPolicies: readonly { readonly enabled: boolean; readonly provider?: string }[];
+}
 
 export interface ExistingClusterRef {
   readonly platform: GkePlatform;

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { formatPath, issueLines } from '../../core/zod-issues';
 import { GKE_ADDON_MIN_VERSION, GKE_ADDON_V1BETA1_VERSION } from './addon';
-import type { InputProblem } from '../../stacks/sandbox-cluster';
+import type { InputProblem } from '../../core/diagnostics';
 import { describeGpuTypes, gpuMachineProblems, GKE_SANDBOX_GPUS, isGkeSandboxGpuType, type GkeSandboxGpuType } from './gpu';
 import { versionAtLeast, versionBelow } from './versions';
 

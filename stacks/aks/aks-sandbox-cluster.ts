@@ -7,7 +7,8 @@ import * as authorization from '@pulumi/azure-native/authorization';
 import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as resources from '@pulumi/azure-native/resources';
 import { EKS_SANDBOX_NODE_LABEL, runtimeFor } from '../../platforms/platform';
-import type { InputProblem, SandboxClusterOutputs } from '../sandbox-cluster';
+import type { SandboxClusterOutputs } from '../sandbox-cluster';
+import type { InputProblem } from '../../core/diagnostics';
 import {
   AKS_DEFAULTS,
   KATA_OS_SKU,

@@ -19,7 +19,8 @@ import * as iam from '@pulumi/aws/iam';
 import * as kms from '@pulumi/aws/kms';
 import { getPartitionOutput } from '@pulumi/aws/getPartition';
 import { runtimeFor, type Platform } from '../../platforms/platform';
-import type { InputProblem, SandboxClusterOutputs } from '../sandbox-cluster';
+import type { SandboxClusterOutputs } from '../sandbox-cluster';
+import type { InputProblem } from '../../core/diagnostics';
 import {
   EKS_CLUSTER_DEFAULTS,
   eksClusterConfigWarnings,

@@ -16,7 +16,8 @@ import * as container from '@pulumi/gcp/container';
 import * as projects from '@pulumi/gcp/projects';
 import * as serviceaccount from '@pulumi/gcp/serviceaccount';
 import { runtimeFor } from '../../platforms/platform';
-import type { InputProblem, SandboxClusterOutputs } from '../sandbox-cluster';
+import type { SandboxClusterOutputs } from '../sandbox-cluster';
+import type { InputProblem } from '../../core/diagnostics';
 import { clusterArgs } from './cluster-args';
 import { parseGkeClusterConfig, type GkeClusterConfig } from '../../platforms/gke/cluster-config';
 import {

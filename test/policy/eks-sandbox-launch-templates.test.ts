@@ -10,7 +10,7 @@ import {
 import { nodeLaunchTemplateSettings } from '../../platforms/eks/launch-template';
 import { buildSandboxNodeUserData } from '../../platforms/eks/node-bootstrap';
 import { EKS_SANDBOX_CLUSTER_TYPE } from '../../stacks/eks/sandbox-cluster';
-import { runPolicy } from './harness';
+import { runPolicy } from '../support/policy-harness';
 
 /** The inputs stacks/eks/sandbox-cluster.ts gives a sandbox group's launch template. */
 function sandboxTemplate(): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -7,7 +7,7 @@ import { renderPlatform } from '../../constructs/output/render';
 import type { Platform } from '../../platforms/platform';
 import { kubernetesGkePlacementPolicy as policy } from '../../policy/rules/kubernetes-gke-placement';
 import { GKE_SANDBOX_CLUSTER_TYPE } from '../../stacks/gke/gke-sandbox-cluster';
-import { runStackPolicy, type StackResourceUnderTest } from './harness';
+import { runStackPolicy, type StackResourceUnderTest } from '../support/policy-harness';
 
 const TEMPLATE_TYPE = 'kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxTemplate';
 const objects = (platform: Platform) => renderPlatform(platform, EXAMPLE_CONFIG).files.flatMap((f) => f.objects);

@@ -8,7 +8,7 @@ import { kubernetesSandboxSecurityPolicy as policy } from '../../policy/rules/ku
 import { EXAMPLE_CONFIG } from '../../config/example';
 import { renderPlatform, type RenderedPlatform } from '../../constructs/output/render';
 import type { Platform } from '../../platforms/platform';
-import { runPolicy } from './harness';
+import { runPolicy } from '../support/policy-harness';
 
 const CONFIG_GROUP = 'kubernetes:yaml/v2:ConfigGroup';
 const TEMPLATE_TYPE = 'kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxTemplate';

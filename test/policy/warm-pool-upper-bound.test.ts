@@ -4,7 +4,7 @@ import { WARM_POOL_REPLICAS_BOUND, warmPoolUpperBoundPolicy as policy } from '..
 import { EXAMPLE_CONFIG } from '../../config/example';
 import { renderPlatform } from '../../constructs/output/render';
 import { DEFAULT_MAX_WARM_POOL_REPLICAS } from '../../constructs/workloads/sandbox-warm-pool';
-import { runPolicy } from './harness';
+import { runPolicy } from '../support/policy-harness';
 
 const WARM_POOL_TYPE = 'kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxWarmPool';
 const HPA_TYPE = 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler';

@@ -7,7 +7,7 @@ import { reviewPolicies } from '../../../cli/diff/policy-review';
 import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../validation/sandbox/object';
 import { kubernetesSandboxSecurityPolicy } from '../../../policy/rules/kubernetes-sandbox-security';
 import { warmPoolUpperBoundPolicy } from '../../../policy/rules/warm-pool-upper-bound';
-import { runPolicy } from '../../policy/harness';
+import { runPolicy } from '../../support/policy-harness';
 import { warmPool, yamlDocs } from './helpers';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -2,7 +2,7 @@
  * Controller command-line flags: typed settings → `args`, exactly as the upstream Helm chart renders them
  * (`--name=value`, unset flags omitted), with the default install's `--leader-elect=true --extensions` unchanged.
  */
-import type { AgentSandboxRelease } from '../../core/upstream/pins';
+import type { AgentSandboxRelease } from '../core/upstream/pins';
 
 /** Every flag the upstream Helm chart's `controller:` values expose. Unset means the binary's default. */
 export interface ControllerFlags {
