@@ -1,5 +1,5 @@
 /** The object checkers `synth` and `validate` run beyond the schema. */
-import type { Platform } from '../platforms/platform';
+import type { Platform } from '../platforms';
 import { draCelChecker } from '../validation/dra-cel';
 import { createRuntimeClassChecker } from '../validation/runtime-class';
 import { createSandboxInvariantsChecker, sandboxInvariantsChecker } from '../validation/sandbox/object';

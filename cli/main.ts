@@ -3,7 +3,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/validate';
-import { isPlatform, PLATFORMS, type Platform } from '../platforms/platform';
+import { isPlatform, PLATFORMS, type Platform } from '../platforms';
 import { AGENT_SANDBOX_VERSIONS, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
 import { UpstreamError } from '../core/upstream/store';
 import { formatProblem } from '../core/diagnostics';

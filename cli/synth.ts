@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync }
 import { dirname, join, resolve } from 'node:path';
 import type { SandboxPlatformConfig } from '../config/schema';
 import { CRDS_FILE, renderPlatform, type RenderedPlatform } from '../constructs/output/render';
-import type { Platform } from '../platforms/platform';
+import type { Platform } from '../platforms';
 import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../core/upstream/pins';
 import { validateObjects, type ObjectSource } from '../validation/schema/validate-objects';
 import { SchemaCatalog } from '../validation/schema/schema-catalog';

@@ -4,7 +4,7 @@
  * and a config-file user get the same behaviour.
  */
 import { z } from 'zod';
-import { ISOLATIONS, PLATFORMS } from '../platforms/platform';
+import { ISOLATIONS, PLATFORMS, platformModules, type Platform, type PlatformSettings } from '../platforms';
 import { AGENT_SANDBOX_VERSIONS } from '../core/upstream/pins';
 import { kubernetesType } from './kubernetes-type';
 import { dnsLabel, dnsSubdomain, kubernetesVersion, labelMap, quantity, toleration } from './schema-primitives';
@@ -97,24 +97,9 @@ export const agentSandboxConfig = z
   .partial()
   .strict();
 
-const gkePlatform = z
-  .object({
-    /** `managed`: the GKE agent-sandbox add-on installs controller and CRDs; our output then has neither. */
-    agentSandbox: z.enum(['self', 'managed']),
-    /** The cluster's GKE version (e.g. "1.36.3-gke.1767000"); required with `agentSandbox: managed`. */
-    gkeVersion: z.string().regex(/^1\.\d+\.\d+-gke\.\d+$/, 'must be a GKE version like "1.36.3-gke.1767000"'),
-  })
-  .partial()
-  .strict();
-
+/** `platforms.<id>`: each platform's settings schema (platforms/<name>/), keyed by platform id. */
 export const platformsConfig = z
-  .object({
-    'gke-autopilot': gkePlatform,
-    'gke-standard': gkePlatform,
-    eks: z.object({}).strict(),
-    aks: z.object({}).strict(),
-    kind: z.object({}).strict(),
-  })
+  .object(Object.fromEntries(platformModules().map((m) => [m.platform, m.settings])) as Record<Platform, z.ZodType<PlatformSettings>>)
   .partial()
   .strict();
 

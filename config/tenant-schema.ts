@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseQuantity } from '../core/quantity';
-import { ISOLATIONS } from '../platforms/platform';
+import { ISOLATIONS } from '../platforms';
 import { SANDBOX_RULE_IDS } from '../validation/sandbox/object';
 import { kubernetesType } from './kubernetes-type';
 import { dnsLabel, dnsSubdomain, labelMap, quantity, toleration } from './schema-primitives';

@@ -3,7 +3,7 @@
  * release. Every problem is reported at once, before anything is synthesized or created.
  */
 import { propErrors } from '../validation/agent-sandbox-settings';
-import { managedAddonErrors } from '../platforms/gke/addon';
+import { platformModules, type Platform } from '../platforms';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
 import { issueLines } from '../core/zod-issues';
 import { sandboxPlatformConfig, type SandboxPlatformConfig } from './schema';
@@ -51,11 +51,9 @@ export function crossFieldProblems(config: SandboxPlatformConfig): string[] {
   const release = agentSandboxRelease(config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
   const agentSandbox = config.agentSandbox ?? {};
   problems.push(...propErrors(agentSandbox, release, agentSandbox.replicas ?? 1).map((e) => `agentSandbox.${e}`));
-  for (const platform of ['gke-autopilot', 'gke-standard'] as const) {
-    const p = config.platforms?.[platform];
-    if (p?.agentSandbox === 'managed') {
-      problems.push(...managedAddonErrors(`platforms.${platform}`, p.gkeVersion, release.apiVersion));
-    }
+  for (const m of platformModules()) {
+    const settings = config.platforms?.[m.platform as Platform];
+    if (settings && m.settingsProblems) problems.push(...m.settingsProblems(settings, release));
   }
   problems.push(...tenantPodProblems(config.tenants), ...tenantReferenceProblems(config.tenants, config.deviceClasses));
   return [...new Set(problems)];

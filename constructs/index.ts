@@ -8,7 +8,7 @@ export * from './agent-sandbox/agent-sandbox';
 export * from './agent-sandbox/agent-sandbox-crds';
 export * from '../validation/controller-flags';
 export * from './sandbox-runtime';
-export * from '../platforms/platform';
+export * from '../platforms';
 export { GKE_ADDON_MIN_VERSION, GKE_ADDON_V1BETA1_VERSION, managedAddonErrors } from '../platforms/gke/addon';
 
 // Tenants and workloads

@@ -1,10 +1,13 @@
 /**
- * Per-platform facts: which sandboxed runtimes exist, who owns the RuntimeClass, and what a sandbox pod needs
- * to land on a sandbox node. One typed table; every entry cites its source.
+ * What a platform is, as one module (platforms/<name>/index.ts) implementing {@link PlatformModule}: which sandboxed
+ * runtimes exist and who owns their RuntimeClass, what a sandbox pod needs to land on a sandbox node, DNS and GPU
+ * facts, the schema of its `platforms.<id>` settings, and the capacity check of its sandbox pools. platforms/index.ts
+ * lists the modules (the only list of platform ids). Every fact cites its source.
  */
-
-export const PLATFORMS = ['gke-autopilot', 'gke-standard', 'eks', 'aks', 'kind'] as const;
-export type Platform = (typeof PLATFORMS)[number];
+import type { ZodType } from 'zod';
+import type { CapacityResult } from './capacity/findings';
+import type { WarmPoolDemand } from './capacity/plan';
+import type { InputProblem } from '../core/diagnostics';
 
 export const ISOLATIONS = ['gvisor', 'kata'] as const;
 export type Isolation = (typeof ISOLATIONS)[number];
@@ -39,39 +42,99 @@ export interface RuntimeFacts {
   readonly source: string;
 }
 
-export interface PlatformProfile {
-  readonly platform: Platform;
-  readonly displayName: string;
-  readonly cloud: 'gcp' | 'aws' | 'azure' | 'local';
-  readonly runtimes: Partial<Readonly<Record<Isolation, RuntimeFacts>>>;
-  /** `managed`: the platform can install agent-sandbox itself (GKE add-on). */
-  readonly agentSandboxModes: readonly ('self' | 'managed')[];
+export type Cloud = 'gcp' | 'aws' | 'azure' | 'local';
+export type AgentSandboxMode = 'self' | 'managed';
+
+export interface NodeLabel {
+  readonly key: string;
+  readonly value: string;
 }
 
-/** Node label and taint our EKS sandbox node groups carry; the `gvisor` RuntimeClass we emit selects/tolerates them. */
-export const EKS_SANDBOX_NODE_LABEL = { key: 'sandbox.agent-sandbox-infra.io/runtime', value: 'gvisor' } as const;
-export const EKS_SANDBOX_NODE_TAINT = {
-  key: 'sandbox.agent-sandbox-infra.io/runtime',
-  value: 'gvisor',
-  effect: 'NoSchedule',
-} as const;
+export interface NodeTaint extends NodeLabel {
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
 
-/** Label and taint GKE puts on gVisor nodes (Standard sandbox pools and Autopilot gVisor nodes). */
-export const GKE_GVISOR_NODE_LABEL = { key: 'sandbox.gke.io/runtime', value: 'gvisor' } as const;
+/** DNS resolvers a platform's pods use by default (constructs/tenant/dns-egress.ts opens port 53 to them). */
+export interface DnsDefaults {
+  readonly clusterDns: boolean;
+  readonly nodeLocalDnsCache: boolean;
+  readonly gkeMetadataServerDns: boolean;
+}
 
-const GKE_GVISOR: RuntimeFacts = {
-  runtimeClassName: 'gvisor',
-  owner: 'platform',
-  podPlacement: {
-    nodeSelector: { [GKE_GVISOR_NODE_LABEL.key]: GKE_GVISOR_NODE_LABEL.value },
-    tolerations: [{ key: 'sandbox.gke.io/runtime', operator: 'Equal', value: 'gvisor', effect: 'NoSchedule' }],
-  },
-  limitsSizeTheSandbox: false,
-  podOverheadMiB: 0,
-  source: 'https://cloud.google.com/kubernetes-engine/docs/how-to/sandbox-pods',
-};
+/** Resolvers of a cluster we know nothing more about: cluster DNS pods only. */
+export const CLUSTER_DNS_ONLY: DnsDefaults = { clusterDns: true, nodeLocalDnsCache: false, gkeMetadataServerDns: false };
 
-const OUR_GVISOR: RuntimeFacts = {
+/** GPU sandboxes (`gpu: { count, type }` on a pod): the nodeSelector that puts the pod on a node with that GPU. */
+export interface GpuFacts {
+  /** The GPU type syntax, and an example for the error message. */
+  readonly typePattern: RegExp;
+  readonly typeExample: string;
+  /** The node label that names the accelerator (read back by the capacity plan). */
+  readonly acceleratorLabel: string;
+  readonly nodeSelector: (gpuType: string) => Readonly<Record<string, string>>;
+}
+
+/** The facts of a platform (the public table `PLATFORM_PROFILES` holds one per platform). */
+export interface PlatformProfile<Id extends string = string> {
+  readonly platform: Id;
+  readonly displayName: string;
+  readonly cloud: Cloud;
+  readonly runtimes: Partial<Readonly<Record<Isolation, RuntimeFacts>>>;
+  /** `managed`: the platform can install agent-sandbox itself (GKE add-on). */
+  readonly agentSandboxModes: readonly AgentSandboxMode[];
+}
+
+/** What every platform's `platforms.<id>` settings may say; a platform's schema adds its own fields. */
+export interface PlatformSettings {
+  /** Who installs agent-sandbox: `self` (our manifests, the default) or `managed` (where the platform offers it). */
+  readonly agentSandbox?: AgentSandboxMode;
+  readonly [field: string]: unknown;
+}
+
+/** What a capacity check of a stack knows besides the cluster config. */
+export interface CapacityContext {
+  /** A provider setting of the stack (`gcp:region`, …), undefined when unset. */
+  readonly providerConfig: (namespace: string, key: string) => string | undefined;
+}
+
+/** What the cluster checks of a stack know besides the cluster config. */
+export interface ClusterContext extends CapacityContext {
+  /** The stack's `platforms.<id>` settings: validated, or raw when another part of the sandbox config is invalid. */
+  readonly settings: unknown;
+}
+
+/**
+ * One platform. Adding one is this module, one line in platforms/index.ts, its test (and, to deploy it with Pulumi,
+ * a component in stacks/ and one entry in stacks/components.ts).
+ */
+export interface PlatformModule<S = unknown, Id extends string = string> extends PlatformProfile<Id> {
+  /** Our label and taint on the sandbox nodes we create (the RuntimeClass we emit selects and tolerates them). */
+  readonly sandboxNode?: { readonly label: NodeLabel; readonly taint?: NodeTaint };
+  readonly dns: DnsDefaults;
+  readonly gpu?: GpuFacts;
+  /** Schema of the sandbox config's `platforms.<id>` (strict: unknown keys are errors). */
+  readonly settings: ZodType<S>;
+  /** Problems of valid settings against the agent-sandbox release the manifests are rendered for (`<field>: <reason>`). */
+  readonly settingsProblems?: (settings: S, release: { readonly apiVersion: string }) => string[];
+  /** Deployed by a Pulumi stack: the cluster config's problems (`propertyPath`, `reason`), checked before anything is created. */
+  readonly clusterProblems?: (cluster: unknown, context: ClusterContext) => InputProblem[];
+  /** Warm pools against the cluster config's sandbox pools (a config that passed clusterProblems). */
+  readonly capacity?: (cluster: unknown, demand: readonly WarmPoolDemand[], context: CapacityContext) => CapacityResult;
+}
+
+/** Label and taint key of the sandbox nodes we create (EKS node groups; AKS labels its Kata pool with it too). */
+export const SANDBOX_NODE_LABEL_KEY = 'sandbox.agent-sandbox-infra.io/runtime';
+
+/** The RuntimeClass scheduling that selects and tolerates our sandbox nodes. */
+export function sandboxNodeScheduling(node: NonNullable<PlatformModule['sandboxNode']>): Placement {
+  return {
+    nodeSelector: { [node.label.key]: node.label.value },
+    tolerations: node.taint ? [{ key: node.taint.key, operator: 'Equal', value: node.taint.value, effect: node.taint.effect }] : [],
+  };
+}
+
+/** gVisor where we install it on the nodes and create the RuntimeClass ourselves (EKS, kind). */
+export const OUR_GVISOR: RuntimeFacts = {
   runtimeClassName: 'gvisor',
   owner: 'us',
   handler: 'runsc',
@@ -80,84 +143,3 @@ const OUR_GVISOR: RuntimeFacts = {
   podOverheadMiB: 0,
   source: 'https://gvisor.dev/docs/user_guide/containerd/quick_start/',
 };
-
-export const PLATFORM_PROFILES: Readonly<Record<Platform, PlatformProfile>> = {
-  'gke-autopilot': {
-    platform: 'gke-autopilot',
-    displayName: 'GKE Autopilot',
-    cloud: 'gcp',
-    runtimes: { gvisor: GKE_GVISOR },
-    agentSandboxModes: ['self', 'managed'],
-  },
-  'gke-standard': {
-    platform: 'gke-standard',
-    displayName: 'GKE Standard',
-    cloud: 'gcp',
-    runtimes: { gvisor: GKE_GVISOR },
-    agentSandboxModes: ['self', 'managed'],
-  },
-  eks: {
-    platform: 'eks',
-    displayName: 'Amazon EKS (AL2023 nodes with runsc)',
-    cloud: 'aws',
-    runtimes: {
-      gvisor: {
-        ...OUR_GVISOR,
-        runtimeClassScheduling: {
-          nodeSelector: { [EKS_SANDBOX_NODE_LABEL.key]: EKS_SANDBOX_NODE_LABEL.value },
-          tolerations: [
-            {
-              key: EKS_SANDBOX_NODE_TAINT.key,
-              operator: 'Equal',
-              value: EKS_SANDBOX_NODE_TAINT.value,
-              effect: EKS_SANDBOX_NODE_TAINT.effect,
-            },
-          ],
-        },
-      },
-    },
-    agentSandboxModes: ['self'],
-  },
-  aks: {
-    platform: 'aks',
-    displayName: 'Azure AKS (Pod Sandboxing, Kata)',
-    cloud: 'azure',
-    runtimes: {
-      kata: {
-        runtimeClassName: 'kata-vm-isolation',
-        owner: 'platform',
-        podPlacement: { nodeSelector: {}, tolerations: [] },
-        limitsSizeTheSandbox: true,
-        podOverheadMiB: 600,
-        source: 'https://learn.microsoft.com/azure/aks/use-pod-sandboxing',
-      },
-    },
-    agentSandboxModes: ['self'],
-  },
-  kind: {
-    platform: 'kind',
-    displayName: 'kind / generic cluster with runsc',
-    cloud: 'local',
-    runtimes: { gvisor: OUR_GVISOR },
-    agentSandboxModes: ['self'],
-  },
-};
-
-/** The runtime facts for an isolation on a platform, or an error naming what the platform supports. */
-export function runtimeFor(platform: Platform, isolation: Isolation): RuntimeFacts {
-  const facts = PLATFORM_PROFILES[platform].runtimes[isolation];
-  if (!facts) {
-    throw new Error(
-      `isolation "${isolation}" is not available on ${platform}; ${platform} supports: ${supportedIsolations(platform).join(', ')}`,
-    );
-  }
-  return facts;
-}
-
-export function supportedIsolations(platform: Platform): Isolation[] {
-  return ISOLATIONS.filter((i) => PLATFORM_PROFILES[platform].runtimes[i] !== undefined);
-}
-
-export function isPlatform(value: string): value is Platform {
-  return (PLATFORMS as readonly string[]).includes(value);
-}

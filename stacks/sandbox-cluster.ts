@@ -3,7 +3,7 @@
  * user what was created. Each cloud's `SandboxCluster` component implements it.
  */
 import type * as pulumi from '@pulumi/pulumi';
-import type { Platform } from '../platforms/platform';
+import type { Platform } from '../platforms';
 
 export interface SandboxClusterOutputs {
   readonly platform: Platform;

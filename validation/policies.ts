@@ -3,7 +3,7 @@
  * it makes. The policy pack (policy/rules/kubernetes-*.ts, warm-pool-upper-bound.ts) wraps them for `pulumi
  * preview`; `diff`'s policy review (cli/diff/policy-review.ts) runs them on the rendered manifests.
  */
-import { GKE_GVISOR_NODE_LABEL, PLATFORMS, type Platform } from '../platforms/platform';
+import { GKE_GVISOR_NODE_LABEL, PLATFORMS, type Platform } from '../platforms';
 import { field, isObj, splitApiVersion, type Obj } from '../core/k8s-object';
 import type { Finding } from '../core/diagnostics';
 import {

@@ -12,7 +12,7 @@
  *    land on nodes without runsc and fail to start.
  * Facts come from platforms/platform.ts; nothing here is a second copy of them.
  */
-import { PLATFORM_PROFILES, PLATFORMS, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../platforms/platform';
+import { PLATFORM_PROFILES, PLATFORMS, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../platforms';
 import { joinPath, type Problem } from '../core/diagnostics';
 import { showValue } from './sandbox/object';
 import type { ObjectChecker } from './schema/validate-objects';

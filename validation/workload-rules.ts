@@ -2,7 +2,7 @@
  * Rules of the workload kinds that the constructs and the sandbox config both apply, with the same messages: pure
  * functions over plain values, so config/ checks a config file without building constructs.
  */
-import type { Platform } from '../platforms/platform';
+import type { Platform } from '../platforms';
 
 /**
  * Why a container needs cpu and memory limits, after `<field>: ` (the construct and the config file say the same).

@@ -11,7 +11,7 @@
  * resources), the controller-replicas advisory (it depends on the stack name) and GKE placement of pods that give
  * no sign of their platform (a stack policy). Those appear in each stack's `pulumi preview` comment.
  */
-import { isPlatform, type Platform } from '../../platforms/platform';
+import { isPlatform, type Platform } from '../../platforms';
 import { checkSandboxObjectPod } from '../../validation/sandbox/object';
 import { describeObject } from '../../core/diagnostics';
 import type { Obj } from '../../core/k8s-object';

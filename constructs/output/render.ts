@@ -4,7 +4,7 @@
  */
 import { App } from 'cdk8s';
 import type { SandboxPlatformConfig } from '../../config/schema';
-import type { Platform } from '../../platforms/platform';
+import type { Platform } from '../../platforms';
 import { SandboxPlatformChart } from '../sandbox-platform-chart';
 import { toYamlDocument } from '../../core/yaml/emit';
 import { CRDS_FILE, manifestFiles } from './manifest-files';

@@ -1,7 +1,7 @@
 /** How workload constructs learn their platform, namespace and controller without being told twice. */
 import { Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
-import { isPlatform, type Platform } from '../../platforms/platform';
+import { isPlatform, PLATFORMS, type Platform } from '../../platforms';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
 import { ProblemsError } from '../../core/diagnostics';
 
@@ -48,7 +48,7 @@ export function resolvePlatform(scope: Construct, explicit: Platform | undefined
     const p = (s as IConstruct & { platform?: unknown }).platform;
     if (typeof p === 'string' && isPlatform(p)) return p;
   }
-  return fail('set platform (gke-autopilot, gke-standard, eks, aks or kind), or create it inside a SandboxPlatformChart');
+  return fail(`set platform (${PLATFORMS.slice(0, -1).join(', ')} or ${PLATFORMS[PLATFORMS.length - 1]}), or create it inside a SandboxPlatformChart`);
 }
 
 /** The controller settings a workload depends on, found in the same chart (undefined when installed elsewhere). */

@@ -1,7 +1,7 @@
 /** What SandboxTemplate and Sandbox share: resolve the platform, build the secure pod, label and annotate the object. */
 import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Platform } from '../../platforms/platform';
+import type { Platform } from '../../platforms';
 import { checkSandboxObjectPod, SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
 import { namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
 import { buildSandboxPod, type BuiltSandboxPod, type SandboxPodProps } from './sandbox-pod';

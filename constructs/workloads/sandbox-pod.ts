@@ -8,7 +8,7 @@
  * that lands in the `agent-sandbox-infra.io/security-opt-outs` annotation; the result is re-checked with the same
  * invariant checker `validate` runs, so the construct can never emit an unsafe pod silently.
  */
-import { ISOLATIONS, runtimeFor, supportedIsolations, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../../platforms/platform';
+import { ISOLATIONS, platformModule, platformModules, runtimeFor, supportedIsolations, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../../platforms';
 import { Quantity, quantityProblem } from '../../core/quantity';
 import { limitRequiredReason, resourceKey } from '../../validation/workload-rules';
 
@@ -133,8 +133,6 @@ export interface BuiltSandboxPod {
 
 export const GVISOR_DRA_GPU_ISSUE = 'https://github.com/google/gvisor/issues/13621';
 
-const GKE_PLATFORMS: readonly Platform[] = ['gke-autopilot', 'gke-standard'];
-
 /** Builds the pod template, or throws one ProblemsError listing every problem. */
 export function buildSandboxPod(platform: Platform, props: SandboxPodProps, where: string): BuiltSandboxPod {
   const errors: string[] = [];
@@ -200,18 +198,16 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
   // GPUs: nvidia.com/gpu limits work under gVisor on GKE; DRA GPUs do not work under gVisor at all.
   const nodeSelector: Record<string, string> = { ...runtime.podPlacement.nodeSelector };
   if (props.gpu) {
-    if (!GKE_PLATFORMS.includes(platform)) {
-      errors.push(`gpu: GPU sandboxes are supported on gke-autopilot and gke-standard (gVisor with nvidia.com/gpu limits); ${platform} is not one of them`);
+    const gpu = platformModule(platform).gpu;
+    if (!gpu) {
+      const gpuPlatforms = platformModules().filter((m) => m.gpu).map((m) => m.platform);
+      errors.push(`gpu: GPU sandboxes are supported on ${gpuPlatforms.join(' and ')} (gVisor with nvidia.com/gpu limits); ${platform} is not one of them`);
     } else if (!Number.isInteger(props.gpu.count) || props.gpu.count < 1) {
       errors.push(`gpu.count: must be an integer ≥ 1, got ${props.gpu.count}`);
-    } else if (!/^nvidia-[a-z0-9-]+$/.test(props.gpu.type)) {
-      errors.push(`gpu.type: must be a GKE accelerator type like "nvidia-l4" or "nvidia-tesla-t4", got "${props.gpu.type}"`);
+    } else if (!gpu.typePattern.test(props.gpu.type)) {
+      errors.push(`gpu.type: must be ${gpu.typeExample}, got "${props.gpu.type}"`);
     } else {
-      nodeSelector['cloud.google.com/gke-accelerator'] = props.gpu.type;
-      if (platform === 'gke-autopilot') {
-        nodeSelector['cloud.google.com/compute-class'] = 'Accelerator';
-        nodeSelector['cloud.google.com/gke-gpu-driver-version'] = 'latest';
-      }
+      Object.assign(nodeSelector, gpu.nodeSelector(props.gpu.type));
     }
   }
   const claimNames = new Set<string>();

@@ -4,7 +4,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Platform } from '../../platforms/platform';
+import type { Platform } from '../../platforms';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
 import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth, namespaceName, namespaceNetworkPolicies, type NamespaceRef } from './context';
 import { checkName, checkSubdomainName } from '../../core/formats';

@@ -4,7 +4,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Platform } from '../../platforms/platform';
+import type { Platform } from '../../platforms';
 import { agentSandboxApiVersion, namespaceName, type NamespaceRef } from './context';
 import { checkName, rfc3339Problem } from '../../core/formats';
 import { problemsOf } from '../../core/diagnostics';

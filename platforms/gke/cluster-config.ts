@@ -337,3 +337,15 @@ function record(value: unknown): Record<string, unknown> | undefined {
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
+
+/** Pool defaults (the node-pool component and the capacity plan read them). */
+/** Defaults of the pools we create (per zone of the pool for node counts). */
+export const GKE_POOL_DEFAULTS = {
+  system: { machineType: 'e2-standard-4', minNodes: 1, maxNodes: 3 },
+  sandbox: { machineType: 'n2-standard-4', minNodes: 1, maxNodes: 10 },
+  /** Machine type: `GKE_SANDBOX_GPUS[gpuType].defaultMachineType`. */
+  gpu: { minNodes: 0, maxNodes: 2 },
+  diskSizeGb: 100,
+  diskType: 'pd-balanced',
+  imageType: SANDBOX_IMAGE_TYPE,
+} as const;

@@ -12,7 +12,7 @@
  * same way.
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { EKS_SANDBOX_NODE_LABEL } from '../../platforms/platform';
+import { SANDBOX_NODE_LABEL_KEY } from '../../platforms';
 import { KATA_WORKLOAD_RUNTIME } from '../../platforms/aks/cluster-config';
 import { field, formatFinding, isChildOf, isObj, parseUrn, showValue, type Finding, type Obj } from './shared';
 
@@ -25,7 +25,7 @@ export const AKS_SANDBOX_COMPONENT_TYPE = 'agent-sandbox-infra:aks:SandboxCluste
 /** Why an agent pool (its inputs or an `agentPoolProfiles` entry) is a sandbox pool, or undefined. */
 export function aksSandboxPoolReason(pool: unknown, ourSandboxPool: boolean): string | undefined {
   const labels = field(pool, 'nodeLabels');
-  if (isObj(labels) && EKS_SANDBOX_NODE_LABEL.key in labels) return `nodeLabels has ${EKS_SANDBOX_NODE_LABEL.key}`;
+  if (isObj(labels) && SANDBOX_NODE_LABEL_KEY in labels) return `nodeLabels has ${SANDBOX_NODE_LABEL_KEY}`;
   const runtime = field(pool, 'workloadRuntime');
   if (typeof runtime === 'string' && /kata/i.test(runtime)) return `workloadRuntime is ${JSON.stringify(runtime)}`;
   if (ourSandboxPool) return `it is the sandbox pool of ${AKS_SANDBOX_COMPONENT_TYPE}`;

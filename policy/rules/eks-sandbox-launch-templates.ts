@@ -23,7 +23,7 @@
  * creates always is. A template created elsewhere must be checked where it is created.
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { EKS_SANDBOX_NODE_LABEL } from '../../platforms/platform';
+import { SANDBOX_NODE_LABEL_KEY } from '../../platforms';
 import { SANDBOX_USER_DATA_BOUNDARY } from '../../platforms/eks/node-bootstrap';
 import { RUNSC_RUNTIME_TYPE } from '../../platforms/eks/node-bootstrap/containerd';
 import { NODE_METADATA_OPTIONS } from '../../platforms/eks/launch-template';
@@ -51,7 +51,7 @@ export function userDataText(userData: unknown): string {
 }
 
 function hasSandboxTag(tags: unknown): boolean {
-  return isObj(tags) && EKS_SANDBOX_NODE_LABEL.key in tags;
+  return isObj(tags) && SANDBOX_NODE_LABEL_KEY in tags;
 }
 
 /** Why a launch template is a sandbox template, or undefined when it is not. */
@@ -60,9 +60,9 @@ export function eksSandboxTemplateReason(args: Pick<ResourceValidationArgs, 'urn
   const text = userDataText(props.userData);
   const marker = RUNSC_BOOTSTRAP_MARKERS.find((m) => text.includes(m));
   if (marker) return `its user data installs runsc (${marker})`;
-  if (hasSandboxTag(props.tags)) return `tags has ${EKS_SANDBOX_NODE_LABEL.key}`;
+  if (hasSandboxTag(props.tags)) return `tags has ${SANDBOX_NODE_LABEL_KEY}`;
   const specs = props.tagSpecifications;
-  if (Array.isArray(specs) && specs.some((s) => hasSandboxTag(field(s, 'tags')))) return `tagSpecifications has ${EKS_SANDBOX_NODE_LABEL.key}`;
+  if (Array.isArray(specs) && specs.some((s) => hasSandboxTag(field(s, 'tags')))) return `tagSpecifications has ${SANDBOX_NODE_LABEL_KEY}`;
   if (typeof props.description === 'string' && OUR_SANDBOX_DESCRIPTION.test(props.description)) return 'its description names a sandbox node group';
   const name = parseUrn(args.urn)?.name ?? args.name;
   if (isChildOf(args, EKS_SANDBOX_COMPONENT_TYPE) && OUR_SANDBOX_TEMPLATE_NAME.test(name)) {
@@ -95,9 +95,9 @@ export function checkEksSandboxMetadataOptions(metadataOptions: unknown): Findin
 /** Why a node group is a sandbox node group, or undefined when it is not. */
 export function eksSandboxNodeGroupReason(args: Pick<ResourceValidationArgs, 'urn' | 'name' | 'props'>): string | undefined {
   const props = args.props as Obj;
-  if (hasSandboxTag(props.labels)) return `labels has ${EKS_SANDBOX_NODE_LABEL.key}`;
+  if (hasSandboxTag(props.labels)) return `labels has ${SANDBOX_NODE_LABEL_KEY}`;
   const taints = props.taints;
-  if (Array.isArray(taints) && taints.some((t) => field(t, 'key') === EKS_SANDBOX_NODE_LABEL.key)) return `taints has ${EKS_SANDBOX_NODE_LABEL.key}`;
+  if (Array.isArray(taints) && taints.some((t) => field(t, 'key') === SANDBOX_NODE_LABEL_KEY)) return `taints has ${SANDBOX_NODE_LABEL_KEY}`;
   const name = parseUrn(args.urn)?.name ?? args.name;
   if (isChildOf(args, EKS_SANDBOX_COMPONENT_TYPE) && OUR_SANDBOX_GROUP_NAME.test(name)) return `it is a sandbox node group of ${EKS_SANDBOX_COMPONENT_TYPE}`;
   return undefined;

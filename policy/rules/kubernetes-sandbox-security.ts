@@ -26,7 +26,7 @@
  *   `kubernetes-sandbox-gke-placement` (./kubernetes-gke-placement.ts) reports those in stacks that run on GKE.
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { PLATFORMS } from '../../platforms/platform';
+import { PLATFORMS } from '../../platforms';
 import { formatFinding, kubernetesObjectsOf } from './shared';
 import {
   checkerOptions,

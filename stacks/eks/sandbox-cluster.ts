@@ -18,7 +18,7 @@ import * as eks from '@pulumi/aws/eks';
 import * as iam from '@pulumi/aws/iam';
 import * as kms from '@pulumi/aws/kms';
 import { getPartitionOutput } from '@pulumi/aws/getPartition';
-import { runtimeFor, type Platform } from '../../platforms/platform';
+import { runtimeFor, type Platform } from '../../platforms';
 import type { SandboxClusterOutputs } from '../sandbox-cluster';
 import type { InputProblem } from '../../core/diagnostics';
 import {

@@ -11,7 +11,7 @@ import type * as container from '@pulumi/gcp/container';
 import type { GkeClusterConfig } from '../../platforms/gke/cluster-config';
 import { NODE_OAUTH_SCOPES } from '../../platforms/gke/node-service-account';
 
-/** Cluster-level defaults (pool defaults: `GKE_POOL_DEFAULTS` in `./node-pools.ts`). */
+/** Cluster-level defaults (pool defaults: `GKE_POOL_DEFAULTS` in platforms/gke/cluster-config.ts). */
 export const GKE_CLUSTER_DEFAULTS = {
   releaseChannel: 'REGULAR',
   deletionProtection: true,

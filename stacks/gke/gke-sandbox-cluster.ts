@@ -15,7 +15,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as container from '@pulumi/gcp/container';
 import * as projects from '@pulumi/gcp/projects';
 import * as serviceaccount from '@pulumi/gcp/serviceaccount';
-import { runtimeFor } from '../../platforms/platform';
+import { runtimeFor } from '../../platforms';
 import type { SandboxClusterOutputs } from '../sandbox-cluster';
 import type { InputProblem } from '../../core/diagnostics';
 import { clusterArgs } from './cluster-args';

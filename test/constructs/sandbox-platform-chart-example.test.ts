@@ -6,7 +6,7 @@ import { defaultCheckers } from '../../cli/checkers';
 import { EXAMPLE_CONFIG } from '../../config/example';
 import { validateConfig } from '../../config/validate';
 import { renderPlatform } from '../../constructs/output/render';
-import { PLATFORMS, type Platform } from '../../platforms/platform';
+import { PLATFORMS, type Platform } from '../../platforms';
 import { kubernetesSchemaFor } from '../../core/upstream/pins';
 import { formatProblem } from '../../core/diagnostics';
 import { createSandboxInvariantsChecker } from '../../validation/sandbox/object';

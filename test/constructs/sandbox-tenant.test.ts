@@ -3,7 +3,7 @@ import type { TenantConfig } from '../../config/tenant-schema';
 import { validateConfig } from '../../config/validate';
 import { driverIs } from '../../core/cel/cel-selector';
 import { DeviceClass } from '../../constructs/dra/device-class';
-import type { Platform } from '../../platforms/platform';
+import type { Platform } from '../../platforms';
 import { SandboxTenant } from '../../constructs/sandbox-tenant';
 import { SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
 import { findObject, synthObjects, type K8sObject } from '../support/synth';

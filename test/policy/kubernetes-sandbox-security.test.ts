@@ -7,7 +7,7 @@ import { load } from 'js-yaml';
 import { kubernetesSandboxSecurityPolicy as policy } from '../../policy/rules/kubernetes-sandbox-security';
 import { EXAMPLE_CONFIG } from '../../config/example';
 import { renderPlatform, type RenderedPlatform } from '../../constructs/output/render';
-import type { Platform } from '../../platforms/platform';
+import type { Platform } from '../../platforms';
 import { runPolicy } from '../support/policy-harness';
 
 const CONFIG_GROUP = 'kubernetes:yaml/v2:ConfigGroup';

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT, PLATFORMS, type Platform } from '../../platforms/platform';
+import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT, PLATFORMS, type Platform } from '../../platforms';
 import { SandboxRuntime } from '../../constructs/sandbox-runtime';
 import { checkRuntimeClass, createRuntimeClassChecker, toleratesTaint } from '../../validation/runtime-class';
 

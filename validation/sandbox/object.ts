@@ -19,7 +19,7 @@
  * Objects can opt out of rules explicitly with the annotation `agent-sandbox-infra.io/security-opt-outs`
  * (comma-separated rule ids): violations of those rules become notes (printed, not failing).
  */
-import { PLATFORM_PROFILES, PLATFORMS, type Platform, type RuntimeFacts, type Toleration } from '../../platforms/platform';
+import { PLATFORM_PROFILES, PLATFORMS, type Platform, type RuntimeFacts, type Toleration } from '../../platforms';
 import { AGENT_SANDBOX_SERVED_VERSIONS } from '../../core/upstream/pins';
 import { joinPath, type Problem } from '../../core/diagnostics';
 import type { ObjectChecker } from '../schema/validate-objects';

@@ -2,7 +2,7 @@
  * Node-group level facts for EKS sandbox nodes: the label and taint a managed node group sets, and one check that
  * reports every AMI type / instance type problem at once.
  */
-import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from '../../platform';
+import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from '../sandbox-node';
 import { GvisorArch, gvisorArchForInstanceTypes } from './arch';
 import { checkSandboxAmiType, sandboxAmiTypeArch, sandboxAmiTypeForArch, SandboxAmiType } from './ami-type';
 import { collectErrors, SandboxConfigError } from './errors';

@@ -7,7 +7,7 @@
  * NodeConfig part EKS merges into the user data; self-managed nodes must pass `cluster` themselves.
  */
 import { stringify } from 'yaml';
-import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from '../../platform';
+import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from '../sandbox-node';
 import { runscContainerdConfigToml, RunscContainerdConfigOptions } from './containerd';
 import { SandboxConfigError, throwIfErrors } from './errors';
 

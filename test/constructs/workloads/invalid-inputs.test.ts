@@ -13,7 +13,7 @@ import { driverIs } from '../../../core/cel/cel-selector';
 import { DeviceClass } from '../../../constructs/dra/device-class';
 import { ResourceClaimTemplate } from '../../../constructs/dra/resource-claim-template';
 import { renderPlatform } from '../../../constructs/output/render';
-import type { Platform } from '../../../platforms/platform';
+import type { Platform } from '../../../platforms';
 import { SandboxNamespace } from '../../../constructs/tenant/sandbox-namespace';
 import { SANDBOX_RULE_IDS, type SandboxRuleId } from '../../../validation/sandbox/object';
 import { Sandbox } from '../../../constructs/workloads/sandbox';

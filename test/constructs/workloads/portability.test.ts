@@ -6,7 +6,7 @@ import { Testing } from 'cdk8s';
 import type { SandboxPlatformConfig } from '../../../config/schema';
 import { validateConfig } from '../../../config/validate';
 import { renderPlatform } from '../../../constructs/output/render';
-import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT, PLATFORMS, type Isolation, type Platform } from '../../../platforms/platform';
+import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT, PLATFORMS, type Isolation, type Platform } from '../../../platforms';
 import { createSandboxInvariantsChecker } from '../../../validation/sandbox/object';
 import type { K8sObject } from '../../support/synth';
 import { errorOf, GKE_PLACEMENT, MAIN, template } from './support';

@@ -4,8 +4,10 @@
  */
 import { validateConfig } from '../../../config/validate';
 import { renderPlatform } from '../../../constructs/output/render';
-import type { Platform } from '../../../platforms/platform';
-import { checkStackCapacity, eksGroupPool, warmPoolDemand } from '../../../stacks/capacity-plan';
+import type { Platform } from '../../../platforms';
+import { checkStackCapacity } from '../../../stacks/capacity-plan';
+import { eksGroupPool } from '../../../platforms/eks/capacity';
+import { warmPoolDemand } from '../../../constructs/warm-pool-demand';
 import { GiB, MiB } from '../../../platforms/capacity/quantity';
 import { stackFileConfig } from '../../support/pulumi-stack';
 

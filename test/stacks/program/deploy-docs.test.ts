@@ -10,7 +10,8 @@ import { parse } from 'yaml';
 import { aksClusterConfig, parseAksClusterConfig } from '../../../platforms/aks/cluster-config';
 import { eksClusterConfigSchema, parseEksClusterConfig } from '../../../platforms/eks/cluster-config';
 import { gkeClusterConfigSchema, parseGkeClusterConfig } from '../../../platforms/gke/cluster-config';
-import { FETCH_UPSTREAM_COMMANDS, STACK_PLATFORMS } from '../../../stacks/program';
+import { STACK_PLATFORMS } from '../../../stacks/components';
+import { FETCH_UPSTREAM_COMMANDS } from '../../../stacks/stack-error';
 import { runStack, stackFileConfig } from '../../support/pulumi-stack';
 import { REPO_ROOT } from '../../support/upstream';
 

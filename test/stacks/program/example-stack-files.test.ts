@@ -4,8 +4,8 @@
  */
 import { validateConfig } from '../../../config/validate';
 import { renderPlatform } from '../../../constructs/output/render';
-import type { Platform } from '../../../platforms/platform';
-import { warmPoolDemand } from '../../../stacks/capacity-plan';
+import type { Platform } from '../../../platforms';
+import { warmPoolDemand } from '../../../constructs/warm-pool-demand';
 import { parseCpuMillis, parseMemoryBytes } from '../../../platforms/capacity/quantity';
 import { stackFileConfig } from '../../support/pulumi-stack';
 

@@ -1,4 +1,4 @@
-import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from '../../../../platforms/platform';
+import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from '../../../../platforms';
 import {
   checkSandboxAmiType,
   checkSandboxNodeGroup,

@@ -1,6 +1,6 @@
 /**
  * The bootstrap modules are used by the CLI and by a Pulumi component, and package.json ships only
- * `build/platforms/eks/node-bootstrap/` (plus build/platforms/platform): check what they import.
+ * `build/platforms/eks/node-bootstrap/` (plus the EKS module's node label and taint): check what they import.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,7 +19,7 @@ test('the module set is what we think it is', () => {
   expect(files.length).toBeGreaterThan(5);
   expect(imports('index.ts')).toContain('./install-script');
   expect(imports('nodeconfig.ts')).toEqual(
-    expect.arrayContaining(['yaml', '../../platform', './containerd']),
+    expect.arrayContaining(['yaml', '../sandbox-node', './containerd']),
   );
 });
 
@@ -27,7 +27,7 @@ test.each(files)('%s imports no @pulumi package and only shipped files', (file) 
   for (const spec of imports(file)) {
     if (spec.startsWith('.')) {
       const target = path.relative(REPO_ROOT, path.resolve(DIR, spec));
-      expect(target).toMatch(/^(platforms\/eks\/node-bootstrap\/[\w-]*|platforms\/platform)$/);
+      expect(target).toMatch(/^(platforms\/eks\/node-bootstrap\/[\w-]*|platforms\/eks\/sandbox-node)$/);
     } else {
       expect(['smol-toml', 'yaml']).toContain(spec);
     }

@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from '../../../../platforms/platform';
+import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from '../../../../platforms';
 import {
   buildSandboxNodeConfig,
   renderNodeConfigYaml,
