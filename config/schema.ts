@@ -4,7 +4,7 @@
  * and a config-file user get the same behaviour.
  */
 import { z } from 'zod';
-import { ISOLATIONS, PLATFORMS, platformModules, type Platform, type PlatformSettings } from '../platforms';
+import { ISOLATIONS, PLATFORMS, platformModules, platformRegistryVersion, type Platform, type PlatformSettings } from '../platforms';
 import { AGENT_SANDBOX_VERSIONS } from '../core/upstream/pins';
 import { kubernetesType } from './kubernetes-type';
 import { dnsLabel, dnsSubdomain, kubernetesVersion, labelMap, quantity, toleration } from './schema-primitives';
@@ -98,23 +98,37 @@ export const agentSandboxConfig = z
   .strict();
 
 /** `platforms.<id>`: each platform's settings schema (platforms/<name>/), keyed by platform id. */
-export const platformsConfig = z
-  .object(Object.fromEntries(platformModules().map((m) => [m.platform, m.settings])) as Record<Platform, z.ZodType<PlatformSettings>>)
-  .partial()
-  .strict();
+function platformsSchema() {
+  return z
+    .object(Object.fromEntries(platformModules().map((m) => [m.platform, m.settings])) as Record<Platform, z.ZodType<PlatformSettings>>)
+    .partial()
+    .strict();
+}
 
-export const sandboxPlatformConfig = z
-  .object({
-    /** Kubernetes version of the target clusters; selects the pinned schema and gates version-dependent features. */
-    kubernetesVersion: kubernetesVersion.optional(),
-    agentSandbox: agentSandboxConfig.optional(),
-    platforms: platformsConfig.optional(),
-    /** Cluster-scoped DRA DeviceClasses (Kubernetes ≥ 1.34). */
-    deviceClasses: z.array(deviceClassConfig).optional(),
-    /** Who gets sandboxes: one hardened namespace each, with templates, warm pools, claims, sandboxes. */
-    tenants: z.array(tenantConfig).optional(),
-  })
-  .strict();
+function sandboxPlatformSchema(platforms: ReturnType<typeof platformsSchema>) {
+  return z
+    .object({
+      /** Kubernetes version of the target clusters; selects the pinned schema and gates version-dependent features. */
+      kubernetesVersion: kubernetesVersion.optional(),
+      agentSandbox: agentSandboxConfig.optional(),
+      platforms: platforms.optional(),
+      /** Cluster-scoped DRA DeviceClasses (Kubernetes ≥ 1.34). */
+      deviceClasses: z.array(deviceClassConfig).optional(),
+      /** Who gets sandboxes: one hardened namespace each, with templates, warm pools, claims, sandboxes. */
+      tenants: z.array(tenantConfig).optional(),
+    })
+    .strict();
+}
+
+export const platformsConfig = platformsSchema();
+export const sandboxPlatformConfig = sandboxPlatformSchema(platformsConfig);
+
+let current = { registry: platformRegistryVersion(), schema: sandboxPlatformConfig };
+/** The config schema for the platforms registered now (the built-in ones, plus any {@link registerPlatform} added). */
+export function currentSandboxPlatformConfig(): typeof sandboxPlatformConfig {
+  if (current.registry !== platformRegistryVersion()) current = { registry: platformRegistryVersion(), schema: sandboxPlatformSchema(platformsSchema()) };
+  return current.schema;
+}
 
 export type SandboxPlatformConfig = z.infer<typeof sandboxPlatformConfig>;
 export type AgentSandboxConfig = z.infer<typeof agentSandboxConfig>;

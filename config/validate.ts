@@ -6,7 +6,7 @@ import { propErrors } from '../validation/agent-sandbox-settings';
 import { platformModules, type Platform } from '../platforms';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
 import { issueLines } from '../core/zod-issues';
-import { sandboxPlatformConfig, type SandboxPlatformConfig } from './schema';
+import { currentSandboxPlatformConfig, type SandboxPlatformConfig } from './schema';
 import { tenantPodProblems, tenantReferenceProblems } from './tenant-schema';
 
 export class ConfigError extends Error {
@@ -26,7 +26,7 @@ export class ConfigError extends Error {
  */
 export function validateConfig(raw: unknown, source = 'config'): SandboxPlatformConfig {
   const input = raw ?? {};
-  const parsed = sandboxPlatformConfig.safeParse(input, { reportInput: true });
+  const parsed = currentSandboxPlatformConfig().safeParse(input, { reportInput: true });
   if (!parsed.success) {
     const top = typeof input === 'object' && !Array.isArray(input) ? (input as { tenants?: unknown; deviceClasses?: unknown }) : {};
     throw new ConfigError(

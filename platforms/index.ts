@@ -13,6 +13,12 @@ const BUILT_IN = [gkeAutopilot, gkeStandard, eks, aks, kind] as const;
 export type Platform = (typeof BUILT_IN)[number]['platform'];
 
 const modules = new Map<string, PlatformModule>(BUILT_IN.map((m) => [m.platform, m as PlatformModule]));
+/** Bumped by every registration change (schemas built from the list compare it). */
+let registryVersion = 0;
+
+export function platformRegistryVersion(): number {
+  return registryVersion;
+}
 
 /** Every platform id, in order (a live list: {@link registerPlatform} appends). */
 export const PLATFORMS: readonly Platform[] = BUILT_IN.map((m) => m.platform);
@@ -24,9 +30,11 @@ export const PLATFORM_PROFILES: Readonly<Record<Platform, PlatformProfile>> = Ob
  * Adds a platform at run time: a test's fixture platform, or a team's own module, before anything is synthesized
  * or validated. Its id must be new.
  */
-export function registerPlatform(module: PlatformModule): void {
+export function registerPlatform<S>(platform: PlatformModule<S>): void {
+  const module = platform as unknown as PlatformModule;
   if (modules.has(module.platform)) throw new Error(`platform "${module.platform}" is already registered`);
   modules.set(module.platform, module);
+  registryVersion++;
   (PLATFORMS as string[]).push(module.platform);
   (PLATFORM_PROFILES as Record<string, PlatformProfile>)[module.platform] = module;
 }
@@ -35,6 +43,7 @@ export function registerPlatform(module: PlatformModule): void {
 export function unregisterPlatform(id: string): void {
   if ((BUILT_IN as readonly PlatformModule[]).some((m) => m.platform === id)) throw new Error(`platform "${id}" is built in`);
   if (!modules.delete(id)) return;
+  registryVersion++;
   (PLATFORMS as string[]).splice((PLATFORMS as string[]).indexOf(id), 1);
   delete (PLATFORM_PROFILES as Record<string, PlatformProfile>)[id];
 }
