@@ -3,10 +3,15 @@
  * each pod's VM from its container limits, so limits are mandatory and the VM's overhead counts against the node.
  */
 import { z } from 'zod';
-import { checkCapacity } from '../capacity/check';
 import { toWarmPool } from '../capacity/plan';
 import { CLUSTER_DNS_ONLY, SANDBOX_NODE_LABEL_KEY, type PlatformModule } from '../platform';
-import { AKS_DEFAULTS, parseAksClusterConfig, type AksClusterConfig } from './cluster-config';
+import type { AksClusterConfig } from './cluster-config';
+
+// The cluster schema and the capacity check serve Pulumi stacks only: loaded on first use.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const clusterConfig = () => require('./cluster-config') as typeof import('./cluster-config');
+const capacityCheck = () => require('../capacity/check') as typeof import('../capacity/check');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Labels of the Kata pool: our sandbox label with the value `kata`, and no taint: AKS schedules Kata pods only by
@@ -32,10 +37,11 @@ export const aks: PlatformModule<Record<string, never>, 'aks'> = {
   sandboxNode: { label: AKS_KATA_NODE_LABEL },
   dns: CLUSTER_DNS_ONLY,
   settings: z.object({}).strict(),
-  clusterProblems: (cluster) => parseAksClusterConfig(cluster).problems,
+  clusterProblems: (cluster) => clusterConfig().parseAksClusterConfig(cluster).problems,
   capacity: (cluster, demand) => {
     const pool = (cluster as AksClusterConfig).sandboxPool ?? {};
-    return checkCapacity({
+    const { AKS_DEFAULTS } = clusterConfig();
+    return capacityCheck().checkCapacity({
       sandboxPools: [
         {
           name: pool.name ?? AKS_DEFAULTS.sandboxPool.name,

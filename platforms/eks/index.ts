@@ -4,8 +4,13 @@
  */
 import { z } from 'zod';
 import { CLUSTER_DNS_ONLY, OUR_GVISOR, sandboxNodeScheduling, type PlatformModule } from '../platform';
-import { eksCapacity } from './capacity';
-import { parseEksClusterConfig, type EksClusterConfig } from './cluster-config';
+import type { EksClusterConfig } from './cluster-config';
+
+// The cluster schema and the capacity plan serve Pulumi stacks only: loaded on first use.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const clusterConfig = () => require('./cluster-config') as typeof import('./cluster-config');
+const capacity = () => require('./capacity') as typeof import('./capacity');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from './sandbox-node';
 
@@ -22,6 +27,6 @@ export const eks: PlatformModule<Record<string, never>, 'eks'> = {
   sandboxNode,
   dns: CLUSTER_DNS_ONLY,
   settings: z.object({}).strict(),
-  clusterProblems: (cluster) => parseEksClusterConfig(cluster).problems,
-  capacity: (cluster, demand) => eksCapacity(cluster as EksClusterConfig, demand),
+  clusterProblems: (cluster) => clusterConfig().parseEksClusterConfig(cluster).problems,
+  capacity: (cluster, demand) => capacity().eksCapacity(cluster as EksClusterConfig, demand),
 };

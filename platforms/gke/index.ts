@@ -5,10 +5,16 @@
  */
 import { CLUSTER_DNS_ONLY, type GpuFacts, type PlatformModule, type RuntimeFacts } from '../platform';
 import type { InputProblem } from '../../core/diagnostics';
-import { gkeAutopilotCapacity, gkeStandardCapacity } from './capacity';
-import { contextProblems } from './checks';
-import { parseGkeClusterConfig, type GkeClusterConfig } from './cluster-config';
+import type { GkeClusterConfig } from './cluster-config';
 import { gkeSettings, gkeSettingsProblems, gkeSettingsSchema, managedVersionProblems, type GkePlatformSettings } from './settings';
+
+// The cluster schema, its checks and the capacity plan serve Pulumi stacks only: loaded on first use, so synth and
+// validate do not pay for building them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const clusterConfig = () => require('./cluster-config') as typeof import('./cluster-config');
+const checks = () => require('./checks') as typeof import('./checks');
+const capacity = () => require('./capacity') as typeof import('./capacity');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Label and taint GKE puts on gVisor nodes (Standard sandbox pools and Autopilot gVisor nodes). */
 export const GKE_GVISOR_NODE_LABEL = { key: 'sandbox.gke.io/runtime', value: 'gvisor' } as const;
@@ -60,13 +66,13 @@ function gkeModule<Id extends 'gke-autopilot' | 'gke-standard'>(platform: Id, di
         gcpLocation: providerConfig('gcp', 'region') ?? providerConfig('gcp', 'zone'),
         sandboxGkeVersion: gke.gkeVersion,
       };
-      const problems = [...parseGkeClusterConfig(cluster).problems, ...contextProblems(cluster, context)];
+      const problems = [...clusterConfig().parseGkeClusterConfig(cluster).problems, ...checks().contextProblems(cluster, context)];
       return [...problems, ...managedVersionProblems(cluster, context.sandboxGkeVersion, platform, problems)];
     },
     capacity: autopilot
-      ? (_cluster, demand) => gkeAutopilotCapacity(demand)
+      ? (_cluster, demand) => capacity().gkeAutopilotCapacity(demand)
       : (cluster, demand, { providerConfig }) =>
-          gkeStandardCapacity(cluster as GkeClusterConfig, demand, providerConfig('gcp', 'region') ?? providerConfig('gcp', 'zone')),
+          capacity().gkeStandardCapacity(cluster as GkeClusterConfig, demand, providerConfig('gcp', 'region') ?? providerConfig('gcp', 'zone')),
   };
 }
 
