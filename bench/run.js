@@ -68,7 +68,7 @@ function upstreamSource() {
   if (process.env.AGENT_SANDBOX_INFRA_MIRROR) return { dir: path.resolve(L.REPO_ROOT, process.env.AGENT_SANDBOX_INFRA_MIRROR), from: '$AGENT_SANDBOX_INFRA_MIRROR' };
   const sibling = path.resolve(L.REPO_ROOT, '..', 'shared', 'upstream');
   if (fs.existsSync(sibling)) return { dir: sibling, from: '../shared/upstream (default)' };
-  const { cacheDir } = require(path.join(L.REPO_ROOT, 'build', 'constructs', 'upstream', 'store.js'));
+  const { cacheDir } = require(path.join(L.REPO_ROOT, 'build', 'core', 'upstream', 'store.js'));
   return { dir: cacheDir(), from: 'the fetch-upstream cache' };
 }
 

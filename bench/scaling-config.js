@@ -1,7 +1,7 @@
 'use strict';
 // The generated configuration for the scaling benchmark: N tenants, each with the hardened namespace baseline
 // (plus one egress rule), one SandboxTemplate, one SandboxWarmPool and one DRA ResourceClaimTemplate that
-// references the config's one DeviceClass. Same format as constructs/config/example.ts (the --config file format).
+// references the config's one DeviceClass. Same format as config/example.ts (the --config file format).
 
 const PYTHON_RUNTIME = {
   name: 'python',

@@ -1,26 +1,22 @@
 /**
  * `npm run import`: regenerate imports/ with `cdk8s import`, from the pinned upstream files only
  * (mirror or cache; nothing is downloaded here). Schema `description` text is stripped first so the generated
- * code stays small; Kubernetes types are limited to the kinds this package emits. Re-running gives identical files.
+ * code stays small; Kubernetes types are limited to the kinds the constructs emit. Re-running gives identical files.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { dump } from 'js-yaml';
-import { loadKubernetesDefinitions, loadReleaseCrds, type JsonObject } from '../constructs/upstream/documents';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, KUBERNETES_SCHEMAS } from '../constructs/upstream/pins';
+import { loadKubernetesDefinitions, type JsonObject } from '../core/upstream/documents';
+import { KUBERNETES_SCHEMAS } from '../core/upstream/pins';
 
 const KUBERNETES_VERSION = '1.36.0';
 
-/** Kubernetes kinds we generate types for: whole group/versions, or single kinds. */
-const WANTED_GROUP_VERSIONS = new Set([
-  'node.k8s.io/v1',
-  'resource.k8s.io/v1',
-  'autoscaling/v2',
-  'policy/v1',
-  'admissionregistration.k8s.io/v1',
-]);
-const WANTED_KINDS = new Set([
+/**
+ * The Kubernetes kinds the constructs emit (`Kube*` classes; test/bin/import-types.test.ts checks that each is used
+ * and nothing else is generated). Types they reference come along. The agent-sandbox kinds are emitted as plain
+ * ApiObjects (their version comes from the pin table), so no CRD is imported.
+ */
+const EMITTED_KINDS = new Set([
   '/v1/Namespace',
   '/v1/ServiceAccount',
   '/v1/Service',
@@ -33,8 +29,10 @@ const WANTED_KINDS = new Set([
   'rbac.authorization.k8s.io/v1/Role',
   'rbac.authorization.k8s.io/v1/RoleBinding',
   'networking.k8s.io/v1/NetworkPolicy',
-  'apiextensions.k8s.io/v1/CustomResourceDefinition',
-  'scheduling.k8s.io/v1/PriorityClass',
+  'policy/v1/PodDisruptionBudget',
+  'node.k8s.io/v1/RuntimeClass',
+  'resource.k8s.io/v1/DeviceClass',
+  'resource.k8s.io/v1/ResourceClaimTemplate',
 ]);
 
 /** Drops `description` from every schema node (not properties that happen to be called "description"). */
@@ -59,8 +57,7 @@ function wanted(def: JsonObject): boolean | undefined {
   // Not an API object (cdk8s's own rule: a GVK and a metadata field): kept, generated only when referenced.
   if (!gvks || !gvks.length || !properties?.metadata) return undefined;
   const { group, version, kind } = gvks[0];
-  const gv = group ? `${group}/${version}` : version;
-  return WANTED_GROUP_VERSIONS.has(gv) || WANTED_KINDS.has(`${group}/${version}/${kind}`);
+  return EMITTED_KINDS.has(`${group}/${version}/${kind}`);
 }
 
 async function main(): Promise<void> {
@@ -77,23 +74,6 @@ async function main(): Promise<void> {
     const k8sSchemaPath = join(work, '_definitions.json');
     writeFileSync(k8sSchemaPath, JSON.stringify(stripDescriptions({ definitions: filtered })));
 
-    const groups = new Map<string, JsonObject[]>();
-    const release = agentSandboxRelease(DEFAULT_AGENT_SANDBOX_VERSION);
-    for (const { pin, crd } of loadReleaseCrds(release.version)) {
-      const list = groups.get(pin.group) ?? [];
-      // Types only for the version we emit (deprecated versions would double the generated code).
-      const emitted = structuredClone(crd) as { spec: { versions: { name: string }[] } };
-      emitted.spec.versions = emitted.spec.versions.filter((v) => v.name === release.apiVersion);
-      list.push(stripDescriptions(emitted) as JsonObject);
-      groups.set(pin.group, list);
-    }
-    const crdFiles: string[] = [];
-    for (const [group, crds] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      const file = join(work, `${group}.yaml`);
-      writeFileSync(file, crds.map((c) => dump(c, { noRefs: true, lineWidth: -1 })).join('---\n'));
-      crdFiles.push(file);
-    }
-
     // cdk8s-cli has no flag for a local k8s schema; its downloader is looked up at call time, so redirect the one URL.
     // (cdk8s-cli's exports map hides lib/, so load the files by path.)
     const cli = dirname(require.resolve('cdk8s-cli/package.json'));
@@ -104,7 +84,7 @@ async function main(): Promise<void> {
       url.endsWith(`/kubernetes-schemas/v${KUBERNETES_VERSION}/_definitions.json`) ? original(k8sSchemaPath) : original(url);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { importDispatch } = require(join(cli, 'lib/import/dispatch.js'));
-    const specs = [{ source: `k8s@${KUBERNETES_VERSION}` }, ...crdFiles.map((source) => ({ source }))];
+    const specs = [{ source: `k8s@${KUBERNETES_VERSION}` }];
     await importDispatch(specs, {}, { outdir, targetLanguage: 'typescript', save: false });
     // Generated code is not ours to type-check (cdk8s checks its generator); its types still check our code.
     // Skipping it takes ~3 s off `npm run typecheck`.
@@ -112,7 +92,7 @@ async function main(): Promise<void> {
       const path = join(outdir, file);
       writeFileSync(path, `// @ts-nocheck\n${readFileSync(path, 'utf8')}`);
     }
-    process.stderr.write(`${outdir} regenerated from Kubernetes ${KUBERNETES_VERSION} and agent-sandbox ${DEFAULT_AGENT_SANDBOX_VERSION}\n`);
+    process.stderr.write(`${outdir} regenerated from Kubernetes ${KUBERNETES_VERSION}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,9 +1,9 @@
 /** The object checkers `synth` and `validate` run beyond the schema. */
-import type { Platform } from '../constructs/platform/profiles';
-import { draCelChecker } from '../constructs/validation/dra-cel-checker';
-import { createRuntimeClassChecker } from '../constructs/validation/runtime-class';
-import { createSandboxInvariantsChecker, sandboxInvariantsChecker } from '../constructs/validation/sandbox-invariants';
-import type { ObjectChecker } from '../constructs/validation/validate-objects';
+import type { Platform } from '../platforms';
+import { draCelChecker } from '../validation/dra-cel';
+import { createRuntimeClassChecker } from '../validation/runtime-class';
+import { createSandboxInvariantsChecker, sandboxInvariantsChecker } from '../validation/sandbox/object';
+import type { ObjectChecker } from '../validation/schema/validate-objects';
 
 /**
  * Sandbox pods and RuntimeClasses. With a platform, sandbox pods must also use that platform's runtime and carry

@@ -1,11 +1,11 @@
 /** `agent-sandbox-infra diff`: compares two synth outputs (or a git ref's synth with a folder) object by object. */
 import { existsSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { isPlatform } from '../constructs/platform/profiles';
+import { isPlatform } from '../platforms';
 import { diffExitCode, diffManifests, loadManifests, renderMarkdown, renderText } from './diff';
 import { reviewPolicies } from './diff/policy-review';
 import { synthesizeGitRef } from './git-base';
-import type { Io } from './main';
+import type { Io } from './io';
 
 export interface DiffCommandOptions {
   readonly git?: string;

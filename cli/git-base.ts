@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { CACHE_ENV, MIRROR_ENV } from '../constructs/upstream/store';
+import { CACHE_ENV, MIRROR_ENV } from '../core/upstream/store';
 
 export interface GitBase {
   /** Folder with `<platform>/*.yaml` of the ref. */

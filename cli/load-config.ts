@@ -1,7 +1,7 @@
 /** Reads a config file (YAML or JSON) and validates it; without a file, the built-in example. */
-import { EXAMPLE_CONFIG } from '../constructs/config/example';
-import type { SandboxPlatformConfig } from '../constructs/config/schema';
-import { validateConfig } from '../constructs/config/validate-config';
+import { EXAMPLE_CONFIG } from '../config/example';
+import type { SandboxPlatformConfig } from '../config/schema';
+import { validateConfig } from '../config/validate';
 import { readSingleYamlDocument } from './read-yaml-file';
 
 export function loadConfig(file?: string): { config: SandboxPlatformConfig; source: string } {

@@ -2,24 +2,19 @@
  * The `agent-sandbox-infra` command. Exit codes: 0 ok, 1 error or invalid input, 2 (`diff` only) changes found.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError } from '../constructs/config/validate-config';
-import { isPlatform, PLATFORMS, type Platform } from '../constructs/platform/profiles';
-import { AGENT_SANDBOX_VERSIONS, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../constructs/upstream/pins';
-import { UpstreamError } from '../constructs/upstream/store';
-import { formatProblem } from '../constructs/validation/problems';
+import { ConfigError } from '../config/validate';
+import { isPlatform, PLATFORMS, type Platform } from '../platforms';
+import { AGENT_SANDBOX_VERSIONS, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
+import { UpstreamError } from '../core/upstream/store';
+import { formatProblem } from '../core/diagnostics';
 import { loadConfig } from './load-config';
 import { synth, SynthValidationError } from './synth';
 import { validatePaths } from './validate';
+import { processIo, type Io } from './io';
+
 // Commands other than synth and validate load their modules when they run (start-up time of every call).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const lazy = <T>(path: string): T => require(path) as T;
-
-export interface Io {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
-
-const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export function parsePlatforms(value: string): Platform[] {
   if (value === 'all') return [...PLATFORMS];
@@ -83,7 +78,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description('download the pinned upstream files (agent-sandbox CRDs, Kubernetes schemas) into the cache, verifying sha256')
     .option('--if-missing', 'skip files already present in the mirror or cache')
     .action(async (opts: { ifMissing?: boolean }) => {
-      const { fetchUpstream } = lazy<typeof import('../constructs/upstream/fetch')>('../constructs/upstream/fetch');
+      const { fetchUpstream } = lazy<typeof import('../core/upstream/fetch')>('../core/upstream/fetch');
       const results = await fetchUpstream(allUpstreamFiles(), { ifMissing: opts.ifMissing, log: (l) => io.err(`${l}\n`) });
       const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
       io.err(`upstream files: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);

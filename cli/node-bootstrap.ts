@@ -2,10 +2,10 @@
  * `agent-sandbox-infra node-bootstrap --platform eks`: prints the EKS sandbox-node user data — the same MIME
  * document our launch templates carry — for eksctl, Terraform or Karpenter EC2NodeClass users.
  */
-import { ConfigError } from '../constructs/config/validate-config';
+import { ConfigError } from '../config/validate';
 import { readSingleYamlDocument } from './read-yaml-file';
-import { parseEksClusterConfig, type EksClusterConfig } from '../stacks/eks/cluster-config';
-import { buildSandboxNodeUserData, SandboxBootstrapError, type SandboxNodeUserDataOptions } from '../stacks/eks/node-bootstrap';
+import { parseEksClusterConfig, type EksClusterConfig } from '../platforms/eks/cluster-config';
+import { buildSandboxNodeUserData, SandboxBootstrapError, type SandboxNodeUserDataOptions } from '../platforms/eks/node-bootstrap';
 
 export interface NodeBootstrapOptions {
   readonly arch?: 'x86_64' | 'arm64';

@@ -1,7 +1,7 @@
 /** Reads a YAML or JSON file that must hold exactly one document; problems are a ConfigError naming the file. */
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../constructs/config/validate-config';
-import { parseManifestText } from '../constructs/yaml/parse';
+import { ConfigError } from '../config/validate';
+import { parseManifestText } from '../core/yaml/parse';
 
 export function readSingleYamlDocument(file: string): unknown {
   let text: string;

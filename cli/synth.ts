@@ -4,14 +4,14 @@
  */
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { SandboxPlatformConfig } from '../constructs/config/schema';
+import type { SandboxPlatformConfig } from '../config/schema';
 import { CRDS_FILE, renderPlatform, type RenderedPlatform } from '../constructs/output/render';
-import type { Platform } from '../constructs/platform/profiles';
-import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../constructs/upstream/pins';
-import { validateObjects, type ObjectSource } from '../constructs/validation/validate-objects';
-import { SchemaCatalog } from '../constructs/validation/schema-catalog';
-import { formatProblem, type Problem } from '../constructs/validation/problems';
-import { parseManifestText } from '../constructs/yaml/parse';
+import type { Platform } from '../platforms';
+import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../core/upstream/pins';
+import { validateObjects, type ObjectSource } from '../validation/schema/validate-objects';
+import { SchemaCatalog } from '../validation/schema/schema-catalog';
+import { formatProblem, type Problem } from '../core/diagnostics';
+import { parseManifestText } from '../core/yaml/parse';
 import { defaultCheckers } from './checkers';
 
 export interface SynthOptions {

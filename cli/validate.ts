@@ -4,12 +4,12 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Platform } from '../constructs/platform/profiles';
-import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../constructs/upstream/pins';
-import { SchemaCatalog } from '../constructs/validation/schema-catalog';
-import { type Problem } from '../constructs/validation/problems';
-import { validateObjects, type ObjectSource } from '../constructs/validation/validate-objects';
-import { parseManifestText } from '../constructs/yaml/parse';
+import type { Platform } from '../platforms';
+import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../core/upstream/pins';
+import { SchemaCatalog } from '../validation/schema/schema-catalog';
+import { type Problem } from '../core/diagnostics';
+import { validateObjects, type ObjectSource } from '../validation/schema/validate-objects';
+import { parseManifestText } from '../core/yaml/parse';
 import { validateCheckers } from './checkers';
 
 export interface ValidateCommandOptions {

@@ -5,14 +5,13 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AgentSandbox } from './agent-sandbox/agent-sandbox';
-import { managedAddonErrors } from './platform/gke-addon';
-import { PLATFORM_PROFILES, type Platform } from './platform/profiles';
-import type { SandboxPlatformConfig } from './config/schema';
+import { platformModule, type Platform, type PlatformSettings } from '../platforms';
+import type { SandboxPlatformConfig } from '../config/schema';
 import { SandboxRuntime } from './sandbox-runtime';
 import { SandboxTenant } from './sandbox-tenant';
 import { DeviceClass } from './dra/device-class';
-import { selectorFromConfig } from './config/selector-config';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from './upstream/pins';
+import { selectorFromConfig } from '../config/selector-config';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
 
 export interface SandboxPlatformChartProps extends ChartProps {
   readonly platform: Platform;
@@ -35,15 +34,15 @@ export class SandboxPlatformChart extends Chart {
     super(scope, id, props);
     const config = props.config ?? {};
     this.platform = props.platform;
-    const profile = PLATFORM_PROFILES[props.platform];
-    const platformConfig = (config.platforms?.[props.platform] ?? {}) as { agentSandbox?: 'self' | 'managed'; gkeVersion?: string };
-    this.agentSandboxMode = platformConfig.agentSandbox ?? 'self';
-    if (!profile.agentSandboxModes.includes(this.agentSandboxMode)) {
-      throw new Error(`platforms.${props.platform}.agentSandbox: "${this.agentSandboxMode}" is not available on ${props.platform}; allowed: ${profile.agentSandboxModes.join(', ')}`);
+    const platform = platformModule(props.platform);
+    const settings: PlatformSettings = config.platforms?.[props.platform] ?? {};
+    this.agentSandboxMode = settings.agentSandbox ?? 'self';
+    if (!platform.agentSandboxModes.includes(this.agentSandboxMode)) {
+      throw new Error(`platforms.${props.platform}.agentSandbox: "${this.agentSandboxMode}" is not available on ${props.platform}; allowed: ${platform.agentSandboxModes.join(', ')}`);
     }
     if (this.agentSandboxMode === 'managed') {
       const release = agentSandboxRelease(config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
-      const errors = managedAddonErrors(`platforms.${props.platform}`, platformConfig.gkeVersion, release.apiVersion);
+      const errors = platform.settingsProblems?.(settings, release) ?? [];
       if (errors.length) throw new Error(errors.join('\n'));
     } else {
       this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), env: props.env });

@@ -6,7 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { KubeRuntimeClass } from '../imports/k8s';
-import { PLATFORM_PROFILES, runtimeFor, supportedIsolations, type Isolation, type Placement, type Platform, type RuntimeFacts } from './platform/profiles';
+import { platformModule, runtimeFor, supportedIsolations, type Isolation, type Placement, type Platform, type RuntimeFacts } from '../platforms';
 
 export interface SandboxRuntimeProps {
   readonly platform: Platform;
@@ -28,9 +28,7 @@ export class SandboxRuntime extends Construct {
   constructor(scope: Construct, id: string, props: SandboxRuntimeProps) {
     super(scope, id);
     this.platform = props.platform;
-    if (!PLATFORM_PROFILES[props.platform]) {
-      throw new Error(`platform "${String(props.platform)}" is unknown; allowed: ${Object.keys(PLATFORM_PROFILES).join(', ')}`);
-    }
+    platformModule(props.platform); // an unknown platform: an error naming the allowed ones
     this.isolation = props.isolation ?? supportedIsolations(props.platform)[0];
     this.facts = runtimeFor(props.platform, this.isolation);
     this.runtimeClassName = this.facts.runtimeClassName;

@@ -5,11 +5,11 @@
  * enforces only at pod admission, where a misfit leaves a warm pool silently short).
  */
 import { Construct } from 'constructs';
-import type { TenantConfig } from './config/tenant-schema';
-import { selectorFromConfig } from './config/selector-config';
+import type { TenantConfig } from '../config/tenant-schema';
+import { selectorFromConfig } from '../config/selector-config';
 import type { DeviceClass } from './dra/device-class';
 import { ResourceClaimTemplate, type DeviceRequestInput, type DraNamespaceRef } from './dra/resource-claim-template';
-import type { Platform } from './platform/profiles';
+import type { Platform } from '../platforms';
 import { effectivePod, limitRangeProblems, quotaProblems, quotaUnsetProblems, type FitPod, type QuotaDemand } from './tenant/namespace-fit';
 import { SandboxNamespace } from './tenant/sandbox-namespace';
 import type { NamespaceRef } from './workloads/context';

@@ -6,654 +6,6 @@ import { Construct } from 'constructs';
 /**
  *
  *
- * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy
- */
-export class KubeMutatingAdmissionPolicy extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'MutatingAdmissionPolicy',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeMutatingAdmissionPolicyProps = {}): any {
-    return {
-      ...KubeMutatingAdmissionPolicy.GVK,
-      ...toJson_KubeMutatingAdmissionPolicyProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeMutatingAdmissionPolicyProps = {}) {
-    super(scope, id, {
-      ...KubeMutatingAdmissionPolicy.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeMutatingAdmissionPolicy.GVK,
-      ...toJson_KubeMutatingAdmissionPolicyProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding
- */
-export class KubeMutatingAdmissionPolicyBinding extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'MutatingAdmissionPolicyBinding',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeMutatingAdmissionPolicyBindingProps = {}): any {
-    return {
-      ...KubeMutatingAdmissionPolicyBinding.GVK,
-      ...toJson_KubeMutatingAdmissionPolicyBindingProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeMutatingAdmissionPolicyBindingProps = {}) {
-    super(scope, id, {
-      ...KubeMutatingAdmissionPolicyBinding.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeMutatingAdmissionPolicyBinding.GVK,
-      ...toJson_KubeMutatingAdmissionPolicyBindingProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList
- */
-export class KubeMutatingAdmissionPolicyBindingList extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'MutatingAdmissionPolicyBindingList',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeMutatingAdmissionPolicyBindingListProps): any {
-    return {
-      ...KubeMutatingAdmissionPolicyBindingList.GVK,
-      ...toJson_KubeMutatingAdmissionPolicyBindingListProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeMutatingAdmissionPolicyBindingListProps) {
-    super(scope, id, {
-      ...KubeMutatingAdmissionPolicyBindingList.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeMutatingAdmissionPolicyBindingList.GVK,
-      ...toJson_KubeMutatingAdmissionPolicyBindingListProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyList
- */
-export class KubeMutatingAdmissionPolicyList extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyList"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'MutatingAdmissionPolicyList',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyList".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeMutatingAdmissionPolicyListProps): any {
-    return {
-      ...KubeMutatingAdmissionPolicyList.GVK,
-      ...toJson_KubeMutatingAdmissionPolicyListProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyList" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeMutatingAdmissionPolicyListProps) {
-    super(scope, id, {
-      ...KubeMutatingAdmissionPolicyList.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeMutatingAdmissionPolicyList.GVK,
-      ...toJson_KubeMutatingAdmissionPolicyListProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration
- */
-export class KubeMutatingWebhookConfiguration extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'MutatingWebhookConfiguration',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeMutatingWebhookConfigurationProps = {}): any {
-    return {
-      ...KubeMutatingWebhookConfiguration.GVK,
-      ...toJson_KubeMutatingWebhookConfigurationProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeMutatingWebhookConfigurationProps = {}) {
-    super(scope, id, {
-      ...KubeMutatingWebhookConfiguration.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeMutatingWebhookConfiguration.GVK,
-      ...toJson_KubeMutatingWebhookConfigurationProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList
- */
-export class KubeMutatingWebhookConfigurationList extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'MutatingWebhookConfigurationList',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeMutatingWebhookConfigurationListProps): any {
-    return {
-      ...KubeMutatingWebhookConfigurationList.GVK,
-      ...toJson_KubeMutatingWebhookConfigurationListProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeMutatingWebhookConfigurationListProps) {
-    super(scope, id, {
-      ...KubeMutatingWebhookConfigurationList.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeMutatingWebhookConfigurationList.GVK,
-      ...toJson_KubeMutatingWebhookConfigurationListProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy
- */
-export class KubeValidatingAdmissionPolicy extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicy',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeValidatingAdmissionPolicyProps = {}): any {
-    return {
-      ...KubeValidatingAdmissionPolicy.GVK,
-      ...toJson_KubeValidatingAdmissionPolicyProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeValidatingAdmissionPolicyProps = {}) {
-    super(scope, id, {
-      ...KubeValidatingAdmissionPolicy.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeValidatingAdmissionPolicy.GVK,
-      ...toJson_KubeValidatingAdmissionPolicyProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding
- */
-export class KubeValidatingAdmissionPolicyBinding extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicyBinding',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeValidatingAdmissionPolicyBindingProps): any {
-    return {
-      ...KubeValidatingAdmissionPolicyBinding.GVK,
-      ...toJson_KubeValidatingAdmissionPolicyBindingProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeValidatingAdmissionPolicyBindingProps) {
-    super(scope, id, {
-      ...KubeValidatingAdmissionPolicyBinding.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeValidatingAdmissionPolicyBinding.GVK,
-      ...toJson_KubeValidatingAdmissionPolicyBindingProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList
- */
-export class KubeValidatingAdmissionPolicyBindingList extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicyBindingList',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeValidatingAdmissionPolicyBindingListProps): any {
-    return {
-      ...KubeValidatingAdmissionPolicyBindingList.GVK,
-      ...toJson_KubeValidatingAdmissionPolicyBindingListProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeValidatingAdmissionPolicyBindingListProps) {
-    super(scope, id, {
-      ...KubeValidatingAdmissionPolicyBindingList.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeValidatingAdmissionPolicyBindingList.GVK,
-      ...toJson_KubeValidatingAdmissionPolicyBindingListProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyList
- */
-export class KubeValidatingAdmissionPolicyList extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyList"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicyList',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyList".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeValidatingAdmissionPolicyListProps): any {
-    return {
-      ...KubeValidatingAdmissionPolicyList.GVK,
-      ...toJson_KubeValidatingAdmissionPolicyListProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyList" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeValidatingAdmissionPolicyListProps) {
-    super(scope, id, {
-      ...KubeValidatingAdmissionPolicyList.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeValidatingAdmissionPolicyList.GVK,
-      ...toJson_KubeValidatingAdmissionPolicyListProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration
- */
-export class KubeValidatingWebhookConfiguration extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingWebhookConfiguration',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeValidatingWebhookConfigurationProps = {}): any {
-    return {
-      ...KubeValidatingWebhookConfiguration.GVK,
-      ...toJson_KubeValidatingWebhookConfigurationProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeValidatingWebhookConfigurationProps = {}) {
-    super(scope, id, {
-      ...KubeValidatingWebhookConfiguration.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeValidatingWebhookConfiguration.GVK,
-      ...toJson_KubeValidatingWebhookConfigurationProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList
- */
-export class KubeValidatingWebhookConfigurationList extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingWebhookConfigurationList',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeValidatingWebhookConfigurationListProps): any {
-    return {
-      ...KubeValidatingWebhookConfigurationList.GVK,
-      ...toJson_KubeValidatingWebhookConfigurationListProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeValidatingWebhookConfigurationListProps) {
-    super(scope, id, {
-      ...KubeValidatingWebhookConfigurationList.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeValidatingWebhookConfigurationList.GVK,
-      ...toJson_KubeValidatingWebhookConfigurationListProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
  * @schema io.k8s.api.apps.v1.Deployment
  */
 export class KubeDeployment extends ApiObject {
@@ -701,114 +53,6 @@ export class KubeDeployment extends ApiObject {
     return {
       ...KubeDeployment.GVK,
       ...toJson_KubeDeploymentProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler
- */
-export class KubeHorizontalPodAutoscalerV2 extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'autoscaling/v2',
-    kind: 'HorizontalPodAutoscaler',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeHorizontalPodAutoscalerV2Props): any {
-    return {
-      ...KubeHorizontalPodAutoscalerV2.GVK,
-      ...toJson_KubeHorizontalPodAutoscalerV2Props(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeHorizontalPodAutoscalerV2Props) {
-    super(scope, id, {
-      ...KubeHorizontalPodAutoscalerV2.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeHorizontalPodAutoscalerV2.GVK,
-      ...toJson_KubeHorizontalPodAutoscalerV2Props(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerList
- */
-export class KubeHorizontalPodAutoscalerListV2 extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerList"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'autoscaling/v2',
-    kind: 'HorizontalPodAutoscalerList',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerList".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeHorizontalPodAutoscalerListV2Props): any {
-    return {
-      ...KubeHorizontalPodAutoscalerListV2.GVK,
-      ...toJson_KubeHorizontalPodAutoscalerListV2Props(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerList" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeHorizontalPodAutoscalerListV2Props) {
-    super(scope, id, {
-      ...KubeHorizontalPodAutoscalerListV2.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeHorizontalPodAutoscalerListV2.GVK,
-      ...toJson_KubeHorizontalPodAutoscalerListV2Props(resolved),
     };
   }
 }
@@ -1248,114 +492,6 @@ export class KubeRuntimeClass extends ApiObject {
 /**
  *
  *
- * @schema io.k8s.api.node.v1.RuntimeClassList
- */
-export class KubeRuntimeClassList extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.node.v1.RuntimeClassList"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'node.k8s.io/v1',
-    kind: 'RuntimeClassList',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.node.v1.RuntimeClassList".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeRuntimeClassListProps): any {
-    return {
-      ...KubeRuntimeClassList.GVK,
-      ...toJson_KubeRuntimeClassListProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.node.v1.RuntimeClassList" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeRuntimeClassListProps) {
-    super(scope, id, {
-      ...KubeRuntimeClassList.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeRuntimeClassList.GVK,
-      ...toJson_KubeRuntimeClassListProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.policy.v1.Eviction
- */
-export class KubeEviction extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.policy.v1.Eviction"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'policy/v1',
-    kind: 'Eviction',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.policy.v1.Eviction".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeEvictionProps = {}): any {
-    return {
-      ...KubeEviction.GVK,
-      ...toJson_KubeEvictionProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.policy.v1.Eviction" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeEvictionProps = {}) {
-    super(scope, id, {
-      ...KubeEviction.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeEviction.GVK,
-      ...toJson_KubeEvictionProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
  * @schema io.k8s.api.policy.v1.PodDisruptionBudget
  */
 export class KubePodDisruptionBudget extends ApiObject {
@@ -1403,60 +539,6 @@ export class KubePodDisruptionBudget extends ApiObject {
     return {
       ...KubePodDisruptionBudget.GVK,
       ...toJson_KubePodDisruptionBudgetProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.policy.v1.PodDisruptionBudgetList
- */
-export class KubePodDisruptionBudgetList extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.policy.v1.PodDisruptionBudgetList"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudgetList',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.policy.v1.PodDisruptionBudgetList".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubePodDisruptionBudgetListProps): any {
-    return {
-      ...KubePodDisruptionBudgetList.GVK,
-      ...toJson_KubePodDisruptionBudgetListProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.policy.v1.PodDisruptionBudgetList" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubePodDisruptionBudgetListProps) {
-    super(scope, id, {
-      ...KubePodDisruptionBudgetList.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubePodDisruptionBudgetList.GVK,
-      ...toJson_KubePodDisruptionBudgetListProps(resolved),
     };
   }
 }
@@ -1734,168 +816,6 @@ export class KubeDeviceClass extends ApiObject {
 /**
  *
  *
- * @schema io.k8s.api.resource.v1.DeviceClassList
- */
-export class KubeDeviceClassList extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.resource.v1.DeviceClassList"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'resource.k8s.io/v1',
-    kind: 'DeviceClassList',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.resource.v1.DeviceClassList".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeDeviceClassListProps): any {
-    return {
-      ...KubeDeviceClassList.GVK,
-      ...toJson_KubeDeviceClassListProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.resource.v1.DeviceClassList" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeDeviceClassListProps) {
-    super(scope, id, {
-      ...KubeDeviceClassList.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeDeviceClassList.GVK,
-      ...toJson_KubeDeviceClassListProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.resource.v1.ResourceClaim
- */
-export class KubeResourceClaim extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.resource.v1.ResourceClaim"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'resource.k8s.io/v1',
-    kind: 'ResourceClaim',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.resource.v1.ResourceClaim".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeResourceClaimProps): any {
-    return {
-      ...KubeResourceClaim.GVK,
-      ...toJson_KubeResourceClaimProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.resource.v1.ResourceClaim" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeResourceClaimProps) {
-    super(scope, id, {
-      ...KubeResourceClaim.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeResourceClaim.GVK,
-      ...toJson_KubeResourceClaimProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.resource.v1.ResourceClaimList
- */
-export class KubeResourceClaimList extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.resource.v1.ResourceClaimList"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'resource.k8s.io/v1',
-    kind: 'ResourceClaimList',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.resource.v1.ResourceClaimList".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeResourceClaimListProps): any {
-    return {
-      ...KubeResourceClaimList.GVK,
-      ...toJson_KubeResourceClaimListProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.resource.v1.ResourceClaimList" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeResourceClaimListProps) {
-    super(scope, id, {
-      ...KubeResourceClaimList.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeResourceClaimList.GVK,
-      ...toJson_KubeResourceClaimListProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
  * @schema io.k8s.api.resource.v1.ResourceClaimTemplate
  */
 export class KubeResourceClaimTemplate extends ApiObject {
@@ -1948,636 +868,6 @@ export class KubeResourceClaimTemplate extends ApiObject {
 }
 
 /**
- *
- *
- * @schema io.k8s.api.resource.v1.ResourceClaimTemplateList
- */
-export class KubeResourceClaimTemplateList extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.resource.v1.ResourceClaimTemplateList"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'resource.k8s.io/v1',
-    kind: 'ResourceClaimTemplateList',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.resource.v1.ResourceClaimTemplateList".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeResourceClaimTemplateListProps): any {
-    return {
-      ...KubeResourceClaimTemplateList.GVK,
-      ...toJson_KubeResourceClaimTemplateListProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.resource.v1.ResourceClaimTemplateList" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeResourceClaimTemplateListProps) {
-    super(scope, id, {
-      ...KubeResourceClaimTemplateList.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeResourceClaimTemplateList.GVK,
-      ...toJson_KubeResourceClaimTemplateListProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.resource.v1.ResourceSlice
- */
-export class KubeResourceSlice extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.resource.v1.ResourceSlice"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'resource.k8s.io/v1',
-    kind: 'ResourceSlice',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.resource.v1.ResourceSlice".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeResourceSliceProps): any {
-    return {
-      ...KubeResourceSlice.GVK,
-      ...toJson_KubeResourceSliceProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.resource.v1.ResourceSlice" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeResourceSliceProps) {
-    super(scope, id, {
-      ...KubeResourceSlice.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeResourceSlice.GVK,
-      ...toJson_KubeResourceSliceProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.resource.v1.ResourceSliceList
- */
-export class KubeResourceSliceList extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.resource.v1.ResourceSliceList"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'resource.k8s.io/v1',
-    kind: 'ResourceSliceList',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.resource.v1.ResourceSliceList".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeResourceSliceListProps): any {
-    return {
-      ...KubeResourceSliceList.GVK,
-      ...toJson_KubeResourceSliceListProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.resource.v1.ResourceSliceList" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeResourceSliceListProps) {
-    super(scope, id, {
-      ...KubeResourceSliceList.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeResourceSliceList.GVK,
-      ...toJson_KubeResourceSliceListProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.api.scheduling.v1.PriorityClass
- */
-export class KubePriorityClass extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.api.scheduling.v1.PriorityClass"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'scheduling.k8s.io/v1',
-    kind: 'PriorityClass',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.api.scheduling.v1.PriorityClass".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubePriorityClassProps = {}): any {
-    return {
-      ...KubePriorityClass.GVK,
-      ...toJson_KubePriorityClassProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.api.scheduling.v1.PriorityClass" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubePriorityClassProps = {}) {
-    super(scope, id, {
-      ...KubePriorityClass.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubePriorityClass.GVK,
-      ...toJson_KubePriorityClassProps(resolved),
-    };
-  }
-}
-
-/**
- *
- *
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition
- */
-export class KubeCustomResourceDefinition extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: KubeCustomResourceDefinitionProps): any {
-    return {
-      ...KubeCustomResourceDefinition.GVK,
-      ...toJson_KubeCustomResourceDefinitionProps(props),
-    };
-  }
-
-  /**
-   * Defines a "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: KubeCustomResourceDefinitionProps) {
-    super(scope, id, {
-      ...KubeCustomResourceDefinition.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...KubeCustomResourceDefinition.GVK,
-      ...toJson_KubeCustomResourceDefinitionProps(resolved),
-    };
-  }
-}
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy
- */
-export interface KubeMutatingAdmissionPolicyProps {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy#metadata
-   */
-  readonly metadata?: ObjectMeta;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy#spec
-   */
-  readonly spec?: MutatingAdmissionPolicySpec;
-}
-
-/**
- * Converts an object of type 'KubeMutatingAdmissionPolicyProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeMutatingAdmissionPolicyProps(obj: KubeMutatingAdmissionPolicyProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_MutatingAdmissionPolicySpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding
- */
-export interface KubeMutatingAdmissionPolicyBindingProps {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding#metadata
-   */
-  readonly metadata?: ObjectMeta;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding#spec
-   */
-  readonly spec?: MutatingAdmissionPolicyBindingSpec;
-}
-
-/**
- * Converts an object of type 'KubeMutatingAdmissionPolicyBindingProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeMutatingAdmissionPolicyBindingProps(obj: KubeMutatingAdmissionPolicyBindingProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_MutatingAdmissionPolicyBindingSpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList
- */
-export interface KubeMutatingAdmissionPolicyBindingListProps {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList#metadata
-   */
-  readonly metadata?: ListMeta;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList#items
-   */
-  readonly items: KubeMutatingAdmissionPolicyBindingProps[];
-}
-
-/**
- * Converts an object of type 'KubeMutatingAdmissionPolicyBindingListProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeMutatingAdmissionPolicyBindingListProps(obj: KubeMutatingAdmissionPolicyBindingListProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeMutatingAdmissionPolicyBindingProps(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyList
- */
-export interface KubeMutatingAdmissionPolicyListProps {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyList#metadata
-   */
-  readonly metadata?: ListMeta;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyList#items
-   */
-  readonly items: KubeMutatingAdmissionPolicyProps[];
-}
-
-/**
- * Converts an object of type 'KubeMutatingAdmissionPolicyListProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeMutatingAdmissionPolicyListProps(obj: KubeMutatingAdmissionPolicyListProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeMutatingAdmissionPolicyProps(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration
- */
-export interface KubeMutatingWebhookConfigurationProps {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration#metadata
-   */
-  readonly metadata?: ObjectMeta;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration#webhooks
-   */
-  readonly webhooks?: MutatingWebhook[];
-}
-
-/**
- * Converts an object of type 'KubeMutatingWebhookConfigurationProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeMutatingWebhookConfigurationProps(obj: KubeMutatingWebhookConfigurationProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'webhooks': obj.webhooks?.map(y => toJson_MutatingWebhook(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList
- */
-export interface KubeMutatingWebhookConfigurationListProps {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList#metadata
-   */
-  readonly metadata?: ListMeta;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList#items
-   */
-  readonly items: KubeMutatingWebhookConfigurationProps[];
-}
-
-/**
- * Converts an object of type 'KubeMutatingWebhookConfigurationListProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeMutatingWebhookConfigurationListProps(obj: KubeMutatingWebhookConfigurationListProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeMutatingWebhookConfigurationProps(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy
- */
-export interface KubeValidatingAdmissionPolicyProps {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy#metadata
-   */
-  readonly metadata?: ObjectMeta;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy#spec
-   */
-  readonly spec?: ValidatingAdmissionPolicySpec;
-}
-
-/**
- * Converts an object of type 'KubeValidatingAdmissionPolicyProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeValidatingAdmissionPolicyProps(obj: KubeValidatingAdmissionPolicyProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ValidatingAdmissionPolicySpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding
- */
-export interface KubeValidatingAdmissionPolicyBindingProps {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding#metadata
-   */
-  readonly metadata?: ObjectMeta;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding#spec
-   */
-  readonly spec: ValidatingAdmissionPolicyBindingSpec;
-}
-
-/**
- * Converts an object of type 'KubeValidatingAdmissionPolicyBindingProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeValidatingAdmissionPolicyBindingProps(obj: KubeValidatingAdmissionPolicyBindingProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ValidatingAdmissionPolicyBindingSpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList
- */
-export interface KubeValidatingAdmissionPolicyBindingListProps {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList#metadata
-   */
-  readonly metadata?: ListMeta;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList#items
-   */
-  readonly items: KubeValidatingAdmissionPolicyBindingProps[];
-}
-
-/**
- * Converts an object of type 'KubeValidatingAdmissionPolicyBindingListProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeValidatingAdmissionPolicyBindingListProps(obj: KubeValidatingAdmissionPolicyBindingListProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyBindingProps(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyList
- */
-export interface KubeValidatingAdmissionPolicyListProps {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyList#metadata
-   */
-  readonly metadata?: ListMeta;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyList#items
-   */
-  readonly items: KubeValidatingAdmissionPolicyProps[];
-}
-
-/**
- * Converts an object of type 'KubeValidatingAdmissionPolicyListProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeValidatingAdmissionPolicyListProps(obj: KubeValidatingAdmissionPolicyListProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyProps(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration
- */
-export interface KubeValidatingWebhookConfigurationProps {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration#metadata
-   */
-  readonly metadata?: ObjectMeta;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration#webhooks
-   */
-  readonly webhooks?: ValidatingWebhook[];
-}
-
-/**
- * Converts an object of type 'KubeValidatingWebhookConfigurationProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeValidatingWebhookConfigurationProps(obj: KubeValidatingWebhookConfigurationProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'webhooks': obj.webhooks?.map(y => toJson_ValidatingWebhook(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList
- */
-export interface KubeValidatingWebhookConfigurationListProps {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList#metadata
-   */
-  readonly metadata?: ListMeta;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList#items
-   */
-  readonly items: KubeValidatingWebhookConfigurationProps[];
-}
-
-/**
- * Converts an object of type 'KubeValidatingWebhookConfigurationListProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeValidatingWebhookConfigurationListProps(obj: KubeValidatingWebhookConfigurationListProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeValidatingWebhookConfigurationProps(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * @schema io.k8s.api.apps.v1.Deployment
  */
 export interface KubeDeploymentProps {
@@ -2601,66 +891,6 @@ export function toJson_KubeDeploymentProps(obj: KubeDeploymentProps | undefined)
   const result = {
     'metadata': toJson_ObjectMeta(obj.metadata),
     'spec': toJson_DeploymentSpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler
- */
-export interface KubeHorizontalPodAutoscalerV2Props {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler#metadata
-   */
-  readonly metadata?: ObjectMeta;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler#spec
-   */
-  readonly spec: HorizontalPodAutoscalerSpecV2;
-}
-
-/**
- * Converts an object of type 'KubeHorizontalPodAutoscalerV2Props' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeHorizontalPodAutoscalerV2Props(obj: KubeHorizontalPodAutoscalerV2Props | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_HorizontalPodAutoscalerSpecV2(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerList
- */
-export interface KubeHorizontalPodAutoscalerListV2Props {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerList#metadata
-   */
-  readonly metadata?: ListMeta;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerList#items
-   */
-  readonly items: KubeHorizontalPodAutoscalerV2Props[];
-}
-
-/**
- * Converts an object of type 'KubeHorizontalPodAutoscalerListV2Props' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeHorizontalPodAutoscalerListV2Props(obj: KubeHorizontalPodAutoscalerListV2Props | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeHorizontalPodAutoscalerV2Props(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -2944,66 +1174,6 @@ export function toJson_KubeRuntimeClassProps(obj: KubeRuntimeClassProps | undefi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema io.k8s.api.node.v1.RuntimeClassList
- */
-export interface KubeRuntimeClassListProps {
-  /**
-   * @schema io.k8s.api.node.v1.RuntimeClassList#metadata
-   */
-  readonly metadata?: ListMeta;
-
-  /**
-   * @schema io.k8s.api.node.v1.RuntimeClassList#items
-   */
-  readonly items: KubeRuntimeClassProps[];
-}
-
-/**
- * Converts an object of type 'KubeRuntimeClassListProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeRuntimeClassListProps(obj: KubeRuntimeClassListProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeRuntimeClassProps(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.policy.v1.Eviction
- */
-export interface KubeEvictionProps {
-  /**
-   * @schema io.k8s.api.policy.v1.Eviction#metadata
-   */
-  readonly metadata?: ObjectMeta;
-
-  /**
-   * @schema io.k8s.api.policy.v1.Eviction#deleteOptions
-   */
-  readonly deleteOptions?: DeleteOptions;
-}
-
-/**
- * Converts an object of type 'KubeEvictionProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeEvictionProps(obj: KubeEvictionProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'deleteOptions': toJson_DeleteOptions(obj.deleteOptions),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * @schema io.k8s.api.policy.v1.PodDisruptionBudget
  */
 export interface KubePodDisruptionBudgetProps {
@@ -3027,36 +1197,6 @@ export function toJson_KubePodDisruptionBudgetProps(obj: KubePodDisruptionBudget
   const result = {
     'metadata': toJson_ObjectMeta(obj.metadata),
     'spec': toJson_PodDisruptionBudgetSpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.policy.v1.PodDisruptionBudgetList
- */
-export interface KubePodDisruptionBudgetListProps {
-  /**
-   * @schema io.k8s.api.policy.v1.PodDisruptionBudgetList#metadata
-   */
-  readonly metadata?: ListMeta;
-
-  /**
-   * @schema io.k8s.api.policy.v1.PodDisruptionBudgetList#items
-   */
-  readonly items: KubePodDisruptionBudgetProps[];
-}
-
-/**
- * Converts an object of type 'KubePodDisruptionBudgetListProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubePodDisruptionBudgetListProps(obj: KubePodDisruptionBudgetListProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePodDisruptionBudgetProps(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -3232,96 +1372,6 @@ export function toJson_KubeDeviceClassProps(obj: KubeDeviceClassProps | undefine
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema io.k8s.api.resource.v1.DeviceClassList
- */
-export interface KubeDeviceClassListProps {
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceClassList#metadata
-   */
-  readonly metadata?: ListMeta;
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceClassList#items
-   */
-  readonly items: KubeDeviceClassProps[];
-}
-
-/**
- * Converts an object of type 'KubeDeviceClassListProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeDeviceClassListProps(obj: KubeDeviceClassListProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeDeviceClassProps(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.ResourceClaim
- */
-export interface KubeResourceClaimProps {
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceClaim#metadata
-   */
-  readonly metadata?: ObjectMeta;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceClaim#spec
-   */
-  readonly spec: ResourceClaimSpec;
-}
-
-/**
- * Converts an object of type 'KubeResourceClaimProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeResourceClaimProps(obj: KubeResourceClaimProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceClaimSpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.ResourceClaimList
- */
-export interface KubeResourceClaimListProps {
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceClaimList#metadata
-   */
-  readonly metadata?: ListMeta;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceClaimList#items
-   */
-  readonly items: KubeResourceClaimProps[];
-}
-
-/**
- * Converts an object of type 'KubeResourceClaimListProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeResourceClaimListProps(obj: KubeResourceClaimListProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceClaimProps(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * @schema io.k8s.api.resource.v1.ResourceClaimTemplate
  */
 export interface KubeResourceClaimTemplateProps {
@@ -3345,174 +1395,6 @@ export function toJson_KubeResourceClaimTemplateProps(obj: KubeResourceClaimTemp
   const result = {
     'metadata': toJson_ObjectMeta(obj.metadata),
     'spec': toJson_ResourceClaimTemplateSpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.ResourceClaimTemplateList
- */
-export interface KubeResourceClaimTemplateListProps {
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceClaimTemplateList#metadata
-   */
-  readonly metadata?: ListMeta;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceClaimTemplateList#items
-   */
-  readonly items: KubeResourceClaimTemplateProps[];
-}
-
-/**
- * Converts an object of type 'KubeResourceClaimTemplateListProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeResourceClaimTemplateListProps(obj: KubeResourceClaimTemplateListProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceClaimTemplateProps(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.ResourceSlice
- */
-export interface KubeResourceSliceProps {
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceSlice#metadata
-   */
-  readonly metadata?: ObjectMeta;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceSlice#spec
-   */
-  readonly spec: ResourceSliceSpec;
-}
-
-/**
- * Converts an object of type 'KubeResourceSliceProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeResourceSliceProps(obj: KubeResourceSliceProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceSliceSpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.ResourceSliceList
- */
-export interface KubeResourceSliceListProps {
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceSliceList#metadata
-   */
-  readonly metadata?: ListMeta;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceSliceList#items
-   */
-  readonly items: KubeResourceSliceProps[];
-}
-
-/**
- * Converts an object of type 'KubeResourceSliceListProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeResourceSliceListProps(obj: KubeResourceSliceListProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceSliceProps(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.scheduling.v1.PriorityClass
- */
-export interface KubePriorityClassProps {
-  /**
-   * @schema io.k8s.api.scheduling.v1.PriorityClass#metadata
-   */
-  readonly metadata?: ObjectMeta;
-
-  /**
-   * @schema io.k8s.api.scheduling.v1.PriorityClass#description
-   */
-  readonly description?: string;
-
-  /**
-   * @schema io.k8s.api.scheduling.v1.PriorityClass#globalDefault
-   */
-  readonly globalDefault?: boolean;
-
-  /**
-   * @schema io.k8s.api.scheduling.v1.PriorityClass#preemptionPolicy
-   */
-  readonly preemptionPolicy?: string;
-
-  /**
-   * @schema io.k8s.api.scheduling.v1.PriorityClass#value
-   */
-  readonly value?: number;
-}
-
-/**
- * Converts an object of type 'KubePriorityClassProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubePriorityClassProps(obj: KubePriorityClassProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'description': obj.description,
-    'globalDefault': obj.globalDefault,
-    'preemptionPolicy': obj.preemptionPolicy,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition
- */
-export interface KubeCustomResourceDefinitionProps {
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition#metadata
-   */
-  readonly metadata?: ObjectMeta;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition#spec
-   */
-  readonly spec: CustomResourceDefinitionSpec;
-}
-
-/**
- * Converts an object of type 'KubeCustomResourceDefinitionProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KubeCustomResourceDefinitionProps(obj: KubeCustomResourceDefinitionProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_CustomResourceDefinitionSpec(obj.spec),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -3628,426 +1510,6 @@ export function toJson_ObjectMeta(obj: ObjectMeta | undefined): Record<string, a
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec
- */
-export interface MutatingAdmissionPolicySpec {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec#failurePolicy
-   */
-  readonly failurePolicy?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec#matchConditions
-   */
-  readonly matchConditions?: MatchCondition[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec#matchConstraints
-   */
-  readonly matchConstraints?: MatchResources;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec#mutations
-   */
-  readonly mutations?: Mutation[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec#paramKind
-   */
-  readonly paramKind?: ParamKind;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec#reinvocationPolicy
-   */
-  readonly reinvocationPolicy?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec#variables
-   */
-  readonly variables?: Variable[];
-}
-
-/**
- * Converts an object of type 'MutatingAdmissionPolicySpec' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_MutatingAdmissionPolicySpec(obj: MutatingAdmissionPolicySpec | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'failurePolicy': obj.failurePolicy,
-    'matchConditions': obj.matchConditions?.map(y => toJson_MatchCondition(y)),
-    'matchConstraints': toJson_MatchResources(obj.matchConstraints),
-    'mutations': obj.mutations?.map(y => toJson_Mutation(y)),
-    'paramKind': toJson_ParamKind(obj.paramKind),
-    'reinvocationPolicy': obj.reinvocationPolicy,
-    'variables': obj.variables?.map(y => toJson_Variable(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec
- */
-export interface MutatingAdmissionPolicyBindingSpec {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec#matchResources
-   */
-  readonly matchResources?: MatchResources;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec#paramRef
-   */
-  readonly paramRef?: ParamRef;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec#policyName
-   */
-  readonly policyName?: string;
-}
-
-/**
- * Converts an object of type 'MutatingAdmissionPolicyBindingSpec' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_MutatingAdmissionPolicyBindingSpec(obj: MutatingAdmissionPolicyBindingSpec | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'matchResources': toJson_MatchResources(obj.matchResources),
-    'paramRef': toJson_ParamRef(obj.paramRef),
-    'policyName': obj.policyName,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta
- */
-export interface ListMeta {
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta#continue
-   */
-  readonly continue?: string;
-
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta#remainingItemCount
-   */
-  readonly remainingItemCount?: number;
-
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta#resourceVersion
-   */
-  readonly resourceVersion?: string;
-
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta#selfLink
-   */
-  readonly selfLink?: string;
-
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta#shardInfo
-   */
-  readonly shardInfo?: ShardInfo;
-}
-
-/**
- * Converts an object of type 'ListMeta' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ListMeta(obj: ListMeta | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'continue': obj.continue,
-    'remainingItemCount': obj.remainingItemCount,
-    'resourceVersion': obj.resourceVersion,
-    'selfLink': obj.selfLink,
-    'shardInfo': toJson_ShardInfo(obj.shardInfo),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.MutatingWebhook
- */
-export interface MutatingWebhook {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhook#admissionReviewVersions
-   */
-  readonly admissionReviewVersions: string[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhook#clientConfig
-   */
-  readonly clientConfig: WebhookClientConfig;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhook#failurePolicy
-   */
-  readonly failurePolicy?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhook#matchConditions
-   */
-  readonly matchConditions?: MatchCondition[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhook#matchPolicy
-   */
-  readonly matchPolicy?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhook#name
-   */
-  readonly name: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhook#namespaceSelector
-   */
-  readonly namespaceSelector?: LabelSelector;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhook#objectSelector
-   */
-  readonly objectSelector?: LabelSelector;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhook#reinvocationPolicy
-   */
-  readonly reinvocationPolicy?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhook#rules
-   */
-  readonly rules?: RuleWithOperations[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhook#sideEffects
-   */
-  readonly sideEffects: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MutatingWebhook#timeoutSeconds
-   */
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'MutatingWebhook' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_MutatingWebhook(obj: MutatingWebhook | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'admissionReviewVersions': obj.admissionReviewVersions?.map(y => y),
-    'clientConfig': toJson_WebhookClientConfig(obj.clientConfig),
-    'failurePolicy': obj.failurePolicy,
-    'matchConditions': obj.matchConditions?.map(y => toJson_MatchCondition(y)),
-    'matchPolicy': obj.matchPolicy,
-    'name': obj.name,
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'objectSelector': toJson_LabelSelector(obj.objectSelector),
-    'reinvocationPolicy': obj.reinvocationPolicy,
-    'rules': obj.rules?.map(y => toJson_RuleWithOperations(y)),
-    'sideEffects': obj.sideEffects,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec
- */
-export interface ValidatingAdmissionPolicySpec {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec#auditAnnotations
-   */
-  readonly auditAnnotations?: AuditAnnotation[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec#failurePolicy
-   */
-  readonly failurePolicy?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec#matchConditions
-   */
-  readonly matchConditions?: MatchCondition[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec#matchConstraints
-   */
-  readonly matchConstraints?: MatchResources;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec#paramKind
-   */
-  readonly paramKind?: ParamKind;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec#validations
-   */
-  readonly validations?: Validation[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec#variables
-   */
-  readonly variables?: Variable[];
-}
-
-/**
- * Converts an object of type 'ValidatingAdmissionPolicySpec' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ValidatingAdmissionPolicySpec(obj: ValidatingAdmissionPolicySpec | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'auditAnnotations': obj.auditAnnotations?.map(y => toJson_AuditAnnotation(y)),
-    'failurePolicy': obj.failurePolicy,
-    'matchConditions': obj.matchConditions?.map(y => toJson_MatchCondition(y)),
-    'matchConstraints': toJson_MatchResources(obj.matchConstraints),
-    'paramKind': toJson_ParamKind(obj.paramKind),
-    'validations': obj.validations?.map(y => toJson_Validation(y)),
-    'variables': obj.variables?.map(y => toJson_Variable(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec
- */
-export interface ValidatingAdmissionPolicyBindingSpec {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec#matchResources
-   */
-  readonly matchResources?: MatchResources;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec#paramRef
-   */
-  readonly paramRef?: ParamRef;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec#policyName
-   */
-  readonly policyName: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec#validationActions
-   */
-  readonly validationActions: string[];
-}
-
-/**
- * Converts an object of type 'ValidatingAdmissionPolicyBindingSpec' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ValidatingAdmissionPolicyBindingSpec(obj: ValidatingAdmissionPolicyBindingSpec | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'matchResources': toJson_MatchResources(obj.matchResources),
-    'paramRef': toJson_ParamRef(obj.paramRef),
-    'policyName': obj.policyName,
-    'validationActions': obj.validationActions?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhook
- */
-export interface ValidatingWebhook {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhook#admissionReviewVersions
-   */
-  readonly admissionReviewVersions: string[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhook#clientConfig
-   */
-  readonly clientConfig: WebhookClientConfig;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhook#failurePolicy
-   */
-  readonly failurePolicy?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhook#matchConditions
-   */
-  readonly matchConditions?: MatchCondition[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhook#matchPolicy
-   */
-  readonly matchPolicy?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhook#name
-   */
-  readonly name: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhook#namespaceSelector
-   */
-  readonly namespaceSelector?: LabelSelector;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhook#objectSelector
-   */
-  readonly objectSelector?: LabelSelector;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhook#rules
-   */
-  readonly rules?: RuleWithOperations[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhook#sideEffects
-   */
-  readonly sideEffects: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ValidatingWebhook#timeoutSeconds
-   */
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'ValidatingWebhook' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ValidatingWebhook(obj: ValidatingWebhook | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'admissionReviewVersions': obj.admissionReviewVersions?.map(y => y),
-    'clientConfig': toJson_WebhookClientConfig(obj.clientConfig),
-    'failurePolicy': obj.failurePolicy,
-    'matchConditions': obj.matchConditions?.map(y => toJson_MatchCondition(y)),
-    'matchPolicy': obj.matchPolicy,
-    'name': obj.name,
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'objectSelector': toJson_LabelSelector(obj.objectSelector),
-    'rules': obj.rules?.map(y => toJson_RuleWithOperations(y)),
-    'sideEffects': obj.sideEffects,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * @schema io.k8s.api.apps.v1.DeploymentSpec
  */
 export interface DeploymentSpec {
@@ -4107,54 +1569,6 @@ export function toJson_DeploymentSpec(obj: DeploymentSpec | undefined): Record<s
     'selector': toJson_LabelSelector(obj.selector),
     'strategy': toJson_DeploymentStrategy(obj.strategy),
     'template': toJson_PodTemplateSpec(obj.template),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec
- */
-export interface HorizontalPodAutoscalerSpecV2 {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec#behavior
-   */
-  readonly behavior?: HorizontalPodAutoscalerBehaviorV2;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec#maxReplicas
-   */
-  readonly maxReplicas: number;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec#metrics
-   */
-  readonly metrics?: MetricSpecV2[];
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec#minReplicas
-   */
-  readonly minReplicas?: number;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec#scaleTargetRef
-   */
-  readonly scaleTargetRef: CrossVersionObjectReferenceV2;
-}
-
-/**
- * Converts an object of type 'HorizontalPodAutoscalerSpecV2' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HorizontalPodAutoscalerSpecV2(obj: HorizontalPodAutoscalerSpecV2 | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'behavior': toJson_HorizontalPodAutoscalerBehaviorV2(obj.behavior),
-    'maxReplicas': obj.maxReplicas,
-    'metrics': obj.metrics?.map(y => toJson_MetricSpecV2(y)),
-    'minReplicas': obj.minReplicas,
-    'scaleTargetRef': toJson_CrossVersionObjectReferenceV2(obj.scaleTargetRef),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -4564,72 +1978,6 @@ export function toJson_Scheduling(obj: Scheduling | undefined): Record<string, a
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions
- */
-export interface DeleteOptions {
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions#apiVersion
-   */
-  readonly apiVersion?: string;
-
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions#dryRun
-   */
-  readonly dryRun?: string[];
-
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions#gracePeriodSeconds
-   */
-  readonly gracePeriodSeconds?: number;
-
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions#ignoreStoreReadErrorWithClusterBreakingPotential
-   */
-  readonly ignoreStoreReadErrorWithClusterBreakingPotential?: boolean;
-
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions#kind
-   */
-  readonly kind?: IoK8SApimachineryPkgApisMetaV1DeleteOptionsKind;
-
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions#orphanDependents
-   */
-  readonly orphanDependents?: boolean;
-
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions#preconditions
-   */
-  readonly preconditions?: Preconditions;
-
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions#propagationPolicy
-   */
-  readonly propagationPolicy?: string;
-}
-
-/**
- * Converts an object of type 'DeleteOptions' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_DeleteOptions(obj: DeleteOptions | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'dryRun': obj.dryRun?.map(y => y),
-    'gracePeriodSeconds': obj.gracePeriodSeconds,
-    'ignoreStoreReadErrorWithClusterBreakingPotential': obj.ignoreStoreReadErrorWithClusterBreakingPotential,
-    'kind': obj.kind,
-    'orphanDependents': obj.orphanDependents,
-    'preconditions': toJson_Preconditions(obj.preconditions),
-    'propagationPolicy': obj.propagationPolicy,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * @schema io.k8s.api.policy.v1.PodDisruptionBudgetSpec
  */
 export interface PodDisruptionBudgetSpec {
@@ -4858,30 +2206,6 @@ export function toJson_DeviceClassSpec(obj: DeviceClassSpec | undefined): Record
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema io.k8s.api.resource.v1.ResourceClaimSpec
- */
-export interface ResourceClaimSpec {
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceClaimSpec#devices
-   */
-  readonly devices?: DeviceClaim;
-}
-
-/**
- * Converts an object of type 'ResourceClaimSpec' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ResourceClaimSpec(obj: ResourceClaimSpec | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'devices': toJson_DeviceClaim(obj.devices),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * @schema io.k8s.api.resource.v1.ResourceClaimTemplateSpec
  */
 export interface ResourceClaimTemplateSpec {
@@ -4905,126 +2229,6 @@ export function toJson_ResourceClaimTemplateSpec(obj: ResourceClaimTemplateSpec 
   const result = {
     'metadata': toJson_ObjectMeta(obj.metadata),
     'spec': toJson_ResourceClaimSpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.ResourceSliceSpec
- */
-export interface ResourceSliceSpec {
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceSliceSpec#allNodes
-   */
-  readonly allNodes?: boolean;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceSliceSpec#devices
-   */
-  readonly devices?: Device[];
-
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceSliceSpec#driver
-   */
-  readonly driver: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceSliceSpec#nodeName
-   */
-  readonly nodeName?: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceSliceSpec#nodeSelector
-   */
-  readonly nodeSelector?: NodeSelector;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceSliceSpec#perDeviceNodeSelection
-   */
-  readonly perDeviceNodeSelection?: boolean;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceSliceSpec#pool
-   */
-  readonly pool: ResourcePool;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ResourceSliceSpec#sharedCounters
-   */
-  readonly sharedCounters?: CounterSet[];
-}
-
-/**
- * Converts an object of type 'ResourceSliceSpec' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ResourceSliceSpec(obj: ResourceSliceSpec | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'allNodes': obj.allNodes,
-    'devices': obj.devices?.map(y => toJson_Device(y)),
-    'driver': obj.driver,
-    'nodeName': obj.nodeName,
-    'nodeSelector': toJson_NodeSelector(obj.nodeSelector),
-    'perDeviceNodeSelection': obj.perDeviceNodeSelection,
-    'pool': toJson_ResourcePool(obj.pool),
-    'sharedCounters': obj.sharedCounters?.map(y => toJson_CounterSet(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec
- */
-export interface CustomResourceDefinitionSpec {
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec#conversion
-   */
-  readonly conversion?: CustomResourceConversion;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec#group
-   */
-  readonly group: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec#names
-   */
-  readonly names: CustomResourceDefinitionNames;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec#preserveUnknownFields
-   */
-  readonly preserveUnknownFields?: boolean;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec#scope
-   */
-  readonly scope: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec#versions
-   */
-  readonly versions: CustomResourceDefinitionVersion[];
-}
-
-/**
- * Converts an object of type 'CustomResourceDefinitionSpec' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_CustomResourceDefinitionSpec(obj: CustomResourceDefinitionSpec | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'conversion': toJson_CustomResourceConversion(obj.conversion),
-    'group': obj.group,
-    'names': toJson_CustomResourceDefinitionNames(obj.names),
-    'preserveUnknownFields': obj.preserveUnknownFields,
-    'scope': obj.scope,
-    'versions': obj.versions?.map(y => toJson_CustomResourceDefinitionVersion(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -5146,282 +2350,6 @@ export function toJson_OwnerReference(obj: OwnerReference | undefined): Record<s
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema io.k8s.api.admissionregistration.v1.MatchCondition
- */
-export interface MatchCondition {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MatchCondition#expression
-   */
-  readonly expression: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MatchCondition#name
-   */
-  readonly name: string;
-}
-
-/**
- * Converts an object of type 'MatchCondition' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_MatchCondition(obj: MatchCondition | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.MatchResources
- */
-export interface MatchResources {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MatchResources#excludeResourceRules
-   */
-  readonly excludeResourceRules?: NamedRuleWithOperations[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MatchResources#matchPolicy
-   */
-  readonly matchPolicy?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MatchResources#namespaceSelector
-   */
-  readonly namespaceSelector?: LabelSelector;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MatchResources#objectSelector
-   */
-  readonly objectSelector?: LabelSelector;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.MatchResources#resourceRules
-   */
-  readonly resourceRules?: NamedRuleWithOperations[];
-}
-
-/**
- * Converts an object of type 'MatchResources' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_MatchResources(obj: MatchResources | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'excludeResourceRules': obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperations(y)),
-    'matchPolicy': obj.matchPolicy,
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'objectSelector': toJson_LabelSelector(obj.objectSelector),
-    'resourceRules': obj.resourceRules?.map(y => toJson_NamedRuleWithOperations(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.Mutation
- */
-export interface Mutation {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.Mutation#applyConfiguration
-   */
-  readonly applyConfiguration?: ApplyConfiguration;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.Mutation#jsonPatch
-   */
-  readonly jsonPatch?: JsonPatch;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.Mutation#patchType
-   */
-  readonly patchType: string;
-}
-
-/**
- * Converts an object of type 'Mutation' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_Mutation(obj: Mutation | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'applyConfiguration': toJson_ApplyConfiguration(obj.applyConfiguration),
-    'jsonPatch': toJson_JsonPatch(obj.jsonPatch),
-    'patchType': obj.patchType,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.ParamKind
- */
-export interface ParamKind {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ParamKind#apiVersion
-   */
-  readonly apiVersion?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ParamKind#kind
-   */
-  readonly kind?: string;
-}
-
-/**
- * Converts an object of type 'ParamKind' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ParamKind(obj: ParamKind | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.Variable
- */
-export interface Variable {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.Variable#expression
-   */
-  readonly expression: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.Variable#name
-   */
-  readonly name: string;
-}
-
-/**
- * Converts an object of type 'Variable' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_Variable(obj: Variable | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.ParamRef
- */
-export interface ParamRef {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ParamRef#name
-   */
-  readonly name?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ParamRef#namespace
-   */
-  readonly namespace?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ParamRef#parameterNotFoundAction
-   */
-  readonly parameterNotFoundAction?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ParamRef#selector
-   */
-  readonly selector?: LabelSelector;
-}
-
-/**
- * Converts an object of type 'ParamRef' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ParamRef(obj: ParamRef | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'parameterNotFoundAction': obj.parameterNotFoundAction,
-    'selector': toJson_LabelSelector(obj.selector),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apimachinery.pkg.apis.meta.v1.ShardInfo
- */
-export interface ShardInfo {
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.ShardInfo#selector
-   */
-  readonly selector: string;
-}
-
-/**
- * Converts an object of type 'ShardInfo' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ShardInfo(obj: ShardInfo | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'selector': obj.selector,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.WebhookClientConfig
- */
-export interface WebhookClientConfig {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.WebhookClientConfig#caBundle
-   */
-  readonly caBundle?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.WebhookClientConfig#service
-   */
-  readonly service?: ServiceReference;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.WebhookClientConfig#url
-   */
-  readonly url?: string;
-}
-
-/**
- * Converts an object of type 'WebhookClientConfig' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_WebhookClientConfig(obj: WebhookClientConfig | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'caBundle': obj.caBundle,
-    'service': toJson_ServiceReference(obj.service),
-    'url': obj.url,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * @schema io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector
  */
 export interface LabelSelector {
@@ -5445,126 +2373,6 @@ export function toJson_LabelSelector(obj: LabelSelector | undefined): Record<str
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_LabelSelectorRequirement(y)),
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.RuleWithOperations
- */
-export interface RuleWithOperations {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.RuleWithOperations#apiGroups
-   */
-  readonly apiGroups?: string[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.RuleWithOperations#apiVersions
-   */
-  readonly apiVersions?: string[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.RuleWithOperations#operations
-   */
-  readonly operations?: string[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.RuleWithOperations#resources
-   */
-  readonly resources?: string[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.RuleWithOperations#scope
-   */
-  readonly scope?: string;
-}
-
-/**
- * Converts an object of type 'RuleWithOperations' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_RuleWithOperations(obj: RuleWithOperations | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroups': obj.apiGroups?.map(y => y),
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'operations': obj.operations?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'scope': obj.scope,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.AuditAnnotation
- */
-export interface AuditAnnotation {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.AuditAnnotation#key
-   */
-  readonly key: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.AuditAnnotation#valueExpression
-   */
-  readonly valueExpression: string;
-}
-
-/**
- * Converts an object of type 'AuditAnnotation' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_AuditAnnotation(obj: AuditAnnotation | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'valueExpression': obj.valueExpression,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.Validation
- */
-export interface Validation {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.Validation#expression
-   */
-  readonly expression: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.Validation#message
-   */
-  readonly message?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.Validation#messageExpression
-   */
-  readonly messageExpression?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.Validation#reason
-   */
-  readonly reason?: string;
-}
-
-/**
- * Converts an object of type 'Validation' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_Validation(obj: Validation | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'message': obj.message,
-    'messageExpression': obj.messageExpression,
-    'reason': obj.reason,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -5625,126 +2433,6 @@ export function toJson_PodTemplateSpec(obj: PodTemplateSpec | undefined): Record
   const result = {
     'metadata': toJson_ObjectMeta(obj.metadata),
     'spec': toJson_PodSpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior
- */
-export interface HorizontalPodAutoscalerBehaviorV2 {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior#scaleDown
-   */
-  readonly scaleDown?: HpaScalingRulesV2;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior#scaleUp
-   */
-  readonly scaleUp?: HpaScalingRulesV2;
-}
-
-/**
- * Converts an object of type 'HorizontalPodAutoscalerBehaviorV2' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HorizontalPodAutoscalerBehaviorV2(obj: HorizontalPodAutoscalerBehaviorV2 | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'scaleDown': toJson_HpaScalingRulesV2(obj.scaleDown),
-    'scaleUp': toJson_HpaScalingRulesV2(obj.scaleUp),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.autoscaling.v2.MetricSpec
- */
-export interface MetricSpecV2 {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.MetricSpec#containerResource
-   */
-  readonly containerResource?: ContainerResourceMetricSourceV2;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.MetricSpec#external
-   */
-  readonly external?: ExternalMetricSourceV2;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.MetricSpec#object
-   */
-  readonly object?: ObjectMetricSourceV2;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.MetricSpec#pods
-   */
-  readonly pods?: PodsMetricSourceV2;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.MetricSpec#resource
-   */
-  readonly resource?: ResourceMetricSourceV2;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.MetricSpec#type
-   */
-  readonly type: string;
-}
-
-/**
- * Converts an object of type 'MetricSpecV2' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_MetricSpecV2(obj: MetricSpecV2 | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'containerResource': toJson_ContainerResourceMetricSourceV2(obj.containerResource),
-    'external': toJson_ExternalMetricSourceV2(obj.external),
-    'object': toJson_ObjectMetricSourceV2(obj.object),
-    'pods': toJson_PodsMetricSourceV2(obj.pods),
-    'resource': toJson_ResourceMetricSourceV2(obj.resource),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.autoscaling.v2.CrossVersionObjectReference
- */
-export interface CrossVersionObjectReferenceV2 {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.CrossVersionObjectReference#apiVersion
-   */
-  readonly apiVersion?: string;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.CrossVersionObjectReference#kind
-   */
-  readonly kind: string;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.CrossVersionObjectReference#name
-   */
-  readonly name: string;
-}
-
-/**
- * Converts an object of type 'CrossVersionObjectReferenceV2' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_CrossVersionObjectReferenceV2(obj: CrossVersionObjectReferenceV2 | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -6030,44 +2718,6 @@ export function toJson_Toleration(obj: Toleration | undefined): Record<string, a
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema IoK8SApimachineryPkgApisMetaV1DeleteOptionsKind
- */
-export enum IoK8SApimachineryPkgApisMetaV1DeleteOptionsKind {
-  /** DeleteOptions */
-  DELETE_OPTIONS = "DeleteOptions",
-}
-
-/**
- * @schema io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions
- */
-export interface Preconditions {
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions#resourceVersion
-   */
-  readonly resourceVersion?: string;
-
-  /**
-   * @schema io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions#uid
-   */
-  readonly uid?: string;
-}
-
-/**
- * Converts an object of type 'Preconditions' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_Preconditions(obj: Preconditions | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'resourceVersion': obj.resourceVersion,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * @schema io.k8s.apimachinery.pkg.util.intstr.IntOrString
  */
 export class IntOrString {
@@ -6130,521 +2780,23 @@ export function toJson_DeviceSelector(obj: DeviceSelector | undefined): Record<s
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema io.k8s.api.resource.v1.DeviceClaim
+ * @schema io.k8s.api.resource.v1.ResourceClaimSpec
  */
-export interface DeviceClaim {
+export interface ResourceClaimSpec {
   /**
-   * @schema io.k8s.api.resource.v1.DeviceClaim#config
+   * @schema io.k8s.api.resource.v1.ResourceClaimSpec#devices
    */
-  readonly config?: DeviceClaimConfiguration[];
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceClaim#constraints
-   */
-  readonly constraints?: DeviceConstraint[];
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceClaim#requests
-   */
-  readonly requests?: DeviceRequest[];
+  readonly devices?: DeviceClaim;
 }
 
 /**
- * Converts an object of type 'DeviceClaim' to JSON representation.
+ * Converts an object of type 'ResourceClaimSpec' to JSON representation.
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_DeviceClaim(obj: DeviceClaim | undefined): Record<string, any> | undefined {
+export function toJson_ResourceClaimSpec(obj: ResourceClaimSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'config': obj.config?.map(y => toJson_DeviceClaimConfiguration(y)),
-    'constraints': obj.constraints?.map(y => toJson_DeviceConstraint(y)),
-    'requests': obj.requests?.map(y => toJson_DeviceRequest(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.Device
- */
-export interface Device {
-  /**
-   * @schema io.k8s.api.resource.v1.Device#allNodes
-   */
-  readonly allNodes?: boolean;
-
-  /**
-   * @schema io.k8s.api.resource.v1.Device#allowMultipleAllocations
-   */
-  readonly allowMultipleAllocations?: boolean;
-
-  /**
-   * @schema io.k8s.api.resource.v1.Device#attributes
-   */
-  readonly attributes?: { [key: string]: DeviceAttribute };
-
-  /**
-   * @schema io.k8s.api.resource.v1.Device#bindingConditions
-   */
-  readonly bindingConditions?: string[];
-
-  /**
-   * @schema io.k8s.api.resource.v1.Device#bindingFailureConditions
-   */
-  readonly bindingFailureConditions?: string[];
-
-  /**
-   * @schema io.k8s.api.resource.v1.Device#bindsToNode
-   */
-  readonly bindsToNode?: boolean;
-
-  /**
-   * @schema io.k8s.api.resource.v1.Device#capacity
-   */
-  readonly capacity?: { [key: string]: DeviceCapacity };
-
-  /**
-   * @schema io.k8s.api.resource.v1.Device#consumesCounters
-   */
-  readonly consumesCounters?: DeviceCounterConsumption[];
-
-  /**
-   * @schema io.k8s.api.resource.v1.Device#name
-   */
-  readonly name: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.Device#nodeAllocatableResourceMappings
-   */
-  readonly nodeAllocatableResourceMappings?: { [key: string]: NodeAllocatableResourceMapping };
-
-  /**
-   * @schema io.k8s.api.resource.v1.Device#nodeName
-   */
-  readonly nodeName?: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.Device#nodeSelector
-   */
-  readonly nodeSelector?: NodeSelector;
-
-  /**
-   * @schema io.k8s.api.resource.v1.Device#taints
-   */
-  readonly taints?: DeviceTaint[];
-}
-
-/**
- * Converts an object of type 'Device' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_Device(obj: Device | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'allNodes': obj.allNodes,
-    'allowMultipleAllocations': obj.allowMultipleAllocations,
-    'attributes': ((obj.attributes) === undefined) ? undefined : (Object.entries(obj.attributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DeviceAttribute(i[1]) }), {})),
-    'bindingConditions': obj.bindingConditions?.map(y => y),
-    'bindingFailureConditions': obj.bindingFailureConditions?.map(y => y),
-    'bindsToNode': obj.bindsToNode,
-    'capacity': ((obj.capacity) === undefined) ? undefined : (Object.entries(obj.capacity).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DeviceCapacity(i[1]) }), {})),
-    'consumesCounters': obj.consumesCounters?.map(y => toJson_DeviceCounterConsumption(y)),
-    'name': obj.name,
-    'nodeAllocatableResourceMappings': ((obj.nodeAllocatableResourceMappings) === undefined) ? undefined : (Object.entries(obj.nodeAllocatableResourceMappings).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_NodeAllocatableResourceMapping(i[1]) }), {})),
-    'nodeName': obj.nodeName,
-    'nodeSelector': toJson_NodeSelector(obj.nodeSelector),
-    'taints': obj.taints?.map(y => toJson_DeviceTaint(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.core.v1.NodeSelector
- */
-export interface NodeSelector {
-  /**
-   * @schema io.k8s.api.core.v1.NodeSelector#nodeSelectorTerms
-   */
-  readonly nodeSelectorTerms: NodeSelectorTerm[];
-}
-
-/**
- * Converts an object of type 'NodeSelector' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_NodeSelector(obj: NodeSelector | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'nodeSelectorTerms': obj.nodeSelectorTerms?.map(y => toJson_NodeSelectorTerm(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.ResourcePool
- */
-export interface ResourcePool {
-  /**
-   * @schema io.k8s.api.resource.v1.ResourcePool#generation
-   */
-  readonly generation: number;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ResourcePool#name
-   */
-  readonly name: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ResourcePool#resourceSliceCount
-   */
-  readonly resourceSliceCount: number;
-}
-
-/**
- * Converts an object of type 'ResourcePool' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ResourcePool(obj: ResourcePool | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'generation': obj.generation,
-    'name': obj.name,
-    'resourceSliceCount': obj.resourceSliceCount,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.CounterSet
- */
-export interface CounterSet {
-  /**
-   * @schema io.k8s.api.resource.v1.CounterSet#counters
-   */
-  readonly counters: { [key: string]: Counter };
-
-  /**
-   * @schema io.k8s.api.resource.v1.CounterSet#name
-   */
-  readonly name: string;
-}
-
-/**
- * Converts an object of type 'CounterSet' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_CounterSet(obj: CounterSet | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'counters': ((obj.counters) === undefined) ? undefined : (Object.entries(obj.counters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_Counter(i[1]) }), {})),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion
- */
-export interface CustomResourceConversion {
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion#strategy
-   */
-  readonly strategy: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion#webhook
-   */
-  readonly webhook?: WebhookConversion;
-}
-
-/**
- * Converts an object of type 'CustomResourceConversion' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_CustomResourceConversion(obj: CustomResourceConversion | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'strategy': obj.strategy,
-    'webhook': toJson_WebhookConversion(obj.webhook),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames
- */
-export interface CustomResourceDefinitionNames {
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames#categories
-   */
-  readonly categories?: string[];
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames#kind
-   */
-  readonly kind: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames#listKind
-   */
-  readonly listKind?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames#plural
-   */
-  readonly plural: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames#shortNames
-   */
-  readonly shortNames?: string[];
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames#singular
-   */
-  readonly singular?: string;
-}
-
-/**
- * Converts an object of type 'CustomResourceDefinitionNames' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_CustomResourceDefinitionNames(obj: CustomResourceDefinitionNames | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'categories': obj.categories?.map(y => y),
-    'kind': obj.kind,
-    'listKind': obj.listKind,
-    'plural': obj.plural,
-    'shortNames': obj.shortNames?.map(y => y),
-    'singular': obj.singular,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion
- */
-export interface CustomResourceDefinitionVersion {
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion#additionalPrinterColumns
-   */
-  readonly additionalPrinterColumns?: CustomResourceColumnDefinition[];
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion#deprecated
-   */
-  readonly deprecated?: boolean;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion#deprecationWarning
-   */
-  readonly deprecationWarning?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion#name
-   */
-  readonly name: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion#schema
-   */
-  readonly schema?: CustomResourceValidation;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion#selectableFields
-   */
-  readonly selectableFields?: SelectableField[];
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion#served
-   */
-  readonly served: boolean;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion#storage
-   */
-  readonly storage: boolean;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion#subresources
-   */
-  readonly subresources?: CustomResourceSubresources;
-}
-
-/**
- * Converts an object of type 'CustomResourceDefinitionVersion' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_CustomResourceDefinitionVersion(obj: CustomResourceDefinitionVersion | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'additionalPrinterColumns': obj.additionalPrinterColumns?.map(y => toJson_CustomResourceColumnDefinition(y)),
-    'deprecated': obj.deprecated,
-    'deprecationWarning': obj.deprecationWarning,
-    'name': obj.name,
-    'schema': toJson_CustomResourceValidation(obj.schema),
-    'selectableFields': obj.selectableFields?.map(y => toJson_SelectableField(y)),
-    'served': obj.served,
-    'storage': obj.storage,
-    'subresources': toJson_CustomResourceSubresources(obj.subresources),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.NamedRuleWithOperations
- */
-export interface NamedRuleWithOperations {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.NamedRuleWithOperations#apiGroups
-   */
-  readonly apiGroups?: string[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.NamedRuleWithOperations#apiVersions
-   */
-  readonly apiVersions?: string[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.NamedRuleWithOperations#operations
-   */
-  readonly operations?: string[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.NamedRuleWithOperations#resourceNames
-   */
-  readonly resourceNames?: string[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.NamedRuleWithOperations#resources
-   */
-  readonly resources?: string[];
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.NamedRuleWithOperations#scope
-   */
-  readonly scope?: string;
-}
-
-/**
- * Converts an object of type 'NamedRuleWithOperations' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_NamedRuleWithOperations(obj: NamedRuleWithOperations | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroups': obj.apiGroups?.map(y => y),
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'operations': obj.operations?.map(y => y),
-    'resourceNames': obj.resourceNames?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'scope': obj.scope,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.ApplyConfiguration
- */
-export interface ApplyConfiguration {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ApplyConfiguration#expression
-   */
-  readonly expression?: string;
-}
-
-/**
- * Converts an object of type 'ApplyConfiguration' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ApplyConfiguration(obj: ApplyConfiguration | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.JSONPatch
- */
-export interface JsonPatch {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.JSONPatch#expression
-   */
-  readonly expression?: string;
-}
-
-/**
- * Converts an object of type 'JsonPatch' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_JsonPatch(obj: JsonPatch | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.admissionregistration.v1.ServiceReference
- */
-export interface ServiceReference {
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ServiceReference#name
-   */
-  readonly name: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ServiceReference#namespace
-   */
-  readonly namespace: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ServiceReference#path
-   */
-  readonly path?: string;
-
-  /**
-   * @schema io.k8s.api.admissionregistration.v1.ServiceReference#port
-   */
-  readonly port?: number;
-}
-
-/**
- * Converts an object of type 'ServiceReference' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceReference(obj: ServiceReference | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'path': obj.path,
-    'port': obj.port,
+    'devices': toJson_DeviceClaim(obj.devices),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -6988,210 +3140,6 @@ export function toJson_PodSpec(obj: PodSpec | undefined): Record<string, any> | 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema io.k8s.api.autoscaling.v2.HPAScalingRules
- */
-export interface HpaScalingRulesV2 {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HPAScalingRules#policies
-   */
-  readonly policies?: HpaScalingPolicyV2[];
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HPAScalingRules#selectPolicy
-   */
-  readonly selectPolicy?: string;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HPAScalingRules#stabilizationWindowSeconds
-   */
-  readonly stabilizationWindowSeconds?: number;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HPAScalingRules#tolerance
-   */
-  readonly tolerance?: Quantity;
-}
-
-/**
- * Converts an object of type 'HpaScalingRulesV2' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HpaScalingRulesV2(obj: HpaScalingRulesV2 | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'policies': obj.policies?.map(y => toJson_HpaScalingPolicyV2(y)),
-    'selectPolicy': obj.selectPolicy,
-    'stabilizationWindowSeconds': obj.stabilizationWindowSeconds,
-    'tolerance': obj.tolerance?.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.autoscaling.v2.ContainerResourceMetricSource
- */
-export interface ContainerResourceMetricSourceV2 {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.ContainerResourceMetricSource#container
-   */
-  readonly container: string;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.ContainerResourceMetricSource#name
-   */
-  readonly name: string;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.ContainerResourceMetricSource#target
-   */
-  readonly target: MetricTargetV2;
-}
-
-/**
- * Converts an object of type 'ContainerResourceMetricSourceV2' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ContainerResourceMetricSourceV2(obj: ContainerResourceMetricSourceV2 | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'container': obj.container,
-    'name': obj.name,
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.autoscaling.v2.ExternalMetricSource
- */
-export interface ExternalMetricSourceV2 {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.ExternalMetricSource#metric
-   */
-  readonly metric: MetricIdentifierV2;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.ExternalMetricSource#target
-   */
-  readonly target: MetricTargetV2;
-}
-
-/**
- * Converts an object of type 'ExternalMetricSourceV2' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ExternalMetricSourceV2(obj: ExternalMetricSourceV2 | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metric': toJson_MetricIdentifierV2(obj.metric),
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.autoscaling.v2.ObjectMetricSource
- */
-export interface ObjectMetricSourceV2 {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.ObjectMetricSource#describedObject
-   */
-  readonly describedObject: CrossVersionObjectReferenceV2;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.ObjectMetricSource#metric
-   */
-  readonly metric: MetricIdentifierV2;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.ObjectMetricSource#target
-   */
-  readonly target: MetricTargetV2;
-}
-
-/**
- * Converts an object of type 'ObjectMetricSourceV2' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ObjectMetricSourceV2(obj: ObjectMetricSourceV2 | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'describedObject': toJson_CrossVersionObjectReferenceV2(obj.describedObject),
-    'metric': toJson_MetricIdentifierV2(obj.metric),
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.autoscaling.v2.PodsMetricSource
- */
-export interface PodsMetricSourceV2 {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.PodsMetricSource#metric
-   */
-  readonly metric: MetricIdentifierV2;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.PodsMetricSource#target
-   */
-  readonly target: MetricTargetV2;
-}
-
-/**
- * Converts an object of type 'PodsMetricSourceV2' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodsMetricSourceV2(obj: PodsMetricSourceV2 | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metric': toJson_MetricIdentifierV2(obj.metric),
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.autoscaling.v2.ResourceMetricSource
- */
-export interface ResourceMetricSourceV2 {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.ResourceMetricSource#name
-   */
-  readonly name: string;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.ResourceMetricSource#target
-   */
-  readonly target: MetricTargetV2;
-}
-
-/**
- * Converts an object of type 'ResourceMetricSourceV2' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ResourceMetricSourceV2(obj: ResourceMetricSourceV2 | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * @schema io.k8s.api.core.v1.ScopedResourceSelectorRequirement
  */
 export interface ScopedResourceSelectorRequirement {
@@ -7378,515 +3326,35 @@ export function toJson_CelDeviceSelector(obj: CelDeviceSelector | undefined): Re
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema io.k8s.api.resource.v1.DeviceClaimConfiguration
+ * @schema io.k8s.api.resource.v1.DeviceClaim
  */
-export interface DeviceClaimConfiguration {
+export interface DeviceClaim {
   /**
-   * @schema io.k8s.api.resource.v1.DeviceClaimConfiguration#opaque
+   * @schema io.k8s.api.resource.v1.DeviceClaim#config
    */
-  readonly opaque?: OpaqueDeviceConfiguration;
+  readonly config?: DeviceClaimConfiguration[];
 
   /**
-   * @schema io.k8s.api.resource.v1.DeviceClaimConfiguration#requests
+   * @schema io.k8s.api.resource.v1.DeviceClaim#constraints
    */
-  readonly requests?: string[];
+  readonly constraints?: DeviceConstraint[];
+
+  /**
+   * @schema io.k8s.api.resource.v1.DeviceClaim#requests
+   */
+  readonly requests?: DeviceRequest[];
 }
 
 /**
- * Converts an object of type 'DeviceClaimConfiguration' to JSON representation.
+ * Converts an object of type 'DeviceClaim' to JSON representation.
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_DeviceClaimConfiguration(obj: DeviceClaimConfiguration | undefined): Record<string, any> | undefined {
+export function toJson_DeviceClaim(obj: DeviceClaim | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'opaque': toJson_OpaqueDeviceConfiguration(obj.opaque),
-    'requests': obj.requests?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.DeviceConstraint
- */
-export interface DeviceConstraint {
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceConstraint#distinctAttribute
-   */
-  readonly distinctAttribute?: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceConstraint#matchAttribute
-   */
-  readonly matchAttribute?: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceConstraint#requests
-   */
-  readonly requests?: string[];
-}
-
-/**
- * Converts an object of type 'DeviceConstraint' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_DeviceConstraint(obj: DeviceConstraint | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'distinctAttribute': obj.distinctAttribute,
-    'matchAttribute': obj.matchAttribute,
-    'requests': obj.requests?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.DeviceRequest
- */
-export interface DeviceRequest {
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceRequest#exactly
-   */
-  readonly exactly?: ExactDeviceRequest;
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceRequest#firstAvailable
-   */
-  readonly firstAvailable?: DeviceSubRequest[];
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceRequest#name
-   */
-  readonly name: string;
-}
-
-/**
- * Converts an object of type 'DeviceRequest' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_DeviceRequest(obj: DeviceRequest | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'exactly': toJson_ExactDeviceRequest(obj.exactly),
-    'firstAvailable': obj.firstAvailable?.map(y => toJson_DeviceSubRequest(y)),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.DeviceAttribute
- */
-export interface DeviceAttribute {
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceAttribute#bool
-   */
-  readonly bool?: boolean;
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceAttribute#bools
-   */
-  readonly bools?: boolean[];
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceAttribute#int
-   */
-  readonly int?: number;
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceAttribute#ints
-   */
-  readonly ints?: number[];
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceAttribute#string
-   */
-  readonly string?: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceAttribute#strings
-   */
-  readonly strings?: string[];
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceAttribute#version
-   */
-  readonly version?: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceAttribute#versions
-   */
-  readonly versions?: string[];
-}
-
-/**
- * Converts an object of type 'DeviceAttribute' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_DeviceAttribute(obj: DeviceAttribute | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'bool': obj.bool,
-    'bools': obj.bools?.map(y => y),
-    'int': obj.int,
-    'ints': obj.ints?.map(y => y),
-    'string': obj.string,
-    'strings': obj.strings?.map(y => y),
-    'version': obj.version,
-    'versions': obj.versions?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.DeviceCapacity
- */
-export interface DeviceCapacity {
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceCapacity#requestPolicy
-   */
-  readonly requestPolicy?: CapacityRequestPolicy;
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceCapacity#value
-   */
-  readonly value: Quantity;
-}
-
-/**
- * Converts an object of type 'DeviceCapacity' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_DeviceCapacity(obj: DeviceCapacity | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'requestPolicy': toJson_CapacityRequestPolicy(obj.requestPolicy),
-    'value': obj.value?.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.DeviceCounterConsumption
- */
-export interface DeviceCounterConsumption {
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceCounterConsumption#counterSet
-   */
-  readonly counterSet: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceCounterConsumption#counters
-   */
-  readonly counters: { [key: string]: Counter };
-}
-
-/**
- * Converts an object of type 'DeviceCounterConsumption' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_DeviceCounterConsumption(obj: DeviceCounterConsumption | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'counterSet': obj.counterSet,
-    'counters': ((obj.counters) === undefined) ? undefined : (Object.entries(obj.counters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_Counter(i[1]) }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.NodeAllocatableResourceMapping
- */
-export interface NodeAllocatableResourceMapping {
-  /**
-   * @schema io.k8s.api.resource.v1.NodeAllocatableResourceMapping#allocationMultiplier
-   */
-  readonly allocationMultiplier?: Quantity;
-
-  /**
-   * @schema io.k8s.api.resource.v1.NodeAllocatableResourceMapping#capacityKey
-   */
-  readonly capacityKey?: string;
-}
-
-/**
- * Converts an object of type 'NodeAllocatableResourceMapping' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_NodeAllocatableResourceMapping(obj: NodeAllocatableResourceMapping | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'allocationMultiplier': obj.allocationMultiplier?.value,
-    'capacityKey': obj.capacityKey,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.DeviceTaint
- */
-export interface DeviceTaint {
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceTaint#effect
-   */
-  readonly effect: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceTaint#key
-   */
-  readonly key: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceTaint#timeAdded
-   */
-  readonly timeAdded?: Date;
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceTaint#value
-   */
-  readonly value?: string;
-}
-
-/**
- * Converts an object of type 'DeviceTaint' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_DeviceTaint(obj: DeviceTaint | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'effect': obj.effect,
-    'key': obj.key,
-    'timeAdded': obj.timeAdded?.toISOString(),
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.core.v1.NodeSelectorTerm
- */
-export interface NodeSelectorTerm {
-  /**
-   * @schema io.k8s.api.core.v1.NodeSelectorTerm#matchExpressions
-   */
-  readonly matchExpressions?: NodeSelectorRequirement[];
-
-  /**
-   * @schema io.k8s.api.core.v1.NodeSelectorTerm#matchFields
-   */
-  readonly matchFields?: NodeSelectorRequirement[];
-}
-
-/**
- * Converts an object of type 'NodeSelectorTerm' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_NodeSelectorTerm(obj: NodeSelectorTerm | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_NodeSelectorRequirement(y)),
-    'matchFields': obj.matchFields?.map(y => toJson_NodeSelectorRequirement(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.Counter
- */
-export interface Counter {
-  /**
-   * @schema io.k8s.api.resource.v1.Counter#value
-   */
-  readonly value: Quantity;
-}
-
-/**
- * Converts an object of type 'Counter' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_Counter(obj: Counter | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'value': obj.value?.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion
- */
-export interface WebhookConversion {
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion#clientConfig
-   */
-  readonly clientConfig?: WebhookClientConfig;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion#conversionReviewVersions
-   */
-  readonly conversionReviewVersions: string[];
-}
-
-/**
- * Converts an object of type 'WebhookConversion' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_WebhookConversion(obj: WebhookConversion | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'clientConfig': toJson_WebhookClientConfig(obj.clientConfig),
-    'conversionReviewVersions': obj.conversionReviewVersions?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition
- */
-export interface CustomResourceColumnDefinition {
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition#description
-   */
-  readonly description?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition#format
-   */
-  readonly format?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition#jsonPath
-   */
-  readonly jsonPath: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition#name
-   */
-  readonly name: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition#priority
-   */
-  readonly priority?: number;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition#type
-   */
-  readonly type: string;
-}
-
-/**
- * Converts an object of type 'CustomResourceColumnDefinition' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_CustomResourceColumnDefinition(obj: CustomResourceColumnDefinition | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'description': obj.description,
-    'format': obj.format,
-    'jsonPath': obj.jsonPath,
-    'name': obj.name,
-    'priority': obj.priority,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation
- */
-export interface CustomResourceValidation {
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation#openAPIV3Schema
-   */
-  readonly openApiv3Schema?: JsonSchemaProps;
-}
-
-/**
- * Converts an object of type 'CustomResourceValidation' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_CustomResourceValidation(obj: CustomResourceValidation | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'openAPIV3Schema': toJson_JsonSchemaProps(obj.openApiv3Schema),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.SelectableField
- */
-export interface SelectableField {
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.SelectableField#jsonPath
-   */
-  readonly jsonPath: string;
-}
-
-/**
- * Converts an object of type 'SelectableField' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_SelectableField(obj: SelectableField | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'jsonPath': obj.jsonPath,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources
- */
-export interface CustomResourceSubresources {
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources#scale
-   */
-  readonly scale?: CustomResourceSubresourceScale;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources#status
-   */
-  readonly status?: any;
-}
-
-/**
- * Converts an object of type 'CustomResourceSubresources' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_CustomResourceSubresources(obj: CustomResourceSubresources | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'scale': toJson_CustomResourceSubresourceScale(obj.scale),
-    'status': obj.status,
+    'config': obj.config?.map(y => toJson_DeviceClaimConfiguration(y)),
+    'constraints': obj.constraints?.map(y => toJson_DeviceConstraint(y)),
+    'requests': obj.requests?.map(y => toJson_DeviceRequest(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -8872,114 +4340,6 @@ export function toJson_Volume(obj: Volume | undefined): Record<string, any> | un
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema io.k8s.api.autoscaling.v2.HPAScalingPolicy
- */
-export interface HpaScalingPolicyV2 {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HPAScalingPolicy#periodSeconds
-   */
-  readonly periodSeconds: number;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HPAScalingPolicy#type
-   */
-  readonly type: string;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.HPAScalingPolicy#value
-   */
-  readonly value: number;
-}
-
-/**
- * Converts an object of type 'HpaScalingPolicyV2' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HpaScalingPolicyV2(obj: HpaScalingPolicyV2 | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'periodSeconds': obj.periodSeconds,
-    'type': obj.type,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.autoscaling.v2.MetricTarget
- */
-export interface MetricTargetV2 {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.MetricTarget#averageUtilization
-   */
-  readonly averageUtilization?: number;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.MetricTarget#averageValue
-   */
-  readonly averageValue?: Quantity;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.MetricTarget#type
-   */
-  readonly type: string;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.MetricTarget#value
-   */
-  readonly value?: Quantity;
-}
-
-/**
- * Converts an object of type 'MetricTargetV2' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_MetricTargetV2(obj: MetricTargetV2 | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'averageUtilization': obj.averageUtilization,
-    'averageValue': obj.averageValue?.value,
-    'type': obj.type,
-    'value': obj.value?.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.autoscaling.v2.MetricIdentifier
- */
-export interface MetricIdentifierV2 {
-  /**
-   * @schema io.k8s.api.autoscaling.v2.MetricIdentifier#name
-   */
-  readonly name: string;
-
-  /**
-   * @schema io.k8s.api.autoscaling.v2.MetricIdentifier#selector
-   */
-  readonly selector?: LabelSelector;
-}
-
-/**
- * Converts an object of type 'MetricIdentifierV2' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_MetricIdentifierV2(obj: MetricIdentifierV2 | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'selector': toJson_LabelSelector(obj.selector),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * @schema io.k8s.api.networking.v1.IPBlock
  */
 export interface IpBlock {
@@ -9010,59 +4370,29 @@ export function toJson_IpBlock(obj: IpBlock | undefined): Record<string, any> | 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema io.k8s.api.resource.v1.ExactDeviceRequest
+ * @schema io.k8s.api.resource.v1.DeviceClaimConfiguration
  */
-export interface ExactDeviceRequest {
+export interface DeviceClaimConfiguration {
   /**
-   * @schema io.k8s.api.resource.v1.ExactDeviceRequest#adminAccess
+   * @schema io.k8s.api.resource.v1.DeviceClaimConfiguration#opaque
    */
-  readonly adminAccess?: boolean;
+  readonly opaque?: OpaqueDeviceConfiguration;
 
   /**
-   * @schema io.k8s.api.resource.v1.ExactDeviceRequest#allocationMode
+   * @schema io.k8s.api.resource.v1.DeviceClaimConfiguration#requests
    */
-  readonly allocationMode?: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ExactDeviceRequest#capacity
-   */
-  readonly capacity?: CapacityRequirements;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ExactDeviceRequest#count
-   */
-  readonly count?: number;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ExactDeviceRequest#deviceClassName
-   */
-  readonly deviceClassName: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.ExactDeviceRequest#selectors
-   */
-  readonly selectors?: DeviceSelector[];
-
-  /**
-   * @schema io.k8s.api.resource.v1.ExactDeviceRequest#tolerations
-   */
-  readonly tolerations?: DeviceToleration[];
+  readonly requests?: string[];
 }
 
 /**
- * Converts an object of type 'ExactDeviceRequest' to JSON representation.
+ * Converts an object of type 'DeviceClaimConfiguration' to JSON representation.
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ExactDeviceRequest(obj: ExactDeviceRequest | undefined): Record<string, any> | undefined {
+export function toJson_DeviceClaimConfiguration(obj: DeviceClaimConfiguration | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'adminAccess': obj.adminAccess,
-    'allocationMode': obj.allocationMode,
-    'capacity': toJson_CapacityRequirements(obj.capacity),
-    'count': obj.count,
-    'deviceClassName': obj.deviceClassName,
-    'selectors': obj.selectors?.map(y => toJson_DeviceSelector(y)),
-    'tolerations': obj.tolerations?.map(y => toJson_DeviceToleration(y)),
+    'opaque': toJson_OpaqueDeviceConfiguration(obj.opaque),
+    'requests': obj.requests?.map(y => y),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -9070,449 +4400,71 @@ export function toJson_ExactDeviceRequest(obj: ExactDeviceRequest | undefined): 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema io.k8s.api.resource.v1.DeviceSubRequest
+ * @schema io.k8s.api.resource.v1.DeviceConstraint
  */
-export interface DeviceSubRequest {
+export interface DeviceConstraint {
   /**
-   * @schema io.k8s.api.resource.v1.DeviceSubRequest#allocationMode
+   * @schema io.k8s.api.resource.v1.DeviceConstraint#distinctAttribute
    */
-  readonly allocationMode?: string;
+  readonly distinctAttribute?: string;
 
   /**
-   * @schema io.k8s.api.resource.v1.DeviceSubRequest#capacity
+   * @schema io.k8s.api.resource.v1.DeviceConstraint#matchAttribute
    */
-  readonly capacity?: CapacityRequirements;
+  readonly matchAttribute?: string;
 
   /**
-   * @schema io.k8s.api.resource.v1.DeviceSubRequest#count
+   * @schema io.k8s.api.resource.v1.DeviceConstraint#requests
    */
-  readonly count?: number;
+  readonly requests?: string[];
+}
+
+/**
+ * Converts an object of type 'DeviceConstraint' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DeviceConstraint(obj: DeviceConstraint | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'distinctAttribute': obj.distinctAttribute,
+    'matchAttribute': obj.matchAttribute,
+    'requests': obj.requests?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema io.k8s.api.resource.v1.DeviceRequest
+ */
+export interface DeviceRequest {
+  /**
+   * @schema io.k8s.api.resource.v1.DeviceRequest#exactly
+   */
+  readonly exactly?: ExactDeviceRequest;
 
   /**
-   * @schema io.k8s.api.resource.v1.DeviceSubRequest#deviceClassName
+   * @schema io.k8s.api.resource.v1.DeviceRequest#firstAvailable
    */
-  readonly deviceClassName: string;
+  readonly firstAvailable?: DeviceSubRequest[];
 
   /**
-   * @schema io.k8s.api.resource.v1.DeviceSubRequest#name
+   * @schema io.k8s.api.resource.v1.DeviceRequest#name
    */
   readonly name: string;
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceSubRequest#selectors
-   */
-  readonly selectors?: DeviceSelector[];
-
-  /**
-   * @schema io.k8s.api.resource.v1.DeviceSubRequest#tolerations
-   */
-  readonly tolerations?: DeviceToleration[];
 }
 
 /**
- * Converts an object of type 'DeviceSubRequest' to JSON representation.
+ * Converts an object of type 'DeviceRequest' to JSON representation.
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_DeviceSubRequest(obj: DeviceSubRequest | undefined): Record<string, any> | undefined {
+export function toJson_DeviceRequest(obj: DeviceRequest | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'allocationMode': obj.allocationMode,
-    'capacity': toJson_CapacityRequirements(obj.capacity),
-    'count': obj.count,
-    'deviceClassName': obj.deviceClassName,
+    'exactly': toJson_ExactDeviceRequest(obj.exactly),
+    'firstAvailable': obj.firstAvailable?.map(y => toJson_DeviceSubRequest(y)),
     'name': obj.name,
-    'selectors': obj.selectors?.map(y => toJson_DeviceSelector(y)),
-    'tolerations': obj.tolerations?.map(y => toJson_DeviceToleration(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.CapacityRequestPolicy
- */
-export interface CapacityRequestPolicy {
-  /**
-   * @schema io.k8s.api.resource.v1.CapacityRequestPolicy#default
-   */
-  readonly default?: Quantity;
-
-  /**
-   * @schema io.k8s.api.resource.v1.CapacityRequestPolicy#validRange
-   */
-  readonly validRange?: CapacityRequestPolicyRange;
-
-  /**
-   * @schema io.k8s.api.resource.v1.CapacityRequestPolicy#validValues
-   */
-  readonly validValues?: Quantity[];
-}
-
-/**
- * Converts an object of type 'CapacityRequestPolicy' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_CapacityRequestPolicy(obj: CapacityRequestPolicy | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'default': obj.default?.value,
-    'validRange': toJson_CapacityRequestPolicyRange(obj.validRange),
-    'validValues': obj.validValues?.map(y => y?.value),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.core.v1.NodeSelectorRequirement
- */
-export interface NodeSelectorRequirement {
-  /**
-   * @schema io.k8s.api.core.v1.NodeSelectorRequirement#key
-   */
-  readonly key: string;
-
-  /**
-   * @schema io.k8s.api.core.v1.NodeSelectorRequirement#operator
-   */
-  readonly operator: string;
-
-  /**
-   * @schema io.k8s.api.core.v1.NodeSelectorRequirement#values
-   */
-  readonly values?: string[];
-}
-
-/**
- * Converts an object of type 'NodeSelectorRequirement' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_NodeSelectorRequirement(obj: NodeSelectorRequirement | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps
- */
-export interface JsonSchemaProps {
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#$ref
-   */
-  readonly ref?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#$schema
-   */
-  readonly schema?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#additionalItems
-   */
-  readonly additionalItems?: any;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#additionalProperties
-   */
-  readonly additionalProperties?: any;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#allOf
-   */
-  readonly allOf?: JsonSchemaProps[];
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#anyOf
-   */
-  readonly anyOf?: JsonSchemaProps[];
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#default
-   */
-  readonly default?: any;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#definitions
-   */
-  readonly definitions?: { [key: string]: JsonSchemaProps };
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#dependencies
-   */
-  readonly dependencies?: { [key: string]: any };
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#description
-   */
-  readonly description?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#enum
-   */
-  readonly enum?: any[];
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#example
-   */
-  readonly example?: any;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#exclusiveMaximum
-   */
-  readonly exclusiveMaximum?: boolean;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#exclusiveMinimum
-   */
-  readonly exclusiveMinimum?: boolean;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#externalDocs
-   */
-  readonly externalDocs?: ExternalDocumentation;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#format
-   */
-  readonly format?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#id
-   */
-  readonly id?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#items
-   */
-  readonly items?: any;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#maxItems
-   */
-  readonly maxItems?: number;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#maxLength
-   */
-  readonly maxLength?: number;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#maxProperties
-   */
-  readonly maxProperties?: number;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#maximum
-   */
-  readonly maximum?: number;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#minItems
-   */
-  readonly minItems?: number;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#minLength
-   */
-  readonly minLength?: number;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#minProperties
-   */
-  readonly minProperties?: number;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#minimum
-   */
-  readonly minimum?: number;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#multipleOf
-   */
-  readonly multipleOf?: number;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#not
-   */
-  readonly not?: JsonSchemaProps;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#nullable
-   */
-  readonly nullable?: boolean;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#oneOf
-   */
-  readonly oneOf?: JsonSchemaProps[];
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#pattern
-   */
-  readonly pattern?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#patternProperties
-   */
-  readonly patternProperties?: { [key: string]: JsonSchemaProps };
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#properties
-   */
-  readonly properties?: { [key: string]: JsonSchemaProps };
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#required
-   */
-  readonly required?: string[];
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#title
-   */
-  readonly title?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#type
-   */
-  readonly type?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#uniqueItems
-   */
-  readonly uniqueItems?: boolean;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#x-kubernetes-embedded-resource
-   */
-  readonly xKubernetesEmbeddedResource?: boolean;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#x-kubernetes-int-or-string
-   */
-  readonly xKubernetesIntOrString?: boolean;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#x-kubernetes-list-map-keys
-   */
-  readonly xKubernetesListMapKeys?: string[];
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#x-kubernetes-list-type
-   */
-  readonly xKubernetesListType?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#x-kubernetes-map-type
-   */
-  readonly xKubernetesMapType?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#x-kubernetes-preserve-unknown-fields
-   */
-  readonly xKubernetesPreserveUnknownFields?: boolean;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps#x-kubernetes-validations
-   */
-  readonly xKubernetesValidations?: ValidationRule[];
-}
-
-/**
- * Converts an object of type 'JsonSchemaProps' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_JsonSchemaProps(obj: JsonSchemaProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    '$ref': obj.ref,
-    '$schema': obj.schema,
-    'additionalItems': obj.additionalItems,
-    'additionalProperties': obj.additionalProperties,
-    'allOf': obj.allOf?.map(y => toJson_JsonSchemaProps(y)),
-    'anyOf': obj.anyOf?.map(y => toJson_JsonSchemaProps(y)),
-    'default': obj.default,
-    'definitions': ((obj.definitions) === undefined) ? undefined : (Object.entries(obj.definitions).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_JsonSchemaProps(i[1]) }), {})),
-    'dependencies': ((obj.dependencies) === undefined) ? undefined : (Object.entries(obj.dependencies).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'description': obj.description,
-    'enum': obj.enum?.map(y => y),
-    'example': obj.example,
-    'exclusiveMaximum': obj.exclusiveMaximum,
-    'exclusiveMinimum': obj.exclusiveMinimum,
-    'externalDocs': toJson_ExternalDocumentation(obj.externalDocs),
-    'format': obj.format,
-    'id': obj.id,
-    'items': obj.items,
-    'maxItems': obj.maxItems,
-    'maxLength': obj.maxLength,
-    'maxProperties': obj.maxProperties,
-    'maximum': obj.maximum,
-    'minItems': obj.minItems,
-    'minLength': obj.minLength,
-    'minProperties': obj.minProperties,
-    'minimum': obj.minimum,
-    'multipleOf': obj.multipleOf,
-    'not': toJson_JsonSchemaProps(obj.not),
-    'nullable': obj.nullable,
-    'oneOf': obj.oneOf?.map(y => toJson_JsonSchemaProps(y)),
-    'pattern': obj.pattern,
-    'patternProperties': ((obj.patternProperties) === undefined) ? undefined : (Object.entries(obj.patternProperties).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_JsonSchemaProps(i[1]) }), {})),
-    'properties': ((obj.properties) === undefined) ? undefined : (Object.entries(obj.properties).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_JsonSchemaProps(i[1]) }), {})),
-    'required': obj.required?.map(y => y),
-    'title': obj.title,
-    'type': obj.type,
-    'uniqueItems': obj.uniqueItems,
-    'x-kubernetes-embedded-resource': obj.xKubernetesEmbeddedResource,
-    'x-kubernetes-int-or-string': obj.xKubernetesIntOrString,
-    'x-kubernetes-list-map-keys': obj.xKubernetesListMapKeys?.map(y => y),
-    'x-kubernetes-list-type': obj.xKubernetesListType,
-    'x-kubernetes-map-type': obj.xKubernetesMapType,
-    'x-kubernetes-preserve-unknown-fields': obj.xKubernetesPreserveUnknownFields,
-    'x-kubernetes-validations': obj.xKubernetesValidations?.map(y => toJson_ValidationRule(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale
- */
-export interface CustomResourceSubresourceScale {
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale#labelSelectorPath
-   */
-  readonly labelSelectorPath?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale#specReplicasPath
-   */
-  readonly specReplicasPath: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale#statusReplicasPath
-   */
-  readonly statusReplicasPath: string;
-}
-
-/**
- * Converts an object of type 'CustomResourceSubresourceScale' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_CustomResourceSubresourceScale(obj: CustomResourceSubresourceScale | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'labelSelectorPath': obj.labelSelectorPath,
-    'specReplicasPath': obj.specReplicasPath,
-    'statusReplicasPath': obj.statusReplicasPath,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -11596,23 +6548,59 @@ export function toJson_VsphereVirtualDiskVolumeSource(obj: VsphereVirtualDiskVol
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema io.k8s.api.resource.v1.CapacityRequirements
+ * @schema io.k8s.api.resource.v1.ExactDeviceRequest
  */
-export interface CapacityRequirements {
+export interface ExactDeviceRequest {
   /**
-   * @schema io.k8s.api.resource.v1.CapacityRequirements#requests
+   * @schema io.k8s.api.resource.v1.ExactDeviceRequest#adminAccess
    */
-  readonly requests?: { [key: string]: Quantity };
+  readonly adminAccess?: boolean;
+
+  /**
+   * @schema io.k8s.api.resource.v1.ExactDeviceRequest#allocationMode
+   */
+  readonly allocationMode?: string;
+
+  /**
+   * @schema io.k8s.api.resource.v1.ExactDeviceRequest#capacity
+   */
+  readonly capacity?: CapacityRequirements;
+
+  /**
+   * @schema io.k8s.api.resource.v1.ExactDeviceRequest#count
+   */
+  readonly count?: number;
+
+  /**
+   * @schema io.k8s.api.resource.v1.ExactDeviceRequest#deviceClassName
+   */
+  readonly deviceClassName: string;
+
+  /**
+   * @schema io.k8s.api.resource.v1.ExactDeviceRequest#selectors
+   */
+  readonly selectors?: DeviceSelector[];
+
+  /**
+   * @schema io.k8s.api.resource.v1.ExactDeviceRequest#tolerations
+   */
+  readonly tolerations?: DeviceToleration[];
 }
 
 /**
- * Converts an object of type 'CapacityRequirements' to JSON representation.
+ * Converts an object of type 'ExactDeviceRequest' to JSON representation.
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_CapacityRequirements(obj: CapacityRequirements | undefined): Record<string, any> | undefined {
+export function toJson_ExactDeviceRequest(obj: ExactDeviceRequest | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'adminAccess': obj.adminAccess,
+    'allocationMode': obj.allocationMode,
+    'capacity': toJson_CapacityRequirements(obj.capacity),
+    'count': obj.count,
+    'deviceClassName': obj.deviceClassName,
+    'selectors': obj.selectors?.map(y => toJson_DeviceSelector(y)),
+    'tolerations': obj.tolerations?.map(y => toJson_DeviceToleration(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -11620,167 +6608,59 @@ export function toJson_CapacityRequirements(obj: CapacityRequirements | undefine
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * @schema io.k8s.api.resource.v1.DeviceToleration
+ * @schema io.k8s.api.resource.v1.DeviceSubRequest
  */
-export interface DeviceToleration {
+export interface DeviceSubRequest {
   /**
-   * @schema io.k8s.api.resource.v1.DeviceToleration#effect
+   * @schema io.k8s.api.resource.v1.DeviceSubRequest#allocationMode
    */
-  readonly effect?: string;
+  readonly allocationMode?: string;
 
   /**
-   * @schema io.k8s.api.resource.v1.DeviceToleration#key
+   * @schema io.k8s.api.resource.v1.DeviceSubRequest#capacity
    */
-  readonly key?: string;
+  readonly capacity?: CapacityRequirements;
 
   /**
-   * @schema io.k8s.api.resource.v1.DeviceToleration#operator
+   * @schema io.k8s.api.resource.v1.DeviceSubRequest#count
    */
-  readonly operator?: string;
+  readonly count?: number;
 
   /**
-   * @schema io.k8s.api.resource.v1.DeviceToleration#tolerationSeconds
+   * @schema io.k8s.api.resource.v1.DeviceSubRequest#deviceClassName
    */
-  readonly tolerationSeconds?: number;
+  readonly deviceClassName: string;
 
   /**
-   * @schema io.k8s.api.resource.v1.DeviceToleration#value
+   * @schema io.k8s.api.resource.v1.DeviceSubRequest#name
    */
-  readonly value?: string;
+  readonly name: string;
+
+  /**
+   * @schema io.k8s.api.resource.v1.DeviceSubRequest#selectors
+   */
+  readonly selectors?: DeviceSelector[];
+
+  /**
+   * @schema io.k8s.api.resource.v1.DeviceSubRequest#tolerations
+   */
+  readonly tolerations?: DeviceToleration[];
 }
 
 /**
- * Converts an object of type 'DeviceToleration' to JSON representation.
+ * Converts an object of type 'DeviceSubRequest' to JSON representation.
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_DeviceToleration(obj: DeviceToleration | undefined): Record<string, any> | undefined {
+export function toJson_DeviceSubRequest(obj: DeviceSubRequest | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'effect': obj.effect,
-    'key': obj.key,
-    'operator': obj.operator,
-    'tolerationSeconds': obj.tolerationSeconds,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.api.resource.v1.CapacityRequestPolicyRange
- */
-export interface CapacityRequestPolicyRange {
-  /**
-   * @schema io.k8s.api.resource.v1.CapacityRequestPolicyRange#max
-   */
-  readonly max?: Quantity;
-
-  /**
-   * @schema io.k8s.api.resource.v1.CapacityRequestPolicyRange#min
-   */
-  readonly min: Quantity;
-
-  /**
-   * @schema io.k8s.api.resource.v1.CapacityRequestPolicyRange#step
-   */
-  readonly step?: Quantity;
-}
-
-/**
- * Converts an object of type 'CapacityRequestPolicyRange' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_CapacityRequestPolicyRange(obj: CapacityRequestPolicyRange | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'max': obj.max?.value,
-    'min': obj.min?.value,
-    'step': obj.step?.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ExternalDocumentation
- */
-export interface ExternalDocumentation {
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ExternalDocumentation#description
-   */
-  readonly description?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ExternalDocumentation#url
-   */
-  readonly url?: string;
-}
-
-/**
- * Converts an object of type 'ExternalDocumentation' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ExternalDocumentation(obj: ExternalDocumentation | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'description': obj.description,
-    'url': obj.url,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule
- */
-export interface ValidationRule {
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule#fieldPath
-   */
-  readonly fieldPath?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule#message
-   */
-  readonly message?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule#messageExpression
-   */
-  readonly messageExpression?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule#optionalOldSelf
-   */
-  readonly optionalOldSelf?: boolean;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule#reason
-   */
-  readonly reason?: string;
-
-  /**
-   * @schema io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule#rule
-   */
-  readonly rule: string;
-}
-
-/**
- * Converts an object of type 'ValidationRule' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ValidationRule(obj: ValidationRule | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'fieldPath': obj.fieldPath,
-    'message': obj.message,
-    'messageExpression': obj.messageExpression,
-    'optionalOldSelf': obj.optionalOldSelf,
-    'reason': obj.reason,
-    'rule': obj.rule,
+    'allocationMode': obj.allocationMode,
+    'capacity': toJson_CapacityRequirements(obj.capacity),
+    'count': obj.count,
+    'deviceClassName': obj.deviceClassName,
+    'name': obj.name,
+    'selectors': obj.selectors?.map(y => toJson_DeviceSelector(y)),
+    'tolerations': obj.tolerations?.map(y => toJson_DeviceToleration(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -11811,6 +6691,30 @@ export function toJson_PreferredSchedulingTerm(obj: PreferredSchedulingTerm | un
   const result = {
     'preference': toJson_NodeSelectorTerm(obj.preference),
     'weight': obj.weight,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema io.k8s.api.core.v1.NodeSelector
+ */
+export interface NodeSelector {
+  /**
+   * @schema io.k8s.api.core.v1.NodeSelector#nodeSelectorTerms
+   */
+  readonly nodeSelectorTerms: NodeSelectorTerm[];
+}
+
+/**
+ * Converts an object of type 'NodeSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_NodeSelector(obj: NodeSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'nodeSelectorTerms': obj.nodeSelectorTerms?.map(y => toJson_NodeSelectorTerm(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -12406,6 +7310,108 @@ export function toJson_VolumeProjection(obj: VolumeProjection | undefined): Reco
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema io.k8s.api.resource.v1.CapacityRequirements
+ */
+export interface CapacityRequirements {
+  /**
+   * @schema io.k8s.api.resource.v1.CapacityRequirements#requests
+   */
+  readonly requests?: { [key: string]: Quantity };
+}
+
+/**
+ * Converts an object of type 'CapacityRequirements' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_CapacityRequirements(obj: CapacityRequirements | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema io.k8s.api.resource.v1.DeviceToleration
+ */
+export interface DeviceToleration {
+  /**
+   * @schema io.k8s.api.resource.v1.DeviceToleration#effect
+   */
+  readonly effect?: string;
+
+  /**
+   * @schema io.k8s.api.resource.v1.DeviceToleration#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema io.k8s.api.resource.v1.DeviceToleration#operator
+   */
+  readonly operator?: string;
+
+  /**
+   * @schema io.k8s.api.resource.v1.DeviceToleration#tolerationSeconds
+   */
+  readonly tolerationSeconds?: number;
+
+  /**
+   * @schema io.k8s.api.resource.v1.DeviceToleration#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'DeviceToleration' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DeviceToleration(obj: DeviceToleration | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'effect': obj.effect,
+    'key': obj.key,
+    'operator': obj.operator,
+    'tolerationSeconds': obj.tolerationSeconds,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema io.k8s.api.core.v1.NodeSelectorTerm
+ */
+export interface NodeSelectorTerm {
+  /**
+   * @schema io.k8s.api.core.v1.NodeSelectorTerm#matchExpressions
+   */
+  readonly matchExpressions?: NodeSelectorRequirement[];
+
+  /**
+   * @schema io.k8s.api.core.v1.NodeSelectorTerm#matchFields
+   */
+  readonly matchFields?: NodeSelectorRequirement[];
+}
+
+/**
+ * Converts an object of type 'NodeSelectorTerm' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_NodeSelectorTerm(obj: NodeSelectorTerm | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_NodeSelectorRequirement(y)),
+    'matchFields': obj.matchFields?.map(y => toJson_NodeSelectorRequirement(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema io.k8s.api.core.v1.ConfigMapKeySelector
  */
 export interface ConfigMapKeySelector {
@@ -12945,6 +7951,42 @@ export function toJson_ServiceAccountTokenProjection(obj: ServiceAccountTokenPro
     'audience': obj.audience,
     'expirationSeconds': obj.expirationSeconds,
     'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema io.k8s.api.core.v1.NodeSelectorRequirement
+ */
+export interface NodeSelectorRequirement {
+  /**
+   * @schema io.k8s.api.core.v1.NodeSelectorRequirement#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema io.k8s.api.core.v1.NodeSelectorRequirement#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema io.k8s.api.core.v1.NodeSelectorRequirement#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'NodeSelectorRequirement' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_NodeSelectorRequirement(obj: NodeSelectorRequirement | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

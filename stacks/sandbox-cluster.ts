@@ -3,7 +3,7 @@
  * user what was created. Each cloud's `SandboxCluster` component implements it.
  */
 import type * as pulumi from '@pulumi/pulumi';
-import type { Platform } from '../constructs/platform/profiles';
+import type { Platform } from '../platforms';
 
 export interface SandboxClusterOutputs {
   readonly platform: Platform;
@@ -18,8 +18,3 @@ export interface SandboxClusterOutputs {
   readonly readyResources: pulumi.Resource[];
 }
 
-/** One input error: `propertyPath` is the config path (e.g. `cluster.sandboxPool.machineType`). */
-export interface InputProblem {
-  readonly propertyPath: string;
-  readonly reason: string;
-}

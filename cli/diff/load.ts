@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseManifestText as parseYaml } from '../../constructs/yaml/parse';
+import { parseManifestText as parseYaml } from '../../core/yaml/parse';
 import { isPlainMap } from './canonical';
 import { describeKey, groupOf, keyId } from './key';
 import { LoadOptions, ManifestObject, ObjectKey } from './types';

@@ -11,12 +11,20 @@
  * resources), the controller-replicas advisory (it depends on the stack name) and GKE placement of pods that give
  * no sign of their platform (a stack policy). Those appear in each stack's `pulumi preview` comment.
  */
-import { isPlatform, type Platform } from '../../constructs/platform/profiles';
-import { checkSandboxObjectPod } from '../../constructs/validation/sandbox-invariants';
-import { describeObject } from '../../constructs/validation/problems';
-import { inferredGkePlatform, isSandboxPodKind, kubernetesSandboxSecurityPolicy, sandboxObjectFindings } from '../../policy/rules/kubernetes-sandbox-security';
-import type { Obj } from '../../policy/rules/shared';
-import { isWarmPoolOrItsAutoscaler, WARM_POOL_REPLICAS_BOUND, warmPoolBoundFindings, warmPoolUpperBoundPolicy } from '../../policy/rules/warm-pool-upper-bound';
+import { isPlatform, type Platform } from '../../platforms';
+import { checkSandboxObjectPod } from '../../validation/sandbox/object';
+import { describeObject } from '../../core/diagnostics';
+import type { Obj } from '../../core/k8s-object';
+import {
+  inferredGkePlatform,
+  isSandboxPodKind,
+  isWarmPoolOrItsAutoscaler,
+  SANDBOX_SECURITY_POLICY,
+  sandboxObjectFindings,
+  WARM_POOL_POLICY,
+  WARM_POOL_REPLICAS_BOUND,
+  warmPoolBoundFindings,
+} from '../../validation/policies';
 import { keyId } from './key';
 import { redactPair } from './redact';
 import type { DiffResult, ManifestObject, ObjectKey, ObjectStatus } from './types';
@@ -70,13 +78,13 @@ export function reviewPolicies(head: readonly ManifestObject[], result: DiffResu
     if (isSandboxPodKind(value)) {
       checked++;
       const platform = (isPlatform(m.key.platform) ? m.key.platform : options.platform) ?? inferredGkePlatform(value);
-      const policy = kubernetesSandboxSecurityPolicy.name;
+      const policy = SANDBOX_SECURITY_POLICY;
       for (const f of sandboxObjectFindings(value, object, platform ? { platform } : {})) add('mandatory', policy, f);
       for (const f of optedOutFindings(value, platform)) add('opt-out', policy, f);
       continue;
     }
     checked++;
-    for (const f of warmPoolBoundFindings(value, object, bound)) add('advisory', warmPoolUpperBoundPolicy.name, f);
+    for (const f of warmPoolBoundFindings(value, object, bound)) add('advisory', WARM_POOL_POLICY, f);
   }
   findings.sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict));
   return { findings, checked };

@@ -4,8 +4,8 @@
  */
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { loadReleaseCrds, type JsonObject } from '../upstream/documents';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRelease } from '../upstream/pins';
+import { loadReleaseCrds, type JsonObject } from '../../core/upstream/documents';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRelease } from '../../core/upstream/pins';
 
 export interface AgentSandboxCrdsProps {
   /** Pinned agent-sandbox release. @default 'v0.5.6' */

@@ -24,28 +24,19 @@ import {
   type SecurityContext,
   type Toleration,
 } from '../../imports/k8s';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRelease } from '../upstream/pins';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRelease } from '../../core/upstream/pins';
 // Annotation listing every secure default a user turned off, so reviewers see it in the manifest.
-import { SECURITY_OPT_OUTS_ANNOTATION } from '../validation/sandbox-invariants';
+import { SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
 import { registerController } from '../workloads/context';
 import { AgentSandboxCrds } from './agent-sandbox-crds';
-import { controllerArgs, controllerFlagErrors, type ControllerFlags } from './controller-flags';
+import { controllerArgs, type ControllerFlags } from '../../validation/controller-flags';
+import { CONTROLLER_NAME, propErrors, type ContainerImage } from '../../validation/agent-sandbox-settings';
+
+export { CONTROLLER_NAME, propErrors, type ContainerImage };
 import { CORE_RULES, EXTENSIONS_RULES, webhookCertRules, WEBHOOK_CERT_SECRET, type PolicyRule } from './rbac-rules';
 
-export const CONTROLLER_NAME = 'agent-sandbox-controller';
 export const CONFIG_MAP_NAME = 'agent-sandbox-config';
 export const DEFAULT_ALLOWED_LABEL_DOMAINS: readonly string[] = ['sandbox.users.io'];
-
-export interface ContainerImage {
-  /** @default 'registry.k8s.io/agent-sandbox/agent-sandbox-controller' */
-  readonly repository?: string;
-  /** @default - the release version, e.g. 'v0.5.6' */
-  readonly tag?: string;
-  /** `sha256:<64 hex>`; when set the image is pinned by digest (`repo:tag@digest`). @default - none */
-  readonly digest?: string;
-  /** @default 'IfNotPresent' */
-  readonly pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
-}
 
 /** cpu/memory quantities, e.g. `{ requests: { cpu: '100m', memory: '128Mi' } }`. */
 export interface ResourceRequirements {
@@ -132,8 +123,6 @@ export interface AgentSandboxProps {
 
 const SELECTOR = { app: CONTROLLER_NAME };
 const DEFAULT_RESOURCES = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } } as const;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const SECURE_POD: Required<Pick<PodSecurityContext, 'runAsNonRoot' | 'runAsUser' | 'runAsGroup' | 'seccompProfile'>> = {
   runAsNonRoot: true,
@@ -416,37 +405,3 @@ function securityContexts(props: AgentSandboxProps): { pod: PodSecurityContext; 
   return { pod, container, optOuts };
 }
 
-/** Every invalid prop, each naming the field, the value and what is allowed. */
-export function propErrors(props: AgentSandboxProps, release: AgentSandboxRelease, replicas: number): string[] {
-  const errors: string[] = [];
-  const name = (field: string, value: string | undefined, re: RegExp, max: number, what: string) => {
-    if (value !== undefined && (value.length > max || !re.test(value))) errors.push(`${field}: "${value}" is not a valid ${what}`);
-  };
-  name('namespace', props.namespace, DNS_LABEL, 63, 'namespace name (lowercase DNS label, at most 63 characters)');
-  name('webhookServiceName', props.webhookServiceName, DNS_LABEL, 63, 'Service name (lowercase DNS label, at most 63 characters)');
-  name('metricsServiceName', props.metricsServiceName, DNS_LABEL, 63, 'Service name (lowercase DNS label, at most 63 characters)');
-  if (props.webhookServiceName !== undefined && props.webhookServiceName === (props.metricsServiceName ?? CONTROLLER_NAME)) {
-    errors.push(`webhookServiceName: "${props.webhookServiceName}" is also the metrics Service name; the two Services need different names`);
-  }
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 10) errors.push(`replicas: must be an integer from 1 to 10, got ${replicas}`);
-  if (replicas > 1 && props.controller?.leaderElect === false) {
-    errors.push(`controller.leaderElect: false with replicas ${replicas} would run ${replicas} active controllers reconciling the same sandboxes; use replicas: 1 or leader election`);
-  }
-  if (props.image?.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(props.image.digest)) {
-    errors.push(`image.digest: must be "sha256:" followed by 64 lowercase hex digits, got "${props.image.digest}"`);
-  }
-  if (props.image?.tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(props.image.tag)) errors.push(`image.tag: "${props.image.tag}" is not a valid image tag`);
-  for (const [i, domain] of (props.allowedLabelDomains ?? []).entries()) {
-    if (typeof domain !== 'string' || domain.length > 253 || !DNS_SUBDOMAIN.test(domain)) {
-      errors.push(`allowedLabelDomains[${i}]: "${String(domain)}" is not a DNS domain (lowercase, e.g. "sandbox.example.com")`);
-    }
-  }
-  if (props.allowedLabelDomains && props.allowedLabelDomains.length === 0) {
-    errors.push('allowedLabelDomains: must list at least one domain (an empty list does not disable the allowlist upstream; omit the field to keep the default sandbox.users.io)');
-  }
-  if (props.allowedLabelDomains && props.controller?.extensions === false) {
-    errors.push('allowedLabelDomains: only the extensions controllers read it; controller.extensions is false');
-  }
-  errors.push(...controllerFlagErrors(props.controller ?? {}, release));
-  return errors;
-}

@@ -13,8 +13,8 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeDeviceClass } from '../../imports/k8s';
-import type { CelCheckResult } from './cel-check';
-import type { DraDevice } from './cel-device';
+import type { CelCheckResult } from '../../core/cel/cel-check';
+import type { DraDevice } from '../../core/cel/cel-device';
 import { checkSelectors, targetedGpuDriver, type DeviceSelectorInput } from './device-selectors';
 import {
   DEFAULT_DRA_KUBERNETES_VERSION,
@@ -26,7 +26,7 @@ import {
 import { formatProblems, MAX_DEVICE_CONFIGS, opaqueConfigProblems, subdomainProblem } from './dra-object-checks';
 import { extendedResourceNameProblem } from './extended-resource-name';
 import { isGpuDriver } from './gpu-drivers';
-import { SAMPLE_DEVICES } from './sample-devices';
+import { SAMPLE_DEVICES } from '../../core/cel/sample-devices';
 
 /** Opaque configuration for one driver (spec.config[].opaque), passed to the driver as is. */
 export interface OpaqueDriverConfig {

@@ -10,13 +10,13 @@
  * whether it reads device.allowMultipleAllocations (a DRAConsumableCapacity field).
  */
 import { parse } from '@bufbuild/cel';
-import { childExprs, identName, stringLiteral, type CelExpr } from './cel-ast';
-import { expandCelBind } from './cel-bind';
-import { checkCelSelector, summarize, type CelCheckResult, type CelProblem, type DeviceMatch } from './cel-check';
-import type { DraDevice } from './cel-device';
-import type { SelectorClause } from './cel-selector';
+import { childExprs, identName, stringLiteral, type CelExpr } from '../../core/cel/cel-ast';
+import { expandCelBind } from '../../core/cel/cel-bind';
+import { checkCelSelector, summarize, type CelCheckResult, type CelProblem, type DeviceMatch } from '../../core/cel/cel-check';
+import type { DraDevice } from '../../core/cel/cel-device';
+import type { SelectorClause } from '../../core/cel/cel-selector';
 import { isGpuDriver } from './gpu-drivers';
-import { SAMPLE_DEVICES } from './sample-devices';
+import { SAMPLE_DEVICES } from '../../core/cel/sample-devices';
 
 /** resourceapi.DeviceSelectorsMaxSize. */
 export const MAX_SELECTORS = 32;

@@ -19,7 +19,7 @@
  *   DeviceClassSpec.extendedResourceName and the request tolerations are described as beta fields.
  * Per-feature sources are in DRA_FEATURES[gate].sources.
  */
-import { parseMinor } from '../upstream/pins';
+import { parseMinor } from '../../core/upstream/pins';
 import { selectorReferences } from './device-selectors';
 
 /** Feature gates of the DRA features our constructs can emit (plus partitionable devices, for reference). */

@@ -3,7 +3,7 @@
  * resource.k8s.io/v1 objects (k8s.io/kubernetes pkg/apis/resource/validation/validation.go; limits from
  * k8s.io/api/resource/v1 types.go). Internal: not part of the public API.
  */
-import { driverProblem } from './cel-names';
+import { driverProblem } from '../../core/cel/cel-names';
 
 /** resourceapi.DeviceRequestsMaxSize (= AllocationResultsMaxSize). */
 export const MAX_DEVICE_REQUESTS = 32;

@@ -15,10 +15,10 @@
  */
 import { Construct } from 'constructs';
 import { KubeResourceClaimTemplate, Quantity, type DeviceRequest, type DeviceSubRequest, type ExactDeviceRequest } from '../../imports/k8s';
-import { summarize } from './cel-check';
-import type { DraDevice } from './cel-device';
-import { domainProblem, nameProblem } from './cel-names';
-import { parseQuantity } from './cel-quantity';
+import { summarize } from '../../core/cel/cel-check';
+import type { DraDevice } from '../../core/cel/cel-device';
+import { domainProblem, nameProblem } from '../../core/cel/cel-names';
+import { parseQuantity } from '../../core/quantity';
 import { DeviceClass } from './device-class';
 import { checkSelectors, combine, targetedGpuDriver, type DeviceSelectorInput } from './device-selectors';
 import {
@@ -40,7 +40,7 @@ import {
   subdomainProblem,
 } from './dra-object-checks';
 import { gpuDriverOfDeviceClass } from './gpu-drivers';
-import { SAMPLE_DEVICES } from './sample-devices';
+import { SAMPLE_DEVICES } from '../../core/cel/sample-devices';
 
 /** The namespace label that allows admin access (resourceapi.DRAAdminNamespaceLabelKey). */
 export const DRA_ADMIN_ACCESS_LABEL = 'resource.kubernetes.io/admin-access';

@@ -3,10 +3,10 @@
  * No I/O and no Pulumi: the same function feeds both, so they cannot drift apart.
  */
 import { App } from 'cdk8s';
-import type { SandboxPlatformConfig } from '../config/schema';
-import type { Platform } from '../platform/profiles';
+import type { SandboxPlatformConfig } from '../../config/schema';
+import type { Platform } from '../../platforms';
 import { SandboxPlatformChart } from '../sandbox-platform-chart';
-import { toYamlDocument } from '../yaml/emit';
+import { toYamlDocument } from '../../core/yaml/emit';
 import { CRDS_FILE, manifestFiles } from './manifest-files';
 
 export interface RenderedFile {

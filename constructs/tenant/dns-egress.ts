@@ -21,7 +21,7 @@
  * Service ClusterIP (`<ip>/32`, UDP+TCP 53) through `egressAllowlist`.
  */
 import type { NetworkPolicyPeer } from '../../imports/k8s';
-import type { Platform } from '../platform/profiles';
+import { CLUSTER_DNS_ONLY, isPlatform, platformModule, type Platform } from '../../platforms';
 
 export interface DnsEgressOptions {
   /** `kube-system` pods labelled `k8s-app: kube-dns` (CoreDNS on EKS/AKS/kind, kube-dns on GKE). @default true */
@@ -37,21 +37,8 @@ export const GKE_METADATA_SERVER_IP = '169.254.169.254';
 
 /** DNS resolvers a platform's pods use by default. */
 export function platformDnsDefaults(platform: Platform | undefined): Required<DnsEgressOptions> {
-  switch (platform) {
-    case undefined:
-    case 'eks':
-    case 'aks':
-    case 'kind':
-      return { clusterDns: true, nodeLocalDnsCache: false, gkeMetadataServerDns: false };
-    case 'gke-standard':
-      return { clusterDns: true, nodeLocalDnsCache: true, gkeMetadataServerDns: false };
-    case 'gke-autopilot':
-      return { clusterDns: true, nodeLocalDnsCache: true, gkeMetadataServerDns: true };
-    default: {
-      const unknown: never = platform;
-      throw new Error(`platform "${String(unknown)}" has no DNS defaults`);
-    }
-  }
+  if (platform !== undefined && !isPlatform(platform)) throw new Error(`platform "${String(platform)}" has no DNS defaults`);
+  return { ...(platform === undefined ? CLUSTER_DNS_ONLY : platformModule(platform).dns) };
 }
 
 export function resolveDnsOptions(platform: Platform | undefined, options: DnsEgressOptions = {}): Required<DnsEgressOptions> {

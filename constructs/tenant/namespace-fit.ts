@@ -14,7 +14,7 @@
  *    when the quota tracks `requests.*` (`limits.*`) of that resource.
  * Not counted: RuntimeClass pod overhead, PVC storage (`requests.storage`, `persistentvolumeclaims`), other objects.
  */
-import { parseQuantity, Quantity } from '../dra/cel-quantity';
+import { parseQuantity, Quantity } from '../../core/quantity';
 import { resourceKey } from '../workloads/sandbox-pod';
 import type { ResolvedLimitRange } from './resource-limits';
 

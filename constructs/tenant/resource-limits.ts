@@ -2,7 +2,7 @@
  * ResourceQuota and LimitRange values of a sandbox namespace: defaults, overrides merged per resource, validation.
  * Quantities are checked with the exact Kubernetes quantity grammar (../dra/cel-quantity).
  */
-import { parseQuantity, Quantity } from '../dra/cel-quantity';
+import { parseQuantity, Quantity } from '../../core/quantity';
 
 /** Resource name → quantity, e.g. `{ cpu: '500m', memory: '1Gi' }` or `{ pods: 50 }`. */
 export type ResourceList = Readonly<Record<string, string | number>>;

@@ -14,12 +14,12 @@ import {
   Quantity,
   type NetworkPolicyPort,
 } from '../../imports/k8s';
-import { SECURITY_OPT_OUTS_ANNOTATION } from '../validation/sandbox-invariants';
+import { SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
 // Namespace label that lets ResourceClaims in it request `adminAccess` to devices (Kubernetes DRA).
 import { DRA_ADMIN_ACCESS_LABEL } from '../dra/resource-claim-template';
-import { PLATFORMS, type Platform } from '../platform/profiles';
+import { PLATFORMS, type Platform } from '../../platforms';
 import { dnsPeers, resolveDnsOptions, type DnsEgressOptions } from './dns-egress';
-import { dnsLabelErrors, dnsSubdomainErrors, labelErrors, qualifiedNameErrors } from './k8s-names';
+import { dnsLabelErrors, dnsSubdomainErrors, labelErrors, qualifiedNameErrors } from '../../core/formats';
 import { resolveLimitRange, resolveQuota, type LimitRangeOptions, type ResolvedLimitRange, type ResourceQuotaOptions } from './resource-limits';
 import {
   ingressRuleErrors,

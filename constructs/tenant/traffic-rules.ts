@@ -3,7 +3,7 @@
  * egress rules with the metadata endpoints carved out of every allowed CIDR.
  */
 import { cidrContains, tryParseCidr, type Cidr } from './cidr';
-import { labelErrors } from './k8s-names';
+import { labelErrors } from '../../core/formats';
 import { metadataEndpointCovering, metadataExcepts } from './metadata-endpoints';
 
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;

@@ -1,8 +1,9 @@
 /** How workload constructs learn their platform, namespace and controller without being told twice. */
 import { Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
-import { isPlatform, type Platform } from '../platform/profiles';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../upstream/pins';
+import { isPlatform, PLATFORMS, type Platform } from '../../platforms';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
+import { ProblemsError } from '../../core/diagnostics';
 
 /**
  * A namespace as the workloads see it: a name, or a SandboxNamespace (which also brings its ServiceAccount, whether
@@ -34,24 +35,6 @@ export function namespaceNetworkPolicies(ns: NamespaceRef): readonly string[] {
   return typeof ns === 'string' ? [] : (ns.networkPolicyNames ?? []);
 }
 
-/**
- * An error that carries its problems as a list, so an owner that has problems of its own can report them together
- * with these in one error (instead of only the first it met).
- */
-export class ProblemsError extends Error {
-  constructor(
-    message: string,
-    readonly problems: readonly string[],
-  ) {
-    super(message);
-  }
-}
-
-/** The problems of an error: its list when it is a ProblemsError, else its message as one problem. */
-export function problemsOf(err: unknown): string[] {
-  return err instanceof ProblemsError ? [...err.problems] : [err instanceof Error ? err.message : String(err)];
-}
-
 /** The platform given explicitly, else the one of an enclosing construct that has one (e.g. SandboxPlatformChart). */
 export function resolvePlatform(scope: Construct, explicit: Platform | undefined, what: string): Platform {
   const fail = (problem: string): never => {
@@ -65,7 +48,7 @@ export function resolvePlatform(scope: Construct, explicit: Platform | undefined
     const p = (s as IConstruct & { platform?: unknown }).platform;
     if (typeof p === 'string' && isPlatform(p)) return p;
   }
-  return fail('set platform (gke-autopilot, gke-standard, eks, aks or kind), or create it inside a SandboxPlatformChart');
+  return fail(`set platform (${PLATFORMS.slice(0, -1).join(', ')} or ${PLATFORMS[PLATFORMS.length - 1]}), or create it inside a SandboxPlatformChart`);
 }
 
 /** The controller settings a workload depends on, found in the same chart (undefined when installed elsewhere). */
@@ -94,22 +77,6 @@ export function registerController(scope: Construct, facts: ControllerFacts): vo
 
 export function findController(scope: Construct): ControllerFacts | undefined {
   return controllers.get(chartOf(scope));
-}
-
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-export function checkName(field: string, value: string, errors: string[], max = 63): void {
-  if (typeof value !== 'string' || value.length > max || !DNS_LABEL.test(value)) {
-    errors.push(`${field}: "${String(value)}" is not a valid name (lowercase letters, digits and "-", at most ${max} characters)`);
-  }
-}
-
-/** Object names that may contain dots (the API server's DNS-subdomain rule), e.g. SandboxTemplate names. */
-export function checkSubdomainName(field: string, value: string, errors: string[], max = 253): void {
-  if (typeof value !== 'string' || value.length > max || !DNS_SUBDOMAIN.test(value)) {
-    errors.push(`${field}: "${String(value)}" is not a valid name (lowercase letters, digits, "-" and ".", at most ${max} characters)`);
-  }
 }
 
 /**
@@ -164,26 +131,3 @@ export function agentSandboxApiVersion(scope: Construct, group: string): string 
   return `${group}/${version}`;
 }
 
-export const RFC3339_EXAMPLE = '2026-12-31T23:59:59Z';
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/;
-
-/**
- * Why a value is not an RFC 3339 date-time the API server accepts (CRD `format: date-time`), or undefined.
- * The shape alone is not enough: "2026-02-30T10:00:00Z" has the shape and is still rejected.
- */
-export function rfc3339Problem(value: unknown): string | undefined {
-  const expected = `must be an RFC 3339 time like "${RFC3339_EXAMPLE}"`;
-  const m = typeof value === 'string' ? RFC3339.exec(value) : null;
-  if (!m) return `${expected}, got ${JSON.stringify(value) ?? 'nothing'}`;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  let wrong: string | undefined;
-  if (daysInMonth === undefined) wrong = `there is no month ${m[2]}`;
-  else if (day < 1 || day > daysInMonth) wrong = `${m[1]}-${m[2]} has no day ${m[3]}`;
-  else if (hour > 23) wrong = `hour ${m[4]} is past 23`;
-  else if (minute > 59) wrong = `minute ${m[5]} is past 59`;
-  else if (second > 59) wrong = `second ${m[6]} is past 59`;
-  else if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) wrong = `offset ${m[8]} is out of range`;
-  return wrong ? `${expected}, got ${JSON.stringify(value)} (${wrong})` : undefined;
-}

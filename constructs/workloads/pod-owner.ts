@@ -1,8 +1,8 @@
 /** What SandboxTemplate and Sandbox share: resolve the platform, build the secure pod, label and annotate the object. */
 import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Platform } from '../platform/profiles';
-import { checkSandboxObjectPod, SECURITY_OPT_OUTS_ANNOTATION } from '../validation/sandbox-invariants';
+import type { Platform } from '../../platforms';
+import { checkSandboxObjectPod, SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
 import { namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
 import { buildSandboxPod, type BuiltSandboxPod, type SandboxPodProps } from './sandbox-pod';
 

@@ -6,7 +6,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULT_ALLOWED_LABEL_DOMAINS } from '../agent-sandbox/agent-sandbox';
-import { agentSandboxApiVersion, checkName, extensionsProblemNowAndAtSynth, findController, recheckAtSynth, rfc3339Problem } from './context';
+import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth, findController, recheckAtSynth } from './context';
+import { checkName, rfc3339Problem } from '../../core/formats';
 import type { JsonMap } from './sandbox-pod';
 import { EXTENSIONS_GROUP } from './sandbox-template';
 import type { SandboxWarmPool } from './sandbox-warm-pool';

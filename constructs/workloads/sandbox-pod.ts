@@ -8,9 +8,12 @@
  * that lands in the `agent-sandbox-infra.io/security-opt-outs` annotation; the result is re-checked with the same
  * invariant checker `validate` runs, so the construct can never emit an unsafe pod silently.
  */
-import { ISOLATIONS, runtimeFor, supportedIsolations, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../platform/profiles';
-import { parseQuantity, Quantity } from '../dra/cel-quantity';
-import { ProblemsError } from './context';
+import { ISOLATIONS, platformModule, platformModules, runtimeFor, supportedIsolations, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../../platforms';
+import { Quantity, quantityProblem } from '../../core/quantity';
+import { limitRequiredReason, resourceKey } from '../../validation/workload-rules';
+
+export { limitRequiredReason, quantityProblem, resourceKey };
+import { ProblemsError } from '../../core/diagnostics';
 import {
   checkSandboxPodSpec,
   formatSecurityOptOuts,
@@ -18,7 +21,7 @@ import {
   SANDBOX_RULE_IDS,
   SECURITY_OPT_OUTS_ANNOTATION,
   type SandboxRuleId,
-} from '../validation/sandbox-invariants';
+} from '../../validation/sandbox/object';
 
 export type JsonMap = Record<string, unknown>;
 
@@ -123,24 +126,12 @@ export interface BuiltSandboxPod {
   readonly objectAnnotations: Readonly<Record<string, string>>;
   /**
    * The cpu/memory limits of each main container, one entry per container in order, as given (not summed; init
-   * containers are not included). For capacity planning: callers add them up per pod (stacks/capacity-plan.ts does).
+   * containers are not included). For capacity planning: callers add them up per pod (platforms/capacity/plan.ts does).
    */
   readonly containerLimits: readonly { readonly cpu?: string | number; readonly memory?: string | number }[];
 }
 
 export const GVISOR_DRA_GPU_ISSUE = 'https://github.com/google/gvisor/issues/13621';
-
-const GKE_PLATFORMS: readonly Platform[] = ['gke-autopilot', 'gke-standard'];
-
-/**
- * Why a container needs cpu and memory limits, after `<field>: ` (the construct and the config file say the same).
- * With `runtime` given and sizing its VM from limits (Kata on AKS), the reason names it.
- */
-export function limitRequiredReason(runtime?: { readonly platform: Platform; readonly runtimeClassName: string; readonly limitsSizeTheSandbox: boolean }): string {
-  return runtime?.limitsSizeTheSandbox
-    ? `is required on ${runtime.platform}: ${runtime.runtimeClassName} sizes the pod VM from container limits (requests are ignored)`
-    : 'is required: limits bound what an untrusted sandbox can take from its node';
-}
 
 /** Builds the pod template, or throws one ProblemsError listing every problem. */
 export function buildSandboxPod(platform: Platform, props: SandboxPodProps, where: string): BuiltSandboxPod {
@@ -207,18 +198,16 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
   // GPUs: nvidia.com/gpu limits work under gVisor on GKE; DRA GPUs do not work under gVisor at all.
   const nodeSelector: Record<string, string> = { ...runtime.podPlacement.nodeSelector };
   if (props.gpu) {
-    if (!GKE_PLATFORMS.includes(platform)) {
-      errors.push(`gpu: GPU sandboxes are supported on gke-autopilot and gke-standard (gVisor with nvidia.com/gpu limits); ${platform} is not one of them`);
+    const gpu = platformModule(platform).gpu;
+    if (!gpu) {
+      const gpuPlatforms = platformModules().filter((m) => m.gpu).map((m) => m.platform);
+      errors.push(`gpu: GPU sandboxes are supported on ${gpuPlatforms.join(' and ')} (gVisor with nvidia.com/gpu limits); ${platform} is not one of them`);
     } else if (!Number.isInteger(props.gpu.count) || props.gpu.count < 1) {
       errors.push(`gpu.count: must be an integer ≥ 1, got ${props.gpu.count}`);
-    } else if (!/^nvidia-[a-z0-9-]+$/.test(props.gpu.type)) {
-      errors.push(`gpu.type: must be a GKE accelerator type like "nvidia-l4" or "nvidia-tesla-t4", got "${props.gpu.type}"`);
+    } else if (!gpu.typePattern.test(props.gpu.type)) {
+      errors.push(`gpu.type: must be ${gpu.typeExample}, got "${props.gpu.type}"`);
     } else {
-      nodeSelector['cloud.google.com/gke-accelerator'] = props.gpu.type;
-      if (platform === 'gke-autopilot') {
-        nodeSelector['cloud.google.com/compute-class'] = 'Accelerator';
-        nodeSelector['cloud.google.com/gke-gpu-driver-version'] = 'latest';
-      }
+      Object.assign(nodeSelector, gpu.nodeSelector(props.gpu.type));
     }
   }
   const claimNames = new Set<string>();
@@ -333,20 +322,6 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
     objectAnnotations: annotationValue ? { [SECURITY_OPT_OUTS_ANNOTATION]: annotationValue } : {},
     containerLimits: props.containers.map((c) => ({ cpu: c.resources?.limits?.cpu, memory: c.resources?.limits?.memory })),
   };
-}
-
-/** `.cpu` or `["nvidia.com/gpu"]`: a resource name as a path segment. */
-export function resourceKey(resource: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(resource) ? `.${resource}` : `[${JSON.stringify(resource)}]`;
-}
-
-/** Why a container resource value is not a quantity ≥ 0 (the exact Kubernetes grammar), or undefined. */
-export function quantityProblem(value: unknown): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? undefined : `must be a quantity ≥ 0, got ${value}`;
-  if (typeof value !== 'string') return `must be a quantity like "500m" or "1Gi", got ${JSON.stringify(value) ?? 'nothing'}`;
-  const parsed = parseQuantity(value);
-  if (typeof parsed === 'string') return parsed;
-  return parsed.nanos < 0n ? `must not be negative, got ${JSON.stringify(value)}` : undefined;
 }
 
 function stringify(map: Readonly<Record<string, string | number>>): Record<string, string | number> {

@@ -4,41 +4,18 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Platform } from '../platform/profiles';
+import type { Platform } from '../../platforms';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
-import {
-  agentSandboxApiVersion,
-  checkName,
-  checkSubdomainName,
-  extensionsProblemNowAndAtSynth,
-  namespaceName,
-  namespaceNetworkPolicies,
-  problemsOf,
-  type NamespaceRef,
-} from './context';
+import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth, namespaceName, namespaceNetworkPolicies, type NamespaceRef } from './context';
+import { checkName, checkSubdomainName } from '../../core/formats';
+import { problemsOf } from '../../core/diagnostics';
 import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
+import { managedDefaultPolicyProblem } from '../../validation/workload-rules';
+
+export { managedDefaultPolicyProblem };
 
 /** API group of SandboxTemplate, SandboxWarmPool and SandboxClaim; the version comes from the release (context.ts). */
 export const EXTENSIONS_GROUP = 'extensions.agents.x-k8s.io';
-
-/**
- * Why `networkPolicyManagement: Managed` without `networkPolicy` is refused in a namespace that confines its pods
- * with NetworkPolicies (a SandboxNamespace), after `networkPolicyManagement: `. Shared with the config validation.
- *
- * Upstream's template controller then creates `<template>-network-policy` from its built-in default
- * (extensions/controllers/sandboxtemplate_controller.go, buildDefaultNetworkPolicySpec): egress to 0.0.0.0/0 except
- * 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 and 169.254.0.0/16, and to ::/0 except fc00::/7, on every port, plus
- * ingress from `app: sandbox-router` pods. NetworkPolicies add up, so that policy would widen the namespace's
- * default-deny and egress allowlist to the whole public internet.
- */
-export function managedDefaultPolicyProblem(templateName: string, namespace: string): string {
-  return (
-    `Managed without networkPolicy makes the controller create its default NetworkPolicy "${templateName}-network-policy" ` +
-    '(egress to every public IPv4 and IPv6 address on every port, ingress from app: sandbox-router pods); NetworkPolicies add up, ' +
-    `so it would open all public egress on every port over the default-deny and egress allowlist of SandboxNamespace "${namespace}"; ` +
-    'use networkPolicyManagement: Unmanaged (the namespace policies then apply alone), or give the networkPolicy rules explicitly'
-  );
-}
 
 export interface SandboxTemplateProps extends SandboxPodProps {
   /** @default - the construct id */

@@ -6,11 +6,13 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { agentSandboxApiVersion, checkName, extensionsProblemNowAndAtSynth } from './context';
+import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth } from './context';
+import { checkName } from '../../core/formats';
 import { EXTENSIONS_GROUP, type SandboxTemplate } from './sandbox-template';
 import type { JsonMap } from './sandbox-pod';
+import { DEFAULT_MAX_WARM_POOL_REPLICAS, warmPoolReplicaProblems, type WarmPoolReplicas } from '../../validation/workload-rules';
 
-export const DEFAULT_MAX_WARM_POOL_REPLICAS = 500;
+export { DEFAULT_MAX_WARM_POOL_REPLICAS, warmPoolReplicaProblems, type WarmPoolReplicas };
 
 export interface WarmPoolAutoscaling {
   readonly minReplicas: number;
@@ -19,39 +21,6 @@ export interface WarmPoolAutoscaling {
   readonly metrics: readonly JsonMap[];
   /** autoscaling/v2 `behavior`. @default - Kubernetes defaults */
   readonly behavior?: JsonMap;
-}
-
-/** The replica fields of a warm pool (construct props or config entry). */
-export interface WarmPoolReplicas {
-  readonly replicas?: number;
-  readonly maxReplicas?: number;
-  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly metrics?: readonly unknown[] };
-}
-
-/**
- * Problems with a warm pool's replica settings, as `field: message` lines: the bound (maxReplicas, default 500), the
- * autoscaler's range, its metrics. Shared by the construct and the config validation, so both say the same.
- */
-export function warmPoolReplicaProblems(p: WarmPoolReplicas): string[] {
-  const errors: string[] = [];
-  const bound = p.maxReplicas ?? DEFAULT_MAX_WARM_POOL_REPLICAS;
-  const as = p.autoscaling;
-  if (!Number.isInteger(bound) || bound < 1) errors.push(`maxReplicas: must be an integer ≥ 1, got ${bound}`);
-  const replicaCheck = (field: string, v: number, min: number) => {
-    if (!Number.isInteger(v) || v < min) errors.push(`${field}: must be an integer ≥ ${min}, got ${v}`);
-    else if (v > bound) errors.push(`${field}: must be ≤ ${bound} (maxReplicas), got ${v}`);
-  };
-  replicaCheck('replicas', p.replicas ?? as?.minReplicas ?? 1, 0);
-  if (as) {
-    replicaCheck('autoscaling.minReplicas', as.minReplicas, 1);
-    replicaCheck('autoscaling.maxReplicas', as.maxReplicas, 1);
-    if (as.maxReplicas < as.minReplicas) errors.push(`autoscaling.maxReplicas: must be ≥ minReplicas (${as.minReplicas}), got ${as.maxReplicas}`);
-    if (!as.metrics?.length) errors.push('autoscaling.metrics: at least one metric is required (e.g. an External metric of the claim rate)');
-    if (p.replicas !== undefined && (p.replicas < as.minReplicas || p.replicas > as.maxReplicas)) {
-      errors.push(`replicas: ${p.replicas} is outside autoscaling ${as.minReplicas}..${as.maxReplicas}; the autoscaler would change it at once`);
-    }
-  }
-  return errors;
 }
 
 export interface SandboxWarmPoolProps {

@@ -4,8 +4,10 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Platform } from '../platform/profiles';
-import { agentSandboxApiVersion, checkName, namespaceName, problemsOf, rfc3339Problem, type NamespaceRef } from './context';
+import type { Platform } from '../../platforms';
+import { agentSandboxApiVersion, namespaceName, type NamespaceRef } from './context';
+import { checkName, rfc3339Problem } from '../../core/formats';
+import { problemsOf } from '../../core/diagnostics';
 import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
 

@@ -1,6 +1,6 @@
 /**
  * AKS sandbox agent pools use Pod Sandboxing: `workloadRuntime: "KataVmIsolation"`, the only Kata value of
- * azure-native 3.x (`KataMshvVmIsolation` was the preview name; stacks/aks/cluster-config.ts `KATA_WORKLOAD_RUNTIME`).
+ * azure-native 3.x (`KataMshvVmIsolation` was the preview name; platforms/aks/cluster-config.ts `KATA_WORKLOAD_RUNTIME`).
  *
  * An `azure-native:containerservice:AgentPool` (any API-version module) is a sandbox pool when any of these holds:
  * - its `nodeLabels` carry our sandbox-node key `sandbox.agent-sandbox-infra.io/runtime` (stacks/aks/aks-sandbox-cluster.ts
@@ -12,8 +12,8 @@
  * same way.
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { EKS_SANDBOX_NODE_LABEL } from '../../constructs/platform/profiles';
-import { KATA_WORKLOAD_RUNTIME } from '../../stacks/aks/cluster-config';
+import { SANDBOX_NODE_LABEL_KEY } from '../../platforms';
+import { KATA_WORKLOAD_RUNTIME } from '../../platforms/aks/cluster-config';
 import { field, formatFinding, isChildOf, isObj, parseUrn, showValue, type Finding, type Obj } from './shared';
 
 /** `azure-native:containerservice:AgentPool` and the versioned modules (`containerservice/v20250101:AgentPool`). */
@@ -25,7 +25,7 @@ export const AKS_SANDBOX_COMPONENT_TYPE = 'agent-sandbox-infra:aks:SandboxCluste
 /** Why an agent pool (its inputs or an `agentPoolProfiles` entry) is a sandbox pool, or undefined. */
 export function aksSandboxPoolReason(pool: unknown, ourSandboxPool: boolean): string | undefined {
   const labels = field(pool, 'nodeLabels');
-  if (isObj(labels) && EKS_SANDBOX_NODE_LABEL.key in labels) return `nodeLabels has ${EKS_SANDBOX_NODE_LABEL.key}`;
+  if (isObj(labels) && SANDBOX_NODE_LABEL_KEY in labels) return `nodeLabels has ${SANDBOX_NODE_LABEL_KEY}`;
   const runtime = field(pool, 'workloadRuntime');
   if (typeof runtime === 'string' && /kata/i.test(runtime)) return `workloadRuntime is ${JSON.stringify(runtime)}`;
   if (ourSandboxPool) return `it is the sandbox pool of ${AKS_SANDBOX_COMPONENT_TYPE}`;

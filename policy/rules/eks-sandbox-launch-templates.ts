@@ -1,7 +1,7 @@
 /**
  * EKS sandbox node launch templates keep node credentials away from pods: IMDSv2 only (`httpTokens: "required"`)
  * and a PUT response hop limit of 1, so a container (one network hop further than the node) never gets an IMDS
- * token. The values are the ones our launch templates set (stacks/eks/launch-template.ts `NODE_METADATA_OPTIONS`).
+ * token. The values are the ones our launch templates set (platforms/eks/launch-template.ts `NODE_METADATA_OPTIONS`).
  *
  * An `aws:ec2/launchTemplate:LaunchTemplate` is a sandbox template when any of these holds:
  * - its user data (base64, as the EC2 API takes it, or plain text) contains our runsc bootstrap: the containerd
@@ -23,10 +23,10 @@
  * creates always is. A template created elsewhere must be checked where it is created.
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { EKS_SANDBOX_NODE_LABEL } from '../../constructs/platform/profiles';
-import { SANDBOX_USER_DATA_BOUNDARY } from '../../stacks/eks/node-bootstrap';
-import { RUNSC_RUNTIME_TYPE } from '../../stacks/eks/node-bootstrap-containerd';
-import { NODE_METADATA_OPTIONS } from '../../stacks/eks/launch-template';
+import { SANDBOX_NODE_LABEL_KEY } from '../../platforms';
+import { SANDBOX_USER_DATA_BOUNDARY } from '../../platforms/eks/node-bootstrap';
+import { RUNSC_RUNTIME_TYPE } from '../../platforms/eks/node-bootstrap/containerd';
+import { NODE_METADATA_OPTIONS } from '../../platforms/eks/launch-template';
 import { field, formatFinding, isChildOf, isObj, parseUrn, showValue, type Finding, type Obj } from './shared';
 
 export const EKS_LAUNCH_TEMPLATE_TYPE = 'aws:ec2/launchTemplate:LaunchTemplate';
@@ -51,7 +51,7 @@ export function userDataText(userData: unknown): string {
 }
 
 function hasSandboxTag(tags: unknown): boolean {
-  return isObj(tags) && EKS_SANDBOX_NODE_LABEL.key in tags;
+  return isObj(tags) && SANDBOX_NODE_LABEL_KEY in tags;
 }
 
 /** Why a launch template is a sandbox template, or undefined when it is not. */
@@ -60,9 +60,9 @@ export function eksSandboxTemplateReason(args: Pick<ResourceValidationArgs, 'urn
   const text = userDataText(props.userData);
   const marker = RUNSC_BOOTSTRAP_MARKERS.find((m) => text.includes(m));
   if (marker) return `its user data installs runsc (${marker})`;
-  if (hasSandboxTag(props.tags)) return `tags has ${EKS_SANDBOX_NODE_LABEL.key}`;
+  if (hasSandboxTag(props.tags)) return `tags has ${SANDBOX_NODE_LABEL_KEY}`;
   const specs = props.tagSpecifications;
-  if (Array.isArray(specs) && specs.some((s) => hasSandboxTag(field(s, 'tags')))) return `tagSpecifications has ${EKS_SANDBOX_NODE_LABEL.key}`;
+  if (Array.isArray(specs) && specs.some((s) => hasSandboxTag(field(s, 'tags')))) return `tagSpecifications has ${SANDBOX_NODE_LABEL_KEY}`;
   if (typeof props.description === 'string' && OUR_SANDBOX_DESCRIPTION.test(props.description)) return 'its description names a sandbox node group';
   const name = parseUrn(args.urn)?.name ?? args.name;
   if (isChildOf(args, EKS_SANDBOX_COMPONENT_TYPE) && OUR_SANDBOX_TEMPLATE_NAME.test(name)) {
@@ -95,9 +95,9 @@ export function checkEksSandboxMetadataOptions(metadataOptions: unknown): Findin
 /** Why a node group is a sandbox node group, or undefined when it is not. */
 export function eksSandboxNodeGroupReason(args: Pick<ResourceValidationArgs, 'urn' | 'name' | 'props'>): string | undefined {
   const props = args.props as Obj;
-  if (hasSandboxTag(props.labels)) return `labels has ${EKS_SANDBOX_NODE_LABEL.key}`;
+  if (hasSandboxTag(props.labels)) return `labels has ${SANDBOX_NODE_LABEL_KEY}`;
   const taints = props.taints;
-  if (Array.isArray(taints) && taints.some((t) => field(t, 'key') === EKS_SANDBOX_NODE_LABEL.key)) return `taints has ${EKS_SANDBOX_NODE_LABEL.key}`;
+  if (Array.isArray(taints) && taints.some((t) => field(t, 'key') === SANDBOX_NODE_LABEL_KEY)) return `taints has ${SANDBOX_NODE_LABEL_KEY}`;
   const name = parseUrn(args.urn)?.name ?? args.name;
   if (isChildOf(args, EKS_SANDBOX_COMPONENT_TYPE) && OUR_SANDBOX_GROUP_NAME.test(name)) return `it is a sandbox node group of ${EKS_SANDBOX_COMPONENT_TYPE}`;
   return undefined;
@@ -126,7 +126,7 @@ export function checkEksSandboxNodeGroupLaunchTemplate(props: Obj, reason: strin
         `must name a launch template (id or name) on a sandbox node group (${reason}): without one the EKS API generates the group's template ` +
         `with its own defaults, not pinned to IMDSv2-only with hop limit 1, so sandbox pods may reach the node role's credentials; a node group ` +
         `cannot carry IMDS settings itself (they are checked on the launch template): use one with metadataOptions httpTokens "required" ` +
-        `and httpPutResponseHopLimit 1, like stacks/eks/launch-template.ts, got ${showValue(template)}`,
+        `and httpPutResponseHopLimit 1, like platforms/eks/launch-template.ts, got ${showValue(template)}`,
     },
   ];
 }

@@ -18,8 +18,8 @@
  * `gcp:container/cluster:Cluster`.
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { EKS_SANDBOX_NODE_LABEL, GKE_GVISOR_NODE_LABEL } from '../../constructs/platform/profiles';
-import { SANDBOX_IMAGE_TYPE } from '../../stacks/gke/cluster-config';
+import { GKE_GVISOR_NODE_LABEL, SANDBOX_NODE_LABEL_KEY } from '../../platforms';
+import { SANDBOX_IMAGE_TYPE } from '../../platforms/gke/cluster-config';
 import { field, formatFinding, isChildOf, isObj, parseUrn, showValue, type Finding, type Obj } from './shared';
 
 export const GKE_NODE_POOL_TYPE = 'gcp:container/nodePool:NodePool';
@@ -31,7 +31,7 @@ export const GKE_SANDBOX_TYPE_GVISOR = 'GVISOR';
 /** `workloadMetadataConfig.mode` that hides the node's credentials (stacks/gke/node-pools.ts sets it). */
 export const GKE_METADATA_MODE = 'GKE_METADATA';
 
-const SANDBOX_NODE_KEYS: readonly string[] = [GKE_GVISOR_NODE_LABEL.key, EKS_SANDBOX_NODE_LABEL.key];
+const SANDBOX_NODE_KEYS: readonly string[] = [GKE_GVISOR_NODE_LABEL.key, SANDBOX_NODE_LABEL_KEY];
 
 /** Why a node config belongs to a sandbox pool, or undefined when it does not. */
 export function gkeSandboxPoolReason(nodeConfig: unknown, ourSandboxPool: boolean): string | undefined {

@@ -1,6 +1,6 @@
 /**
  * Sandbox and SandboxTemplate pods meet the secure profile: the sandbox invariants of
- * constructs/validation/sandbox-invariants.ts (upstream's secure-sandbox-policy plus ours), run through the same
+ * validation/sandbox/object.ts (upstream's secure-sandbox-policy plus ours), run through the same
  * checker `synth` and `validate` use. Nothing is re-implemented here: the checker decides; this module only says
  * which objects to give it and adds each finding's rule id.
  *
@@ -26,93 +26,18 @@
  *   `kubernetes-sandbox-gke-placement` (./kubernetes-gke-placement.ts) reports those in stacks that run on GKE.
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { GKE_GVISOR_NODE_LABEL, PLATFORMS, type Platform } from '../../constructs/platform/profiles';
+import { PLATFORMS } from '../../platforms';
+import { formatFinding, kubernetesObjectsOf } from './shared';
 import {
-  checkSandboxPodSpec,
-  createSandboxInvariantsChecker,
-  SANDBOX_POD_KINDS,
-  TRUSTED_INIT_CONTAINERS_ANNOTATION,
-  type SandboxCheckerOptions,
-} from '../../constructs/validation/sandbox-invariants';
-import { field, formatFinding, isObj, kubernetesObjectsOf, splitApiVersion, type Finding, type Obj } from './shared';
+  checkerOptions,
+  inferredGkePlatform,
+  isSandboxPodKind,
+  SANDBOX_SECURITY_POLICY,
+  sandboxObjectFindings,
+  type KubernetesSandboxSecurityConfig,
+} from '../../validation/policies';
 
-export interface KubernetesSandboxSecurityConfig {
-  /** Platform the manifests run on. @default undefined: any sandboxed RuntimeClass of the platform table; placement not checked */
-  readonly platform?: Platform;
-  /** RuntimeClass names accepted as sandboxed beyond the platform table. @default [] */
-  readonly allowedRuntimeClasses?: readonly string[];
-}
-
-/** Is this object a Sandbox or SandboxTemplate (any version)? */
-export function isSandboxPodKind(value: Obj): boolean {
-  const { group } = splitApiVersion(value.apiVersion);
-  return SANDBOX_POD_KINDS.some((k) => k.group === group && k.kind === value.kind);
-}
-
-/**
- * The checker's error findings for one Sandbox/SandboxTemplate, each with its rule id. The checker's problems carry
- * no rule id, so the ids come from `checkSandboxPodSpec` run on the same pod spec (same path, platform and trusted
- * init containers, no opt-outs): a problem is that violation when the path matches and the message starts with the
- * violation's message (the checker only appends the opt-out or trusted-init note). Object-level problems the pod
- * spec check does not produce get `securityOptOuts` (the opt-out annotation), `podSpec` or `apiVersion`.
- */
-export function sandboxObjectFindings(value: Obj, object: string, options: SandboxCheckerOptions = {}): Finding[] {
-  const problems = createSandboxInvariantsChecker(options)(value, object).filter((p) => p.severity === 'error');
-  if (problems.length === 0) return [];
-  const entry = SANDBOX_POD_KINDS.find((k) => k.group === splitApiVersion(value.apiVersion).group && k.kind === value.kind);
-  let podSpec: unknown = value;
-  for (const key of entry?.podSpecPath ?? []) podSpec = field(podSpec, key);
-  const trusted = field(field(value.metadata, 'annotations'), TRUSTED_INIT_CONTAINERS_ANNOTATION);
-  const violations =
-    entry && isObj(podSpec)
-      ? checkSandboxPodSpec(podSpec, {
-          ...options,
-          path: entry.podSpecPath.join('.'),
-          trustedInitContainers: typeof trusted === 'string' ? trusted : undefined,
-        })
-      : [];
-  return problems.map((p) => {
-    const match = violations.find((v) => v.path === p.path && p.message.startsWith(v.message));
-    const rule = match?.rule ?? (p.path.startsWith('metadata.annotations') ? 'securityOptOuts' : p.path === 'apiVersion' ? 'apiVersion' : 'podSpec');
-    return { rule, path: p.path, message: p.message, object };
-  });
-}
-
-function checkerOptions(config: KubernetesSandboxSecurityConfig): SandboxCheckerOptions {
-  const platform = config.platform && (PLATFORMS as readonly string[]).includes(config.platform) ? config.platform : undefined;
-  return { platform, allowedRuntimeClasses: [...(config.allowedRuntimeClasses ?? [])] };
-}
-
-/** The pod spec of a Sandbox/SandboxTemplate (undefined when missing). */
-export function sandboxPodSpec(value: Obj): Obj | undefined {
-  const entry = SANDBOX_POD_KINDS.find((k) => k.group === splitApiVersion(value.apiVersion).group && k.kind === value.kind);
-  let podSpec: unknown = value;
-  for (const key of entry?.podSpecPath ?? []) podSpec = field(podSpec, key);
-  return isObj(podSpec) ? podSpec : undefined;
-}
-
-/** Which halves of GKE's gVisor placement (`sandbox.gke.io/runtime` nodeSelector, toleration) a pod spec carries. */
-export function gkePlacementHalves(podSpec: Obj | undefined): { readonly nodeSelector: boolean; readonly toleration: boolean } {
-  const key = GKE_GVISOR_NODE_LABEL.key;
-  const selector = podSpec?.nodeSelector;
-  const tolerations = podSpec?.tolerations;
-  return {
-    nodeSelector: isObj(selector) && key in selector,
-    toleration: Array.isArray(tolerations) && tolerations.some((t) => field(t, 'key') === key),
-  };
-}
-
-/**
- * GKE, when a `gvisor` pod targets GKE's gVisor nodes by one half of the placement but not both; undefined when it
- * carries both (nothing to report) or neither (no sign of GKE in the object itself).
- */
-export function inferredGkePlatform(value: Obj): Platform | undefined {
-  const podSpec = sandboxPodSpec(value);
-  if (podSpec?.runtimeClassName !== 'gvisor') return undefined;
-  const halves = gkePlacementHalves(podSpec);
-  // Both GKE platforms share the runtime and the placement rule; gke-standard stands for either.
-  return halves.nodeSelector !== halves.toleration ? 'gke-standard' : undefined;
-}
+export { gkePlacementHalves, inferredGkePlatform, isSandboxPodKind, sandboxObjectFindings, sandboxPodSpec, type KubernetesSandboxSecurityConfig } from '../../validation/policies';
 
 export function validateKubernetesSandboxSecurity(args: ResourceValidationArgs, reportViolation: (message: string) => void): void {
   const carried = kubernetesObjectsOf(args);
@@ -131,7 +56,7 @@ export function validateKubernetesSandboxSecurity(args: ResourceValidationArgs, 
 }
 
 export const kubernetesSandboxSecurityPolicy: ResourceValidationPolicy = {
-  name: 'kubernetes-sandbox-secure-profile',
+  name: SANDBOX_SECURITY_POLICY,
   description:
     'Sandbox and SandboxTemplate pods (registered directly or inside a ConfigGroup) meet the sandbox secure profile: sandboxed RuntimeClass, no host namespaces/ports/paths, no ServiceAccount token, drop ALL capabilities, non-root, seccomp, cpu/memory limits.',
   enforcementLevel: 'mandatory',

@@ -6,22 +6,16 @@
  * No cloud SDK is imported: the policies match Pulumi type tokens, so the pack loads (and ts-node type-checks) fast.
  */
 import type { ResourceValidationArgs } from '@pulumi/policy';
-import { describeObject, formatProblem } from '../../constructs/validation/problems';
-import { parseManifestText } from '../../constructs/yaml/parse';
+import { describeObject, type Finding } from '../../core/diagnostics';
+import { isObj, type Obj } from '../../core/k8s-object';
+
+// Shared with the Pulumi-free cores (core/, validation/policies.ts), re-exported for the rules.
+export { field, isObj, splitApiVersion, type Obj } from '../../core/k8s-object';
+export { formatFinding, type Finding } from '../../core/diagnostics';
+import { parseManifestText } from '../../core/yaml/parse';
 
 /** How an actual value is shown after `got` (the sandbox invariants' wording). */
-export { showValue } from '../../constructs/validation/sandbox-invariants';
-
-export type Obj = Record<string, unknown>;
-
-export function isObj(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** `value[key]` when `value` is an object, else undefined. */
-export function field(value: unknown, key: string): unknown {
-  return isObj(value) ? value[key] : undefined;
-}
+export { showValue } from '../../validation/sandbox/object';
 
 // ---------------------------------------------------------------------------------------------------------------
 // URNs: urn:pulumi:<stack>::<project>::<parentType$...$type>::<name>
@@ -57,29 +51,6 @@ export function isChildOf(args: Pick<ResourceValidationArgs, 'urn'>, componentTy
 // ---------------------------------------------------------------------------------------------------------------
 // Violations
 
-/** One finding: a rule id, where (path inside the resource inputs or the Kubernetes object) and what. */
-export interface Finding {
-  readonly rule: string;
-  readonly path: string;
-  readonly message: string;
-  /** `Kind namespace/name` for Kubernetes objects. */
-  readonly object?: string;
-  /** Where inside a ConfigGroup the object came from, e.g. `yaml document 12 (line 340)`. */
-  readonly source?: string;
-}
-
-/**
- * `[rule] <source>: <object>: <path>: <message>`: the `validate` command's line (`file: object: path: message`)
- * with the rule id in front. Parts that do not apply are left out.
- */
-export function formatFinding(f: Finding): string {
-  if (f.object !== undefined) {
-    return `[${f.rule}] ${formatProblem({ file: f.source, object: f.object, path: f.path, message: f.message, severity: 'error' })}`;
-  }
-  const where = f.source ? `${f.source}: ` : '';
-  return `[${f.rule}] ${where}${f.path ? `${f.path}: ` : ''}${f.message}`;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Kubernetes objects carried by a resource
 
@@ -92,13 +63,6 @@ export function kubernetesTypeToken(type: string): { readonly apiVersion: string
   if (!m || !m[1].includes('/')) return undefined;
   const apiVersion = m[1].startsWith('core/') ? m[1].slice('core/'.length) : m[1];
   return { apiVersion, kind: m[2] };
-}
-
-/** `group` and `version` of an apiVersion (`v1` → group ''). */
-export function splitApiVersion(apiVersion: unknown): { readonly group: string; readonly version: string } {
-  const text = typeof apiVersion === 'string' ? apiVersion : '';
-  const slash = text.indexOf('/');
-  return slash < 0 ? { group: '', version: text } : { group: text.slice(0, slash), version: text.slice(slash + 1) };
 }
 
 export interface CarriedObject {

@@ -12,8 +12,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { isPlatform, PLATFORMS } from '../../constructs/platform/profiles';
-import { cacheDir } from '../../constructs/upstream/store';
+import { isPlatform, PLATFORMS } from '../../platforms';
+import { cacheDir } from '../../core/upstream/store';
 import { LocalCluster } from './control-plane';
 import { deployPlatform } from './deploy';
 import { ComponentError } from './processes';

@@ -4,12 +4,12 @@
  * the code the Pulumi components use (not copies). Node counts are each pool's autoscaling maximum: the capacity
  * the capacity check assumes.
  */
-import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT, GKE_GVISOR_NODE_LABEL, type Platform } from '../../constructs/platform/profiles';
-import { findMachineType, nodeAllocatable, type Cloud } from '../../stacks/capacity/machine-types';
-import { AKS_DEFAULTS } from '../../stacks/aks/cluster-config';
-import { EKS_CLUSTER_DEFAULTS } from '../../stacks/eks/cluster-config';
-import { sandboxNodeGroupScheduling } from '../../stacks/eks/node-bootstrap-node-group';
-import { GKE_POOL_DEFAULTS } from '../../stacks/gke/node-pools';
+import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT, GKE_GVISOR_NODE_LABEL, type Platform } from '../../platforms';
+import { findMachineType, nodeAllocatable, type Cloud } from '../../platforms/capacity/machine-types';
+import { AKS_DEFAULTS } from '../../platforms/aks/cluster-config';
+import { EKS_CLUSTER_DEFAULTS } from '../../platforms/eks/cluster-config';
+import { sandboxNodeGroupScheduling } from '../../platforms/eks/node-bootstrap/node-group';
+import { GKE_POOL_DEFAULTS } from '../../platforms/gke/cluster-config';
 import type { KubeObject } from './kube-client';
 import { KWOK_NODE_ANNOTATION } from './control-plane';
 

@@ -9,9 +9,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PLATFORM_PROFILES, type Platform } from '../../constructs/platform/profiles';
-import { sha256Hex } from '../../constructs/upstream/store';
-import { parseManifestText } from '../../constructs/yaml/parse';
+import { PLATFORM_PROFILES, type Platform } from '../../platforms';
+import { sha256Hex } from '../../core/upstream/store';
+import { parseManifestText } from '../../core/yaml/parse';
 import { downloadModule } from '../toolchain/build';
 import type { KubeObject } from './kube-client';
 

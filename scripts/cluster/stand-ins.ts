@@ -3,7 +3,7 @@
  * `kata-vm-isolation`, written the way each platform defines them, so that the API server's RuntimeClass admission
  * merges the same scheduling and overhead into our pods as on the real platform. Marked as stand-ins.
  */
-import { PLATFORM_PROFILES, type Platform } from '../../constructs/platform/profiles';
+import { PLATFORM_PROFILES, type Platform } from '../../platforms';
 import type { KubeObject } from './kube-client';
 
 interface StandIn {

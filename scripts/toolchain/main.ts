@@ -3,7 +3,7 @@
  * integration tier's binaries into the user cache (see build.ts). Exit 1 with one sentence when Go or the proxy
  * fails.
  */
-import { AGENT_SANDBOX_VERSIONS } from '../../constructs/upstream/pins';
+import { AGENT_SANDBOX_VERSIONS } from '../../core/upstream/pins';
 import { buildAll, ToolchainError } from './build';
 import { clusterComponents } from './components';
 import { KUBERNETES_RELEASES, type LocalKubernetesMinor } from './versions';

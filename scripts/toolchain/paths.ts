@@ -1,6 +1,6 @@
 /** Where the toolchain builds live: `<user cache>/toolchain/<id>-<version>/` (the same cache as the upstream files). */
 import { join } from 'node:path';
-import { cacheDir } from '../../constructs/upstream/store';
+import { cacheDir } from '../../core/upstream/store';
 import type { GoComponent } from './versions';
 
 export function toolchainDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -6,8 +6,9 @@ import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as resources from '@pulumi/azure-native/resources';
-import { EKS_SANDBOX_NODE_LABEL, runtimeFor } from '../../constructs/platform/profiles';
-import type { InputProblem, SandboxClusterOutputs } from '../sandbox-cluster';
+import { aks, AKS_KATA_NODE_LABEL } from '../../platforms/aks';
+import type { SandboxClusterOutputs } from '../sandbox-cluster';
+import type { InputProblem } from '../../core/diagnostics';
 import {
   AKS_DEFAULTS,
   KATA_OS_SKU,
@@ -15,8 +16,8 @@ import {
   existingPoolProblem,
   parseAksClusterConfig,
   type AksClusterConfig,
-} from './cluster-config';
-import { aksKubeconfig } from './kubeconfig';
+} from '../../platforms/aks/cluster-config';
+import { aksKubeconfig } from '../../platforms/aks/kubeconfig';
 
 /**
  * Labels of the Kata nodes. Only labels, no taint: pods reach these nodes through AKS's own `kata-vm-isolation`
@@ -24,10 +25,10 @@ import { aksKubeconfig } from './kubeconfig';
  * could add one, but every other pod that names that RuntimeClass (a hand-written Sandbox, upstream's examples, a
  * team's own Deployment) would stay Pending without it. Ordinary runc pods may therefore also land on Kata nodes; that
  * costs Kata capacity (the capacity check counts only sandbox pods) but does not weaken the isolation of the sandbox
- * pods, which each run in their own VM. The label key is the project's sandbox-node key (profiles.ts names it for
- * EKS); it lets operators select the nodes (`kubectl get nodes -l ...=kata`).
+ * pods, which each run in their own VM. The label is the project's sandbox-node key with the value `kata`
+ * (platforms/aks/index.ts); it lets operators select the nodes (`kubectl get nodes -l ...=kata`).
  */
-export const AKS_KATA_NODE_LABELS: Readonly<Record<string, string>> = { [EKS_SANDBOX_NODE_LABEL.key]: 'kata' };
+export const AKS_KATA_NODE_LABELS: Readonly<Record<string, string>> = { [AKS_KATA_NODE_LABEL.key]: AKS_KATA_NODE_LABEL.value };
 
 /**
  * Built-in role "Azure Kubernetes Service RBAC Cluster Admin" ("Lets you manage all resources in the cluster"; data
@@ -102,7 +103,7 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
     if (!cfg) throw new pulumi.InputPropertiesError({ message: invalidConfigMessage(name, problems), errors: problems });
     super('agent-sandbox-infra:aks:SandboxCluster', name, {}, opts);
 
-    this.runtimeClassName = runtimeFor('aks', 'kata').runtimeClassName;
+    this.runtimeClassName = aks.runtimes.kata!.runtimeClassName;
     const poolName = cfg.sandboxPool?.name ?? AKS_DEFAULTS.sandboxPool.name;
     let ref: ClusterRef;
     if (cfg.existingCluster) {

@@ -18,15 +18,16 @@ import * as eks from '@pulumi/aws/eks';
 import * as iam from '@pulumi/aws/iam';
 import * as kms from '@pulumi/aws/kms';
 import { getPartitionOutput } from '@pulumi/aws/getPartition';
-import { runtimeFor, type Platform } from '../../constructs/platform/profiles';
-import type { InputProblem, SandboxClusterOutputs } from '../sandbox-cluster';
+import { runtimeFor, type Platform } from '../../platforms';
+import type { SandboxClusterOutputs } from '../sandbox-cluster';
+import type { InputProblem } from '../../core/diagnostics';
 import {
   EKS_CLUSTER_DEFAULTS,
   eksClusterConfigWarnings,
   eksEndpointWarnings,
   parseEksClusterConfig,
   type EksClusterConfig,
-} from './cluster-config';
+} from '../../platforms/eks/cluster-config';
 import {
   awsManagedPolicyArn,
   CLUSTER_ADMIN_ACCESS_POLICY,
@@ -40,16 +41,16 @@ import {
   VPC_CNI_ADDON_CONFIGURATION,
   VPC_CNI_POLICY,
   VPC_CNI_SERVICE_ACCOUNT,
-} from './iam-policies';
-import { buildEksKubeconfig } from './kubeconfig';
-import { nodeLaunchTemplateSettings } from './launch-template';
+} from '../../platforms/eks/iam-policies';
+import { buildEksKubeconfig } from '../../platforms/eks/kubeconfig';
+import { nodeLaunchTemplateSettings } from '../../platforms/eks/launch-template';
 import {
   buildSandboxNodeUserData,
   checkSandboxNodeGroup,
   gvisorArchForInstanceTypes,
   sandboxAmiTypeForArch,
   sandboxNodeGroupScheduling,
-} from './node-bootstrap';
+} from '../../platforms/eks/node-bootstrap';
 import { createSandboxVpc } from './vpc';
 
 export const EKS_SANDBOX_CLUSTER_TYPE = 'agent-sandbox-infra:eks:SandboxCluster';

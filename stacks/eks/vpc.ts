@@ -8,7 +8,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as ec2 from '@pulumi/aws/ec2';
 import { getAvailabilityZonesOutput } from '@pulumi/aws/getAvailabilityZones';
-import { planSubnets } from './vpc-plan';
+import { planSubnets } from '../../platforms/eks/vpc-plan';
 
 export interface SandboxVpcArgs {
   /** VPC CIDR, /16 to /20 (checked by the config). */

@@ -8,10 +8,10 @@
  */
 import type * as pulumi from '@pulumi/pulumi';
 import type * as container from '@pulumi/gcp/container';
-import type { GkeClusterConfig } from './cluster-config';
-import { NODE_OAUTH_SCOPES } from './node-service-account';
+import type { GkeClusterConfig } from '../../platforms/gke/cluster-config';
+import { NODE_OAUTH_SCOPES } from '../../platforms/gke/node-service-account';
 
-/** Cluster-level defaults (pool defaults: `GKE_POOL_DEFAULTS` in `./node-pools.ts`). */
+/** Cluster-level defaults (pool defaults: `GKE_POOL_DEFAULTS` in platforms/gke/cluster-config.ts). */
 export const GKE_CLUSTER_DEFAULTS = {
   releaseChannel: 'REGULAR',
   deletionProtection: true,

@@ -15,10 +15,11 @@ import * as pulumi from '@pulumi/pulumi';
 import * as container from '@pulumi/gcp/container';
 import * as projects from '@pulumi/gcp/projects';
 import * as serviceaccount from '@pulumi/gcp/serviceaccount';
-import { runtimeFor } from '../../constructs/platform/profiles';
-import type { InputProblem, SandboxClusterOutputs } from '../sandbox-cluster';
+import { runtimeFor } from '../../platforms';
+import type { SandboxClusterOutputs } from '../sandbox-cluster';
+import type { InputProblem } from '../../core/diagnostics';
 import { clusterArgs } from './cluster-args';
-import { parseGkeClusterConfig, type GkeClusterConfig } from './cluster-config';
+import { parseGkeClusterConfig, type GkeClusterConfig } from '../../platforms/gke/cluster-config';
 import {
   autoNameProblems,
   contextProblems,
@@ -26,10 +27,10 @@ import {
   exposureWarnings,
   type GkeClusterContext,
   type GkePlatform,
-} from './checks';
-import { gkeKubeconfig } from './kubeconfig';
+} from '../../platforms/gke/checks';
+import { gkeKubeconfig } from '../../platforms/gke/kubeconfig';
 import { gkeNodePoolArgs, type GkePoolRequest } from './node-pools';
-import { NODE_SERVICE_ACCOUNT_ROLES, nodeServiceAccountId } from './node-service-account';
+import { NODE_SERVICE_ACCOUNT_ROLES, nodeServiceAccountId } from '../../platforms/gke/node-service-account';
 
 export interface GkeSandboxClusterArgs {
   /** The stack's `agent-sandbox-infra:platform`: decides Autopilot or Standard. */

@@ -8,21 +8,12 @@
  */
 import type * as pulumi from '@pulumi/pulumi';
 import type * as container from '@pulumi/gcp/container';
-import type { GkeGpuPoolConfig, GkePoolConfig, GkeSystemPoolConfig } from './cluster-config';
-import { SANDBOX_IMAGE_TYPE } from './cluster-config';
-import { gpuCountFor, GKE_SANDBOX_GPUS } from './gpu';
-import { NODE_OAUTH_SCOPES } from './node-service-account';
+import type { GkeGpuPoolConfig, GkePoolConfig, GkeSystemPoolConfig } from '../../platforms/gke/cluster-config';
+import { GKE_POOL_DEFAULTS } from '../../platforms/gke/cluster-config';
 
-/** Defaults of the pools we create (per zone of the pool for node counts). */
-export const GKE_POOL_DEFAULTS = {
-  system: { machineType: 'e2-standard-4', minNodes: 1, maxNodes: 3 },
-  sandbox: { machineType: 'n2-standard-4', minNodes: 1, maxNodes: 10 },
-  /** Machine type: `GKE_SANDBOX_GPUS[gpuType].defaultMachineType`. */
-  gpu: { minNodes: 0, maxNodes: 2 },
-  diskSizeGb: 100,
-  diskType: 'pd-balanced',
-  imageType: SANDBOX_IMAGE_TYPE,
-} as const;
+export { GKE_POOL_DEFAULTS };
+import { gpuCountFor, GKE_SANDBOX_GPUS } from '../../platforms/gke/gpu';
+import { NODE_OAUTH_SCOPES } from '../../platforms/gke/node-service-account';
 
 export type GkePoolArgs = Omit<container.NodePoolArgs, 'cluster' | 'location' | 'project'>;
 

@@ -26,3 +26,15 @@ describe('npm run import', () => {
     }
   });
 });
+
+test('imports/k8s.ts has a class for each kind the constructs emit, and no other', () => {
+  const generated = [...readFileSync(join(REPO_ROOT, 'imports/k8s.ts'), 'utf8').matchAll(/^export class (Kube\w+)/gm)].map((m) => m[1]).sort();
+  const sources = execFileSync('git', ['ls-files', '*.ts'], { cwd: REPO_ROOT, encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => f && !f.startsWith('imports/') && !f.startsWith('test/'));
+  const used = new Set<string>();
+  for (const f of sources) for (const m of readFileSync(join(REPO_ROOT, f), 'utf8').matchAll(/\b(Kube[A-Z]\w*)\b/g)) used.add(m[1]);
+  expect(generated.filter((k) => !used.has(k))).toStrictEqual([]);
+  expect([...used].filter((k) => generated.includes(k)).sort()).toStrictEqual(generated);
+  expect(readdirSync(join(REPO_ROOT, 'imports')).sort()).toStrictEqual(['k8s.ts']);
+});

@@ -274,8 +274,8 @@ const SETUP_NODE_20 = usesAction('actions/setup-node', (w) => String(w['node-ver
 const NPM_INSTALL = runs(/^npm install(\s|$)/, 'npm install');
 const UPSTREAM_CACHE = usesAction(
   'actions/cache',
-  (w) => String(w.path).includes('~/.cache/agent-sandbox-infra') && /hashFiles\(\s*'constructs\/upstream\/pins\.ts'\s*\)/.test(String(w.key)),
-  'actions/cache of ~/.cache/agent-sandbox-infra keyed on constructs/upstream/pins.ts',
+  (w) => String(w.path).includes('~/.cache/agent-sandbox-infra') && /hashFiles\(\s*'core\/upstream\/pins\.ts'\s*\)/.test(String(w.key)),
+  'actions/cache of ~/.cache/agent-sandbox-infra keyed on core/upstream/pins.ts',
 );
 const FETCH_UPSTREAM = runs(/^node bin\/agent-sandbox-infra\.js fetch-upstream\b/, 'fetch-upstream');
 

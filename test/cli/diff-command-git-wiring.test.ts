@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifests } from '../../cli/diff';
 import { synthesizeGitRef } from '../../cli/git-base';
-import { clearUpstreamMemo } from '../../constructs/upstream/store';
+import { clearUpstreamMemo } from '../../core/upstream/store';
 import { runCli } from '../support/cli';
 
 jest.mock('../../cli/git-base', () => ({ synthesizeGitRef: jest.fn() }));

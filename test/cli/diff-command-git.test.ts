@@ -38,7 +38,7 @@ function git(cwd: string, args: string[]): string {
       for (const file of UNDER_TEST) cpSync(join(REPO, file), join(clone, file));
       if (git(clone, ['status', '--porcelain', '--', ...UNDER_TEST]) !== '') git(clone, ['commit', '--quiet', '-m', 'diff command under test', '--', ...UNDER_TEST]);
 
-      const exampleFile = join(clone, 'constructs/config/example.ts');
+      const exampleFile = join(clone, 'config/example.ts');
       const before = readFileSync(exampleFile, 'utf8');
       const after = before.replace(/(agentSandbox: \{[^}]*?\n\s+replicas:) 2,/, '$1 3,');
       expect(after).not.toBe(before);

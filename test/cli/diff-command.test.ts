@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import { EXAMPLE_CONFIG } from '../../constructs/config/example';
-import { clearUpstreamMemo } from '../../constructs/upstream/store';
+import { EXAMPLE_CONFIG } from '../../config/example';
+import { clearUpstreamMemo } from '../../core/upstream/store';
 import { runCli } from '../support/cli';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { buildSandboxNodeUserData } from '../../stacks/eks/node-bootstrap';
+import { buildSandboxNodeUserData } from '../../platforms/eks/node-bootstrap';
 import { runCli } from '../support/cli';
 import { REPO_ROOT } from '../support/upstream';
 

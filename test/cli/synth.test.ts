@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { clearUpstreamMemo } from '../../constructs/upstream/store';
+import { clearUpstreamMemo } from '../../core/upstream/store';
 import { loadAll, load } from 'js-yaml';
 import { runCli } from '../support/cli';
 import { AGENT_SANDBOX_DIR } from '../support/upstream';

@@ -2,8 +2,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { clearUpstreamMemo } from '../../constructs/upstream/store';
-import { clearCompiledValidators, validatorCacheDirName } from '../../constructs/validation/schema-catalog';
+import { clearUpstreamMemo } from '../../core/upstream/store';
+import { clearCompiledValidators, validatorCacheDirName } from '../../validation/schema/schema-catalog';
 import { runCli } from '../support/cli';
 
 const QUOTA = `apiVersion: v1

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { Testing } from 'cdk8s';
 import { stringify } from 'yaml';
 import { SandboxRuntime } from '../../constructs/sandbox-runtime';
-import { clearUpstreamMemo } from '../../constructs/upstream/store';
+import { clearUpstreamMemo } from '../../core/upstream/store';
 import { runCli } from '../support/cli';
 
 const rc = (name: string, handler: string, extra = '') => `apiVersion: node.k8s.io/v1

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { clearUpstreamMemo } from '../../constructs/upstream/store';
+import { clearUpstreamMemo } from '../../core/upstream/store';
 import { runCli } from '../support/cli';
 
 const QUOTA = `apiVersion: v1

@@ -1,8 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { AGENT_SANDBOX_RELEASES } from '../../constructs/upstream/pins';
-import { clearUpstreamMemo, sha256Hex } from '../../constructs/upstream/store';
+import { AGENT_SANDBOX_RELEASES } from '../../core/upstream/pins';
+import { clearUpstreamMemo, sha256Hex } from '../../core/upstream/store';
 import { runCli } from '../support/cli';
 import { UPSTREAM_DIR } from '../support/upstream';
 

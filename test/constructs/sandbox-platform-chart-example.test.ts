@@ -3,16 +3,16 @@
  * sandbox invariants (the generic checker `validate` runs and the platform-aware one), with zero problems.
  */
 import { defaultCheckers } from '../../cli/checkers';
-import { EXAMPLE_CONFIG } from '../../constructs/config/example';
-import { validateConfig } from '../../constructs/config/validate-config';
+import { EXAMPLE_CONFIG } from '../../config/example';
+import { validateConfig } from '../../config/validate';
 import { renderPlatform } from '../../constructs/output/render';
-import { PLATFORMS, type Platform } from '../../constructs/platform/profiles';
-import { kubernetesSchemaFor } from '../../constructs/upstream/pins';
-import { formatProblem } from '../../constructs/validation/problems';
-import { createSandboxInvariantsChecker } from '../../constructs/validation/sandbox-invariants';
-import { SchemaCatalog } from '../../constructs/validation/schema-catalog';
-import { validateObjects, type ObjectSource } from '../../constructs/validation/validate-objects';
-import { parseManifestText } from '../../constructs/yaml/parse';
+import { PLATFORMS, type Platform } from '../../platforms';
+import { kubernetesSchemaFor } from '../../core/upstream/pins';
+import { formatProblem } from '../../core/diagnostics';
+import { createSandboxInvariantsChecker } from '../../validation/sandbox/object';
+import { SchemaCatalog } from '../../validation/schema/schema-catalog';
+import { validateObjects, type ObjectSource } from '../../validation/schema/validate-objects';
+import { parseManifestText } from '../../core/yaml/parse';
 
 const config = validateConfig(EXAMPLE_CONFIG);
 let catalog: SchemaCatalog;

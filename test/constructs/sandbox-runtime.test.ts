@@ -1,5 +1,5 @@
 import { SandboxRuntime } from '../../constructs/sandbox-runtime';
-import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT, PLATFORMS } from '../../constructs/platform/profiles';
+import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT, PLATFORMS } from '../../platforms';
 import { newChart, synthObjects } from '../support/synth';
 
 function runtime(platform: (typeof PLATFORMS)[number], isolation?: 'gvisor' | 'kata') {

@@ -1,11 +1,11 @@
 import { Testing } from 'cdk8s';
-import type { TenantConfig } from '../../constructs/config/tenant-schema';
-import { validateConfig } from '../../constructs/config/validate-config';
-import { driverIs } from '../../constructs/dra/cel-selector';
+import type { TenantConfig } from '../../config/tenant-schema';
+import { validateConfig } from '../../config/validate';
+import { driverIs } from '../../core/cel/cel-selector';
 import { DeviceClass } from '../../constructs/dra/device-class';
-import type { Platform } from '../../constructs/platform/profiles';
+import type { Platform } from '../../platforms';
 import { SandboxTenant } from '../../constructs/sandbox-tenant';
-import { SECURITY_OPT_OUTS_ANNOTATION } from '../../constructs/validation/sandbox-invariants';
+import { SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
 import { findObject, synthObjects, type K8sObject } from '../support/synth';
 
 const C = { name: 'main', image: 'python:3.12-slim', resources: { limits: { cpu: '1', memory: '1Gi' } } };

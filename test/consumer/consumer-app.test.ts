@@ -173,10 +173,10 @@ const maybe = registryOk ? test : test.skip;
 
 maybe('the tarball holds the built library, its types and the CLI, and nothing of the repository besides', () => {
   expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/agent-sandbox-infra.js', 'build/constructs/index.js', 'build/constructs/index.d.ts', 'build/cli/main.js']));
-  const outside = packedFiles.filter((f) => !/^(package\.json|README\.md|bin\/agent-sandbox-infra\.js|build\/(constructs|cli|imports|stacks|policy\/rules)\/.*\.(js|d\.ts))$/.test(f));
+  const outside = packedFiles.filter((f) => !/^(package\.json|README\.md|bin\/agent-sandbox-infra\.js|build\/(core|platforms|validation|config|constructs|cli|imports)\/.*\.(js|d\.ts))$/.test(f));
   expect(outside).toStrictEqual([]);
-  // The Pulumi program stays out; only the pure EKS bootstrap builders the CLI uses ship.
-  expect(packedFiles.filter((f) => f.startsWith('build/stacks/') && !/^build\/stacks\/(eks\/(node-bootstrap|cluster-config|vpc-plan)|sandbox-cluster)/.test(f))).toStrictEqual([]);
+  // The Pulumi program and the policy pack stay out.
+  expect(packedFiles.filter((f) => /^build\/(stacks|policy)\//.test(f))).toStrictEqual([]);
   const installed = join(consumer, 'node_modules', 'agent-sandbox-infra');
   expect(existsSync(join(installed, 'build/constructs/index.d.ts'))).toBe(true);
   expect(readdirSync(installed).sort()).toStrictEqual(['README.md', 'bin', 'build', 'package.json']);

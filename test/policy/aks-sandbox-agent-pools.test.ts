@@ -4,8 +4,8 @@ import {
   aksSandboxAgentPoolPolicy as policy,
 } from '../../policy/rules/aks-sandbox-agent-pools';
 import { AKS_KATA_NODE_LABELS } from '../../stacks/aks/aks-sandbox-cluster';
-import { KATA_OS_SKU, KATA_WORKLOAD_RUNTIME } from '../../stacks/aks/cluster-config';
-import { runPolicy } from './harness';
+import { KATA_OS_SKU, KATA_WORKLOAD_RUNTIME } from '../../platforms/aks/cluster-config';
+import { runPolicy } from '../support/policy-harness';
 
 const AGENT_POOL = 'azure-native:containerservice:AgentPool';
 

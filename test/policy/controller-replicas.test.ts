@@ -6,9 +6,9 @@ import {
   isProductionStack,
 } from '../../policy/rules/controller-replicas';
 import { CONTROLLER_NAME as CONSTRUCT_CONTROLLER_NAME } from '../../constructs/agent-sandbox/agent-sandbox';
-import { EXAMPLE_CONFIG } from '../../constructs/config/example';
+import { EXAMPLE_CONFIG } from '../../config/example';
 import { renderPlatform } from '../../constructs/output/render';
-import { runPolicy } from './harness';
+import { runPolicy } from '../support/policy-harness';
 
 const DEPLOYMENT = 'kubernetes:apps/v1:Deployment';
 const CONFIG_GROUP = 'kubernetes:yaml/v2:ConfigGroup';

@@ -7,10 +7,10 @@ import {
   eksSandboxLaunchTemplatePolicy as policy,
   userDataText,
 } from '../../policy/rules/eks-sandbox-launch-templates';
-import { nodeLaunchTemplateSettings } from '../../stacks/eks/launch-template';
-import { buildSandboxNodeUserData } from '../../stacks/eks/node-bootstrap';
+import { nodeLaunchTemplateSettings } from '../../platforms/eks/launch-template';
+import { buildSandboxNodeUserData } from '../../platforms/eks/node-bootstrap';
 import { EKS_SANDBOX_CLUSTER_TYPE } from '../../stacks/eks/sandbox-cluster';
-import { runPolicy } from './harness';
+import { runPolicy } from '../support/policy-harness';
 
 /** The inputs stacks/eks/sandbox-cluster.ts gives a sandbox group's launch template. */
 function sandboxTemplate(): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -103,7 +103,7 @@ describe('eks-sandbox-launch-template-imdsv2: sandbox node groups must use a lau
     `[eksNodeGroupLaunchTemplate] launchTemplate: must name a launch template (id or name) on a sandbox node group (${reason}): without one the EKS API ` +
     "generates the group's template with its own defaults, not pinned to IMDSv2-only with hop limit 1, so sandbox pods may reach the node role's credentials; " +
     'a node group cannot carry IMDS settings itself (they are checked on the launch template): use one with metadataOptions httpTokens "required" ' +
-    `and httpPutResponseHopLimit 1, like stacks/eks/launch-template.ts, got ${got}`;
+    `and httpPutResponseHopLimit 1, like platforms/eks/launch-template.ts, got ${got}`;
 
   test('passes a sandbox group with a launch template by id or by name', async () => {
     expect(await checkGroup(group())).toStrictEqual({ violations: [] });

@@ -6,7 +6,7 @@
 import { policies } from '../../policy/policies';
 import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { runStack, type StackRun } from '../support/pulumi-stack';
-import { runPolicy, runStackPolicy } from './harness';
+import { runPolicy, runStackPolicy } from '../support/policy-harness';
 
 interface Applied {
   readonly policy: string;

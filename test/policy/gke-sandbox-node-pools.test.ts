@@ -7,7 +7,7 @@ import {
 } from '../../policy/rules/gke-sandbox-node-pools';
 import { GKE_SANDBOX_CLUSTER_TYPE } from '../../stacks/gke/gke-sandbox-cluster';
 import { gkeNodePoolArgs } from '../../stacks/gke/node-pools';
-import { runPolicy } from './harness';
+import { runPolicy } from '../support/policy-harness';
 
 const SA = 'sandbox-nodes@acme.iam.gserviceaccount.com';
 /** What stacks/gke/node-pools.ts produces for our pools (the `cluster` reference is added by the component). */

@@ -2,12 +2,12 @@
  * kubernetes-sandbox-gke-placement (stack policy): in a stack with a GKE cluster, node pool or our GKE component,
  * gVisor sandbox pods without any GKE placement are reported; stacks on other clouds, or on two clouds, are not judged.
  */
-import { EXAMPLE_CONFIG } from '../../constructs/config/example';
+import { EXAMPLE_CONFIG } from '../../config/example';
 import { renderPlatform } from '../../constructs/output/render';
-import type { Platform } from '../../constructs/platform/profiles';
+import type { Platform } from '../../platforms';
 import { kubernetesGkePlacementPolicy as policy } from '../../policy/rules/kubernetes-gke-placement';
 import { GKE_SANDBOX_CLUSTER_TYPE } from '../../stacks/gke/gke-sandbox-cluster';
-import { runStackPolicy, type StackResourceUnderTest } from './harness';
+import { runStackPolicy, type StackResourceUnderTest } from '../support/policy-harness';
 
 const TEMPLATE_TYPE = 'kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxTemplate';
 const objects = (platform: Platform) => renderPlatform(platform, EXAMPLE_CONFIG).files.flatMap((f) => f.objects);

@@ -5,10 +5,10 @@
  */
 import { load } from 'js-yaml';
 import { kubernetesSandboxSecurityPolicy as policy } from '../../policy/rules/kubernetes-sandbox-security';
-import { EXAMPLE_CONFIG } from '../../constructs/config/example';
+import { EXAMPLE_CONFIG } from '../../config/example';
 import { renderPlatform, type RenderedPlatform } from '../../constructs/output/render';
-import type { Platform } from '../../constructs/platform/profiles';
-import { runPolicy } from './harness';
+import type { Platform } from '../../platforms';
+import { runPolicy } from '../support/policy-harness';
 
 const CONFIG_GROUP = 'kubernetes:yaml/v2:ConfigGroup';
 const TEMPLATE_TYPE = 'kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxTemplate';

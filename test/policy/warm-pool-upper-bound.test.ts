@@ -1,10 +1,10 @@
 /** sandbox-warm-pool-upper-bound (advisory): warm pools and their autoscalers stay ≤ 500. */
 import { load } from 'js-yaml';
 import { WARM_POOL_REPLICAS_BOUND, warmPoolUpperBoundPolicy as policy } from '../../policy/rules/warm-pool-upper-bound';
-import { EXAMPLE_CONFIG } from '../../constructs/config/example';
+import { EXAMPLE_CONFIG } from '../../config/example';
 import { renderPlatform } from '../../constructs/output/render';
 import { DEFAULT_MAX_WARM_POOL_REPLICAS } from '../../constructs/workloads/sandbox-warm-pool';
-import { runPolicy } from './harness';
+import { runPolicy } from '../support/policy-harness';
 
 const WARM_POOL_TYPE = 'kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxWarmPool';
 const HPA_TYPE = 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler';

@@ -4,10 +4,10 @@
  */
 import { diffManifests, parseManifestText, renderMarkdown, renderText } from '../../../cli/diff';
 import { reviewPolicies } from '../../../cli/diff/policy-review';
-import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../constructs/validation/sandbox-invariants';
+import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../validation/sandbox/object';
 import { kubernetesSandboxSecurityPolicy } from '../../../policy/rules/kubernetes-sandbox-security';
 import { warmPoolUpperBoundPolicy } from '../../../policy/rules/warm-pool-upper-bound';
-import { runPolicy } from '../../policy/harness';
+import { runPolicy } from '../../support/policy-harness';
 import { warmPool, yamlDocs } from './helpers';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -2,7 +2,7 @@ import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentSandbox } from '../../../constructs/agent-sandbox/agent-sandbox';
-import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../constructs/validation/sandbox-invariants';
+import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../validation/sandbox/object';
 import { AGENT_SANDBOX_DIR } from '../../support/upstream';
 import { findObject, newChart, synthObjects, upstreamDocs, type K8sObject } from '../../support/synth';
 

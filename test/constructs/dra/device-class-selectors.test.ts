@@ -1,4 +1,4 @@
-import { allOf, deviceSelector, driverIs, stringAttribute } from '../../../constructs/dra/cel-selector';
+import { allOf, deviceSelector, driverIs, stringAttribute } from '../../../core/cel/cel-selector';
 import { checkSelectors, selectorExpression, selectorReferences, targetedGpuDriver } from '../../../constructs/dra/device-selectors';
 import { GPU_DRA_DRIVERS, gpuDriverOfDeviceClass, isGpuDriver } from '../../../constructs/dra/gpu-drivers';
 

@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
-import { allOf, allowMultipleAllocations, capacity, driverIs, intAttribute, stringAttribute, versionAttribute } from '../../../constructs/dra/cel-selector';
+import { allOf, allowMultipleAllocations, capacity, driverIs, intAttribute, stringAttribute, versionAttribute } from '../../../core/cel/cel-selector';
 import { DeviceClass } from '../../../constructs/dra/device-class';
-import { KUBERNETES_SCHEMAS, kubernetesSchemaFor } from '../../../constructs/upstream/pins';
-import { SchemaCatalog } from '../../../constructs/validation/schema-catalog';
+import { KUBERNETES_SCHEMAS, kubernetesSchemaFor } from '../../../core/upstream/pins';
+import { SchemaCatalog } from '../../../validation/schema/schema-catalog';
 import { newChart, synthObjects, type K8sObject } from '../../support/synth';
 
 const NV = 'gpu.nvidia.com';

@@ -1,4 +1,4 @@
-import { allowMultipleAllocations, driverIs } from '../../../constructs/dra/cel-selector';
+import { allowMultipleAllocations, driverIs } from '../../../core/cel/cel-selector';
 import { DeviceClass } from '../../../constructs/dra/device-class';
 import {
   DEFAULT_DRA_KUBERNETES_VERSION,
@@ -12,8 +12,8 @@ import {
   type DraFeatureGate,
 } from '../../../constructs/dra/dra-features';
 import { ResourceClaimTemplate } from '../../../constructs/dra/resource-claim-template';
-import { kubernetesSchemaFor, parseMinor } from '../../../constructs/upstream/pins';
-import { SchemaCatalog } from '../../../constructs/validation/schema-catalog';
+import { kubernetesSchemaFor, parseMinor } from '../../../core/upstream/pins';
+import { SchemaCatalog } from '../../../validation/schema/schema-catalog';
 import { newChart, synthObjects, type K8sObject } from '../../support/synth';
 
 const NV = 'gpu.nvidia.com';

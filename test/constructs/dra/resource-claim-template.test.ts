@@ -1,9 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
-import { capacity, driverIs, stringAttribute } from '../../../constructs/dra/cel-selector';
+import { capacity, driverIs, stringAttribute } from '../../../core/cel/cel-selector';
 import { DeviceClass } from '../../../constructs/dra/device-class';
 import { ResourceClaimTemplate, type ResourceClaimTemplateProps } from '../../../constructs/dra/resource-claim-template';
-import { kubernetesSchemaFor } from '../../../constructs/upstream/pins';
-import { SchemaCatalog } from '../../../constructs/validation/schema-catalog';
+import { kubernetesSchemaFor } from '../../../core/upstream/pins';
+import { SchemaCatalog } from '../../../validation/schema/schema-catalog';
 import { newChart, synthObjects, type K8sObject } from '../../support/synth';
 
 const NV = 'gpu.nvidia.com';

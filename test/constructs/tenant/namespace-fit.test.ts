@@ -1,5 +1,5 @@
 /** Sandbox pods against a namespace LimitRange and ResourceQuota: the pure arithmetic behind SandboxTenant's checks. */
-import { Quantity } from '../../../constructs/dra/cel-quantity';
+import { Quantity } from '../../../core/quantity';
 import {
   effectivePod,
   formatQuantity,

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../constructs/validation/sandbox-invariants';
+import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../validation/sandbox/object';
 import { cidrContains, parseCidr } from '../../../constructs/tenant/cidr';
 import { SandboxNamespace, type SandboxNamespaceProps } from '../../../constructs/tenant/sandbox-namespace';
-import { KUBERNETES_SCHEMAS } from '../../../constructs/upstream/pins';
-import { SchemaCatalog } from '../../../constructs/validation/schema-catalog';
+import { KUBERNETES_SCHEMAS } from '../../../core/upstream/pins';
+import { SchemaCatalog } from '../../../validation/schema/schema-catalog';
 import { findObject, newChart, synthObjects, type K8sObject } from '../../support/synth';
 
 function synth(props: Partial<SandboxNamespaceProps> = {}) {

@@ -5,8 +5,8 @@
  */
 import { Testing } from 'cdk8s';
 import { validateConstructTree } from '../../../constructs/output/manifest-files';
-import { AGENT_SANDBOX_RELEASES, AGENT_SANDBOX_SERVED_VERSIONS } from '../../../constructs/upstream/pins';
-import { SANDBOX_POD_KINDS } from '../../../constructs/validation/sandbox-invariants';
+import { AGENT_SANDBOX_RELEASES, AGENT_SANDBOX_SERVED_VERSIONS } from '../../../core/upstream/pins';
+import { SANDBOX_POD_KINDS } from '../../../validation/sandbox/object';
 import { registerController } from '../../../constructs/workloads/context';
 import { Sandbox } from '../../../constructs/workloads/sandbox';
 import { SandboxClaim } from '../../../constructs/workloads/sandbox-claim';

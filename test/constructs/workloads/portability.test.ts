@@ -3,11 +3,11 @@
  * the right placement on each; a platform without the isolation is an error naming what it supports.
  */
 import { Testing } from 'cdk8s';
-import type { SandboxPlatformConfig } from '../../../constructs/config/schema';
-import { validateConfig } from '../../../constructs/config/validate-config';
+import type { SandboxPlatformConfig } from '../../../config/schema';
+import { validateConfig } from '../../../config/validate';
 import { renderPlatform } from '../../../constructs/output/render';
-import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT, PLATFORMS, type Isolation, type Platform } from '../../../constructs/platform/profiles';
-import { createSandboxInvariantsChecker } from '../../../constructs/validation/sandbox-invariants';
+import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT, PLATFORMS, type Isolation, type Platform } from '../../../platforms';
+import { createSandboxInvariantsChecker } from '../../../validation/sandbox/object';
 import type { K8sObject } from '../../support/synth';
 import { errorOf, GKE_PLACEMENT, MAIN, template } from './support';
 

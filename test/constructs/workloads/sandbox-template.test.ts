@@ -2,14 +2,14 @@ import { App, JsonPatch, Testing } from 'cdk8s';
 import { Sandbox } from '../../../constructs/workloads/sandbox';
 import { DeviceClass } from '../../../constructs/dra/device-class';
 import { ResourceClaimTemplate } from '../../../constructs/dra/resource-claim-template';
-import { driverIs } from '../../../constructs/dra/cel-selector';
+import { driverIs } from '../../../core/cel/cel-selector';
 import { SandboxPlatformChart } from '../../../constructs/sandbox-platform-chart';
 import { SandboxNamespace } from '../../../constructs/tenant/sandbox-namespace';
 import {
   createSandboxInvariantsChecker,
   SECURITY_OPT_OUTS_ANNOTATION,
   type SandboxRuleId,
-} from '../../../constructs/validation/sandbox-invariants';
+} from '../../../validation/sandbox/object';
 import { SandboxTemplate } from '../../../constructs/workloads/sandbox-template';
 import type { SandboxContainer } from '../../../constructs/workloads/sandbox-pod';
 import { findObject, synthObjects, type K8sObject } from '../../support/synth';

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { SandboxNamespace } from '../../../constructs/tenant/sandbox-namespace';
-import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../constructs/validation/sandbox-invariants';
+import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../validation/sandbox/object';
 import { Sandbox, type SandboxProps } from '../../../constructs/workloads/sandbox';
 import { findObject, synthObjects, type K8sObject } from '../../support/synth';
 import { chartWithController, errorOf, GKE_PLACEMENT, MAIN, MAIN_EMITTED, POD_SECURITY_CONTEXT } from './support';

@@ -9,7 +9,7 @@ import { LocalCluster, missingControlPlaneComponents } from '../../../scripts/cl
 import { podRunnerUnavailable } from '../../../scripts/cluster/pod-runner';
 import type { KubeClient, KubeObject } from '../../../scripts/cluster/kube-client';
 import { waitFor } from '../../../scripts/cluster/processes';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../../constructs/upstream/pins';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../../core/upstream/pins';
 
 /**
  * Whether the suite's real components are here. Missing: one loud line and the suite skips; with CI=true the

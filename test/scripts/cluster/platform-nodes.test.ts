@@ -1,5 +1,5 @@
-import { PLATFORMS, PLATFORM_PROFILES } from '../../../constructs/platform/profiles';
-import { sandboxNodeGroupScheduling } from '../../../stacks/eks/node-bootstrap-node-group';
+import { PLATFORMS, PLATFORM_PROFILES } from '../../../platforms';
+import { sandboxNodeGroupScheduling } from '../../../platforms/eks/node-bootstrap/node-group';
 import { nodeObjects, simulatedPools } from '../../../scripts/cluster/platform-nodes';
 import { KWOK_NODE_ANNOTATION } from '../../../scripts/cluster/control-plane';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { parseAksClusterConfig } from '../../../stacks/aks/cluster-config';
+import { parseAksClusterConfig } from '../../../platforms/aks/cluster-config';
 
 describe('Pulumi.aks.yaml', () => {
   const stack = parse(readFileSync(join(__dirname, '../../../Pulumi.aks.yaml'), 'utf8')) as { config: Record<string, unknown> };

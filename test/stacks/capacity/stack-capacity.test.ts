@@ -1,12 +1,14 @@
 /**
- * stacks/capacity-plan.ts: what the program hands the capacity check for each platform. Warm pools come from a
+ * platforms/capacity/plan.ts: what the program hands the capacity check for each platform. Warm pools come from a
  * rendered chart, as in the program; the cluster configs are the `cluster` stack config objects.
  */
-import { validateConfig } from '../../../constructs/config/validate-config';
+import { validateConfig } from '../../../config/validate';
 import { renderPlatform } from '../../../constructs/output/render';
-import type { Platform } from '../../../constructs/platform/profiles';
-import { checkStackCapacity, eksGroupPool, warmPoolDemand } from '../../../stacks/capacity-plan';
-import { GiB, MiB } from '../../../stacks/capacity/quantity';
+import type { Platform } from '../../../platforms';
+import { checkStackCapacity } from '../../../stacks/capacity-plan';
+import { eksGroupPool } from '../../../platforms/eks/capacity';
+import { warmPoolDemand } from '../../../constructs/warm-pool-demand';
+import { GiB, MiB } from '../../../platforms/capacity/quantity';
 import { stackFileConfig } from '../../support/pulumi-stack';
 
 type Json = Record<string, unknown>;

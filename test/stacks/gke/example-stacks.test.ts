@@ -2,8 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { contextProblems } from '../../../stacks/gke/checks';
-import { parseGkeClusterConfig } from '../../../stacks/gke/cluster-config';
+import { contextProblems } from '../../../platforms/gke/checks';
+import { parseGkeClusterConfig } from '../../../platforms/gke/cluster-config';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

@@ -1,6 +1,6 @@
-import { gpuCountFor, GKE_SANDBOX_GPUS, GKE_SANDBOX_GPU_TYPES, gpuMachineProblems } from '../../../stacks/gke/gpu';
-import { nodeServiceAccountId } from '../../../stacks/gke/node-service-account';
-import { versionAtLeast, versionBelow } from '../../../stacks/gke/versions';
+import { gpuCountFor, GKE_SANDBOX_GPUS, GKE_SANDBOX_GPU_TYPES, gpuMachineProblems } from '../../../platforms/gke/gpu';
+import { nodeServiceAccountId } from '../../../platforms/gke/node-service-account';
+import { versionAtLeast, versionBelow } from '../../../platforms/gke/versions';
 
 describe('GPU table', () => {
   test('friendly names map to Compute Engine accelerator types', () => {

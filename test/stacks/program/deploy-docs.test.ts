@@ -7,10 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { aksClusterConfig, parseAksClusterConfig } from '../../../stacks/aks/cluster-config';
-import { eksClusterConfigSchema, parseEksClusterConfig } from '../../../stacks/eks/cluster-config';
-import { gkeClusterConfigSchema, parseGkeClusterConfig } from '../../../stacks/gke/cluster-config';
-import { FETCH_UPSTREAM_COMMANDS, STACK_PLATFORMS } from '../../../stacks/program';
+import { aksClusterConfig, parseAksClusterConfig } from '../../../platforms/aks/cluster-config';
+import { eksClusterConfigSchema, parseEksClusterConfig } from '../../../platforms/eks/cluster-config';
+import { gkeClusterConfigSchema, parseGkeClusterConfig } from '../../../platforms/gke/cluster-config';
+import { STACK_PLATFORMS } from '../../../stacks/components';
+import { FETCH_UPSTREAM_COMMANDS } from '../../../stacks/stack-error';
 import { runStack, stackFileConfig } from '../../support/pulumi-stack';
 import { REPO_ROOT } from '../../support/upstream';
 
@@ -114,8 +115,8 @@ describe('Cluster config per cloud', () => {
   test('Pulumi.yaml points at it and at the schema files, which exist', () => {
     const comments = readFileSync(join(REPO_ROOT, 'Pulumi.yaml'), 'utf8');
     expect(comments).toContain('README "Deploy with Pulumi" → "Cluster config\n  #                                per cloud"');
-    expect(section('Cluster config per cloud', '###')).toContain('stacks/<cloud>/cluster-config.ts');
-    for (const cloud of ['gke', 'eks', 'aks']) expect(existsSync(join(REPO_ROOT, 'stacks', cloud, 'cluster-config.ts'))).toBe(true);
+    expect(section('Cluster config per cloud', '###')).toContain('platforms/<cloud>/cluster-config.ts');
+    for (const cloud of ['gke', 'eks', 'aks']) expect(existsSync(join(REPO_ROOT, 'platforms', cloud, 'cluster-config.ts'))).toBe(true);
     expect(parse(comments)).toMatchObject({ main: 'stacks/index.ts' });
   });
 

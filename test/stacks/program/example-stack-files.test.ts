@@ -2,15 +2,15 @@
  * The example stack files Pulumi.<stack>.yaml as data: each tenant's warm pools fit its own namespace quota, and the
  * egress allowlists open the internet without the private and shared address ranges.
  */
-import { validateConfig } from '../../../constructs/config/validate-config';
+import { validateConfig } from '../../../config/validate';
 import { renderPlatform } from '../../../constructs/output/render';
-import type { Platform } from '../../../constructs/platform/profiles';
-import { warmPoolDemand } from '../../../stacks/capacity-plan';
-import { parseCpuMillis, parseMemoryBytes } from '../../../stacks/capacity/quantity';
+import type { Platform } from '../../../platforms';
+import { warmPoolDemand } from '../../../constructs/warm-pool-demand';
+import { parseCpuMillis, parseMemoryBytes } from '../../../platforms/capacity/quantity';
 import { stackFileConfig } from '../../support/pulumi-stack';
 
 const STACKS = ['aks', 'eks', 'gke-autopilot', 'gke-standard'] as const;
-/** constructs/config/example.ts: the internet, not the cluster. */
+/** config/example.ts: the internet, not the cluster. */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
 
 function sandboxOf(stack: string) {
@@ -56,7 +56,7 @@ describe.each(STACKS)('Pulumi.%s.yaml', (stack) => {
     }
   });
 
-  test('egress to 0.0.0.0/0 keeps the private and shared ranges closed (the except list of constructs/config/example.ts)', () => {
+  test('egress to 0.0.0.0/0 keeps the private and shared ranges closed (the except list of config/example.ts)', () => {
     const rules = sandboxOf(stack).tenants.flatMap((t) => t.namespace?.egressAllowlist ?? []);
     const open = rules.filter((r) => r.cidrs.includes('0.0.0.0/0'));
     expect(open.length).toBeGreaterThan(0);

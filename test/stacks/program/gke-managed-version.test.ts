@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { gkeVersionGuarantees, managedVersionProblems } from '../../../stacks/program';
+import { gkeVersionGuarantees, managedVersionProblems } from '../../../platforms/gke/settings';
 import { ofType, refusedStack, runStack, stackFileConfig } from '../../support/pulumi-stack';
 
 const ROOT = path.resolve(__dirname, '../../..');

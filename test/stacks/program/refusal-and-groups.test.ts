@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import type { RenderedFile } from '../../../constructs/output/render';
-import { FETCH_UPSTREAM_COMMANDS, planManifestGroups, StackConfigError } from '../../../stacks/program';
+import { planManifestGroups } from '../../../stacks/deploy-manifests';
+import { FETCH_UPSTREAM_COMMANDS, StackConfigError } from '../../../stacks/stack-error';
 import { refusedStack, stackFileConfig } from '../../support/pulumi-stack';
 
 describe('a refused stack', () => {

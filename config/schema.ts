@@ -1,0 +1,138 @@
+/**
+ * The configuration model (`SandboxPlatformConfig`): one typed document drives `synth` (YAML/JSON file) and the
+ * Pulumi program (stack config). The schema only validates; defaults live in the constructs, so a TypeScript user
+ * and a config-file user get the same behaviour.
+ */
+import { z } from 'zod';
+import { ISOLATIONS, PLATFORMS, platformModules, platformRegistryVersion, type Platform, type PlatformSettings } from '../platforms';
+import { AGENT_SANDBOX_VERSIONS } from '../core/upstream/pins';
+import { kubernetesType } from './kubernetes-type';
+import { dnsLabel, dnsSubdomain, kubernetesVersion, labelMap, quantity, toleration } from './schema-primitives';
+import { deviceClassConfig, tenantConfig } from './tenant-schema';
+
+const resourceList = z.object({ cpu: quantity.optional(), memory: quantity.optional() }).strict();
+export const resources = z.object({ requests: resourceList.optional(), limits: resourceList.optional() }).strict();
+
+const controllerFlags = z
+  .object({
+    leaderElect: z.boolean(),
+    leaderElectionNamespace: dnsLabel,
+    clusterDomain: dnsSubdomain,
+    extensions: z.boolean(),
+    enableTracing: z.boolean(),
+    enablePprof: z.boolean(),
+    enablePprofDebug: z.boolean(),
+    pprofBlockProfileRate: z.number().int(),
+    pprofMutexProfileFraction: z.number().int(),
+    kubeApiQps: z.number(),
+    kubeApiBurst: z.number().int().min(1),
+    sandboxConcurrentWorkers: z.number().int().min(1),
+    sandboxClaimConcurrentWorkers: z.number().int().min(1),
+    sandboxWarmPoolConcurrentWorkers: z.number().int().min(1),
+    sandboxTemplateConcurrentWorkers: z.number().int().min(1),
+    sandboxWarmPoolMaxBatchSize: z.number().int().min(1),
+    enableWarmPoolEviction: z.boolean(),
+    extraArgs: z.array(z.string()),
+  })
+  .partial()
+  .strict();
+
+const securityContextFields = {
+  runAsNonRoot: z.boolean(),
+  runAsUser: z.number().int().min(0),
+  runAsGroup: z.number().int().min(0),
+  seccompProfile: z.object({ type: z.enum(['RuntimeDefault', 'Localhost', 'Unconfined']), localhostProfile: z.string().optional() }).strict(),
+};
+
+export const agentSandboxConfig = z
+  .object({
+    version: z.enum(AGENT_SANDBOX_VERSIONS as [string, ...string[]]),
+    namespace: dnsLabel,
+    createNamespace: z.boolean(),
+    installCrds: z.boolean(),
+    webhookServiceName: dnsLabel,
+    metricsServiceName: dnsLabel,
+    image: z
+      .object({
+        repository: z.string().min(1),
+        tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'must be a valid image tag'),
+        digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits'),
+        pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']),
+      })
+      .partial()
+      .strict(),
+    imagePullSecrets: z.array(dnsSubdomain),
+    replicas: z.number().int().min(1).max(10),
+    podAnnotations: labelMap,
+    podLabels: labelMap,
+    controller: controllerFlags,
+    resources,
+    nodeSelector: labelMap,
+    tolerations: z.array(toleration),
+    affinity: kubernetesType('io.k8s.api.core.v1.Affinity'),
+    podSecurityContext: z.object({ ...securityContextFields, fsGroup: z.number().int().min(0) }).partial().strict(),
+    containerSecurityContext: z
+      .object({
+        ...securityContextFields,
+        allowPrivilegeEscalation: z.boolean(),
+        readOnlyRootFilesystem: z.boolean(),
+        privileged: z.boolean(),
+        capabilities: z.object({ drop: z.array(z.string()).optional(), add: z.array(z.string()).optional() }).strict(),
+      })
+      .partial()
+      .strict(),
+    priorityClassName: dnsSubdomain,
+    podDisruptionBudget: z.boolean(),
+    topologySpread: z.boolean(),
+    serviceMonitor: z
+      .object({ enabled: z.boolean(), additionalLabels: labelMap, interval: z.string(), scrapeTimeout: z.string() })
+      .partial()
+      .strict(),
+    prometheusRule: z
+      .object({ enabled: z.boolean(), additionalLabels: labelMap, rules: z.array(z.record(z.string(), z.unknown())) })
+      .partial()
+      .strict(),
+    allowedLabelDomains: z.array(dnsSubdomain).min(1),
+  })
+  .partial()
+  .strict();
+
+/** `platforms.<id>`: each platform's settings schema (platforms/<name>/), keyed by platform id. */
+function platformsSchema() {
+  return z
+    .object(Object.fromEntries(platformModules().map((m) => [m.platform, m.settings])) as Record<Platform, z.ZodType<PlatformSettings>>)
+    .partial()
+    .strict();
+}
+
+function sandboxPlatformSchema(platforms: ReturnType<typeof platformsSchema>) {
+  return z
+    .object({
+      /** Kubernetes version of the target clusters; selects the pinned schema and gates version-dependent features. */
+      kubernetesVersion: kubernetesVersion.optional(),
+      agentSandbox: agentSandboxConfig.optional(),
+      platforms: platforms.optional(),
+      /** Cluster-scoped DRA DeviceClasses (Kubernetes ≥ 1.34). */
+      deviceClasses: z.array(deviceClassConfig).optional(),
+      /** Who gets sandboxes: one hardened namespace each, with templates, warm pools, claims, sandboxes. */
+      tenants: z.array(tenantConfig).optional(),
+    })
+    .strict();
+}
+
+export const platformsConfig = platformsSchema();
+export const sandboxPlatformConfig = sandboxPlatformSchema(platformsConfig);
+
+let current = { registry: platformRegistryVersion(), schema: sandboxPlatformConfig };
+/** The config schema for the platforms registered now (the built-in ones, plus any {@link registerPlatform} added). */
+export function currentSandboxPlatformConfig(): typeof sandboxPlatformConfig {
+  if (current.registry !== platformRegistryVersion()) current = { registry: platformRegistryVersion(), schema: sandboxPlatformSchema(platformsSchema()) };
+  return current.schema;
+}
+
+export type SandboxPlatformConfig = z.infer<typeof sandboxPlatformConfig>;
+export type AgentSandboxConfig = z.infer<typeof agentSandboxConfig>;
+export type PlatformsConfig = z.infer<typeof platformsConfig>;
+
+export { ISOLATIONS, PLATFORMS };
+export { dnsLabel, dnsSubdomain, kubernetesVersion, labelMap, quantity, toleration };

@@ -1,0 +1,60 @@
+/**
+ * Validates a raw configuration document: the schema, then the checks that need several fields or the pinned
+ * release. Every problem is reported at once, before anything is synthesized or created.
+ */
+import { propErrors } from '../validation/agent-sandbox-settings';
+import { platformModules, type Platform } from '../platforms';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
+import { issueLines } from '../core/zod-issues';
+import { currentSandboxPlatformConfig, type SandboxPlatformConfig } from './schema';
+import { tenantPodProblems, tenantReferenceProblems } from './tenant-schema';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly problems: readonly string[],
+    readonly source = 'config',
+  ) {
+    super(`${source} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Returns the typed config or throws a ConfigError listing every problem (`path: message, got value`). When the
+ * schema fails, the tenant name/reference checks and the pod rules still run on the raw input, so a config's
+ * problems come in one report, not in rounds.
+ */
+export function validateConfig(raw: unknown, source = 'config'): SandboxPlatformConfig {
+  const input = raw ?? {};
+  const parsed = currentSandboxPlatformConfig().safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    const top = typeof input === 'object' && !Array.isArray(input) ? (input as { tenants?: unknown; deviceClasses?: unknown }) : {};
+    throw new ConfigError(
+      [
+        ...new Set([
+          ...issueLines(parsed.error.issues),
+          ...tenantPodProblems(top.tenants),
+          ...tenantReferenceProblems(top.tenants, top.deviceClasses, { replicas: false }),
+        ]),
+      ],
+      source,
+    );
+  }
+  const config = parsed.data;
+  const problems = crossFieldProblems(config);
+  if (problems.length) throw new ConfigError(problems, source);
+  return config;
+}
+
+export function crossFieldProblems(config: SandboxPlatformConfig): string[] {
+  const problems: string[] = [];
+  const release = agentSandboxRelease(config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
+  const agentSandbox = config.agentSandbox ?? {};
+  problems.push(...propErrors(agentSandbox, release, agentSandbox.replicas ?? 1).map((e) => `agentSandbox.${e}`));
+  for (const m of platformModules()) {
+    const settings = config.platforms?.[m.platform as Platform];
+    if (settings && m.settingsProblems) problems.push(...m.settingsProblems(settings, release));
+  }
+  problems.push(...tenantPodProblems(config.tenants), ...tenantReferenceProblems(config.tenants, config.deviceClasses));
+  return [...new Set(problems)];
+}

@@ -1,0 +1,531 @@
+/**
+ * The `agent-sandbox-infra:cluster` stack config for EKS: a strict zod schema (typos fail) plus the checks that need
+ * several fields. `parseEksClusterConfig` reports every problem at once, each with its `cluster.`-prefixed path.
+ * Defaults are documented here (`@default`) and applied in the component from {@link EKS_CLUSTER_DEFAULTS}.
+ */
+import { z } from 'zod';
+import { formatPath, issueLines } from '../../core/zod-issues';
+import type { InputProblem } from '../../core/diagnostics';
+import {
+  checkGvisorRelease,
+  checkSandboxNodeGroup,
+  collectErrors,
+  GVISOR_RELEASE,
+  gvisorArchForInstanceTypes,
+  SandboxConfigError,
+} from './node-bootstrap';
+import { VPC_AZ_RANGE, vpcCidrProblem } from './vpc-plan';
+
+/**
+ * Defaults the component applies with `??`.
+ * `version`: EKS 1.35, on EKS since 2026-01-28 with standard support until 2027-03-27
+ * (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html#kubernetes-release-calendar); 1.34's
+ * standard support ends 2026-12-02.
+ */
+export const EKS_CLUSTER_DEFAULTS = {
+  version: '1.35',
+  endpointPrivateAccess: true,
+  endpointPublicAccess: true,
+  controlPlaneLogTypes: ['api', 'audit', 'authenticator'] as const,
+  systemNodeGroup: {
+    name: 'system',
+    instanceTypes: ['m7i.large'],
+    scaling: { min: 2, desired: 2, max: 3 },
+    diskSizeGiB: 50,
+  },
+  sandboxNodeGroup: { scaling: { min: 1, desired: 1, max: 3 }, diskSizeGiB: 100 },
+  capacityType: 'ON_DEMAND' as const,
+  containerdMajorVersion: 2 as const,
+  ssmAccess: false,
+} as const;
+
+const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
+const clusterName = z.string().max(100).regex(EKS_NAME, 'must start with a letter or digit and contain only letters, digits, "-" and "_"');
+const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id like "subnet-0123456789abcdef0"');
+const iamPrincipalArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, 'must be an IAM role or user ARN like "arn:aws:iam::123456789012:role/platform-admin"');
+const iamRoleArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN like "arn:aws:iam::123456789012:role/deployer"');
+
+/**
+ * Node group scaling; `min ≤ desired ≤ max` is checked across fields. `desired` is used when the group is created;
+ * afterwards it belongs to the cluster autoscaler (the component ignores later changes to it).
+ */
+const scaling = z
+  .object({
+    min: z.number().int().min(0),
+    desired: z.number().int().min(0),
+    max: z.number().int().min(1),
+  })
+  .strict();
+
+/** Root volume size: the AL2023 AMI snapshot is 20 GiB; gp3 goes up to 16 TiB. */
+const diskSizeGiB = z.number().int().min(20).max(16384);
+const capacityType = z.enum(['ON_DEMAND', 'SPOT']);
+
+/**
+ * Node group name: EKS allows 63 characters; we create groups with `nodeGroupNamePrefix: "<name>-"` and the provider
+ * appends 26 unique characters (so a replacement can be created before the old group is deleted).
+ */
+const nodeGroupName = z
+  .string()
+  .max(36)
+  .regex(EKS_NAME, 'must start with a letter or digit and contain only letters, digits, "-" and "_"');
+
+const systemNodeGroup = z
+  .object({
+    /**
+     * EC2 instance types (one CPU architecture; the AL2023 AMI type follows from it).
+     * @default ["m7i.large"]
+     */
+    instanceTypes: z.array(z.string()).optional(),
+    /** @default { min: 2, desired: 2, max: 3 } */
+    scaling: scaling.optional(),
+    /** @default 50 */
+    diskSizeGiB: diskSizeGiB.optional(),
+    /** @default "ON_DEMAND" */
+    capacityType: capacityType.optional(),
+  })
+  .strict();
+
+const sandboxNodeGroup = z
+  .object({
+    /** Node group name prefix; unique among the cluster's groups (`system` is taken). */
+    name: nodeGroupName,
+    /** EC2 instance types, all x86_64 or all Graviton (one gVisor build per group). */
+    instanceTypes: z.array(z.string()),
+    /**
+     * AL2023 AMI type (`AL2023_x86_64_STANDARD`, `AL2023_ARM_64_STANDARD`, `AL2023_*_NVIDIA`); Bottlerocket, AL2 and
+     * others are refused with the reason.
+     * @default the AL2023 standard type of the instance types' architecture
+     */
+    amiType: z.string().optional(),
+    /** @default { min: 1, desired: 1, max: 3 } */
+    scaling: scaling.optional(),
+    /** @default 100 */
+    diskSizeGiB: diskSizeGiB.optional(),
+    /** @default "ON_DEMAND" */
+    capacityType: capacityType.optional(),
+    /**
+     * Pin the EKS AMI release (`releaseVersion`, e.g. "1.32.3-20250501"), needed for containerd 1.7 AMIs.
+     * @default the latest AMI release for the cluster version
+     */
+    releaseVersion: z
+      .string()
+      .regex(/^1\.\d+\.\d+-\d{8}$/, 'must be an EKS AMI release version like "1.32.3-20250501"')
+      .optional(),
+  })
+  .strict();
+
+export const eksClusterConfigSchema = z
+  .object({
+    /**
+     * EKS cluster name (new clusters only).
+     * @default a Pulumi auto-name from the component name (`<name>-cluster-<random>`)
+     */
+    name: clusterName.optional(),
+    /**
+     * Kubernetes `major.minor` of a new cluster.
+     * @default "1.35"
+     */
+    version: z
+      .string()
+      .regex(/^1\.\d{2}$/, 'must be an EKS Kubernetes version "1.<minor>" like "1.35"')
+      .optional(),
+    /**
+     * Adopt a cluster a team already runs instead of creating one: the stack only adds node groups to it.
+     * @default none: the stack creates the cluster
+     */
+    existingCluster: z
+      .object({
+        /** Name of the existing EKS cluster (same account and region as the provider). */
+        name: clusterName,
+        /**
+         * Subnets for the new node groups.
+         * @default the cluster's own subnets (`vpcConfig.subnetIds`)
+         */
+        subnetIds: z.array(subnetId).optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Network of a new cluster: `create` a VPC, or use existing `subnetIds`. Not allowed with `existingCluster`.
+     * @default none (required unless existingCluster is set)
+     */
+    vpc: z
+      .object({
+        /** Create a VPC: a private (nodes) and a public (NAT, load balancers) subnet per AZ, one NAT gateway. */
+        create: z
+          .object({
+            /** VPC IPv4 CIDR, /16 to /20, e.g. "10.42.0.0/16". */
+            cidr: z.string(),
+            /** Availability zones to span, 2 to 6. */
+            azCount: z.number().int(),
+          })
+          .strict()
+          .optional(),
+        /** Existing subnets for the control plane in at least 2 AZs (and for nodes unless nodeSubnetIds is set). */
+        subnetIds: z.array(subnetId).optional(),
+        /**
+         * Subnets for the node groups (only with subnetIds).
+         * @default subnetIds
+         */
+        nodeSubnetIds: z.array(subnetId).optional(),
+      })
+      .strict()
+      .optional(),
+    /** API server endpoint access of a new cluster. */
+    endpoint: z
+      .object({
+        /** @default true */
+        privateAccess: z.boolean().optional(),
+        /** @default true */
+        publicAccess: z.boolean().optional(),
+        /**
+         * CIDRs allowed to reach the public endpoint (only with publicAccess), e.g. your office and CI egress ranges.
+         * Left open (EKS's default, or a list with 0.0.0.0/0), the component warns: anyone can reach the API server
+         * (authentication still applies). Not narrowed by default because no range can be guessed for whoever runs
+         * `pulumi up`, which needs the endpoint itself.
+         * https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+         * @default EKS's default, ["0.0.0.0/0"]
+         */
+        publicAccessCidrs: z.array(z.string()).optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Control-plane logs sent to CloudWatch (new clusters).
+     * @default ["api", "audit", "authenticator"]
+     */
+    controlPlaneLogTypes: z.array(z.enum(['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'])).optional(),
+    /**
+     * IAM roles/users that get cluster-admin through EKS access entries, besides the creator (new clusters).
+     * @default []
+     */
+    adminPrincipalArns: z.array(iamPrincipalArn).optional(),
+    /**
+     * The non-sandbox node group (CoreDNS, the agent-sandbox controller).
+     * @default for a new cluster: m7i.large × 2, 50 GiB; for existingCluster: none unless set
+     */
+    systemNodeGroup: systemNodeGroup.optional(),
+    /** The gVisor node groups: at least one (checked with its own message). */
+    sandboxNodeGroups: z.array(sandboxNodeGroup).optional(),
+    /**
+     * containerd major version on sandbox nodes: 2 for AL2023 (config `version = 3`); 1 only for containerd 1.7 AMIs.
+     * @default 2
+     */
+    containerdMajorVersion: z.union([z.literal(1), z.literal(2)]).optional(),
+    /**
+     * gVisor release installed on sandbox nodes (dated, `YYYYMMDD.N`).
+     * @default GVISOR_RELEASE of node-bootstrap-gvisor-release.ts
+     */
+    gvisorRelease: z.string().optional(),
+    /**
+     * Accept `gvisorRelease: "latest"` (unpinned).
+     * @default false
+     */
+    allowLatestGvisor: z.boolean().optional(),
+    /**
+     * Attach AmazonSSMManagedInstanceCore to the node role (Session Manager access to nodes).
+     * @default false
+     */
+    ssmAccess: z.boolean().optional(),
+    /** Credentials the kubeconfig's `aws eks get-token` uses. */
+    kubeconfig: z
+      .object({
+        /**
+         * Role the kubeconfig assumes (`--role-arn`), also for this program's own Kubernetes provider. On a cluster
+         * this stack creates it gets cluster-admin through an EKS access entry (see accessEntry): only the creator
+         * and adminPrincipalArns have access otherwise, so the kubeconfig would be Unauthorized.
+         * @default none (`--role-arn` not passed)
+         */
+        roleArn: iamRoleArn.optional(),
+        /**
+         * Create the access entry (AmazonEKSClusterAdminPolicy, cluster scope) for roleArn on a cluster this stack
+         * creates. Set false when roleArn is the identity that runs `pulumi up` (EKS already made the cluster creator
+         * admin, and a second entry for the same principal fails with ResourceInUseException) or when its access is
+         * managed elsewhere. A roleArn listed in adminPrincipalArns gets its entry there.
+         * @default true (with roleArn, on a created cluster)
+         */
+        accessEntry: z.boolean().optional(),
+        /** @default none (`AWS_PROFILE` not set) */
+        profile: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type EksClusterConfig = z.infer<typeof eksClusterConfigSchema>;
+export type EksSandboxNodeGroupConfig = z.infer<typeof sandboxNodeGroup>;
+export type EksSystemNodeGroupConfig = z.infer<typeof systemNodeGroup>;
+
+const ROOT = 'cluster';
+
+/** zod issues → problems with `cluster.`-prefixed paths (one per `issueLines` line). */
+function schemaProblems(issues: readonly z.core.$ZodIssue[]): InputProblem[] {
+  const problems: InputProblem[] = [];
+  for (const raw of issues) {
+    const issue = { ...raw, path: [ROOT, ...raw.path] } as z.core.$ZodIssue;
+    const paths =
+      issue.code === 'unrecognized_keys' ? issue.keys.map((k) => formatPath([...issue.path, k])) : [formatPath(issue.path)];
+    for (const line of issueLines([issue])) {
+      // issueLines writes `<path>: <reason>`; match the known path instead of splitting on ": " (keys may contain it).
+      const propertyPath = paths.find((p) => line.startsWith(`${p}: `)) ?? formatPath(issue.path);
+      problems.push({ propertyPath, reason: line.slice(propertyPath.length + 2) });
+    }
+  }
+  return problems;
+}
+
+function fromBootstrap(errors: readonly SandboxConfigError[]): InputProblem[] {
+  return errors.map((e) => ({ propertyPath: `${ROOT}.${e.field}`, reason: e.message }));
+}
+
+function scalingProblems(path: string, s: z.infer<typeof scaling> | undefined): InputProblem[] {
+  if (s === undefined || (s.min <= s.desired && s.desired <= s.max)) return [];
+  return [{ propertyPath: `${path}.scaling`, reason: `needs min ≤ desired ≤ max, got min ${s.min}, desired ${s.desired}, max ${s.max}` }];
+}
+
+/** Result of {@link containerdCompatibility}: `error` refuses the config, `warning` is logged. */
+export interface ContainerdCompatibility {
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+}
+
+/**
+ * Whether sandbox nodes built for containerd `major` can work on AL2023 EKS AMIs of Kubernetes `k8sVersion`.
+ *
+ * Verified: every AL2023 EKS AMI for 1.33+ ships containerd 2.x (awslabs/amazon-eks-ami#2235), and 1.32 AMIs moved
+ * to containerd 2.1 with release v20251023 (awslabs/amazon-eks-ami#2469, #2494). A managed node group without
+ * `releaseVersion` gets the latest AMI. containerd 2.x ignores the version-2 `io.containerd.grpc.v1.cri` runtime
+ * stanza, so `runsc` would silently be missing. Older combinations cannot be verified here: warning only.
+ */
+export function containerdCompatibility(
+  k8sVersion: string,
+  major: 1 | 2,
+  releaseVersion?: string,
+): ContainerdCompatibility | undefined {
+  if (major === 2) return undefined;
+  const minor = Number(/^v?1\.(\d+)/.exec(k8sVersion)?.[1] ?? NaN);
+  const ignored = 'containerd 2.x ignores the containerd 1.x ("io.containerd.grpc.v1.cri") runsc stanza';
+  if (minor >= 33) {
+    return {
+      severity: 'error',
+      message:
+        `1 cannot work with Kubernetes ${k8sVersion}: every AL2023 EKS AMI for 1.33+ ships containerd 2.x ` +
+        `(awslabs/amazon-eks-ami#2235) and ${ignored}; use 2 (the default)`,
+    };
+  }
+  if (minor === 32 && releaseVersion === undefined) {
+    return {
+      severity: 'error',
+      message:
+        `1 cannot work with Kubernetes 1.32 on the latest AMI: AL2023 EKS AMIs for 1.32 ship containerd 2.1 since release ` +
+        `v20251023 (awslabs/amazon-eks-ami#2469) and ${ignored}; use 2, or pin the node group's releaseVersion to an AMI release with containerd 1.7`,
+    };
+  }
+  return {
+    severity: 'warning',
+    message:
+      `containerd 1 with Kubernetes ${k8sVersion}${releaseVersion ? ` and AMI release ${releaseVersion}` : ''}: make sure the AMI ships ` +
+      `containerd 1.7 (amazon-eks-ami release notes); on containerd 2.x the runsc runtime would be missing`,
+  };
+}
+
+/** Checks that need several fields; `config` already passed the schema. */
+export function eksClusterConfigProblems(config: EksClusterConfig): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const add = (path: string, reason: string) => problems.push({ propertyPath: `${ROOT}.${path}`, reason });
+  const existing = config.existingCluster;
+
+  if (existing !== undefined) {
+    if (config.vpc !== undefined) {
+      add(
+        'vpc',
+        `cannot be used with existingCluster "${existing.name}": vpc is the network of a cluster this stack creates, ` +
+          'an existing cluster keeps its own; remove vpc and set existingCluster.subnetIds to choose the node subnets',
+      );
+    }
+    for (const key of ['name', 'version', 'endpoint', 'controlPlaneLogTypes', 'adminPrincipalArns'] as const) {
+      if (config[key] !== undefined) {
+        add(key, `applies only to a cluster this stack creates; existingCluster "${existing.name}" keeps its own settings: remove ${key}`);
+      }
+    }
+    if (existing.subnetIds !== undefined && existing.subnetIds.length === 0) {
+      add('existingCluster.subnetIds', 'is empty; list the node subnets or leave it out to use the cluster\'s own subnets');
+    }
+  } else if (config.vpc === undefined) {
+    add(
+      'vpc',
+      'is required to create a cluster: set vpc.create ({ cidr, azCount }) for a new VPC or vpc.subnetIds ' +
+        '(existing subnets in at least 2 availability zones), or set existingCluster to adopt a running cluster',
+    );
+  }
+
+  const vpc = config.vpc;
+  if (vpc !== undefined) {
+    if ((vpc.create === undefined) === (vpc.subnetIds === undefined)) {
+      add('vpc', `set exactly one of vpc.create (a new VPC) or vpc.subnetIds (existing subnets), got ${vpc.create ? 'both' : 'neither'}`);
+    }
+    if (vpc.create !== undefined) {
+      const cidrProblem = vpcCidrProblem(vpc.create.cidr);
+      if (cidrProblem) add('vpc.create.cidr', cidrProblem);
+      const { azCount } = vpc.create;
+      if (azCount < VPC_AZ_RANGE.min || azCount > VPC_AZ_RANGE.max) {
+        add(
+          'vpc.create.azCount',
+          `must be ${VPC_AZ_RANGE.min} to ${VPC_AZ_RANGE.max}, got ${azCount}: EKS needs subnets in at least 2 availability zones`,
+        );
+      }
+      if (vpc.nodeSubnetIds !== undefined) {
+        add('vpc.nodeSubnetIds', 'cannot be used with vpc.create: nodes go to the private subnets the created VPC has');
+      }
+    }
+    if (vpc.subnetIds !== undefined) {
+      if (vpc.subnetIds.length < 2) {
+        add(
+          'vpc.subnetIds',
+          `has ${vpc.subnetIds.length} subnet${vpc.subnetIds.length === 1 ? '' : 's'} (${vpc.subnetIds.join(', ') || 'none'}): ` +
+            'creating an EKS cluster needs subnets in at least 2 availability zones',
+        );
+      }
+      const dupes = vpc.subnetIds.filter((id, i) => vpc.subnetIds?.indexOf(id) !== i);
+      if (dupes.length > 0) add('vpc.subnetIds', `lists ${[...new Set(dupes)].join(', ')} more than once`);
+    }
+    if (vpc.nodeSubnetIds !== undefined && vpc.nodeSubnetIds.length === 0) {
+      add('vpc.nodeSubnetIds', 'is empty; list the node subnets or leave it out to use vpc.subnetIds');
+    }
+  }
+
+  const kubeconfig = config.kubeconfig;
+  if (kubeconfig?.accessEntry !== undefined && kubeconfig.roleArn === undefined) {
+    add('kubeconfig.accessEntry', `only applies with kubeconfig.roleArn (the role it gives cluster access), got accessEntry: ${kubeconfig.accessEntry} and no roleArn`);
+  } else if (existing !== undefined && kubeconfig?.accessEntry === true) {
+    add(
+      'kubeconfig.accessEntry',
+      `applies only to a cluster this stack creates; existingCluster "${existing.name}" keeps its own access entries: give ${kubeconfig.roleArn} access there ` +
+        `("aws eks create-access-entry --cluster-name ${existing.name} --principal-arn ${kubeconfig.roleArn}" and associate AmazonEKSClusterAdminPolicy) and remove accessEntry`,
+    );
+  }
+
+  const endpoint = config.endpoint;
+  if (endpoint !== undefined) {
+    const privateAccess = endpoint.privateAccess ?? EKS_CLUSTER_DEFAULTS.endpointPrivateAccess;
+    const publicAccess = endpoint.publicAccess ?? EKS_CLUSTER_DEFAULTS.endpointPublicAccess;
+    if (!privateAccess && !publicAccess) {
+      add('endpoint', 'privateAccess and publicAccess are both false, so nothing could reach the API server; enable at least one');
+    }
+    if (!publicAccess && endpoint.publicAccessCidrs !== undefined) {
+      add('endpoint.publicAccessCidrs', 'only applies with publicAccess: true, got publicAccess: false');
+    }
+  }
+
+  // Node groups: the system group, then every sandbox group; names must be unique across all of them.
+  const names = new Map<string, string>();
+  const claimName = (groupName: string, path: string) => {
+    const first = names.get(groupName);
+    if (first !== undefined) add(`${path}.name`, `"${groupName}" is already the name of ${first}; node group names must be unique`);
+    else names.set(groupName, path);
+  };
+  const system = config.systemNodeGroup;
+  if (existing === undefined || system !== undefined) {
+    claimName(EKS_CLUSTER_DEFAULTS.systemNodeGroup.name, 'systemNodeGroup');
+  }
+  if (system !== undefined) {
+    if (system.instanceTypes !== undefined) {
+      const errors: SandboxConfigError[] = [];
+      collectErrors(errors, () => gvisorArchForInstanceTypes(system.instanceTypes ?? [], 'systemNodeGroup.instanceTypes'));
+      problems.push(...fromBootstrap(errors));
+    }
+    problems.push(...scalingProblems(`${ROOT}.systemNodeGroup`, system.scaling));
+  }
+
+  const groups = config.sandboxNodeGroups ?? [];
+  if (groups.length === 0) {
+    add(
+      'sandboxNodeGroups',
+      'needs at least one sandbox node group ({ name, instanceTypes }): gVisor pods only run on sandbox nodes, ' +
+        `got ${config.sandboxNodeGroups === undefined ? 'nothing' : 'an empty list'}`,
+    );
+  }
+  const containerdMajor = config.containerdMajorVersion ?? EKS_CLUSTER_DEFAULTS.containerdMajorVersion;
+  groups.forEach((group, i) => {
+    const path = `sandboxNodeGroups[${i}]`;
+    claimName(group.name, path);
+    const check = checkSandboxNodeGroup({ instanceTypes: group.instanceTypes, amiType: group.amiType, fieldPrefix: path });
+    problems.push(...fromBootstrap(check.errors));
+    problems.push(...scalingProblems(`${ROOT}.${path}`, group.scaling));
+    if (existing === undefined) {
+      const compat = containerdCompatibility(config.version ?? EKS_CLUSTER_DEFAULTS.version, containerdMajor, group.releaseVersion);
+      if (compat?.severity === 'error') add('containerdMajorVersion', `${compat.message} (${path} "${group.name}")`);
+    }
+  });
+
+  problems.push(
+    ...fromBootstrap(checkGvisorRelease(config.gvisorRelease ?? GVISOR_RELEASE, config.allowLatestGvisor ?? false, 'gvisorRelease')),
+  );
+  return dedupe(problems);
+}
+
+function dedupe(problems: readonly InputProblem[]): InputProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.propertyPath}\n${p.reason}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Validates the raw `cluster` config value: schema problems first; when the shape is right, the cross-field checks.
+ * `value` is set only when there is no problem.
+ */
+export function parseEksClusterConfig(raw: unknown): { value?: EksClusterConfig; problems: InputProblem[] } {
+  if (raw === undefined || raw === null) {
+    return {
+      problems: [
+        {
+          propertyPath: ROOT,
+          reason: 'is required: set agent-sandbox-infra:cluster with vpc (or existingCluster) and sandboxNodeGroups',
+        },
+      ],
+    };
+  }
+  const parsed = eksClusterConfigSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) return { problems: schemaProblems(parsed.error.issues) };
+  const problems = eksClusterConfigProblems(parsed.data);
+  return problems.length > 0 ? { problems } : { value: parsed.data, problems };
+}
+
+/**
+ * Warnings for a valid config whose cluster version is known (new clusters): containerd 1 combinations that cannot
+ * be verified. For an existing cluster the component checks once the cluster's version is read.
+ */
+export function eksClusterConfigWarnings(config: EksClusterConfig, k8sVersion: string): string[] {
+  const major = config.containerdMajorVersion ?? EKS_CLUSTER_DEFAULTS.containerdMajorVersion;
+  return (config.sandboxNodeGroups ?? []).flatMap((group, i) => {
+    const compat = containerdCompatibility(k8sVersion, major, group.releaseVersion);
+    return compat ? [`${ROOT}.containerdMajorVersion: ${compat.message} (sandboxNodeGroups[${i}] "${group.name}")`] : [];
+  });
+}
+
+/**
+ * Warnings about a new cluster's API server endpoint: public and open to the whole internet (EKS's default when
+ * publicAccessCidrs is not set). https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+ */
+export function eksEndpointWarnings(config: EksClusterConfig): string[] {
+  if (config.existingCluster !== undefined) return [];
+  const endpoint = config.endpoint ?? {};
+  if (!(endpoint.publicAccess ?? EKS_CLUSTER_DEFAULTS.endpointPublicAccess)) return [];
+  const cidrs = endpoint.publicAccessCidrs;
+  if (cidrs !== undefined && !cidrs.includes('0.0.0.0/0')) return [];
+  return [
+    `${ROOT}.endpoint: the API server endpoint is public and open to 0.0.0.0/0 (${cidrs === undefined ? "EKS's default" : 'publicAccessCidrs lists it'}); ` +
+      'set endpoint.publicAccessCidrs to your admin and CI ranges (e.g. ["203.0.113.0/24"]), or endpoint.publicAccess: false to reach it only from ' +
+      'inside the VPC (privateAccess) (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html)',
+  ];
+}

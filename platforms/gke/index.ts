@@ -1,0 +1,80 @@
+/**
+ * GKE Autopilot and GKE Standard: GKE Sandbox (gVisor) with the platform's own `gvisor` RuntimeClass and node
+ * placement, GPU sandboxes through `nvidia.com/gpu` limits, DNS through NodeLocal DNSCache (and Cloud DNS on
+ * Autopilot), agent-sandbox installed by us or by GKE's managed add-on.
+ */
+import { CLUSTER_DNS_ONLY, type GpuFacts, type PlatformModule, type RuntimeFacts } from '../platform';
+import type { InputProblem } from '../../core/diagnostics';
+import type { GkeClusterConfig } from './cluster-config';
+import { gkeSettings, gkeSettingsProblems, gkeSettingsSchema, managedVersionProblems, type GkePlatformSettings } from './settings';
+
+// The cluster schema, its checks and the capacity plan serve Pulumi stacks only: loaded on first use, so synth and
+// validate do not pay for building them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const clusterConfig = () => require('./cluster-config') as typeof import('./cluster-config');
+const checks = () => require('./checks') as typeof import('./checks');
+const capacity = () => require('./capacity') as typeof import('./capacity');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Label and taint GKE puts on gVisor nodes (Standard sandbox pools and Autopilot gVisor nodes). */
+export const GKE_GVISOR_NODE_LABEL = { key: 'sandbox.gke.io/runtime', value: 'gvisor' } as const;
+export const GKE_ACCELERATOR_LABEL = 'cloud.google.com/gke-accelerator';
+
+const GKE_GVISOR: RuntimeFacts = {
+  runtimeClassName: 'gvisor',
+  owner: 'platform',
+  podPlacement: {
+    nodeSelector: { [GKE_GVISOR_NODE_LABEL.key]: GKE_GVISOR_NODE_LABEL.value },
+    tolerations: [{ key: 'sandbox.gke.io/runtime', operator: 'Equal', value: 'gvisor', effect: 'NoSchedule' }],
+  },
+  limitsSizeTheSandbox: false,
+  podOverheadMiB: 0,
+  source: 'https://cloud.google.com/kubernetes-engine/docs/how-to/sandbox-pods',
+};
+
+/** GPU sandboxes select the accelerator; Autopilot also needs the Accelerator compute class and a driver version. */
+function gpuFacts(autopilot: boolean): GpuFacts {
+  return {
+    typePattern: /^nvidia-[a-z0-9-]+$/,
+    typeExample: 'a GKE accelerator type like "nvidia-l4" or "nvidia-tesla-t4"',
+    acceleratorLabel: GKE_ACCELERATOR_LABEL,
+    nodeSelector: (type) => ({
+      [GKE_ACCELERATOR_LABEL]: type,
+      ...(autopilot ? { 'cloud.google.com/compute-class': 'Accelerator', 'cloud.google.com/gke-gpu-driver-version': 'latest' } : {}),
+    }),
+  };
+}
+
+function gkeModule<Id extends 'gke-autopilot' | 'gke-standard'>(platform: Id, displayName: string): PlatformModule<GkePlatformSettings, Id> {
+  const autopilot = platform === 'gke-autopilot';
+  return {
+    platform,
+    displayName,
+    cloud: 'gcp',
+    runtimes: { gvisor: GKE_GVISOR },
+    agentSandboxModes: ['self', 'managed'],
+    dns: { ...CLUSTER_DNS_ONLY, nodeLocalDnsCache: true, gkeMetadataServerDns: autopilot },
+    gpu: gpuFacts(autopilot),
+    settings: gkeSettingsSchema,
+    settingsProblems: (settings, release) => gkeSettingsProblems(platform, settings, release.apiVersion),
+    clusterProblems: (cluster, { settings, providerConfig }): InputProblem[] => {
+      const gke = gkeSettings(settings);
+      const context = {
+        platform,
+        selfManagedAgentSandbox: !gke.managed,
+        gcpProject: providerConfig('gcp', 'project'),
+        gcpLocation: providerConfig('gcp', 'region') ?? providerConfig('gcp', 'zone'),
+        sandboxGkeVersion: gke.gkeVersion,
+      };
+      const problems = [...clusterConfig().parseGkeClusterConfig(cluster).problems, ...checks().contextProblems(cluster, context)];
+      return [...problems, ...managedVersionProblems(cluster, context.sandboxGkeVersion, platform, problems)];
+    },
+    capacity: autopilot
+      ? (_cluster, demand) => capacity().gkeAutopilotCapacity(demand)
+      : (cluster, demand, { providerConfig }) =>
+          capacity().gkeStandardCapacity(cluster as GkeClusterConfig, demand, providerConfig('gcp', 'region') ?? providerConfig('gcp', 'zone')),
+  };
+}
+
+export const gkeAutopilot = gkeModule('gke-autopilot', 'GKE Autopilot');
+export const gkeStandard = gkeModule('gke-standard', 'GKE Standard');

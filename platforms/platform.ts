@@ -1,0 +1,145 @@
+/**
+ * What a platform is, as one module (platforms/<name>/index.ts) implementing {@link PlatformModule}: which sandboxed
+ * runtimes exist and who owns their RuntimeClass, what a sandbox pod needs to land on a sandbox node, DNS and GPU
+ * facts, the schema of its `platforms.<id>` settings, and the capacity check of its sandbox pools. platforms/index.ts
+ * lists the modules (the only list of platform ids). Every fact cites its source.
+ */
+import type { ZodType } from 'zod';
+import type { CapacityResult } from './capacity/findings';
+import type { WarmPoolDemand } from './capacity/plan';
+import type { InputProblem } from '../core/diagnostics';
+
+export const ISOLATIONS = ['gvisor', 'kata'] as const;
+export type Isolation = (typeof ISOLATIONS)[number];
+
+export interface Toleration {
+  readonly key: string;
+  readonly operator: 'Equal' | 'Exists';
+  readonly value?: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+export interface Placement {
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Toleration[];
+}
+
+export interface RuntimeFacts {
+  /** RuntimeClass name pods reference. */
+  readonly runtimeClassName: string;
+  /** `platform`: the platform creates it and we must never emit it; `us`: we create it. */
+  readonly owner: 'platform' | 'us';
+  /** CRI handler (only for RuntimeClasses we create). */
+  readonly handler?: string;
+  /** Scheduling carried by the RuntimeClass we create (the API server merges it into pods). */
+  readonly runtimeClassScheduling?: Placement;
+  /** Placement that must be written into every sandbox pod (admission policies check the pod, not the RuntimeClass). */
+  readonly podPlacement: Placement;
+  /** The runtime sizes its VM from container limits, so limits are mandatory. */
+  readonly limitsSizeTheSandbox: boolean;
+  /** Memory the runtime adds per pod on top of the container limits, in MiB. */
+  readonly podOverheadMiB: number;
+  readonly source: string;
+}
+
+export type Cloud = 'gcp' | 'aws' | 'azure' | 'local';
+export type AgentSandboxMode = 'self' | 'managed';
+
+export interface NodeLabel {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface NodeTaint extends NodeLabel {
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** DNS resolvers a platform's pods use by default (constructs/tenant/dns-egress.ts opens port 53 to them). */
+export interface DnsDefaults {
+  readonly clusterDns: boolean;
+  readonly nodeLocalDnsCache: boolean;
+  readonly gkeMetadataServerDns: boolean;
+}
+
+/** Resolvers of a cluster we know nothing more about: cluster DNS pods only. */
+export const CLUSTER_DNS_ONLY: DnsDefaults = { clusterDns: true, nodeLocalDnsCache: false, gkeMetadataServerDns: false };
+
+/** GPU sandboxes (`gpu: { count, type }` on a pod): the nodeSelector that puts the pod on a node with that GPU. */
+export interface GpuFacts {
+  /** The GPU type syntax, and an example for the error message. */
+  readonly typePattern: RegExp;
+  readonly typeExample: string;
+  /** The node label that names the accelerator (read back by the capacity plan). */
+  readonly acceleratorLabel: string;
+  readonly nodeSelector: (gpuType: string) => Readonly<Record<string, string>>;
+}
+
+/** The facts of a platform (the public table `PLATFORM_PROFILES` holds one per platform). */
+export interface PlatformProfile<Id extends string = string> {
+  readonly platform: Id;
+  readonly displayName: string;
+  readonly cloud: Cloud;
+  readonly runtimes: Partial<Readonly<Record<Isolation, RuntimeFacts>>>;
+  /** `managed`: the platform can install agent-sandbox itself (GKE add-on). */
+  readonly agentSandboxModes: readonly AgentSandboxMode[];
+}
+
+/** What every platform's `platforms.<id>` settings may say; a platform's schema adds its own fields. */
+export interface PlatformSettings {
+  /** Who installs agent-sandbox: `self` (our manifests, the default) or `managed` (where the platform offers it). */
+  readonly agentSandbox?: AgentSandboxMode;
+  readonly [field: string]: unknown;
+}
+
+/** What a capacity check of a stack knows besides the cluster config. */
+export interface CapacityContext {
+  /** A provider setting of the stack (`gcp:region`, …), undefined when unset. */
+  readonly providerConfig: (namespace: string, key: string) => string | undefined;
+}
+
+/** What the cluster checks of a stack know besides the cluster config. */
+export interface ClusterContext extends CapacityContext {
+  /** The stack's `platforms.<id>` settings: validated, or raw when another part of the sandbox config is invalid. */
+  readonly settings: unknown;
+}
+
+/**
+ * One platform. Adding one is this module, one line in platforms/index.ts, its test (and, to deploy it with Pulumi,
+ * a component in stacks/ and one entry in stacks/components.ts).
+ */
+export interface PlatformModule<S = unknown, Id extends string = string> extends PlatformProfile<Id> {
+  /** Our label and taint on the sandbox nodes we create (the RuntimeClass we emit selects and tolerates them). */
+  readonly sandboxNode?: { readonly label: NodeLabel; readonly taint?: NodeTaint };
+  readonly dns: DnsDefaults;
+  readonly gpu?: GpuFacts;
+  /** Schema of the sandbox config's `platforms.<id>` (strict: unknown keys are errors). */
+  readonly settings: ZodType<S>;
+  /** Problems of valid settings against the agent-sandbox release the manifests are rendered for (`<field>: <reason>`). */
+  readonly settingsProblems?: (settings: S, release: { readonly apiVersion: string }) => string[];
+  /** Deployed by a Pulumi stack: the cluster config's problems (`propertyPath`, `reason`), checked before anything is created. */
+  readonly clusterProblems?: (cluster: unknown, context: ClusterContext) => InputProblem[];
+  /** Warm pools against the cluster config's sandbox pools (a config that passed clusterProblems). */
+  readonly capacity?: (cluster: unknown, demand: readonly WarmPoolDemand[], context: CapacityContext) => CapacityResult;
+}
+
+/** Label and taint key of the sandbox nodes we create (EKS node groups; AKS labels its Kata pool with it too). */
+export const SANDBOX_NODE_LABEL_KEY = 'sandbox.agent-sandbox-infra.io/runtime';
+
+/** The RuntimeClass scheduling that selects and tolerates our sandbox nodes. */
+export function sandboxNodeScheduling(node: NonNullable<PlatformModule['sandboxNode']>): Placement {
+  return {
+    nodeSelector: { [node.label.key]: node.label.value },
+    tolerations: node.taint ? [{ key: node.taint.key, operator: 'Equal', value: node.taint.value, effect: node.taint.effect }] : [],
+  };
+}
+
+/** gVisor where we install it on the nodes and create the RuntimeClass ourselves (EKS, kind). */
+export const OUR_GVISOR: RuntimeFacts = {
+  runtimeClassName: 'gvisor',
+  owner: 'us',
+  handler: 'runsc',
+  podPlacement: { nodeSelector: {}, tolerations: [] },
+  limitsSizeTheSandbox: false,
+  podOverheadMiB: 0,
+  source: 'https://gvisor.dev/docs/user_guide/containerd/quick_start/',
+};

@@ -1,0 +1,113 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fetchUpstream } from '../../../core/upstream/fetch';
+import { AGENT_SANDBOX_RELEASES, allUpstreamFiles, KUBERNETES_SCHEMAS, kubernetesSchemaFor } from '../../../core/upstream/pins';
+import { clearUpstreamMemo, locateUpstreamFile, readUpstreamText, sha256Hex } from '../../../core/upstream/store';
+import { UPSTREAM_DIR } from '../../support/upstream';
+
+const sandboxesCrd = AGENT_SANDBOX_RELEASES['v0.5.6'].crds[0];
+
+describe('pinned upstream files', () => {
+  let scratch: string;
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'asi-store-'));
+    clearUpstreamMemo();
+  });
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  test('every pin matches the reference copy in the mirror', () => {
+    for (const file of allUpstreamFiles()) {
+      expect({ file: file.relativePath, sha256: sha256Hex(readFileSync(join(UPSTREAM_DIR, file.relativePath))) }).toStrictEqual({
+        file: file.relativePath,
+        sha256: file.sha256,
+      });
+      expect(file.url).toMatch(/^https:\/\/raw\.githubusercontent\.com\//);
+    }
+    expect(sandboxesCrd.url).toBe('https://raw.githubusercontent.com/kubernetes-sigs/agent-sandbox/v0.5.6/k8s/crds/agents.x-k8s.io_sandboxes.yaml');
+  });
+
+  test('the mirror wins and is read verified', () => {
+    const env = { AGENT_SANDBOX_INFRA_MIRROR: UPSTREAM_DIR, AGENT_SANDBOX_INFRA_CACHE: scratch };
+    expect(locateUpstreamFile(sandboxesCrd, env)).toStrictEqual({ path: join(UPSTREAM_DIR, sandboxesCrd.relativePath), from: 'mirror' });
+    expect(readUpstreamText(sandboxesCrd, env)).toContain('name: sandboxes.agents.x-k8s.io');
+  });
+
+  test('a tampered file is rejected with both hashes', () => {
+    const mirror = join(scratch, 'mirror');
+    cpSync(UPSTREAM_DIR, mirror, { recursive: true });
+    const path = join(mirror, sandboxesCrd.relativePath);
+    const tampered = readFileSync(path, 'utf8').replace('served: true', 'served: false');
+    writeFileSync(path, tampered);
+    const env = { AGENT_SANDBOX_INFRA_MIRROR: mirror };
+    expect(() => readUpstreamText(sandboxesCrd, env)).toThrow(
+      `sha256 mismatch for ${path} (agent-sandbox CRD sandboxes.agents.x-k8s.io v0.5.6): expected ${sandboxesCrd.sha256}, got ${sha256Hex(tampered)}. ` +
+        `The file is not the pinned upstream file (${sandboxesCrd.url}); restore it or re-run \`agent-sandbox-infra fetch-upstream\`.`,
+    );
+  });
+
+  test('a mirror without the file says what is missing', () => {
+    const env = { AGENT_SANDBOX_INFRA_MIRROR: scratch };
+    expect(() => readUpstreamText(sandboxesCrd, env)).toThrow(
+      `agent-sandbox CRD sandboxes.agents.x-k8s.io v0.5.6 is missing from the mirror: ${join(scratch, sandboxesCrd.relativePath)} does not exist. ` +
+        `AGENT_SANDBOX_INFRA_MIRROR=${scratch} must be laid out like ../shared/upstream`,
+    );
+  });
+
+  test('no mirror and an empty cache tell the user exactly what to run', () => {
+    const env = { AGENT_SANDBOX_INFRA_CACHE: scratch };
+    expect(() => readUpstreamText(KUBERNETES_SCHEMAS['1.36.0'], env)).toThrow(
+      'Kubernetes API schema 1.36.0 is not available: no AGENT_SANDBOX_INFRA_MIRROR is set and the cache has no kubernetes-schemas/v1.36.0/_definitions.json. ' +
+        `Run \`agent-sandbox-infra fetch-upstream\` (downloads the pinned files into ${scratch}), or set AGENT_SANDBOX_INFRA_MIRROR=<dir> to a folder laid out like ../shared/upstream.`,
+    );
+  });
+
+  test('fetch-upstream downloads into the cache, verified, and the cache then resolves', async () => {
+    const fetched: string[] = [];
+    const env = { AGENT_SANDBOX_INFRA_CACHE: scratch };
+    const results = await fetchUpstream(allUpstreamFiles(), {
+      env,
+      download: async (url) => {
+        fetched.push(url);
+        const file = allUpstreamFiles().find((f) => f.url === url)!;
+        return readFileSync(join(UPSTREAM_DIR, file.relativePath));
+      },
+    });
+    expect(results.map((r) => r.status)).toStrictEqual(allUpstreamFiles().map(() => 'downloaded'));
+    expect(fetched).toStrictEqual(allUpstreamFiles().map((f) => f.url));
+    expect(locateUpstreamFile(sandboxesCrd, env)).toStrictEqual({ path: join(scratch, sandboxesCrd.relativePath), from: 'cache' });
+    expect(readUpstreamText(sandboxesCrd, env)).toContain('sandboxes.agents.x-k8s.io');
+
+    const again = await fetchUpstream(allUpstreamFiles(), { env, ifMissing: true, download: async () => Buffer.from('unused') });
+    expect(again.map((r) => r.status)).toStrictEqual(allUpstreamFiles().map(() => 'cached'));
+  });
+
+  test('fetch-upstream refuses a download whose hash differs and writes nothing', async () => {
+    const env = { AGENT_SANDBOX_INFRA_CACHE: scratch };
+    const bad = Buffer.from('not the CRD');
+    await expect(fetchUpstream([sandboxesCrd], { env, download: async () => bad })).rejects.toThrow(
+      `sha256 mismatch for ${sandboxesCrd.url} (agent-sandbox CRD sandboxes.agents.x-k8s.io v0.5.6): expected ${sandboxesCrd.sha256}, got ${sha256Hex(bad)}`,
+    );
+    expect(existsSync(join(scratch, 'agent-sandbox'))).toBe(false);
+    expect(readdirSync(scratch)).toStrictEqual([]);
+  });
+
+  test('with a mirror, fetch-upstream --if-missing downloads nothing', async () => {
+    const results = await fetchUpstream(allUpstreamFiles(), {
+      env: { AGENT_SANDBOX_INFRA_MIRROR: UPSTREAM_DIR, AGENT_SANDBOX_INFRA_CACHE: scratch },
+      ifMissing: true,
+      download: async () => {
+        throw new Error('must not download');
+      },
+    });
+    expect(new Set(results.map((r) => r.status))).toStrictEqual(new Set(['mirror']));
+  });
+
+  test('the schema pin follows the cluster version', () => {
+    expect(kubernetesSchemaFor('1.36').version).toBe('1.36.0');
+    expect(kubernetesSchemaFor('1.37.1').version).toBe('1.36.0');
+    expect(kubernetesSchemaFor('1.35').version).toBe('1.34.0');
+    expect(kubernetesSchemaFor('v1.34.2').version).toBe('1.34.0');
+    expect(() => kubernetesSchemaFor('2.0')).toThrow('kubernetesVersion "2.0" is not a Kubernetes version like "1.36"');
+  });
+});

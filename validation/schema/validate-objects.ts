@@ -1,0 +1,110 @@
+/**
+ * Checks Kubernetes objects: shape (apiVersion/kind/metadata), the pinned schema of their kind, and any extra
+ * checkers (sandbox invariants, CEL selectors) registered by callers. Returns every problem, never throws on input.
+ */
+import { SchemaCatalog } from './schema-catalog';
+import { schemaMessages } from './schema-errors';
+import { describeObject, type Problem } from '../../core/diagnostics';
+
+export interface ObjectSource {
+  readonly value: unknown;
+  readonly file?: string;
+  readonly index?: number;
+}
+
+/** An extra check on one object; returns problems without `file` (filled in by the caller). */
+export type ObjectChecker = (value: Record<string, unknown>, object: string) => Omit<Problem, 'file'>[];
+
+export interface ValidateOptions {
+  readonly catalog: SchemaCatalog;
+  readonly checkers?: readonly ObjectChecker[];
+}
+
+const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+export function validateObjects(sources: readonly ObjectSource[], options: ValidateOptions): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, string[]>();
+  for (const source of sources) {
+    const object = describeObject(source.value, source.index);
+    const push = (path: string, message: string, severity: Problem['severity'] = 'error') =>
+      problems.push({ file: source.file, object, path, message, severity });
+    const value = source.value;
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      push('', `not a Kubernetes object (a YAML mapping with apiVersion, kind and metadata), got ${Array.isArray(value) ? 'a list' : typeof value}`);
+      continue;
+    }
+    const obj = value as Record<string, unknown>;
+    const shapeOk = checkShape(obj, push);
+    if (!shapeOk) continue;
+    const meta = obj.metadata as { name?: string; namespace?: string };
+    duplicateCheck(seen, obj, meta, source.file, push, object);
+
+    const lookup = options.catalog.lookup(obj.apiVersion as string, obj.kind as string);
+    if (lookup.status === 'found') {
+      if (!lookup.validate(obj)) {
+        for (const m of schemaMessages(lookup.validate.errors ?? [], obj)) push(m.path, m.message);
+      }
+    } else if (lookup.status === 'unknown-kind') {
+      push('kind', lookup.message);
+    } else {
+      push('', lookup.message, 'note');
+    }
+    for (const checker of options.checkers ?? []) {
+      for (const p of checker(obj, object)) problems.push({ ...p, file: source.file });
+    }
+  }
+  return problems;
+}
+
+function checkShape(obj: Record<string, unknown>, push: (path: string, message: string) => void): boolean {
+  let ok = true;
+  for (const field of ['apiVersion', 'kind'] as const) {
+    if (typeof obj[field] !== 'string' || !obj[field]) {
+      push(field, `missing required field "${field}"`);
+      ok = false;
+    }
+  }
+  const meta = obj.metadata as Record<string, unknown> | undefined;
+  if (!meta || typeof meta !== 'object' || Array.isArray(meta)) {
+    push('metadata', 'missing required field "metadata"');
+    return false;
+  }
+  if (typeof meta.name !== 'string' && typeof meta.generateName !== 'string') {
+    push('metadata', 'missing required field "name"');
+    ok = false;
+  } else if (typeof meta.name === 'string' && (meta.name.length > 253 || !NAME_RE.test(meta.name))) {
+    push('metadata.name', `"${meta.name}" is not a valid name: lowercase letters, digits, '-' and '.', starting and ending alphanumeric, at most 253 characters`);
+  }
+  return ok;
+}
+
+/**
+ * The same object twice is a conflict where the copies are applied together: an error in one file, a warning
+ * between files of one folder (`kubectl apply -f <dir>`: the last one wins), and fine across folders (one
+ * folder per platform or cluster).
+ */
+function duplicateCheck(
+  seen: Map<string, string[]>,
+  obj: Record<string, unknown>,
+  meta: { name?: string; namespace?: string },
+  file: string | undefined,
+  push: (path: string, message: string, severity?: Problem['severity']) => void,
+  object: string,
+): void {
+  if (!meta.name) return;
+  const group = String(obj.apiVersion).includes('/') ? String(obj.apiVersion).split('/')[0] : '';
+  const key = `${group}|${String(obj.kind)}|${meta.namespace ?? ''}|${meta.name}`;
+  const where = file ?? '';
+  const previous = seen.get(key) ?? [];
+  const sameFile = previous.includes(where);
+  const sameDir = previous.find((f) => f !== where && dirOf(f) === dirOf(where));
+  if (sameFile) push('metadata.name', `duplicate object: ${object} is defined twice${where ? ` in ${where}` : ''}`);
+  else if (sameDir !== undefined) push('metadata.name', `${object} is also defined in ${sameDir}; applied together, one silently replaces the other`, 'note');
+  seen.set(key, [...previous, where]);
+}
+
+function dirOf(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i < 0 ? '' : file.slice(0, i);
+}
