@@ -5,12 +5,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/validate';
 import { isPlatform, PLATFORMS, type Platform } from '../platforms';
 import { AGENT_SANDBOX_VERSIONS, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
-import { UpstreamError } from '../core/upstream/store';
+import { CACHE_ENV, MIRROR_ENV, UpstreamError } from '../core/upstream/store';
 import { formatProblem } from '../core/diagnostics';
 import { loadConfig } from './load-config';
 import { synth, SynthValidationError } from './synth';
 import { validatePaths } from './validate';
+import { NODE_ARCHITECTURE_ALIASES, type NodeArchitecture } from '../platforms/eks/node-bootstrap/arch';
 import { processIo, type Io } from './io';
+import { packageVersion } from './package-version';
 
 // Commands other than synth and validate load their modules when they run (start-up time of every call).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -33,10 +35,19 @@ export function table(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n') + '\n';
 }
 
+/** The environment the commands read (the pinned upstream files' mirror and cache), shown under every help. */
+export const ENVIRONMENT_HELP = `
+Environment:
+  ${MIRROR_ENV}  folder laid out like ../shared/upstream with the pinned upstream files; when set, the only source
+  ${CACHE_ENV}   cache that fetch-upstream fills (default $XDG_CACHE_HOME/agent-sandbox-infra or ~/.cache/agent-sandbox-infra)
+  XDG_CACHE_HOME              base of the default cache folder
+`;
+
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;
   const program = new Command('agent-sandbox-infra')
     .description('Sandboxed AI-agent infrastructure on Kubernetes: agent-sandbox, gVisor/Kata runtimes, per-platform manifests.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
@@ -103,14 +114,20 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command('node-bootstrap')
     .description('print the EKS sandbox-node user data (MIME multipart: nodeadm NodeConfig + runsc install script)')
     .addOption(new Option('--platform <platform>', 'only eks has node bootstrap data').choices(['eks']).makeOptionMandatory())
-    .addOption(new Option('--arch <arch>', 'node architecture').choices(['x86_64', 'arm64']))
+    .addOption(new Option('--arch <arch>', 'node architecture (amd64 = x86_64, aarch64 = arm64)').choices(Object.keys(NODE_ARCHITECTURE_ALIASES)))
     .addOption(new Option('--containerd <major>', 'containerd major version on the node (1 only for containerd 1.7 AMIs)').choices(['2', '1']))
     .option('--config <file>', 'a Pulumi stack file (Pulumi.<stack>.yaml) or a YAML with the EKS cluster settings')
     .option('--node-group <name>', 'with --config: which sandbox node group (default: the first)')
-    .action((opts: { arch?: 'x86_64' | 'arm64'; containerd?: '1' | '2'; config?: string; nodeGroup?: string }) => {
+    .action((opts: { arch?: NodeArchitecture; containerd?: '1' | '2'; config?: string; nodeGroup?: string }) => {
       io.out(lazy<typeof import('./node-bootstrap')>('./node-bootstrap').nodeBootstrap(opts));
     });
 
+  for (const command of [program, ...program.commands]) command.addHelpText('after', ENVIRONMENT_HELP);
+  // No command at all: the help, as a successful answer (commander would print it on stderr and fail).
+  if (argv.length === 0) {
+    io.out(program.helpInformation() + ENVIRONMENT_HELP);
+    return 0;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

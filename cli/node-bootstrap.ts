@@ -5,10 +5,10 @@
 import { ConfigError } from '../config/validate';
 import { readSingleYamlDocument } from './read-yaml-file';
 import { parseEksClusterConfig, type EksClusterConfig } from '../platforms/eks/cluster-config';
-import { buildSandboxNodeUserData, SandboxBootstrapError, type SandboxNodeUserDataOptions } from '../platforms/eks/node-bootstrap';
+import { buildSandboxNodeUserData, SandboxBootstrapError, type NodeArchitecture, type SandboxNodeUserDataOptions } from '../platforms/eks/node-bootstrap';
 
 export interface NodeBootstrapOptions {
-  readonly arch?: 'x86_64' | 'arm64';
+  readonly arch?: NodeArchitecture;
   readonly containerd?: '1' | '2';
   readonly config?: string;
   readonly nodeGroup?: string;

@@ -25,7 +25,7 @@ describe('agent-sandbox-infra node-bootstrap', () => {
 
   test('only eks has node bootstrap data; a bad architecture or group is refused', async () => {
     expect((await runCli(['node-bootstrap', '--platform', 'aks'])).stderr).toContain("argument 'aks' is invalid. Allowed choices are eks.");
-    expect((await runCli(['node-bootstrap', '--platform', 'eks', '--arch', 'ppc64'])).stderr).toContain("argument 'ppc64' is invalid. Allowed choices are x86_64, arm64.");
+    expect((await runCli(['node-bootstrap', '--platform', 'eks', '--arch', 'ppc64'])).stderr).toContain("argument 'ppc64' is invalid. Allowed choices are x86_64, amd64, arm64, aarch64.");
     const missing = await runCli(['node-bootstrap', '--platform', 'eks', '--config', join(REPO_ROOT, 'Pulumi.eks.yaml'), '--node-group', 'gpu']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('--node-group: "gpu" is not defined; groups: sandbox');
