@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { realComponentsPresent } from '../support/real-components';
 import {
   checkActionPins,
   checkChecksJob,
@@ -108,10 +109,12 @@ describe('preview workflow: structure', () => {
     expect(install.run).toBe('npm install');
   });
 
-  (existsSync(CLI_BUILD) ? test : test.skip)(
-    existsSync(CLI_BUILD)
-      ? 'every agent-sandbox-infra command the workflow runs is a real CLI command (from --help)'
-      : 'every agent-sandbox-infra command is real — SKIPPED: build/cli/main.js is missing, run `npm install` (prepare builds it)',
+  (realComponentsPresent('the workflow\'s CLI commands against --help (test/ci/preview-workflow.test.ts)', [
+    !existsSync(CLI_BUILD) && 'build/cli/main.js is missing (run `npm install`: prepare builds it)',
+  ])
+    ? test
+    : test.skip)(
+    'every agent-sandbox-infra command the workflow runs is a real CLI command (from --help)',
     () => {
       const help = execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'agent-sandbox-infra.js'), '--help'], { cwd: REPO_ROOT, encoding: 'utf8' });
       const known = parseHelpCommands(help);

@@ -10,12 +10,12 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { synthesizeGitRef } from '../../cli/git-base';
+import { command, realComponentsPresent } from '../support/real-components';
 
 const REPO = resolve(__dirname, '../..');
 /** The files whose working-tree version the clone gets (the rest of the clone is the committed HEAD). */
 const UNDER_TEST = ['cli/diff-command.ts', 'cli/git-base.ts'];
-const hasGit = spawnSync('git', ['--version']).status === 0;
-if (!hasGit) console.warn('diff-command-git.test.ts: skipped, `git` is not installed');
+const hasGit = realComponentsPresent('diff --git (test/cli/diff-command-git.test.ts)', [command('git', 'apt-get install -y git').missing]);
 
 function git(cwd: string, args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=diff test', '-c', 'user.email=diff-test@example.invalid', '-c', 'commit.gpgsign=false', ...args], {

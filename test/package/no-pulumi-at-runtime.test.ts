@@ -9,10 +9,15 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeNoPulumiGuard } from '../support/no-pulumi-guard';
+import { realComponentsPresent } from '../support/real-components';
 
 const REPO = join(__dirname, '..', '..');
 const BUILT = existsSync(join(REPO, 'build', 'constructs', 'index.js')) && existsSync(join(REPO, 'build', 'cli', 'main.js'));
-const maybe = BUILT ? test : test.skip;
+const maybe = realComponentsPresent('the built package loads no @pulumi (test/package/no-pulumi-at-runtime.test.ts)', [
+  !BUILT && 'build/constructs/index.js or build/cli/main.js is missing (run `npm install`: prepare builds it)',
+])
+  ? test
+  : test.skip;
 
 let scratch: string;
 let guard: string;

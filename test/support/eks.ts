@@ -83,13 +83,7 @@ function parseHeaders(text: string): Record<string, string> {
   return out;
 }
 
-/** Absolute path of a command on PATH (or the first existing fallback), else undefined. */
-export function findCommand(name: string, fallbacks: readonly string[] = []): string | undefined {
-  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  const found = r.status === 0 ? r.stdout.trim() : '';
-  if (found.startsWith('/')) return found;
-  return fallbacks.find((f) => fs.existsSync(f));
-}
+export { findCommand } from './real-components';
 
 /** The gVisor release directory name for the machine running the tests (`uname -m`). */
 export function hostGvisorArch(): 'x86_64' | 'aarch64' | undefined {

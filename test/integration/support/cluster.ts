@@ -10,22 +10,18 @@ import { podRunnerUnavailable } from '../../../scripts/cluster/pod-runner';
 import type { KubeClient, KubeObject } from '../../../scripts/cluster/kube-client';
 import { waitFor } from '../../../scripts/cluster/processes';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../../core/upstream/pins';
+import { realComponentsPresent } from '../../support/real-components';
 
 /**
  * Whether the suite's real components are here. Missing: one loud line and the suite skips; with CI=true the
- * missing component is an error (CI installs everything: `.ci/run`).
+ * missing component is an error (CI installs everything: `.ci/run`). The rule is test/support/real-components.ts's.
  */
 export function realComponentsAvailable(suite: string, components: readonly GoComponent[], opts: { podRunner?: boolean; kubernetes?: LocalKubernetesMinor } = {}): boolean {
   const missing = [...missingControlPlaneComponents(opts.kubernetes ?? DEFAULT_LOCAL_KUBERNETES), ...components.filter((c) => !isBuilt(c))].map((c) => `${c.id} ${c.version}`);
-  const reasons = [...(missing.length ? [`not built: ${[...new Set(missing)].join(', ')} (run \`npm run toolchain -- cluster\`)`] : [])];
-  const runner = opts.podRunner ? podRunnerUnavailable() : undefined;
-  if (runner) reasons.push(runner);
-  if (reasons.length === 0) return true;
-  const line = `SKIPPED ${suite}: ${reasons.join('; ')}`;
-  if (process.env.CI === 'true') throw new Error(`${line} — CI=true requires the real components (.ci/run builds them)`);
-  // eslint-disable-next-line no-console
-  console.warn(`\n*** ${line} ***\n`);
-  return false;
+  return realComponentsPresent(suite, [
+    missing.length > 0 && `not built: ${[...new Set(missing)].join(', ')} (run \`npm run toolchain -- cluster\`)`,
+    opts.podRunner && podRunnerUnavailable(),
+  ]);
 }
 
 /** Starts a fresh cluster for a suite, stopped in afterAll (its processes are checked to be gone). */

@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { buildEksKubeconfig, EKS_EXEC_API_VERSION } from '../../../platforms/eks/kubeconfig';
-import { findCommand, tempDir } from '../../support/eks';
+import { tempDir } from '../../support/eks';
+import { command, realComponentsPresent } from '../../support/real-components';
 
 const INPUT = {
   clusterName: 'agents-prod',
@@ -60,9 +61,13 @@ describe('buildEksKubeconfig', () => {
   });
 });
 
-const kubectl = findCommand('kubectl');
-const openssl = findCommand('openssl');
-const withTools = kubectl && openssl ? test : test.skip;
+const kubectlCommand = command('kubectl', 'apt-get install -y kubernetes-client, or any kubectl');
+const opensslCommand = command('openssl', 'apt-get install -y openssl');
+const kubectl = kubectlCommand.path;
+const openssl = opensslCommand.path;
+const withTools = realComponentsPresent('kubectl with our EKS kubeconfig (test/platforms/eks/kubeconfig.test.ts)', [kubectlCommand.missing, opensslCommand.missing])
+  ? test
+  : test.skip;
 
 function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -7,7 +7,8 @@ import {
   containerdConfigLayout,
   runscContainerdConfigToml,
 } from '../../../../platforms/eks/node-bootstrap';
-import { at, deepMerge, eksAmiFile, errorOf, findCommand, Table, tempDir, toml } from '../../../support/eks';
+import { at, deepMerge, eksAmiFile, errorOf, Table, tempDir, toml } from '../../../support/eks';
+import { command, realComponentsPresent } from '../../../support/real-components';
 
 const V3_RUNTIMES = ['plugins', 'io.containerd.cri.v1.runtime', 'containerd', 'runtimes'];
 const V2_RUNTIMES = ['plugins', 'io.containerd.grpc.v1.cri', 'containerd', 'runtimes'];
@@ -93,11 +94,10 @@ describe('runsc containerd config, containerd 1.7 (explicit)', () => {
     expect(at(m, ...V2_RUNTIMES, 'runc')).toEqual(at(base(), ...V2_RUNTIMES, 'runc'));
   });
 
-  const containerd = findCommand('containerd', ['/usr/bin/containerd']);
-  if (!containerd) {
-    console.warn('SKIPPED: `containerd --config F config dump` check: no containerd binary (CI: apt-get install -y containerd)');
-  }
-  (containerd ? test : test.skip)('the merged file parses with a real containerd (`config dump`)', () => {
+  const containerdCommand = command('containerd', 'apt-get install -y containerd', ['/usr/bin/containerd']);
+  const containerd = containerdCommand.path;
+  const present = realComponentsPresent('`containerd --config F config dump` (test/platforms/eks/node-bootstrap/containerd.test.ts)', [containerdCommand.missing]);
+  (present ? test : test.skip)('the merged file parses with a real containerd (`config dump`)', () => {
     const dir = tempDir('eks-containerd-');
     try {
       const file = path.join(dir, 'config.toml');

@@ -10,21 +10,21 @@ import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { buildRunscInstallScript, GVISOR_BASE_URL_ENV, INSTALL_ROOT_ENV } from '../../../../platforms/eks/node-bootstrap';
-import { findCommand, hostGvisorArch, tempDir } from '../../../support/eks';
+import { hostGvisorArch, tempDir } from '../../../support/eks';
+import { command, realComponentsPresent } from '../../../support/real-components';
 
 const execFileAsync = promisify(execFile);
 const RELEASE = '20240729.0';
 const SHIM = Buffer.from('#!/bin/sh\necho "fake containerd-shim-runsc-v1 $*"\n');
 
-const debianRunsc = findCommand('runsc', ['/usr/bin/runsc', '/usr/sbin/runsc']);
+const runscCommand = command('runsc', 'apt-get install -y runsc', ['/usr/bin/runsc', '/usr/sbin/runsc']);
 const arch = hostGvisorArch();
-const skipReason = !debianRunsc
-  ? 'no runsc binary (CI: apt-get install -y runsc)'
-  : !arch
-    ? `host architecture is not x86_64/aarch64`
-    : undefined;
-if (skipReason) console.warn(`SKIPPED: install script run: ${skipReason}`);
-const describeIfRunsc = skipReason ? describe.skip : describe;
+const present = realComponentsPresent('runsc install script (test/platforms/eks/node-bootstrap/install-script.test.ts)', [
+  runscCommand.missing,
+  command('curl', 'apt-get install -y curl').missing,
+  !arch && `host architecture is not x86_64/aarch64 (uname -m: ${process.arch})`,
+]);
+const describeIfRunsc = present ? describe : describe.skip;
 
 function sha512Line(content: Buffer, name: string): Buffer {
   return Buffer.from(`${createHash('sha512').update(content).digest('hex')}  ${name}\n`);
@@ -50,8 +50,9 @@ interface RunResult {
 
 describeIfRunsc('runsc install script (real bash, curl, sha512sum, runsc)', () => {
   const script = buildRunscInstallScript({ arch: arch ?? 'x86_64', gvisorRelease: RELEASE });
-  const runsc = fs.readFileSync(debianRunsc as string);
-  let served: Release = goodRelease(runsc);
+  // Read in beforeAll, not here: a describe body runs even when the suite is skipped.
+  let runsc: Buffer;
+  let served: Release;
   const requests: string[] = [];
   let server: http.Server;
   let baseUrl: string;
@@ -59,6 +60,8 @@ describeIfRunsc('runsc install script (real bash, curl, sha512sum, runsc)', () =
   let scriptFile: string;
 
   beforeAll(async () => {
+    runsc = fs.readFileSync(runscCommand.path as string);
+    served = goodRelease(runsc);
     server = http.createServer((req, res) => {
       requests.push(req.url ?? '');
       const prefix = `/gvisor/${RELEASE}/${arch}/`;
