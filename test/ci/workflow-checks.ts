@@ -271,6 +271,8 @@ const usesAction = (action: string, check: (w: Record<string, unknown>) => boole
 
 const CHECKOUT = usesAction('actions/checkout');
 const SETUP_NODE_20 = usesAction('actions/setup-node', (w) => String(w['node-version']) === '20' && w.cache === 'npm', 'setup-node 20 with npm cache');
+/** The Pulumi job: @pulumi/pulumi declares Node >=22. */
+const SETUP_NODE_22 = usesAction('actions/setup-node', (w) => String(w['node-version']) === '22' && w.cache === 'npm', 'setup-node 22 with npm cache');
 const NPM_INSTALL = runs(/^npm install(\s|$)/, 'npm install');
 const UPSTREAM_CACHE = usesAction(
   'actions/cache',
@@ -511,7 +513,7 @@ export function checkPolicyPackConfig(wf: Workflow, root = REPO_ROOT): string[] 
 export function checkPulumiPreviewJob(wf: Workflow): string[] {
   const job = wf.jobs?.['pulumi-preview'];
   if (!job) return ['jobs.pulumi-preview: missing'];
-  const problems = expectOrderedSteps(wf, 'pulumi-preview', [CHECKOUT, SETUP_NODE_20, NPM_INSTALL, UPSTREAM_CACHE, FETCH_UPSTREAM]);
+  const problems = expectOrderedSteps(wf, 'pulumi-preview', [CHECKOUT, SETUP_NODE_22, NPM_INSTALL, UPSTREAM_CACHE, FETCH_UPSTREAM]);
   const pulumi = steps(job).filter((s) => uses(s, 'pulumi/actions'));
   if (pulumi.length !== 1) return [...problems, `jobs.pulumi-preview: expected one pulumi/actions step, found ${pulumi.length}`];
   const p = pulumi[0];
