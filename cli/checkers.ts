@@ -4,14 +4,19 @@ import { draCelChecker } from '../validation/dra-cel';
 import { createRuntimeClassChecker } from '../validation/runtime-class';
 import { createSandboxInvariantsChecker, sandboxInvariantsChecker } from '../validation/sandbox/object';
 import type { ObjectChecker } from '../validation/schema/validate-objects';
+import { createSystemNamespaceChecker } from '../validation/system-namespaces';
 
 /**
- * Sandbox pods and RuntimeClasses. With a platform, sandbox pods must also use that platform's runtime and carry
+ * Sandbox pods, RuntimeClasses, and agent-sandbox objects outside system namespaces. With a platform, sandbox pods must also use that platform's runtime and carry
  * its placement (GKE), platform-owned RuntimeClasses must not be emitted and ours must carry the platform's
  * scheduling (EKS).
  */
 export function defaultCheckers(platform?: Platform): ObjectChecker[] {
-  return [platform ? createSandboxInvariantsChecker({ platform }) : sandboxInvariantsChecker, createRuntimeClassChecker({ platform })];
+  return [
+    platform ? createSandboxInvariantsChecker({ platform }) : sandboxInvariantsChecker,
+    createRuntimeClassChecker({ platform }),
+    createSystemNamespaceChecker({ platform }),
+  ];
 }
 
 /**

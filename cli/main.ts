@@ -59,7 +59,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--out <dir>', 'output folder', 'dist')
     .action((opts: { platform: string; config?: string; out: string }) => {
       const platforms = parsePlatforms(opts.platform);
-      const { config, source } = loadConfig(opts.config);
+      const { config, source } = loadConfig(opts.config, { platforms });
       const summaries = synth({ platforms, config, out: opts.out });
       const rows = [['platform', 'objects', 'bytes', 'ms'], ...summaries.map((s) => [s.platform, String(s.objects), String(s.bytes), s.ms.toFixed(0)])];
       io.out(`synthesized ${source} into ${opts.out}/ (validated against the pinned schemas)\n`);

@@ -8,9 +8,9 @@ import type { SandboxPlatformConfig } from '../config/schema';
 import { CRDS_FILE, renderPlatform, type RenderedPlatform } from '../constructs/output/render';
 import type { Platform } from '../platforms';
 import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../core/upstream/pins';
-import { validateObjects, type ObjectSource } from '../validation/schema/validate-objects';
+import { objectIdentity, validateObjects, type ObjectSource } from '../validation/schema/validate-objects';
 import { SchemaCatalog } from '../validation/schema/schema-catalog';
-import { formatProblem, type Problem } from '../core/diagnostics';
+import { describeObject, formatProblem, type Problem } from '../core/diagnostics';
 import { parseManifestText } from '../core/yaml/parse';
 import { defaultCheckers } from './checkers';
 
@@ -68,12 +68,29 @@ export function synth(options: SynthOptions): PlatformSummary[] {
         problems.push(...found.map((p) => ({ ...p, file: path })));
       });
     }
+    problems.push(...duplicateObjects(r, platform));
     rendered.push({ ...r, ms: r.ms + (performance.now() - started) });
   }
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new SynthValidationError(errors);
   writeOutput(resolve(options.out), rendered);
   return rendered.map((r) => ({ platform: r.platform, files: r.files.map((f) => f.name), objects: r.objects, bytes: r.bytes, ms: r.ms }));
+}
+
+/** Two objects with one identity in one platform's output: applied together, one would silently replace the other. */
+export function duplicateObjects(r: Pick<RenderedPlatform, 'files'>, platform: Platform): Problem[] {
+  const first = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const file of r.files) {
+    for (const obj of file.objects) {
+      const id = objectIdentity(obj);
+      const path = `${platform}/${file.name}`;
+      const previous = first.get(id);
+      if (previous === undefined) first.set(id, path);
+      else problems.push({ file: path, object: describeObject(obj), path: 'metadata.name', message: `duplicate object: also rendered into ${previous}; applied together, one silently replaces the other`, severity: 'error' });
+    }
+  }
+  return problems;
 }
 
 function checkObject(value: unknown, path: string, catalog: SchemaCatalog, platform: Platform): Problem[] {

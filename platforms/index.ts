@@ -6,7 +6,7 @@ import { aks } from './aks';
 import { eks } from './eks';
 import { gkeAutopilot, gkeStandard } from './gke';
 import { kind } from './kind';
-import { ISOLATIONS, type Isolation, type PlatformModule, type PlatformProfile, type RuntimeFacts } from './platform';
+import { ISOLATIONS, KUBERNETES_RESERVED_NAMESPACES, type Isolation, type PlatformModule, type PlatformProfile, type ReservedNamespaces, type RuntimeFacts } from './platform';
 
 const BUILT_IN = [gkeAutopilot, gkeStandard, eks, aks, kind] as const;
 
@@ -76,6 +76,34 @@ export function runtimeFor(platform: Platform, isolation: Isolation): RuntimeFac
 
 export function supportedIsolations(platform: Platform): Isolation[] {
   return ISOLATIONS.filter((i) => platformModule(platform).runtimes[i] !== undefined);
+}
+
+/**
+ * Why `namespace` can never be a tenant's (sandbox objects, a SandboxNamespace), or undefined: Kubernetes' own
+ * namespaces, the agent-sandbox controller's namespace, and the namespaces the given platform(s) manage. Without
+ * `platform`, every platform's reserved namespaces count (validate without --platform).
+ */
+export function systemNamespaceProblem(
+  namespace: string,
+  options: { readonly platform?: string | readonly string[]; readonly controllerNamespace?: string } = {},
+): string | undefined {
+  if (options.controllerNamespace !== undefined && namespace === options.controllerNamespace) {
+    return `"${namespace}" is the agent-sandbox controller's namespace (agentSandbox.namespace); a tenant there would share it with the controller and its credentials — choose another name`;
+  }
+  // Platforms that share one list (GKE Autopilot and Standard) are named together.
+  const owners = new Map<ReservedNamespaces, string[]>([[KUBERNETES_RESERVED_NAMESPACES, []]]);
+  // An unknown platform id is its own error elsewhere; here it reserves nothing.
+  const ids = options.platform === undefined ? undefined : typeof options.platform === 'string' ? [options.platform] : options.platform;
+  const platforms = ids === undefined ? platformModules() : ids.filter(isPlatform).map(platformModule);
+  for (const m of platforms) for (const r of m.reservedNamespaces ?? []) owners.set(r, [...(owners.get(r) ?? []), m.platform]);
+  for (const [reserved, who] of owners) {
+    const byName = reserved.names?.includes(namespace);
+    const prefix = reserved.prefixes?.find((p) => namespace.startsWith(p));
+    if (!byName && prefix === undefined) continue;
+    const what = byName ? `"${namespace}" is a system namespace` : `"${namespace}" has the reserved prefix ${prefix}`;
+    return `${what}${who.length ? ` on ${who.join(', ')}` : ''}: ${reserved.why} (${reserved.source}); sandboxes never run there, choose another name`;
+  }
+  return undefined;
 }
 
 export * from './platform';

@@ -74,6 +74,28 @@ export interface GpuFacts {
   readonly nodeSelector: (gpuType: string) => Readonly<Record<string, string>>;
 }
 
+/** Namespaces a platform creates and manages itself: a tenant there would share it with the platform's own pods. */
+export interface ReservedNamespaces {
+  /** Exact names. */
+  readonly names?: readonly string[];
+  /** Name prefixes (with their trailing `-`). */
+  readonly prefixes?: readonly string[];
+  /** Who uses them, for the message (e.g. `GKE's managed components, e.g. gke-managed-system`). */
+  readonly why: string;
+  readonly source: string;
+}
+
+/**
+ * Kubernetes' own namespaces, on every cluster: `kube-system`, `kube-public`, `kube-node-lease` and `default`, and the
+ * `kube-` prefix Kubernetes reserves for its system namespaces.
+ */
+export const KUBERNETES_RESERVED_NAMESPACES: ReservedNamespaces = {
+  names: ['kube-system', 'kube-public', 'kube-node-lease', 'default'],
+  prefixes: ['kube-'],
+  why: "Kubernetes' own namespaces (kube-system, kube-public, kube-node-lease, default; the kube- prefix is reserved for them)",
+  source: 'https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/#initial-namespaces',
+};
+
 /** The facts of a platform (the public table `PLATFORM_PROFILES` holds one per platform). */
 export interface PlatformProfile<Id extends string = string> {
   readonly platform: Id;
@@ -82,6 +104,8 @@ export interface PlatformProfile<Id extends string = string> {
   readonly runtimes: Partial<Readonly<Record<Isolation, RuntimeFacts>>>;
   /** `managed`: the platform can install agent-sandbox itself (GKE add-on). */
   readonly agentSandboxModes: readonly AgentSandboxMode[];
+  /** Namespaces the platform manages (beyond Kubernetes' own): never a tenant's. @default none */
+  readonly reservedNamespaces?: readonly ReservedNamespaces[];
 }
 
 /** What every platform's `platforms.<id>` settings may say; a platform's schema adds its own fields. */

@@ -56,7 +56,7 @@ export function checkStack(): CheckedStack {
   let sandbox: SandboxPlatformConfig | undefined;
   const rawSandbox = config.getObject<unknown>('sandbox') ?? {};
   try {
-    sandbox = validateConfig(rawSandbox, `${CONFIG_NAMESPACE}:sandbox`);
+    sandbox = validateConfig(rawSandbox, `${CONFIG_NAMESPACE}:sandbox`, isStackPlatform(platform) ? { platforms: [platform] } : {});
   } catch (err) {
     if (err instanceof UpstreamError) {
       // Without the pinned schemas the sandbox config cannot be checked; the other problems are still listed.

@@ -7,6 +7,8 @@ import { DNS_LABEL, DNS_SUBDOMAIN } from '../core/formats';
 import { controllerFlagErrors, type ControllerFlags } from './controller-flags';
 
 export const CONTROLLER_NAME = 'agent-sandbox-controller';
+/** Where the controller runs unless `namespace` says otherwise (upstream's install and Helm chart). */
+export const DEFAULT_CONTROLLER_NAMESPACE = 'agent-sandbox-system';
 
 export interface ContainerImage {
   /** @default 'registry.k8s.io/agent-sandbox/agent-sandbox-controller' */

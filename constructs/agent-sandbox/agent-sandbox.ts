@@ -28,9 +28,10 @@ import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRe
 // Annotation listing every secure default a user turned off, so reviewers see it in the manifest.
 import { SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
 import { registerController } from '../workloads/context';
+import { ProblemsError } from '../../core/diagnostics';
 import { AgentSandboxCrds } from './agent-sandbox-crds';
 import { controllerArgs, type ControllerFlags } from '../../validation/controller-flags';
-import { CONTROLLER_NAME, propErrors, type ContainerImage } from '../../validation/agent-sandbox-settings';
+import { CONTROLLER_NAME, DEFAULT_CONTROLLER_NAMESPACE, propErrors, type ContainerImage } from '../../validation/agent-sandbox-settings';
 
 export { CONTROLLER_NAME, propErrors, type ContainerImage };
 import { CORE_RULES, EXTENSIONS_RULES, webhookCertRules, WEBHOOK_CERT_SECRET, type PolicyRule } from './rbac-rules';
@@ -158,7 +159,7 @@ export class AgentSandbox extends Construct {
     super(scope, id);
     this.release = agentSandboxRelease(props.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
     const webhook = this.release.conversionWebhook;
-    this.namespace = props.namespace ?? 'agent-sandbox-system';
+    this.namespace = props.namespace ?? DEFAULT_CONTROLLER_NAMESPACE;
     this.webhookServiceName = props.webhookServiceName ?? webhook?.defaultServiceName ?? 'agent-sandbox-webhook-service';
     this.metricsServiceName = props.metricsServiceName ?? CONTROLLER_NAME;
     this.replicas = props.replicas ?? 1;
@@ -168,8 +169,8 @@ export class AgentSandbox extends Construct {
     this.image = imageReference(props.image, this.release);
 
     const errors = propErrors(props, this.release, this.replicas);
-    if (errors.length) throw new Error(`AgentSandbox "${this.node.path}" has invalid props:\n  ${errors.join('\n  ')}`);
-    registerController(this, { extensions: this.extensions, allowedLabelDomains: this.allowedLabelDomains, apiVersion: this.release.apiVersion });
+    if (errors.length) throw new ProblemsError(`AgentSandbox "${this.node.path}" has invalid props:\n  ${errors.join('\n  ')}`, errors);
+    registerController(this, { extensions: this.extensions, allowedLabelDomains: this.allowedLabelDomains, apiVersion: this.release.apiVersion, namespace: this.namespace });
 
     const ns = this.namespace;
     const labels = {

@@ -17,7 +17,9 @@ import {
 import { SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
 // Namespace label that lets ResourceClaims in it request `adminAccess` to devices (Kubernetes DRA).
 import { DRA_ADMIN_ACCESS_LABEL } from '../dra/resource-claim-template';
-import { PLATFORMS, type Platform } from '../../platforms';
+import { PLATFORMS, systemNamespaceProblem, type Platform } from '../../platforms';
+import { ProblemsError } from '../../core/diagnostics';
+import { findController } from '../workloads/context';
 import { dnsPeers, resolveDnsOptions, type DnsEgressOptions } from './dns-egress';
 import { dnsLabelErrors, dnsSubdomainErrors, labelErrors, qualifiedNameErrors } from '../../core/formats';
 import { resolveLimitRange, resolveQuota, type LimitRangeOptions, type ResolvedLimitRange, type ResourceQuotaOptions } from './resource-limits';
@@ -147,8 +149,10 @@ export class SandboxNamespace extends Construct {
     const enforce = props.podSecurity?.enforce ?? 'restricted';
     const enforceVersion = props.podSecurity?.enforceVersion ?? 'latest';
 
+    const reserved = systemNamespaceProblem(props.name, { platform: props.platform, controllerNamespace: findController(this)?.namespace });
     const errors = [
       ...dnsLabelErrors('name', props.name),
+      ...(reserved ? [`name: ${reserved}`] : []),
       ...dnsSubdomainErrors('serviceAccountName', this.serviceAccountName),
       ...labelErrors('labels', props.labels ?? {}),
       ...Object.keys(props.labels ?? {})
@@ -170,7 +174,7 @@ export class SandboxNamespace extends Construct {
     const quota = props.quota === false ? undefined : resolveQuota('quota', props.quota ?? {});
     const limitRange = props.limitRange === false ? undefined : resolveLimitRange('limitRange', props.limitRange ?? {});
     errors.push(...(quota?.errors ?? []), ...(limitRange?.errors ?? []));
-    if (errors.length) throw new Error(`SandboxNamespace "${this.node.path}" has invalid props:\n  ${errors.join('\n  ')}`);
+    if (errors.length) throw new ProblemsError(`SandboxNamespace "${this.node.path}" has invalid props:\n  ${errors.join('\n  ')}`, errors);
     this.egressRules = egress.rules;
     this.limitRange = limitRange?.limitRange;
     this.quotaHard = quota?.hard;

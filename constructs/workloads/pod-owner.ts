@@ -1,9 +1,10 @@
 /** What SandboxTemplate and Sandbox share: resolve the platform, build the secure pod, label and annotate the object. */
 import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Platform } from '../../platforms';
+import { systemNamespaceProblem, type Platform } from '../../platforms';
+import { problemsOf, ProblemsError } from '../../core/diagnostics';
 import { checkSandboxObjectPod, SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
-import { namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
+import { findController, namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
 import { buildSandboxPod, type BuiltSandboxPod, type SandboxPodProps } from './sandbox-pod';
 
 export interface PodOwnerProps extends SandboxPodProps {
@@ -20,11 +21,18 @@ export interface PodOwner {
 
 export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandbox', name: string, namespace: string, props: PodOwnerProps): PodOwner {
   const platform = resolvePlatform(owner, props.platform, `${kind} "${owner.node.path}"`);
-  const pod = buildSandboxPod(
-    platform,
-    { ...props, serviceAccountName: props.serviceAccountName ?? namespaceServiceAccount(props.namespace) },
-    `${kind} ${namespace}/${name}`,
-  );
+  // A sandbox in a system namespace is reported with the pod's own problems, in one error.
+  const reserved = systemNamespaceProblem(namespace, { platform, controllerNamespace: findController(owner)?.namespace });
+  const where = `${kind} ${namespace}/${name}`;
+  let pod: BuiltSandboxPod;
+  try {
+    pod = buildSandboxPod(platform, { ...props, serviceAccountName: props.serviceAccountName ?? namespaceServiceAccount(props.namespace) }, where);
+  } catch (err) {
+    if (!reserved) throw err;
+    const problems = [`namespace: ${reserved}`, ...problemsOf(err)];
+    throw new ProblemsError(`${where} is invalid:\n  ${problems.join('\n  ')}`, problems);
+  }
+  if (reserved) throw new ProblemsError(`${where}: namespace: ${reserved}`, [`namespace: ${reserved}`]);
   const metadata = {
     name,
     namespace,

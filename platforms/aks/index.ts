@@ -34,6 +34,12 @@ export const aks: PlatformModule<Record<string, never>, 'aks'> = {
     },
   },
   agentSandboxModes: ['self'],
+  // AKS's own namespaces: aks-command (`az aks command invoke` runs its pod there), aks-istio-system and
+  // aks-istio-ingress (the Istio add-on); app-routing-system (the application routing add-on).
+  reservedNamespaces: [
+    { prefixes: ['aks-'], why: "AKS's own components (aks-command for `az aks command invoke`, aks-istio-system and aks-istio-ingress of the Istio add-on)", source: 'https://learn.microsoft.com/azure/aks/access-private-cluster' },
+    { names: ['app-routing-system'], why: "AKS's application routing add-on", source: 'https://learn.microsoft.com/azure/aks/app-routing' },
+  ],
   sandboxNode: { label: AKS_KATA_NODE_LABEL },
   dns: CLUSTER_DNS_ONLY,
   settings: z.object({}).strict(),

@@ -24,6 +24,11 @@ export const eks: PlatformModule<Record<string, never>, 'eks'> = {
   cloud: 'aws',
   runtimes: { gvisor: { ...OUR_GVISOR, runtimeClassScheduling: sandboxNodeScheduling(sandboxNode) } },
   agentSandboxModes: ['self'],
+  // EKS add-ons install into amazon- namespaces: amazon-cloudwatch (CloudWatch Observability), amazon-guardduty
+  // (GuardDuty runtime monitoring agent), amazon-network-flow-monitor.
+  reservedNamespaces: [
+    { prefixes: ['amazon-'], why: 'EKS add-ons (amazon-cloudwatch, amazon-guardduty, amazon-network-flow-monitor)', source: 'https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html' },
+  ],
   sandboxNode,
   dns: CLUSTER_DNS_ONLY,
   settings: z.object({}).strict(),

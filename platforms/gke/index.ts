@@ -32,6 +32,16 @@ const GKE_GVISOR: RuntimeFacts = {
   source: 'https://cloud.google.com/kubernetes-engine/docs/how-to/sandbox-pods',
 };
 
+/**
+ * Namespaces GKE creates and manages: `gke-` (gke-managed-system, gke-gmp-system, gke-managed-cim, gke-connect…; on
+ * Autopilot GKE Warden denies writes to managed namespaces, "denied by managed-namespaces-limitation") and `gmp-`
+ * (Google Cloud Managed Service for Prometheus: gmp-system, gmp-public).
+ */
+const GKE_RESERVED_NAMESPACES = [
+  { prefixes: ['gke-'], why: "GKE's managed components (gke-managed-system, gke-gmp-system, gke-connect…)", source: 'https://cloud.google.com/kubernetes-engine/docs/concepts/autopilot-security' },
+  { prefixes: ['gmp-'], why: 'Google Cloud Managed Service for Prometheus (gmp-system, gmp-public)', source: 'https://cloud.google.com/stackdriver/docs/managed-prometheus/setup-managed' },
+] as const;
+
 /** GPU sandboxes select the accelerator; Autopilot also needs the Accelerator compute class and a driver version. */
 function gpuFacts(autopilot: boolean): GpuFacts {
   return {
@@ -53,6 +63,7 @@ function gkeModule<Id extends 'gke-autopilot' | 'gke-standard'>(platform: Id, di
     cloud: 'gcp',
     runtimes: { gvisor: GKE_GVISOR },
     agentSandboxModes: ['self', 'managed'],
+    reservedNamespaces: GKE_RESERVED_NAMESPACES,
     dns: { ...CLUSTER_DNS_ONLY, nodeLocalDnsCache: true, gkeMetadataServerDns: autopilot },
     gpu: gpuFacts(autopilot),
     settings: gkeSettingsSchema,

@@ -8,6 +8,8 @@ export const kind: PlatformModule<Record<string, never>, 'kind'> = {
   cloud: 'local',
   runtimes: { gvisor: OUR_GVISOR },
   agentSandboxModes: ['self'],
+  // kind's default StorageClass provisioner runs in local-path-storage.
+  reservedNamespaces: [{ names: ['local-path-storage'], why: "kind's local-path storage provisioner", source: 'https://kind.sigs.k8s.io/docs/user/configuration/' }],
   dns: CLUSTER_DNS_ONLY,
   settings: z.object({}).strict(),
 };

@@ -259,3 +259,30 @@ test('a claim may name the label domains of a controller outside the chart', () 
     'tenants[0].claims[0].allowedLabelDomains: must be at least 1 items, got 0 items',
   ]);
 });
+
+describe('system namespaces are never tenants', () => {
+  const t = (name: string) => ({ name, templates: [{ name: 'py', containers: [C] }] });
+  test("Kubernetes' own, the controller's, and the rendered platforms' reserved names, all in one report", () => {
+    const lines = problems({ agentSandbox: { namespace: 'sandbox-ctl' }, tenants: [t('kube-system'), t('default'), t('kube-team'), t('sandbox-ctl'), t('gke-team'), t('team-a')] });
+    expect(lines.map((l) => l.slice(0, l.indexOf('" ') + 1))).toEqual([
+      'tenants[0].name: "kube-system"',
+      'tenants[1].name: "default"',
+      'tenants[2].name: "kube-team"',
+      'tenants[3].name: "sandbox-ctl"',
+      'tenants[4].name: "gke-team"',
+    ]);
+    expect(lines[3]).toContain("is the agent-sandbox controller's namespace (agentSandbox.namespace)");
+  });
+
+  test('a platform prefix counts only for the platforms rendered', () => {
+    const raw = { tenants: [t('aks-team')] };
+    expect(() => validateConfig(raw, 'config', { platforms: ['eks'] })).not.toThrow();
+    expect(() => validateConfig(raw, 'config', { platforms: ['aks'] })).toThrow(/tenants\[0\]\.name: "aks-team" has the reserved prefix aks- on aks/);
+  });
+
+  test('also when other parts of the config fail the schema', () => {
+    expect(problems({ tenants: [t('default'), { name: 'x', templates: 'no' }] })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^tenants\[0\]\.name: "default" is a system namespace/), 'tenants[1].templates: must be array, got "no"']),
+    );
+  });
+});

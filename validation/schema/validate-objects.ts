@@ -80,9 +80,9 @@ function checkShape(obj: Record<string, unknown>, push: (path: string, message: 
 }
 
 /**
- * The same object twice is a conflict where the copies are applied together: an error in one file, a warning
- * between files of one folder (`kubectl apply -f <dir>`: the last one wins), and fine across folders (one
- * folder per platform or cluster).
+ * The same object twice is an error where the copies are applied together: in one file, or in files of one folder
+ * (one platform's output: `kubectl apply -f <dir>` applies both and the last one silently wins). Across folders it is
+ * fine (one folder per platform or cluster).
  */
 function duplicateCheck(
   seen: Map<string, string[]>,
@@ -93,15 +93,21 @@ function duplicateCheck(
   object: string,
 ): void {
   if (!meta.name) return;
-  const group = String(obj.apiVersion).includes('/') ? String(obj.apiVersion).split('/')[0] : '';
-  const key = `${group}|${String(obj.kind)}|${meta.namespace ?? ''}|${meta.name}`;
+  const key = objectIdentity(obj);
   const where = file ?? '';
   const previous = seen.get(key) ?? [];
   const sameFile = previous.includes(where);
   const sameDir = previous.find((f) => f !== where && dirOf(f) === dirOf(where));
   if (sameFile) push('metadata.name', `duplicate object: ${object} is defined twice${where ? ` in ${where}` : ''}`);
-  else if (sameDir !== undefined) push('metadata.name', `${object} is also defined in ${sameDir}; applied together, one silently replaces the other`, 'note');
+  else if (sameDir !== undefined) push('metadata.name', `duplicate object: ${object} is also defined in ${sameDir}; applied together (one platform's folder), one silently replaces the other`);
   seen.set(key, [...previous, where]);
+}
+
+/** group/kind/namespace/name: what the API server identifies an object by (the version is not part of it). */
+export function objectIdentity(obj: Record<string, unknown>): string {
+  const meta = (obj.metadata ?? {}) as { name?: string; namespace?: string };
+  const group = String(obj.apiVersion).includes('/') ? String(obj.apiVersion).split('/')[0] : '';
+  return `${group}|${String(obj.kind)}|${meta.namespace ?? ''}|${meta.name ?? ''}`;
 }
 
 function dirOf(file: string): string {

@@ -114,8 +114,20 @@ describe('upstream agent-sandbox v0.5.6 examples', () => {
       return lines.map((l) => `${shown}: ${l}`);
     });
     expect(expected).toHaveLength(37);
+    // Beyond the invariants: the quickstart puts its sandboxes in `default` explicitly (a system namespace: never a
+    // tenant's), and defines its template twice in one folder (applied together, one would replace the other).
+    const quickstart = (file: string) => relative(process.cwd(), resolve(EXAMPLES_DIR, 'warmpool-quickstart', file));
+    const inDefault = (file: string, object: string) =>
+      `${quickstart(file)}: ${object}: metadata.namespace: "default" is a system namespace: Kubernetes' own namespaces (kube-system, kube-public, kube-node-lease, default; the kube- prefix is reserved for them) (https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/#initial-namespaces); sandboxes never run there, choose another name`;
+    const validateOnly = [
+      inDefault('sandbox-claim.yaml', 'SandboxClaim default/my-secure-sandbox'),
+      inDefault('sandboxtemplate.yaml', 'SandboxTemplate default/secure-datascience-template'),
+      inDefault('sandboxwarmpool.yaml', 'SandboxWarmPool default/sandboxwarmpool-example'),
+      inDefault('secure-sandboxtemplate.yaml', 'SandboxTemplate default/secure-datascience-template'),
+      `${quickstart('secure-sandboxtemplate.yaml')}: SandboxTemplate default/secure-datascience-template: metadata.name: duplicate object: SandboxTemplate default/secure-datascience-template is also defined in ${quickstart('sandboxtemplate.yaml')}; applied together (one platform's folder), one silently replaces the other`,
+    ];
     // Exactly these lines: every example passes schema validation, and the invariant check reports only what they lack.
-    expect([...outLines].sort()).toStrictEqual([...expected].sort());
-    expect(err).toMatch(/^16 objects in 14 files: 37 problems$/m);
+    expect([...outLines].sort()).toStrictEqual([...expected, ...validateOnly].sort());
+    expect(err).toMatch(/^16 objects in 14 files: 42 problems$/m);
   });
 });
