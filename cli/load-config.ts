@@ -1,10 +1,9 @@
-/** Reads a config file (YAML or JSON) and validates it; without a file, the built-in example. */
+/** Reads a config file (YAML or JSON); without a file, the built-in example. renderConfig checks it. */
 import { EXAMPLE_CONFIG } from '../config/example';
-import type { SandboxPlatformConfig } from '../config/schema';
-import { validateConfig, type ValidateConfigOptions } from '../config/validate';
 import { readSingleYamlDocument } from './read-yaml-file';
 
-export function loadConfig(file?: string, options: ValidateConfigOptions = {}): { config: SandboxPlatformConfig; source: string } {
-  if (!file) return { config: validateConfig(EXAMPLE_CONFIG, 'built-in example config', options), source: 'built-in example config' };
-  return { config: validateConfig(readSingleYamlDocument(file), file, options), source: file };
+/** The raw config document (unchecked) and where it came from. */
+export function readConfig(file?: string): { raw: unknown; source: string } {
+  return file ? { raw: readSingleYamlDocument(file), source: file } : { raw: EXAMPLE_CONFIG, source: 'built-in example config' };
 }
+

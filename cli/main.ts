@@ -7,7 +7,8 @@ import { isPlatform, PLATFORMS, type Platform } from '../platforms';
 import { AGENT_SANDBOX_VERSIONS, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
 import { CACHE_ENV, MIRROR_ENV, UpstreamError } from '../core/upstream/store';
 import { formatProblem } from '../core/diagnostics';
-import { loadConfig } from './load-config';
+import { readConfig } from './load-config';
+import { renderConfig } from '../constructs/output/render-config';
 import { synth, SynthValidationError } from './synth';
 import { validatePaths } from './validate';
 import { NODE_ARCHITECTURE_ALIASES, type NodeArchitecture } from '../platforms/eks/node-bootstrap/arch';
@@ -59,8 +60,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--out <dir>', 'output folder', 'dist')
     .action((opts: { platform: string; config?: string; out: string }) => {
       const platforms = parsePlatforms(opts.platform);
-      const { config, source } = loadConfig(opts.config, { platforms });
-      const summaries = synth({ platforms, config, out: opts.out });
+      const { raw, source } = readConfig(opts.config);
+      // Every problem of the config on every platform, in one report, before anything is written.
+      const { config, rendered } = renderConfig(raw, { platforms, source });
+      const summaries = synth({ platforms, config, out: opts.out, rendered });
       const rows = [['platform', 'objects', 'bytes', 'ms'], ...summaries.map((s) => [s.platform, String(s.objects), String(s.bytes), s.ms.toFixed(0)])];
       io.out(`synthesized ${source} into ${opts.out}/ (validated against the pinned schemas)\n`);
       io.out(table(rows));

@@ -19,6 +19,8 @@ export interface SynthOptions {
   readonly config: SandboxPlatformConfig;
   readonly out: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** The platforms already rendered from `config` (renderConfig), in `platforms` order. @default - rendered here */
+  readonly rendered?: readonly RenderedPlatform[];
 }
 
 export interface PlatformSummary {
@@ -49,8 +51,8 @@ export function synth(options: SynthOptions): PlatformSummary[] {
   const problems: Problem[] = [];
   // Identical documents (CRDs, RBAC) recur on every platform: parse and check each distinct text once.
   const checked = new Map<string, Omit<Problem, 'file'>[]>();
-  for (const platform of options.platforms) {
-    const r = renderPlatform(platform, options.config, env);
+  for (const [i, platform] of options.platforms.entries()) {
+    const r = options.rendered?.[i] ?? renderPlatform(platform, options.config, env);
     const started = performance.now();
     for (const file of r.files) {
       const path = `${platform}/${file.name}`;

@@ -7,7 +7,7 @@ import { platformModules, PLATFORMS, systemNamespaceProblem, type Platform } fro
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
 import { issueLines } from '../core/zod-issues';
 import { currentSandboxPlatformConfig, type SandboxPlatformConfig } from './schema';
-import { tenantPodProblems, tenantReferenceProblems } from './tenant-schema';
+import { deviceClassConfig, tenantConfig, tenantPodProblems, tenantReferenceProblems } from './tenant-schema';
 
 export class ConfigError extends Error {
   constructor(
@@ -69,6 +69,98 @@ export function tenantNamespaceProblems(tenants: unknown, controllerNamespace: s
     const problem = typeof name === 'string' ? systemNamespaceProblem(name, { platform: platforms, controllerNamespace }) : undefined;
     return problem ? [`tenants[${i}].name: ${problem}`] : [];
   });
+}
+
+/** A config made of the valid parts of another, and where each kept list entry was in the original. */
+export interface SalvagedConfig {
+  readonly config: SandboxPlatformConfig;
+  /** `tenants[1].templates[0]` of the salvaged config → `tenants[3].templates[2]` of the file, for problem lines. */
+  readonly originalPath: (path: string) => string;
+}
+
+/**
+ * The parts of a raw config that are valid on their own, for building what can be built when the config as a whole
+ * is not (so the constructs' problems come in the same report as the schema's): the whole config when it parses;
+ * else each device class, and each tenant with its valid templates, warm pools, claims, sandboxes and claim
+ * templates. Undefined when a part everything depends on (kubernetesVersion, agentSandbox, platforms) is invalid:
+ * their defaults would report problems that are not there; a tenant whose name or namespace settings are invalid is
+ * left out for the same reason.
+ */
+export function salvageConfig(raw: unknown): SalvagedConfig | undefined {
+  const schema = currentSandboxPlatformConfig();
+  const full = schema.safeParse(raw ?? {});
+  if (full.success) return { config: full.data, originalPath: (path) => path };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const input = raw as Record<string, unknown>;
+  const config: Record<string, unknown> = {};
+  for (const key of ['kubernetesVersion', 'agentSandbox', 'platforms'] as const) {
+    if (input[key] === undefined) continue;
+    const parsed = schema.shape[key].safeParse(input[key]);
+    if (!parsed.success) return undefined;
+    config[key] = parsed.data;
+  }
+  const moved = new Map<string, string>();
+  /** The entries of `list` that `parse` accepts, recording where each one was. */
+  const keep = <T>(list: unknown, at: string, from: string, parse: (entry: unknown) => T | undefined): T[] => {
+    const out: T[] = [];
+    (Array.isArray(list) ? list : []).forEach((entry, i) => {
+      const parsed = parse(entry);
+      if (parsed === undefined) return;
+      moved.set(`${at}[${out.length}]`, `${from}[${i}]`);
+      out.push(parsed);
+    });
+    return out;
+  };
+  const valid = <T>(item: { safeParse: (v: unknown) => { success: boolean; data?: T } }) => (entry: unknown) => {
+    const parsed = item.safeParse(entry);
+    return parsed.success ? (parsed.data as T) : undefined;
+  };
+  config.deviceClasses = keep(input.deviceClasses, 'deviceClasses', 'deviceClasses', valid(deviceClassConfig));
+  const tenantShape = tenantConfig.shape;
+  const tenants: unknown[] = [];
+  (Array.isArray(input.tenants) ? input.tenants : []).forEach((entry, i) => {
+    const whole = tenantConfig.safeParse(entry);
+    const at = `tenants[${tenants.length}]`;
+    const from = `tenants[${i}]`;
+    if (whole.success) {
+      moved.set(at, from);
+      tenants.push(whole.data);
+      return;
+    }
+    const t = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {};
+    const name = tenantShape.name.safeParse(t.name);
+    const namespace = tenantShape.namespace.safeParse(t.namespace);
+    if (!name.success || !namespace.success) return;
+    moved.set(at, from);
+    const lists = ['templates', 'warmPools', 'claims', 'sandboxes', 'claimTemplates'] as const;
+    const tenant: Record<string, unknown> = { name: name.data, ...(namespace.data ? { namespace: namespace.data } : {}) };
+    // A warm pool whose template was left out cannot be built either, nor a claim of such a pool: they go too.
+    const names = (list: unknown) => new Set((Array.isArray(list) ? list : []).map((x: { name?: unknown }) => x.name));
+    const dependsOn: Partial<Record<(typeof lists)[number], (entry: Record<string, unknown>) => boolean>> = {
+      warmPools: (p) => names(tenant.templates).has(p.template),
+      claims: (c) => names(tenant.warmPools).has(c.warmPool),
+    };
+    for (const list of lists) {
+      const item = (tenantShape[list] as unknown as { unwrap(): { element: { safeParse: (v: unknown) => { success: boolean; data?: unknown } } } }).unwrap().element;
+      const ok = dependsOn[list];
+      tenant[list] = keep(t[list], `${at}.${list}`, `${from}.${list}`, (entry) => {
+        const parsed = valid(item)(entry) as Record<string, unknown> | undefined;
+        return parsed && (!ok || ok(parsed)) ? parsed : undefined;
+      });
+    }
+    tenants.push(tenant);
+  });
+  config.tenants = tenants;
+  const originalPath = (path: string): string => {
+    // Longest recorded prefix first: `tenants[0].templates[1]` before `tenants[0]`.
+    const m = /^((tenants|deviceClasses)\[\d+\](?:\.(templates|warmPools|claims|sandboxes|claimTemplates)\[\d+\])?)/.exec(path);
+    if (!m) return path;
+    const inner = moved.get(m[1]);
+    if (inner !== undefined) return inner + path.slice(m[1].length);
+    const outer = /^(tenants\[\d+\])/.exec(path)![1];
+    return (moved.get(outer) ?? outer) + path.slice(outer.length);
+  };
+  return { config: config as SandboxPlatformConfig, originalPath };
 }
 
 export function crossFieldProblems(config: SandboxPlatformConfig, options: ValidateConfigOptions = {}): string[] {

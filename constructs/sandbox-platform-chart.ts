@@ -12,6 +12,9 @@ import { SandboxTenant } from './sandbox-tenant';
 import { DeviceClass } from './dra/device-class';
 import { selectorFromConfig } from '../config/selector-config';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
+import { UpstreamError } from '../core/upstream/store';
+import { problemsOf, ProblemsError } from '../core/diagnostics';
+import { setConfigPath, toConfigProblem } from './config-paths';
 
 export interface SandboxPlatformChartProps extends ChartProps {
   readonly platform: Platform;
@@ -37,43 +40,47 @@ export class SandboxPlatformChart extends Chart {
     const platform = platformModule(props.platform);
     const settings: PlatformSettings = config.platforms?.[props.platform] ?? {};
     this.agentSandboxMode = settings.agentSandbox ?? 'self';
+    // Every problem of the install, the device classes and the tenants, at its config path, in one error.
+    const errors: string[] = [];
     if (!platform.agentSandboxModes.includes(this.agentSandboxMode)) {
-      throw new Error(`platforms.${props.platform}.agentSandbox: "${this.agentSandboxMode}" is not available on ${props.platform}; allowed: ${platform.agentSandboxModes.join(', ')}`);
-    }
-    if (this.agentSandboxMode === 'managed') {
+      errors.push(`platforms.${props.platform}.agentSandbox: "${this.agentSandboxMode}" is not available on ${props.platform}; allowed: ${platform.agentSandboxModes.join(', ')}`);
+    } else if (this.agentSandboxMode === 'managed') {
       const release = agentSandboxRelease(config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
-      const errors = platform.settingsProblems?.(settings, release) ?? [];
-      if (errors.length) throw new Error(errors.join('\n'));
+      errors.push(...(platform.settingsProblems?.(settings, release) ?? []));
     } else {
-      this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), env: props.env });
+      try {
+        this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), env: props.env });
+        setConfigPath(this.agentSandbox, 'agentSandbox');
+      } catch (err) {
+        if (err instanceof UpstreamError) throw err; // not a config problem: the pinned files are missing
+        errors.push(...problemsOf(err).map((p) => toConfigProblem('agentSandbox', p)));
+      }
     }
     this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform });
 
-    // Device classes and tenants: every problem of every one of them, in one error.
-    const errors: string[] = [];
     const kubernetesVersion = config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     if (config.deviceClasses?.length) {
       const scope = new Construct(this, 'DeviceClasses');
       config.deviceClasses.forEach((dc, i) => {
         try {
-          this.deviceClasses.set(
-            dc.name,
-            new DeviceClass(scope, dc.name, { ...dc, selectors: dc.selectors.map(selectorFromConfig), kubernetesVersion }),
-          );
+          const built = new DeviceClass(scope, dc.name, { ...dc, selectors: dc.selectors.map(selectorFromConfig), kubernetesVersion });
+          setConfigPath(built, `deviceClasses[${i}]`);
+          this.deviceClasses.set(dc.name, built);
         } catch (err) {
-          errors.push(`deviceClasses[${i}] (${dc.name}): ${(err as Error).message}`);
+          errors.push(...problemsOf(err).map((p) => toConfigProblem(`deviceClasses[${i}]`, p)));
         }
       });
     }
     for (const [i, tenant] of (config.tenants ?? []).entries()) {
       try {
-        this.tenants.push(
-          new SandboxTenant(this, `Tenant-${tenant.name}`, { tenant, platform: props.platform, deviceClasses: this.deviceClasses, kubernetesVersion, configPath: `tenants[${i}]` }),
-        );
+        const built = new SandboxTenant(this, `Tenant-${tenant.name}`, { tenant, platform: props.platform, deviceClasses: this.deviceClasses, kubernetesVersion, configPath: `tenants[${i}]` });
+        setConfigPath(built, `tenants[${i}]`);
+        this.tenants.push(built);
       } catch (err) {
-        errors.push((err as Error).message);
+        if (err instanceof UpstreamError) throw err;
+        errors.push(...problemsOf(err));
       }
     }
-    if (errors.length) throw new Error(`${props.platform}: the configuration cannot be built:\n${errors.join('\n')}`);
+    if (errors.length) throw new ProblemsError(`${props.platform}: the configuration cannot be built:\n${errors.join('\n')}`, errors);
   }
 }

@@ -5,6 +5,8 @@
  * enforces only at pod admission, where a misfit leaves a warm pool silently short).
  */
 import { Construct } from 'constructs';
+import { problemsOf, ProblemsError } from '../core/diagnostics';
+import { setConfigPath, toConfigProblem } from './config-paths';
 import type { TenantConfig } from '../config/tenant-schema';
 import { selectorFromConfig } from '../config/selector-config';
 import type { DeviceClass } from './dra/device-class';
@@ -45,17 +47,22 @@ export class SandboxTenant extends Construct {
     const t = props.tenant;
     const at = props.configPath ?? `tenants[${t.name}]`;
     const errors: string[] = [];
-    // Each object is built even when an earlier one failed, so one run reports every problem of the tenant.
-    const attempt = <T>(path: string, build: () => T): T | undefined => {
+    // Each object is built even when an earlier one failed, so one run reports every problem of the tenant, each at
+    // its config path (`tenants[0].templates[1].containers[0].image`), never at a construct path.
+    const attempt = <T extends Construct>(path: string, build: () => T, rename: Readonly<Record<string, string>> = {}): T | undefined => {
       try {
-        return build();
+        const built = build();
+        setConfigPath(built, `${at}.${path}`);
+        return built;
       } catch (err) {
-        errors.push(`${at}.${path}: ${(err as Error).message.replace(/\n/g, '\n  ')}`);
+        errors.push(...problemsOf(err).map((p) => toConfigProblem(`${at}.${path}`, p, rename)));
         return undefined;
       }
     };
+    // The tenant's name is its namespace's name: problems with either are at `tenants[i].name`.
+    const tenantName = { name: `${at}.name`, namespace: `${at}.name` };
 
-    const namespace = attempt('namespace', () => new SandboxNamespace(this, 'Namespace', { ...(t.namespace ?? {}), name: t.name, platform: props.platform }));
+    const namespace = attempt('namespace', () => new SandboxNamespace(this, 'Namespace', { ...(t.namespace ?? {}), name: t.name, platform: props.platform }), tenantName);
     // Without the namespace the rest is still built and checked, against a stand-in with the same name and settings
     // (a plain name would change defaults, e.g. templates' networkPolicyManagement, and report problems that aren't).
     const ns: NamespaceRef & DraNamespaceRef = namespace ?? {
@@ -76,16 +83,15 @@ export class SandboxTenant extends Construct {
             ? { name: r.name, exactly: request(r.exactly) }
             : { name: r.name, firstAvailable: (r.firstAvailable ?? []).map((alt) => ({ ...request(alt), name: alt.name })) };
         });
-        this.claimTemplates.set(
-          ct.name,
-          new ResourceClaimTemplate(this, `ClaimTemplate-${ct.name}`, {
-            name: ct.name,
-            namespace: ns,
-            requests,
-            kubernetesVersion: props.kubernetesVersion,
-          }),
-        );
-      }),
+        const built = new ResourceClaimTemplate(this, `ClaimTemplate-${ct.name}`, {
+          name: ct.name,
+          namespace: ns,
+          requests,
+          kubernetesVersion: props.kubernetesVersion,
+        });
+        this.claimTemplates.set(ct.name, built);
+        return built;
+      }, tenantName),
     );
     const pod = (c: PodConfig): SandboxPodProps => ({
       ...(c as unknown as Omit<SandboxPodProps, 'deviceClaims'>),
@@ -95,33 +101,40 @@ export class SandboxTenant extends Construct {
       }),
     });
     (t.templates ?? []).forEach((tc, i) =>
-      attempt(`templates[${i}]`, () => {
-        this.templates.set(
-          tc.name,
-          new SandboxTemplate(this, `Template-${tc.name}`, { ...pod(tc), ...templateOnly(tc), name: tc.name, namespace: ns, platform: props.platform }),
-        );
-      }),
+      attempt(
+        `templates[${i}]`,
+        () => {
+          const built = new SandboxTemplate(this, `Template-${tc.name}`, { ...pod(tc), ...templateOnly(tc), name: tc.name, namespace: ns, platform: props.platform });
+          this.templates.set(tc.name, built);
+          return built;
+        },
+        tenantName,
+      ),
     );
     (t.warmPools ?? []).forEach((wp, i) =>
       attempt(`warmPools[${i}]`, () => {
         const template = this.templates.get(wp.template);
-        if (!template) throw new Error(`template "${wp.template}" was not built (see its error above)`);
-        this.warmPools.set(wp.name, new SandboxWarmPool(this, `WarmPool-${wp.name}`, { ...wp, name: wp.name, template }));
+        if (!template) throw new Error(`template: "${wp.template}" could not be built (its problems are listed)`);
+        const built = new SandboxWarmPool(this, `WarmPool-${wp.name}`, { ...wp, name: wp.name, template });
+        this.warmPools.set(wp.name, built);
+        return built;
       }),
     );
     (t.claims ?? []).forEach((cc, i) =>
       attempt(`claims[${i}]`, () => {
         const warmPool = this.warmPools.get(cc.warmPool);
-        if (!warmPool) throw new Error(`warm pool "${cc.warmPool}" was not built (see its error above)`);
-        this.claims.set(cc.name, new SandboxClaim(this, `Claim-${cc.name}`, { ...cc, name: cc.name, warmPool }));
+        if (!warmPool) throw new Error(`warmPool: "${cc.warmPool}" could not be built (its problems are listed)`);
+        const built = new SandboxClaim(this, `Claim-${cc.name}`, { ...cc, name: cc.name, warmPool });
+        this.claims.set(cc.name, built);
+        return built;
       }),
     );
     (t.sandboxes ?? []).forEach((sc, i) =>
-      attempt(`sandboxes[${i}]`, () => {
-        const { operatingMode, shutdownTime, shutdownPolicy, volumeClaimTemplates, service } = sc;
-        this.sandboxes.set(
-          sc.name,
-          new Sandbox(this, `Sandbox-${sc.name}`, {
+      attempt(
+        `sandboxes[${i}]`,
+        () => {
+          const { operatingMode, shutdownTime, shutdownPolicy, volumeClaimTemplates, service } = sc;
+          const built = new Sandbox(this, `Sandbox-${sc.name}`, {
             ...pod(sc),
             name: sc.name,
             namespace: ns,
@@ -131,12 +144,15 @@ export class SandboxTenant extends Construct {
             shutdownPolicy,
             volumeClaimTemplates,
             service,
-          }),
-        );
-      }),
+          });
+          this.sandboxes.set(sc.name, built);
+          return built;
+        },
+        tenantName,
+      ),
     );
     if (namespace) errors.push(...this.namespaceFitProblems(t, at, namespace));
-    if (errors.length) throw new Error(errors.join('\n'));
+    if (errors.length) throw new ProblemsError(errors.join('\n'), errors);
     this.namespace = namespace as SandboxNamespace; // defined: a failed namespace is in `errors`, which throws above
   }
 

@@ -14,7 +14,7 @@ import { ConfigError, validateConfig } from '../config/validate';
 import type { SandboxPlatformConfig } from '../config/schema';
 import { renderPlatform, type RenderedPlatform } from '../constructs/output/render';
 import { platformModule, type Platform } from '../platforms';
-import type { InputProblem } from '../core/diagnostics';
+import { ProblemsError, type InputProblem } from '../core/diagnostics';
 import { UpstreamError } from '../core/upstream/store';
 import { stackCapacity } from './capacity-plan';
 import { CLUSTER_COMPONENTS, isStackPlatform, STACK_PLATFORMS, type StackPlatform } from './components';
@@ -48,6 +48,12 @@ export function checkStack(): CheckedStack {
   const providerConfig = (namespace: string, key: string): string | undefined => new pulumi.Config(namespace).get(key);
   const problems: InputProblem[] = [];
   const add = (propertyPath: string, reason: string) => problems.push({ propertyPath, reason });
+  /** A `path: reason` problem line under `prefix` (a line without a path is about the prefix itself). */
+  const addLine = (prefix: string, line: string) => {
+    const sep = line.indexOf(': ');
+    if (sep < 0) add(prefix, line);
+    else add(`${prefix}.${line.slice(0, sep)}`, line.slice(sep + 2));
+  };
 
   const platform = config.get('platform');
   if (!isStackPlatform(platform)) {
@@ -62,10 +68,7 @@ export function checkStack(): CheckedStack {
       // Without the pinned schemas the sandbox config cannot be checked; the other problems are still listed.
       problems.push(upstreamProblem(err));
     } else if (err instanceof ConfigError) {
-      for (const line of err.problems) {
-        const sep = line.indexOf(': ');
-        add(`sandbox.${line.slice(0, sep)}`, line.slice(sep + 2));
-      }
+      for (const line of err.problems) addLine('sandbox', line);
     } else {
       throw err;
     }
@@ -86,6 +89,8 @@ export function checkStack(): CheckedStack {
       rendered = renderPlatform(p, sandbox);
     } catch (err) {
       if (err instanceof UpstreamError) problems.push(upstreamProblem(err));
+      // What the constructs found, each at its config path under `sandbox.`.
+      else if (err instanceof ProblemsError) for (const line of err.problems) addLine('sandbox', line);
       else add('sandbox', (err as Error).message);
     }
     if (rendered) {

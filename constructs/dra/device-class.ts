@@ -27,6 +27,7 @@ import { formatProblems, MAX_DEVICE_CONFIGS, opaqueConfigProblems, subdomainProb
 import { extendedResourceNameProblem } from './extended-resource-name';
 import { isGpuDriver } from './gpu-drivers';
 import { SAMPLE_DEVICES } from '../../core/cel/sample-devices';
+import { ProblemsError } from '../../core/diagnostics';
 
 /** Opaque configuration for one driver (spec.config[].opaque), passed to the driver as is. */
 export interface OpaqueDriverConfig {
@@ -137,7 +138,7 @@ export class DeviceClass extends Construct {
     this.featuresUsed = draFeaturesUsedByDeviceClassSpec(spec);
     problems.push(...draVersionProblems(this.featuresUsed, this.kubernetesVersion, { enabledFeatureGates: props.enabledFeatureGates }));
 
-    if (problems.length > 0) throw new Error(formatProblems(label, problems));
+    if (problems.length > 0) throw new ProblemsError(formatProblems(label, problems), problems);
 
     this.resource = new KubeDeviceClass(this, 'Resource', {
       metadata: {

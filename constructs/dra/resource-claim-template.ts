@@ -41,6 +41,7 @@ import {
 } from './dra-object-checks';
 import { gpuDriverOfDeviceClass } from './gpu-drivers';
 import { SAMPLE_DEVICES } from '../../core/cel/sample-devices';
+import { ProblemsError } from '../../core/diagnostics';
 
 /** The namespace label that allows admin access (resourceapi.DRAAdminNamespaceLabelKey). */
 export const DRA_ADMIN_ACCESS_LABEL = 'resource.kubernetes.io/admin-access';
@@ -249,7 +250,7 @@ export class ResourceClaimTemplate extends Construct {
     this.featuresUsed = draFeaturesUsedByClaimSpec(spec.spec, 'spec.spec');
     problems.push(...draVersionProblems(this.featuresUsed, this.kubernetesVersion, { enabledFeatureGates: props.enabledFeatureGates }));
 
-    if (problems.length > 0) throw new Error(formatProblems(label, problems));
+    if (problems.length > 0) throw new ProblemsError(formatProblems(label, problems), problems);
 
     this.requestNames = requests.map((r) => r.name);
     this.gpuReasons = gpuReasons;

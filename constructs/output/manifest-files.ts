@@ -4,6 +4,8 @@
  */
 import { ApiObject, type Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
+import { ProblemsError } from '../../core/diagnostics';
+import { configPathOf, toConfigProblem } from '../config-paths';
 
 export interface ManifestFile {
   readonly name: string;
@@ -12,12 +14,18 @@ export interface ManifestFile {
 
 export const CRDS_FILE = '00-crds.yaml';
 
-/** Runs construct validations (`node.addValidation`) and throws one error listing all of them. */
+/**
+ * Runs construct validations (`node.addValidation`) and throws one error listing all of them: at the config path of
+ * a construct built from the configuration file, else at its construct path.
+ */
 export function validateConstructTree(chart: Chart): void {
-  const errors = chart.node
-    .findAll()
-    .flatMap((c) => c.node.validate().map((message) => `${c.node.path}: ${message}`));
-  if (errors.length) throw new Error(`invalid constructs:\n  ${errors.join('\n  ')}`);
+  const errors = chart.node.findAll().flatMap((c) =>
+    c.node.validate().map((message) => {
+      const configPath = configPathOf(c);
+      return configPath === undefined ? `${c.node.path}: ${message}` : toConfigProblem(configPath, message);
+    }),
+  );
+  if (errors.length) throw new ProblemsError(`invalid constructs:\n  ${errors.join('\n  ')}`, errors);
 }
 
 export function manifestFiles(chart: Chart): ManifestFile[] {

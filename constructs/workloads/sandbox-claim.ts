@@ -11,6 +11,7 @@ import { checkName, rfc3339Problem } from '../../core/formats';
 import type { JsonMap } from './sandbox-pod';
 import { EXTENSIONS_GROUP } from './sandbox-template';
 import type { SandboxWarmPool } from './sandbox-warm-pool';
+import { ProblemsError } from '../../core/diagnostics';
 
 export interface SandboxClaimLifecycle {
   /** RFC 3339 time at which the sandbox shuts down. @default - never */
@@ -125,7 +126,7 @@ export class SandboxClaim extends Construct {
     }
     const extensionsOff = extensionsProblemNowAndAtSynth(this, 'SandboxClaim');
     if (extensionsOff) errors.push(extensionsOff);
-    if (errors.length) throw new Error(`SandboxClaim "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
+    if (errors.length) throw new ProblemsError(`SandboxClaim "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`, errors);
 
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: agentSandboxApiVersion(this, EXTENSIONS_GROUP),

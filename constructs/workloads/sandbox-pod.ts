@@ -141,13 +141,13 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
   };
   const isolation = props.isolation ?? supportedIsolations(platform)[0];
   if (!(ISOLATIONS as readonly string[]).includes(isolation)) {
-    fail(`isolation "${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supportedIsolations(platform).join(', ')})`);
+    fail(`isolation: "${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supportedIsolations(platform).join(', ')})`);
   }
   let runtime: RuntimeFacts;
   try {
     runtime = runtimeFor(platform, isolation);
-  } catch (err) {
-    return fail((err as Error).message);
+  } catch {
+    return fail(`isolation: "${isolation}" is not available on ${platform} (sandboxed runtimes there: ${supportedIsolations(platform).join(', ')})`);
   }
   const optOuts = [...(props.securityOptOuts ?? [])];
   for (const [i, id] of optOuts.entries()) {
@@ -201,7 +201,7 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
     const gpu = platformModule(platform).gpu;
     if (!gpu) {
       const gpuPlatforms = platformModules().filter((m) => m.gpu).map((m) => m.platform);
-      errors.push(`gpu: GPU sandboxes are supported on ${gpuPlatforms.join(' and ')} (gVisor with nvidia.com/gpu limits); ${platform} is not one of them`);
+      errors.push(`gpu: GPU sandboxes are supported on ${gpuPlatforms.join(' and ')} (gVisor with nvidia.com/gpu limits), not on ${platform}`);
     } else if (!Number.isInteger(props.gpu.count) || props.gpu.count < 1) {
       errors.push(`gpu.count: must be an integer ≥ 1, got ${props.gpu.count}`);
     } else if (!gpu.typePattern.test(props.gpu.type)) {

@@ -8,7 +8,7 @@ import type { Platform } from '../../platforms';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
 import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth, namespaceName, namespaceNetworkPolicies, type NamespaceRef } from './context';
 import { checkName, checkSubdomainName } from '../../core/formats';
-import { problemsOf } from '../../core/diagnostics';
+import { problemsOf, ProblemsError } from '../../core/diagnostics';
 import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
 import { managedDefaultPolicyProblem } from '../../validation/workload-rules';
 
@@ -91,7 +91,7 @@ export class SandboxTemplate extends Construct {
       if (errors.length === 0) throw err;
       errors.push(...problemsOf(err));
     }
-    if (errors.length || !owner) throw new Error(`SandboxTemplate "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
+    if (errors.length || !owner) throw new ProblemsError(`SandboxTemplate "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`, errors);
     const { platform, pod, metadata } = owner;
     this.platform = platform;
     this.pod = pod;

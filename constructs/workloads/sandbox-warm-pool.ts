@@ -11,6 +11,7 @@ import { checkName } from '../../core/formats';
 import { EXTENSIONS_GROUP, type SandboxTemplate } from './sandbox-template';
 import type { JsonMap } from './sandbox-pod';
 import { DEFAULT_MAX_WARM_POOL_REPLICAS, warmPoolReplicaProblems, type WarmPoolReplicas } from '../../validation/workload-rules';
+import { ProblemsError } from '../../core/diagnostics';
 
 export { DEFAULT_MAX_WARM_POOL_REPLICAS, warmPoolReplicaProblems, type WarmPoolReplicas };
 
@@ -66,7 +67,7 @@ export class SandboxWarmPool extends Construct {
     errors.push(...warmPoolReplicaProblems(props));
     const extensionsOff = extensionsProblemNowAndAtSynth(this, 'SandboxWarmPool');
     if (extensionsOff) errors.push(extensionsOff);
-    if (errors.length) throw new Error(`SandboxWarmPool "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
+    if (errors.length) throw new ProblemsError(`SandboxWarmPool "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`, errors);
 
     const apiVersion = agentSandboxApiVersion(this, EXTENSIONS_GROUP);
     this.resource = new ApiObject(this, 'Resource', {

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { Platform } from '../../platforms';
 import { agentSandboxApiVersion, namespaceName, type NamespaceRef } from './context';
 import { checkName, rfc3339Problem } from '../../core/formats';
-import { problemsOf } from '../../core/diagnostics';
+import { problemsOf, ProblemsError } from '../../core/diagnostics';
 import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
 
@@ -56,7 +56,7 @@ export class Sandbox extends Construct {
       if (errors.length === 0) throw err;
       errors.push(...problemsOf(err));
     }
-    if (errors.length || !owner) throw new Error(`Sandbox "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
+    if (errors.length || !owner) throw new ProblemsError(`Sandbox "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`, errors);
     const { platform, pod, metadata } = owner;
     this.platform = platform;
     this.pod = pod;

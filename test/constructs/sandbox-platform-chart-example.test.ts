@@ -102,8 +102,7 @@ describe('GKE managed mode: claim label domains are the add-on\'s, not agentSand
     }
     expect(message).toBe(
       'gke-autopilot: the configuration cannot be built:\n' +
-        'tenants[0].claims[0]: SandboxClaim "gke-autopilot/Tenant-agents-prod/Claim-smoke-test" is invalid:\n' +
-        "    additionalPodMetadata.labels[\"agents.example.com/owner\"]: no agent-sandbox controller is in this chart, so the allowlist is the installed controller's " +
+        "tenants[0].claims[0].additionalPodMetadata.labels[\"agents.example.com/owner\"]: no agent-sandbox controller is in this chart, so the allowlist is the installed controller's " +
         "(for GKE's managed add-on, its default sandbox.users.io): the controller only accepts label keys in the allowed domains (sandbox.users.io) or their subdomains; " +
         'use an allowed prefix, or, if that controller was configured with other domains, pass them as allowedLabelDomains on the claim',
     );

@@ -121,12 +121,11 @@ describe('SandboxTenant', () => {
     };
     expect(findObject(build(raw, 'aks').objects, 'SandboxTemplate').spec.podTemplate.spec.runtimeClassName).toBe('kata-vm-isolation');
     expect(buildError(raw, 'gke-autopilot')).toBe(
-      'tenants[team-a].templates[0]: SandboxTemplate team-a/py is invalid:\n' +
-        '    deviceClaims[0]: ResourceClaimTemplate "gpu" allocates a GPU through DRA, which gVisor\'s GPU proxy does not support (https://github.com/google/gvisor/issues/13621); use gpu: { count, type } (nvidia.com/gpu limits) for gVisor GPU sandboxes',
+      'tenants[team-a].templates[0].deviceClaims[0]: ResourceClaimTemplate "gpu" allocates a GPU through DRA, which gVisor\'s GPU proxy does not support (https://github.com/google/gvisor/issues/13621); use gpu: { count, type } (nvidia.com/gpu limits) for gVisor GPU sandboxes',
     );
   });
 
-  test('every object is attempted: all problems of a tenant in one error, dependents say why they were skipped', () => {
+  test('every object is attempted: all problems of a tenant in one error at config paths, dependents say why they were skipped', () => {
     expect(
       buildRawError(
         {
@@ -150,17 +149,14 @@ describe('SandboxTenant', () => {
       ),
     ).toBe(
       [
-        'tenants[team-a].claimTemplates[0]: ResourceClaimTemplate "fpga": DRA resource.k8s.io/v1 needs Kubernetes ≥ 1.34, got 1.33',
-        'tenants[team-a].templates[0]: SandboxTemplate team-a/py is invalid:',
-        '    containers[0] (main).resources.limits.cpu: is required on aks: kata-vm-isolation sizes the pod VM from container limits (requests are ignored)',
-        '    containers[0] (main).resources.limits.memory: is required on aks: kata-vm-isolation sizes the pod VM from container limits (requests are ignored)',
-        'tenants[team-a].warmPools[0]: template "py" was not built (see its error above)',
-        'tenants[team-a].claims[0]: warm pool "broken" was not built (see its error above)',
-        'tenants[team-a].claims[1]: SandboxClaim "test/Tenant/Claim-c2" is invalid:',
-        "    additionalPodMetadata.labels[\"team\"]: no agent-sandbox controller is in this chart, so the allowlist is the installed controller's (for GKE's managed add-on, its default sandbox.users.io): " +
+        'tenants[team-a].claimTemplates[0]: DRA resource.k8s.io/v1 needs Kubernetes ≥ 1.34, got 1.33',
+        'tenants[team-a].templates[0].containers[0].resources.limits.cpu: is required on aks: kata-vm-isolation sizes the pod VM from container limits (requests are ignored)',
+        'tenants[team-a].templates[0].containers[0].resources.limits.memory: is required on aks: kata-vm-isolation sizes the pod VM from container limits (requests are ignored)',
+        'tenants[team-a].warmPools[0].template: "py" could not be built (its problems are listed)',
+        'tenants[team-a].claims[0].warmPool: "broken" could not be built (its problems are listed)',
+        "tenants[team-a].claims[1].additionalPodMetadata.labels[\"team\"]: no agent-sandbox controller is in this chart, so the allowlist is the installed controller's (for GKE's managed add-on, its default sandbox.users.io): " +
           'the controller only accepts label keys in the allowed domains (sandbox.users.io) or their subdomains; use an allowed prefix, or, if that controller was configured with other domains, pass them as allowedLabelDomains on the claim',
-        'tenants[team-a].sandboxes[0]: Sandbox team-a/box is invalid:',
-        '    gpu: GPU sandboxes are supported on gke-autopilot and gke-standard (gVisor with nvidia.com/gpu limits); aks is not one of them',
+        'tenants[team-a].sandboxes[0].gpu: GPU sandboxes are supported on gke-autopilot and gke-standard (gVisor with nvidia.com/gpu limits), not on aks',
       ].join('\n'),
     );
   });
@@ -168,9 +164,8 @@ describe('SandboxTenant', () => {
   test('malformed quantities in container resources are refused before synth validation (the construct alone)', () => {
     expect(buildRawError({ templates: [{ name: 'py', containers: [{ ...C, resources: { limits: { cpu: 'lots', memory: '1Gi' }, requests: { 'nvidia.com/gpu': '-1' } } }] }] })).toBe(
       [
-        'tenants[team-a].templates[0]: SandboxTemplate team-a/py is invalid:',
-        '    containers[0] (main).resources.limits.cpu: invalid quantity "lots": no number at the start; expected a number with an optional sign and decimal point, followed by one of Ki Mi Gi Ti Pi Ei, n u m k M G T P E, an exponent like e3 or E-3, or nothing (e.g. "80Gi", "1.5", "100m", "1e3")',
-        '    containers[0] (main).resources.requests["nvidia.com/gpu"]: must not be negative, got "-1"',
+        'tenants[team-a].templates[0].containers[0].resources.limits.cpu: invalid quantity "lots": no number at the start; expected a number with an optional sign and decimal point, followed by one of Ki Mi Gi Ti Pi Ei, n u m k M G T P E, an exponent like e3 or E-3, or nothing (e.g. "80Gi", "1.5", "100m", "1e3")',
+        'tenants[team-a].templates[0].containers[0].resources.requests["nvidia.com/gpu"]: must not be negative, got "-1"',
       ].join('\n'),
     );
   });
@@ -188,19 +183,16 @@ describe('SandboxTenant: a namespace error', () => {
       }),
     ).toBe(
       [
-        'tenants[team-a].namespace: SandboxNamespace "test/Tenant/Namespace" has invalid props:',
-        '    egressAllowlist[0].cidrs[0]: "10.0.0.1/8" has host bits set: the network is "10.0.0.0/8"',
-        'tenants[team-a].templates[0]: SandboxTemplate team-a/py is invalid:',
-        '    runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]',
-        'tenants[team-a].warmPools[0]: template "py" was not built (see its error above)',
+        'tenants[team-a].namespace.egressAllowlist[0].cidrs[0]: "10.0.0.1/8" has host bits set: the network is "10.0.0.0/8"',
+        'tenants[team-a].templates[0].runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]',
+        'tenants[team-a].warmPools[0].template: "py" could not be built (its problems are listed)',
       ].join('\n'),
     );
   });
 
   test('alone, it is the only line', () => {
     expect(buildError({ namespace: { egressAllowlist: [{ cidrs: ['10.0.0.1/8'] }] }, templates: [{ name: 'py', containers: [C] }] })).toBe(
-      'tenants[team-a].namespace: SandboxNamespace "test/Tenant/Namespace" has invalid props:\n' +
-        '    egressAllowlist[0].cidrs[0]: "10.0.0.1/8" has host bits set: the network is "10.0.0.0/8"',
+      'tenants[team-a].namespace.egressAllowlist[0].cidrs[0]: "10.0.0.1/8" has host bits set: the network is "10.0.0.0/8"',
     );
   });
 });

@@ -76,7 +76,7 @@ describe.each(['gvisor', 'kata'] as const)('construct props with isolation %s', 
   if (lacking(isolation).length) {
     test.each(lacking(isolation))('on %s: refused, naming the platform and what it supports', (platform) => {
       expect(errorOf(() => template(Testing.chart(), { platform, isolation }))).toBe(
-        `SandboxTemplate ns/tpl: isolation "${isolation}" is not available on ${platform}; ${platform} supports: ${supportedOn(platform)}`,
+        `SandboxTemplate ns/tpl: isolation: "${isolation}" is not available on ${platform} (sandboxed runtimes there: ${supportedOn(platform)})`,
       );
     });
   }
@@ -111,13 +111,13 @@ describe.each(['gvisor', 'kata'] as const)('the same tenant config with isolatio
 
   if (lacking(isolation).length) {
     test.each(lacking(isolation))('on %s: every object that needs it is refused, with the platform and what it supports', (platform) => {
-      const refused = `isolation "${isolation}" is not available on ${platform}; ${platform} supports: ${supportedOn(platform)}`;
+      const refused = `"${isolation}" is not available on ${platform} (sandboxed runtimes there: ${supportedOn(platform)})`;
       expect(errorOf(() => renderPlatform(platform, config))).toBe(
         [
           `${platform}: the configuration cannot be built:`,
-          `tenants[0].templates[0]: SandboxTemplate team-a/py: ${refused}`,
-          `tenants[0].warmPools[0]: template "py" was not built (see its error above)`,
-          `tenants[0].sandboxes[0]: Sandbox team-a/box: ${refused}`,
+          `tenants[0].templates[0].isolation: ${refused}`,
+          `tenants[0].warmPools[0].template: "py" could not be built (its problems are listed)`,
+          `tenants[0].sandboxes[0].isolation: ${refused}`,
         ].join('\n'),
       );
     });

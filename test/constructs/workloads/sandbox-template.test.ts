@@ -442,7 +442,7 @@ describe('SandboxTemplate reports every problem at once', () => {
     expect(errorOf(() => template(Testing.chart(), { name: 'Py', platform: 'eks', isolation: 'kata' }))).toBe(
       'SandboxTemplate "test/tpl" is invalid:\n' +
         '  name: "Py" is not a valid name (lowercase letters, digits, "-" and ".", at most 253 characters)\n' +
-        '  isolation "kata" is not available on eks; eks supports: gvisor',
+        '  isolation: "kata" is not available on eks (sandboxed runtimes there: gvisor)',
     );
     expect(errorOf(() => new SandboxTemplate(Testing.chart(), 'tpl', { name: 'Py', namespace: 'ns', containers: [MAIN] }))).toBe(
       'SandboxTemplate "test/tpl" is invalid:\n' +

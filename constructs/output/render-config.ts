@@ -1,0 +1,97 @@
+/**
+ * A configuration document to every requested platform's manifests, with ONE report of everything wrong: the
+ * schema and cross-field problems, plus what the constructs find building each platform (a CIDR with host bits, GPUs
+ * where the platform has none, a pod that does not fit its namespace quota…), each at its config path. When the
+ * schema fails, the parts that are valid on their own are still built, so their problems are not left for a second
+ * round. A problem that is the same on several platforms is listed once, naming them.
+ */
+import { ConfigError, salvageConfig, validateConfig } from '../../config/validate';
+import type { SandboxPlatformConfig } from '../../config/schema';
+import { problemsOf, ProblemsError } from '../../core/diagnostics';
+import type { Platform } from '../../platforms';
+import { renderPlatform, type RenderedPlatform } from './render';
+
+export interface RenderConfigOptions {
+  readonly platforms: readonly Platform[];
+  /** Where the config came from, for the error (`config.yaml`). @default 'config' */
+  readonly source?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Every platform rendered, or one ConfigError listing every problem of every platform. */
+export function renderConfig(raw: unknown, options: RenderConfigOptions): { readonly config: SandboxPlatformConfig; readonly rendered: RenderedPlatform[] } {
+  const source = options.source ?? 'config';
+  let config: SandboxPlatformConfig | undefined;
+  let configProblems: readonly string[] = [];
+  // What is built: the valid config, else its valid parts (with the file's list indices for their problems).
+  let buildable: { readonly config: SandboxPlatformConfig; readonly remap: (problem: string) => string } | undefined;
+  try {
+    config = validateConfig(raw, source, { platforms: options.platforms });
+    buildable = { config, remap: (problem) => problem };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    configProblems = err.problems;
+    const salvaged = salvageConfig(raw);
+    buildable = salvaged && { config: salvaged.config, remap: (problem) => salvaged.originalPath(problemPath(problem)) + problem.slice(problemPath(problem).length) };
+  }
+  const perPlatform = new Map<Platform, string[]>();
+  const rendered: RenderedPlatform[] = [];
+  for (const platform of buildable ? options.platforms : []) {
+    try {
+      rendered.push(renderPlatform(platform, buildable!.config, options.env));
+    } catch (err) {
+      if (!(err instanceof ProblemsError)) throw err; // missing pinned files and the like: not a config problem
+      perPlatform.set(platform, problemsOf(err).map(buildable!.remap));
+    }
+  }
+  const problems = inConfigOrder([...configProblems, ...mergePlatformProblems(perPlatform, options.platforms, configProblems)]);
+  if (problems.length) throw new ConfigError(problems, source);
+  return { config: config!, rendered };
+}
+
+/** The config path a problem line starts with (`tenants[0].templates[1].gpu`). */
+export function problemPath(line: string): string {
+  const i = line.indexOf(': ');
+  return i < 0 ? '' : line.slice(0, i);
+}
+
+/**
+ * Per-platform problems → lines: a problem every platform has as it is; one that only some have with the platforms
+ * named — in the message where it names its platform (`"kata" is not available on eks, kind (…)`), else after it
+ * (`… (on eks, aks)`). A problem at a path the config checks already reported is left out (the same mistake in
+ * other words). Lines come in config order.
+ */
+export function mergePlatformProblems(perPlatform: ReadonlyMap<Platform, readonly string[]>, platforms: readonly Platform[], reported: readonly string[] = []): string[] {
+  const reportedPaths = new Set(reported.map(problemPath).filter(Boolean));
+  const PLACEHOLDER = '\u0000platform\u0000';
+  const groups = new Map<string, Platform[]>();
+  for (const platform of platforms) {
+    const named = new RegExp(`(?<![\\w-])${platform.replace(/[-.]/g, '\\$&')}(?![\\w-])`, 'g');
+    for (const problem of new Set(perPlatform.get(platform) ?? [])) {
+      if (reportedPaths.has(problemPath(problem))) continue;
+      const key = problem.replace(named, PLACEHOLDER);
+      groups.set(key, [...(groups.get(key) ?? []), platform]);
+    }
+  }
+  return [...groups].map(([key, where]) => {
+    if (key.includes(PLACEHOLDER)) return key.split(PLACEHOLDER).join(where.join(', '));
+    return where.length === platforms.length ? key : `${key} (on ${where.join(', ')})`;
+  });
+}
+
+/** Top-level keys in the order the schema (and the README) lists them. */
+const TOP_LEVEL = ['kubernetesVersion', 'agentSandbox', 'platforms', 'deviceClasses', 'tenants'];
+
+/**
+ * Problem lines grouped the way the config reads: by top-level key, then by list entry (`tenants[2]` before
+ * `tenants[10]`); within one entry they keep their order (the config checks', then the constructs').
+ */
+export function inConfigOrder(lines: readonly string[]): string[] {
+  const rank = (line: string): [number, number] => {
+    const m = /^([A-Za-z]+)(?:\[(\d+)\])?/.exec(line);
+    const top = m ? TOP_LEVEL.indexOf(m[1]) : -1;
+    return [top < 0 ? TOP_LEVEL.length : top, m?.[2] !== undefined ? Number(m[2]) : -1];
+  };
+  return [...lines].map((line, i) => ({ line, i, r: rank(line) })).sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i).map((x) => x.line);
+}
+
