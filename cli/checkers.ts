@@ -5,6 +5,7 @@ import { createRuntimeClassChecker } from '../validation/runtime-class';
 import { createSandboxInvariantsChecker, sandboxInvariantsChecker } from '../validation/sandbox/object';
 import type { ObjectChecker } from '../validation/schema/validate-objects';
 import { createSystemNamespaceChecker } from '../validation/system-namespaces';
+import { createImageChecker } from '../validation/images';
 
 /**
  * Sandbox pods, RuntimeClasses, and agent-sandbox objects outside system namespaces. With a platform, sandbox pods must also use that platform's runtime and carry
@@ -20,9 +21,9 @@ export function defaultCheckers(platform?: Platform): ObjectChecker[] {
 }
 
 /**
- * What `validate` runs: the default checkers plus the DRA CEL selector check (hand-written manifests). `synth` does
- * not need the latter: its DRA constructs check every selector when they are built.
+ * What `validate` runs: the default checkers plus the DRA CEL selector check and the image references (hand-written
+ * manifests). `synth` does not need those: its constructs check every selector and image when they are built.
  */
-export function validateCheckers(platform?: Platform): ObjectChecker[] {
-  return [...defaultCheckers(platform), draCelChecker];
+export function validateCheckers(platform?: Platform, options: { readonly strict?: boolean } = {}): ObjectChecker[] {
+  return [...defaultCheckers(platform), draCelChecker, createImageChecker(options)];
 }

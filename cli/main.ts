@@ -6,6 +6,7 @@ import { ConfigError } from '../config/validate';
 import { isPlatform, PLATFORMS, type Platform } from '../platforms';
 import { AGENT_SANDBOX_VERSIONS, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
 import { CACHE_ENV, MIRROR_ENV, UpstreamError } from '../core/upstream/store';
+import { kubernetesVersionProblem, supportedKubernetesVersions } from '../core/upstream/kubernetes-versions';
 import { formatProblem } from '../core/diagnostics';
 import { readConfig } from './load-config';
 import { renderConfig } from '../constructs/output/render-config';
@@ -58,11 +59,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .addOption(new Option('--platform <platform>', `${PLATFORMS.join(' | ')} | all (comma-separated list allowed)`).default('all'))
     .option('--config <file>', 'configuration file (YAML or JSON); default: the built-in example config')
     .option('--out <dir>', 'output folder', 'dist')
-    .action((opts: { platform: string; config?: string; out: string }) => {
+    .option('--strict', 'warnings are errors (unpinned images, settings that do nothing); the config can say strict: true')
+    .action((opts: { platform: string; config?: string; out: string; strict?: boolean }) => {
       const platforms = parsePlatforms(opts.platform);
       const { raw, source } = readConfig(opts.config);
       // Every problem of the config on every platform, in one report, before anything is written.
-      const { config, rendered } = renderConfig(raw, { platforms, source });
+      const { config, rendered, warnings } = renderConfig(raw, { platforms, source, ...(opts.strict ? { strict: true } : {}) });
+      for (const w of warnings) io.err(`warning: ${w}\n`);
       const summaries = synth({ platforms, config, out: opts.out, rendered });
       const rows = [['platform', 'objects', 'bytes', 'ms'], ...summaries.map((s) => [s.platform, String(s.objects), String(s.bytes), s.ms.toFixed(0)])];
       io.out(`synthesized ${source} into ${opts.out}/ (validated against the pinned schemas)\n`);
@@ -73,13 +76,18 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command('validate')
     .description('check every object in the given YAML files or folders against the pinned schemas and sandbox rules')
     .argument('<paths...>', 'files or folders')
-    .option('--kubernetes-version <version>', 'Kubernetes version whose schema applies', DEFAULT_KUBERNETES_VERSION)
+    .option('--kubernetes-version <version>', `Kubernetes version whose schema applies (${supportedKubernetesVersions().join(', ')})`, DEFAULT_KUBERNETES_VERSION)
     .addOption(new Option('--agent-sandbox-version <version>', 'agent-sandbox release whose CRD schemas apply').choices(AGENT_SANDBOX_VERSIONS).default(DEFAULT_AGENT_SANDBOX_VERSION))
     .option('--platform <platform>', `sandbox pods must use this platform's runtime and placement (${PLATFORMS.join(' | ')})`)
-    .action((paths: string[], opts: { kubernetesVersion: string; agentSandboxVersion: string; platform?: string }) => {
+    .option('--strict', 'unpinned images (no tag, or latest, without a digest) are errors, not notes')
+    .action((paths: string[], opts: { kubernetesVersion: string; agentSandboxVersion: string; platform?: string; strict?: boolean }) => {
       const platform = opts.platform === undefined ? undefined : parsePlatforms(opts.platform);
-      if (platform && platform.length !== 1) throw new ConfigError(['--platform: give one platform'], 'command line');
-      const result = validatePaths(paths, { kubernetesVersion: opts.kubernetesVersion, agentSandboxVersion: opts.agentSandboxVersion, platform: platform?.[0] });
+      const options = [
+        ...(platform && platform.length !== 1 ? ['--platform: give one platform'] : []),
+        ...[kubernetesVersionProblem(opts.kubernetesVersion)].filter((p) => p !== undefined).map((p) => `--kubernetes-version: ${p}`),
+      ];
+      if (options.length) throw new ConfigError(options, 'command line');
+      const result = validatePaths(paths, { kubernetesVersion: opts.kubernetesVersion, agentSandboxVersion: opts.agentSandboxVersion, platform: platform?.[0], strict: opts.strict });
       for (const p of result.problems.filter((x) => x.severity === 'note')) io.err(`note: ${formatProblem(p)}\n`);
       const errors = result.problems.filter((p) => p.severity === 'error');
       for (const p of errors) io.out(`${formatProblem(p)}\n`);

@@ -1,13 +1,14 @@
 /** Reads a YAML or JSON file that must hold exactly one document; problems are a ConfigError naming the file. */
-import { readFileSync } from 'node:fs';
+import { NotUtf8Error, readUtf8 } from './read-text';
 import { ConfigError } from '../config/validate';
 import { parseManifestText } from '../core/yaml/parse';
 
 export function readSingleYamlDocument(file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readUtf8(file);
   } catch (err) {
+    if (err instanceof NotUtf8Error) throw new ConfigError([err.message.slice(file.length + 2)], file);
     throw new ConfigError([`cannot read ${file}: ${(err as Error).message}`], file);
   }
   const { documents, problems } = parseManifestText(file, text);

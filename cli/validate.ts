@@ -2,7 +2,8 @@
  * `agent-sandbox-infra validate <file|dir>...`: every object in every YAML file is checked against the pinned
  * Kubernetes schema or its agent-sandbox CRD schema, plus the sandbox checks. One line per problem.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { NotUtf8Error, readUtf8 } from './read-text';
 import { join, relative } from 'node:path';
 import type { Platform } from '../platforms';
 import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../core/upstream/pins';
@@ -17,6 +18,8 @@ export interface ValidateCommandOptions {
   /** Check sandbox pods against this platform's runtime and placement. @default - any sandboxed runtime, no placement */
   readonly platform?: Platform;
   readonly agentSandboxVersion?: string;
+  /** Unpinned images (no tag, or latest, without a digest) are errors, not notes. @default false */
+  readonly strict?: boolean;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -63,10 +66,18 @@ export function validatePaths(paths: readonly string[], options: ValidateCommand
   const sources: ObjectSource[] = [];
   for (const file of files) {
     const shown = relative(process.cwd(), file) || file;
-    const { documents, problems: parseProblems } = parseManifestText(shown, readFileSync(file, 'utf8'));
+    let text: string;
+    try {
+      text = readUtf8(file);
+    } catch (err) {
+      if (!(err instanceof NotUtf8Error)) throw err;
+      problems.push({ file: shown, object: `line ${err.line}`, path: '', message: err.message.slice(file.length + 2), severity: 'error' });
+      continue;
+    }
+    const { documents, problems: parseProblems } = parseManifestText(shown, text);
     for (const p of parseProblems) problems.push({ file: shown, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' });
     for (const d of documents) sources.push({ value: d.value, file: shown, index: d.index });
   }
-  problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform) }));
+  problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform, { strict: options.strict }) }));
   return { files: files.length, objects: sources.length, problems };
 }

@@ -55,7 +55,7 @@ export const EXAMPLE_CONFIG: SandboxPlatformConfig = {
         {
           name: 'python-warm',
           template: 'python-runtime',
-          replicas: 4,
+          // No `replicas`: the autoscaler owns them (from minReplicas); a value here would do nothing.
           autoscaling: {
             minReplicas: 4,
             maxReplicas: 16,

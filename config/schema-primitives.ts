@@ -1,6 +1,7 @@
 /** Small zod schemas shared by the configuration model. */
 import { z } from 'zod';
 import { quantityProblem } from '../core/quantity';
+import { kubernetesVersionProblem } from '../core/upstream/kubernetes-versions';
 
 export const dnsLabel = z
   .string()
@@ -19,7 +20,15 @@ export const quantity = z.union([z.string(), z.number()]).superRefine((v, ctx) =
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 export const labelMap = z.record(z.string(), z.string());
-export const kubernetesVersion = z.string().regex(/^v?1\.\d+(\.\d+)?$/, 'must be a Kubernetes version like "1.36" or "1.34.2"');
+/** A Kubernetes version the pinned schemas cover (1.34 … 1.36 for the pins 1.34.0 and 1.36.0). */
+export const kubernetesVersion = z
+  .string()
+  .regex(/^v?1\.\d+(\.\d+)?$/, 'must be a Kubernetes version like "1.36" or "1.34.2"')
+  .superRefine((value, ctx) => {
+    if (!/^v?1\.\d+(\.\d+)?$/.test(value)) return; // the pattern's problem
+    const problem = kubernetesVersionProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const toleration = z
   .object({

@@ -110,6 +110,8 @@ function sandboxPlatformSchema(platforms: ReturnType<typeof platformsSchema>) {
     .object({
       /** Kubernetes version of the target clusters; selects the pinned schema and gates version-dependent features. */
       kubernetesVersion: kubernetesVersion.optional(),
+      /** Warnings are errors: unpinned images, settings that do nothing. @default false */
+      strict: z.boolean().optional(),
       agentSandbox: agentSandboxConfig.optional(),
       platforms: platforms.optional(),
       /** Cluster-scoped DRA DeviceClasses (Kubernetes ≥ 1.34). */

@@ -11,7 +11,8 @@ import { kubernetesType } from './kubernetes-type';
 import { dnsLabel, dnsSubdomain, labelMap, quantity, toleration } from './schema-primitives';
 import { selectorConfig } from './selector-config';
 import { rfc3339Problem } from '../core/formats';
-import { quantityProblem } from '../core/quantity';
+import { quantityProblem, unitlessBytesProblem } from '../core/quantity';
+import { imageReferenceProblem } from '../core/image-reference';
 import { limitRequiredReason, managedDefaultPolicyProblem, resourceKey, warmPoolReplicaProblems } from '../validation/workload-rules';
 
 // The same check as the constructs: the shape and a real calendar date and time (the API server checks both).
@@ -299,6 +300,18 @@ export function tenantPodProblems(tenants: unknown): string[] {
   list(tenants).forEach((raw, ti) => {
     const t = object(raw);
     if (!t) return;
+    // Byte quantities without a unit in the namespace quota and LimitRange.
+    const ns = object(t.namespace);
+    const lists: [string, unknown][] = [
+      ['quota.hard', object(ns?.quota)?.hard],
+      ...(['defaultLimits', 'defaultRequests', 'max'] as const).map((k): [string, unknown] => [`limitRange.${k}`, object(ns?.limitRange)?.[k]]),
+    ];
+    for (const [path, values] of lists) {
+      for (const [resource, value] of Object.entries(object(values) ?? {})) {
+        const problem = unitlessBytesProblem(resource, value);
+        if (problem) problems.push(`tenants[${ti}].namespace.${path}${resourceKey(resource)}: ${problem}`);
+      }
+    }
     for (const [path, owner] of podOwners(t)) {
       const at = `tenants[${ti}].${path}`;
       const limitsRequired = !list(owner.securityOptOuts).includes('resourceLimits');
@@ -306,6 +319,8 @@ export function tenantPodProblems(tenants: unknown): string[] {
         list(owner[field]).forEach((rawContainer, i) => {
           const c = object(rawContainer);
           if (!c) return;
+          const image = imageReferenceProblem(c.image);
+          if (image) problems.push(`${at}.${field}[${i}].image: ${image}`);
           const resources = c.resources === undefined ? {} : object(c.resources);
           if (!resources) return; // not an object: the schema says so
           for (const kind of ['limits', 'requests'] as const) {
@@ -313,7 +328,7 @@ export function tenantPodProblems(tenants: unknown): string[] {
               // The grammar is the Kubernetes schema's (the Quantity pattern): here only what it lets through and
               // the constructs refuse, negative values.
               if (typeof value === 'string' ? typeof parseQuantity(value) === 'string' : typeof value !== 'number') continue;
-              const problem = quantityProblem(value);
+              const problem = quantityProblem(value) ?? unitlessBytesProblem(resource, value);
               if (problem) problems.push(`${at}.${field}[${i}].resources.${kind}${resourceKey(resource)}: ${problem}`);
             }
           }

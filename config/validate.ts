@@ -6,6 +6,7 @@ import { DEFAULT_CONTROLLER_NAMESPACE, propErrors } from '../validation/agent-sa
 import { platformModules, PLATFORMS, systemNamespaceProblem, type Platform } from '../platforms';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
 import { issueLines } from '../core/zod-issues';
+import { unpinnedImageProblem } from '../core/image-reference';
 import { currentSandboxPlatformConfig, type SandboxPlatformConfig } from './schema';
 import { deviceClassConfig, tenantConfig, tenantPodProblems, tenantReferenceProblems } from './tenant-schema';
 
@@ -69,6 +70,39 @@ export function tenantNamespaceProblems(tenants: unknown, controllerNamespace: s
     const problem = typeof name === 'string' ? systemNamespaceProblem(name, { platform: platforms, controllerNamespace }) : undefined;
     return problem ? [`tenants[${i}].name: ${problem}`] : [];
   });
+}
+
+/**
+ * What is valid but probably not meant, as `path: message` lines: images that are not pinned (no tag or `latest`,
+ * without a digest) and settings that do nothing (`replicas` on an autoscaled warm pool). Printed as warnings; with
+ * `strict: true` (or `synth --strict`) they are errors.
+ */
+export function configWarnings(config: SandboxPlatformConfig): string[] {
+  const warnings: string[] = [];
+  const image = config.agentSandbox?.image;
+  if (image?.tag === 'latest' && image.digest === undefined) {
+    warnings.push(`agentSandbox.image.tag: latest changes under you (each node may run another controller); pin a release tag (the default is the pinned release) or add image.digest`);
+  }
+  (config.tenants ?? []).forEach((t, ti) => {
+    const owners = [...(t.templates ?? []).map((x, i) => [`templates[${i}]`, x] as const), ...(t.sandboxes ?? []).map((x, i) => [`sandboxes[${i}]`, x] as const)];
+    for (const [path, owner] of owners) {
+      for (const list of ['containers', 'initContainers'] as const) {
+        (owner[list] ?? []).forEach((c, i) => {
+          const problem = unpinnedImageProblem((c as { image?: unknown }).image);
+          if (problem) warnings.push(`tenants[${ti}].${path}.${list}[${i}].image: ${problem}`);
+        });
+      }
+    }
+    (t.warmPools ?? []).forEach((p, i) => {
+      if (p.autoscaling && p.replicas !== undefined) {
+        warnings.push(
+          `tenants[${ti}].warmPools[${i}].replicas: ${p.replicas} has no effect: with autoscaling the HorizontalPodAutoscaler owns the pool's replicas ` +
+            `(the pool is rendered without spec.replicas and scales within autoscaling.minReplicas ${p.autoscaling.minReplicas} … maxReplicas ${p.autoscaling.maxReplicas}); remove replicas, or set autoscaling.minReplicas`,
+        );
+      }
+    });
+  });
+  return warnings;
 }
 
 /** A config made of the valid parts of another, and where each kept list entry was in the original. */

@@ -167,3 +167,21 @@ export function quantityProblem(value: unknown): string | undefined {
   if (typeof parsed === 'string') return parsed;
   return parsed.nanos < 0n ? `must not be negative, got ${JSON.stringify(value)}` : undefined;
 }
+
+/** Resources measured in bytes: a plain number there counts bytes. */
+const BYTE_RESOURCES = /^(?:(?:requests|limits)\.)?(?:memory|ephemeral-storage|storage|hugepages-[\w.]+)$/;
+const MEBIBYTE = 1024n * 1024n;
+
+/**
+ * Why a byte resource (`memory`, `ephemeral-storage`, `requests.memory`, hugepages…) given without a unit is almost
+ * certainly a mistake, or undefined: `memory: 512` is 512 bytes, which no container starts in (the kubelet
+ * OOM-kills it at once); below 1 Mi, the unit was forgotten. Other values and resources are left alone.
+ */
+export function unitlessBytesProblem(resource: string, value: unknown): string | undefined {
+  if (!BYTE_RESOURCES.test(resource)) return undefined;
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string' || !/^\d+(\.\d+)?$/.test(text)) return undefined;
+  const parsed = parseQuantity(text);
+  if (typeof parsed === 'string' || parsed.nanos >= MEBIBYTE * NANOS_PER_UNIT || parsed.nanos === 0n) return undefined;
+  return `${text} has no unit, so it means ${text} bytes, less than a container can start in; write ${text}Mi or ${text}Gi (binary units), or ${text}M (decimal)`;
+}

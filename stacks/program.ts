@@ -10,7 +10,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { Provider } from '@pulumi/kubernetes/provider';
-import { ConfigError, validateConfig } from '../config/validate';
+import { ConfigError, configWarnings, validateConfig } from '../config/validate';
 import type { SandboxPlatformConfig } from '../config/schema';
 import { renderPlatform, type RenderedPlatform } from '../constructs/output/render';
 import { platformModule, type Platform } from '../platforms';
@@ -94,6 +94,11 @@ export function checkStack(): CheckedStack {
       else add('sandbox', (err as Error).message);
     }
     if (rendered) {
+      // Valid but probably not meant (unpinned images, settings that do nothing): warnings, errors with strict: true.
+      for (const line of configWarnings(sandbox)) {
+        if (sandbox.strict) addLine('sandbox', `${line} [strict]`);
+        else warnings.push(`sandbox.${line}`);
+      }
       const capacity = stackCapacity(p, cluster, rendered.chart, providerConfig);
       for (const f of capacity.errors) add(`cluster (capacity of ${f.pool ?? 'the sandbox pools'})`, f.message);
       warnings.push(...capacity.warnings.map((f) => f.message));

@@ -4,6 +4,8 @@
  */
 import type { AgentSandboxRelease } from '../core/upstream/pins';
 import { DNS_LABEL, DNS_SUBDOMAIN } from '../core/formats';
+import { imageReferenceProblem } from '../core/image-reference';
+import { unitlessBytesProblem } from '../core/quantity';
 import { controllerFlagErrors, type ControllerFlags } from './controller-flags';
 
 export const CONTROLLER_NAME = 'agent-sandbox-controller';
@@ -41,6 +43,18 @@ export function propErrors(props: AgentSandboxSettings, release: AgentSandboxRel
     errors.push(`image.digest: must be "sha256:" followed by 64 lowercase hex digits, got "${props.image.digest}"`);
   }
   if (props.image?.tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(props.image.tag)) errors.push(`image.tag: "${props.image.tag}" is not a valid image tag`);
+  if (props.image?.repository !== undefined) {
+    const problem = imageReferenceProblem(props.image.repository);
+    if (problem || props.image.repository.includes('@') || /:[^/]*$/.test(props.image.repository)) {
+      errors.push(`image.repository: ${problem ?? `"${props.image.repository}" carries a tag or digest; give them as image.tag and image.digest`}`);
+    }
+  }
+  for (const kind of ['limits', 'requests'] as const) {
+    for (const [resource, value] of Object.entries(props.resources?.[kind] ?? {})) {
+      const problem = unitlessBytesProblem(resource, value);
+      if (problem) errors.push(`resources.${kind}.${resource}: ${problem}`);
+    }
+  }
   for (const [i, domain] of (props.allowedLabelDomains ?? []).entries()) {
     if (typeof domain !== 'string' || domain.length > 253 || !DNS_SUBDOMAIN.test(domain)) {
       errors.push(`allowedLabelDomains[${i}]: "${String(domain)}" is not a DNS domain (lowercase, e.g. "sandbox.example.com")`);
@@ -62,6 +76,7 @@ export interface AgentSandboxSettings {
   readonly webhookServiceName?: string;
   readonly metricsServiceName?: string;
   readonly image?: ContainerImage;
+  readonly resources?: { readonly limits?: Readonly<Record<string, string | number | undefined>>; readonly requests?: Readonly<Record<string, string | number | undefined>> };
   readonly controller?: ControllerFlags;
   readonly allowedLabelDomains?: readonly string[];
 }

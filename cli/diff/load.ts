@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseManifestText as parseYaml } from '../../core/yaml/parse';
+import { NotUtf8Error, readUtf8 } from '../read-text';
 import { isPlainMap } from './canonical';
 import { describeKey, groupOf, keyId } from './key';
 import { LoadOptions, ManifestObject, ObjectKey } from './types';
@@ -42,7 +43,14 @@ export function loadManifests(root: string, options: LoadOptions = {}): Manifest
     const segments = rel.split('/');
     const platform = platformFromPath && segments.length > 1 ? segments[0] : '';
     const file = path.join(baseDir, rel);
-    for (const obj of parseManifestText(fs.readFileSync(file, 'utf8'), rel, platform, file)) {
+    let text: string;
+    try {
+      text = readUtf8(file);
+    } catch (err) {
+      if (err instanceof NotUtf8Error) throw new ManifestLoadError(file, err.line, err.message.slice(file.length + 2));
+      throw err;
+    }
+    for (const obj of parseManifestText(text, rel, platform, file)) {
       const previous = seen.get(keyId(obj.key));
       if (previous) {
         const where = `${path.join(baseDir, previous.source)}:${previous.line}`;

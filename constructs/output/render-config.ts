@@ -5,7 +5,7 @@
  * schema fails, the parts that are valid on their own are still built, so their problems are not left for a second
  * round. A problem that is the same on several platforms is listed once, naming them.
  */
-import { ConfigError, salvageConfig, validateConfig } from '../../config/validate';
+import { ConfigError, configWarnings, salvageConfig, validateConfig } from '../../config/validate';
 import type { SandboxPlatformConfig } from '../../config/schema';
 import { problemsOf, ProblemsError } from '../../core/diagnostics';
 import type { Platform } from '../../platforms';
@@ -15,11 +15,20 @@ export interface RenderConfigOptions {
   readonly platforms: readonly Platform[];
   /** Where the config came from, for the error (`config.yaml`). @default 'config' */
   readonly source?: string;
+  /** Warnings are errors (as `strict: true` in the config). @default the config's `strict` */
+  readonly strict?: boolean;
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** Every platform rendered, or one ConfigError listing every problem of every platform. */
-export function renderConfig(raw: unknown, options: RenderConfigOptions): { readonly config: SandboxPlatformConfig; readonly rendered: RenderedPlatform[] } {
+export interface RenderedConfig {
+  readonly config: SandboxPlatformConfig;
+  readonly rendered: RenderedPlatform[];
+  /** What is valid but probably not meant (configWarnings); empty in strict mode, where they are errors. */
+  readonly warnings: readonly string[];
+}
+
+/** Every platform rendered, or one ConfigError listing every problem of every platform (warnings too, when strict). */
+export function renderConfig(raw: unknown, options: RenderConfigOptions): RenderedConfig {
   const source = options.source ?? 'config';
   let config: SandboxPlatformConfig | undefined;
   let configProblems: readonly string[] = [];
@@ -44,9 +53,15 @@ export function renderConfig(raw: unknown, options: RenderConfigOptions): { read
       perPlatform.set(platform, problemsOf(err).map(buildable!.remap));
     }
   }
-  const problems = inConfigOrder([...configProblems, ...mergePlatformProblems(perPlatform, options.platforms, configProblems)]);
+  const warnings = buildable ? configWarnings(buildable.config).map(buildable.remap) : [];
+  const strict = options.strict ?? (buildable?.config.strict === true || (typeof raw === 'object' && raw !== null && (raw as { strict?: unknown }).strict === true));
+  const problems = inConfigOrder([
+    ...configProblems,
+    ...mergePlatformProblems(perPlatform, options.platforms, configProblems),
+    ...(strict ? warnings.map((w) => `${w} [strict]`) : []),
+  ]);
   if (problems.length) throw new ConfigError(problems, source);
-  return { config: config!, rendered };
+  return { config: config!, rendered, warnings: strict ? [] : warnings };
 }
 
 /** The config path a problem line starts with (`tenants[0].templates[1].gpu`). */

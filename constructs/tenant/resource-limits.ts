@@ -2,7 +2,8 @@
  * ResourceQuota and LimitRange values of a sandbox namespace: defaults, overrides merged per resource, validation.
  * Quantities are checked with the exact Kubernetes quantity grammar (../dra/cel-quantity).
  */
-import { parseQuantity, Quantity } from '../../core/quantity';
+import { resourceKey } from '../../validation/workload-rules';
+import { parseQuantity, Quantity, unitlessBytesProblem } from '../../core/quantity';
 
 /** Resource name → quantity, e.g. `{ cpu: '500m', memory: '1Gi' }` or `{ pods: 50 }`. */
 export type ResourceList = Readonly<Record<string, string | number>>;
@@ -83,7 +84,8 @@ function resourceListErrors(field: string, list: ResourceList): string[] {
     const parsed = parseQuantity(String(value));
     if (typeof parsed === 'string') return [`${field}.${name}: ${parsed}`];
     if (parsed.sign() < 0) return [`${field}.${name}: must not be negative, got ${JSON.stringify(value)}`];
-    return [];
+    const unitless = unitlessBytesProblem(name, value);
+    return unitless ? [`${field}${resourceKey(name)}: ${unitless}`] : [];
   });
 }
 

@@ -9,7 +9,8 @@
  * invariant checker `validate` runs, so the construct can never emit an unsafe pod silently.
  */
 import { ISOLATIONS, platformModule, platformModules, runtimeFor, supportedIsolations, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../../platforms';
-import { Quantity, quantityProblem } from '../../core/quantity';
+import { Quantity, quantityProblem, unitlessBytesProblem } from '../../core/quantity';
+import { imageReferenceProblem } from '../../core/image-reference';
 import { limitRequiredReason, resourceKey } from '../../validation/workload-rules';
 
 export { limitRequiredReason, quantityProblem, resourceKey };
@@ -161,6 +162,11 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
   for (const [list, containers] of [['containers', props.containers], ['initContainers', props.initContainers ?? []]] as const) {
     containers.forEach((c, i) => {
       if (typeof c.image !== 'string' || c.image.trim() === '') errors.push(`${list}[${i}] (${c.name}).image: is required, got ${JSON.stringify(c.image) ?? 'nothing'}`);
+      else {
+        // Kubernetes accepts any string here; the runtime then leaves the pod in InvalidImageName.
+        const problem = imageReferenceProblem(c.image);
+        if (problem) errors.push(`${list}[${i}] (${c.name}).image: ${problem}`);
+      }
     });
   }
   const limitsRequired = !off('resourceLimits');
@@ -169,7 +175,7 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
   for (const [list, containers] of lists) containers.forEach((c, i) => {
     for (const kind of ['limits', 'requests'] as const) {
       for (const [resource, value] of Object.entries(c.resources?.[kind] ?? {})) {
-        const problem = quantityProblem(value);
+        const problem = quantityProblem(value) ?? unitlessBytesProblem(resource, value);
         if (problem) errors.push(`${list}[${i}] (${c.name}).resources.${kind}${resourceKey(resource)}: ${problem}`);
       }
     }
