@@ -6,6 +6,7 @@ import { createSandboxInvariantsChecker, sandboxInvariantsChecker } from '../val
 import type { ObjectChecker } from '../validation/schema/validate-objects';
 import { createSystemNamespaceChecker } from '../validation/system-namespaces';
 import { createImageChecker } from '../validation/images';
+import { createPlatformPlacementChecker } from '../validation/platform-placement';
 
 /**
  * Sandbox pods, RuntimeClasses, and agent-sandbox objects outside system namespaces. With a platform, sandbox pods must also use that platform's runtime and carry
@@ -25,5 +26,5 @@ export function defaultCheckers(platform?: Platform): ObjectChecker[] {
  * manifests). `synth` does not need those: its constructs check every selector and image when they are built.
  */
 export function validateCheckers(platform?: Platform, options: { readonly strict?: boolean } = {}): ObjectChecker[] {
-  return [...defaultCheckers(platform), draCelChecker, createImageChecker(options)];
+  return [...defaultCheckers(platform), draCelChecker, createImageChecker(options), ...(platform ? [createPlatformPlacementChecker(platform)] : [])];
 }

@@ -73,6 +73,25 @@ export function tenantNamespaceProblems(tenants: unknown, controllerNamespace: s
 }
 
 /**
+ * Controller settings that do nothing: when every platform rendered has its controller installed by the platform
+ * (GKE's managed add-on: `platforms.<id>.agentSandbox: managed`), no controller of ours is rendered, and every
+ * `agentSandbox` setting but `version` (which picks the API version the workloads are written in) configures nothing.
+ * When another rendered platform installs ours, they configure that one.
+ */
+export function managedControllerSettingProblems(config: SandboxPlatformConfig, platforms: readonly Platform[]): string[] {
+  const managed = platforms.filter((p) => config.platforms?.[p]?.agentSandbox === 'managed');
+  if (managed.length === 0 || managed.length < platforms.length) return [];
+  const modes = managed.map((p) => `platforms.${p}.agentSandbox: managed`).join(', ');
+  return Object.keys(config.agentSandbox ?? {})
+    .filter((key) => key !== 'version')
+    .map(
+      (key) =>
+        `agentSandbox.${key}: does nothing: GKE's managed add-on installs and configures the controller on ${managed.join(', ')} (${modes}), ` +
+        `so no controller of ours is rendered; remove agentSandbox.${key}, or use agentSandbox: self to install ours`,
+    );
+}
+
+/**
  * What is valid but probably not meant, as `path: message` lines: images that are not pinned (no tag or `latest`,
  * without a digest) and settings that do nothing (`replicas` on an autoscaled warm pool). Printed as warnings; with
  * `strict: true` (or `synth --strict`) they are errors.
@@ -202,6 +221,7 @@ export function crossFieldProblems(config: SandboxPlatformConfig, options: Valid
   const release = agentSandboxRelease(config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
   const agentSandbox = config.agentSandbox ?? {};
   problems.push(...propErrors(agentSandbox, release, agentSandbox.replicas ?? 1).map((e) => `agentSandbox.${e}`));
+  problems.push(...managedControllerSettingProblems(config, options.platforms ?? PLATFORMS));
   for (const m of platformModules()) {
     const settings = config.platforms?.[m.platform as Platform];
     if (settings && m.settingsProblems) problems.push(...m.settingsProblems(settings, release));

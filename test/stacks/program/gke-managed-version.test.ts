@@ -16,6 +16,8 @@ function managed(gkeVersion: string, cluster: Record<string, unknown> = {}): Rec
   const config = stackFileConfig('gke-autopilot');
   const sandbox = JSON.parse(config['agent-sandbox-infra:sandbox']);
   sandbox.platforms['gke-autopilot'] = { agentSandbox: 'managed', gkeVersion };
+  // Our controller's settings do nothing under the add-on (refused): the stack file's go with the switch.
+  delete sandbox.agentSandbox;
   const base = JSON.parse(config['agent-sandbox-infra:cluster']);
   return {
     ...config,
