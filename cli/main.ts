@@ -10,7 +10,7 @@ import { kubernetesVersionProblem, supportedKubernetesVersions } from '../core/u
 import { formatProblem } from '../core/diagnostics';
 import { readConfig } from './load-config';
 import { renderConfig } from '../constructs/output/render-config';
-import { synth, SynthValidationError } from './synth';
+import { outputFolderProblem, synth, SynthValidationError } from './synth';
 import { validatePaths } from './validate';
 import { NODE_ARCHITECTURE_ALIASES, type NodeArchitecture } from '../platforms/eks/node-bootstrap/arch';
 import { processIo, type Io } from './io';
@@ -62,6 +62,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--strict', 'warnings are errors (unpinned images, settings that do nothing); the config can say strict: true')
     .action((opts: { platform: string; config?: string; out: string; strict?: boolean }) => {
       const platforms = parsePlatforms(opts.platform);
+      const outProblem = outputFolderProblem(opts.out);
+      if (outProblem) throw new ConfigError([outProblem], 'command line');
       const { raw, source } = readConfig(opts.config);
       // Every problem of the config on every platform, in one report, before anything is written.
       const { config, rendered, warnings } = renderConfig(raw, { platforms, source, ...(opts.strict ? { strict: true } : {}) });

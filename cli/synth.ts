@@ -2,9 +2,10 @@
  * `agent-sandbox-infra synth`: renders every requested platform, validates what it rendered (re-read from the
  * YAML text, against the pinned schemas), and only then replaces `<out>/<platform>/` — nothing half-written.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { SandboxPlatformConfig } from '../config/schema';
+import { ConfigError } from '../config/validate';
 import { CRDS_FILE, renderPlatform, type RenderedPlatform } from '../constructs/output/render';
 import type { Platform } from '../platforms';
 import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../core/upstream/pins';
@@ -41,6 +42,8 @@ export class SynthValidationError extends Error {
 type Rendered = RenderedPlatform;
 
 export function synth(options: SynthOptions): PlatformSummary[] {
+  const outProblem = outputFolderProblem(options.out);
+  if (outProblem) throw new ConfigError([outProblem], 'command line');
   const env = options.env ?? process.env;
   const catalog = new SchemaCatalog({
     kubernetes: kubernetesSchemaFor(options.config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION),
@@ -106,6 +109,28 @@ function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog
   }
   const sources: ObjectSource[] = documents.map((d) => ({ value: d.value, file: path, index: d.index }));
   return validateObjects(sources, { catalog, checkers: defaultCheckers(platform) });
+}
+
+/**
+ * Why `out` cannot be the output folder, as a sentence, or undefined: it (or a folder above it) is a file. Checked
+ * before anything is rendered or written, instead of failing on `EEXIST`/`ENOTDIR` halfway.
+ */
+export function outputFolderProblem(out: string): string | undefined {
+  const target = resolve(out);
+  for (let dir = target; ; dir = dirname(dir)) {
+    let isFile = false;
+    try {
+      isFile = !statSync(dir).isDirectory();
+    } catch {
+      // does not exist (yet): synth creates it
+    }
+    if (isFile) {
+      return dir === target
+        ? `--out: ${out} is a file, not a folder; synth writes one folder per platform into it (${out}/<platform>/*.yaml): give a folder (it is created if missing)`
+        : `--out: ${out} is inside ${dir}, which is a file, not a folder; give a folder (it is created if missing)`;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 /** Writes every platform into a temp folder beside `out`, then swaps each `<out>/<platform>` in by rename. */

@@ -10,7 +10,7 @@ import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSc
 import { SchemaCatalog } from '../validation/schema/schema-catalog';
 import { type Problem } from '../core/diagnostics';
 import { validateObjects, type ObjectSource } from '../validation/schema/validate-objects';
-import { parseManifestText } from '../core/yaml/parse';
+import { formatPosition, parseManifestText } from '../core/yaml/parse';
 import { validateCheckers } from './checkers';
 
 export interface ValidateCommandOptions {
@@ -75,7 +75,7 @@ export function validatePaths(paths: readonly string[], options: ValidateCommand
       continue;
     }
     const { documents, problems: parseProblems } = parseManifestText(shown, text);
-    for (const p of parseProblems) problems.push({ file: shown, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' });
+    for (const p of parseProblems) problems.push({ file: shown, object: formatPosition(p), path: '', message: p.message, severity: 'error' });
     for (const d of documents) sources.push({ value: d.value, file: shown, index: d.index });
   }
   problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform, { strict: options.strict }) }));

@@ -32,13 +32,14 @@ export interface ValidateConfigOptions {
  */
 export function validateConfig(raw: unknown, source = 'config', options: ValidateConfigOptions = {}): SandboxPlatformConfig {
   const input = raw ?? {};
-  const parsed = currentSandboxPlatformConfig().safeParse(input, { reportInput: true });
+  const schema = currentSandboxPlatformConfig();
+  const parsed = schema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     const top = typeof input === 'object' && !Array.isArray(input) ? (input as { tenants?: unknown; deviceClasses?: unknown; agentSandbox?: unknown }) : {};
     throw new ConfigError(
       [
         ...new Set([
-          ...issueLines(parsed.error.issues),
+          ...issueLines(parsed.error.issues, schema),
           ...tenantPodProblems(top.tenants),
           ...tenantReferenceProblems(top.tenants, top.deviceClasses, { replicas: false }),
           ...tenantNamespaceProblems(top.tenants, controllerNamespaceOf(top.agentSandbox), options.platforms),

@@ -1,5 +1,39 @@
 /** zod issues → `path: message, got value` lines, e.g. `tenants[1].warmPools[0].replicas: must be ≤ 500, got 10000`. */
 import type { z } from 'zod';
+import { didYouMean } from './suggest';
+
+type Def = { type?: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; element?: z.ZodType; options?: z.ZodType[]; in?: z.ZodType; out?: z.ZodType; valueType?: z.ZodType };
+const defOf = (schema: z.ZodType | undefined): Def | undefined => (schema as unknown as { _zod?: { def?: Def } } | undefined)?._zod?.def;
+
+/** The object schemas `schema` has at `path` (through optional/nullable/default wrappers, arrays, records, unions). */
+function objectsAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): Def[] {
+  const def = defOf(schema);
+  if (!def) return [];
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'nonoptional':
+      return objectsAt(def.innerType, path);
+    case 'pipe':
+      return objectsAt(def.in, path);
+    case 'union':
+      return (def.options ?? []).flatMap((o) => objectsAt(o, path));
+  }
+  if (path.length === 0) return def.type === 'object' ? [def] : [];
+  const [head, ...rest] = path;
+  if (def.type === 'array' && typeof head === 'number') return objectsAt(def.element, rest);
+  if (def.type === 'record') return objectsAt(def.valueType, rest);
+  if (def.type === 'object' && typeof head === 'string') return objectsAt(def.shape?.[head], rest);
+  return [];
+}
+
+/** The keys the object at `path` of `schema` allows (empty when unknown). */
+export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  return [...new Set(objectsAt(schema, path).flatMap((d) => Object.keys(d.shape ?? {})))];
+}
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -20,14 +54,18 @@ function got(input: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-export function issueLines(issues: readonly z.core.$ZodIssue[]): string[] {
+/** With `schema` (the one that produced the issues), an unknown key gets a "did you mean" from the keys allowed there. */
+export function issueLines(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType): string[] {
   const lines: string[] = [];
   for (const issue of issues) {
     const at = formatPath(issue.path);
     const input = (issue as { input?: unknown }).input;
     switch (issue.code) {
       case 'unrecognized_keys':
-        for (const key of issue.keys) lines.push(`${formatPath([...issue.path, key])}: unknown field "${key}"`);
+        for (const key of issue.keys) {
+          const hint = schema ? didYouMean(key, knownKeysAt(schema, issue.path)) : '';
+          lines.push(`${formatPath([...issue.path, key])}: unknown field "${key}"${hint}`);
+        }
         break;
       case 'invalid_type':
         lines.push(`${at}: ${input === undefined ? 'is required' : `must be ${issue.expected === 'int' ? 'an integer' : issue.expected}, got ${got(input)}`}`);

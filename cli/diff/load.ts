@@ -84,7 +84,10 @@ export function parseManifestText(text: string, source: string, platform = '', f
   // The same reader `validate` uses (the API server's YAML 1.1 view, js-yaml: ~7x faster than `yaml` on the
   // 850 KB CRD files); its messages never quote the offending line, which may hold a secret.
   const { documents, problems } = parseYaml(filePath, text);
-  if (problems.length) throw new ManifestLoadError(filePath, problems[0].line, problems[0].message.replace(/^YAML: /, 'YAML parse error: '));
+  if (problems.length) {
+    const column = problems[0].column === undefined ? '' : ` (column ${problems[0].column})`;
+    throw new ManifestLoadError(filePath, problems[0].line, problems[0].message.replace(/^YAML: /, 'YAML parse error: ') + column);
+  }
   const objects: ManifestObject[] = [];
   for (const doc of documents) {
     const line = firstContentLine(text, doc.line);

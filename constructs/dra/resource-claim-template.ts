@@ -273,7 +273,7 @@ export class ResourceClaimTemplate extends Construct {
     if (namespace !== undefined && typeof namespace === 'object') {
       return namespace.allowsDraAdminAccess
         ? []
-        : [`${path}: ${rule}; namespace ${JSON.stringify(namespace.name)} does not allow it (allowsDraAdminAccess is false)`];
+        : [`${path}: ${rule}; namespace ${JSON.stringify(namespace.name)} does not allow it; set allowDraAdminAccess: true on the namespace (in a config file: tenants[].namespace.allowDraAdminAccess)`];
     }
     if (acknowledged === true) return [];
     const given = namespace === undefined ? 'no namespace is given' : `namespace ${JSON.stringify(namespace)} is a plain name`;

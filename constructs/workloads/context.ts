@@ -89,7 +89,7 @@ export function extensionsOffProblem(scope: Construct, kind: string): string | u
   const controller = findController(scope);
   if (!controller || controller.extensions) return undefined;
   return (
-    `the agent-sandbox controller in this chart runs without extensions (controller.extensions: false), so the ${kind} CRD is not ` +
+    `the agent-sandbox controller in this chart runs without extensions (AgentSandbox controller.extensions: false; in a config file agentSandbox.controller.extensions), so the ${kind} CRD is not ` +
     `installed and no controller would reconcile ${kind}s; enable extensions`
   );
 }

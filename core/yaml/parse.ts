@@ -30,7 +30,14 @@ export interface ParsedDocument {
 export interface ParseProblem {
   readonly file: string;
   readonly line: number;
+  /** 1-based column of the error, when the parser knows it. */
+  readonly column?: number;
   readonly message: string;
+}
+
+/** `line 12, column 5` (or `line 12`). */
+export function formatPosition(p: Pick<ParseProblem, 'line' | 'column'>): string {
+  return p.column === undefined ? `line ${p.line}` : `line ${p.line}, column ${p.column}`;
 }
 
 /** Splits a stream on `---` lines and parses each document; empty documents are skipped; errors carry the line. */
@@ -48,7 +55,8 @@ export function parseManifestText(file: string, text: string): { documents: Pars
       if (value !== null && value !== undefined) documents.push({ file, index: docIndex, line: start + 1, value });
     } catch (err) {
       if (!(err instanceof YAMLException)) throw err;
-      problems.push({ file, line: start + (err.mark?.line ?? 0) + 1, message: `YAML: ${err.reason}` });
+      const column = err.mark?.column;
+      problems.push({ file, line: start + (err.mark?.line ?? 0) + 1, ...(column !== undefined ? { column: column + 1 } : {}), message: `YAML: ${err.reason}` });
     }
   };
   for (let i = 0; i < lines.length; i++) {

@@ -205,7 +205,7 @@ function schemaProblems(issues: readonly z.core.$ZodIssue[]): InputProblem[] {
   for (const issue of issues) {
     // issueLines prints one line per unknown key, else one line per issue: recover each line's path to split it.
     const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => formatPath([...issue.path, k])) : [formatPath(issue.path)];
-    issueLines([issue]).forEach((line, i) => {
+    issueLines([issue], aksClusterConfig).forEach((line, i) => {
       const path = paths[i] ?? paths[0];
       const propertyPath = path === '(config)' ? 'cluster' : at(path);
       problems.push({ propertyPath, reason: line.slice(path.length + 2) });

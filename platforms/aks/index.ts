@@ -55,6 +55,7 @@ export const aks: PlatformModule<Record<string, never>, 'aks'> = {
           machineType: pool.vmSize ?? AKS_DEFAULTS.sandboxPool.vmSize,
           maxNodes: pool.maxCount ?? AKS_DEFAULTS.sandboxPool.maxCount,
           isolation: 'kata',
+          configFields: { maxNodes: 'cluster.sandboxPool.maxCount', machineType: 'cluster.sandboxPool.vmSize' },
         },
       ],
       warmPools: demand.map(toWarmPool),

@@ -54,6 +54,13 @@ export interface SandboxPoolInput {
   readonly machineType: string;
   /** Autoscaling maximum of the pool. */
   readonly maxNodes: number;
+  /**
+   * How the cluster config names this pool's settings, so advice names the field to change
+   * (`cluster.sandboxPool.maxCount` on AKS, `cluster.sandboxNodeGroups[0].scaling.max` on EKS); `nodesPerUnit`: the
+   * nodes one unit of that field stands for (GKE's maxNodes counts per zone).
+   * @default maxNodes and the cloud's word for a machine type, 1 node per unit
+   */
+  readonly configFields?: { readonly maxNodes: string; readonly machineType: string; readonly nodesPerUnit?: number };
   /** @default 'kata' on azure, 'gvisor' on gcp and aws */
   readonly isolation?: Isolation;
   /**
@@ -392,10 +399,22 @@ function poolFor(w: WarmPoolInput, j: number, pools: ResolvedPool[], findings: C
 const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
 const plural = (n: number | bigint, word: string) => `${n} ${word}${n === 1 || n === 1n ? '' : 's'}`;
 
+/** `raise cluster.sandboxPool.maxCount to ≥ 7`, in the pool's own config field (and per-zone unit). */
+function raiseAdvice(p: SandboxPoolInput, nodes: bigint | number): string {
+  const field = p.configFields?.maxNodes ?? 'maxNodes';
+  const unit = p.configFields?.nodesPerUnit ?? 1;
+  const value = ceilDiv(BigInt(nodes), BigInt(unit));
+  return `raise ${field} to ≥ ${value}${unit > 1 ? ` (it counts nodes per zone, and the pool spans ${unit} zones: ${BigInt(unit) * value} nodes)` : ''}`;
+}
+
+/** `use a larger cluster.sandboxPool.vmSize`: the pool's machine-type field, else the cloud's word for one. */
+function largerAdvice(p: SandboxPoolInput): string {
+  return `use a larger ${p.configFields?.machineType ?? MACHINE_TYPE_TERM[p.cloud]}`;
+}
+
 function checkPool(pool: ResolvedPool, perNode: ResourceTotals, threshold: number, findings: CapacityFinding[]): void {
   const p = pool.input;
   const at = `sandboxPools[${pool.index}]`;
-  const term = MACHINE_TYPE_TERM[p.cloud];
   const nodeText = (n: ResourceTotals) => `${formatCpu(n.cpuMillis)} / ${formatMemory(n.memoryBytes, 'down')}`;
 
   let cpu = 0n;
@@ -421,7 +440,7 @@ function checkPool(pool: ResolvedPool, perNode: ResourceTotals, threshold: numbe
         warmPool: w.label,
         message:
           `warm pool ${w.label}: one pod needs ${formatCpu(pod.cpuMillis)} / ${formatMemory(pod.memoryBytes)} (${each}) but one ${p.machineType} ` +
-          `node of sandbox pool "${p.name}" offers ${nodeText(perNode)} allocatable; more nodes cannot help: use a larger ${term} or lower limits`,
+          `node of sandbox pool "${p.name}" offers ${nodeText(perNode)} allocatable; more nodes cannot help: ${largerAdvice(p)} or lower limits`,
       });
     }
   }
@@ -466,7 +485,7 @@ function checkPool(pool: ResolvedPool, perNode: ResourceTotals, threshold: numbe
       field: `${at}.maxNodes`,
       pool: p.name,
       numbers,
-      message: `warm pools on sandbox pool "${p.name}" need ${t.need} but ${t.offer}; raise maxNodes to ≥ ${nodesNeeded} or use a larger ${term}`,
+      message: `warm pools on sandbox pool "${p.name}" need ${t.need} but ${t.offer}; ${raiseAdvice(p, nodesNeeded)} or ${largerAdvice(p)}`,
     });
     return;
   }
@@ -489,7 +508,7 @@ function checkPool(pool: ResolvedPool, perNode: ResourceTotals, threshold: numbe
     numbers,
     message:
       `warm pools on sandbox pool "${p.name}" fill ${full.map(pct).join(' and ')}: they need ${t.need} and ${t.offer}; ` +
-      `warning threshold ${Math.round(threshold * 100)}%: raise maxNodes to ≥ ${headroomNodes} for headroom`,
+      `warning threshold ${Math.round(threshold * 100)}%: ${raiseAdvice(p, headroomNodes)} for headroom`,
   });
 }
 
@@ -542,7 +561,7 @@ function checkGpus(pool: ResolvedPool, threshold: number, findings: CapacityFind
       code: 'pool-too-small',
       field: `${at}.maxNodes`,
       pool: p.name,
-      message: `GPU warm pools on sandbox pool "${p.name}" need ${need} but ${offer}; raise maxNodes to ≥ ${nodesNeeded} or use a machine type with more GPUs`,
+      message: `GPU warm pools on sandbox pool "${p.name}" need ${need} but ${offer}; ${raiseAdvice(p, nodesNeeded)} or use a ${p.configFields?.machineType ?? 'machine type'} with more GPUs`,
     });
     return;
   }
@@ -555,7 +574,7 @@ function checkGpus(pool: ResolvedPool, threshold: number, findings: CapacityFind
       pool: p.name,
       message:
         `GPU warm pools on sandbox pool "${p.name}" fill ${nodesNeeded} of its ${p.maxNodes} nodes: they need ${need} and ${offer}; ` +
-        `warning threshold ${Math.round(threshold * 100)}%: raise maxNodes to ≥ ${(nodesNeeded * 10000n) / bp + 1n} for headroom`,
+        `warning threshold ${Math.round(threshold * 100)}%: ${raiseAdvice(p, (nodesNeeded * 10000n) / bp + 1n)} for headroom`,
     });
   }
 }
@@ -580,6 +599,9 @@ function checkPoolSet(set: PoolSet, threshold: number, findings: CapacityFinding
   if (active.length === 0) return;
   const cloud = members[0].input.cloud;
   const term = MACHINE_TYPE_TERM[cloud];
+  /** What to make larger, in the pools' own config fields when they name them. */
+  const setTerm = (plural: boolean) =>
+    members.every((m) => m.input.configFields) ? [...new Set(members.map((m) => m.input.configFields!.machineType))].join(' or ') : plural ? `${term}s` : term;
   const setName = members.map((m) => m.input.name).join('+');
   const nodeText = (n: ResourceTotals) => `${formatCpu(n.cpuMillis)} / ${formatMemory(n.memoryBytes, 'down')}`;
   const pod = (w: ResolvedWarmPool, m: ResolvedPool): PerPod => ({
@@ -610,7 +632,7 @@ function checkPoolSet(set: PoolSet, threshold: number, findings: CapacityFinding
       message:
         `warm pool ${w.label}: one pod needs ${podText(w)}${members[0].overheadLabel} but no node of the sandbox pools it may land on holds it: ` +
         `${members.map((m) => `${m.input.machineType} ("${m.input.name}") offers ${nodeText(m.perNode as ResourceTotals)}`).join(', ')} allocatable; ` +
-        `more nodes cannot help: use a larger ${term} or lower limits`,
+        `more nodes cannot help: ${members.length === 1 ? largerAdvice(members[0].input) : `use a larger ${setTerm(false)}`} or lower limits`,
     });
   }
   const holding = members.filter((m) => active.some((w) => fits(w, m)));
@@ -624,7 +646,7 @@ function checkPoolSet(set: PoolSet, threshold: number, findings: CapacityFinding
       message:
         `sandbox pool "${m.input.name}": one ${m.input.machineType} node offers ${nodeText(m.perNode as ResourceTotals)} allocatable, less than one pod of any ` +
         `warm pool that may land on it (${active.map((w) => `${w.label}: ${podText(w)}${m.overheadLabel}`).join('; ')}); its nodes can run no sandbox ` +
-        `and add no capacity to ${members.map((x) => `"${x.input.name}"`).join(', ')}: use a larger ${term} for it or remove it`,
+        `and add no capacity to ${members.map((x) => `"${x.input.name}"`).join(', ')}: ${largerAdvice(m.input)} for it or remove it`,
     });
   }
   if (unplaceable) return;
@@ -677,7 +699,7 @@ function checkPoolSet(set: PoolSet, threshold: number, findings: CapacityFinding
       message:
         `warm pools that may land on any of the sandbox pools ${members.map(describe).join(', ')} need ${text(demand, showPods, 'up')} ` +
         `(${c.warmPools.map((w) => `${w.label} × ${w.replicas}: ${podText(w)} each`).join('; ')}) but ${offerText(c.on, showPods)}; ` +
-        `raise maxNodes or use larger ${term}s`,
+        `raise ${c.on.map((m) => m.input.configFields?.maxNodes ?? `maxNodes of "${m.input.name}"`).join(' or ')} or use larger ${setTerm(true)}`,
     });
     return;
   }
@@ -695,6 +717,6 @@ function checkPoolSet(set: PoolSet, threshold: number, findings: CapacityFinding
     pool: setName,
     message:
       `warm pools on the sandbox pools ${members.map(describe).join(', ')} fill ${full.map(pct).join(' and ')}: they need ${text(demand, full.includes('pods'), 'up')} ` +
-      `and ${offerText(holding, full.includes('pods'))}; warning threshold ${Math.round(threshold * 100)}%: raise maxNodes for headroom`,
+      `and ${offerText(holding, full.includes('pods'))}; warning threshold ${Math.round(threshold * 100)}%: raise ${holding.map((m) => m.input.configFields?.maxNodes ?? `maxNodes of "${m.input.name}"`).join(' or ')} for headroom`,
   });
 }

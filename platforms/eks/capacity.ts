@@ -14,9 +14,10 @@ import { EKS_CLUSTER_DEFAULTS, type EksClusterConfig, type EksSandboxNodeGroupCo
  * One EKS sandbox group as a pool: sized by its smallest instance type (the group may launch any of them). When no
  * type is smallest in cpu, memory and pods at once, the group is sized by the smallest of each.
  */
-export function eksGroupPool(group: EksSandboxNodeGroupConfig): SandboxPoolInput {
+export function eksGroupPool(group: EksSandboxNodeGroupConfig, index = 0): SandboxPoolInput {
   const maxNodes = group.scaling?.max ?? EKS_CLUSTER_DEFAULTS.sandboxNodeGroup.scaling.max;
-  const base = { name: group.name, cloud: 'aws' as const, maxNodes };
+  const at = `cluster.sandboxNodeGroups[${index}]`;
+  const base = { name: group.name, cloud: 'aws' as const, maxNodes, configFields: { maxNodes: `${at}.scaling.max`, machineType: `instance type (${at}.instanceTypes)` } };
   const specs = group.instanceTypes.map((t) => findMachineType('aws', t));
   const unknown = group.instanceTypes.find((_, i) => specs[i] === undefined);
   // Unknown to the table: the capacity check warns with the type's name and skips this group.
@@ -40,7 +41,7 @@ export function eksCapacity(cluster: EksClusterConfig, demand: readonly WarmPool
   const groups = cluster.sandboxNodeGroups ?? [];
   // No groups is refused by the cluster config check.
   if (groups.length === 0) return { errors: [], warnings: [] };
-  const pools = groups.map(eksGroupPool);
+  const pools = groups.map((g, i) => eksGroupPool(g, i));
   const names = pools.map((p) => p.name);
   return checkCapacity({ sandboxPools: pools, warmPools: demand.map((w) => ({ ...toWarmPool(w), pools: names })) });
 }

@@ -271,7 +271,7 @@ function schemaProblems(issues: readonly z.core.$ZodIssue[]): InputProblem[] {
     const issue = { ...raw, path: [ROOT, ...raw.path] } as z.core.$ZodIssue;
     const paths =
       issue.code === 'unrecognized_keys' ? issue.keys.map((k) => formatPath([...issue.path, k])) : [formatPath(issue.path)];
-    for (const line of issueLines([issue])) {
+    for (const line of issueLines([issue], z.object({ [ROOT]: eksClusterConfigSchema }))) {
       // issueLines writes `<path>: <reason>`; match the known path instead of splitting on ": " (keys may contain it).
       const propertyPath = paths.find((p) => line.startsWith(`${p}: `)) ?? formatPath(issue.path);
       problems.push({ propertyPath, reason: line.slice(propertyPath.length + 2) });

@@ -28,23 +28,27 @@ function gkeZones(location: string | undefined, nodeLocations: readonly string[]
 export function gkeStandardCapacity(cluster: GkeClusterConfig, demand: readonly WarmPoolDemand[], gcpLocation: string | undefined): CapacityResult {
   const location = cluster.existingCluster?.location ?? cluster.location ?? gcpLocation;
   const sandbox = cluster.sandboxPool ?? {};
+  const sandboxZones = gkeZones(location, sandbox.nodeLocations);
   const pools: SandboxPoolInput[] = [
     {
       name: 'sandbox',
       cloud: 'gcp',
       machineType: sandbox.machineType ?? GKE_POOL_DEFAULTS.sandbox.machineType,
-      maxNodes: (sandbox.maxNodes ?? GKE_POOL_DEFAULTS.sandbox.maxNodes) * gkeZones(location, sandbox.nodeLocations),
+      maxNodes: (sandbox.maxNodes ?? GKE_POOL_DEFAULTS.sandbox.maxNodes) * sandboxZones,
+      configFields: { maxNodes: 'cluster.sandboxPool.maxNodes', machineType: 'cluster.sandboxPool.machineType', nodesPerUnit: sandboxZones },
     },
   ];
   const gpu = cluster.gpuPool;
   const gpuFacts = gpu ? GKE_SANDBOX_GPUS[gpu.gpuType] : undefined;
   if (gpu && gpuFacts) {
     const machineType = gpu.machineType ?? gpuFacts.defaultMachineType;
+    const gpuZones = gkeZones(location, gpu.nodeLocations);
     pools.push({
       name: 'gpu',
       cloud: 'gcp',
       machineType,
-      maxNodes: (gpu.maxNodes ?? GKE_POOL_DEFAULTS.gpu.maxNodes) * gkeZones(location, gpu.nodeLocations),
+      maxNodes: (gpu.maxNodes ?? GKE_POOL_DEFAULTS.gpu.maxNodes) * gpuZones,
+      configFields: { maxNodes: 'cluster.gpuPool.maxNodes', machineType: 'cluster.gpuPool.machineType', nodesPerUnit: gpuZones },
       gpusPerNode: gpuCountFor(gpu.gpuType, machineType, gpu.gpuCount),
     });
   }

@@ -216,7 +216,7 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[], root: string): 
   for (const issue of issues) {
     const rooted = { ...issue, path: [root, ...issue.path] } as z.core.$ZodIssue;
     const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => formatPath([...rooted.path, k])) : [formatPath(rooted.path)];
-    issueLines([rooted]).forEach((line, i) => {
+    issueLines([rooted], z.object({ [root]: gkeClusterConfigSchema })).forEach((line, i) => {
       const propertyPath = paths[i] ?? paths[0];
       problems.push({ propertyPath, reason: line.startsWith(`${propertyPath}: `) ? line.slice(propertyPath.length + 2) : line });
     });

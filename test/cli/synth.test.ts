@@ -118,7 +118,7 @@ describe('agent-sandbox-infra synth', () => {
         '  kubernetesVersion: must be a Kubernetes version like "1.36" or "1.34.2", got "2.1"',
         '  agentSandbox.image.pullPolicy: must be one of "Always", "IfNotPresent", "Never", got "Sometimes"',
         '  agentSandbox.replicas: must be ≤ 10, got 100',
-        '  agentSandbox.namespce: unknown field "namespce"',
+        '  agentSandbox.namespce: unknown field "namespce" (did you mean "namespace"?)',
         '',
       ].join('\n'),
     );

@@ -95,7 +95,7 @@ describe('config problem lines', () => {
     ['tenant name not a DNS label', { tenants: [{ name: 'Team_A' }] }, ['tenants[0].name: must be a lowercase DNS label (a-z, 0-9, "-", starting and ending alphanumeric), got "Team_A"']],
     ['template without containers', { tenants: [{ name: 't', templates: [{ name: 'py' }] }] }, ['tenants[0].templates[0].containers: is required']],
     ['template with an empty container list', { tenants: [{ name: 't', templates: [{ name: 'py', containers: [] }] }] }, ['tenants[0].templates[0].containers: must be at least 1 items, got 0 items']],
-    ['unknown tenant field', { tenants: [{ name: 't', templats: [] }] }, ['tenants[0].templats: unknown field "templats"']],
+    ['unknown tenant field', { tenants: [{ name: 't', templats: [] }] }, ['tenants[0].templats: unknown field "templats" (did you mean "templates"?)']],
     ['container port of the wrong type', tenant({ templates: [{ name: 'py', containers: [{ ...C, ports: [{ containerPort: 'http' }] }] }] }), ['tenants[0].templates[0].containers[0].ports[0].containerPort: must be integer, got string "http"']],
     ['typo inside a volume', tenant({ templates: [{ name: 'py', containers: [C], volumes: [{ name: 'v', hostpath: { path: '/' } }] }] }), ['tenants[0].templates[0].volumes[0].hostpath: unknown field "hostpath"']],
     ['typo inside an HPA metric', tenant({ warmPools: [{ name: 'p', template: 'py', autoscaling: { minReplicas: 1, maxReplicas: 2, metrics: [{ type: 'External', externall: {} }] } }] }), ['tenants[0].warmPools[0].autoscaling.metrics[0].externall: unknown field "externall"']],

@@ -213,7 +213,7 @@ describe('ResourceClaimTemplate admin access', () => {
 
   test('refused in a namespace object that does not allow it', () => {
     expect(() => build({ namespace: { name: 'team-a', allowsDraAdminAccess: false }, requests: request, adminAccessNamespaceLabelled: true })).toThrow(
-      `ResourceClaimTemplate "gpu-claim": ${RULE}; namespace "team-a" does not allow it (allowsDraAdminAccess is false)`,
+      `ResourceClaimTemplate "gpu-claim": ${RULE}; namespace "team-a" does not allow it; set allowDraAdminAccess: true on the namespace (in a config file: tenants[].namespace.allowDraAdminAccess)`,
     );
   });
 

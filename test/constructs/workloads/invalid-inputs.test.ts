@@ -91,14 +91,14 @@ const DOMAIN_REFUSED_ELSEWHERE =
   'the controller only accepts label keys in the allowed domains (sandbox.users.io) or their subdomains; use an allowed prefix, ' +
   'or, if that controller was configured with other domains, pass them as allowedLabelDomains on the claim';
 const EXTENSIONS_OFF = (kind: string) =>
-  `the agent-sandbox controller in this chart runs without extensions (controller.extensions: false), so the ${kind} CRD is not installed and no controller would reconcile ${kind}s; enable extensions`;
+  `the agent-sandbox controller in this chart runs without extensions (AgentSandbox controller.extensions: false; in a config file agentSandbox.controller.extensions), so the ${kind} CRD is not installed and no controller would reconcile ${kind}s; enable extensions`;
 const MANAGED_DEFAULT_POLICY = (template: string) =>
   `Managed without networkPolicy makes the controller create its default NetworkPolicy "${template}-network-policy" (egress to every public IPv4 and IPv6 address on every port, ingress from app: sandbox-router pods); ` +
   'NetworkPolicies add up, so it would open all public egress on every port over the default-deny and egress allowlist of SandboxNamespace "team-a"; ' +
   'use networkPolicyManagement: Unmanaged (the namespace policies then apply alone), or give the networkPolicy rules explicitly';
 const CEL_KNOWN = 'known: driver, attributes, capacity, allowMultipleAllocations';
 const ADMIN_ACCESS =
-  'spec.spec.devices.requests[0].exactly.adminAccess: admin access is only allowed in a namespace labelled resource.kubernetes.io/admin-access: "true" (the API server rejects it elsewhere); namespace "team-a" does not allow it (allowsDraAdminAccess is false)';
+  'spec.spec.devices.requests[0].exactly.adminAccess: admin access is only allowed in a namespace labelled resource.kubernetes.io/admin-access: "true" (the API server rejects it elsewhere); namespace "team-a" does not allow it; set allowDraAdminAccess: true on the namespace (in a config file: tenants[].namespace.allowDraAdminAccess)';
 
 type Row = readonly [label: string, run: () => string | Promise<string>, expected: string];
 

@@ -174,7 +174,7 @@ describe('workloads created before their chart\'s AgentSandbox (TypeScript apps 
     const noExtensions = build('no-extensions', { controller: { extensions: false } });
     const otherDomains = build('other-domains', { allowedLabelDomains: ['agents.example.com'] });
     const extensionsOff = (kind: string) =>
-      `the agent-sandbox controller in this chart runs without extensions (controller.extensions: false), so the ${kind} CRD is not installed and no controller would reconcile ${kind}s; enable extensions`;
+      `the agent-sandbox controller in this chart runs without extensions (AgentSandbox controller.extensions: false; in a config file agentSandbox.controller.extensions), so the ${kind} CRD is not installed and no controller would reconcile ${kind}s; enable extensions`;
     expect(errorOf(() => validateConstructTree(noExtensions)).split('\n')).toStrictEqual([
       'invalid constructs:',
       `  no-extensions/tpl: ${extensionsOff('SandboxTemplate')}`,

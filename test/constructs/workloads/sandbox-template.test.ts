@@ -372,7 +372,7 @@ describe('SandboxTemplate needs the controller extensions', () => {
     const chart = chartWithController({ controller: { extensions: false } });
     expect(errorOf(() => template(chart))).toBe(
       'SandboxTemplate "test/tpl" is invalid:\n' +
-        '  the agent-sandbox controller in this chart runs without extensions (controller.extensions: false), so the SandboxTemplate CRD is not installed and no controller would reconcile SandboxTemplates; enable extensions, or use a Sandbox (no extensions needed)',
+        '  the agent-sandbox controller in this chart runs without extensions (AgentSandbox controller.extensions: false; in a config file agentSandbox.controller.extensions), so the SandboxTemplate CRD is not installed and no controller would reconcile SandboxTemplates; enable extensions, or use a Sandbox (no extensions needed)',
     );
   });
 

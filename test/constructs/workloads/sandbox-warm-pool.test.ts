@@ -127,7 +127,7 @@ describe('SandboxWarmPool', () => {
     const chart = chartWithController({ controller: { extensions: false } });
     expect(errorOf(() => new SandboxWarmPool(chart, 'pool', { template: tpl }))).toBe(
       'SandboxWarmPool "test/pool" is invalid:\n' +
-        '  the agent-sandbox controller in this chart runs without extensions (controller.extensions: false), so the SandboxWarmPool CRD is not installed and no controller would reconcile SandboxWarmPools; enable extensions',
+        '  the agent-sandbox controller in this chart runs without extensions (AgentSandbox controller.extensions: false; in a config file agentSandbox.controller.extensions), so the SandboxWarmPool CRD is not installed and no controller would reconcile SandboxWarmPools; enable extensions',
     );
   });
 

@@ -135,7 +135,7 @@ describe('parseAksClusterConfig: errors (one test per message)', () => {
 
   it('typos fail (strict objects)', () => {
     expect(problemsOf({ name: 'a', sandboxPool: { vmsize: 'Standard_D8s_v5' } })).toStrictEqual([
-      { propertyPath: 'cluster.sandboxPool.vmsize', reason: 'unknown field "vmsize"' },
+      { propertyPath: 'cluster.sandboxPool.vmsize', reason: 'unknown field "vmsize" (did you mean "vmSize"?)' },
     ]);
   });
 

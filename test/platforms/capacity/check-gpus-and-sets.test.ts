@@ -81,7 +81,7 @@ describe('warm pools that may land on several pools', () => {
     expect(errors.map((e) => [e.code, e.pool, e.field])).toStrictEqual([['pool-too-small', 'a+b', 'sandboxPools[1].maxNodes']]);
     expect(errors[0].message).toBe(
       'warm pools that may land on any of the sandbox pools "a" (2 × m7i.xlarge), "b" (1 × m7i.2xlarge) need 12 vCPU / 2 GiB (t/big × 2: 6 vCPU, 1 GiB each) ' +
-        'but "b" (1 × m7i.2xlarge) offers 7.91 vCPU / 31.03 GiB allocatable ("a" cannot hold these pods and counts for nothing); raise maxNodes or use larger instance types',
+        'but "b" (1 × m7i.2xlarge) offers 7.91 vCPU / 31.03 GiB allocatable ("a" cannot hold these pods and counts for nothing); raise maxNodes of "b" or use larger instance types',
     );
   });
 
@@ -93,7 +93,7 @@ describe('warm pools that may land on several pools', () => {
         'pool-near-full',
         'a+b',
         'warm pools on the sandbox pools "a" (1 × m7i.xlarge), "b" (1 × m7i.2xlarge) fill 84% of cpu: they need 10 vCPU / 10 GiB and ' +
-          '"a" (1 × m7i.xlarge) + "b" (1 × m7i.2xlarge) offer 11.83 vCPU / 46.06 GiB allocatable; warning threshold 80%: raise maxNodes for headroom',
+          '"a" (1 × m7i.xlarge) + "b" (1 × m7i.2xlarge) offer 11.83 vCPU / 46.06 GiB allocatable; warning threshold 80%: raise maxNodes of "a" or maxNodes of "b" for headroom',
       ],
     ]);
   });

@@ -69,7 +69,7 @@ describe('errors (each message names the field, the value and what is allowed)',
       'cluster.sandboxNodeGroups[0].name: must start with a letter or digit and contain only letters, digits, "-" and "_", got "Sandbox Pool"',
       'cluster.sandboxNodeGroups[0].diskSizeGiB: must be ≥ 20, got 8',
       'cluster.kubeconfig.roleArn: must be an IAM role ARN like "arn:aws:iam::123456789012:role/deployer", got "deployer"',
-      'cluster.vpcc: unknown field "vpcc"',
+      'cluster.vpcc: unknown field "vpcc" (did you mean "vpc"?)',
     ]);
   });
 

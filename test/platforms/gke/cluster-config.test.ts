@@ -33,8 +33,8 @@ describe('parseGkeClusterConfig', () => {
 
   test('typos fail (strict objects) with the full path prefixed by cluster.', () => {
     expect(problems({ sandboxPool: { machinetype: 'n2-standard-8' }, relaseChannel: 'RAPID' })).toEqual([
-      'cluster.sandboxPool.machinetype: unknown field "machinetype"',
-      'cluster.relaseChannel: unknown field "relaseChannel"',
+      'cluster.sandboxPool.machinetype: unknown field "machinetype" (did you mean "machineType"?)',
+      'cluster.relaseChannel: unknown field "relaseChannel" (did you mean "releaseChannel"?)',
     ]);
   });
 

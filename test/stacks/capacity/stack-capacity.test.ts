@@ -59,7 +59,7 @@ describe('GKE Standard: GPU warm pools land on the GPU pool, sized by its GPUs p
     ]);
     expect(errors[1].message).toBe(
       'GPU warm pools on sandbox pool "gpu" need 50 GPUs on at least 50 nodes (agents/l4 × 50: 1 GPU each, 1 pod per node) ' +
-        'but 1 × g2-standard-8 nodes offer 1 GPU (1 per node); raise maxNodes to ≥ 50 or use a machine type with more GPUs',
+        'but 1 × g2-standard-8 nodes offer 1 GPU (1 per node); raise cluster.gpuPool.maxNodes to ≥ 50 or use a cluster.gpuPool.machineType with more GPUs',
     );
     expect(errors[0].message).toMatch(/^warm pools on sandbox pool "gpu" need 200 vCPU \/ 800 GiB \(agents\/l4 × 50: 4 vCPU, 16 GiB each\) but 1 × g2-standard-8 nodes offer/);
   });
@@ -69,7 +69,7 @@ describe('GKE Standard: GPU warm pools land on the GPU pool, sized by its GPUs p
     const { errors } = checkStackCapacity('gke-standard', gpuCluster({ maxNodes: 1 }), chart);
     expect(messages(errors)).toStrictEqual([
       'GPU warm pools on sandbox pool "gpu" need 2 GPUs on at least 2 nodes (agents/l4 × 2: 1 GPU each, 1 pod per node) ' +
-        'but 1 × g2-standard-8 nodes offer 1 GPU (1 per node); raise maxNodes to ≥ 2 or use a machine type with more GPUs',
+        'but 1 × g2-standard-8 nodes offer 1 GPU (1 per node); raise cluster.gpuPool.maxNodes to ≥ 2 or use a cluster.gpuPool.machineType with more GPUs',
     ]);
   });
 
@@ -80,7 +80,7 @@ describe('GKE Standard: GPU warm pools land on the GPU pool, sized by its GPUs p
     const over = chartFor('gke-standard', [l4Template({ cpu: '1', memory: '2Gi' })], [{ name: 'l4', template: 'l4', replicas: 5 }]);
     expect(messages(checkStackCapacity('gke-standard', cluster, over).errors)).toStrictEqual([
       'GPU warm pools on sandbox pool "gpu" need 5 GPUs on at least 3 nodes (agents/l4 × 5: 1 GPU each, 2 pods per node) ' +
-        'but 2 × g2-standard-24 nodes offer 4 GPUs (2 per node); raise maxNodes to ≥ 3 or use a machine type with more GPUs',
+        'but 2 × g2-standard-24 nodes offer 4 GPUs (2 per node); raise cluster.gpuPool.maxNodes to ≥ 3 or use a cluster.gpuPool.machineType with more GPUs',
     ]);
   });
 
@@ -103,7 +103,7 @@ describe('GKE Standard: GPU warm pools land on the GPU pool, sized by its GPUs p
     expect(errors).toStrictEqual([]);
     expect(messages(warnings)).toStrictEqual([
       'GPU warm pools on sandbox pool "gpu" fill 1 of its 1 nodes: they need 1 GPU on at least 1 node (agents/l4 × 1: 1 GPU each, 1 pod per node) ' +
-        'and 1 × g2-standard-8 nodes offer 1 GPU (1 per node); warning threshold 80%: raise maxNodes to ≥ 2 for headroom',
+        'and 1 × g2-standard-8 nodes offer 1 GPU (1 per node); warning threshold 80%: raise cluster.gpuPool.maxNodes to ≥ 2 for headroom',
     ]);
   });
 
@@ -155,14 +155,14 @@ describe('EKS: every sandbox group, each sized by its smallest instance type, ch
         'pod-larger-than-node',
         'small',
         'sandbox pool "small": one t3.small node offers 1.93 vCPU / 1.53 GiB allocatable, less than one pod of any warm pool that may land on it ' +
-          '(agents/cpu: 1 vCPU, 2 GiB); its nodes can run no sandbox and add no capacity to "big", "small": use a larger instance type for it or remove it',
+          '(agents/cpu: 1 vCPU, 2 GiB); its nodes can run no sandbox and add no capacity to "big", "small": use a larger instance type (cluster.sandboxNodeGroups[1].instanceTypes) for it or remove it',
       ],
       [
         'pool-too-small',
         'big+small',
         'warm pools that may land on any of the sandbox pools "big" (1 × m7i.xlarge), "small" (10 × t3.small) need 20 vCPU / 40 GiB ' +
           '(agents/cpu × 20: 1 vCPU, 2 GiB each) but "big" (1 × m7i.xlarge) offers 3.92 vCPU / 15.03 GiB allocatable ' +
-          '("small" cannot hold these pods and counts for nothing); raise maxNodes or use larger instance types',
+          '("small" cannot hold these pods and counts for nothing); raise cluster.sandboxNodeGroups[0].scaling.max or use larger instance type (cluster.sandboxNodeGroups[0].instanceTypes) or instance type (cluster.sandboxNodeGroups[1].instanceTypes)',
       ],
     ]);
   });
@@ -185,7 +185,8 @@ describe('EKS: every sandbox group, each sized by its smallest instance type, ch
   });
 
   test('a group is sized by its smallest instance type, not the first', () => {
-    expect(eksGroupPool(group('g', ['m7i.2xlarge', 'm7i.xlarge'], 4))).toStrictEqual({ name: 'g', cloud: 'aws', maxNodes: 4, machineType: 'm7i.xlarge' });
+    const configFields = { maxNodes: 'cluster.sandboxNodeGroups[0].scaling.max', machineType: 'instance type (cluster.sandboxNodeGroups[0].instanceTypes)' };
+    expect(eksGroupPool(group('g', ['m7i.2xlarge', 'm7i.xlarge'], 4))).toStrictEqual({ name: 'g', cloud: 'aws', maxNodes: 4, machineType: 'm7i.xlarge', configFields });
     // With mixed types, the first listed used to size the whole group: 20 pods "fit" 3 × m7i.2xlarge, not 3 × t3.medium.
     const { errors } = checkStackCapacity('eks', { sandboxNodeGroups: [group('g', ['m7i.2xlarge', 't3.medium'], 3)] }, cpuPods(20));
     expect(errors.map((e) => e.code)).toStrictEqual(['pool-too-small']);
@@ -201,6 +202,7 @@ describe('EKS: every sandbox group, each sized by its smallest instance type, ch
       machineType: 'm6i.4xlarge/r6i.2xlarge (the smallest cpu, memory and pods of each)',
       // cpu: r6i.2xlarge 8000m − 90m; memory: m6i.4xlarge 64 GiB − (255 + 11 × 234) MiB − 100 MiB; pods: min(58, 110).
       allocatable: { cpu: '7910m', memory: 62607 * MiB, pods: 58 },
+      configFields: { maxNodes: 'cluster.sandboxNodeGroups[0].scaling.max', machineType: 'instance type (cluster.sandboxNodeGroups[0].instanceTypes)' },
     });
   });
 
