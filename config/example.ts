@@ -3,7 +3,7 @@
  * sandboxed runtime, a DRA DeviceClass and two tenants, on every platform. It is also the documentation's
  * reference config (README "Configuration file").
  */
-import type { SandboxPlatformConfig } from './schema';
+import type { SandboxPlatformConfig } from './model';
 
 const PYTHON_RUNTIME = {
   name: 'python',

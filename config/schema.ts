@@ -9,6 +9,7 @@ import { AGENT_SANDBOX_VERSIONS } from '../core/upstream/pins';
 import { kubernetesType } from './kubernetes-type';
 import { dnsLabel, dnsSubdomain, kubernetesVersion, labelMap, quantity, toleration } from './schema-primitives';
 import { deviceClassConfig, tenantConfig } from './tenant-schema';
+import type { AgentSandboxConfig, DeviceClassConfig, SandboxPlatformConfig, TenantConfig } from './model';
 
 const resourceList = z.object({ cpu: quantity.optional(), memory: quantity.optional() }).strict();
 export const resources = z.object({ requests: resourceList.optional(), limits: resourceList.optional() }).strict();
@@ -100,7 +101,8 @@ export const agentSandboxConfig = z
 /** `platforms.<id>`: each platform's settings schema (platforms/<name>/), keyed by platform id. */
 function platformsSchema() {
   return z
-    .object(Object.fromEntries(platformModules().map((m) => [m.platform, m.settings])) as Record<Platform, z.ZodType<PlatformSettings>>)
+    // Each module's settings schema is a zod schema (PlatformModule types it structurally).
+    .object(Object.fromEntries(platformModules().map((m) => [m.platform, m.settings])) as unknown as Record<Platform, z.ZodType<PlatformSettings>>)
     .partial()
     .strict();
 }
@@ -132,9 +134,29 @@ export function currentSandboxPlatformConfig(): typeof sandboxPlatformConfig {
   return current.schema;
 }
 
-export type SandboxPlatformConfig = z.infer<typeof sandboxPlatformConfig>;
-export type AgentSandboxConfig = z.infer<typeof agentSandboxConfig>;
-export type PlatformsConfig = z.infer<typeof platformsConfig>;
+export type { AgentSandboxConfig, PlatformsConfig, SandboxPlatformConfig } from './model';
+
+/** Every property path of a type (`.tenants[].templates[].name`), maps with free keys counted as a leaf. */
+type Paths<T, P extends string = ''> = T extends readonly (infer E)[]
+  ? Paths<E, `${P}[]`>
+  : T extends object
+    ? string extends keyof T
+      ? P
+      : { [K in keyof T & string]-?: `${P}.${K}` | Paths<NonNullable<T[K]>, `${P}.${K}`> }[keyof T & string]
+    : P;
+type Assignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** The same values (mutual assignability) and the same fields at every depth (an extra optional field is a difference). */
+type Same<A, B> = Assignable<A, B> extends true ? Assignable<Paths<A>, Paths<B>> : false;
+/**
+ * The public model (./model.ts) and what the schemas accept, proven the same by the type check: a field added to one
+ * and not the other fails `npm run typecheck` here.
+ */
+export const MODEL_MATCHES_SCHEMA: {
+  readonly config: Same<z.output<typeof sandboxPlatformConfig>, SandboxPlatformConfig>;
+  readonly agentSandbox: Same<z.output<typeof agentSandboxConfig>, AgentSandboxConfig>;
+  readonly tenant: Same<z.output<typeof tenantConfig>, TenantConfig>;
+  readonly deviceClass: Same<z.output<typeof deviceClassConfig>, DeviceClassConfig>;
+} = { config: true, agentSandbox: true, tenant: true, deviceClass: true };
 
 export { ISOLATIONS, PLATFORMS };
 export { dnsLabel, dnsSubdomain, kubernetesVersion, labelMap, quantity, toleration };

@@ -208,10 +208,7 @@ export const deviceClassConfig = z
   })
   .strict();
 
-export type TenantConfig = z.infer<typeof tenantConfig>;
-export type DeviceClassConfig = z.infer<typeof deviceClassConfig>;
-export type TemplateConfig = z.infer<typeof template>;
-export type ClaimTemplateConfig = z.infer<typeof claimTemplate>;
+export type { ClaimTemplateConfig, DeviceClassConfig, TemplateConfig, TenantConfig } from './model';
 
 // The checks below read the configuration defensively (any value may be malformed): they also run when the schema
 // failed, on the raw input, so one run reports the schema problems and these together.

@@ -7,7 +7,8 @@ import { platformModules, PLATFORMS, systemNamespaceProblem, type Platform } fro
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
 import { issueLines } from '../core/zod-issues';
 import { unpinnedImageProblem } from '../core/image-reference';
-import { currentSandboxPlatformConfig, type SandboxPlatformConfig } from './schema';
+import { currentSandboxPlatformConfig } from './schema';
+import type { SandboxPlatformConfig } from './model';
 import { deviceClassConfig, tenantConfig, tenantPodProblems, tenantReferenceProblems } from './tenant-schema';
 
 export class ConfigError extends Error {

@@ -1,46 +1,120 @@
 /**
  * agent-sandbox-infra: cdk8s constructs for running untrusted AI-agent code on Kubernetes behind gVisor or Kata,
  * with kubernetes-sigs/agent-sandbox. This entry point loads no Pulumi package.
+ *
+ * The public API, and only it (README "Constructs"; locked by etc/agent-sandbox-infra.api.md, which a test compares
+ * with the shipped declarations): the constructs and their props, the DRA selector builders, the configuration model
+ * and the functions that check and render it, the platform facts, and the pinned upstream releases. Its declarations
+ * refer to no dependency's types but cdk8s', constructs' and Node's, so a stock cdk8s app compiles against them.
  */
 
-// Install and runtimes
-export * from './agent-sandbox/agent-sandbox';
-export * from './agent-sandbox/agent-sandbox-crds';
-export * from '../validation/controller-flags';
-export * from './sandbox-runtime';
-export * from '../platforms';
-export { GKE_ADDON_MIN_VERSION, GKE_ADDON_V1BETA1_VERSION, managedAddonErrors } from '../platforms/gke/addon';
+// The install and the runtime
+export { AgentSandbox, type AgentSandboxProps, type PrometheusRuleOptions, type ResourceRequirements, type ServiceMonitorOptions } from './agent-sandbox/agent-sandbox';
+export { AgentSandboxCrds, type AgentSandboxCrdsProps } from './agent-sandbox/agent-sandbox-crds';
+/**
+ * Kubernetes structures the props take, as generated from the pinned schema (`cdk8s import`); the structures nested in
+ * them keep their generated names (`AgentSandboxProps['affinity']` reaches all of them).
+ */
+export type { Affinity, PodSecurityContext, SecurityContext, Toleration as KubernetesToleration } from '../imports/k8s';
+export { CONTROLLER_NAME, DEFAULT_CONTROLLER_NAMESPACE, type ContainerImage } from '../validation/agent-sandbox-settings';
+export type { ControllerFlags } from '../validation/controller-flags';
+export { SandboxRuntime, type SandboxRuntimeProps } from './sandbox-runtime';
 
 // Tenants and workloads
-export * from './tenant';
-export * from './workloads/sandbox-pod';
-export * from './workloads/sandbox-template';
-export * from './workloads/sandbox';
-export * from './workloads/sandbox-warm-pool';
-export * from './workloads/sandbox-claim';
-export { type NamespaceRef } from './workloads/context';
-export * from './sandbox-tenant';
-export * from './sandbox-platform-chart';
+export { SandboxNamespace, type SandboxNamespaceProps, type PodSecurityLevel, type PodSecurityOptions } from './tenant/sandbox-namespace';
+export type { EgressRule, IngressRule, PortRule, Protocol, ResolvedEgressRule, ResolvedIpBlock, ResolvedPort } from './tenant/traffic-rules';
+export type { DnsEgressOptions } from './tenant/dns-egress';
+export type { LimitRangeOptions, ResourceList, ResourceQuotaOptions, ResolvedLimitRange } from './tenant/resource-limits';
+export type { BuiltSandboxPod, JsonMap, SandboxContainer, SandboxGpu, DeviceClaim, DeviceClaimSource, SandboxPodProps } from './workloads/sandbox-pod';
+export { SandboxTemplate, type SandboxTemplateProps } from './workloads/sandbox-template';
+export { Sandbox, type SandboxProps } from './workloads/sandbox';
+export { SandboxWarmPool, type SandboxWarmPoolProps, type WarmPoolAutoscaling } from './workloads/sandbox-warm-pool';
+export { SandboxClaim, type SandboxClaimProps, type SandboxClaimLifecycle } from './workloads/sandbox-claim';
+export type { NamespaceRef } from './workloads/context';
 
-// DRA
-export * from '../core/cel/cel-selector';
-export { checkCelSelector, checkCelSelectors, type CelProblem, type CelCheckResult } from '../core/cel/cel-check';
-export { SAMPLE_DEVICES } from '../core/cel/sample-devices';
-export * from './dra/device-class';
-export * from './dra/resource-claim-template';
-export * from './dra/dra-features';
+// DRA: device classes, claim templates and the selector builder
+export { DeviceClass, type DeviceClassProps, type OpaqueDriverConfig } from './dra/device-class';
+export type { DeviceSelectorInput } from './dra/device-selectors';
+export type { DraFeatureGate, DraFeatureUse } from './dra/dra-features';
+export type { CelCheckResult, CelProblem, DeviceMatch } from '../core/cel/cel-check';
+export type { DraDevice, DraDeviceAttribute } from '../core/cel/cel-device';
+export {
+  ResourceClaimTemplate,
+  DRA_ADMIN_ACCESS_LABEL,
+  type ResourceClaimTemplateProps,
+  type DeviceRequestInput,
+  type DeviceRequestOptions,
+  type ExactDeviceRequestOptions,
+  type DeviceSubRequestOptions,
+  type DeviceTolerationInput,
+  type DeviceClassRef,
+  type DraNamespaceRef,
+} from './dra/resource-claim-template';
+export {
+  allOf,
+  allowMultipleAllocations,
+  boolAttribute,
+  capacity,
+  deviceSelector,
+  driverIn,
+  driverIs,
+  intAttribute,
+  stringAttribute,
+  versionAttribute,
+  type BoolAttributeRef,
+  type CapacityRef,
+  type ComparisonOperator,
+  type IntAttributeRef,
+  type SelectorClause,
+  type StringAttributeRef,
+  type VersionAttributeRef,
+} from '../core/cel/cel-selector';
 
-// Configuration model, validation, output
-export * from '../config/schema';
-export { validateConfig, ConfigError } from '../config/validate';
+// The configuration file: its model, the check and the rendering (what `synth` and the Pulumi program use)
+export { SandboxTenant, type SandboxTenantProps } from './sandbox-tenant';
+export { SandboxPlatformChart, type SandboxPlatformChartProps } from './sandbox-platform-chart';
+export type * from '../config/model';
+export { validateConfig, ConfigError, type ValidateConfigOptions } from '../config/validate';
 export { EXAMPLE_CONFIG } from '../config/example';
-export * from '../validation/sandbox/object';
-export { SchemaCatalog } from '../validation/schema/schema-catalog';
-export { validateObjects, type ObjectChecker, type ObjectSource } from '../validation/schema/validate-objects';
-export { formatProblem, type Problem } from '../core/diagnostics';
 export { renderPlatform, type RenderedPlatform, type RenderedFile } from './output/render';
-export { toYamlDocument, toYamlStream } from '../core/yaml/emit';
-export { parseManifestText } from '../core/yaml/parse';
-export * from '../core/upstream/pins';
-export { fetchUpstream } from '../core/upstream/fetch';
+
+// Platforms and the secure profile
+export {
+  ISOLATIONS,
+  PLATFORMS,
+  PLATFORM_PROFILES,
+  runtimeFor,
+  supportedIsolations,
+  SANDBOX_NODE_LABEL_KEY,
+  EKS_SANDBOX_NODE_LABEL,
+  EKS_SANDBOX_NODE_TAINT,
+  GKE_GVISOR_NODE_LABEL,
+  type AgentSandboxMode,
+  type Cloud,
+  type Isolation,
+  type Placement,
+  type ReservedNamespaces,
+  type Platform,
+  type PlatformProfile,
+  type PlatformSettings,
+  type RuntimeFacts,
+  type Toleration,
+} from '../platforms';
+export { GKE_ADDON_MIN_VERSION, GKE_ADDON_V1BETA1_VERSION } from '../platforms/gke/addon';
+export { SANDBOX_RULES, SANDBOX_RULE_IDS, SECURITY_OPT_OUTS_ANNOTATION, type SandboxRule, type SandboxRuleId } from '../validation/sandbox/object';
+
+// The pinned upstream files
+export {
+  AGENT_SANDBOX_RELEASES,
+  AGENT_SANDBOX_VERSIONS,
+  DEFAULT_AGENT_SANDBOX_VERSION,
+  DEFAULT_KUBERNETES_VERSION,
+  type AgentSandboxCrdPin,
+  type AgentSandboxRelease,
+  type AgentSandboxVersion,
+  type ConversionWebhook,
+  type UpstreamFile,
+} from '../core/upstream/pins';
+export { supportedKubernetesVersions } from '../core/upstream/kubernetes-versions';
+export { fetchUpstream, type FetchOptions, type FetchResult } from '../core/upstream/fetch';
 export { MIRROR_ENV, CACHE_ENV, cacheDir, UpstreamError } from '../core/upstream/store';

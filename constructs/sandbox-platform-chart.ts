@@ -6,7 +6,7 @@ import { Chart, type ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AgentSandbox } from './agent-sandbox/agent-sandbox';
 import { platformModule, type Platform, type PlatformSettings } from '../platforms';
-import type { SandboxPlatformConfig } from '../config/schema';
+import type { SandboxPlatformConfig } from '../config/model';
 import { SandboxRuntime } from './sandbox-runtime';
 import { SandboxTenant } from './sandbox-tenant';
 import { DeviceClass } from './dra/device-class';

@@ -4,6 +4,7 @@
  * where the platform owns it (GKE `gvisor`, AKS `kata-vm-isolation`) it only references it and emits nothing:
  * re-declaring a platform-owned RuntimeClass would fight the platform's own reconciler.
  */
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeRuntimeClass } from '../imports/k8s';
 import { platformModule, runtimeFor, supportedIsolations, type Isolation, type Placement, type Platform, type RuntimeFacts } from '../platforms';
@@ -23,7 +24,8 @@ export class SandboxRuntime extends Construct {
   /** Placement every sandbox pod must carry itself (nodeSelector/tolerations admission policies look for). */
   readonly podPlacement: Placement;
   /** The RuntimeClass object, only where we own it. */
-  readonly runtimeClass?: KubeRuntimeClass;
+  /** The RuntimeClass, where we own it (a KubeRuntimeClass). */
+  readonly runtimeClass?: ApiObject;
 
   constructor(scope: Construct, id: string, props: SandboxRuntimeProps) {
     super(scope, id);

@@ -7,7 +7,7 @@
 import { Construct } from 'constructs';
 import { problemsOf, ProblemsError } from '../core/diagnostics';
 import { setConfigPath, toConfigProblem } from './config-paths';
-import type { TenantConfig } from '../config/tenant-schema';
+import type { TenantConfig } from '../config/model';
 import { selectorFromConfig } from '../config/selector-config';
 import type { DeviceClass } from './dra/device-class';
 import { ResourceClaimTemplate, type DeviceRequestInput, type DraNamespaceRef } from './dra/resource-claim-template';

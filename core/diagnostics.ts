@@ -11,6 +11,9 @@ export interface Problem {
   readonly severity: 'error' | 'note';
 }
 
+/** An extra check on one object (validate/synth): problems without `file` (filled in by the caller). */
+export type ObjectChecker = (value: Record<string, unknown>, object: string) => Omit<Problem, 'file'>[];
+
 export function formatProblem(p: Problem): string {
   const where = p.file ? `${p.file}: ` : '';
   const path = p.path ? `${p.path}: ` : '';

@@ -79,3 +79,31 @@ export function rfc3339Problem(value: unknown): string | undefined {
   else if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) wrong = `offset ${m[8]} is out of range`;
   return wrong ? `${expected}, got ${JSON.stringify(value)} (${wrong})` : undefined;
 }
+
+/**
+ * The object name a construct gets from its id when no `name` is given (the documented rule, README "Constructs"):
+ * the id itself when it is already a valid name; else the id in kebab case — a "-" before each capital that follows a
+ * lowercase letter or digit, "_", spaces and dots (for DNS labels) turned into "-", lowercased: `PythonPool` →
+ * `python-pool`, `GPU_Pool` → `gpu-pool`. Undefined when even that is not a valid name (then pass `name`).
+ */
+export function objectNameFromId(id: string, kind: 'label' | 'subdomain' = 'label'): string | undefined {
+  const valid = (n: string) => (kind === 'label' ? n.length <= 63 && DNS_LABEL.test(n) : n.length <= 253 && DNS_SUBDOMAIN.test(n));
+  if (valid(id)) return id;
+  const kebab = id
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(kind === 'label' ? /[\s_.]+/g : /[\s_]+/g, '-')
+    .toLowerCase();
+  return valid(kebab) ? kebab : undefined;
+}
+
+/** `name` given, or the one {@link objectNameFromId} derives from the id, or an error that says to pass `name`. */
+export function nameOrIdName(name: string | undefined, id: string, errors: string[], kind: 'label' | 'subdomain' = 'label'): string {
+  if (name !== undefined) return name;
+  const derived = objectNameFromId(id, kind);
+  if (derived !== undefined) return derived;
+  errors.push(
+    `name: not given, and the construct id ${JSON.stringify(id)} gives no valid object name (lowercase letters, digits and "-"${kind === 'subdomain' ? ', "."' : ''}, at most ${kind === 'label' ? 63 : 253} characters, ` +
+      'even in kebab case); pass name: "<name>"',
+  );
+  return id;
+}

@@ -8,9 +8,13 @@ import { gkeAutopilot, gkeStandard } from './gke';
 import { kind } from './kind';
 import { ISOLATIONS, KUBERNETES_RESERVED_NAMESPACES, type Isolation, type PlatformModule, type PlatformProfile, type ReservedNamespaces, type RuntimeFacts } from './platform';
 
-const BUILT_IN = [gkeAutopilot, gkeStandard, eks, aks, kind] as const;
+/** The built-in platform ids (a registered test or team platform adds its own at run time: registerPlatform). */
+export type Platform = 'gke-autopilot' | 'gke-standard' | 'eks' | 'aks' | 'kind';
 
-export type Platform = (typeof BUILT_IN)[number]['platform'];
+const BUILT_IN = [gkeAutopilot, gkeStandard, eks, aks, kind] as const;
+// The id list above and the modules say the same (a module added without its id, or the reverse, fails the type check).
+const BUILT_IN_IDS: [Platform] extends [(typeof BUILT_IN)[number]['platform']] ? ([(typeof BUILT_IN)[number]['platform']] extends [Platform] ? true : never) : never = true;
+void BUILT_IN_IDS;
 
 const modules = new Map<string, PlatformModule>(BUILT_IN.map((m) => [m.platform, m as PlatformModule]));
 /** Bumped by every registration change (schemas built from the list compare it). */
@@ -20,7 +24,7 @@ export function platformRegistryVersion(): number {
   return registryVersion;
 }
 
-/** Every platform id, in order (a live list: {@link registerPlatform} appends). */
+/** Every platform id, in order (a live list: registerPlatform appends). */
 export const PLATFORMS: readonly Platform[] = BUILT_IN.map((m) => m.platform);
 
 /** The facts of each platform by id (a live table, like {@link PLATFORMS}). */
@@ -39,7 +43,7 @@ export function registerPlatform<S>(platform: PlatformModule<S>): void {
   (PLATFORM_PROFILES as Record<string, PlatformProfile>)[module.platform] = module;
 }
 
-/** Removes a platform {@link registerPlatform} added (tests clean up after themselves); built-in ones stay. */
+/** Removes a platform registerPlatform added (tests clean up after themselves); built-in ones stay. */
 export function unregisterPlatform(id: string): void {
   if ((BUILT_IN as readonly PlatformModule[]).some((m) => m.platform === id)) throw new Error(`platform "${id}" is built in`);
   if (!modules.delete(id)) return;

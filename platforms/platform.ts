@@ -4,7 +4,6 @@
  * facts, the schema of its `platforms.<id>` settings, and the capacity check of its sandbox pools. platforms/index.ts
  * lists the modules (the only list of platform ids). Every fact cites its source.
  */
-import type { ZodType } from 'zod';
 import type { CapacityResult } from './capacity/findings';
 import type { WarmPoolDemand } from './capacity/plan';
 import type { InputProblem } from '../core/diagnostics';
@@ -74,6 +73,11 @@ export interface GpuFacts {
   readonly nodeSelector: (gpuType: string) => Readonly<Record<string, string>>;
 }
 
+/** A zod schema of a platform's settings, as config/schema.ts composes it (structurally: no zod types here). */
+export interface SettingsSchema<S> {
+  safeParse(value: unknown): { readonly success: true; readonly data: S } | { readonly success: false; readonly error: unknown };
+}
+
 /** Namespaces a platform creates and manages itself: a tenant there would share it with the platform's own pods. */
 export interface ReservedNamespaces {
   /** Exact names. */
@@ -136,8 +140,11 @@ export interface PlatformModule<S = unknown, Id extends string = string> extends
   readonly sandboxNode?: { readonly label: NodeLabel; readonly taint?: NodeTaint };
   readonly dns: DnsDefaults;
   readonly gpu?: GpuFacts;
-  /** Schema of the sandbox config's `platforms.<id>` (strict: unknown keys are errors). */
-  readonly settings: ZodType<S>;
+  /**
+   * Schema of the sandbox config's `platforms.<id>` (strict: unknown keys are errors): a zod schema, typed by the
+   * part the config reads so the package's declarations do not depend on zod's.
+   */
+  readonly settings: SettingsSchema<S>;
   /** Problems of valid settings against the agent-sandbox release the manifests are rendered for (`<field>: <reason>`). */
   readonly settingsProblems?: (settings: S, release: { readonly apiVersion: string }) => string[];
   /** Deployed by a Pulumi stack: the cluster config's problems (`propertyPath`, `reason`), checked before anything is created. */

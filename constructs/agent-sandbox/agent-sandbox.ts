@@ -150,7 +150,8 @@ export class AgentSandbox extends Construct {
   readonly extensions: boolean;
   /** Label domains the controller accepts on SandboxClaim pod labels (subdomains included). */
   readonly allowedLabelDomains: readonly string[];
-  readonly deployment: KubeDeployment;
+  /** The controller Deployment (a KubeDeployment). */
+  readonly deployment: ApiObject;
   readonly crds?: AgentSandboxCrds;
   /** Secure defaults the props turned off (also in the `agent-sandbox-infra.io/security-opt-outs` annotation). */
   readonly securityOptOuts: readonly string[];

@@ -10,6 +10,7 @@
  * `isGpu` tells sandbox templates that this class hands out GPUs: gVisor's GPU proxy does not work with
  * DRA-allocated GPUs (google/gvisor#13621), so a gVisor template must refuse such a class.
  */
+import type { ApiObject } from 'cdk8s';
 import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeDeviceClass } from '../../imports/k8s';
@@ -86,7 +87,8 @@ export class DeviceClass extends Construct {
   readonly extendedResourceName?: string;
   /** DRA features the emitted object uses (for docs and version checks). */
   readonly featuresUsed: readonly DraFeatureUse[];
-  readonly resource: KubeDeviceClass;
+  /** The DeviceClass object (a KubeDeviceClass). */
+  readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: DeviceClassProps = {}) {
     super(scope, id);

@@ -13,6 +13,7 @@
  * as an object that knows (`SandboxNamespace`: name + allowsDraAdminAccess), or acknowledge the label
  * with `adminAccessNamespaceLabelled: true` when you pass a plain name.
  */
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeResourceClaimTemplate, Quantity, type DeviceRequest, type DeviceSubRequest, type ExactDeviceRequest } from '../../imports/k8s';
 import { summarize } from '../../core/cel/cel-check';
@@ -147,7 +148,8 @@ export class ResourceClaimTemplate extends Construct {
   readonly matchSummaries: Readonly<Record<string, string>>;
   /** DRA features the emitted object uses. */
   readonly featuresUsed: readonly DraFeatureUse[];
-  readonly resource: KubeResourceClaimTemplate;
+  /** The ResourceClaimTemplate object (a KubeResourceClaimTemplate). */
+  readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: ResourceClaimTemplateProps) {
     super(scope, id);

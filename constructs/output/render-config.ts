@@ -6,7 +6,7 @@
  * round. A problem that is the same on several platforms is listed once, naming them.
  */
 import { ConfigError, configWarnings, salvageConfig, validateConfig } from '../../config/validate';
-import type { SandboxPlatformConfig } from '../../config/schema';
+import type { SandboxPlatformConfig } from '../../config/model';
 import { problemsOf, ProblemsError } from '../../core/diagnostics';
 import type { Platform } from '../../platforms';
 import { renderPlatform, type RenderedPlatform } from './render';

@@ -3,7 +3,7 @@
  * No I/O and no Pulumi: the same function feeds both, so they cannot drift apart.
  */
 import { App } from 'cdk8s';
-import type { SandboxPlatformConfig } from '../../config/schema';
+import type { SandboxPlatformConfig } from '../../config/model';
 import type { Platform } from '../../platforms';
 import { SandboxPlatformChart } from '../sandbox-platform-chart';
 import { toYamlDocument } from '../../core/yaml/emit';

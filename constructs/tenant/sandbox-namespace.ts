@@ -35,7 +35,7 @@ import {
 } from './traffic-rules';
 
 export const POD_SECURITY_LEVELS = ['restricted', 'baseline', 'privileged'] as const;
-export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
 /** Annotation on the egress NetworkPolicy mapping rule indexes to the allowlist descriptions. */
 export const RULE_DESCRIPTIONS_ANNOTATION = 'agent-sandbox-infra.io/rule-descriptions';

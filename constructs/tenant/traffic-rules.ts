@@ -6,8 +6,8 @@ import { cidrContains, tryParseCidr, type Cidr } from './cidr';
 import { labelErrors } from '../../core/formats';
 import { metadataEndpointCovering, metadataExcepts } from './metadata-endpoints';
 
-export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 
 export interface PortRule {
   /** Port number 1-65535. */

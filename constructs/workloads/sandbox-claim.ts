@@ -7,7 +7,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULT_ALLOWED_LABEL_DOMAINS } from '../agent-sandbox/agent-sandbox';
 import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth, findController, recheckAtSynth } from './context';
-import { checkName, rfc3339Problem } from '../../core/formats';
+import { checkName, nameOrIdName, rfc3339Problem } from '../../core/formats';
 import type { JsonMap } from './sandbox-pod';
 import { EXTENSIONS_GROUP } from './sandbox-template';
 import type { SandboxWarmPool } from './sandbox-warm-pool';
@@ -84,12 +84,12 @@ export class SandboxClaim extends Construct {
 
   constructor(scope: Construct, id: string, props: SandboxClaimProps) {
     super(scope, id);
-    this.name = props.name ?? id;
+    const errors: string[] = [];
+    this.name = nameOrIdName(props.name, id, errors);
     this.warmPool = props.warmPool;
     this.namespace = props.warmPool.namespace;
     const template = props.warmPool.template;
-    const errors: string[] = [];
-    checkName('name', this.name, errors);
+    if (props.name !== undefined) checkName('name', this.name, errors);
     const controller = findController(this);
     const domains = props.allowedLabelDomains ?? controller?.allowedLabelDomains ?? DEFAULT_ALLOWED_LABEL_DOMAINS;
     const refused = labelDomainRefusal(domains, props.allowedLabelDomains !== undefined ? 'claim' : controller ? 'chart' : 'elsewhere');

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { Platform } from '../../platforms';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
 import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth, namespaceName, namespaceNetworkPolicies, type NamespaceRef } from './context';
-import { checkName, checkSubdomainName } from '../../core/formats';
+import { checkName, checkSubdomainName, nameOrIdName } from '../../core/formats';
 import { problemsOf, ProblemsError } from '../../core/diagnostics';
 import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
 import { managedDefaultPolicyProblem } from '../../validation/workload-rules';
@@ -62,10 +62,10 @@ export class SandboxTemplate extends Construct {
 
   constructor(scope: Construct, id: string, props: SandboxTemplateProps) {
     super(scope, id);
-    this.name = props.name ?? id;
-    this.namespace = namespaceName(props.namespace);
     const errors: string[] = [];
-    checkSubdomainName('name', this.name, errors);
+    this.name = nameOrIdName(props.name, id, errors, 'subdomain');
+    this.namespace = namespaceName(props.namespace);
+    if (props.name !== undefined) checkSubdomainName('name', this.name, errors);
     checkName('namespace', this.namespace, errors);
     const extensionsOff = extensionsProblemNowAndAtSynth(this, 'SandboxTemplate');
     if (extensionsOff) errors.push(`${extensionsOff}, or use a Sandbox (no extensions needed)`);

@@ -7,7 +7,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth } from './context';
-import { checkName } from '../../core/formats';
+import { checkName, nameOrIdName } from '../../core/formats';
 import { EXTENSIONS_GROUP, type SandboxTemplate } from './sandbox-template';
 import type { JsonMap } from './sandbox-pod';
 import { DEFAULT_MAX_WARM_POOL_REPLICAS, warmPoolReplicaProblems, type WarmPoolReplicas } from '../../validation/workload-rules';
@@ -56,14 +56,14 @@ export class SandboxWarmPool extends Construct {
 
   constructor(scope: Construct, id: string, props: SandboxWarmPoolProps) {
     super(scope, id);
-    this.name = props.name ?? id;
+    const errors: string[] = [];
+    this.name = nameOrIdName(props.name, id, errors);
     this.template = props.template;
     this.namespace = props.template.namespace;
     const as = props.autoscaling;
     this.replicas = as ? as.minReplicas : (props.replicas ?? 1);
     this.peakReplicas = as ? as.maxReplicas : this.replicas;
-    const errors: string[] = [];
-    checkName('name', this.name, errors);
+    if (props.name !== undefined) checkName('name', this.name, errors);
     errors.push(...warmPoolReplicaProblems(props));
     const extensionsOff = extensionsProblemNowAndAtSynth(this, 'SandboxWarmPool');
     if (extensionsOff) errors.push(extensionsOff);

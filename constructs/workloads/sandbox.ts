@@ -6,7 +6,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Platform } from '../../platforms';
 import { agentSandboxApiVersion, namespaceName, type NamespaceRef } from './context';
-import { checkName, rfc3339Problem } from '../../core/formats';
+import { checkName, nameOrIdName, rfc3339Problem } from '../../core/formats';
 import { problemsOf, ProblemsError } from '../../core/diagnostics';
 import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
@@ -41,10 +41,10 @@ export class Sandbox extends Construct {
 
   constructor(scope: Construct, id: string, props: SandboxProps) {
     super(scope, id);
-    this.name = props.name ?? id;
-    this.namespace = namespaceName(props.namespace);
     const errors: string[] = [];
-    checkName('name', this.name, errors);
+    this.name = nameOrIdName(props.name, id, errors);
+    this.namespace = namespaceName(props.namespace);
+    if (props.name !== undefined) checkName('name', this.name, errors);
     checkName('namespace', this.namespace, errors);
     const shutdownTimeProblem = props.shutdownTime !== undefined ? rfc3339Problem(props.shutdownTime) : undefined;
     if (shutdownTimeProblem) errors.push(`shutdownTime: ${shutdownTimeProblem}`);

@@ -15,7 +15,8 @@
 import { isCelError, parse, plan, celType, type CelValue } from '@bufbuild/cel';
 import { lineColumn, type ParsedCel } from './cel-ast';
 import { expandCelBind } from './cel-bind';
-import { celDeviceInput, type DraDevice } from './cel-device';
+import type { DraDevice } from './cel-device';
+import { celDeviceInput } from './cel-device-input';
 import { draCelEnv } from './cel-library';
 import { lintSelector } from './cel-lint';
 import { SAMPLE_DEVICES } from './sample-devices';

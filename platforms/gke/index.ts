@@ -6,7 +6,8 @@
 import { CLUSTER_DNS_ONLY, type GpuFacts, type PlatformModule, type RuntimeFacts } from '../platform';
 import type { InputProblem } from '../../core/diagnostics';
 import type { GkeClusterConfig } from './cluster-config';
-import { gkeSettings, gkeSettingsProblems, gkeSettingsSchema, managedVersionProblems, type GkePlatformSettings } from './settings';
+import { gkeSettings, gkeSettingsProblems, gkeSettingsSchema, managedVersionProblems } from './settings';
+import type { GkePlatformSettings } from './settings-model';
 
 // The cluster schema, its checks and the capacity plan serve Pulumi stacks only: loaded on first use, so synth and
 // validate do not pay for building them.

@@ -5,9 +5,10 @@
  */
 import { z } from 'zod';
 import type { InputProblem } from '../../core/diagnostics';
+import type { GkePlatformSettings } from './settings-model';
 import { compareGkeVersions, managedAddonErrors, parseGkeVersion } from './addon';
 
-export const gkeSettingsSchema = z
+export const gkeSettingsSchema: z.ZodType<GkePlatformSettings> = z
   .object({
     /** `managed`: the GKE agent-sandbox add-on installs controller and CRDs; our output then has neither. */
     agentSandbox: z.enum(['self', 'managed']),
@@ -17,7 +18,7 @@ export const gkeSettingsSchema = z
   .partial()
   .strict();
 
-export type GkePlatformSettings = z.infer<typeof gkeSettingsSchema>;
+export type { GkePlatformSettings } from './settings-model';
 
 /** Managed mode at `gkeVersion` against the API version the manifests use (`platforms.<platform>.<field>: …`). */
 export function gkeSettingsProblems(platform: string, settings: GkePlatformSettings, apiVersion: string): string[] {

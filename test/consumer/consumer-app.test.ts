@@ -25,6 +25,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 let scratch: string;
 let consumer: string;
 let packedFiles: string[];
+let tarball: string;
 
 /**
  * This process's environment without what npm/npx put there for *this* package (`npm_config_*`, `npm_package_*`,
@@ -151,7 +152,7 @@ beforeAll(() => {
   const pack = run('npm', ['pack', '--json', '--pack-destination', packDir], REPO);
   const info = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0];
   packedFiles = info.files.map((f: { path: string }) => f.path);
-  const tarball = join(packDir, info.filename);
+  tarball = join(packDir, info.filename);
   expect(existsSync(tarball)).toBe(true);
 
   consumer = join(scratch, 'consumer-app');
@@ -285,3 +286,48 @@ maybe(
   },
   120_000,
 );
+
+/**
+ * The app `cdk8s init typescript-app` creates, with the template's own tsconfig.json copied byte for byte from the
+ * cdk8s-cli this repository pins (strict, lib es2016, CommonJS, no skipLibCheck, no esModuleInterop) and its dev
+ * dependencies (TypeScript 5.9, @types/node 14): it compiles against the packed package with `tsc --build` (the
+ * template's `npm run compile`) and synthesizes.
+ */
+maybe('a stock `cdk8s init typescript-app` project compiles against the package with its own tsconfig, and synthesizes', () => {
+  const template = join(REPO, 'node_modules/cdk8s-cli/templates/typescript-app');
+  const app = join(scratch, 'stock-cdk8s-app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'stock-cdk8s-app', version: '1.0.0', private: true, license: 'Apache-2.0', main: 'main.js', types: 'main.ts' }, null, 2));
+  run('npm', ['install', ...NPM_FLAGS, tarball, 'cdk8s@2', 'constructs@10', 'typescript@5.9.x', '@types/node@^14'], app);
+  const tsconfig = readFileSync(join(template, 'tsconfig.json'), 'utf8');
+  writeFileSync(join(app, 'tsconfig.json'), tsconfig);
+  const options = JSON.parse(tsconfig).compilerOptions;
+  expect(options.skipLibCheck).toBeUndefined();
+  expect(options.esModuleInterop).toBeUndefined();
+  expect(options.lib).toEqual(['es2016']);
+  // The template's main.ts, with the README's constructs in its chart.
+  const main = readFileSync(join(template, 'main.ts'), 'utf8')
+    .replace("import { App, Chart, ChartProps } from 'cdk8s';", "import { App, Chart, ChartProps } from 'cdk8s';\nimport { AgentSandbox, SandboxClaim, SandboxNamespace, SandboxRuntime, SandboxTemplate, SandboxWarmPool } from 'agent-sandbox-infra';")
+    .replace(
+      '    // define resources here\n',
+      [
+        "    new AgentSandbox(this, 'AgentSandbox', { replicas: 2, allowedLabelDomains: ['sandbox.users.io'] });",
+        "    const runtime = new SandboxRuntime(this, 'Runtime', { platform: 'eks' });",
+        "    const ns = new SandboxNamespace(this, 'Team', { name: 'team-a', platform: 'eks', egressAllowlist: [{ cidrs: ['0.0.0.0/0'], ports: [{ port: 443 }] }] });",
+        "    const python = new SandboxTemplate(this, 'Python', { platform: runtime.platform, namespace: ns, name: 'python',",
+        "      containers: [{ name: 'python', image: 'python:3.12-slim', resources: { limits: { cpu: '1', memory: '1Gi' } } }] });",
+        "    const pool = new SandboxWarmPool(this, 'PythonPool', { template: python, replicas: 5 });",
+        "    new SandboxClaim(this, 'Demo', { warmPool: pool, additionalPodMetadata: { labels: { 'sandbox.users.io/owner': 'alice' } } });",
+        '',
+      ].join('\n'),
+    )
+    .replace(/\{\{ \$base \}\}/g, 'stock-cdk8s-app');
+  expect(main).toContain("new SandboxTemplate(this, 'Python'");
+  writeFileSync(join(app, 'main.ts'), main);
+  const tsc = run('node', ['node_modules/typescript/bin/tsc', '--build', '--pretty', 'false'], app, null, consumerEnv());
+  expect(tsc.stdout).toBe('');
+  expect(tsc.status).toBe(0);
+  run('node', ['main.js'], app, 0, consumerEnv());
+  const objects = loadAll(readFileSync(join(app, 'dist/stock-cdk8s-app.k8s.yaml'), 'utf8')) as Json[];
+  expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'RuntimeClass', 'SandboxTemplate', 'SandboxWarmPool', 'SandboxClaim']));
+}, 300_000);

@@ -22,7 +22,7 @@
 import { PLATFORM_PROFILES, PLATFORMS, type Platform, type RuntimeFacts, type Toleration } from '../../platforms';
 import { AGENT_SANDBOX_SERVED_VERSIONS } from '../../core/upstream/pins';
 import { joinPath, type Problem } from '../../core/diagnostics';
-import type { ObjectChecker } from '../schema/validate-objects';
+import type { ObjectChecker } from '../../core/diagnostics';
 
 /** Upstream reference policy these rules mirror (the floor). */
 export const UPSTREAM_SECURE_SANDBOX_POLICY =

@@ -4,7 +4,7 @@
  */
 import { SchemaCatalog } from './schema-catalog';
 import { schemaMessages } from './schema-errors';
-import { describeObject, type Problem } from '../../core/diagnostics';
+import { describeObject, type ObjectChecker, type Problem } from '../../core/diagnostics';
 
 export interface ObjectSource {
   readonly value: unknown;
@@ -12,8 +12,7 @@ export interface ObjectSource {
   readonly index?: number;
 }
 
-/** An extra check on one object; returns problems without `file` (filled in by the caller). */
-export type ObjectChecker = (value: Record<string, unknown>, object: string) => Omit<Problem, 'file'>[];
+export type { ObjectChecker };
 
 export interface ValidateOptions {
   readonly catalog: SchemaCatalog;
