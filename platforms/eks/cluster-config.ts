@@ -7,12 +7,15 @@ import { z } from 'zod';
 import { formatPath, issueLines } from '../../core/zod-issues';
 import type { InputProblem } from '../../core/diagnostics';
 import {
+  amiContainerdMajor,
+  checkGvisorBaseUrl,
   checkGvisorRelease,
   checkSandboxNodeGroup,
   collectErrors,
   GVISOR_RELEASE,
   gvisorArchForInstanceTypes,
   SandboxConfigError,
+  type ContainerdMajorVersion,
 } from './node-bootstrap';
 import { VPC_AZ_RANGE, vpcCidrProblem } from './vpc-plan';
 
@@ -35,7 +38,6 @@ export const EKS_CLUSTER_DEFAULTS = {
   },
   sandboxNodeGroup: { scaling: { min: 1, desired: 1, max: 3 }, diskSizeGiB: 100 },
   capacityType: 'ON_DEMAND' as const,
-  containerdMajorVersion: 2 as const,
   ssmAccess: false,
 } as const;
 
@@ -213,8 +215,10 @@ export const eksClusterConfigSchema = z
     /** The gVisor node groups: at least one (checked with its own message). */
     sandboxNodeGroups: z.array(sandboxNodeGroup).optional(),
     /**
-     * containerd major version on sandbox nodes: 2 for AL2023 (config `version = 3`); 1 only for containerd 1.7 AMIs.
-     * @default 2
+     * containerd major version on sandbox nodes (decides the runsc stanza's config version). Only needed for an AMI
+     * release the table in node-bootstrap/containerd-versions.ts cannot decide; a value that contradicts the table
+     * for a v3 stanza on containerd 1.7 is an error (nodeadm refuses it and the node never joins).
+     * @default from the AMI: the node group's releaseVersion, else the newest AMI of the cluster's version
      */
     containerdMajorVersion: z.union([z.literal(1), z.literal(2)]).optional(),
     /**
@@ -227,6 +231,13 @@ export const eksClusterConfigSchema = z
      * @default false
      */
     allowLatestGvisor: z.boolean().optional(),
+    /**
+     * Where nodes download gVisor: a copy of the release bucket (`agent-sandbox-infra gvisor-mirror` lays one out),
+     * `https://…` or `s3://<bucket>/<prefix>` (then the node role gets s3:GetObject on that prefix). For private
+     * subnets without internet egress, and aws-cn. The published sha512 files are verified either way.
+     * @default "https://storage.googleapis.com/gvisor/releases/release"
+     */
+    gvisorBaseUrl: z.string().optional(),
     /**
      * Attach AmazonSSMManagedInstanceCore to the node role (Session Manager access to nodes).
      * @default false
@@ -289,49 +300,44 @@ function scalingProblems(path: string, s: z.infer<typeof scaling> | undefined): 
   return [{ propertyPath: `${path}.scaling`, reason: `needs min ≤ desired ≤ max, got min ${s.min}, desired ${s.desired}, max ${s.max}` }];
 }
 
-/** Result of {@link containerdCompatibility}: `error` refuses the config, `warning` is logged. */
-export interface ContainerdCompatibility {
-  readonly severity: 'error' | 'warning';
-  readonly message: string;
+/** The containerd major of a node group's AMI and what the config says about it. */
+export interface NodeContainerd {
+  /** The major the runsc stanza is built for; undefined when neither the AMI table nor the config decides it. */
+  readonly major?: ContainerdMajorVersion;
+  /** Refuses the config. */
+  readonly error?: string;
+  /** Logged. */
+  readonly warning?: string;
 }
 
 /**
- * Whether sandbox nodes built for containerd `major` can work on AL2023 EKS AMIs of Kubernetes `k8sVersion`.
- *
- * Verified: every AL2023 EKS AMI for 1.33+ ships containerd 2.x (awslabs/amazon-eks-ami#2235), and 1.32 AMIs moved
- * to containerd 2.1 with release v20251023 (awslabs/amazon-eks-ami#2469, #2494). A managed node group without
- * `releaseVersion` gets the latest AMI. containerd 2.x ignores the version-2 `io.containerd.grpc.v1.cri` runtime
- * stanza, so `runsc` would silently be missing. Older combinations cannot be verified here: warning only.
+ * The containerd major for a sandbox node group on Kubernetes `k8sVersion` (its AMI: `releaseVersion`, else the
+ * newest), from the AMI table (node-bootstrap/containerd-versions.ts), checked against an explicit `override`:
+ * - a v3 stanza (override 2) on a containerd 1.7 AMI is an error: nodeadm refuses V3 properties on containerd 1.x
+ *   ("containerd 1.* doesn't support containerd configuration V3 properties") and the node never joins;
+ * - a v2 stanza (override 1) on a containerd 2.x AMI works (nodeadm runs `containerd config migrate`): a warning;
+ * - an AMI the table does not decide needs the override.
  */
-export function containerdCompatibility(
-  k8sVersion: string,
-  major: 1 | 2,
-  releaseVersion?: string,
-): ContainerdCompatibility | undefined {
-  if (major === 2) return undefined;
-  const minor = Number(/^v?1\.(\d+)/.exec(k8sVersion)?.[1] ?? NaN);
-  const ignored = 'containerd 2.x ignores the containerd 1.x ("io.containerd.grpc.v1.cri") runsc stanza';
-  if (minor >= 33) {
-    return {
-      severity: 'error',
-      message:
-        `1 cannot work with Kubernetes ${k8sVersion}: every AL2023 EKS AMI for 1.33+ ships containerd 2.x ` +
-        `(awslabs/amazon-eks-ami#2235) and ${ignored}; use 2 (the default)`,
-    };
+export function nodeContainerd(k8sVersion: string, releaseVersion: string | undefined, override?: ContainerdMajorVersion): NodeContainerd {
+  const ami = amiContainerdMajor(k8sVersion, releaseVersion);
+  if (ami.major === undefined) {
+    return override !== undefined
+      ? { major: override }
+      : { error: `cannot be derived: ${ami.reason}; set containerdMajorVersion (1 or 2) to what that AMI ships, or pin another releaseVersion` };
   }
-  if (minor === 32 && releaseVersion === undefined) {
+  if (override === undefined || override === ami.major) return { major: ami.major };
+  if (override === 2) {
     return {
-      severity: 'error',
-      message:
-        `1 cannot work with Kubernetes 1.32 on the latest AMI: AL2023 EKS AMIs for 1.32 ship containerd 2.1 since release ` +
-        `v20251023 (awslabs/amazon-eks-ami#2469) and ${ignored}; use 2, or pin the node group's releaseVersion to an AMI release with containerd 1.7`,
+      error:
+        `2 (a config version 3 runsc stanza) cannot work: ${ami.reason}, and nodeadm refuses version 3 properties on containerd 1.x ` +
+        '("containerd 1.* doesn\'t support containerd configuration V3 properties"), so the node would never join; remove containerdMajorVersion',
     };
   }
   return {
-    severity: 'warning',
-    message:
-      `containerd 1 with Kubernetes ${k8sVersion}${releaseVersion ? ` and AMI release ${releaseVersion}` : ''}: make sure the AMI ships ` +
-      `containerd 1.7 (amazon-eks-ami release notes); on containerd 2.x the runsc runtime would be missing`,
+    major: 1,
+    warning:
+      `1 (a config version 2 runsc stanza) on an AMI with containerd 2.x: ${ami.reason}; nodeadm migrates it (containerd config migrate), ` +
+      'so it works, but remove containerdMajorVersion to emit version 3 directly',
   };
 }
 
@@ -451,21 +457,27 @@ export function eksClusterConfigProblems(config: EksClusterConfig): InputProblem
         `got ${config.sandboxNodeGroups === undefined ? 'nothing' : 'an empty list'}`,
     );
   }
-  const containerdMajor = config.containerdMajorVersion ?? EKS_CLUSTER_DEFAULTS.containerdMajorVersion;
   groups.forEach((group, i) => {
     const path = `sandboxNodeGroups[${i}]`;
     claimName(group.name, path);
     const check = checkSandboxNodeGroup({ instanceTypes: group.instanceTypes, amiType: group.amiType, fieldPrefix: path });
     problems.push(...fromBootstrap(check.errors));
     problems.push(...scalingProblems(`${ROOT}.${path}`, group.scaling));
-    if (existing === undefined) {
-      const compat = containerdCompatibility(config.version ?? EKS_CLUSTER_DEFAULTS.version, containerdMajor, group.releaseVersion);
-      if (compat?.severity === 'error') add('containerdMajorVersion', `${compat.message} (${path} "${group.name}")`);
+    // An adopted cluster's version is read at deploy time (the component runs the same check then), unless the
+    // group pins its AMI release, which carries the version.
+    if (existing === undefined || group.releaseVersion !== undefined) {
+      const containerd = nodeContainerd(config.version ?? EKS_CLUSTER_DEFAULTS.version, group.releaseVersion, config.containerdMajorVersion);
+      if (containerd.error) add('containerdMajorVersion', `${containerd.error} (${path} "${group.name}")`);
+    }
+    const pinnedMinor = /^1\.(\d+)\./.exec(group.releaseVersion ?? '')?.[1];
+    if (existing === undefined && pinnedMinor !== undefined && config.version !== undefined && `1.${pinnedMinor}` !== config.version) {
+      add(`${path}.releaseVersion`, `"${group.releaseVersion}" is an AMI release for Kubernetes 1.${pinnedMinor}, but the cluster is ${config.version}`);
     }
   });
 
   problems.push(
     ...fromBootstrap(checkGvisorRelease(config.gvisorRelease ?? GVISOR_RELEASE, config.allowLatestGvisor ?? false, 'gvisorRelease')),
+    ...fromBootstrap(checkGvisorBaseUrl(config.gvisorBaseUrl, 'gvisorBaseUrl')),
   );
   return dedupe(problems);
 }
@@ -502,14 +514,13 @@ export function parseEksClusterConfig(raw: unknown): { value?: EksClusterConfig;
 }
 
 /**
- * Warnings for a valid config whose cluster version is known (new clusters): containerd 1 combinations that cannot
- * be verified. For an existing cluster the component checks once the cluster's version is read.
+ * Warnings for a valid config once the cluster version is known (new clusters: `version`; adopted: read at deploy):
+ * a containerd override the AMI does not need.
  */
 export function eksClusterConfigWarnings(config: EksClusterConfig, k8sVersion: string): string[] {
-  const major = config.containerdMajorVersion ?? EKS_CLUSTER_DEFAULTS.containerdMajorVersion;
   return (config.sandboxNodeGroups ?? []).flatMap((group, i) => {
-    const compat = containerdCompatibility(k8sVersion, major, group.releaseVersion);
-    return compat ? [`${ROOT}.containerdMajorVersion: ${compat.message} (sandboxNodeGroups[${i}] "${group.name}")`] : [];
+    const { warning } = nodeContainerd(k8sVersion, group.releaseVersion, config.containerdMajorVersion);
+    return warning ? [`${ROOT}.containerdMajorVersion: ${warning} (sandboxNodeGroups[${i}] "${group.name}")`] : [];
   });
 }
 

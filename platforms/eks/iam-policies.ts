@@ -96,3 +96,15 @@ export function clusterKmsPolicy(keyArn: string): string {
     ],
   });
 }
+
+/**
+ * Inline policy of the node role when gVisor comes from an S3 mirror: `s3:GetObject` on the mirror's prefix only
+ * (the install script downloads `<prefix>/<release>/<arch>/<file>` with `aws s3 cp`).
+ */
+export function gvisorMirrorReadPolicy(partition: string, bucket: string, prefix: string): string {
+  const objects = `arn:${partition}:s3:::${bucket}/${prefix ? `${prefix}/` : ''}*`;
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'ReadGvisorMirror', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [objects] }],
+  });
+}

@@ -25,6 +25,7 @@ import {
   EKS_CLUSTER_DEFAULTS,
   eksClusterConfigWarnings,
   eksEndpointWarnings,
+  nodeContainerd,
   parseEksClusterConfig,
   type EksClusterConfig,
 } from '../../platforms/eks/cluster-config';
@@ -34,6 +35,7 @@ import {
   CLUSTER_ROLE_POLICIES,
   clusterKmsPolicy,
   eksAccessPolicyArn,
+  gvisorMirrorReadPolicy,
   irsaAssumeRolePolicy,
   nodeRolePolicies,
   serviceAssumeRolePolicy,
@@ -48,6 +50,7 @@ import {
   buildSandboxNodeUserData,
   checkSandboxNodeGroup,
   gvisorArchForInstanceTypes,
+  gvisorS3Location,
   sandboxAmiTypeForArch,
   sandboxNodeGroupScheduling,
 } from '../../platforms/eks/node-bootstrap';
@@ -69,6 +72,8 @@ interface ClusterHandle {
   readonly endpoint: pulumi.Output<string>;
   readonly certificateAuthorityData: pulumi.Output<string>;
   readonly region: pulumi.Output<string>;
+  /** Kubernetes `major.minor`: known up front for a created cluster, read for an adopted one. */
+  readonly version: pulumi.Input<string>;
   readonly nodeSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Resources nodes need before they boot (VPC egress routes, the vpc-cni add-on). */
   readonly nodeDependencies: pulumi.Resource[];
@@ -114,7 +119,7 @@ interface NodeGroupSpec {
   readonly scaling: { readonly min: number; readonly desired: number; readonly max: number };
   readonly diskSizeGiB: number;
   readonly capacityType: string;
-  readonly userData?: string;
+  readonly userData?: pulumi.Input<string>;
   readonly releaseVersion?: string;
   readonly scheduling?: ReturnType<typeof sandboxNodeGroupScheduling>;
 }
@@ -168,7 +173,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
     );
     // The CNI policy stays on the node role only where we do not run aws-node under its own role (adopted clusters).
     const cniOnNodeRole = cluster.vpcCniRole === undefined;
-    const nodePolicies = [...nodeRolePolicies(cniOnNodeRole), ...(config.ssmAccess ?? EKS_CLUSTER_DEFAULTS.ssmAccess ? [SSM_CORE_POLICY] : [])].map(
+    const nodePolicies: pulumi.Resource[] = [...nodeRolePolicies(cniOnNodeRole), ...(config.ssmAccess ?? EKS_CLUSTER_DEFAULTS.ssmAccess ? [SSM_CORE_POLICY] : [])].map(
       (policy) =>
         new iam.RolePolicyAttachment(
           `${name}-node-${policy}`,
@@ -176,13 +181,28 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
           { parent: this },
         ),
     );
+    // A gVisor mirror in S3 is read with the node role (the install script runs `aws s3 cp`): read access to that
+    // prefix only.
+    const mirror = config.gvisorBaseUrl === undefined ? undefined : gvisorS3Location(config.gvisorBaseUrl);
+    if (mirror) {
+      nodePolicies.push(
+        new iam.RolePolicy(
+          `${name}-node-gvisor-mirror`,
+          { role: nodeRole.id, policy: partition.partition.apply((p) => gvisorMirrorReadPolicy(p, mirror.bucket, mirror.prefix)) },
+          { parent: this },
+        ),
+      );
+    }
     const nodeGroup = (spec: NodeGroupSpec) => {
       const launchTemplate = new ec2.LaunchTemplate(
         `${name}-${spec.role}-lt`,
         {
           description: `agent-sandbox-infra ${spec.role} nodes of ${name}`,
           updateDefaultVersion: true,
-          ...nodeLaunchTemplateSettings({ diskSizeGiB: spec.diskSizeGiB, userData: spec.userData }),
+          ...nodeLaunchTemplateSettings({ diskSizeGiB: spec.diskSizeGiB }),
+          ...(spec.userData !== undefined
+            ? { userData: pulumi.output(spec.userData).apply((text) => nodeLaunchTemplateSettings({ diskSizeGiB: spec.diskSizeGiB, userData: text }).userData!) }
+            : {}),
         },
         { parent: this },
       );
@@ -223,9 +243,23 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
       });
     }
 
-    const containerdMajorVersion = config.containerdMajorVersion ?? EKS_CLUSTER_DEFAULTS.containerdMajorVersion;
-    this.sandboxNodeGroups = (config.sandboxNodeGroups ?? []).map((group) => {
+    this.sandboxNodeGroups = (config.sandboxNodeGroups ?? []).map((group, i) => {
       const { amiType } = checkSandboxNodeGroup({ instanceTypes: group.instanceTypes, amiType: group.amiType });
+      // The runsc stanza's config version follows the group's AMI (known once the cluster version is): refused
+      // combinations fail the deployment before the launch template is sent (created clusters: already in the config check).
+      const userData = pulumi.output(cluster.version).apply((version) => {
+        const containerd = nodeContainerd(version, group.releaseVersion, config.containerdMajorVersion);
+        if (containerd.error) {
+          throw new pulumi.ResourceError(`cluster.containerdMajorVersion: ${containerd.error} (sandboxNodeGroups[${i}] "${group.name}")`, this, true);
+        }
+        return buildSandboxNodeUserData({
+          instanceTypes: group.instanceTypes,
+          containerdMajorVersion: containerd.major,
+          gvisorRelease: config.gvisorRelease,
+          allowLatest: config.allowLatestGvisor,
+          gvisorBaseUrl: config.gvisorBaseUrl,
+        });
+      });
       return nodeGroup({
         role: `sandbox-${group.name}`,
         groupName: group.name,
@@ -235,12 +269,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
         diskSizeGiB: group.diskSizeGiB ?? EKS_CLUSTER_DEFAULTS.sandboxNodeGroup.diskSizeGiB,
         capacityType: group.capacityType ?? EKS_CLUSTER_DEFAULTS.capacityType,
         releaseVersion: group.releaseVersion,
-        userData: buildSandboxNodeUserData({
-          instanceTypes: group.instanceTypes,
-          containerdMajorVersion,
-          gvisorRelease: config.gvisorRelease,
-          allowLatest: config.allowLatestGvisor,
-        }),
+        userData,
         scheduling: sandboxNodeGroupScheduling(),
       });
     });
@@ -280,10 +309,8 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
   private adoptCluster(config: EksClusterConfig): ClusterHandle {
     const existing = config.existingCluster as NonNullable<EksClusterConfig['existingCluster']>;
     const found = eks.getClusterOutput({ name: existing.name }, { parent: this });
-    if ((config.containerdMajorVersion ?? EKS_CLUSTER_DEFAULTS.containerdMajorVersion) === 1) {
-      // The version is known only now, after validation: warn (the config check cannot refuse it in advance).
-      found.version.apply((version) => eksClusterConfigWarnings(config, version).forEach((w) => pulumi.log.warn(w, this)));
-    }
+    // The version is known only now: warn about a containerd override the AMI does not need (errors fail the user data).
+    found.version.apply((version) => eksClusterConfigWarnings(config, version).forEach((w) => pulumi.log.warn(w, this)));
     // NetworkPolicy enforcement lives in the vpc-cni add-on's configuration, which getCluster does not show. The
     // adopted cluster's CNI is not ours to change: read the managed add-on (absent → the lookup fails) and warn.
     eks
@@ -301,6 +328,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
       endpoint: found.endpoint,
       certificateAuthorityData: found.certificateAuthorities.apply((cas) => cas[0]?.data ?? ''),
       region: found.region,
+      version: found.version,
       nodeSubnetIds: existing.subnetIds ?? found.vpcConfig.subnetIds,
       nodeDependencies: [],
     };
@@ -414,6 +442,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
       endpoint: cluster.endpoint,
       certificateAuthorityData: cluster.certificateAuthority.apply((ca) => ca?.data ?? ''),
       region: cluster.region,
+      version,
       nodeSubnetIds: created ? created.privateSubnetIds : (vpc.nodeSubnetIds ?? subnetIds),
       nodeDependencies: [...(created ? created.egressReady : []), vpcCniAddon],
       oidcProviderArn: oidc.arn,

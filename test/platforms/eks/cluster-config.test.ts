@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
-  containerdCompatibility,
+  nodeContainerd,
   eksClusterConfigWarnings,
   eksEndpointWarnings,
   parseEksClusterConfig,
@@ -195,15 +195,8 @@ describe('errors (each message names the field, the value and what is allowed)',
     ]);
   });
 
-  test('containerd 1 with a Kubernetes version whose AL2023 AMIs ship containerd 2 only', () => {
-    expect(problems({ ...VALID, containerdMajorVersion: 1 })).toEqual([
-      'cluster.containerdMajorVersion: 1 cannot work with Kubernetes 1.35: every AL2023 EKS AMI for 1.33+ ships containerd 2.x ' +
-        '(awslabs/amazon-eks-ami#2235) and containerd 2.x ignores the containerd 1.x ("io.containerd.grpc.v1.cri") runsc stanza; ' +
-        'use 2 (the default) (sandboxNodeGroups[0] "sandbox")',
-    ]);
-    expect(problems({ ...VALID, version: '1.32', containerdMajorVersion: 1 })[0]).toMatch(
-      /^cluster\.containerdMajorVersion: 1 cannot work with Kubernetes 1\.32 on the latest AMI: .*pin the node group's releaseVersion/,
-    );
+  test('containerd 1 on a Kubernetes version whose AL2023 AMIs ship containerd 2 is not refused (nodeadm migrates the stanza)', () => {
+    expect(parseEksClusterConfig({ ...VALID, containerdMajorVersion: 1 }).problems).toEqual([]);
   });
 
   test('gVisor release: unpinned "latest" needs allowLatestGvisor', () => {
@@ -235,27 +228,58 @@ describe('errors (each message names the field, the value and what is allowed)',
   });
 });
 
-describe('containerdCompatibility', () => {
-  test('containerd 2 is always fine', () => {
-    expect(containerdCompatibility('1.35', 2)).toBeUndefined();
-    expect(containerdCompatibility('1.30', 2)).toBeUndefined();
+describe('containerd major of a node group (from the AMI table, checked against containerdMajorVersion)', () => {
+  test('derived from the AMI when not set: 2.x for current AMIs, 1.7 for an old pinned release', () => {
+    expect(nodeContainerd('1.35', undefined)).toEqual({ major: 2 });
+    expect(nodeContainerd('1.33', '1.33.5-20251007')).toEqual({ major: 1 });
+    expect(nodeContainerd('1.33', '1.33.5-20251016')).toEqual({ major: 2 });
   });
 
-  test('containerd 1: error for 1.33+, and for 1.32 without a pinned AMI release; otherwise a warning', () => {
-    expect(containerdCompatibility('1.33', 1)?.severity).toBe('error');
-    expect(containerdCompatibility('1.33', 1, '1.33.1-20250601')?.severity).toBe('error');
-    expect(containerdCompatibility('1.32', 1)?.severity).toBe('error');
-    expect(containerdCompatibility('1.32', 1, '1.32.3-20250501')?.severity).toBe('warning');
-    expect(containerdCompatibility('1.31', 1)?.severity).toBe('warning');
+  test('a version 3 stanza on a containerd 1.7 AMI is refused with nodeadm\'s reason', () => {
+    expect(nodeContainerd('1.33', '1.33.5-20251007', 2).error).toBe(
+      '2 (a config version 3 runsc stanza) cannot work: AMI release 1.33.5-20251007 ships containerd 1.7 (1.33 AMIs moved to containerd 2.x with ' +
+        "release notes v20251016 (2.1.4; 1.7.27 through v20251007)), and nodeadm refuses version 3 properties on containerd 1.x (\"containerd 1.* doesn't " +
+        'support containerd configuration V3 properties"), so the node would never join; remove containerdMajorVersion',
+    );
   });
 
-  test('eksClusterConfigWarnings names the group', () => {
+  test('a version 2 stanza on a containerd 2.x AMI works (nodeadm migrates it): a warning, not a refusal', () => {
+    const result = nodeContainerd('1.35', undefined, 1);
+    expect(result.major).toBe(1);
+    expect(result.error).toBeUndefined();
+    expect(result.warning).toContain('nodeadm migrates it (containerd config migrate)');
+  });
+
+  test('an AMI release the notes do not decide needs the override', () => {
+    expect(nodeContainerd('1.32', '1.32.9-20251120').error).toMatch(/^cannot be derived: AMI release 1\.32\.9-20251120 is between/);
+    expect(nodeContainerd('1.32', '1.32.9-20251120', 2)).toEqual({ major: 2 });
+  });
+
+  test('the config check refuses the v3-on-1.7 group and names it; eksClusterConfigWarnings names the group for the warning', () => {
+    const old = { ...VALID, version: '1.33', containerdMajorVersion: 2 as const, sandboxNodeGroups: [{ name: 'old', instanceTypes: ['m7i.large'], releaseVersion: '1.33.5-20251007' }] };
+    expect(problems(old)).toEqual([expect.stringMatching(/^cluster\.containerdMajorVersion: 2 \(a config version 3 runsc stanza\) cannot work: .* \(sandboxNodeGroups\[0\] "old"\)$/)]);
+    expect(parseEksClusterConfig({ ...old, containerdMajorVersion: undefined }).problems).toEqual([]);
     const config = { ...VALID, containerdMajorVersion: 1 as const };
-    expect(eksClusterConfigWarnings(config, '1.31')).toEqual([
-      'cluster.containerdMajorVersion: containerd 1 with Kubernetes 1.31: make sure the AMI ships containerd 1.7 ' +
-        '(amazon-eks-ami release notes); on containerd 2.x the runsc runtime would be missing (sandboxNodeGroups[0] "sandbox")',
+    expect(eksClusterConfigWarnings(config, '1.35')).toEqual([expect.stringMatching(/^cluster\.containerdMajorVersion: 1 .*\(sandboxNodeGroups\[0\] "sandbox"\)$/)]);
+    expect(eksClusterConfigWarnings(VALID, '1.35')).toEqual([]);
+  });
+
+  test('a pinned AMI release of another Kubernetes version than the cluster is refused', () => {
+    expect(problems({ ...VALID, version: '1.35', sandboxNodeGroups: [{ name: 'a', instanceTypes: ['m7i.large'], releaseVersion: '1.34.2-20251120' }] })).toEqual([
+      'cluster.sandboxNodeGroups[0].releaseVersion: "1.34.2-20251120" is an AMI release for Kubernetes 1.34, but the cluster is 1.35',
     ]);
-    expect(eksClusterConfigWarnings(VALID, '1.31')).toEqual([]);
+  });
+});
+
+describe('gvisorBaseUrl', () => {
+  test('https and s3 mirrors are accepted; anything else is refused with the allowed forms', () => {
+    expect(parseEksClusterConfig({ ...VALID, gvisorBaseUrl: 'https://mirror.example.com/gvisor/releases/release' }).problems).toEqual([]);
+    expect(parseEksClusterConfig({ ...VALID, gvisorBaseUrl: 's3://acme-gvisor/releases/release' }).problems).toEqual([]);
+    expect(problems({ ...VALID, gvisorBaseUrl: 'http://mirror.example.com/gvisor' })).toEqual([
+      'cluster.gvisorBaseUrl: "http://mirror.example.com/gvisor" is not a gVisor release location; use an https:// URL (e.g. ' +
+        '"https://mirror.example.com/gvisor/releases/release") or s3://<bucket>/<prefix> (e.g. "s3://acme-gvisor/releases/release"), laid out like ' +
+        'https://storage.googleapis.com/gvisor/releases/release (<release>/<arch>/ below it)',
+    ]);
   });
 });
 

@@ -355,22 +355,37 @@ describe('a new cluster (vpc.create)', () => {
     expect(d.named('sbx-sandbox-sandbox-arm-lt').blockDeviceMappings[0].ebs.volumeSize).toBe(100);
   });
 
-  test('the gVisor release and containerd major version reach the user data', async () => {
+  test('the gVisor release, the mirror and the containerd major of the AMI reach the user data', async () => {
     const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
     const e = await deploy({
       ...NEW_CLUSTER,
-      version: '1.31',
-      containerdMajorVersion: 1,
+      version: '1.33',
       gvisorRelease: '20250101.0',
-      sandboxNodeGroups: [{ name: 'old', instanceTypes: ['m6i.large'], releaseVersion: '1.31.7-20250601' }],
+      gvisorBaseUrl: 'https://mirror.example.com/gvisor',
+      sandboxNodeGroups: [
+        { name: 'old', instanceTypes: ['m6i.large'], releaseVersion: '1.33.5-20251007' },
+        { name: 'new', instanceTypes: ['m6i.large'] },
+      ],
     });
-    const userData = Buffer.from(e.named('sbx-sandbox-old-lt').userData, 'base64').toString('utf8');
-    expect(userData).toBe(buildSandboxNodeUserData({ instanceTypes: ['m6i.large'], containerdMajorVersion: 1, gvisorRelease: '20250101.0' }));
-    expect(userData).toContain('io.containerd.grpc.v1.cri');
-    expect(e.named('sbx-sandbox-old').releaseVersion).toBe('1.31.7-20250601');
-    // 1.31 with a pinned AMI release cannot be verified: a warning, not an error.
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('make sure the AMI ships containerd 1.7'), expect.anything());
+    const userData = (group: string) => Buffer.from(e.named(`sbx-sandbox-${group}-lt`).userData, 'base64').toString('utf8');
+    // The pinned 1.33 AMI of v20251007 ships containerd 1.7: version 2 stanza; the newest 1.33 AMI ships 2.x.
+    const options = { instanceTypes: ['m6i.large'], gvisorRelease: '20250101.0', gvisorBaseUrl: 'https://mirror.example.com/gvisor' };
+    expect(userData('old')).toBe(buildSandboxNodeUserData({ ...options, containerdMajorVersion: 1 }));
+    expect(userData('old')).toContain('io.containerd.grpc.v1.cri');
+    expect(userData('new')).toBe(buildSandboxNodeUserData({ ...options, containerdMajorVersion: 2 }));
+    expect(userData('new')).toContain("base_url=\"${AGENT_SANDBOX_INFRA_GVISOR_BASE_URL:-https://mirror.example.com/gvisor}\"");
+    expect(e.named('sbx-sandbox-old').releaseVersion).toBe('1.33.5-20251007');
+    expect(warn.mock.calls.filter(([m]) => String(m).includes('containerdMajorVersion'))).toEqual([]);
     warn.mockRestore();
+  });
+
+  test('an s3:// gVisor mirror gives the node role read access to that prefix only', async () => {
+    const e = await deploy({ ...NEW_CLUSTER, gvisorBaseUrl: 's3://acme-gvisor/releases/release' });
+    expect(JSON.parse(e.named('sbx-node-gvisor-mirror').policy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'ReadGvisorMirror', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::acme-gvisor/releases/release/*'] }],
+    });
+    expect((await deploy(NEW_CLUSTER)).resources.filter((r) => r.name.endsWith('gvisor-mirror'))).toEqual([]);
   });
 
   test('endpoint open to 0.0.0.0/0 (the default) warns with the fix; narrowed CIDRs or a private endpoint do not', async () => {
@@ -534,11 +549,11 @@ describe('an existing cluster (existingCluster)', () => {
     }
   });
 
-  test('containerd 1 on an adopted 1.34 cluster: warned once the version is read', async () => {
+  test('containerd 1 on an adopted 1.34 cluster: warned once the version is read (nodeadm migrates the stanza)', async () => {
     const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
     try {
       await deploy({ ...ADOPT, containerdMajorVersion: 1 });
-      expect(warn).toHaveBeenCalledWith(expect.stringContaining('1 cannot work with Kubernetes 1.34'), expect.anything());
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('nodeadm migrates it (containerd config migrate)'), expect.anything());
     } finally {
       warn.mockRestore();
     }
