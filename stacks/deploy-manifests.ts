@@ -52,9 +52,11 @@ export function planManifestGroups(files: readonly RenderedFile[]): ManifestGrou
 export function deployManifests(name: string, rendered: RenderedPlatform, provider: Provider, cluster: SandboxClusterOutputs & pulumi.Resource): string[] {
   const byName = new Map(rendered.files.map((f) => [f.name, f]));
   const created = new Map<string, ConfigGroup>();
+  // The cluster's node objects (Karpenter NodePools) come before anything that waits for sandbox nodes.
+  const nodes = cluster.nodeManifests ? [new ConfigGroup(`${name}-nodes`, { objs: cluster.nodeManifests }, { provider, dependsOn: [cluster] })] : [];
   for (const g of planManifestGroups(rendered.files)) {
     const yaml = g.files.map((f) => byName.get(f)!.text).join('---\n');
-    const dependsOn: pulumi.Resource[] = [cluster, ...g.after.map((id) => created.get(id)!), ...(g.afterNodePools ? cluster.readyResources : [])];
+    const dependsOn: pulumi.Resource[] = [cluster, ...g.after.map((id) => created.get(id)!), ...(g.afterNodePools ? [...cluster.readyResources, ...nodes] : [])];
     created.set(g.id, new ConfigGroup(`${name}-${g.id}`, { yaml }, { provider, dependsOn }));
   }
   return rendered.files.map((f) => f.name);

@@ -16,5 +16,10 @@ export interface SandboxClusterOutputs {
   readonly sandboxPoolNames: pulumi.Output<string[]>;
   /** Resources the workloads must wait for (node pools), so sandbox pods have somewhere to run. */
   readonly readyResources: pulumi.Resource[];
+  /**
+   * Kubernetes objects that provide sandbox nodes (EKS: Karpenter EC2NodeClasses and NodePools), deployed before the
+   * workloads. @default none
+   */
+  readonly nodeManifests?: pulumi.Output<Record<string, unknown>[]>;
 }
 

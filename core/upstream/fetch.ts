@@ -6,7 +6,7 @@ import { mkdirSync, renameSync, writeFileSync, readFileSync, existsSync, rmSync 
 import { get } from 'node:https';
 import { dirname, join } from 'node:path';
 import type { UpstreamFile } from './pins';
-import { cacheDir, mirrorDir, sha256Hex, UpstreamError, verifyPinned } from './store';
+import { cacheDir, mirrorDir, readModuleMember, sha256Hex, UpstreamError, verifyPinned } from './store';
 
 export interface FetchOptions {
   /** Only download files that are neither in the mirror nor in the cache already (verified). */
@@ -29,6 +29,9 @@ export async function fetchUpstream(files: readonly UpstreamFile[], options: Fet
   const log = options.log ?? (() => undefined);
   const results: FetchResult[] = [];
   const mirror = mirrorDir(env);
+  // Several pinned files can come from one URL (the members of one Go module zip): downloaded once.
+  const downloads = new Map<string, Promise<Buffer>>();
+  const once = (url: string) => downloads.get(url) ?? downloads.set(url, download(url)).get(url)!;
   for (const file of files) {
     if (options.ifMissing && mirror !== undefined) {
       const path = join(mirror, file.relativePath);
@@ -46,8 +49,10 @@ export async function fetchUpstream(files: readonly UpstreamFile[], options: Fet
     if (!file.url.startsWith('https://')) {
       throw new UpstreamError(`refusing to download ${file.name} over a non-HTTPS URL: ${file.url}`);
     }
-    log(`fetching ${file.url}`);
-    const data = await download(file.url);
+    log(`fetching ${file.url}${file.goModule ? ` (${file.goModule.member})` : ''}`);
+    const fetched = await once(file.url);
+    // A Go module file: the pinned zip, then the pinned member of it.
+    const data = file.goModule ? readModuleMember(fetched, file.goModule, file.url) : fetched;
     verifyPinned(file, data, file.url);
     writeAtomically(target, data);
     results.push({ file, status: 'downloaded', path: target });

@@ -13,6 +13,21 @@ export interface UpstreamFile {
   readonly sha256: string;
   /** Path inside a mirror or the cache, laid out like `../shared/upstream`. */
   readonly relativePath: string;
+  /**
+   * The file is a member of a Go module zip (`url` is the module proxy's `<module>/@v/<version>.zip`): read from the
+   * Go module cache's copy of that zip when the mirror and our cache lack it.
+   */
+  readonly goModule?: GoModuleMember;
+}
+
+/** Where a pinned file sits in a Go module, and the pinned zip it comes in. */
+export interface GoModuleMember {
+  readonly path: string;
+  readonly version: string;
+  /** sha256 of the module zip the proxy serves. */
+  readonly zipSha256: string;
+  /** Path inside the zip: `<module>@<version>/<file>`. */
+  readonly member: string;
 }
 
 export interface ConversionWebhook {
@@ -208,7 +223,35 @@ export function parseMinor(kubernetesVersion: string): number {
   return Number(m[1]);
 }
 
+/** The Go module proxy (the one `go` uses by default); module zips are served at `<proxy>/<module>/@v/<version>.zip`. */
+export const GO_MODULE_PROXY = 'https://proxy.golang.org';
+
+/**
+ * Karpenter's CRDs, from the AWS provider's Go module (it ships them in pkg/apis/crds/; its NodePool CRD differs from
+ * the core module's, so the provider's is the one a cluster installs). v1.15.2: the newest version the Go module
+ * proxy served on 2026-12-06 (`go list -m -versions`); only `v1` is served and stored.
+ */
+export const KARPENTER_MODULE = { path: 'github.com/aws/karpenter-provider-aws', version: 'v1.15.2', zipSha256: '052bf797ae5b731de7f7395b9e957eb182c34b30c9b8b77e068d51599a3f0b81' } as const;
+
+function karpenterCrd(file: string, sha256: string): UpstreamFile {
+  const { path, version, zipSha256 } = KARPENTER_MODULE;
+  return {
+    name: `Karpenter CRD ${file.replace(/\.yaml$/, '')}`,
+    version,
+    url: `${GO_MODULE_PROXY}/${path}/@v/${version}.zip`,
+    sha256,
+    relativePath: `karpenter/${version}/crds/${file}`,
+    goModule: { path, version, zipSha256, member: `${path}@${version}/pkg/apis/crds/${file}` },
+  };
+}
+
+export const KARPENTER_CRDS = {
+  nodePools: karpenterCrd('karpenter.sh_nodepools.yaml', 'f93038f695635eeaca2106906dad09a16283664ae54596756580721d29b566ac'),
+  nodeClaims: karpenterCrd('karpenter.sh_nodeclaims.yaml', 'd1409d900c6250b77f8f6c105f6431c8eced9cece204d153b9822982d5373f3b'),
+  ec2NodeClasses: karpenterCrd('karpenter.k8s.aws_ec2nodeclasses.yaml', '6c7e7c1785149a3c512d625d2f99375e2731a2c8d80f88fe708464257a62e935'),
+} as const satisfies Record<string, UpstreamFile>;
+
 /** Every pinned file, for `fetch-upstream`. */
 export function allUpstreamFiles(): UpstreamFile[] {
-  return [...Object.values(AGENT_SANDBOX_RELEASES).flatMap((r) => r.crds), ...Object.values(KUBERNETES_SCHEMAS)];
+  return [...Object.values(AGENT_SANDBOX_RELEASES).flatMap((r) => r.crds), ...Object.values(KUBERNETES_SCHEMAS), ...Object.values(KARPENTER_CRDS)];
 }

@@ -18,6 +18,7 @@ import {
   type ContainerdMajorVersion,
 } from './node-bootstrap';
 import { VPC_AZ_RANGE, vpcCidrProblem } from './vpc-plan';
+import { quantityProblem } from '../../core/quantity';
 
 /**
  * Defaults the component applies with `??`.
@@ -121,6 +122,50 @@ const sandboxNodeGroup = z
   })
   .strict();
 
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a Kubernetes name: lowercase letters, digits and "-", at most 63');
+const tagMap = z.record(z.string().min(1).max(128), z.string().max(256));
+
+/**
+ * Karpenter sandbox pools: an EC2NodeClass + NodePool pair each (platforms/eks/karpenter.ts), for a cluster that
+ * already runs Karpenter (≥ v1, API `karpenter.sh/v1`); this stack installs neither Karpenter nor its IAM.
+ */
+const karpenterConfig = z
+  .object({
+    /**
+     * IAM role the nodes run as (e.g. the KarpenterNodeRole-<cluster> of Karpenter's getting-started setup, which
+     * Karpenter's controller policy may pass and which has its EKS access entry).
+     * @default a role this stack creates, with an EC2_LINUX access entry; the controller needs iam:PassRole on it
+     */
+    nodeRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name (not an ARN)').optional(),
+    /** Tags of the node subnets. @default { "karpenter.sh/discovery": <cluster name> } */
+    subnetSelectorTags: tagMap.optional(),
+    /** Tags of the node security groups. @default { "karpenter.sh/discovery": <cluster name> } */
+    securityGroupSelectorTags: tagMap.optional(),
+    nodePools: z
+      .array(
+        z
+          .object({
+            /** Name of the NodePool and its EC2NodeClass. */
+            name: k8sName,
+            /** Exact EC2 instance types (one architecture). @default Karpenter picks c/m/r, generation 6–8, of `arch` */
+            instanceTypes: z.array(z.string()).min(1).optional(),
+            /** CPU architecture, when instanceTypes is not set. @default from instanceTypes */
+            arch: z.enum(['x86_64', 'arm64']).optional(),
+            /** @default ["on-demand"] */
+            capacityTypes: z.array(z.enum(['on-demand', 'spot'])).min(1).optional(),
+            /** NodePool limits: Karpenter launches no node past them (e.g. { cpu: "64", memory: "256Gi" }). */
+            limits: z.object({ cpu: z.string(), memory: z.string() }).strict(),
+            /** @default 100 */
+            diskSizeGiB: diskSizeGiB.optional(),
+            /** AL2023 AMI alias; pin `al2023@v<YYYYMMDD>` in production. @default "al2023@latest" */
+            amiAlias: z.string().regex(/^al2023@(latest|v\d{8})$/, 'must be "al2023@latest" or "al2023@v<YYYYMMDD>"').optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
 export const eksClusterConfigSchema = z
   .object({
     /**
@@ -212,8 +257,10 @@ export const eksClusterConfigSchema = z
      * @default for a new cluster: m7i.large × 2, 50 GiB; for existingCluster: none unless set
      */
     systemNodeGroup: systemNodeGroup.optional(),
-    /** The gVisor node groups: at least one (checked with its own message). */
+    /** The gVisor node groups: at least one, unless karpenter pools are set (checked with its own message). */
     sandboxNodeGroups: z.array(sandboxNodeGroup).optional(),
+    /** Karpenter NodePools for sandbox nodes, on an adopted cluster that runs Karpenter. @default none */
+    karpenter: karpenterConfig.optional(),
     /**
      * containerd major version on sandbox nodes (decides the runsc stanza's config version). Only needed for an AMI
      * release the table in node-bootstrap/containerd-versions.ts cannot decide; a value that contradicts the table
@@ -271,6 +318,8 @@ export const eksClusterConfigSchema = z
 
 export type EksClusterConfig = z.infer<typeof eksClusterConfigSchema>;
 export type EksSandboxNodeGroupConfig = z.infer<typeof sandboxNodeGroup>;
+export type EksKarpenterConfig = z.infer<typeof karpenterConfig>;
+export type EksKarpenterPoolConfig = EksKarpenterConfig['nodePools'][number];
 export type EksSystemNodeGroupConfig = z.infer<typeof systemNodeGroup>;
 
 const ROOT = 'cluster';
@@ -450,13 +499,14 @@ export function eksClusterConfigProblems(config: EksClusterConfig): InputProblem
   }
 
   const groups = config.sandboxNodeGroups ?? [];
-  if (groups.length === 0) {
+  if (groups.length === 0 && config.karpenter === undefined) {
     add(
       'sandboxNodeGroups',
-      'needs at least one sandbox node group ({ name, instanceTypes }): gVisor pods only run on sandbox nodes, ' +
+      'needs at least one sandbox node group ({ name, instanceTypes }) or karpenter.nodePools: gVisor pods only run on sandbox nodes, ' +
         `got ${config.sandboxNodeGroups === undefined ? 'nothing' : 'an empty list'}`,
     );
   }
+  problems.push(...karpenterProblems(config));
   groups.forEach((group, i) => {
     const path = `sandboxNodeGroups[${i}]`;
     claimName(group.name, path);
@@ -480,6 +530,42 @@ export function eksClusterConfigProblems(config: EksClusterConfig): InputProblem
     ...fromBootstrap(checkGvisorBaseUrl(config.gvisorBaseUrl, 'gvisorBaseUrl')),
   );
   return dedupe(problems);
+}
+
+/** Karpenter pools: an adopted cluster (we install no Karpenter), one architecture each, valid limits, unique names. */
+function karpenterProblems(config: EksClusterConfig): InputProblem[] {
+  const karpenter = config.karpenter;
+  if (karpenter === undefined) return [];
+  const problems: InputProblem[] = [];
+  const add = (path: string, reason: string) => problems.push({ propertyPath: `${ROOT}.karpenter${path}`, reason });
+  if (config.existingCluster === undefined) {
+    add(
+      '',
+      'needs existingCluster: this stack installs no Karpenter (controller, IAM, interruption queue), so on a cluster it creates nothing would act on ' +
+        'the NodePools; adopt a cluster that runs Karpenter v1, or use sandboxNodeGroups',
+    );
+  }
+  const seen = new Set<string>();
+  karpenter.nodePools.forEach((pool, i) => {
+    const at = `.nodePools[${i}]`;
+    if (seen.has(pool.name)) add(`${at}.name`, `"${pool.name}" is already the name of another Karpenter pool; names must be unique`);
+    seen.add(pool.name);
+    if (pool.instanceTypes === undefined && pool.arch === undefined) {
+      add(at, 'set instanceTypes or arch (x86_64 or arm64): the user data installs one gVisor build, so the NodePool must pin one architecture');
+    }
+    if (pool.instanceTypes !== undefined) {
+      const errors: SandboxConfigError[] = [];
+      const arch = collectErrors(errors, () => gvisorArchForInstanceTypes(pool.instanceTypes ?? [], `karpenter.nodePools[${i}].instanceTypes`));
+      problems.push(...fromBootstrap(errors));
+      const given = pool.arch === undefined ? undefined : pool.arch === 'arm64' ? 'aarch64' : 'x86_64';
+      if (arch !== undefined && given !== undefined && arch !== given) add(`${at}.arch`, `"${pool.arch}" does not match instanceTypes ${pool.instanceTypes.join(', ')} (${arch})`);
+    }
+    for (const key of ['cpu', 'memory'] as const) {
+      const problem = quantityProblem(pool.limits[key]);
+      if (problem) add(`${at}.limits.${key}`, problem);
+    }
+  });
+  return problems;
 }
 
 function dedupe(problems: readonly InputProblem[]): InputProblem[] {

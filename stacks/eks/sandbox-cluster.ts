@@ -46,9 +46,11 @@ import {
 } from '../../platforms/eks/iam-policies';
 import { buildEksKubeconfig } from '../../platforms/eks/kubeconfig';
 import { nodeLaunchTemplateSettings } from '../../platforms/eks/launch-template';
+import { aliasReleaseVersion, KARPENTER_DEFAULTS, KARPENTER_DISCOVERY_TAG, karpenterEc2NodeClass, karpenterNodePool } from '../../platforms/eks/karpenter';
 import {
   buildSandboxNodeUserData,
   checkSandboxNodeGroup,
+  gvisorArch,
   gvisorArchForInstanceTypes,
   gvisorS3Location,
   sandboxAmiTypeForArch,
@@ -136,8 +138,8 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
   readonly kubeconfig: pulumi.Output<string>;
   readonly runtimeClassName: string;
   readonly sandboxPoolNames: pulumi.Output<string[]>;
-  /** The node groups (system, if any, then sandbox). */
-  readonly readyResources: pulumi.Resource[];
+  /** The node groups (system, if any, then sandbox) and what Karpenter's nodes need (their role's access entry). */
+  readonly readyResources: pulumi.Resource[] = [];
   /** The validated config. */
   readonly config: EksClusterConfig;
   /** IAM role of every node group. */
@@ -150,6 +152,10 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
   readonly vpcCniRoleArn?: pulumi.Output<string>;
   readonly systemNodeGroup?: eks.NodeGroup;
   readonly sandboxNodeGroups: eks.NodeGroup[];
+  /** Karpenter EC2NodeClasses and NodePools (`karpenter.nodePools`), deployed by the program before the workloads. */
+  readonly nodeManifests?: pulumi.Output<Record<string, unknown>[]>;
+  /** The role Karpenter's sandbox nodes run as, when this stack created it. */
+  readonly karpenterNodeRole?: iam.Role;
 
   constructor(name: string, args: EksSandboxClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before super(): nothing, not even this component, is registered for a bad config.
@@ -274,12 +280,19 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
       });
     });
 
+    if (config.karpenter) {
+      const karpenter = this.karpenterNodes(name, config, cluster, partition.partition, partition.dnsSuffix);
+      this.nodeManifests = karpenter.manifests;
+      this.karpenterNodeRole = karpenter.role;
+      this.readyResources.push(...karpenter.ready);
+    }
+
     this.clusterName = cluster.name;
     this.nodeRoleArn = nodeRole.arn;
     this.oidcProviderArn = cluster.oidcProviderArn;
     this.vpcCniAddon = cluster.vpcCniAddon;
     this.vpcCniRoleArn = cluster.vpcCniRole?.arn;
-    this.readyResources = [...(this.systemNodeGroup ? [this.systemNodeGroup] : []), ...this.sandboxNodeGroups];
+    this.readyResources.push(...(this.systemNodeGroup ? [this.systemNodeGroup] : []), ...this.sandboxNodeGroups);
     this.sandboxPoolNames = pulumi.all(this.sandboxNodeGroups.map((g) => g.nodeGroupName));
     this.kubeconfig = pulumi.secret(
       pulumi
@@ -296,6 +309,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
         ),
     );
     this.registerOutputs({
+      nodeManifests: this.nodeManifests,
       clusterName: this.clusterName,
       kubeconfig: this.kubeconfig,
       sandboxPoolNames: this.sandboxPoolNames,
@@ -303,6 +317,86 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
       oidcProviderArn: this.oidcProviderArn,
       vpcCniRoleArn: this.vpcCniRoleArn,
     });
+  }
+
+  /**
+   * Karpenter sandbox pools: the nodes' role (ours, with an EC2_LINUX access entry so they can join, or the one named
+   * in the config) and one EC2NodeClass + NodePool per pool, with the user data of the pool's architecture and AMI.
+   */
+  private karpenterNodes(
+    name: string,
+    config: EksClusterConfig,
+    cluster: ClusterHandle,
+    partition: pulumi.Output<string>,
+    dnsSuffix: pulumi.Output<string>,
+  ): { manifests: pulumi.Output<Record<string, unknown>[]>; role?: iam.Role; ready: pulumi.Resource[] } {
+    const karpenter = config.karpenter!;
+    let roleName: pulumi.Input<string>;
+    let role: iam.Role | undefined;
+    const ready: pulumi.Resource[] = [];
+    if (karpenter.nodeRoleName) {
+      roleName = karpenter.nodeRoleName;
+    } else {
+      role = new iam.Role(
+        `${name}-karpenter-node-role`,
+        { description: `Karpenter gVisor sandbox nodes of ${name}`, assumeRolePolicy: dnsSuffix.apply((suffix) => serviceAssumeRolePolicy(`ec2.${suffix}`)) },
+        { parent: this },
+      );
+      for (const policy of [...nodeRolePolicies(true), ...(config.ssmAccess ? [SSM_CORE_POLICY] : [])]) {
+        ready.push(
+          new iam.RolePolicyAttachment(
+            `${name}-karpenter-node-${policy}`,
+            { role: role.name, policyArn: partition.apply((p) => awsManagedPolicyArn(p, policy)) },
+            { parent: this },
+          ),
+        );
+      }
+      // Nodes Karpenter launches join only with an access entry for their role (managed node groups make theirs).
+      ready.push(new eks.AccessEntry(`${name}-karpenter-node-access`, { clusterName: cluster.name, principalArn: role.arn, type: 'EC2_LINUX' }, { parent: this }));
+      const mirror = config.gvisorBaseUrl === undefined ? undefined : gvisorS3Location(config.gvisorBaseUrl);
+      if (mirror) {
+        ready.push(
+          new iam.RolePolicy(
+            `${name}-karpenter-node-gvisor-mirror`,
+            { role: role.id, policy: partition.apply((p) => gvisorMirrorReadPolicy(p, mirror.bucket, mirror.prefix)) },
+            { parent: this },
+          ),
+        );
+      }
+      roleName = role.name;
+    }
+    const manifests = pulumi.all([cluster.name, cluster.version, roleName]).apply(([clusterName, version, nodeRole]) => {
+      const discovery = { [KARPENTER_DISCOVERY_TAG]: clusterName };
+      return karpenter.nodePools.flatMap((pool, i) => {
+        const arch = pool.instanceTypes ? gvisorArchForInstanceTypes(pool.instanceTypes) : gvisorArch(pool.arch ?? 'x86_64');
+        const alias = pool.amiAlias ?? KARPENTER_DEFAULTS.amiAlias;
+        const containerd = nodeContainerd(version, aliasReleaseVersion(alias, version), config.containerdMajorVersion);
+        if (containerd.error) {
+          throw new pulumi.ResourceError(`cluster.containerdMajorVersion: ${containerd.error} (karpenter.nodePools[${i}] "${pool.name}")`, this, true);
+        }
+        const input = {
+          name: pool.name,
+          arch,
+          instanceTypes: pool.instanceTypes,
+          capacityTypes: pool.capacityTypes,
+          limits: pool.limits,
+          diskSizeGiB: pool.diskSizeGiB,
+          amiAlias: alias,
+          role: nodeRole,
+          subnetSelectorTerms: [{ tags: karpenter.subnetSelectorTags ?? discovery }],
+          securityGroupSelectorTerms: [{ tags: karpenter.securityGroupSelectorTags ?? discovery }],
+          userData: buildSandboxNodeUserData({
+            arch,
+            containerdMajorVersion: containerd.major,
+            gvisorRelease: config.gvisorRelease,
+            allowLatest: config.allowLatestGvisor,
+            gvisorBaseUrl: config.gvisorBaseUrl,
+          }),
+        };
+        return [karpenterEc2NodeClass(input), karpenterNodePool(input)] as unknown as Record<string, unknown>[];
+      });
+    });
+    return { manifests, role, ready };
   }
 
   /** Reads a running cluster; nothing about it is changed. */

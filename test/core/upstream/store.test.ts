@@ -1,12 +1,15 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchUpstream } from '../../../core/upstream/fetch';
-import { AGENT_SANDBOX_RELEASES, allUpstreamFiles, KUBERNETES_SCHEMAS, kubernetesSchemaFor } from '../../../core/upstream/pins';
-import { clearUpstreamMemo, locateUpstreamFile, readUpstreamText, sha256Hex } from '../../../core/upstream/store';
+import { zipSync } from 'fflate';
+import { AGENT_SANDBOX_RELEASES, allUpstreamFiles as allPins, KARPENTER_CRDS, KUBERNETES_SCHEMAS, kubernetesSchemaFor, type UpstreamFile } from '../../../core/upstream/pins';
+import { clearUpstreamMemo, goModuleZipPath, locateUpstreamFile, readUpstreamText, sha256Hex } from '../../../core/upstream/store';
 import { UPSTREAM_DIR } from '../../support/upstream';
 
 const sandboxesCrd = AGENT_SANDBOX_RELEASES['v0.5.6'].crds[0];
+/** The pins a mirror laid out like ../shared/upstream holds (Go-module files come from their module zip). */
+const allUpstreamFiles = () => allPins().filter((f) => f.goModule === undefined);
 
 describe('pinned upstream files', () => {
   let scratch: string;
@@ -101,6 +104,55 @@ describe('pinned upstream files', () => {
       },
     });
     expect(new Set(results.map((r) => r.status))).toStrictEqual(new Set(['mirror']));
+  });
+
+  test('Go module files (Karpenter CRDs) are pinned by the proxy zip URL, the zip sha256 and the member path', () => {
+    const modules = allPins().filter((f) => f.goModule !== undefined);
+    expect(modules.map((f) => f.relativePath)).toStrictEqual(Object.values(KARPENTER_CRDS).map((f) => f.relativePath));
+    for (const f of modules) {
+      expect(f.url).toBe('https://proxy.golang.org/github.com/aws/karpenter-provider-aws/@v/v1.15.2.zip');
+      expect(f.goModule?.member).toBe(`github.com/aws/karpenter-provider-aws@v1.15.2/pkg/apis/crds/${f.relativePath.split('/').pop()}`);
+    }
+  });
+
+  /** A module pin over a zip made here (the real zip's hash is pinned; this exercises the same code on small data). */
+  function fakeModule(member: string, content: string): { pin: UpstreamFile; zip: Buffer } {
+    const zip = Buffer.from(zipSync({ [`example.com/Mod@v1.0.0/${member}`]: Buffer.from(content), 'example.com/Mod@v1.0.0/other.txt': Buffer.from('x') }));
+    const pin: UpstreamFile = {
+      name: 'fake CRD',
+      version: 'v1.0.0',
+      url: 'https://proxy.golang.org/example.com/!mod/@v/v1.0.0.zip',
+      sha256: sha256Hex(content),
+      relativePath: `fake/v1.0.0/${member}`,
+      goModule: { path: 'example.com/Mod', version: 'v1.0.0', zipSha256: sha256Hex(zip), member: `example.com/Mod@v1.0.0/${member}` },
+    };
+    return { pin, zip };
+  }
+
+  test('a Go module file is read from the Go module cache zip (case-escaped path), the zip and the member verified', () => {
+    const { pin, zip } = fakeModule('crds/a.yaml', 'kind: CustomResourceDefinition\n');
+    const env = { GOMODCACHE: join(scratch, 'gomod'), AGENT_SANDBOX_INFRA_CACHE: join(scratch, 'cache'), AGENT_SANDBOX_INFRA_MIRROR: UPSTREAM_DIR };
+    expect(() => locateUpstreamFile(pin, env)).toThrow(/fetch-upstream.*go mod download example\.com\/Mod@v1\.0\.0/s);
+    const zipPath = goModuleZipPath(pin.goModule!, env);
+    expect(zipPath).toBe(join(scratch, 'gomod/cache/download/example.com/!mod/@v/v1.0.0.zip'));
+    mkdirSync(join(scratch, 'gomod/cache/download/example.com/!mod/@v'), { recursive: true });
+    writeFileSync(zipPath, zip);
+    expect(locateUpstreamFile(pin, env)).toStrictEqual({ path: zipPath, from: 'go-module-cache' });
+    expect(readUpstreamText(pin, env)).toBe('kind: CustomResourceDefinition\n');
+    clearUpstreamMemo();
+    writeFileSync(zipPath, Buffer.concat([zip, Buffer.from('tampered')]));
+    expect(() => readUpstreamText(pin, env)).toThrow(/sha256 mismatch for .*v1\.0\.0\.zip \(example\.com\/Mod@v1\.0\.0\)/);
+  });
+
+  test('fetch-upstream downloads a module zip once for all its members, keeps the verified members in the cache', async () => {
+    const a = fakeModule('crds/a.yaml', 'a\n');
+    const fetched: string[] = [];
+    const env = { AGENT_SANDBOX_INFRA_CACHE: scratch, GOMODCACHE: join(scratch, 'none') };
+    const results = await fetchUpstream([a.pin, a.pin], { env, download: async (url) => (fetched.push(url), a.zip) });
+    expect(fetched).toStrictEqual([a.pin.url]);
+    expect(results.map((r) => r.status)).toStrictEqual(['downloaded', 'downloaded']);
+    expect(locateUpstreamFile(a.pin, env)).toStrictEqual({ path: join(scratch, 'fake/v1.0.0/crds/a.yaml'), from: 'cache' });
+    await expect(fetchUpstream([fakeModule('crds/b.yaml', 'b\n').pin], { env, download: async () => a.zip })).rejects.toThrow(/sha256 mismatch/);
   });
 
   test('the schema pin follows the cluster version', () => {

@@ -124,10 +124,10 @@ describe('errors (each message names the field, the value and what is allowed)',
 
   test('no sandbox node group', () => {
     expect(problems({ vpc: VALID.vpc })).toEqual([
-      'cluster.sandboxNodeGroups: needs at least one sandbox node group ({ name, instanceTypes }): gVisor pods only run on sandbox nodes, got nothing',
+      'cluster.sandboxNodeGroups: needs at least one sandbox node group ({ name, instanceTypes }) or karpenter.nodePools: gVisor pods only run on sandbox nodes, got nothing',
     ]);
     expect(problems({ vpc: VALID.vpc, sandboxNodeGroups: [] })).toEqual([
-      'cluster.sandboxNodeGroups: needs at least one sandbox node group ({ name, instanceTypes }): gVisor pods only run on sandbox nodes, got an empty list',
+      'cluster.sandboxNodeGroups: needs at least one sandbox node group ({ name, instanceTypes }) or karpenter.nodePools: gVisor pods only run on sandbox nodes, got an empty list',
     ]);
   });
 
@@ -327,5 +327,33 @@ describe('eksEndpointWarnings', () => {
     expect(eksEndpointWarnings({ ...VALID, endpoint: { publicAccessCidrs: ['203.0.113.0/24'] } })).toEqual([]);
     expect(eksEndpointWarnings({ ...VALID, endpoint: { publicAccess: false } })).toEqual([]);
     expect(eksEndpointWarnings({ existingCluster: { name: 'team-prod' }, sandboxNodeGroups: VALID.sandboxNodeGroups })).toEqual([]);
+  });
+});
+
+describe('karpenter', () => {
+  const ADOPTED = { existingCluster: { name: 'team-prod' }, karpenter: { nodePools: [{ name: 'gvisor', instanceTypes: ['m7i.2xlarge'], limits: { cpu: '64', memory: '256Gi' } }] } };
+
+  test('valid on an adopted cluster without node groups', () => {
+    expect(parseEksClusterConfig(ADOPTED).problems).toEqual([]);
+  });
+
+  test('every problem at once: a created cluster, no architecture, mixed architectures, a bad limit, a duplicate name', () => {
+    expect(
+      problems({
+        ...VALID,
+        karpenter: {
+          nodePools: [
+            { name: 'a', limits: { cpu: '64', memory: '256Gi' } },
+            { name: 'a', instanceTypes: ['m7i.large', 'm7g.large'], limits: { cpu: 'lots', memory: '256Gi' } },
+          ],
+        },
+      }),
+    ).toEqual([
+      expect.stringMatching(/^cluster\.karpenter: needs existingCluster: this stack installs no Karpenter/),
+      'cluster.karpenter.nodePools[0]: set instanceTypes or arch (x86_64 or arm64): the user data installs one gVisor build, so the NodePool must pin one architecture',
+      'cluster.karpenter.nodePools[1].name: "a" is already the name of another Karpenter pool; names must be unique',
+      expect.stringMatching(/^cluster\.karpenter\.nodePools\[1\]\.instanceTypes: mixes CPU architectures/),
+      expect.stringMatching(/^cluster\.karpenter\.nodePools\[1\]\.limits\.cpu: /),
+    ]);
   });
 });

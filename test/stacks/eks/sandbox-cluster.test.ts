@@ -560,6 +560,59 @@ describe('an existing cluster (existingCluster)', () => {
   });
 });
 
+describe('Karpenter sandbox pools (adopted cluster that runs Karpenter)', () => {
+  const KARPENTER = {
+    existingCluster: { name: 'team-prod' },
+    karpenter: {
+      nodePools: [
+        { name: 'gvisor-x86', instanceTypes: ['m7i.2xlarge'], limits: { cpu: '64', memory: '256Gi' } },
+        { name: 'gvisor-arm', arch: 'arm64', capacityTypes: ['spot'], limits: { cpu: '32', memory: '128Gi' }, amiAlias: 'al2023@v20251217' },
+      ],
+    },
+  };
+
+  beforeEach(() => {
+    adoptedVpcCni = { configurationValues: '{"enableNetworkPolicy":"true"}' };
+  });
+
+  test('an EC2NodeClass + NodePool per pool, with the user data of its architecture and the created role; the role can join (EC2_LINUX entry)', async () => {
+    const e = await deploy(KARPENTER);
+    const objects = await valueOf(e.component.nodeManifests!);
+    expect(objects.map((o) => `${o.kind}/${(o.metadata as { name: string }).name}`)).toEqual([
+      'EC2NodeClass/gvisor-x86',
+      'NodePool/gvisor-x86',
+      'EC2NodeClass/gvisor-arm',
+      'NodePool/gvisor-arm',
+    ]);
+    const role = e.named('sbx-karpenter-node-role');
+    expect(JSON.parse(role.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: 'ec2.amazonaws.com' });
+    expect(e.named('sbx-karpenter-node-access')).toMatchObject({ clusterName: 'team-prod', type: 'EC2_LINUX' });
+    const [x86Class, x86Pool, armClass, armPool] = objects as any[];
+    // The role name is the mock's id of the created role.
+    expect(x86Class.spec.role).toBe(armClass.spec.role);
+    expect(x86Class.spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'team-prod' } }]);
+    expect(x86Class.spec.userData).toBe(buildSandboxNodeUserData({ arch: 'x86_64', containerdMajorVersion: 2 }));
+    expect(armClass.spec.userData).toBe(buildSandboxNodeUserData({ arch: 'aarch64', containerdMajorVersion: 2 }));
+    expect(armClass.spec.amiSelectorTerms).toEqual([{ alias: 'al2023@v20251217' }]);
+    expect(x86Pool.spec.template.spec.requirements).toContainEqual({ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['m7i.2xlarge'] });
+    expect(armPool.spec.template.spec.requirements).toContainEqual({ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] });
+    expect(armPool.spec.limits).toEqual({ cpu: '32', memory: '128Gi' });
+    expect(e.ofType('eks/nodeGroup:NodeGroup')).toEqual([]);
+  });
+
+  test('a given node role is used as is: no role, no access entry created', async () => {
+    const e = await deploy({ ...KARPENTER, karpenter: { ...KARPENTER.karpenter, nodeRoleName: 'KarpenterNodeRole-team-prod' } });
+    expect(((await valueOf(e.component.nodeManifests!))[0] as any).spec.role).toBe('KarpenterNodeRole-team-prod');
+    expect(e.resources.filter((r) => r.name.startsWith('sbx-karpenter'))).toEqual([]);
+  });
+
+  test('refused on a cluster this stack creates (nothing would run Karpenter there)', () => {
+    expect(() => new EksSandboxCluster('bad', { cluster: { ...NEW_CLUSTER, karpenter: KARPENTER.karpenter } })).toThrow(
+      /cluster\.karpenter: needs existingCluster: this stack installs no Karpenter/,
+    );
+  });
+});
+
 describe('invalid config: one InputPropertiesError before anything is registered', () => {
   beforeEach(resetMocks);
 
