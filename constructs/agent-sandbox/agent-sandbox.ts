@@ -13,6 +13,7 @@ import {
   KubeConfigMap,
   KubeDeployment,
   KubeNamespace,
+  KubeNetworkPolicy,
   KubePodDisruptionBudget,
   KubeRole,
   KubeRoleBinding,
@@ -225,6 +226,28 @@ export class AgentSandbox extends Construct {
         },
       });
     }
+
+    // The controller's own NetworkPolicy: ingress only to its ports, egress open (the API server's address and port
+    // differ per cluster). Where a CNI starts every pod default-deny until a policy selects it (the VPC CNI in strict
+    // mode, which the EKS stack turns on: platforms/eks/facts.ts eks.vpc-cni-strict-mode), this is what lets the
+    // controller work; elsewhere it narrows its ingress.
+    new KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: meta(CONTROLLER_NAME),
+      spec: {
+        podSelector: { matchLabels: SELECTOR },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [
+          {
+            ports: [
+              { port: IntOrString.fromNumber(8080), protocol: 'TCP' },
+              { port: IntOrString.fromNumber(8081), protocol: 'TCP' },
+              ...(webhook ? [{ port: IntOrString.fromNumber(webhook.targetPort), protocol: 'TCP' }] : []),
+            ],
+          },
+        ],
+        egress: [{}],
+      },
+    });
 
     let configChecksum: string | undefined;
     if (props.allowedLabelDomains) {

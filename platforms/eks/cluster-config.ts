@@ -40,6 +40,7 @@ export const EKS_CLUSTER_DEFAULTS = {
   sandboxNodeGroup: { scaling: { min: 1, desired: 1, max: 3 }, diskSizeGiB: 100 },
   capacityType: 'ON_DEMAND' as const,
   ssmAccess: false,
+  networkPolicyEnforcingMode: 'strict' as const,
 } as const;
 
 const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
@@ -286,6 +287,13 @@ export const eksClusterConfigSchema = z
      */
     gvisorBaseUrl: z.string().optional(),
     /**
+     * The VPC CNI's NetworkPolicy enforcing mode on a cluster this stack creates: `strict` starts every pod
+     * default-deny (sandboxes are confined from their first packet) and is cluster-wide, so the stack adds the
+     * policies CoreDNS and the controller need; other pods need their own (platforms/eks/network-policy.ts).
+     * @default "strict"
+     */
+    networkPolicyEnforcingMode: z.enum(['strict', 'standard']).optional(),
+    /**
      * Attach AmazonSSMManagedInstanceCore to the node role (Session Manager access to nodes).
      * @default false
      */
@@ -404,7 +412,7 @@ export function eksClusterConfigProblems(config: EksClusterConfig): InputProblem
           'an existing cluster keeps its own; remove vpc and set existingCluster.subnetIds to choose the node subnets',
       );
     }
-    for (const key of ['name', 'version', 'endpoint', 'controlPlaneLogTypes', 'adminPrincipalArns'] as const) {
+    for (const key of ['name', 'version', 'endpoint', 'controlPlaneLogTypes', 'adminPrincipalArns', 'networkPolicyEnforcingMode'] as const) {
       if (config[key] !== undefined) {
         add(key, `applies only to a cluster this stack creates; existingCluster "${existing.name}" keeps its own settings: remove ${key}`);
       }

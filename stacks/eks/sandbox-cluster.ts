@@ -46,6 +46,7 @@ import {
 } from '../../platforms/eks/iam-policies';
 import { buildEksKubeconfig } from '../../platforms/eks/kubeconfig';
 import { nodeLaunchTemplateSettings } from '../../platforms/eks/launch-template';
+import { coreDnsStrictModePolicy, enforcingModeOf, standardModeWarning, vpcCniAddonConfiguration } from '../../platforms/eks/network-policy';
 import { aliasReleaseVersion, KARPENTER_DEFAULTS, KARPENTER_DISCOVERY_TAG, karpenterEc2NodeClass, karpenterNodePool } from '../../platforms/eks/karpenter';
 import {
   buildSandboxNodeUserData,
@@ -110,7 +111,8 @@ export function adoptedCniWarning(clusterName: string, addon: { readonly configu
     values = {};
   }
   const enabled = typeof values === 'object' && values !== null && (values as Record<string, unknown>).enableNetworkPolicy === 'true';
-  return enabled ? undefined : `EKS cluster ${clusterName}'s vpc-cni add-on does not enforce NetworkPolicy (enableNetworkPolicy is not "true"): ${consequence}; ${fix}`;
+  if (!enabled) return `EKS cluster ${clusterName}'s vpc-cni add-on does not enforce NetworkPolicy (enableNetworkPolicy is not "true"): ${consequence}; ${fix}`;
+  return enforcingModeOf(addon.configurationValues) === 'strict' ? undefined : standardModeWarning(clusterName, true);
 }
 
 interface NodeGroupSpec {
@@ -280,12 +282,17 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
       });
     });
 
+    const manifests: pulumi.Output<Record<string, unknown>[]>[] = [];
     if (config.karpenter) {
       const karpenter = this.karpenterNodes(name, config, cluster, partition.partition, partition.dnsSuffix);
-      this.nodeManifests = karpenter.manifests;
+      manifests.push(karpenter.manifests);
       this.karpenterNodeRole = karpenter.role;
       this.readyResources.push(...karpenter.ready);
     }
+    // Strict mode on a cluster we create: CoreDNS needs a policy of its own (the controller brings its own).
+    const strict = !config.existingCluster && (config.networkPolicyEnforcingMode ?? EKS_CLUSTER_DEFAULTS.networkPolicyEnforcingMode) === 'strict';
+    if (strict) manifests.push(pulumi.output(JSON.stringify([coreDnsStrictModePolicy()])).apply((text) => JSON.parse(text) as Record<string, unknown>[]));
+    if (manifests.length) this.nodeManifests = pulumi.all(manifests).apply((lists) => (lists as Record<string, unknown>[][]).flat()) as pulumi.Output<Record<string, unknown>[]>;
 
     this.clusterName = cluster.name;
     this.nodeRoleArn = nodeRole.arn;
@@ -432,6 +439,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
     const parent = { parent: this };
     const version = config.version ?? EKS_CLUSTER_DEFAULTS.version;
     for (const warning of [...eksClusterConfigWarnings(config, version), ...eksEndpointWarnings(config)]) pulumi.log.warn(warning, this);
+    if (config.networkPolicyEnforcingMode === 'standard') pulumi.log.warn(standardModeWarning(config.name ?? name, false), this);
 
     const clusterRole = new iam.Role(`${name}-cluster-role`, { assumeRolePolicy: serviceAssumeRolePolicy('eks.amazonaws.com') }, parent);
     const clusterPolicies = CLUSTER_ROLE_POLICIES.map(
@@ -493,8 +501,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
     // (https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.html). Version: EKS's default for the
     // cluster version (≥ 1.14, which enforces NetworkPolicy). Created before any node group, which waits for it, so
     // no node ever runs aws-node without enforcement or without its role (terraform-aws-eks does the same for
-    // vpc-cni: `before_compute = true`). Enforcement mode: the default ("standard"); "strict" would deny new pods'
-    // traffic until policies are resolved, also for pods that no policy selects.
+    // vpc-cni: `before_compute = true`). Enforcing mode: strict by default (platforms/eks/network-policy.ts).
     const issuer = cluster.identities.apply((ids) => ids[0]?.oidcs[0]?.issuer ?? '');
     const vpcCniRole = new iam.Role(
       `${name}-vpc-cni-role`,
@@ -515,7 +522,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
         clusterName: cluster.name,
         addonName: 'vpc-cni',
         serviceAccountRoleArn: vpcCniRole.arn,
-        configurationValues: JSON.stringify(VPC_CNI_ADDON_CONFIGURATION),
+        configurationValues: JSON.stringify(vpcCniAddonConfiguration(config.networkPolicyEnforcingMode ?? EKS_CLUSTER_DEFAULTS.networkPolicyEnforcingMode)),
         resolveConflictsOnCreate: 'OVERWRITE',
         resolveConflictsOnUpdate: 'OVERWRITE',
       },

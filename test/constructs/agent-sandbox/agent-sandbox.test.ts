@@ -35,7 +35,9 @@ describe('AgentSandbox parity with upstream v0.5.6', () => {
     const upstreamIds = ids(upstream);
     const ourIds = ids(ours);
     expect(upstreamIds.filter((id) => !ourIds.includes(id))).toStrictEqual([]);
-    expect(ourIds.filter((id) => !upstreamIds.includes(id))).toStrictEqual([]);
+    // Our hardening: the controller's NetworkPolicy (its ports in, anything out), which CNIs that start pods
+    // default-deny (the VPC CNI in strict mode) need before the controller can reach the API server.
+    expect(ourIds.filter((id) => !upstreamIds.includes(id))).toStrictEqual(['NetworkPolicy agent-sandbox-system/agent-sandbox-controller']);
   });
 
   test.each([

@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from '../../../platforms';
 import { buildSandboxNodeUserData, GVISOR_RELEASE } from '../../../platforms/eks/node-bootstrap';
 import { adoptedCniWarning, EKS_SANDBOX_CLUSTER_TYPE, EksSandboxCluster } from '../../../stacks/eks/sandbox-cluster';
+import { coreDnsStrictModePolicy, standardModeWarning } from '../../../platforms/eks/network-policy';
 
 interface Registered {
   readonly type: string;
@@ -277,11 +278,13 @@ describe('a new cluster (vpc.create)', () => {
       clusterName: 'sbx-cluster-0a1b2c3',
       addonName: 'vpc-cni',
       serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/sbx-vpc-cni-role',
-      configurationValues: '{"enableNetworkPolicy":"true"}',
+      configurationValues: '{"enableNetworkPolicy":"true","env":{"NETWORK_POLICY_ENFORCING_MODE":"strict"}}',
       resolveConflictsOnCreate: 'OVERWRITE',
       resolveConflictsOnUpdate: 'OVERWRITE',
     });
-    expect(JSON.parse(d.named('sbx-vpc-cni').configurationValues)).toEqual({ enableNetworkPolicy: 'true' });
+    // Strict mode (the default on clusters we create): pods start default-deny; CoreDNS gets its policy.
+    expect(JSON.parse(d.named('sbx-vpc-cni').configurationValues)).toEqual({ enableNetworkPolicy: 'true', env: { NETWORK_POLICY_ENFORCING_MODE: 'strict' } });
+    expect(await valueOf(d.component.nodeManifests!)).toEqual([coreDnsStrictModePolicy()]);
     expect(d.component.vpcCniAddon).toBeDefined();
   });
 
@@ -478,7 +481,7 @@ describe('an existing cluster (existingCluster)', () => {
   const ADOPT = { existingCluster: { name: 'team-prod' }, sandboxNodeGroups: [{ name: 'sandbox', instanceTypes: ['m7i.2xlarge'] }] };
 
   beforeEach(() => {
-    adoptedVpcCni = { configurationValues: '{"enableNetworkPolicy":"true"}' };
+    adoptedVpcCni = { configurationValues: '{"enableNetworkPolicy":"true","env":{"NETWORK_POLICY_ENFORCING_MODE":"strict"}}' };
   });
 
   test('reads the cluster, creates no cluster, VPC, KMS key or OIDC provider, only the sandbox groups', async () => {
@@ -572,7 +575,7 @@ describe('Karpenter sandbox pools (adopted cluster that runs Karpenter)', () => 
   };
 
   beforeEach(() => {
-    adoptedVpcCni = { configurationValues: '{"enableNetworkPolicy":"true"}' };
+    adoptedVpcCni = { configurationValues: '{"enableNetworkPolicy":"true","env":{"NETWORK_POLICY_ENFORCING_MODE":"strict"}}' };
   });
 
   test('an EC2NodeClass + NodePool per pool, with the user data of its architecture and the created role; the role can join (EC2_LINUX entry)', async () => {
@@ -650,8 +653,18 @@ describe('adoptedCniWarning', () => {
     'enable it with "aws eks update-addon --cluster-name team-prod --addon-name vpc-cni --configuration-values \'{"enableNetworkPolicy":"true"}\'" ' +
     '(https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html)';
 
-  test('enabled: nothing to say', () => {
-    expect(adoptedCniWarning('team-prod', { configurationValues: '{"enableNetworkPolicy":"true","env":{"ENABLE_PREFIX_DELEGATION":"true"}}' })).toBeUndefined();
+  test('enabled in strict mode: nothing to say', () => {
+    expect(
+      adoptedCniWarning('team-prod', { configurationValues: '{"enableNetworkPolicy":"true","env":{"ENABLE_PREFIX_DELEGATION":"true","NETWORK_POLICY_ENFORCING_MODE":"strict"}}' }),
+    ).toBeUndefined();
+  });
+
+  test('enabled in standard mode (the agent\'s default): the first-packet gap, and that strict mode is cluster-wide', () => {
+    expect(adoptedCniWarning('team-prod', { configurationValues: '{"enableNetworkPolicy":"true"}' })).toBe(standardModeWarning('team-prod', true));
+    expect(standardModeWarning('team-prod', true)).toContain(
+      "strict mode closes that gap but is cluster-wide (every pod without a NetworkPolicy is then denied, CoreDNS included). To switch after adding policies for the cluster's own pods: " +
+        'aws eks update-addon --cluster-name team-prod --addon-name vpc-cni --configuration-values \'{"enableNetworkPolicy":"true","env":{"NETWORK_POLICY_ENFORCING_MODE":"strict"}}\'',
+    );
   });
 
   test('off, unset, or unreadable configuration: not enforced, with the exact command', () => {
@@ -669,6 +682,26 @@ describe('adoptedCniWarning', () => {
       'EKS cluster team-prod has no managed vpc-cni add-on, so NetworkPolicy enforcement cannot be checked: unless its CNI enforces NetworkPolicy ' +
         "(a self-managed VPC CNI started with --enable-network-policy=true, Calico, Cilium), the sandbox namespaces' NetworkPolicies (default deny, " +
         `egress allowlists) would not be enforced; with the VPC CNI, install it as the managed add-on and ${fix}`,
+    );
+  });
+});
+
+describe('networkPolicyEnforcingMode: standard (opt-out of strict mode)', () => {
+  test('the add-on runs standard mode, no CoreDNS policy is added, and the first-packet gap is warned about', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      const e = await deploy({ ...NEW_CLUSTER, networkPolicyEnforcingMode: 'standard' });
+      expect(JSON.parse(e.named('sbx-vpc-cni').configurationValues)).toEqual({ enableNetworkPolicy: 'true', env: { NETWORK_POLICY_ENFORCING_MODE: 'standard' } });
+      expect(e.component.nodeManifests).toBeUndefined();
+      expect(warn).toHaveBeenCalledWith(standardModeWarning('sbx', false), e.component);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('refused on an adopted cluster (its CNI is not ours to change)', () => {
+    expect(() => new EksSandboxCluster('bad', { cluster: { existingCluster: { name: 'x' }, sandboxNodeGroups: [{ name: 's', instanceTypes: ['m7i.large'] }], networkPolicyEnforcingMode: 'strict' } })).toThrow(
+      /cluster\.networkPolicyEnforcingMode: applies only to a cluster this stack creates/,
     );
   });
 });

@@ -15,8 +15,12 @@ describe('Pulumi.eks.yaml as a whole program', () => {
     expect(provider[0].inputs.enableServerSideApply).toBe('true');
   });
 
-  test('deploys CRDs, then the controller, then the RuntimeClass, then tenants, in four ConfigGroups in that order', () => {
-    const groups = ofType(run, 'kubernetes:yaml/v2:ConfigGroup');
+  test('deploys CRDs, then the controller, then the RuntimeClass, then tenants, in four ConfigGroups in that order (and the strict-mode CoreDNS policy)', () => {
+    const nodes = ofType(run, 'kubernetes:yaml/v2:ConfigGroup').filter((g) => g.name === 'eks-nodes');
+    expect((nodes[0].inputs.objs as { kind: string; metadata: { namespace: string; name: string } }[]).map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toStrictEqual([
+      'NetworkPolicy kube-system/agent-sandbox-infra-coredns',
+    ]);
+    const groups = ofType(run, 'kubernetes:yaml/v2:ConfigGroup').filter((g) => g.name !== 'eks-nodes');
     expect(groups.map((g) => g.name)).toStrictEqual(['eks-crds', 'eks-agent-sandbox', 'eks-runtime', 'eks-workloads']);
     const kinds = (g: (typeof groups)[number]) => (String(g.inputs.yaml).split(/^---$/m).map((d) => (load(d) as { kind: string }).kind));
     expect(new Set(kinds(groups[0]))).toStrictEqual(new Set(['CustomResourceDefinition']));
@@ -31,9 +35,10 @@ describe('Pulumi.eks.yaml as a whole program', () => {
   test('each group waits for the groups before it; the controller and the tenants also for the node groups', () => {
     const deps = (n: string) => run.dependsOn[n];
     expect(deps('eks-crds')).toStrictEqual(['eks']);
-    expect(deps('eks-agent-sandbox')).toStrictEqual(['eks', 'eks-crds', 'eks-system', 'eks-sandbox-sandbox']);
+    expect(deps('eks-nodes')).toStrictEqual(['eks']);
+    expect(deps('eks-agent-sandbox')).toStrictEqual(['eks', 'eks-crds', 'eks-system', 'eks-sandbox-sandbox', 'eks-nodes']);
     expect(deps('eks-runtime')).toStrictEqual(['eks', 'eks-crds', 'eks-agent-sandbox']);
-    expect(deps('eks-workloads')).toStrictEqual(['eks', 'eks-crds', 'eks-agent-sandbox', 'eks-runtime', 'eks-system', 'eks-sandbox-sandbox']);
+    expect(deps('eks-workloads')).toStrictEqual(['eks', 'eks-crds', 'eks-agent-sandbox', 'eks-runtime', 'eks-system', 'eks-sandbox-sandbox', 'eks-nodes']);
   });
 
   test('exports the cluster, the kubeconfig, the runtime class and the sandbox pools', async () => {
