@@ -16,6 +16,8 @@ export interface ClusterRequest {
   readonly name: string;
   readonly cluster: unknown;
   readonly sandbox: SandboxPlatformConfig;
+  /** A production stack (platforms/environment.ts): deletion protection defaults to on. */
+  readonly production: boolean;
 }
 
 export type ClusterComponent = SandboxClusterOutputs & pulumi.Resource;
@@ -29,8 +31,8 @@ const gke = (platform: 'gke-autopilot' | 'gke-standard') => ({ name, cluster, sa
 export const CLUSTER_COMPONENTS = {
   'gke-autopilot': gke('gke-autopilot'),
   'gke-standard': gke('gke-standard'),
-  eks: ({ name, cluster }: ClusterRequest): ClusterComponent => new EksSandboxCluster(name, { cluster }),
-  aks: ({ name, cluster }: ClusterRequest): ClusterComponent => new AksSandboxCluster(name, cluster as AksClusterConfig),
+  eks: ({ name, cluster, production }: ClusterRequest): ClusterComponent => new EksSandboxCluster(name, { cluster, production }),
+  aks: ({ name, cluster, production }: ClusterRequest): ClusterComponent => new AksSandboxCluster(name, cluster as AksClusterConfig, undefined, { production }),
 } as const;
 
 export type StackPlatform = keyof typeof CLUSTER_COMPONENTS;

@@ -14,6 +14,7 @@ import { ConfigError, validateConfig } from '../config/validate';
 import type { SandboxPlatformConfig } from '../config/schema';
 import { renderPlatform, type RenderedPlatform } from '../constructs/output/render';
 import { platformModule, type Platform } from '../platforms';
+import { isProductionStack } from '../platforms/environment';
 import type { InputProblem } from '../core/diagnostics';
 import { UpstreamError } from '../core/upstream/store';
 import { stackCapacity } from './capacity-plan';
@@ -109,7 +110,8 @@ function field(value: unknown, key: string): unknown {
 export function sandboxStack(name = pulumi.getStack()): StackOutputs {
   const stack = checkStack();
   for (const w of stack.warnings) pulumi.log.warn(w);
-  const cluster = CLUSTER_COMPONENTS[stack.platform]({ name, cluster: stack.cluster, sandbox: stack.sandbox });
+  const production = isProductionStack(pulumi.getStack(), new pulumi.Config(CONFIG_NAMESPACE).get('environment'));
+  const cluster = CLUSTER_COMPONENTS[stack.platform]({ name, cluster: stack.cluster, sandbox: stack.sandbox, production });
   // Not parented to the cluster component: the ConfigGroups depend on that component (all of its children), and a
   // child of it would then wait for itself.
   const provider = new Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });

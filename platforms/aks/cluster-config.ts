@@ -22,6 +22,8 @@ export const AKS_DEFAULTS = {
   nodeOsUpgradeChannel: 'NodeImage',
   networkPolicy: 'cilium',
   kubeloginMode: 'azurecli',
+  /** Node image and Kubernetes upgrades of our pools surge a third of the pool (AKS's own default is 10%). */
+  maxSurge: '33%',
 } as const;
 
 /** The only Kata workload runtime in azure-native 3.x (`enums.containerservice.WorkloadRuntime`). */
@@ -174,6 +176,12 @@ export const aksClusterConfig = z
      */
     kubeloginMode: z.enum(KUBELOGIN_MODES),
     /**
+     * A CanNotDelete resource lock on the cluster (Azure's deletion protection): deleting the cluster or its node
+     * pools fails until the lock is removed. Locks can also block managing cluster extensions.
+     * @default true for a production stack (agent-sandbox-infra:environment "production", or "prod" in the stack name), else false
+     */
+    deletionProtection: z.boolean(),
+    /**
      * Azure tags for everything created.
      * @default {}
      */
@@ -196,6 +204,7 @@ const CREATE_ONLY = [
   'entra',
   'disableLocalAccounts',
   'network',
+  'deletionProtection',
 ] as const satisfies readonly (keyof AksClusterConfig)[];
 
 const at = (path: string): string => (path.startsWith('[') ? `cluster${path}` : `cluster.${path}`);

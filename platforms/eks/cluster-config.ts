@@ -22,12 +22,16 @@ import { quantityProblem } from '../../core/quantity';
 
 /**
  * Defaults the component applies with `??`.
- * `version`: EKS 1.35, on EKS since 2026-01-28 with standard support until 2027-03-27
- * (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html#kubernetes-release-calendar); 1.34's
- * standard support ends 2026-12-02.
+ * `version`: EKS 1.36 (facts eks.versions): AL2023 AMIs for 1.36 since release v20260610, so in standard support
+ * (14 months) until mid-2027; 1.35's standard support ends 2027-03-27, 1.34's ended 2026-12-02. AWS's Nitro Sandbox
+ * page already creates 1.37 clusters, but 1.37's EKS launch date could not be read here, so it is not the default.
+ * `upgradePolicy`: STANDARD (auto-upgrade at the end of standard support; EXTENDED costs extra per cluster hour).
  */
 export const EKS_CLUSTER_DEFAULTS = {
-  version: '1.35',
+  version: '1.36',
+  upgradePolicy: 'STANDARD' as const,
+  /** Node group updates replace at most a third of the nodes at a time. */
+  nodeGroupMaxUnavailablePercentage: 33,
   endpointPrivateAccess: true,
   endpointPublicAccess: true,
   controlPlaneLogTypes: ['api', 'audit', 'authenticator'] as const,
@@ -176,7 +180,7 @@ export const eksClusterConfigSchema = z
     name: clusterName.optional(),
     /**
      * Kubernetes `major.minor` of a new cluster.
-     * @default "1.35"
+     * @default "1.36"
      */
     version: z
       .string()
@@ -224,6 +228,17 @@ export const eksClusterConfigSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * EKS deletion protection of a new cluster (`aws eks update-cluster-config --deletion-protection`): a delete,
+     * including a `pulumi destroy` or a replacement, fails until it is turned off.
+     * @default true for a production stack (agent-sandbox-infra:environment "production", or "prod" in the stack name), else false
+     */
+    deletionProtection: z.boolean().optional(),
+    /**
+     * What happens at the end of standard support: STANDARD (EKS upgrades the cluster) or EXTENDED (12 more months, paid).
+     * @default "STANDARD"
+     */
+    upgradePolicy: z.enum(['STANDARD', 'EXTENDED']).optional(),
     /** API server endpoint access of a new cluster. */
     endpoint: z
       .object({
@@ -412,7 +427,7 @@ export function eksClusterConfigProblems(config: EksClusterConfig): InputProblem
           'an existing cluster keeps its own; remove vpc and set existingCluster.subnetIds to choose the node subnets',
       );
     }
-    for (const key of ['name', 'version', 'endpoint', 'controlPlaneLogTypes', 'adminPrincipalArns', 'networkPolicyEnforcingMode'] as const) {
+    for (const key of ['name', 'version', 'endpoint', 'controlPlaneLogTypes', 'adminPrincipalArns', 'networkPolicyEnforcingMode', 'deletionProtection', 'upgradePolicy'] as const) {
       if (config[key] !== undefined) {
         add(key, `applies only to a cluster this stack creates; existingCluster "${existing.name}" keeps its own settings: remove ${key}`);
       }

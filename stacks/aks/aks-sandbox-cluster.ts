@@ -97,7 +97,10 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
   /** "AKS RBAC Cluster Admin" for the deploying identity (created Azure-RBAC clusters, unless turned off). */
   readonly deployerRoleAssignment?: authorization.RoleAssignment;
 
-  constructor(name: string, config: AksClusterConfig, opts?: pulumi.ComponentResourceOptions) {
+  /** The CanNotDelete lock on a created cluster (deletionProtection). */
+  readonly deletionLock?: authorization.ManagementLockByScope;
+
+  constructor(name: string, config: AksClusterConfig, opts?: pulumi.ComponentResourceOptions, settings: { readonly production?: boolean } = {}) {
     // Validate first: nothing (not even this component) is registered when the config is wrong.
     const { value: cfg, problems } = parseAksClusterConfig(config);
     if (!cfg) throw new pulumi.InputPropertiesError({ message: invalidConfigMessage(name, problems), errors: problems });
@@ -111,6 +114,18 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
     } else {
       const created = this.create(name, cfg, poolName);
       this.cluster = created.cluster;
+      if (cfg.deletionProtection ?? settings.production ?? false) {
+        this.deletionLock = new authorization.ManagementLockByScope(
+          `${name}-delete-lock`,
+          {
+            scope: created.cluster.id,
+            level: 'CanNotDelete',
+            lockName: `${cfg.name}-delete-lock`,
+            notes: 'agent-sandbox-infra deletionProtection: remove this lock (or set cluster.deletionProtection: false) before deleting the cluster',
+          },
+          { parent: this },
+        );
+      }
       this.deployerRoleAssignment = created.deployerRoleAssignment;
       ref = created.ref;
     }
@@ -135,6 +150,7 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
         count: minCount,
         availabilityZones: pool.availabilityZones,
         nodeLabels: { ...AKS_KATA_NODE_LABELS },
+        upgradeSettings: { maxSurge: AKS_DEFAULTS.maxSurge },
         tags: cfg.tags,
       },
       // The cluster autoscaler owns the node count after creation.
@@ -263,6 +279,7 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
             maxCount: system.maxCount ?? AKS_DEFAULTS.systemPool.maxCount,
             count: systemMin,
             availabilityZones: system.availabilityZones,
+            upgradeSettings: { maxSurge: AKS_DEFAULTS.maxSurge },
             tags,
           },
         ],

@@ -67,6 +67,8 @@ export interface EksSandboxClusterArgs {
    * problem is reported at once in one `pulumi.InputPropertiesError`, before any resource is registered.
    */
   readonly cluster: unknown;
+  /** A production stack: deletion protection defaults to on. @default false */
+  readonly production?: boolean;
 }
 
 /** What the node groups attach to, whether the cluster is created or adopted. */
@@ -171,7 +173,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
     this.runtimeClassName = runtimeFor('eks', 'gvisor').runtimeClassName;
 
     const partition = getPartitionOutput({}, { parent: this });
-    const cluster = config.existingCluster ? this.adoptCluster(config) : this.createCluster(name, config, partition.partition);
+    const cluster = config.existingCluster ? this.adoptCluster(config) : this.createCluster(name, config, partition.partition, args.production ?? false);
 
     // One node role for all groups. Managed node groups create the role's EKS access entry themselves.
     const nodeRole = new iam.Role(
@@ -226,6 +228,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
           capacityType: spec.capacityType,
           ...(spec.releaseVersion ? { releaseVersion: spec.releaseVersion } : {}),
           scalingConfig: { minSize: spec.scaling.min, desiredSize: spec.scaling.desired, maxSize: spec.scaling.max },
+          updateConfig: { maxUnavailablePercentage: EKS_CLUSTER_DEFAULTS.nodeGroupMaxUnavailablePercentage },
           // Disk size and remote access live in the launch template: EKS fails a node group that sets them in both
           // places (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html).
           launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply((v) => String(v)) },
@@ -435,7 +438,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
     };
   }
 
-  private createCluster(name: string, config: EksClusterConfig, partition: pulumi.Output<string>): ClusterHandle {
+  private createCluster(name: string, config: EksClusterConfig, partition: pulumi.Output<string>, production: boolean): ClusterHandle {
     const parent = { parent: this };
     const version = config.version ?? EKS_CLUSTER_DEFAULTS.version;
     for (const warning of [...eksClusterConfigWarnings(config, version), ...eksEndpointWarnings(config)]) pulumi.log.warn(warning, this);
@@ -481,6 +484,8 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
           ...(endpoint.publicAccessCidrs ? { publicAccessCidrs: endpoint.publicAccessCidrs } : {}),
         },
         encryptionConfig: { resources: ['secrets'], provider: { keyArn: secretsKey.arn } },
+        deletionProtection: config.deletionProtection ?? production,
+        upgradePolicy: { supportType: config.upgradePolicy ?? EKS_CLUSTER_DEFAULTS.upgradePolicy },
         enabledClusterLogTypes: [...(config.controlPlaneLogTypes ?? EKS_CLUSTER_DEFAULTS.controlPlaneLogTypes)],
       },
       { parent: this, dependsOn: [...clusterPolicies, keyAccess] },

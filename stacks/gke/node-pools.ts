@@ -32,6 +32,8 @@ export function gkeNodePoolArgs(request: GkePoolRequest, serviceAccountEmail: pu
     initialNodeCount: minNodes,
     autoscaling: { minNodeCount: minNodes, maxNodeCount: pool.maxNodes ?? sizes.maxNodes },
     management: { autoRepair: true, autoUpgrade: true },
+    // Surge upgrades: one new node before an old one is drained, none taken away first (sandbox capacity stays).
+    upgradeSettings: { strategy: 'SURGE', maxSurge: 1, maxUnavailable: 0 },
     nodeLocations: pool.nodeLocations,
     nodeConfig: {
       machineType,

@@ -172,6 +172,7 @@ describe('AksSandboxCluster: create', () => {
         minCount: 2,
         maxCount: 3,
         count: 2,
+        upgradeSettings: { maxSurge: '33%' },
         tags: { team: 'agents' },
       },
     ]);
@@ -194,6 +195,7 @@ describe('AksSandboxCluster: create', () => {
       count: 1,
       availabilityZones: ['1', '2'],
       nodeLabels: { 'sandbox.agent-sandbox-infra.io/runtime': 'kata' },
+      upgradeSettings: { maxSurge: '33%' },
       tags: { team: 'agents' },
     });
   });
@@ -417,5 +419,23 @@ describe('AksSandboxCluster: invalid config', () => {
     expect(err.message).toMatch(/^AKS sandbox cluster "broken": invalid cluster config \(5 problems\):\n {2}cluster\.sandboxPool\.minCount: must be ≤ maxCount 1, got 3\n/);
     expect(err.message).toContain('cluster.sandboxPool.workloadRuntime: "KataMshvVmIsolation" was the preview name of Pod Sandboxing; use "KataVmIsolation"');
     expect(registered.length).toBe(before);
+  });
+});
+
+describe('AksSandboxCluster: deletion protection (a CanNotDelete lock on the cluster)', () => {
+  it('locks a production stack\'s cluster by default; deletionProtection decides otherwise; none for a non-production stack', async () => {
+    const prod = new AksSandboxCluster('lockprod', { name: 'lockprod', resourceGroupName: 'shared-rg' }, undefined, { production: true });
+    await resolve(prod.sandboxPool.urn);
+    await resolve(prod.deletionLock!.urn);
+    expect(byName('lockprod-delete-lock')!.inputs).toMatchObject({ level: 'CanNotDelete', lockName: 'lockprod-delete-lock', scope: expect.stringContaining('lockprod') });
+    const dev = new AksSandboxCluster('lockdev', { name: 'lockdev', resourceGroupName: 'shared-rg' });
+    await resolve(dev.sandboxPool.urn);
+    expect(dev.deletionLock).toBeUndefined();
+    const asked = new AksSandboxCluster('lockasked', { name: 'lockasked', resourceGroupName: 'shared-rg', deletionProtection: true });
+    await resolve(asked.sandboxPool.urn);
+    expect(asked.deletionLock).toBeDefined();
+    const off = new AksSandboxCluster('lockoff', { name: 'lockoff', resourceGroupName: 'shared-rg', deletionProtection: false }, undefined, { production: true });
+    await resolve(off.sandboxPool.urn);
+    expect(off.deletionLock).toBeUndefined();
   });
 });

@@ -178,7 +178,10 @@ describe('a new cluster (vpc.create)', () => {
 
   test('cluster: API auth with creator admin, both endpoints, KMS secrets encryption, control-plane logs, default version', async () => {
     const cluster = d.named('sbx-cluster');
-    expect(cluster.version).toBe('1.35');
+    expect(cluster.version).toBe('1.36');
+    // Not a production stack ("sbx"): no deletion protection unless asked; standard support, then EKS upgrades it.
+    expect(cluster.deletionProtection).toBe(false);
+    expect(cluster.upgradePolicy).toEqual({ supportType: 'STANDARD' });
     expect(cluster.roleArn).toBe('arn:aws:iam::123456789012:role/sbx-cluster-role');
     expect(cluster.accessConfig).toEqual({ authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true });
     expect(cluster.vpcConfig).toEqual({
@@ -308,6 +311,7 @@ describe('a new cluster (vpc.create)', () => {
       amiType: 'AL2023_x86_64_STANDARD',
       capacityType: 'ON_DEMAND',
       scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 10 },
+      updateConfig: { maxUnavailablePercentage: 33 },
       launchTemplate: { id: 'sbx-sandbox-sandbox-lt_id', version: '3' },
       labels: { [EKS_SANDBOX_NODE_LABEL.key]: EKS_SANDBOX_NODE_LABEL.value },
       taints: [{ key: EKS_SANDBOX_NODE_TAINT.key, value: EKS_SANDBOX_NODE_TAINT.value, effect: 'NO_SCHEDULE' }],
@@ -316,6 +320,7 @@ describe('a new cluster (vpc.create)', () => {
     expect(d.named('sbx-sandbox-sandbox-arm')).toMatchObject({
       amiType: 'AL2023_ARM_64_STANDARD',
       scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 3 },
+      updateConfig: { maxUnavailablePercentage: 33 },
     });
     for (const group of d.ofType('eks/nodeGroup:NodeGroup')) {
       expect(group.inputs).not.toHaveProperty('diskSize');
@@ -703,5 +708,25 @@ describe('networkPolicyEnforcingMode: standard (opt-out of strict mode)', () => 
     expect(() => new EksSandboxCluster('bad', { cluster: { existingCluster: { name: 'x' }, sandboxNodeGroups: [{ name: 's', instanceTypes: ['m7i.large'] }], networkPolicyEnforcingMode: 'strict' } })).toThrow(
       /cluster\.networkPolicyEnforcingMode: applies only to a cluster this stack creates/,
     );
+  });
+});
+
+describe('deletion protection and upgrade policy', () => {
+  test('on by default for a production stack, explicit values win; node groups update a third at a time', async () => {
+    await resetMocks();
+    const prod = new EksSandboxCluster('prod', { cluster: NEW_CLUSTER, production: true });
+    await valueOf(prod.kubeconfig);
+    await new Promise((r) => setTimeout(r, 50));
+    const cluster = registered.find((r) => r.name === 'prod-cluster')!.inputs;
+    expect(cluster.deletionProtection).toBe(true);
+    expect(registered.filter((r) => r.type === 'aws:eks/nodeGroup:NodeGroup').map((r) => r.inputs.updateConfig)).toEqual([
+      { maxUnavailablePercentage: 33 },
+      { maxUnavailablePercentage: 33 },
+      { maxUnavailablePercentage: 33 },
+    ]);
+    const off = await deploy({ ...NEW_CLUSTER, deletionProtection: false, upgradePolicy: 'EXTENDED' });
+    expect(off.named('sbx-cluster')).toMatchObject({ deletionProtection: false, upgradePolicy: { supportType: 'EXTENDED' } });
+    const on = await deploy({ ...NEW_CLUSTER, deletionProtection: true });
+    expect(on.named('sbx-cluster').deletionProtection).toBe(true);
   });
 });
