@@ -95,7 +95,7 @@ describe('GkeSandboxCluster: Autopilot, created', () => {
         privateNodes: true,
         // The add-on serves v1beta1 (what we emit) from this version: a created cluster must pin it.
         minMasterVersion: '1.36.3-gke.1767000',
-        addons: { agentSandbox: true, podSnapshots: true },
+        addons: { agentSandbox: true },
       },
     });
     await settle(c);
@@ -105,7 +105,7 @@ describe('GkeSandboxCluster: Autopilot, created', () => {
     expect(registered.find((r) => r.name === 'ap')).toMatchObject({ type: 'agent-sandbox-infra:gke:SandboxCluster', custom: false });
     expect(children('ap').map((r) => r.type).sort()).toEqual([
       'gcp:container/cluster:Cluster',
-      ...Array(5).fill('gcp:projects/iAMMember:IAMMember'),
+      ...Array(2).fill('gcp:projects/iAMMember:IAMMember'),
       'gcp:serviceaccount/account:Account',
     ]);
   });
@@ -120,7 +120,7 @@ describe('GkeSandboxCluster: Autopilot, created', () => {
       deletionProtection: true,
       workloadIdentityConfig: { workloadPool: 'acme-agents-prod.svc.id.goog' },
       privateClusterConfig: { enablePrivateNodes: true },
-      addonsConfig: { agentSandboxConfig: { enabled: true }, podSnapshotConfig: { enabled: true } },
+      addonsConfig: { agentSandboxConfig: { enabled: true } },
       minMasterVersion: '1.36.3-gke.1767000',
     });
     expect(cluster.removeDefaultNodePool).toBeUndefined();
@@ -140,13 +140,8 @@ describe('GkeSandboxCluster: Autopilot, created', () => {
       .filter((r) => r.type === 'gcp:projects/iAMMember:IAMMember')
       .map((r) => ({ role: r.inputs.role, member: r.inputs.member, project: r.inputs.project }));
     expect(roles).toEqual(
-      [
-        'roles/logging.logWriter',
-        'roles/monitoring.metricWriter',
-        'roles/monitoring.viewer',
-        'roles/stackdriver.resourceMetadata.writer',
-        'roles/artifactregistry.reader',
-      ].map((role) => ({ role, member: `serviceAccount:${email}`, project: 'acme-agents-prod' })),
+      // GKE's minimum node role (it covers logging and monitoring), and image pulls from Artifact Registry.
+      ['roles/container.defaultNodeServiceAccount', 'roles/artifactregistry.reader'].map((role) => ({ role, member: `serviceAccount:${email}`, project: 'acme-agents-prod' })),
     );
   });
 
@@ -192,7 +187,7 @@ describe('GkeSandboxCluster: Standard, created', () => {
       releaseChannel: { channel: 'STABLE' },
       deletionProtection: false,
       workloadIdentityConfig: { workloadPool: 'acme-agents-prod.svc.id.goog' },
-      addonsConfig: { agentSandboxConfig: { enabled: false }, podSnapshotConfig: { enabled: false } },
+      addonsConfig: { agentSandboxConfig: { enabled: false } },
     });
     expect(cluster.enableAutopilot).toBeUndefined();
     expect(cluster.privateClusterConfig).toBeUndefined();
