@@ -18,6 +18,9 @@ import {
   type AksClusterConfig,
 } from '../../platforms/aks/cluster-config';
 import { aksKubeconfig } from '../../platforms/aks/kubeconfig';
+import { kataVmSizeNote } from '../../platforms/aks/kata-vm-sizes';
+import { AGENT_SANDBOX_PROFILE_API_VERSION, agentSandboxExtensionProblem, publicApiServerWarning } from '../../platforms/aks/api-server';
+import { getResourceOutput } from '@pulumi/azure-native/resources/getResource';
 
 /**
  * Labels of the Kata nodes. Only labels, no taint: pods reach these nodes through AKS's own `kata-vm-isolation`
@@ -132,6 +135,8 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
 
     const pool = cfg.sandboxPool ?? {};
     const minCount = pool.minCount ?? AKS_DEFAULTS.sandboxPool.minCount;
+    const sizeNote = kataVmSizeNote(pool.vmSize ?? AKS_DEFAULTS.sandboxPool.vmSize);
+    if (sizeNote) pulumi.log.warn(`cluster.sandboxPool.vmSize ${pool.vmSize}: ${sizeNote}`, this);
     this.sandboxPool = new containerservice.AgentPool(
       `${name}-sandbox-pool`,
       {
@@ -195,6 +200,25 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
       // The adopted cluster's network profile is not ours to change: warn when it enforces no NetworkPolicy.
       const warning = networkPolicyWarning(c.name, c.networkProfile, existing.resourceGroupName);
       if (warning) pulumi.log.warn(warning, this);
+      const exposure = publicApiServerWarning(c.name, c.apiServerAccessProfile, true);
+      if (exposure) pulumi.log.warn(exposure, this);
+    });
+    // The AKS-managed Agent Sandbox extension is visible in the preview API only: read the cluster generically. A
+    // cluster running it is refused (two controllers on the same CRDs); an unreadable preview API only warns.
+    const extension = getResourceOutput(
+      {
+        resourceGroupName: existing.resourceGroupName,
+        resourceProviderNamespace: 'Microsoft.ContainerService',
+        parentResourcePath: '',
+        resourceType: 'managedClusters',
+        resourceName: existing.name,
+        apiVersion: AGENT_SANDBOX_PROFILE_API_VERSION,
+      },
+      { parent: this },
+    ).apply((r) => {
+      const problem = agentSandboxExtensionProblem(existing.name, existing.resourceGroupName, r.properties);
+      if (problem) throw new pulumi.ResourceError(problem, this, true);
+      return existing.name;
     });
     return {
       resourceGroupName: pulumi.output(existing.resourceGroupName),
@@ -202,7 +226,7 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
       oidcIssuerUrl: cluster.apply((c) => c.oidcIssuerProfile?.issuerURL),
       // Creating an AgentPool is a PUT on its name: refuse a name the cluster already uses instead of rewriting that
       // pool. Throwing here fails the program (Pulumi reports the rejected output) before the pool is sent to Azure.
-      sandboxPoolName: cluster.apply((c) => {
+      sandboxPoolName: pulumi.all([cluster, extension]).apply(([c]) => {
         const problem = existingPoolProblem(poolName, c.name, c.agentPoolProfiles);
         if (problem) throw new Error(`${problem.propertyPath}: ${problem.reason}`);
         return poolName;
@@ -228,6 +252,12 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
     if (!entra) {
       pulumi.log.warn('cluster.entra is not set: the kubeconfig will carry a static client certificate; set cluster.entra for kubelogin exec credentials', this);
     }
+    const apiServerAccessProfile = cfg.apiServer && {
+      ...(cfg.apiServer.private ? { enablePrivateCluster: true } : {}),
+      ...(cfg.apiServer.authorizedIpRanges ? { authorizedIPRanges: [...cfg.apiServer.authorizedIpRanges] } : {}),
+    };
+    const exposure = publicApiServerWarning(clusterName, apiServerAccessProfile, false);
+    if (exposure) pulumi.log.warn(exposure, this);
     const networkPolicy = cfg.network?.networkPolicy ?? AKS_DEFAULTS.networkPolicy;
     const noPolicy = networkPolicyWarning(clusterName, { networkPolicy });
     if (noPolicy) pulumi.log.warn(noPolicy, this);
@@ -251,6 +281,7 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
         // AKS refuses disableLocalAccounts without Entra (checked in the config), so default it to "Entra is on".
         disableLocalAccounts: cfg.disableLocalAccounts ?? entra !== undefined,
         oidcIssuerProfile: { enabled: true },
+        ...(apiServerAccessProfile ? { apiServerAccessProfile } : {}),
         securityProfile: { workloadIdentity: { enabled: true } },
         autoUpgradeProfile: {
           upgradeChannel: cfg.upgradeChannel ?? AKS_DEFAULTS.upgradeChannel,

@@ -1,3 +1,4 @@
+import { agentSandboxExtensionProblem } from '../../../platforms/aks/api-server';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import {
@@ -23,6 +24,8 @@ const DEPLOYER = {
   clientId: '00000000-0000-0000-0000-0000000000cc', // a service principal's own app id
   objectId: '00000000-0000-0000-0000-0000000000dd',
 };
+/** The adopted cluster's ARM properties in the preview API (tests turn the Agent Sandbox extension on). */
+let adoptedPreviewProperties: Record<string, unknown> = { agentSandboxProfile: { enabled: false } };
 /** The clientId getClientConfig reports (tests change it). */
 let deployerClientId = DEPLOYER.clientId;
 
@@ -64,6 +67,9 @@ pulumi.runtime.setMocks(
             oidcIssuerProfile: { enabled: true, issuerURL: 'https://eastus2.oic.prod-aks.azure.com/tenant/existing/' },
             networkProfile: adoptedNetworkProfile,
           };
+        case 'azure-native:resources:getResource':
+          // The preview API's view of the managed cluster (agentSandboxProfile).
+          return { id: `${args.inputs.resourceName}_id`, azureApiVersion: args.inputs.apiVersion, properties: adoptedPreviewProperties };
         case 'azure-native:authorization:getClientConfig':
           return { ...DEPLOYER, clientId: deployerClientId };
         case 'azure-native:containerservice:listManagedClusterUserCredentials':
@@ -437,5 +443,55 @@ describe('AksSandboxCluster: deletion protection (a CanNotDelete lock on the clu
     const off = new AksSandboxCluster('lockoff', { name: 'lockoff', resourceGroupName: 'shared-rg', deletionProtection: false }, undefined, { production: true });
     await resolve(off.sandboxPool.urn);
     expect(off.deletionLock).toBeUndefined();
+  });
+});
+
+describe('AksSandboxCluster: the AKS-managed Agent Sandbox extension on an adopted cluster', () => {
+  afterEach(() => {
+    adoptedPreviewProperties = { agentSandboxProfile: { enabled: false } };
+  });
+
+  it('is read through the preview API for an adopted cluster (off: the pool is added)', async () => {
+    const component = new AksSandboxCluster('ext', { existingCluster: { name: 'ext-aks', resourceGroupName: 'ext-rg' } });
+    await resolve(component.sandboxPool.urn);
+    const read = calls.find((c) => c.token === 'azure-native:resources:getResource' && c.inputs.resourceName === 'ext-aks');
+    expect(read?.inputs).toMatchObject({ resourceProviderNamespace: 'Microsoft.ContainerService', resourceType: 'managedClusters', apiVersion: '2026-05-02-preview' });
+    expect(byName('ext-sandbox-pool')).toBeDefined();
+  });
+
+  it('on: refused with the reason and the fix (the pool name resolves only after this check, so the pool is never sent)', () => {
+    expect(agentSandboxExtensionProblem('ext-aks', 'ext-rg', { agentSandboxProfile: { enabled: true } })).toMatch(
+      /^AKS cluster ext-aks runs the AKS-managed Agent Sandbox extension \(agentSandboxProfile\.enabled\).*two controllers on the same CRDs.*--disable-agent-sandbox/,
+    );
+    expect(agentSandboxExtensionProblem('ext-aks', 'ext-rg', { agentSandboxProfile: { enabled: false } })).toBeUndefined();
+    expect(agentSandboxExtensionProblem('ext-aks', 'ext-rg', {})).toBeUndefined();
+  });
+});
+
+describe('AksSandboxCluster: API server exposure', () => {
+  it('a created public cluster without authorized ranges is warned about; ranges or a private cluster reach apiServerAccessProfile', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      const open = new AksSandboxCluster('open', { name: 'open', resourceGroupName: 'rg' });
+      await resolve(open.sandboxPool.urn);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^AKS cluster open: the API server is public and accepts connections from any IP address/), open);
+      expect(byName('open-cluster')!.inputs.apiServerAccessProfile).toBeUndefined();
+      warn.mockClear();
+      const ranged = new AksSandboxCluster('ranged', { name: 'ranged', resourceGroupName: 'rg', apiServer: { authorizedIpRanges: ['203.0.113.0/24'] } });
+      const priv = new AksSandboxCluster('priv', { name: 'priv', resourceGroupName: 'rg', apiServer: { private: true } });
+      await resolve(ranged.sandboxPool.urn);
+      await resolve(priv.sandboxPool.urn);
+      expect(byName('ranged-cluster')!.inputs.apiServerAccessProfile).toStrictEqual({ authorizedIPRanges: ['203.0.113.0/24'] });
+      expect(byName('priv-cluster')!.inputs.apiServerAccessProfile).toStrictEqual({ enablePrivateCluster: true });
+      expect(warn.mock.calls.filter(([m]) => String(m).includes('API server is public'))).toStrictEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('authorized ranges with a private cluster are refused (they apply to a public API server only)', () => {
+    expect(() => new AksSandboxCluster('both', { name: 'both', apiServer: { private: true, authorizedIpRanges: ['203.0.113.0/24'] } })).toThrow(
+      /cluster\.apiServer\.authorizedIpRanges: cannot be used with apiServer\.private: true/,
+    );
   });
 });
