@@ -117,6 +117,15 @@ const sandboxNodeGroup = z
     /** @default "ON_DEMAND" */
     capacityType: capacityType.optional(),
     /**
+     * GPU sandboxes in gVisor on the NVIDIA AMI types: runsc gets `nvproxy = "true"` (gVisor g3doc/user_guide/gpu.md).
+     * The AMI's driver must be one the pinned runsc supports (AL2023 NVIDIA AMIs of release v20260714 ship
+     * 580.159.03, in gVisor's supported list); GPUs reach pods through NVIDIA's k8s-device-plugin, which the cluster
+     * must run (EKS's GPU guide), as `nvidia.com/gpu` limits. DRA-allocated GPUs stay refused under gVisor
+     * (google/gvisor#13621). Only with an `AL2023_*_NVIDIA` amiType.
+     * @default false
+     */
+    nvproxy: z.boolean().optional(),
+    /**
      * Pin the EKS AMI release (`releaseVersion`, e.g. "1.32.3-20250501"), needed for containerd 1.7 AMIs.
      * @default the latest AMI release for the cluster version
      */
@@ -275,6 +284,13 @@ export const eksClusterConfigSchema = z
     systemNodeGroup: systemNodeGroup.optional(),
     /** The gVisor node groups: at least one, unless karpenter pools are set (checked with its own message). */
     sandboxNodeGroups: z.array(sandboxNodeGroup).optional(),
+    /**
+     * EKS Auto Mode. Refused: Auto Mode takes no custom AMI and no user data (EKS manages the nodes through a
+     * NodeClass), so runsc cannot be installed on its nodes. AWS documents Nitro Sandbox RuntimeClasses
+     * (`isolated-sandbox`, `confidential-sandbox`, Kubernetes 1.36+) for Auto Mode; this stack does not offer them as
+     * an isolation yet (platforms/eks/facts.ts eks.auto-mode, eks.auto-mode-nitro-sandbox).
+     */
+    autoMode: z.boolean().optional(),
     /** Karpenter NodePools for sandbox nodes, on an adopted cluster that runs Karpenter. @default none */
     karpenter: karpenterConfig.optional(),
     /**
@@ -530,11 +546,23 @@ export function eksClusterConfigProblems(config: EksClusterConfig): InputProblem
     );
   }
   problems.push(...karpenterProblems(config));
+  if (config.autoMode === true) {
+    add(
+      'autoMode',
+      'cannot run gVisor sandboxes: EKS Auto Mode takes no custom AMI and no user data (nodes are configured through its NodeClass only), so runsc ' +
+        'cannot be installed on its nodes (https://docs.aws.amazon.com/eks/latest/userguide/automode.html). Auto Mode\'s own Nitro Sandbox ' +
+        'RuntimeClasses (isolated-sandbox, confidential-sandbox; Kubernetes 1.36+, https://docs.aws.amazon.com/eks/latest/userguide/sandboxing-isolated-setup.html) ' +
+        'are not an isolation this stack offers yet; use sandboxNodeGroups or karpenter.nodePools on a cluster with EC2 nodes',
+    );
+  }
   groups.forEach((group, i) => {
     const path = `sandboxNodeGroups[${i}]`;
     claimName(group.name, path);
     const check = checkSandboxNodeGroup({ instanceTypes: group.instanceTypes, amiType: group.amiType, fieldPrefix: path });
     problems.push(...fromBootstrap(check.errors));
+    if (group.nvproxy === true && !(group.amiType ?? '').endsWith('_NVIDIA')) {
+      add(`${path}.nvproxy`, `needs an NVIDIA AMI type (AL2023_x86_64_NVIDIA or AL2023_ARM_64_NVIDIA): nvproxy passes the node's NVIDIA driver into gVisor, got amiType ${JSON.stringify(group.amiType ?? 'the standard AMI')}`);
+    }
     problems.push(...scalingProblems(`${ROOT}.${path}`, group.scaling));
     // An adopted cluster's version is read at deploy time (the component runs the same check then), unless the
     // group pins its AMI release, which carries the version.

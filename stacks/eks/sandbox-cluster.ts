@@ -269,6 +269,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
           gvisorRelease: config.gvisorRelease,
           allowLatest: config.allowLatestGvisor,
           gvisorBaseUrl: config.gvisorBaseUrl,
+          nvproxy: group.nvproxy,
         });
       });
       return nodeGroup({

@@ -357,3 +357,18 @@ describe('karpenter', () => {
     ]);
   });
 });
+
+describe('EKS Auto Mode and GPU sandboxes', () => {
+  test('autoMode is refused with the reason (no custom AMI or user data) and names the documented Nitro Sandbox RuntimeClasses', () => {
+    expect(problems({ ...VALID, autoMode: true })).toEqual([
+      expect.stringMatching(/^cluster\.autoMode: cannot run gVisor sandboxes: EKS Auto Mode takes no custom AMI and no user data .*isolated-sandbox, confidential-sandbox; Kubernetes 1\.36\+/),
+    ]);
+  });
+
+  test('nvproxy needs an NVIDIA AMI type; with one it is valid', () => {
+    expect(problems({ ...VALID, sandboxNodeGroups: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], nvproxy: true }] })).toEqual([
+      'cluster.sandboxNodeGroups[0].nvproxy: needs an NVIDIA AMI type (AL2023_x86_64_NVIDIA or AL2023_ARM_64_NVIDIA): nvproxy passes the node\'s NVIDIA driver into gVisor, got amiType "the standard AMI"',
+    ]);
+    expect(parseEksClusterConfig({ ...VALID, sandboxNodeGroups: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], amiType: 'AL2023_x86_64_NVIDIA', nvproxy: true }] }).problems).toEqual([]);
+  });
+});

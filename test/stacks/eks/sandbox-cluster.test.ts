@@ -730,3 +730,13 @@ describe('deletion protection and upgrade policy', () => {
     expect(on.named('sbx-cluster').deletionProtection).toBe(true);
   });
 });
+
+describe('GPU sandbox node group (NVIDIA AMI, nvproxy)', () => {
+  test('runsc gets nvproxy in the runsc config the shim reads; the stanza stays beside nodeadm\'s nvidia runtime', async () => {
+    const e = await deploy({ ...NEW_CLUSTER, sandboxNodeGroups: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], amiType: 'AL2023_x86_64_NVIDIA', nvproxy: true }] });
+    const userData = Buffer.from(e.named('sbx-sandbox-gpu-lt').userData, 'base64').toString('utf8');
+    expect(userData).toBe(buildSandboxNodeUserData({ instanceTypes: ['g6.xlarge'], containerdMajorVersion: 2, nvproxy: true }));
+    expect(userData).toContain("cat >\"$runsc_config.tmp\" <<'RUNSC'\n[runsc_config]\nsystemd-cgroup = \"true\"\nnvproxy = \"true\"\nRUNSC");
+    expect(e.named('sbx-sandbox-gpu').amiType).toBe('AL2023_x86_64_NVIDIA');
+  });
+});
