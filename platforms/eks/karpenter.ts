@@ -4,7 +4,7 @@
  * stacks/eks deploys them. Checked against Karpenter's own CRD schemas (core/upstream/pins.ts KARPENTER_CRDS,
  * github.com/aws/karpenter-provider-aws v1.15.2, API `v1`) in the tests and on a real API server (test/integration).
  *
- * Facts (platforms/eks/facts.ts E8.*): EC2NodeClass needs amiSelectorTerms, securityGroupSelectorTerms,
+ * Facts (platforms/eks/facts.ts eks.karpenter-crds, eks.karpenter-userdata): EC2NodeClass needs amiSelectorTerms, securityGroupSelectorTerms,
  * subnetSelectorTerms and exactly one of role/instanceProfile; `alias: al2023@<version>` selects the EKS AL2023 AMI;
  * userData may be MIME multipart, and Karpenter appends its own NodeConfig (registerWithTaints = the NodePool's taints
  * + startupTaints + karpenter.sh/unregistered) after ours. NodePool `spec.limits` caps the sum of its nodes' capacity:

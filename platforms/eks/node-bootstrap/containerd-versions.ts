@@ -4,7 +4,7 @@
  *
  * Source: the AMI release notes, which AWS names as the record of what each AMI contains
  * (https://docs.aws.amazon.com/eks/latest/userguide/eks-linux-ami-versions.html → awslabs/amazon-eks-ami
- * CHANGELOG.md, read at 81fec2e8 on 2026-12-06; rows in platforms/eks/facts.ts, E2.1–E2.3):
+ * CHANGELOG.md, read at 81fec2e8 on 2026-12-06; platforms/eks/facts.ts eks.containerd-per-ami):
  * - 1.34 and later: containerd 2.x from their first AL2023 release (1.34: 2.1.4 in v20250915);
  * - 1.33: 1.7.27 through v20251007, 2.1.4 from v20251016 (the 2.0 switch of #2235 was reverted by #2249);
  * - 1.30–1.32: 1.7 until the per-version overrides were removed (1.32: #2469, first tag v20251103; 1.31: #2502,

@@ -7,7 +7,7 @@
  * ({@link gvisorReleaseLayout}):
  * - `tarball` (release-20260721.0 and later): `gvisor.tar.bz2` with `runsc`, `containerd-shim-runsc-v1` and the
  *   `gvisor-bin/` sidecar directory that runsc looks for next to itself. Loose binaries stopped being published
- *   between release 20260817 and 20260831 (third-party reports; cloud-facts E4.2), so the pinned release has only this.
+ *   between release 20260817 and 20260831 (third-party reports; platforms/eks/facts.ts eks.gvisor-tarball), so the pinned release has only this.
  * - `binaries` (older releases): `runsc` and `containerd-shim-runsc-v1`, each with its `.sha512`.
  */
 import { gvisorArch, NodeArchitecture } from './arch';

@@ -2,7 +2,7 @@
  * The `text/x-shellscript` user-data part that installs gVisor on a sandbox node, fail-closed.
  *
  * Order on AL2023 (awslabs/amazon-eks-ami templates/al2023/runtime/rootfs/etc/systemd/system/nodeadm-*.service,
- * platforms/eks/facts.ts E1.1–E1.4): nodeadm-config writes containerd's and kubelet's config before cloud-init;
+ * platforms/eks/facts.ts eks.nodeadm-order, eks.kubelet-not-enabled): nodeadm-config writes containerd's and kubelet's config before cloud-init;
  * cloud-init's final stage runs this script; nodeadm-run (`After=cloud-final.service`) then restarts containerd and
  * starts kubelet. `After=` is ordering only: a failed script does not stop nodeadm-run, so on its own a node whose
  * install failed would join Ready and take sandbox pods that can never start. Hence the gate: the script's first
