@@ -111,6 +111,18 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.out(lazy<typeof import('./node-bootstrap')>('./node-bootstrap').nodeBootstrap(opts));
     });
 
+  program
+    .command('gvisor-mirror')
+    .description('copy the pinned gVisor release into a folder laid out like its bucket (<release>/<arch>/…), checksums verified, for a private mirror')
+    .requiredOption('--to <dir>', 'folder to mirror into (sync it to your bucket afterwards)')
+    .option('--release <release>', 'gVisor release (YYYYMMDD.N); default: the pinned one')
+    .option('--arch <list>', 'architectures, comma-separated (x86_64, aarch64); default: both')
+    .option('--from <url>', 'copy from this location instead of the gVisor bucket (another mirror)')
+    .action(async (opts: { to: string; release?: string; arch?: string; from?: string }) => {
+      const lines = await lazy<typeof import('./gvisor-mirror')>('./gvisor-mirror').gvisorMirror(opts);
+      io.out(`${lines.join('\n')}\n`);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
