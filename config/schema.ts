@@ -55,6 +55,7 @@ export const agentSandboxConfig = z
     image: z
       .object({
         repository: z.string().min(1),
+        registry: z.string().min(1),
         tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'must be a valid image tag'),
         digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits'),
         pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']),

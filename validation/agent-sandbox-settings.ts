@@ -11,6 +11,12 @@ export const CONTROLLER_NAME = 'agent-sandbox-controller';
 export interface ContainerImage {
   /** @default 'registry.k8s.io/agent-sandbox/agent-sandbox-controller' */
   readonly repository?: string;
+  /**
+   * A registry that mirrors registry.k8s.io (private or air-gapped installs): it replaces `registry.k8s.io` in the
+   * default repository, e.g. an ECR pull-through cache `123456789012.dkr.ecr.us-west-2.amazonaws.com/k8s` gives
+   * `…/k8s/agent-sandbox/agent-sandbox-controller`. Not with `repository`. @default - registry.k8s.io
+   */
+  readonly registry?: string;
   /** @default - the release version, e.g. 'v0.5.6' */
   readonly tag?: string;
   /** `sha256:<64 hex>`; when set the image is pinned by digest (`repo:tag@digest`). @default - none */
@@ -37,6 +43,12 @@ export function propErrors(props: AgentSandboxSettings, release: AgentSandboxRel
   }
   if (props.image?.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(props.image.digest)) {
     errors.push(`image.digest: must be "sha256:" followed by 64 lowercase hex digits, got "${props.image.digest}"`);
+  }
+  if (props.image?.registry !== undefined && props.image.repository !== undefined) {
+    errors.push(`image.registry: cannot be used with image.repository (registry replaces the host of the default repository; repository replaces all of it), got both`);
+  }
+  if (props.image?.registry !== undefined && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9._-]+)*$/.test(props.image.registry)) {
+    errors.push(`image.registry: "${props.image.registry}" is not a registry host with an optional path, like "123456789012.dkr.ecr.us-west-2.amazonaws.com/k8s"`);
   }
   if (props.image?.tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(props.image.tag)) errors.push(`image.tag: "${props.image.tag}" is not a valid image tag`);
   for (const [i, domain] of (props.allowedLabelDomains ?? []).entries()) {

@@ -401,7 +401,7 @@ function toResources(r: ResourceRequirements) {
 }
 
 export function imageReference(image: ContainerImage | undefined, release: AgentSandboxRelease): string {
-  const repository = image?.repository ?? release.controllerImage.repository;
+  const repository = image?.repository ?? (image?.registry ? release.controllerImage.repository.replace(/^[^/]+/, image.registry) : release.controllerImage.repository);
   const tag = image?.tag ?? release.controllerImage.tag;
   return image?.digest ? `${repository}:${tag}@${image.digest}` : `${repository}:${tag}`;
 }

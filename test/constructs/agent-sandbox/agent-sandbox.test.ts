@@ -250,6 +250,17 @@ describe('AgentSandbox wiring', () => {
     expect(findObject(install(), 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
+  test('image.registry swaps the registry of the pinned image (an ECR pull-through cache, a private mirror); not with repository', () => {
+    const objs = install({ image: { registry: '123456789012.dkr.ecr.us-west-2.amazonaws.com/k8s' } });
+    expect(findObject(objs, 'Deployment').spec.template.spec.containers[0].image).toBe(
+      '123456789012.dkr.ecr.us-west-2.amazonaws.com/k8s/agent-sandbox/agent-sandbox-controller:v0.5.6',
+    );
+    expect(() => install({ image: { registry: 'mirror.example.com', repository: 'mirror.example.com/x' } })).toThrow(
+      'image.registry: cannot be used with image.repository (registry replaces the host of the default repository; repository replaces all of it), got both',
+    );
+    expect(() => install({ image: { registry: 'https://mirror.example.com' } })).toThrow(/image\.registry: "https:\/\/mirror\.example\.com" is not a registry host/);
+  });
+
   test('invalid props are all reported at once, naming field and value', () => {
     const chart = newChart();
     expect(
