@@ -97,6 +97,14 @@ export interface AgentSandboxProps {
   readonly tolerations?: readonly Toleration[];
   /** @default - none */
   readonly affinity?: Affinity;
+  /**
+   * Node labels (keys) that mark sandbox nodes the controller could otherwise land on (sandbox nodes without a taint
+   * of their own, e.g. AKS Kata pools): the controller gets a required node affinity `DoesNotExist` on each, ANDed
+   * into every term of `affinity`. Its service-account token has cluster-wide rights; it never shares a node with
+   * untrusted sandboxes. {@link SandboxPlatformChart} sets the platform's.
+   * @default []
+   */
+  readonly avoidNodeLabelKeys?: readonly string[];
   /** Merged over the secure pod defaults (runAsNonRoot, uid/gid 65532, seccomp RuntimeDefault); turning one off is recorded in an annotation. @default - secure defaults */
   readonly podSecurityContext?: PodSecurityContext;
   /** Merged over the secure container defaults (no privilege escalation, read-only root, drop ALL, seccomp); turning one off is recorded in an annotation. @default - secure defaults */
@@ -122,6 +130,25 @@ export interface AgentSandboxProps {
 }
 
 const SELECTOR = { app: CONTROLLER_NAME };
+
+/** `affinity` with a required `DoesNotExist` on each key ANDed into every node selector term (one term if none). */
+function withAvoidedNodes(affinity: Affinity | undefined, keys: readonly string[]): { affinity?: Affinity } {
+  if (keys.length === 0) return affinity ? { affinity } : {};
+  const avoid = keys.map((key) => ({ key, operator: 'DoesNotExist' }));
+  const required = affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const terms = required?.nodeSelectorTerms?.length ? required.nodeSelectorTerms : [{}];
+  return {
+    affinity: {
+      ...affinity,
+      nodeAffinity: {
+        ...affinity?.nodeAffinity,
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: terms.map((t) => ({ ...t, matchExpressions: [...(t.matchExpressions ?? []), ...avoid] })),
+        },
+      },
+    },
+  };
+}
 const DEFAULT_RESOURCES = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } } as const;
 
 const SECURE_POD: Required<Pick<PodSecurityContext, 'runAsNonRoot' | 'runAsUser' | 'runAsGroup' | 'seccompProfile'>> = {
@@ -291,7 +318,7 @@ export class AgentSandbox extends Construct {
             ],
             ...(props.nodeSelector && Object.keys(props.nodeSelector).length ? { nodeSelector: { ...props.nodeSelector } } : {}),
             ...(props.tolerations?.length ? { tolerations: [...props.tolerations] } : {}),
-            ...(props.affinity ? { affinity: props.affinity } : {}),
+            ...withAvoidedNodes(props.affinity, props.avoidNodeLabelKeys ?? []),
             ...((props.topologySpread ?? replicated)
               ? {
                   topologySpreadConstraints: ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({

@@ -89,6 +89,47 @@ describe('AgentSandbox parity with upstream v0.5.6', () => {
   });
 });
 
+describe('node placement', () => {
+  const affinityOf = (props: ConstructorParameters<typeof AgentSandbox>[2]) => findObject(install(props), 'Deployment').spec.template.spec.affinity;
+
+  it('keeps the controller off untainted sandbox nodes with a required DoesNotExist', () => {
+    expect(affinityOf({ avoidNodeLabelKeys: ['sandbox.agent-sandbox-infra.io/runtime'] })).toStrictEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'sandbox.agent-sandbox-infra.io/runtime', operator: 'DoesNotExist' }] }],
+        },
+      },
+    });
+  });
+
+  it('ANDs the avoidance into every term of a user affinity, keeping the rest of it', () => {
+    const user = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['system'] }] }, { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] }],
+        },
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] } }],
+      },
+    };
+    const avoid = { key: 'sandbox.agent-sandbox-infra.io/runtime', operator: 'DoesNotExist' };
+    expect(affinityOf({ affinity: user, avoidNodeLabelKeys: [avoid.key] })).toStrictEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'pool', operator: 'In', values: ['system'] }, avoid] },
+            { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }], matchExpressions: [avoid] },
+          ],
+        },
+        preferredDuringSchedulingIgnoredDuringExecution: user.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution,
+      },
+    });
+  });
+
+  it('adds nothing without keys', () => {
+    expect(affinityOf({})).toBeUndefined();
+  });
+});
+
 function fileFor(crdName: string): string {
   const [plural, ...group] = crdName.split('.');
   return `${group.join('.')}_${plural}.yaml`;
