@@ -33,7 +33,7 @@ import { controllerArgs, type ControllerFlags } from '../../validation/controlle
 import { CONTROLLER_NAME, propErrors, type ContainerImage } from '../../validation/agent-sandbox-settings';
 
 export { CONTROLLER_NAME, propErrors, type ContainerImage };
-import { CORE_RULES, EXTENSIONS_RULES, webhookCertRules, WEBHOOK_CERT_SECRET, type PolicyRule } from './rbac-rules';
+import { coreRules, EXTENSIONS_RULES, webhookCertRules, WEBHOOK_CERT_SECRET, type PolicyRule } from './rbac-rules';
 
 export const CONFIG_MAP_NAME = 'agent-sandbox-config';
 export const DEFAULT_ALLOWED_LABEL_DOMAINS: readonly string[] = ['sandbox.users.io'];
@@ -65,7 +65,7 @@ export interface PrometheusRuleOptions {
 }
 
 export interface AgentSandboxProps {
-  /** Pinned agent-sandbox release. @default 'v0.5.6' */
+  /** Pinned agent-sandbox release. @default - DEFAULT_AGENT_SANDBOX_VERSION (v1.0.3) */
   readonly version?: string;
   /** Controller namespace. @default 'agent-sandbox-system' */
   readonly namespace?: string;
@@ -73,7 +73,10 @@ export interface AgentSandboxProps {
   readonly createNamespace?: boolean;
   /** Install the CRDs (false when another installer owns them). @default true */
   readonly installCrds?: boolean;
-  /** Name of the conversion webhook Service; the CRDs and the controller are wired to it. @default 'agent-sandbox-webhook-service' */
+  /**
+   * Name of the conversion webhook Service of a release that has one (v0.5.x); the CRDs and the controller are wired
+   * to it. v1.x has no webhook: setting it there is an error. @default 'agent-sandbox-webhook-service'
+   */
   readonly webhookServiceName?: string;
   /** Name of the metrics Service. @default 'agent-sandbox-controller' */
   readonly metricsServiceName?: string;
@@ -229,7 +232,7 @@ export class AgentSandbox extends Construct {
       });
     }
     new KubeServiceAccount(this, 'ServiceAccount', { metadata: meta(CONTROLLER_NAME) });
-    this.clusterRole('Core', CONTROLLER_NAME, CORE_RULES, meta);
+    this.clusterRole('Core', CONTROLLER_NAME, coreRules(this.release), meta);
     if (this.extensions) this.clusterRole('Extensions', `${CONTROLLER_NAME}-extensions`, EXTENSIONS_RULES, meta);
     if (webhook) {
       new KubeRole(this, 'WebhookCertRole', { metadata: meta(CONTROLLER_NAME), rules: webhookCertRules(WEBHOOK_CERT_SECRET).map(toRule) });
