@@ -67,6 +67,11 @@ export interface AgentSandboxRelease {
   readonly version: string;
   readonly controllerImage: { readonly repository: string; readonly tag: string };
   readonly crds: readonly AgentSandboxCrdPin[];
+  /**
+   * Upstream's own install manifests of the release (`k8s/*.yaml`): the reference our AgentSandbox construct is
+   * compared with (parity tests, the Helm parity check, the upgrade plan's list of objects to remove).
+   */
+  readonly installFiles: Readonly<Record<InstallFileName, UpstreamFile>>;
   /** The version we emit objects in (served + storage). */
   readonly apiVersion: string;
   /** Every version the CRDs serve, storage first. */
@@ -82,6 +87,30 @@ export interface AgentSandboxRelease {
 }
 
 const AGENT_SANDBOX_REPO_RAW = 'https://raw.githubusercontent.com/kubernetes-sigs/agent-sandbox';
+
+export type InstallFileName =
+  | 'controller.yaml'
+  | 'extensions.controller.yaml'
+  | 'extensions.yaml'
+  | 'rbac.generated.yaml'
+  | 'extensions-rbac.generated.yaml'
+  | 'kustomization.yaml';
+
+function installFiles(version: string, sha256: Readonly<Record<InstallFileName, string>>): Record<InstallFileName, UpstreamFile> {
+  return Object.fromEntries(
+    Object.entries(sha256).map(([file, hash]) => [
+      file,
+      {
+        name: `agent-sandbox k8s/${file}`,
+        version,
+        url: `${AGENT_SANDBOX_REPO_RAW}/${version}/k8s/${file}`,
+        sha256: hash,
+        relativePath: `agent-sandbox/${version}/${file}`,
+        goModule: { module: 'sigs.k8s.io/agent-sandbox', version, path: `k8s/${file}` },
+      },
+    ]),
+  ) as Record<InstallFileName, UpstreamFile>;
+}
 
 function crd(
   version: string,
@@ -195,6 +224,14 @@ export const AGENT_SANDBOX_RELEASES = {
         parsedSha256: 'e6c37dfd9c368088f764d57da82c6d0d661d7bf661cd5d2faec62fd316fbbbfc',
       }),
     ],
+    installFiles: installFiles('v1.0.3', {
+      'controller.yaml': '70b69b516a34be26f66c1cd84fb97e6d65d0425bf5cdad650a78b022ad5689f7',
+      'extensions.controller.yaml': '26abc4ef85b93abb948242f70017f85ae967d1cce31dc606f64350390f8915fd',
+      'extensions.yaml': '40cbfd3e97c768d78f7de9ec9d399ad3389801ff96354ef724c4ccc3a287352d',
+      'rbac.generated.yaml': '5a6ca69f3ff8538d759fa35b45e4044086d1de1686acde19faf5f8f7251e89c5',
+      'extensions-rbac.generated.yaml': 'c40a97bf17e3c1a8d13dd0d549142c97bb46ef6f20926330fc70d475f66ea66a',
+      'kustomization.yaml': '2b4a21a27e653d5cfc5abb5e19e70d1dc04bcec221381fbea6d2dc2d7fb1ea2f',
+    }),
     apiVersion: 'v1beta1',
     servedVersions: ['v1beta1'],
     deprecatedVersions: [],
@@ -240,6 +277,14 @@ export const AGENT_SANDBOX_RELEASES = {
         },
       ),
     ],
+    installFiles: installFiles('v0.5.6', {
+      'controller.yaml': 'ecee13858bcb38d384226db70fa7f751b4bca29ae650b3f21d28e5ce779b1e3f',
+      'extensions.controller.yaml': '0519b62e9aa3e02ffae89847c217af2cffd807a7eebf0349e1775483ac9f9408',
+      'extensions.yaml': '40cbfd3e97c768d78f7de9ec9d399ad3389801ff96354ef724c4ccc3a287352d',
+      'rbac.generated.yaml': '0d559e2b96c913aca5fc80252b7ab68160b1874f4fb35acf6decde0ac766d111',
+      'extensions-rbac.generated.yaml': 'c40a97bf17e3c1a8d13dd0d549142c97bb46ef6f20926330fc70d475f66ea66a',
+      'kustomization.yaml': '2da747579f9407bd67d815f79e4acb2f0cfd382f073be4b8b422561d4302e112',
+    }),
     apiVersion: 'v1beta1',
     servedVersions: ['v1beta1', 'v1alpha1'],
     deprecatedVersions: ['v1alpha1'],
@@ -344,5 +389,6 @@ export function parseMinor(kubernetesVersion: string): number {
 
 /** Every pinned file, for `fetch-upstream`. */
 export function allUpstreamFiles(): UpstreamFile[] {
-  return [...Object.values(AGENT_SANDBOX_RELEASES).flatMap((r) => r.crds), ...Object.values(KUBERNETES_SCHEMAS)];
+  const releases = Object.values(AGENT_SANDBOX_RELEASES) as AgentSandboxRelease[];
+  return [...releases.flatMap((r) => [...r.crds, ...Object.values(r.installFiles)]), ...Object.values(KUBERNETES_SCHEMAS)];
 }
