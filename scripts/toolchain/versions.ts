@@ -145,7 +145,10 @@ export const PULUMI_LANGUAGE_NODEJS: GoComponent = {
  * The Kubernetes provider. The proxy serves one version of `provider/v4`, a pseudo-version: upstream tags releases
  * as `v4.x` on the repository, not `provider/v4.x`, so Go sees none. Its commit f47bc2d6f199 is the commit tagged
  * `v4.25.0` (and `sdk/v4.25.0`), so the binary reports 4.25.0 and is installed as plugin `kubernetes` 4.25.0; the
- * provider's `sdk/v4 => ../sdk` replace becomes `sdk/v4` at that tag.
+ * provider's `sdk/v4 => ../sdk` replace becomes `sdk/v4` at that tag. package.json pins `@pulumi/kubernetes` to
+ * exactly this release: the SDK asks the engine for the plugin of its own version, and with downloads off a newer
+ * SDK (4.34.2 was pinned before) fails every run ("no resource plugin 'pulumi-resource-kubernetes' found in the
+ * workspace at version v4.34.2"); test/toolchain/pulumi-versions.test.ts keeps the two equal.
  */
 export const PULUMI_KUBERNETES_PLUGIN_VERSION = '4.25.0';
 
