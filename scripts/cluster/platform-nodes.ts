@@ -38,7 +38,7 @@ const GKE_GVISOR_TAINT: NodeTaint = { key: GKE_GVISOR_NODE_LABEL.key, value: GKE
 
 function allocatableOf(cloud: Cloud, machineType: string): SimulatedPool['allocatable'] {
   const spec = findMachineType(cloud, machineType);
-  if (!spec) throw new Error(`machine type ${machineType} (${cloud}) is not in the capacity check's table (stacks/capacity/machine-types.ts)`);
+  if (!spec) throw new Error(`machine type ${machineType} (${cloud}) is not in the capacity check's table (platforms/capacity/machine-types.ts)`);
   const a = nodeAllocatable(spec);
   return { cpuMillis: a.cpuMillis, memoryBytes: a.memoryBytes, pods: a.pods };
 }
