@@ -109,6 +109,25 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     });
 
   program
+    .command('upgrade-plan')
+    .description('the ordered steps (and kubectl commands) of a lossless agent-sandbox upgrade: storage migration, CRDs, controller, cleanup')
+    .addOption(new Option('--from <version>', 'the release the cluster runs').choices(AGENT_SANDBOX_VERSIONS).makeOptionMandatory())
+    .addOption(new Option('--to <version>', 'the release to install').choices(AGENT_SANDBOX_VERSIONS).default(DEFAULT_AGENT_SANDBOX_VERSION))
+    .option('--namespace <namespace>', 'the controller namespace', 'agent-sandbox-system')
+    .option('--webhook-service-name <name>', "the old release's conversion webhook Service, if renamed")
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown']).default('text'))
+    .action((opts: { from: string; to: string; namespace: string; webhookServiceName?: string; format: 'text' | 'markdown' }) => {
+      const { upgradePlan, formatUpgradePlan, UpgradePlanError } = lazy<typeof import('../validation/upgrade-plan')>('../validation/upgrade-plan');
+      try {
+        io.out(formatUpgradePlan(upgradePlan(opts.from, opts.to, { namespace: opts.namespace, webhookServiceName: opts.webhookServiceName }), opts.format));
+      } catch (err) {
+        if (!(err instanceof UpgradePlanError)) throw err;
+        io.err(`agent-sandbox-infra: upgrade-plan: ${err.message}\n`);
+        exitCode = 1;
+      }
+    });
+
+  program
     .command('node-bootstrap')
     .description('print the EKS sandbox-node user data (MIME multipart: nodeadm NodeConfig + runsc install script)')
     .addOption(new Option('--platform <platform>', 'only eks has node bootstrap data').choices(['eks']).makeOptionMandatory())

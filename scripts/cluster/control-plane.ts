@@ -38,9 +38,14 @@ const SERVICE_CIDR = '10.96.0.0/16';
 const SERVICE_PROXY = join(__dirname, 'service-proxy.js');
 const POD_CIDR = '10.244.0.0/16';
 
+/** What the control plane of a Kubernetes minor runs (Go-built, from the toolchain cache). */
+export function controlPlaneComponents(minor: LocalKubernetesMinor = DEFAULT_LOCAL_KUBERNETES): GoComponent[] {
+  return [kubernetesComponent(minor), ETCD, KWOK];
+}
+
 /** Components missing from the toolchain cache for this Kubernetes minor (empty: ready to start). */
 export function missingControlPlaneComponents(minor: LocalKubernetesMinor = DEFAULT_LOCAL_KUBERNETES): GoComponent[] {
-  return [kubernetesComponent(minor), ETCD, KWOK].filter((c) => !isBuilt(c));
+  return controlPlaneComponents(minor).filter((c) => !isBuilt(c));
 }
 
 function token(): string {

@@ -18,11 +18,11 @@ import { forbiddenLines } from '../../scripts/cluster/pod-process';
 import { simulatedPools } from '../../scripts/cluster/platform-nodes';
 import { secureSandboxPolicyFor, upstreamSecureSandboxPolicy } from '../../scripts/cluster/secure-sandbox-policy';
 import { agentSandboxControllerComponent } from '../../scripts/toolchain/versions';
-import { CLAIMS, describeNamespace, realComponentsAvailable, SANDBOXES, WARM_POOLS, waitForCondition, withCluster } from './support/cluster';
+import { CLAIMS, describeNamespace, describeWithCluster, SANDBOXES, WARM_POOLS, waitForCondition, withCluster } from './support/cluster';
 
 const RELEASE = agentSandboxRelease(DEFAULT_AGENT_SANDBOX_VERSION);
 const SANDBOX_API = `agents.x-k8s.io/${RELEASE.apiVersion}`;
-const available = realComponentsAvailable('platforms on a local cluster', [agentSandboxControllerComponent(RELEASE.version)], { podRunner: true });
+const describeOnCluster = describeWithCluster('platforms on a local cluster', [agentSandboxControllerComponent(RELEASE.version)], { podRunner: true });
 
 /** A secure Sandbox for the platform: the first SandboxTemplate's pod of its own synth output. */
 function secureSandbox(d: Deployment, name: string, namespace = 'default'): KubeObject {
@@ -87,7 +87,7 @@ async function liveObjects(d: Deployment, cluster: Parameters<typeof kubectl>[0]
 
 const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-(available ? describe : describe.skip).each(PLATFORMS.map((p) => [p]))('%s on a local cluster', (platform: Platform) => {
+describeOnCluster.each(PLATFORMS.map((p) => [p]))('%s on a local cluster', (platform: Platform) => {
   const env = withCluster();
   let d: Deployment;
   const runtime = Object.values(PLATFORM_PROFILES[platform].runtimes)[0]!;
