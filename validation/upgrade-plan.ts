@@ -20,7 +20,17 @@ export interface UpgradeTarget {
 
 export interface UpgradeStep {
   /** Stable id: tests and the harness refer to steps by it. */
-  readonly id: 'preflight' | 'backup' | 'migrate-storage' | 'prune-stored-versions' | 'remove-conversion' | 'apply-crds' | 'roll-controller' | 'remove-webhook-objects' | 'verify';
+  readonly id:
+    | 'preflight'
+    | 'backup'
+    | 'migrate-storage'
+    | 'prune-stored-versions'
+    | 'remove-conversion'
+    | 'apply-crds'
+    | 'roll-controller'
+    | 'apply-rest'
+    | 'remove-webhook-objects'
+    | 'verify';
   readonly title: string;
   /** Why the step exists, and what goes wrong without it. */
   readonly why: string;
@@ -146,6 +156,12 @@ export function upgradePlan(fromVersion: string, toVersion: string, target: Upgr
         'kubectl apply --server-side --field-manager=agent-sandbox-infra -f dist/<platform>/10-agent-sandbox.yaml',
         `kubectl -n ${ns} rollout status deployment/${CONTROLLER_NAME} --timeout=5m`,
       ],
+    },
+    {
+      id: 'apply-rest',
+      title: 'Apply the rest of the new output (RuntimeClass, device classes, tenants)',
+      why: `Templates, warm pools and claims keep their names and specs; their labels name ${to.version}.`,
+      commands: ['kubectl apply --server-side --field-manager=agent-sandbox-infra -f dist/<platform>/'],
     },
   );
   if (orphans.length) {

@@ -18,6 +18,7 @@ describe('upgradePlan', () => {
       'remove-conversion',
       'apply-crds',
       'roll-controller',
+      'apply-rest',
       'remove-webhook-objects',
       'verify',
     ]);
@@ -58,7 +59,7 @@ describe('upgradePlan', () => {
 
   it('formats as numbered steps with commands (text) and as the README section (markdown)', () => {
     const text = formatUpgradePlan(plan);
-    expect(text.split('\n')[0]).toBe(`agent-sandbox ${OLD} → ${NEW}: 9 steps, in order`);
+    expect(text.split('\n')[0]).toBe(`agent-sandbox ${OLD} → ${NEW}: 10 steps, in order`);
     expect(text).toContain('\n4. Set every CRD\'s status.storedVersions to ["v1beta1"] [prune-stored-versions]\n');
     const md = formatUpgradePlan(plan, 'markdown');
     expect(md).toContain('1. **Check that');
