@@ -1,5 +1,7 @@
 /** The object checkers `synth` and `validate` run beyond the schema. */
 import type { Platform } from '../platforms';
+import { DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
+import { retiredApiChecker } from '../validation/deprecated-apis';
 import { draCelChecker } from '../validation/dra-cel';
 import { createRuntimeClassChecker } from '../validation/runtime-class';
 import { createSandboxInvariantsChecker, sandboxInvariantsChecker } from '../validation/sandbox/object';
@@ -18,6 +20,6 @@ export function defaultCheckers(platform?: Platform): ObjectChecker[] {
  * What `validate` runs: the default checkers plus the DRA CEL selector check (hand-written manifests). `synth` does
  * not need the latter: its DRA constructs check every selector when they are built.
  */
-export function validateCheckers(platform?: Platform): ObjectChecker[] {
-  return [...defaultCheckers(platform), draCelChecker];
+export function validateCheckers(platform?: Platform, kubernetesVersion: string = DEFAULT_KUBERNETES_VERSION): ObjectChecker[] {
+  return [...defaultCheckers(platform), draCelChecker, retiredApiChecker(kubernetesVersion)];
 }
