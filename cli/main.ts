@@ -49,8 +49,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .action((opts: { platform: string; config?: string; out: string }) => {
       const platforms = parsePlatforms(opts.platform);
       const { config, source } = loadConfig(opts.config);
-      const deprecation = agentSandboxRelease(config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION).deprecation;
+      const release = config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION;
+      const deprecation = agentSandboxRelease(release).deprecation;
       if (deprecation) io.err(`warning: agentSandbox.version: ${deprecation}\n`);
+      for (const w of lazy<typeof import('./release-change')>('./release-change').releaseChangeWarnings(opts.out, platforms, release)) io.err(`warning: ${w}\n`);
       const summaries = synth({ platforms, config, out: opts.out });
       const rows = [['platform', 'objects', 'bytes', 'ms'], ...summaries.map((s) => [s.platform, String(s.objects), String(s.bytes), s.ms.toFixed(0)])];
       io.out(`synthesized ${source} into ${opts.out}/ (validated against the pinned schemas)\n`);

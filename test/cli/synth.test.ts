@@ -151,3 +151,21 @@ describe('agent-sandbox-infra synth', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('synth over an output of another agent-sandbox release', () => {
+  test('warns with the upgrade-plan command', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asi-release-change-'));
+    try {
+      const old = join(dir, 'old.json');
+      writeFileSync(old, JSON.stringify({ ...EXAMPLE_CONFIG, agentSandbox: { ...EXAMPLE_CONFIG.agentSandbox, version: 'v0.5.6' } }));
+      expect((await runCli(['synth', '--platform', 'eks', '--config', old, '--out', dir])).code).toBe(0);
+      const run = await runCli(['synth', '--platform', 'eks', '--out', dir]);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(
+        `warning: ${join(dir, 'eks')} was rendered for agent-sandbox v0.5.6, this output is for ${DEFAULT_AGENT_SANDBOX_VERSION}: a cluster running v0.5.6 needs the upgrade steps before this output is applied — \`agent-sandbox-infra upgrade-plan --from v0.5.6 --to ${DEFAULT_AGENT_SANDBOX_VERSION}\``,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
