@@ -6,7 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { parse as parseYaml } from 'yaml';
 import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from '../../../platforms';
 import { buildSandboxNodeUserData, GVISOR_RELEASE } from '../../../platforms/eks/node-bootstrap';
-import { adoptedCniWarning, EKS_SANDBOX_CLUSTER_TYPE, EksSandboxCluster } from '../../../stacks/eks/sandbox-cluster';
+import { adoptedCniWarning, EKS_SANDBOX_CLUSTER_TYPE, EksSandboxCluster } from '../../../stacks/eks/cluster';
 
 interface Registered {
   readonly type: string;

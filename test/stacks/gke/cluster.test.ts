@@ -3,7 +3,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
-import { GkeSandboxCluster } from '../../../stacks/gke/gke-sandbox-cluster';
+import { GkeSandboxCluster } from '../../../stacks/gke/cluster';
 
 interface Registered {
   readonly type: string;

@@ -5,7 +5,7 @@ import {
   AksSandboxCluster,
   deployerPrincipalType,
   networkPolicyWarning,
-} from '../../../stacks/aks/aks-sandbox-cluster';
+} from '../../../stacks/aks/cluster';
 
 interface Registered {
   type: string;

@@ -3,7 +3,7 @@
  * is registered.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { GkeSandboxCluster, type GkeSandboxClusterArgs } from '../../../stacks/gke/gke-sandbox-cluster';
+import { GkeSandboxCluster, type GkeSandboxClusterArgs } from '../../../stacks/gke/cluster';
 
 const registered: string[] = [];
 pulumi.runtime.setMocks(
