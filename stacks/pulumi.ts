@@ -7,7 +7,7 @@
  *   import { EksSandboxCluster, deployManifests } from 'agent-sandbox-infra/pulumi';
  *   const cluster = new EksSandboxCluster('agents', { cluster: { name: 'agents', sandboxNodeGroups: [...] } });
  *
- * `sandboxStack` is this repository's whole stack program (README "Deploy with Pulumi").
+ * `sandboxStack` is this repository's whole stack program (docs/deploy-with-pulumi.md).
  */
 export { GkeSandboxCluster, GKE_SANDBOX_CLUSTER_TYPE, type GkeSandboxClusterArgs } from './gke/cluster';
 export { EksSandboxCluster, EKS_SANDBOX_CLUSTER_TYPE, type EksSandboxClusterArgs } from './eks/cluster';

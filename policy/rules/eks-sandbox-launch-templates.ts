@@ -6,7 +6,7 @@
  * An `aws:ec2/launchTemplate:LaunchTemplate` is a sandbox template when any of these holds:
  * - its user data (base64, as the EC2 API takes it, or plain text) contains our runsc bootstrap: the containerd
  *   runtime type `io.containerd.runsc.v1`, the shim `containerd-shim-runsc-v1`, or our MIME boundary
- *   (stacks/eks/node-bootstrap*.ts);
+ *   (platforms/eks/node-bootstrap/);
  * - its `tags` or `tagSpecifications[*].tags` carry our sandbox-node key `sandbox.agent-sandbox-infra.io/runtime`;
  * - its description is the one stacks/eks/cluster.ts writes for sandbox groups
  *   (`agent-sandbox-infra sandbox-<group> nodes of <cluster>`);
