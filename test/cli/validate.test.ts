@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { AGENT_SANDBOX_RELEASES } from '../../core/upstream/pins';
 import { clearUpstreamMemo, sha256Hex } from '../../core/upstream/store';
 import { runCli } from '../support/cli';
-import { UPSTREAM_DIR } from '../support/upstream';
+import { AGENT_SANDBOX_VERSION, UPSTREAM_DIR } from '../support/upstream';
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -70,7 +70,7 @@ describe('agent-sandbox-infra validate', () => {
     const file = write('kinds.yaml', 'apiVersion: apps/v1\nkind: Deplyment\nmetadata: { name: x }\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }\n');
     const run = await runCli(['validate', file]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('Deplyment x: kind: Deplyment is not a kind of apps/v1 in the pinned schemas (Kubernetes 1.36.0, agent-sandbox v0.5.6); apps has: ');
+    expect(run.stdout).toContain(`Deplyment x: kind: Deplyment is not a kind of apps/v1 in the pinned schemas (Kubernetes 1.36.0, agent-sandbox ${AGENT_SANDBOX_VERSION}); apps has: `);
     expect(run.stderr).toContain('note: ');
     expect(run.stderr).toContain('Widget w: no pinned schema for example.com/v1 Widget: not checked');
   });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentSandbox } from '../../../constructs/agent-sandbox/agent-sandbox';
 import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../validation/sandbox/object';
-import { AGENT_SANDBOX_DIR } from '../../support/upstream';
+import { AGENT_SANDBOX_DIR, AGENT_SANDBOX_VERSION } from '../../support/upstream';
 import { findObject, newChart, synthObjects, upstreamDocs, type K8sObject } from '../../support/synth';
 
 function install(props: ConstructorParameters<typeof AgentSandbox>[2] = {}): K8sObject[] {
@@ -26,7 +26,7 @@ function grants(rules: Rule[]): Set<string> {
   return out;
 }
 
-describe('AgentSandbox parity with upstream v0.5.6', () => {
+describe(`AgentSandbox parity with upstream ${AGENT_SANDBOX_VERSION}`, () => {
   const ours = install();
   const upstream = upstreamInstall();
 
@@ -67,7 +67,7 @@ describe('AgentSandbox parity with upstream v0.5.6', () => {
     expect(mine.containers[0].volumeMounts).toContainEqual(theirs.containers[0].volumeMounts[0]);
     expect(mine.volumes).toContainEqual(theirs.volumes[0]);
     expect(mine.serviceAccountName).toBe(theirs.serviceAccountName);
-    expect(mine.containers[0].image).toBe('registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6');
+    expect(mine.containers[0].image).toBe(`registry.k8s.io/agent-sandbox/agent-sandbox-controller:${AGENT_SANDBOX_VERSION}`);
   });
 
   test('Services select the controller and wire the same ports', () => {
