@@ -48,7 +48,8 @@ export class SandboxPlatformChart extends Chart {
       const errors = platform.settingsProblems?.(settings, release) ?? [];
       if (errors.length) throw new Error(errors.join('\n'));
     } else {
-      this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), env: props.env });
+      const untainted = platform.sandboxNode && !platform.sandboxNode.taint ? [platform.sandboxNode.label.key] : [];
+      this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), avoidNodeLabelKeys: untainted, env: props.env });
     }
     this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform, settings });
 

@@ -65,6 +65,8 @@ const SPECS: readonly MachineTypeSpec[] = [
   { cloud: 'aws', name: 'm6i.xlarge', vcpus: 4, memoryGiB: 16, eniMaxPods: 58 },
   { cloud: 'aws', name: 'm6i.2xlarge', vcpus: 8, memoryGiB: 32, eniMaxPods: 58 },
   { cloud: 'aws', name: 'm6i.4xlarge', vcpus: 16, memoryGiB: 64, eniMaxPods: 234 },
+  // The default EKS system node group type (stacks/eks/cluster-config.ts EKS_CLUSTER_DEFAULTS).
+  { cloud: 'aws', name: 'm7i.large', vcpus: 2, memoryGiB: 8, eniMaxPods: 29 },
   { cloud: 'aws', name: 'm7i.xlarge', vcpus: 4, memoryGiB: 16, eniMaxPods: 58 },
   { cloud: 'aws', name: 'm7i.2xlarge', vcpus: 8, memoryGiB: 32, eniMaxPods: 58 },
   { cloud: 'aws', name: 'c6i.2xlarge', vcpus: 8, memoryGiB: 16, eniMaxPods: 58 },

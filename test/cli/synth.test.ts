@@ -2,11 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { clearUpstreamMemo } from '../../core/upstream/store';
+import { clearUpstreamMemo, readUpstreamText } from '../../core/upstream/store';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
+import { EXAMPLE_CONFIG } from '../../config/example';
 import { loadAll, load } from 'js-yaml';
 import { unifiedDiff } from '../../cli/diff/line-diff';
 import { runCli } from '../support/cli';
-import { AGENT_SANDBOX_DIR } from '../support/upstream';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -62,12 +63,12 @@ describe('agent-sandbox-infra synth', () => {
     expect(readTree(c)).toStrictEqual(readTree(a));
   });
 
-  test('the written 00-crds.yaml is the pinned CRD files, unchanged apart from the conversion clientConfig', async () => {
+  test('the written 00-crds.yaml is the pinned CRD files of the example config\'s release, unchanged', async () => {
     const out = join(scratch, 'crds');
     expect((await runCli(['synth', '--out', out])).code).toBe(0);
-    const pinned = readdirSync(join(AGENT_SANDBOX_DIR, 'crds'))
-      .filter((f) => f.endsWith('.yaml'))
-      .map((f) => load(readFileSync(join(AGENT_SANDBOX_DIR, 'crds', f), 'utf8')) as { metadata: { name: string } })
+    const release = agentSandboxRelease(EXAMPLE_CONFIG.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
+    const pinned = release.crds
+      .map((f) => load(readUpstreamText(f)) as { metadata: { name: string } })
       .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
     expect(pinned).toHaveLength(4);
     const withCrds = PLATFORMS.filter((p) => existsSync(join(out, p, '00-crds.yaml')));
