@@ -37,7 +37,7 @@ const PARSERS: Record<string, (raw: unknown) => { problems: unknown[] }> = {
   aks: parseAksClusterConfig,
 };
 
-describe('README "Deploy with Pulumi": the steps of each cloud', () => {
+describe('docs/deploy-with-pulumi.md: the steps of each cloud', () => {
   test.each([
     ['GKE', /^gcloud components install gke-gcloud-auth-plugin$/],
     ['EKS', /^aws sso login$/],
