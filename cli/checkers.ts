@@ -12,8 +12,11 @@ import type { ObjectChecker } from '../validation/schema/validate-objects';
  * its placement (GKE), platform-owned RuntimeClasses must not be emitted and ours must carry the platform's
  * scheduling (EKS).
  */
-export function defaultCheckers(platform?: Platform): ObjectChecker[] {
-  return [platform ? createSandboxInvariantsChecker({ platform }) : sandboxInvariantsChecker, createRuntimeClassChecker({ platform })];
+export function defaultCheckers(platform?: Platform, platformSettings?: unknown): ObjectChecker[] {
+  return [
+    platform ? createSandboxInvariantsChecker({ platform, platformSettings }) : sandboxInvariantsChecker,
+    createRuntimeClassChecker({ platform, platformSettings }),
+  ];
 }
 
 /**

@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { DEFAULT_MAX_WARM_POOL_REPLICAS, SandboxWarmPool, warmPoolReplicaProblems } from '../../../constructs/workloads/sandbox-warm-pool';
 import { findObject, synthObjects } from '../../support/synth';
 import { chartWithController, errorOf, template } from './support';
+import { EXTENSIONS_API } from '../../support/upstream';
 
 const CLAIM_RATE = {
   type: 'External',
@@ -18,7 +19,7 @@ describe('SandboxWarmPool', () => {
     const tpl = template(chart, { name: 'python-runtime' });
     const pool = new SandboxWarmPool(chart, 'python-warm', { template: tpl });
     expect(findObject(synthObjects(chart), 'SandboxWarmPool')).toStrictEqual({
-      apiVersion: 'extensions.agents.x-k8s.io/v1beta1',
+      apiVersion: EXTENSIONS_API,
       kind: 'SandboxWarmPool',
       metadata: { name: 'python-warm', namespace: 'ns', labels: MANAGED_BY },
       spec: { replicas: 1, sandboxTemplateRef: { name: 'python-runtime' }, updateStrategy: { type: 'OnReplenish' } },
@@ -55,7 +56,7 @@ describe('SandboxWarmPool', () => {
       kind: 'HorizontalPodAutoscaler',
       metadata: { name: 'python-warm', namespace: 'ns', labels: MANAGED_BY },
       spec: {
-        scaleTargetRef: { apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxWarmPool', name: 'python-warm' },
+        scaleTargetRef: { apiVersion: EXTENSIONS_API, kind: 'SandboxWarmPool', name: 'python-warm' },
         minReplicas: 4,
         maxReplicas: 16,
         metrics: [CLAIM_RATE],
@@ -84,7 +85,7 @@ describe('SandboxWarmPool', () => {
     new SandboxWarmPool(chart, 'Pool', { name: 'renamed', template: template(chart), autoscaling: { minReplicas: 1, maxReplicas: 2, metrics: [CLAIM_RATE] } });
     const hpa = findObject(synthObjects(chart), 'HorizontalPodAutoscaler');
     expect(hpa.metadata.name).toBe('renamed');
-    expect(hpa.spec.scaleTargetRef).toStrictEqual({ apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxWarmPool', name: 'renamed' });
+    expect(hpa.spec.scaleTargetRef).toStrictEqual({ apiVersion: EXTENSIONS_API, kind: 'SandboxWarmPool', name: 'renamed' });
   });
 
   test('the bound is 500 by default and configurable', () => {
