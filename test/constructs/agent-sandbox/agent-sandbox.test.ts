@@ -1,10 +1,10 @@
-import { load, loadAll } from 'js-yaml';
+import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentSandbox } from '../../../constructs/agent-sandbox/agent-sandbox';
 import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../validation/sandbox/object';
-import { AGENT_SANDBOX_DIR, UPSTREAM_DIR } from '../../support/upstream';
-import { findObject, newChart, synthObjects, upstreamInstallOf, type K8sObject } from '../../support/synth';
+import { AGENT_SANDBOX_DIR } from '../../support/upstream';
+import { findObject, newChart, synthObjects, upstreamDocs, upstreamInstallOf, type K8sObject } from '../../support/synth';
 import { agentSandboxRelease, AGENT_SANDBOX_VERSIONS } from '../../../core/upstream/pins';
 import { readUpstreamText } from '../../../core/upstream/store';
 
@@ -91,8 +91,7 @@ describe.each(AGENT_SANDBOX_VERSIONS.map((v) => [v]))('AgentSandbox parity with 
 });
 
 test('the assembled v0.5.6 install equals the kustomize render of its k8s/ folder in the mirror (install-all.yaml)', () => {
-  // install-all.yaml is the mirror's render of v0.5.6 (SOURCE.md), not a pinned upstream file.
-  const rendered = (loadAll(readFileSync(join(UPSTREAM_DIR, 'agent-sandbox', 'v0.5.6', 'install-all.yaml'), 'utf8')) as (K8sObject | null)[]).filter((d): d is K8sObject => !!d);
+  const rendered = upstreamDocs('install-all.yaml', 'v0.5.6');
   const key = (o: K8sObject) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   const assembled = new Map(upstreamInstallOf('v0.5.6').map((o) => [key(o), o]));
   expect([...assembled.keys()].sort()).toStrictEqual(rendered.map(key).sort());
