@@ -17,7 +17,7 @@ export interface ContainerImage {
    * `…/k8s/agent-sandbox/agent-sandbox-controller`. Not with `repository`. @default - registry.k8s.io
    */
   readonly registry?: string;
-  /** @default - the release version, e.g. 'v0.5.6' */
+  /** @default - the release version, e.g. 'v1.0.3' */
   readonly tag?: string;
   /** `sha256:<64 hex>`; when set the image is pinned by digest (`repo:tag@digest`). @default - none */
   readonly digest?: string;
@@ -34,6 +34,9 @@ export function propErrors(props: AgentSandboxSettings, release: AgentSandboxRel
   name('namespace', props.namespace, DNS_LABEL, 63, 'namespace name (lowercase DNS label, at most 63 characters)');
   name('webhookServiceName', props.webhookServiceName, DNS_LABEL, 63, 'Service name (lowercase DNS label, at most 63 characters)');
   name('metricsServiceName', props.metricsServiceName, DNS_LABEL, 63, 'Service name (lowercase DNS label, at most 63 characters)');
+  if (props.webhookServiceName !== undefined && !release.conversionWebhook) {
+    errors.push(`webhookServiceName: agent-sandbox ${release.version} has no conversion webhook (nothing to name); remove the field`);
+  }
   if (props.webhookServiceName !== undefined && props.webhookServiceName === (props.metricsServiceName ?? CONTROLLER_NAME)) {
     errors.push(`webhookServiceName: "${props.webhookServiceName}" is also the metrics Service name; the two Services need different names`);
   }

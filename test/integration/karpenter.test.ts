@@ -13,9 +13,9 @@ import { toYamlStream } from '../../core/yaml/emit';
 import { karpenterEc2NodeClass, karpenterNodePool } from '../../platforms/eks/karpenter';
 import { buildSandboxNodeUserData } from '../../platforms/eks/node-bootstrap';
 import { kubectl } from '../../scripts/cluster/deploy';
-import { realComponentsAvailable, withCluster } from './support/cluster';
+import { describeWithCluster, withCluster } from './support/cluster';
 
-const available = realComponentsAvailable('Karpenter objects on a local cluster', []);
+const describeOnCluster = describeWithCluster('Karpenter objects on a local cluster', []);
 
 function file(objects: readonly object[]): string {
   const path = join(mkdtempSync(join(tmpdir(), 'karpenter-')), 'objects.yaml');
@@ -23,7 +23,7 @@ function file(objects: readonly object[]): string {
   return path;
 }
 
-(available ? describe : describe.skip)('Karpenter sandbox pools on a real API server with Karpenter v1.15.2 CRDs', () => {
+describeOnCluster('Karpenter sandbox pools on a real API server with Karpenter v1.15.2 CRDs', () => {
   const env = withCluster();
   const pool = {
     name: 'sandbox-gvisor',
