@@ -11,6 +11,7 @@ import { KARPENTER_CRDS } from '../../core/upstream/pins';
 import { readUpstreamText } from '../../core/upstream/store';
 import { toYamlStream } from '../../core/yaml/emit';
 import { karpenterEc2NodeClass, karpenterNodePool } from '../../platforms/eks/karpenter';
+import { coreDnsStrictModePolicy } from '../../platforms/eks/network-policy';
 import { buildSandboxNodeUserData } from '../../platforms/eks/node-bootstrap';
 import { kubectl } from '../../scripts/cluster/deploy';
 import { describeWithCluster, withCluster } from './support/cluster';
@@ -71,5 +72,12 @@ describeOnCluster('Karpenter sandbox pools on a real API server with Karpenter v
     hop.spec.metadataOptions.httpPutResponseHopLimit = 65;
     const r2 = await kubectl(env.cluster, ['apply', '--server-side', '-f', file([hop])], { allowExit: [1] });
     expect(r2.stderr).toMatch(/httpPutResponseHopLimit: Invalid value: 65: .*less than or equal to 64/);
+  });
+
+  it('admits the strict-mode CoreDNS NetworkPolicy the EKS stack adds to kube-system (same ConfigGroup as the Karpenter objects)', async () => {
+    const { stdout } = await kubectl(env.cluster, ['apply', '--server-side', '--field-manager=agent-sandbox-infra', '-f', file([coreDnsStrictModePolicy()])]);
+    expect(stdout).toContain('networkpolicy.networking.k8s.io/agent-sandbox-infra-coredns serverside-applied');
+    const live = await env.cluster.client.get('/apis/networking.k8s.io/v1/namespaces/kube-system/networkpolicies/agent-sandbox-infra-coredns');
+    expect(live!.spec).toMatchObject(JSON.parse(JSON.stringify((coreDnsStrictModePolicy() as { spec: object }).spec)));
   });
 });
