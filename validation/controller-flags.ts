@@ -85,7 +85,7 @@ type FlagSpec = {
 };
 
 /** A Go `time.Duration` string (`90s`, `5m`, `1h30m`, `0`). */
-const GO_DURATION = /^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
+export const GO_DURATION = /^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
 
 export const CONTROLLER_FLAG_SPECS: Readonly<Record<Exclude<keyof ControllerFlags, 'extraArgs'>, FlagSpec>> = {
   leaderElect: { flag: 'leader-elect', kind: 'bool' },
