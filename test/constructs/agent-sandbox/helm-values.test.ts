@@ -88,9 +88,9 @@ describe.each(chartReleases.map((v) => [v]))('the %s Helm chart values', (versio
     expect(pod.imagePullSecrets).toStrictEqual([{ name: 'regcred' }]);
     expect(pod.containers[0].args).toStrictEqual([
       '--leader-elect=true',
-      '--extensions',
-      '--leader-election-namespace=kube-system',
       '--cluster-domain=corp.local',
+      '--leader-election-namespace=kube-system',
+      '--extensions',
       '--enable-tracing=false',
       '--enable-pprof=true',
       '--enable-pprof-debug=false',
@@ -103,9 +103,9 @@ describe.each(chartReleases.map((v) => [v]))('the %s Helm chart values', (versio
       '--sandbox-warm-pool-concurrent-workers=4',
       '--sandbox-template-concurrent-workers=2',
       '--sandbox-warm-pool-max-batch-size=100',
-      '--enable-warm-pool-eviction=false',
       '--sandbox-warm-pool-readiness-grace-period=10m',
       '--sandbox-warm-pool-unschedulable-recheck-interval=2m',
+      '--enable-warm-pool-eviction=false',
       '--zap-log-level=debug',
     ]);
     expect(pod.securityContext.fsGroup).toBe(65532);
