@@ -36,7 +36,7 @@ import type { Platform } from '../../platforms';
 import type { ContainerImage } from '../../validation/agent-sandbox-settings';
 import { routerSettingsErrors, type RouterAuthzMode, type RouterPeer, type SandboxRouterSettings } from '../../validation/sandbox-router-settings';
 import { dnsPeers, resolveDnsOptions, type DnsEgressOptions } from '../tenant/dns-egress';
-import type { ResourceRequirements } from './agent-sandbox';
+import { withAvoidedNodes, type ResourceRequirements } from './agent-sandbox';
 
 export type { RouterPeer, RouterAuthzMode };
 
@@ -105,6 +105,12 @@ export interface SandboxRouterProps extends SandboxRouterSettings {
   readonly affinity?: Affinity;
   /** @default - none */
   readonly priorityClassName?: string;
+  /**
+   * Node labels (keys) of sandbox nodes that carry no taint (e.g. AKS Kata pools): a required node affinity
+   * `DoesNotExist` on each keeps the router, whose token reads pods, off the nodes of untrusted sandboxes.
+   * {@link SandboxPlatformChart} sets the platform's. @default []
+   */
+  readonly avoidNodeLabelKeys?: readonly string[];
   /** PodDisruptionBudget minAvailable 1. @default - when replicas > 1 */
   readonly podDisruptionBudget?: boolean;
 }
@@ -230,7 +236,7 @@ export class SandboxRouter extends Construct {
             terminationGracePeriodSeconds: 45,
             ...(props.nodeSelector && Object.keys(props.nodeSelector).length ? { nodeSelector: { ...props.nodeSelector } } : {}),
             ...(props.tolerations?.length ? { tolerations: [...props.tolerations] } : {}),
-            ...(props.affinity ? { affinity: props.affinity } : {}),
+            ...withAvoidedNodes(props.affinity, props.avoidNodeLabelKeys ?? []),
           },
         },
       },
