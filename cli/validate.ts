@@ -67,6 +67,6 @@ export function validatePaths(paths: readonly string[], options: ValidateCommand
     for (const p of parseProblems) problems.push({ file: shown, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' });
     for (const d of documents) sources.push({ value: d.value, file: shown, index: d.index });
   }
-  problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform) }));
+  problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform, options.kubernetesVersion) }));
   return { files: files.length, objects: sources.length, problems };
 }

@@ -24,6 +24,8 @@ export interface SandboxPlatformChartProps extends ChartProps {
 
 export class SandboxPlatformChart extends Chart {
   readonly platform: Platform;
+  /** The config's `platforms.<platform>` settings; workloads in this chart resolve the platform's facts with them. */
+  readonly platformSettings: PlatformSettings;
   /** `managed`: GKE's add-on installs agent-sandbox, this chart does not. */
   readonly agentSandboxMode: 'self' | 'managed';
   readonly agentSandbox?: AgentSandbox;
@@ -39,6 +41,7 @@ export class SandboxPlatformChart extends Chart {
     this.platform = props.platform;
     const platform = platformModule(props.platform);
     const settings: PlatformSettings = config.platforms?.[props.platform] ?? {};
+    this.platformSettings = settings;
     this.agentSandboxMode = settings.agentSandbox ?? 'self';
     if (!platform.agentSandboxModes.includes(this.agentSandboxMode)) {
       throw new Error(`platforms.${props.platform}.agentSandbox: "${this.agentSandboxMode}" is not available on ${props.platform}; allowed: ${platform.agentSandboxModes.join(', ')}`);
@@ -52,7 +55,7 @@ export class SandboxPlatformChart extends Chart {
     if (this.agentSandboxMode === 'self') {
       this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), avoidNodeLabelKeys: untainted, env: props.env });
     }
-    this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform });
+    this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform, settings });
 
     // Device classes and tenants: every problem of every one of them, in one error.
     const errors: string[] = [];

@@ -3,7 +3,7 @@ import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Platform } from '../../platforms';
 import { checkSandboxObjectPod, SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
-import { namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
+import { namespaceServiceAccount, resolvePlatform, resolvePlatformSettings, type NamespaceRef } from './context';
 import { buildSandboxPod, type BuiltSandboxPod, type SandboxPodProps } from './sandbox-pod';
 
 export interface PodOwnerProps extends SandboxPodProps {
@@ -13,6 +13,8 @@ export interface PodOwnerProps extends SandboxPodProps {
 
 export interface PodOwner {
   readonly platform: Platform;
+  /** The enclosing chart's `platforms.<id>` settings (undefined outside a SandboxPlatformChart). */
+  readonly platformSettings: unknown;
   readonly pod: BuiltSandboxPod;
   /** metadata of the owning object: the isolation label and the opt-out record. */
   readonly metadata: Record<string, unknown>;
@@ -20,10 +22,12 @@ export interface PodOwner {
 
 export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandbox', name: string, namespace: string, props: PodOwnerProps): PodOwner {
   const platform = resolvePlatform(owner, props.platform, `${kind} "${owner.node.path}"`);
+  const platformSettings = resolvePlatformSettings(owner);
   const pod = buildSandboxPod(
     platform,
     { ...props, serviceAccountName: props.serviceAccountName ?? namespaceServiceAccount(props.namespace) },
     `${kind} ${namespace}/${name}`,
+    platformSettings,
   );
   const metadata = {
     name,
@@ -31,7 +35,7 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
     labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra', 'agent-sandbox-infra.io/isolation': pod.isolation },
     ...(Object.keys(pod.objectAnnotations).length ? { annotations: { ...pod.objectAnnotations } } : {}),
   };
-  return { platform, pod, metadata };
+  return { platform, platformSettings, pod, metadata };
 }
 
 /**
@@ -40,10 +44,10 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
  * nothing is an error too, so the annotation never claims a weakening that is not there (opt out in the props and
  * make the change with the escape hatch, and both are checked together here).
  */
-export function checkPodAtSynth(owner: Construct, resource: ApiObject, platform: Platform): void {
+export function checkPodAtSynth(owner: Construct, resource: ApiObject, platform: Platform, platformSettings?: unknown): void {
   owner.node.addValidation({
     validate: () => {
-      const checked = checkSandboxObjectPod(resource.toJson() as Record<string, unknown>, { platform });
+      const checked = checkSandboxObjectPod(resource.toJson() as Record<string, unknown>, { platform, platformSettings });
       if (!checked) return ['spec.podTemplate.spec: must be a pod spec (removed by a patch?)'];
       const used = new Set(checked.violations.filter((v) => v.severity === 'note').map((v) => v.rule));
       return [

@@ -59,7 +59,7 @@ export function simulatedPools(platform: Platform): SimulatedPool[] {
           sandbox.maxNodes,
           { 'cloud.google.com/gke-nodepool': 'sandbox', [GKE_GVISOR_NODE_LABEL.key]: GKE_GVISOR_NODE_LABEL.value },
           [GKE_GVISOR_TAINT],
-          'stacks/gke/node-pools.ts GKE_POOL_DEFAULTS.sandbox; GKE labels and taints gVisor nodes sandbox.gke.io/runtime=gvisor',
+          'platforms/gke/cluster-config.ts GKE_POOL_DEFAULTS.sandbox; GKE labels and taints gVisor nodes sandbox.gke.io/runtime=gvisor',
         ),
       ];
     }
@@ -91,7 +91,7 @@ export function simulatedPools(platform: Platform): SimulatedPool[] {
           EKS_CLUSTER_DEFAULTS.sandboxNodeGroup.scaling.max,
           { 'eks.amazonaws.com/nodegroup': 'sandbox', ...scheduling.labels },
           scheduling.taints.map((t) => ({ key: t.key, value: t.value, effect: EKS_SANDBOX_NODE_TAINT.effect })),
-          'stacks/eks/node-bootstrap-node-group.ts sandboxNodeGroupScheduling (label and taint the gvisor RuntimeClass selects)',
+          'platforms/eks/node-bootstrap/node-group.ts sandboxNodeGroupScheduling (label and taint the gvisor RuntimeClass selects)',
         ),
       ];
     }
@@ -108,7 +108,7 @@ export function simulatedPools(platform: Platform): SimulatedPool[] {
           kata.maxCount,
           { 'kubernetes.azure.com/agentpool': kata.name, 'kubernetes.azure.com/kata-vm-isolation': 'true', [EKS_SANDBOX_NODE_LABEL.key]: 'kata' },
           [],
-          'stacks/aks/cluster-config.ts AKS_DEFAULTS.sandboxPool; AKS labels Kata nodes kubernetes.azure.com/kata-vm-isolation=true',
+          'platforms/aks/cluster-config.ts AKS_DEFAULTS.sandboxPool; AKS labels Kata nodes kubernetes.azure.com/kata-vm-isolation=true',
         ),
       ];
     }

@@ -14,6 +14,8 @@ import { startPodProcess, type PodPeer, type PodProcessSpec, type RunningPodProc
 
 /** What the harness changes about a pod's process (never about the pod). */
 export interface PodProcessOptions {
+  /** Names the process (logs, pod folder). @default - the container's name */
+  readonly name?: string;
   /** Replaces the container's args (its command is the built binary or a stand-in program). @default - the container's */
   readonly args?: readonly string[];
   /** Pods this one reaches over the stand-in pod network (pod-runner.ts). @default [] */
@@ -165,6 +167,8 @@ export async function runDeploymentPod(
   deployment: { namespace: string; name: string; container: string },
   command: string,
   lifetime: Lifetime,
+  /** Names the process (logs, pod folder); another name for a second process of the same container (a rolled Deployment). */
+  processName = deployment.container,
   opts: PodProcessOptions = {},
 ): Promise<RunningPodProcess> {
   const client = cluster.client;
@@ -176,8 +180,13 @@ export async function runDeploymentPod(
       const d = await client.get(`/apis/apps/v1/namespaces/${deployment.namespace}/deployments/${deployment.name}`);
       if (!d) return false;
       const selector = Object.entries(d.spec.selector.matchLabels as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
+      // A pod of the Deployment's current template (after a roll, the new ReplicaSet's), Running, not being deleted.
+      const image = (d.spec.template.spec.containers as KubeObject[]).find((c) => c.name === deployment.container)?.image;
       const pods = await client.list(`/api/v1/namespaces/${deployment.namespace}/pods`, { labelSelector: selector });
-      pod = pods.find((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
+      pod = pods
+        .filter((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp)
+        .filter((p) => (p.spec.containers as KubeObject[]).some((c) => c.name === deployment.container && c.image === image))
+        .sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0];
       return pod !== undefined;
     },
     {
@@ -189,7 +198,7 @@ export async function runDeploymentPod(
       },
     },
   );
-  return runPod(cluster, pod!, deployment.container, command, lifetime, opts);
+  return runPod(cluster, pod!, deployment.container, command, lifetime, { ...opts, name: processName });
 }
 
 /**
@@ -197,7 +206,7 @@ export async function runDeploymentPod(
  * select it to it, and waits until its readiness probe (if any) answers 200 from inside the process.
  */
 export async function runPod(cluster: LocalCluster, pod: KubeObject, containerName: string, command: string, lifetime: Lifetime, opts: PodProcessOptions = {}): Promise<RunningPodProcess> {
-  const spec = await podProcessSpec(cluster, pod, containerName, command, opts);
+  const spec = { ...(await podProcessSpec(cluster, pod, containerName, command, opts)), name: opts.name ?? containerName };
   const running = await startPodProcess(spec, { dataDir: cluster.dataDir, apiServerPort: Number(new URL(cluster.state.server).port), lifetime });
   for (const p of running.processes) cluster.track(p);
   await routeServicesTo(cluster, pod, running);
