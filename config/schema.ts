@@ -51,6 +51,17 @@ const controllerFlags = z
   .partial()
   .strict();
 
+/** A container image: repository, tag, digest (pins it), pull policy. */
+const containerImage = z
+  .object({
+    repository: z.string().min(1),
+    tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'must be a valid image tag'),
+    digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits'),
+    pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']),
+  })
+  .partial()
+  .strict();
+
 const securityContextFields = {
   runAsNonRoot: z.boolean(),
   runAsUser: z.number().int().min(0),
@@ -66,15 +77,7 @@ export const agentSandboxConfig = z
     installCrds: z.boolean(),
     webhookServiceName: dnsLabel,
     metricsServiceName: dnsLabel,
-    image: z
-      .object({
-        repository: z.string().min(1),
-        tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'must be a valid image tag'),
-        digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits'),
-        pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']),
-      })
-      .partial()
-      .strict(),
+    image: containerImage,
     imagePullSecrets: z.array(dnsSubdomain),
     replicas: z.number().int().min(1).max(10),
     podAnnotations: labelMap,
@@ -123,15 +126,7 @@ export const routerConfig = z
     sandboxPorts: z.array(port).min(1),
     metricsScrapers: z.array(routerPeer),
     apiServer: z.object({ cidrs: z.array(z.string()).min(1), ports: z.array(port).min(1).optional() }).strict(),
-    image: z
-      .object({
-        repository: z.string().min(1),
-        tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'must be a valid image tag'),
-        digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits'),
-        pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']),
-      })
-      .partial()
-      .strict(),
+    image: containerImage,
     replicas: z.number().int().min(1).max(20),
     resources,
     cache: z.boolean(),

@@ -10,7 +10,9 @@
  *   on the router's own loopback, wired to the sandbox process through Unix sockets); no CNI enforces NetworkPolicy
  *   here, so the policies are checked for what they select, by the API server's own label-selector evaluation;
  * - claims we emit with a short `shutdownTime` are torn down by the controller: `Retain` keeps the claim
- *   (Ready=False, ClaimExpired) and removes its sandbox; `Delete` removes both.
+ *   (Ready=False, ClaimExpired) and removes its sandbox; `Delete` removes both; a claim with a short
+ *   `ttlSecondsAfterFinished` expires that long after its sandbox's program ended (stand-in: the harness reports the
+ *   exit in the pod's status, as the kubelet would).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -22,13 +24,14 @@ import { deployPlatform, type Deployment } from '../../scripts/cluster/deploy';
 import type { KubeObject } from '../../scripts/cluster/kube-client';
 import { forbiddenLines, runDeploymentPod, runPod } from '../../scripts/cluster/pod-process';
 import type { RunningPodProcess } from '../../scripts/cluster/pod-runner';
+import { isRunning, waitFor } from '../../scripts/cluster/processes';
 import { binaryPath } from '../../scripts/toolchain/paths';
 import { agentSandboxControllerComponent, sandboxRouterComponent } from '../../scripts/toolchain/versions';
-import { CLAIMS, realComponentsAvailable, SANDBOXES, waitForCondition, withCluster } from './support/cluster';
+import { CLAIMS, describeWithCluster, SANDBOXES, waitForCondition, withCluster } from './support/cluster';
 
 const RELEASE = agentSandboxRelease(DEFAULT_AGENT_SANDBOX_VERSION);
 const ROUTER = sandboxRouterComponent(RELEASE.version);
-const available = realComponentsAvailable('sandbox router and claim lifecycle', [agentSandboxControllerComponent(RELEASE.version), ROUTER], { podRunner: true });
+const describeOnCluster = describeWithCluster('the sandbox router and claim lifecycle', [agentSandboxControllerComponent(RELEASE.version), ROUTER], { podRunner: true });
 
 const TENANT = 'team-a';
 const ROUTER_NS = 'agent-sandbox-system';
@@ -48,19 +51,23 @@ function selectorQuery(s: KubeObject): string {
 
 /** An HTTP request to the router's proxy port, through the socket that reaches it inside its pod. */
 function viaRouter(router: RunningPodProcess, headers: Record<string, string>, path = '/hello'): Promise<{ status: number; body: string }> {
+  return httpOverSocket(router.hostSocket(8080), 'GET', path, headers);
+}
+
+function httpOverSocket(socketPath: string, method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((done, fail) => {
-    const req = request({ socketPath: router.hostSocket(8080), path, method: 'GET', headers, timeout: 30_000 }, (res) => {
+    const req = request({ socketPath, path, method, headers, timeout: 30_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', fail);
-    req.on('timeout', () => req.destroy(new Error('the router did not answer in 30 s')));
+    req.on('timeout', () => req.destroy(new Error(`${socketPath} did not answer in 30 s`)));
     req.end();
   });
 }
 
-(available ? describe : describe.skip)('the sandbox router and claim lifecycle on a local cluster', () => {
+describeOnCluster('the sandbox router and claim lifecycle on a local cluster', () => {
   const env = withCluster();
   let d: Deployment;
   let expiry: string;
@@ -81,11 +88,12 @@ function viaRouter(router: RunningPodProcess, headers: Record<string, string>, p
         {
           name: TENANT,
           templates: [{ name: 'echo', containers: [container] }],
-          warmPools: [{ name: 'pool', template: 'echo', replicas: 3 }],
+          warmPools: [{ name: 'pool', template: 'echo', replicas: 4 }],
           claims: [
             { name: 'routed', warmPool: 'pool' },
             { name: 'expire-retain', warmPool: 'pool', lifecycle: { shutdownTime: expiry } },
             { name: 'expire-delete', warmPool: 'pool', lifecycle: { shutdownTime: expiry, shutdownPolicy: 'Delete' } },
+            { name: 'ttl', warmPool: 'pool', lifecycle: { ttlSecondsAfterFinished: 5 } },
           ],
         },
       ],
@@ -242,7 +250,11 @@ function viaRouter(router: RunningPodProcess, headers: Record<string, string>, p
       }, (EXPIRY_SECONDS + 90) * 1000);
       expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(expiry));
       expect((claim!.status.conditions as KubeObject[]).find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ClaimExpired' });
-      expect(await client.get(`/api/v1/namespaces/${TENANT}/pods/${sandboxesOf['expire-retain']}`).then((p) => p?.metadata.deletionTimestamp ?? p === undefined)).toBeTruthy();
+      // Its pod goes with it (the garbage collector follows the Sandbox's ownership).
+      await waitForCondition(client, `the pod of ${sandboxesOf['expire-retain']} to be deleted`, TENANT, async () => {
+        const pod = await client.get(`/api/v1/namespaces/${TENANT}/pods/${sandboxesOf['expire-retain']}`);
+        return pod === undefined || pod.metadata.deletionTimestamp !== undefined;
+      }, 60_000);
     });
 
     it('Delete: the claim and its sandbox are deleted', async () => {
@@ -257,6 +269,40 @@ function viaRouter(router: RunningPodProcess, headers: Record<string, string>, p
       const claim = await env.cluster.client.get(`${CLAIMS(TENANT)}/routed`);
       expect(claim!.spec.lifecycle).toStrictEqual({ ttlSecondsAfterFinished: 3600, shutdownPolicy: 'Retain' });
       expect((claim!.status.conditions as KubeObject[]).find((c) => c.type === 'Ready')?.status).toBe('True');
+    });
+
+    it("TTL: once the sandbox's program ends, the claim expires ttlSecondsAfterFinished later (the default lifecycle's mechanism)", async () => {
+      const client = env.cluster.client;
+      let pod: KubeObject | undefined;
+      await waitForCondition(client, 'claim ttl to be bound to a Running sandbox pod', TENANT, async () => {
+        const name = (await client.get(`${CLAIMS(TENANT)}/ttl`))?.status?.sandbox?.name;
+        pod = name ? await client.get(`/api/v1/namespaces/${TENANT}/pods/${name}`) : undefined;
+        return pod?.status?.phase === 'Running';
+      }, 120_000);
+      const sandboxName = pod!.metadata.name as string;
+      const program = await runPod(env.cluster, pod!, 'main', process.execPath, 'attached', { name: 'ttl-sandbox', args: [resolve(__dirname, '../../scripts/cluster/echo-server.js'), '8888'] });
+      // No readiness probe on the pod: wait for the program to listen, then tell it its work is done.
+      await waitFor('the sandbox program to answer', () => httpOverSocket(program.hostSocket(8888), 'GET', '/').then((r) => r.status === 200, () => false), { timeoutMs: 30_000, watch: [program.main] });
+      expect((await httpOverSocket(program.hostSocket(8888), 'POST', '/exit')).status).toBe(200);
+      await waitFor('the sandbox program to exit', () => !isRunning(program.main), { timeoutMs: 10_000 });
+      // Stand-in for the kubelet: the container exited 0, so the pod Succeeded (kwok changes no terminal pod).
+      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      await client.patch(`/api/v1/namespaces/${TENANT}/pods/${sandboxName}/status`, {
+        status: {
+          phase: 'Succeeded',
+          conditions: [{ type: 'Ready', status: 'False', reason: 'PodCompleted', lastTransitionTime: now }],
+          containerStatuses: [{ name: 'main', image: pod!.spec.containers[0].image, imageID: '', ready: false, restartCount: 0, started: false, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: pod!.status.startTime, finishedAt: now } } }],
+        },
+      });
+      const finishedAt = Date.parse(now);
+      let claim: KubeObject | undefined;
+      await waitForCondition(client, 'claim ttl to expire 5 s after its sandbox finished', TENANT, async () => {
+        claim = await client.get(`${CLAIMS(TENANT)}/ttl`);
+        return (claim?.status?.conditions ?? []).some((c: KubeObject) => c.type === 'Ready' && c.reason === 'ClaimExpired') && !(await client.get(`${SANDBOXES(TENANT)}/${sandboxName}`));
+      }, 90_000);
+      // The controller counts from the Finished condition, which carries the container's finishedAt.
+      expect(Date.now() - finishedAt).toBeGreaterThanOrEqual(5_000);
+      expect(claim!.spec.lifecycle).toStrictEqual({ ttlSecondsAfterFinished: 5, shutdownPolicy: 'Retain' });
     });
 
     it('the controller logged no forbidden request', () => {
