@@ -12,7 +12,7 @@ import { agentSandboxRelease, AGENT_SANDBOX_VERSIONS } from '../../core/upstream
 import { helmTemplate, type RenderedObject } from '../../scripts/helm/render';
 import { HELM } from '../../scripts/toolchain/versions';
 import { newChart, synthObjects } from '../support/synth';
-import { requireToolchain } from './support/require-toolchain';
+import { requireToolchain } from '../support/require-toolchain';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = RenderedObject & { [k: string]: any };
@@ -301,7 +301,7 @@ const byKey = (objs: Obj[]) => Object.fromEntries(objs.map((o) => [key(o), o]));
 const releases = AGENT_SANDBOX_VERSIONS.filter((v) => agentSandboxRelease(v).helmChart);
 const describeWithHelm = requireToolchain('the Helm parity test', [HELM], 'npm run toolchain -- helm');
 
-describeWithHelm.each(releases.map((v) => [v]))('Helm parity with the agent-sandbox %s chart', (version) => {
+describeWithHelm.each(releases.map((v) => [v]))('Helm parity with the agent-sandbox %s chart', (version: string) => {
   const release = agentSandboxRelease(version);
   const seen = new Set<string>();
 
