@@ -4,7 +4,8 @@
  * the code the Pulumi components use (not copies). Node counts are each pool's autoscaling maximum: the capacity
  * the capacity check assumes.
  */
-import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT, GKE_GVISOR_NODE_LABEL, type Platform } from '../../platforms';
+import { EKS_SANDBOX_NODE_TAINT, GKE_GVISOR_NODE_LABEL, type Platform } from '../../platforms';
+import { AKS_KATA_NODE_LABEL } from '../../platforms/aks';
 import { findMachineType, nodeAllocatable, type Cloud } from '../../platforms/capacity/machine-types';
 import { AKS_DEFAULTS } from '../../platforms/aks/cluster-config';
 import { EKS_CLUSTER_DEFAULTS } from '../../platforms/eks/cluster-config';
@@ -106,7 +107,7 @@ export function simulatedPools(platform: Platform): SimulatedPool[] {
           'azure',
           kata.vmSize,
           kata.maxCount,
-          { 'kubernetes.azure.com/agentpool': kata.name, 'kubernetes.azure.com/kata-vm-isolation': 'true', [EKS_SANDBOX_NODE_LABEL.key]: 'kata' },
+          { 'kubernetes.azure.com/agentpool': kata.name, 'kubernetes.azure.com/kata-vm-isolation': 'true', [AKS_KATA_NODE_LABEL.key]: AKS_KATA_NODE_LABEL.value },
           [],
           'platforms/aks/cluster-config.ts AKS_DEFAULTS.sandboxPool; AKS labels Kata nodes kubernetes.azure.com/kata-vm-isolation=true',
         ),
