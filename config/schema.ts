@@ -51,6 +51,17 @@ const controllerFlags = z
   .partial()
   .strict();
 
+/** A container image: repository, tag, digest (pins it), pull policy. */
+const containerImage = z
+  .object({
+    repository: z.string().min(1),
+    tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'must be a valid image tag'),
+    digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits'),
+    pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']),
+  })
+  .partial()
+  .strict();
+
 const securityContextFields = {
   runAsNonRoot: z.boolean(),
   runAsUser: z.number().int().min(0),
@@ -66,16 +77,8 @@ export const agentSandboxConfig = z
     installCrds: z.boolean(),
     webhookServiceName: dnsLabel,
     metricsServiceName: dnsLabel,
-    image: z
-      .object({
-        repository: z.string().min(1),
-        registry: z.string().min(1),
-        tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'must be a valid image tag'),
-        digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits'),
-        pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']),
-      })
-      .partial()
-      .strict(),
+    // registry: the controller image from a mirror registry (air-gapped clusters), path kept.
+    image: containerImage.extend({ registry: z.string().min(1).optional() }),
     imagePullSecrets: z.array(dnsSubdomain),
     replicas: z.number().int().min(1).max(10),
     podAnnotations: labelMap,
@@ -112,6 +115,36 @@ export const agentSandboxConfig = z
   .partial()
   .strict();
 
+const routerPeer = z.object({ namespace: dnsLabel, podLabels: labelMap.optional() }).strict();
+const port = z.number().int().min(1).max(65535);
+
+/** `router:` the optional sandbox router (constructs/agent-sandbox/sandbox-router.ts); present means installed. */
+export const routerConfig = z
+  .object({
+    namespace: dnsLabel,
+    clients: z.array(routerPeer).min(1),
+    sandboxNamespaces: z.array(dnsLabel).min(1),
+    sandboxPorts: z.array(port).min(1),
+    metricsScrapers: z.array(routerPeer),
+    apiServer: z.object({ cidrs: z.array(z.string()).min(1), ports: z.array(port).min(1).optional() }).strict(),
+    image: containerImage,
+    replicas: z.number().int().min(1).max(20),
+    resources,
+    cache: z.boolean(),
+    authzMode: z.enum(['allow-all', 'tokenreview', 'scoped-token']),
+    proxyTimeout: z.string(),
+    upstreamMaxRetries: z.number().int().min(0),
+    clusterDomain: dnsSubdomain,
+    extraArgs: z.array(z.string()),
+    nodeSelector: labelMap,
+    tolerations: z.array(toleration),
+    priorityClassName: dnsSubdomain,
+    podDisruptionBudget: z.boolean(),
+  })
+  .partial()
+  .required({ clients: true })
+  .strict();
+
 /** `platforms.<id>`: each platform's settings schema (platforms/<name>/), keyed by platform id. */
 function platformsSchema() {
   return z
@@ -126,6 +159,8 @@ function sandboxPlatformSchema(platforms: ReturnType<typeof platformsSchema>) {
       /** Kubernetes version of the target clusters; selects the pinned schema and gates version-dependent features. */
       kubernetesVersion: kubernetesVersion.optional(),
       agentSandbox: agentSandboxConfig.optional(),
+      /** The sandbox router (agent-sandbox's Go router) with a NetworkPolicy for its clients; absent: none. */
+      router: routerConfig.optional(),
       platforms: platforms.optional(),
       /** Cluster-scoped DRA DeviceClasses (Kubernetes ≥ 1.34). */
       deviceClasses: z.array(deviceClassConfig).optional(),
@@ -147,6 +182,7 @@ export function currentSandboxPlatformConfig(): typeof sandboxPlatformConfig {
 
 export type SandboxPlatformConfig = z.infer<typeof sandboxPlatformConfig>;
 export type AgentSandboxConfig = z.infer<typeof agentSandboxConfig>;
+export type RouterConfig = z.infer<typeof routerConfig>;
 export type PlatformsConfig = z.infer<typeof platformsConfig>;
 
 export { ISOLATIONS, PLATFORMS };

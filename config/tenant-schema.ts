@@ -79,6 +79,16 @@ const podFields = {
   service: z.boolean(),
 };
 
+/** SandboxClaim `spec.lifecycle` (checked against the release's CRD at cross-field validation). */
+export const claimLifecycleConfig = z
+  .object({
+    shutdownTime: rfc3339,
+    shutdownPolicy: z.enum(['Delete', 'DeleteForeground', 'Retain']),
+    ttlSecondsAfterFinished: z.number().int().min(0),
+  })
+  .partial()
+  .strict();
+
 const template = z
   .object({
     name: dnsSubdomain,
@@ -93,6 +103,8 @@ const template = z
       .strict(),
     envVarsInjectionPolicy: z.enum(['Allowed', 'Overrides', 'Disallowed']),
     volumeClaimTemplatesPolicy: z.enum(['Allowed', 'Overrides', 'Disallowed']),
+    /** Lifecycle defaults of the claims of this template's warm pools (our convention: the CRD has none on templates). */
+    claimLifecycle: claimLifecycleConfig,
   })
   .partial()
   .required({ name: true, containers: true })
@@ -134,14 +146,8 @@ const claim = z
   .object({
     name: dnsLabel,
     warmPool: dnsLabel,
-    lifecycle: z
-      .object({
-        shutdownTime: rfc3339,
-        shutdownPolicy: z.enum(['Delete', 'DeleteForeground', 'Retain']),
-        ttlSecondsAfterFinished: z.number().int().min(0),
-      })
-      .partial()
-      .strict(),
+    /** Over the template's claimLifecycle over the default (expire 3600 s after finishing, Retain); false: none. */
+    lifecycle: z.union([claimLifecycleConfig, z.literal(false)]),
     additionalPodMetadata: z.object({ labels: labelMap, annotations: labelMap }).partial().strict(),
     env: z.array(z.object({ name: z.string().min(1), value: z.string(), containerName: z.string().optional() }).strict()),
     volumeClaimTemplates: z.array(pvcTemplate),

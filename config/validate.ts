@@ -3,6 +3,7 @@
  * release. Every problem is reported at once, before anything is synthesized or created.
  */
 import { propErrors } from '../validation/agent-sandbox-settings';
+import { routerSettingsErrors } from '../validation/sandbox-router-settings';
 import { platformModules, type Platform } from '../platforms';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
 import { issueLines } from '../core/zod-issues';
@@ -51,6 +52,7 @@ export function crossFieldProblems(config: SandboxPlatformConfig): string[] {
   const release = agentSandboxRelease(config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
   const agentSandbox = config.agentSandbox ?? {};
   problems.push(...propErrors(agentSandbox, release, agentSandbox.replicas ?? 1).map((e) => `agentSandbox.${e}`));
+  if (config.router) problems.push(...routerSettingsErrors(config.router, release).map((e) => `router.${e}`));
   for (const m of platformModules()) {
     const settings = config.platforms?.[m.platform as Platform];
     if (settings && m.settingsProblems) problems.push(...m.settingsProblems(settings, release));

@@ -6,7 +6,11 @@
 // Install and runtimes
 export * from './agent-sandbox/agent-sandbox';
 export * from './agent-sandbox/agent-sandbox-crds';
+export * from './agent-sandbox/helm-values';
+export * from './agent-sandbox/sandbox-router';
 export * from '../validation/controller-flags';
+export { routerSettingsErrors, ROUTER_AUTHZ_MODES, type SandboxRouterSettings } from '../validation/sandbox-router-settings';
+export { DEFAULT_CLAIM_LIFECYCLE, claimLifecycleErrors, claimLifecycleSchema, type ClaimLifecycle } from '../validation/claim-lifecycle';
 export * from './sandbox-runtime';
 export * from '../platforms';
 export { GKE_ADDON_MIN_VERSION, GKE_ADDON_V1BETA1_VERSION, managedAddonErrors } from '../platforms/gke/addon';

@@ -5,6 +5,7 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AgentSandbox } from './agent-sandbox/agent-sandbox';
+import { DEFAULT_SANDBOX_PORT, SandboxRouter } from './agent-sandbox/sandbox-router';
 import { platformModule, type Platform, type PlatformSettings } from '../platforms';
 import type { SandboxPlatformConfig } from '../config/schema';
 import { SandboxRuntime } from './sandbox-runtime';
@@ -31,6 +32,8 @@ export class SandboxPlatformChart extends Chart {
   readonly runtime: SandboxRuntime;
   readonly deviceClasses = new Map<string, DeviceClass>();
   readonly tenants: SandboxTenant[] = [];
+  /** The sandbox router, when the configuration has `router:`. */
+  readonly router?: SandboxRouter;
 
   constructor(scope: Construct, id: string, props: SandboxPlatformChartProps) {
     super(scope, id, props);
@@ -47,8 +50,9 @@ export class SandboxPlatformChart extends Chart {
       const release = agentSandboxRelease(config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
       const errors = platform.settingsProblems?.(settings, release) ?? [];
       if (errors.length) throw new Error(errors.join('\n'));
-    } else {
-      const untainted = platform.sandboxNode && !platform.sandboxNode.taint ? [platform.sandboxNode.label.key] : [];
+    }
+    const untainted = platform.sandboxNode && !platform.sandboxNode.taint ? [platform.sandboxNode.label.key] : [];
+    if (this.agentSandboxMode === 'self') {
       this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), avoidNodeLabelKeys: untainted, env: props.env });
     }
     this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform, settings });
@@ -69,13 +73,43 @@ export class SandboxPlatformChart extends Chart {
         }
       });
     }
+    // The router lives with the controller (the controller's own default sandbox policy admits it from there) and
+    // reaches the tenants' sandboxes unless told otherwise; each such tenant admits it on the sandbox ports.
+    const router = config.router;
+    const routerNamespace = router?.namespace ?? config.agentSandbox?.namespace ?? 'agent-sandbox-system';
+    const routerPorts = router?.sandboxPorts ?? [DEFAULT_SANDBOX_PORT];
+    const tenantNames = (config.tenants ?? []).map((t) => t.name);
+    const sandboxNamespaces = router?.sandboxNamespaces ?? (tenantNames.length ? tenantNames : undefined);
     for (const [i, tenant] of (config.tenants ?? []).entries()) {
+      const extraIngress = router && (!sandboxNamespaces || sandboxNamespaces.includes(tenant.name)) ? SandboxRouter.ingressRuleFor({ namespace: routerNamespace, sandboxPorts: routerPorts }) : undefined;
       try {
         this.tenants.push(
-          new SandboxTenant(this, `Tenant-${tenant.name}`, { tenant, platform: props.platform, deviceClasses: this.deviceClasses, kubernetesVersion, configPath: `tenants[${i}]` }),
+          new SandboxTenant(this, `Tenant-${tenant.name}`, {
+            tenant,
+            platform: props.platform,
+            deviceClasses: this.deviceClasses,
+            kubernetesVersion,
+            configPath: `tenants[${i}]`,
+            ...(extraIngress ? { extraIngress } : {}),
+          }),
         );
       } catch (err) {
         errors.push((err as Error).message);
+      }
+    }
+    if (router) {
+      try {
+        this.router = new SandboxRouter(this, 'SandboxRouter', {
+          ...router,
+          version: config.agentSandbox?.version,
+          namespace: routerNamespace,
+          sandboxPorts: routerPorts,
+          ...(sandboxNamespaces ? { sandboxNamespaces } : {}),
+          platform: props.platform,
+          avoidNodeLabelKeys: untainted,
+        });
+      } catch (err) {
+        errors.push(`router: ${(err as Error).message}`);
       }
     }
     if (errors.length) throw new Error(`${props.platform}: the configuration cannot be built:\n${errors.join('\n')}`);

@@ -12,6 +12,7 @@ import { ResourceClaimTemplate, type DeviceRequestInput, type DraNamespaceRef } 
 import type { Platform } from '../platforms';
 import { effectivePod, limitRangeProblems, quotaProblems, quotaUnsetProblems, type FitPod, type QuotaDemand } from './tenant/namespace-fit';
 import { SandboxNamespace } from './tenant/sandbox-namespace';
+import type { IngressRule } from './tenant/traffic-rules';
 import type { NamespaceRef } from './workloads/context';
 import { Sandbox } from './workloads/sandbox';
 import { SandboxClaim } from './workloads/sandbox-claim';
@@ -28,6 +29,8 @@ export interface SandboxTenantProps {
   readonly kubernetesVersion?: string;
   /** Where the tenant sits in the configuration, for messages. @default `tenants[<name>]` */
   readonly configPath?: string;
+  /** An ingress rule the namespace adds to its own allowlist (the chart's sandbox router). @default - none */
+  readonly extraIngress?: IngressRule;
 }
 
 type PodConfig = NonNullable<TenantConfig['templates']>[number] | NonNullable<TenantConfig['sandboxes']>[number];
@@ -55,7 +58,11 @@ export class SandboxTenant extends Construct {
       }
     };
 
-    const namespace = attempt('namespace', () => new SandboxNamespace(this, 'Namespace', { ...(t.namespace ?? {}), name: t.name, platform: props.platform }));
+    const ingressAllowlist = [...(t.namespace?.ingressAllowlist ?? []), ...(props.extraIngress ? [props.extraIngress] : [])];
+    const namespace = attempt(
+      'namespace',
+      () => new SandboxNamespace(this, 'Namespace', { ...(t.namespace ?? {}), ...(ingressAllowlist.length ? { ingressAllowlist } : {}), name: t.name, platform: props.platform }),
+    );
     // Without the namespace the rest is still built and checked, against a stand-in with the same name and settings
     // (a plain name would change defaults, e.g. templates' networkPolicyManagement, and report problems that aren't).
     const ns: NamespaceRef & DraNamespaceRef = namespace ?? {
@@ -184,6 +191,6 @@ export class SandboxTenant extends Construct {
 }
 
 function templateOnly(tc: NonNullable<TenantConfig['templates']>[number]) {
-  const { networkPolicyManagement, networkPolicy, envVarsInjectionPolicy, volumeClaimTemplates, volumeClaimTemplatesPolicy, service } = tc;
-  return { networkPolicyManagement, networkPolicy, envVarsInjectionPolicy, volumeClaimTemplates, volumeClaimTemplatesPolicy, service };
+  const { networkPolicyManagement, networkPolicy, envVarsInjectionPolicy, volumeClaimTemplates, volumeClaimTemplatesPolicy, service, claimLifecycle } = tc;
+  return { networkPolicyManagement, networkPolicy, envVarsInjectionPolicy, volumeClaimTemplates, volumeClaimTemplatesPolicy, service, claimLifecycle };
 }

@@ -85,12 +85,14 @@ type FlagSpec = {
 };
 
 /** A Go `time.Duration` string (`90s`, `5m`, `1h30m`, `0`). */
-const GO_DURATION = /^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
+export const GO_DURATION = /^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
 
+// In the order the chart's _controller-args.tpl renders its flags (then the flags the chart does not have), so
+// the same settings give the chart's args exactly (test/integration/helm-parity.test.ts).
 export const CONTROLLER_FLAG_SPECS: Readonly<Record<Exclude<keyof ControllerFlags, 'extraArgs'>, FlagSpec>> = {
   leaderElect: { flag: 'leader-elect', kind: 'bool' },
-  leaderElectionNamespace: { flag: 'leader-election-namespace', kind: 'string' },
   clusterDomain: { flag: 'cluster-domain', kind: 'string' },
+  leaderElectionNamespace: { flag: 'leader-election-namespace', kind: 'string' },
   extensions: { flag: 'extensions', kind: 'bool' },
   enableTracing: { flag: 'enable-tracing', kind: 'bool' },
   enablePprof: { flag: 'enable-pprof', kind: 'bool' },
@@ -104,13 +106,13 @@ export const CONTROLLER_FLAG_SPECS: Readonly<Record<Exclude<keyof ControllerFlag
   sandboxWarmPoolConcurrentWorkers: { flag: 'sandbox-warm-pool-concurrent-workers', kind: 'int', min: 1, extension: true },
   sandboxTemplateConcurrentWorkers: { flag: 'sandbox-template-concurrent-workers', kind: 'int', min: 1, extension: true },
   sandboxWarmPoolMaxBatchSize: { flag: 'sandbox-warm-pool-max-batch-size', kind: 'int', min: 1, extension: true },
+  sandboxWarmPoolReadinessGracePeriod: { flag: 'sandbox-warm-pool-readiness-grace-period', kind: 'duration', positive: true, extension: true },
+  sandboxWarmPoolUnschedulableRecheckInterval: { flag: 'sandbox-warm-pool-unschedulable-recheck-interval', kind: 'duration', positive: true, extension: true },
   enableWarmPoolEviction: { flag: 'enable-warm-pool-eviction', kind: 'bool', extension: true },
   apiConnections: { flag: 'api-connections', kind: 'int', min: 1 },
   separateWatchConnection: { flag: 'separate-watch-connection', kind: 'bool' },
   sandboxWarmPoolReplenishDelay: { flag: 'sandbox-warm-pool-replenish-delay', kind: 'duration', extension: true },
   sandboxWarmPoolMaxRefillRate: { flag: 'sandbox-warm-pool-max-refill-rate', kind: 'number', min: 0, extension: true },
-  sandboxWarmPoolReadinessGracePeriod: { flag: 'sandbox-warm-pool-readiness-grace-period', kind: 'duration', positive: true, extension: true },
-  sandboxWarmPoolUnschedulableRecheckInterval: { flag: 'sandbox-warm-pool-unschedulable-recheck-interval', kind: 'duration', positive: true, extension: true },
   cacheLabelSelectors: { flag: 'cache-label-selectors', kind: 'bool' },
   disableClaimEvents: { flag: 'disable-claim-events', kind: 'bool', extension: true },
   disableClaimObservabilityAnnotations: { flag: 'disable-claim-observability-annotations', kind: 'bool', extension: true },
@@ -183,10 +185,13 @@ export function controllerArgs(flags: ControllerFlags, release: AgentSandboxRele
   const errors = controllerFlagErrors(flags, release);
   if (errors.length) throw new Error(`invalid controller flags:\n  ${errors.join('\n  ')}`);
   const args: string[] = [`--leader-elect=${flags.leaderElect ?? true}`];
-  // Upstream's default install passes the bare flag; keep that form so the default matches it exactly.
-  if (flags.extensions ?? true) args.push('--extensions');
   for (const [key, spec] of Object.entries(CONTROLLER_FLAG_SPECS) as [keyof typeof CONTROLLER_FLAG_SPECS, FlagSpec][]) {
-    if (key === 'leaderElect' || key === 'extensions') continue;
+    if (key === 'leaderElect') continue;
+    // Upstream's default install passes the bare flag; keep that form so the default matches it exactly.
+    if (key === 'extensions') {
+      if (flags.extensions ?? true) args.push('--extensions');
+      continue;
+    }
     const value = flags[key];
     if (value !== undefined) args.push(`--${spec.flag}=${value}`);
   }

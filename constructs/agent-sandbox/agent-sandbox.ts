@@ -136,7 +136,7 @@ export interface AgentSandboxProps {
 const SELECTOR = { app: CONTROLLER_NAME };
 
 /** `affinity` with a required `DoesNotExist` on each key ANDed into every node selector term (one term if none). */
-function withAvoidedNodes(affinity: Affinity | undefined, keys: readonly string[]): { affinity?: Affinity } {
+export function withAvoidedNodes(affinity: Affinity | undefined, keys: readonly string[]): { affinity?: Affinity } {
   if (keys.length === 0) return affinity ? { affinity } : {};
   const avoid = keys.map((key) => ({ key, operator: 'DoesNotExist' }));
   const required = affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
@@ -200,7 +200,7 @@ export class AgentSandbox extends Construct {
 
     const errors = propErrors(props, this.release, this.replicas);
     if (errors.length) throw new Error(`AgentSandbox "${this.node.path}" has invalid props:\n  ${errors.join('\n  ')}`);
-    registerController(this, { extensions: this.extensions, allowedLabelDomains: this.allowedLabelDomains, apiVersion: this.release.apiVersion });
+    registerController(this, { extensions: this.extensions, allowedLabelDomains: this.allowedLabelDomains, apiVersion: this.release.apiVersion, version: this.release.version });
 
     const ns = this.namespace;
     const labels = {

@@ -66,6 +66,8 @@ export interface ControllerFacts {
   readonly allowedLabelDomains: readonly string[];
   /** The API version the controller's release serves as storage version (`v1beta1` for v0.5.x). */
   readonly apiVersion: string;
+  /** The pinned release the controller runs (its CRDs are what objects are checked against). */
+  readonly version: string;
 }
 
 /**

@@ -6,7 +6,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Platform } from '../../platforms';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
-import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth, namespaceName, namespaceNetworkPolicies, type NamespaceRef } from './context';
+import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth, findController, namespaceName, namespaceNetworkPolicies, type NamespaceRef } from './context';
+import { DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
+import { claimLifecycleErrors, claimLifecycleSchema, type ClaimLifecycle } from '../../validation/claim-lifecycle';
 import { checkName, checkSubdomainName } from '../../core/formats';
 import { problemsOf } from '../../core/diagnostics';
 import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
@@ -47,7 +49,18 @@ export interface SandboxTemplateProps extends SandboxPodProps {
   readonly volumeClaimTemplatesPolicy?: 'Allowed' | 'Overrides' | 'Disallowed';
   /** A Service per sandbox. @default - upstream default */
   readonly service?: boolean;
+  /**
+   * Lifecycle defaults of the SandboxClaims we emit for this template's warm pools (each claim's own fields win).
+   * Our convention: agent-sandbox's SandboxTemplate has no lifecycle fields, so the defaults are written into each
+   * claim, and recorded on the template (annotation `agent-sandbox-infra.io/claim-lifecycle-defaults`) for clients
+   * that create claims themselves.
+   * @default - DEFAULT_CLAIM_LIFECYCLE (expire 3600 s after the sandbox finished, Retain the claim)
+   */
+  readonly claimLifecycle?: ClaimLifecycle;
 }
+
+/** Where a template records the lifecycle defaults of its claims (JSON). */
+export const CLAIM_LIFECYCLE_ANNOTATION = 'agent-sandbox-infra.io/claim-lifecycle-defaults';
 
 export class SandboxTemplate extends Construct {
   readonly name: string;
@@ -58,6 +71,8 @@ export class SandboxTemplate extends Construct {
   readonly networkPolicyManagement: 'Managed' | 'Unmanaged';
   readonly envVarsInjectionPolicy: 'Allowed' | 'Overrides' | 'Disallowed';
   readonly volumeClaimTemplatesPolicy: 'Allowed' | 'Overrides' | 'Disallowed';
+  /** The lifecycle defaults of claims for this template, as given. */
+  readonly claimLifecycle?: ClaimLifecycle;
   readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: SandboxTemplateProps) {
@@ -81,6 +96,10 @@ export class SandboxTemplate extends Construct {
     if (this.networkPolicyManagement === 'Managed' && !props.networkPolicy && confined) {
       errors.push(`networkPolicyManagement: ${managedDefaultPolicyProblem(this.name, this.namespace)}`);
     }
+    if (props.claimLifecycle) {
+      errors.push(...claimLifecycleErrors('claimLifecycle', props.claimLifecycle, claimLifecycleSchema(findController(this)?.version ?? DEFAULT_AGENT_SANDBOX_VERSION)));
+      this.claimLifecycle = props.claimLifecycle;
+    }
     this.envVarsInjectionPolicy = props.envVarsInjectionPolicy ?? 'Disallowed';
     this.volumeClaimTemplatesPolicy = props.volumeClaimTemplatesPolicy ?? 'Disallowed';
     // The pod is built even when the fields above have problems, so one error lists them all.
@@ -99,7 +118,9 @@ export class SandboxTemplate extends Construct {
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: agentSandboxApiVersion(this, EXTENSIONS_GROUP),
       kind: 'SandboxTemplate',
-      metadata,
+      metadata: props.claimLifecycle
+        ? { ...metadata, annotations: { ...(metadata.annotations ?? {}), [CLAIM_LIFECYCLE_ANNOTATION]: JSON.stringify(props.claimLifecycle) } }
+        : metadata,
       spec: {
         podTemplate: this.pod.podTemplate,
         networkPolicyManagement: this.networkPolicyManagement,

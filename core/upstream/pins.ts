@@ -81,6 +81,10 @@ export interface AgentSandboxRelease {
   readonly conversionWebhook?: ConversionWebhook;
   /** Every flag this release's binary accepts (cmd/agent-sandbox-controller at the tag; an unknown flag exits 2). */
   readonly controllerFlags: readonly string[];
+  /** The release's own Helm chart (`helm/` at the tag): what the Helm parity test renders beside our output. */
+  readonly helmChart?: HelmChartPin;
+  /** The release's Go sandbox router (`sandbox-router/` at the tag): its manifests and the flags its binary accepts. */
+  readonly router?: SandboxRouterPin;
   /** Set when the release is kept selectable but should not be installed any more: the warning, with what to do. */
   readonly deprecation?: string;
   readonly source: string;
@@ -128,6 +132,114 @@ function crd(
     ...meta,
   };
 }
+
+/** A file of the release's repository at the tag: its raw URL, and the same bytes in the Go module zip. */
+function repositoryFile(version: string, path: string, sha256: string, name: string): UpstreamFile {
+  return {
+    name,
+    version,
+    url: `${AGENT_SANDBOX_REPO_RAW}/${version}/${path}`,
+    sha256,
+    relativePath: `agent-sandbox/${version}/${path}`,
+    goModule: { module: 'sigs.k8s.io/agent-sandbox', version, path },
+  };
+}
+
+/**
+ * The release's Helm chart, file by file (paths inside the chart folder). Never committed: assembled from the pins
+ * into a temporary folder by whoever renders it (test/integration/helm-parity.test.ts).
+ */
+export interface HelmChartPin {
+  /** `version:` of its Chart.yaml. */
+  readonly chartVersion: string;
+  readonly files: Readonly<Record<string, UpstreamFile>>;
+}
+
+function helmChart(version: string, chartVersion: string, sha256: Readonly<Record<string, string>>): HelmChartPin {
+  return {
+    chartVersion,
+    files: Object.fromEntries(Object.entries(sha256).map(([file, hash]) => [file, repositoryFile(version, `helm/${file}`, hash, `agent-sandbox Helm chart ${file}`)])),
+  };
+}
+
+export type RouterFileName =
+  | 'deployment.yaml'
+  | 'service.yaml'
+  | 'pdb.yaml'
+  | 'serviceaccount.yaml'
+  | 'rbac.yaml'
+  | 'rbac-tokenreview.yaml'
+  | 'networkpolicy.yaml';
+
+export interface SandboxRouterPin {
+  /**
+   * The image we install. Upstream's deployment.yaml names `sandbox-router-go:latest` as a placeholder; the release
+   * images are tagged with the release (the release's own example `examples/openclaw-fleet-gke/50-router/10-router.yaml`:
+   * "registry.k8s.io publishes versioned tags only (no :latest). Bump alongside agent-sandbox releases.").
+   */
+  readonly image: { readonly repository: string; readonly tag: string };
+  /** `sandbox-router/deploy/*.yaml` at the tag: the reference our SandboxRouter is compared with. */
+  readonly files: Readonly<Record<RouterFileName, UpstreamFile>>;
+  /** Every flag the router binary accepts (sandbox-router/config/flags.go at the tag, plus the zap logging flags). */
+  readonly flags: readonly string[];
+}
+
+function routerFiles(version: string, sha256: Readonly<Record<RouterFileName, string>>): Record<RouterFileName, UpstreamFile> {
+  return Object.fromEntries(
+    Object.entries(sha256).map(([file, hash]) => [file, repositoryFile(version, `sandbox-router/deploy/${file}`, hash, `agent-sandbox sandbox-router/deploy/${file}`)]),
+  ) as Record<RouterFileName, UpstreamFile>;
+}
+
+/** sandbox-router/config/flags.go `RegisterFlags` at v1.0.3, and zap's `BindFlags` (cmd/main.go). */
+const V1_0_3_ROUTER_FLAGS = [
+  'http-bind-address',
+  'https-bind-address',
+  'metrics-bind-address',
+  'health-probe-bind-address',
+  'tls-cert-file',
+  'tls-key-file',
+  'tls-client-ca-file',
+  'mtls-mode',
+  'tls-min-version',
+  'tls-cipher-suites',
+  'cluster-domain',
+  'proxy-timeout',
+  'response-header-timeout',
+  'shutdown-timeout',
+  'max-request-body-bytes',
+  'allow-loopback-pod-ip',
+  'path-routing-prefix',
+  'upstream-max-retries',
+  'upstream-retry-initial-delay',
+  'upstream-retry-max-delay',
+  'enable-tracing',
+  'enable-otel-metrics',
+  'authz-mode',
+  'authz-tokenreview-ttl',
+  'authz-tokenreview-cache-size',
+  'authz-tokenreview-require-token',
+  'authz-tokenreview-audiences',
+  'authz-scoped-token-secret-file',
+  'authz-scoped-token-verification-keys-file',
+  'authz-scoped-token-v1-accept-until',
+  'authz-cookie-name',
+  'authz-cookie-query-param',
+  'authz-cookie-samesite',
+  'authz-cookie-insecure',
+  'authz-cookie-allowed-origins',
+  'authz-trust-forwarded-proto',
+  'cache-enabled',
+  'cache-namespace',
+  'kubeconfig',
+  'access-log',
+  'version',
+  'config',
+  'zap-devel',
+  'zap-encoder',
+  'zap-log-level',
+  'zap-stacktrace-level',
+  'zap-time-encoding',
+] as const;
 
 /**
  * Flags every release from v0.5.6 to v1.0.3 accepts (cmd/agent-sandbox-controller/main.go at each tag, checked
@@ -236,6 +348,40 @@ export const AGENT_SANDBOX_RELEASES = {
     servedVersions: ['v1beta1'],
     deprecatedVersions: [],
     controllerFlags: V1_0_3_FLAGS,
+    // Chart 0.1.0 (Chart.yaml unchanged since v0.4.5); helm/crds/ holds the same bytes as k8s/crds/.
+    helmChart: helmChart('v1.0.3', '0.1.0', {
+      'Chart.yaml': '63715ddb9b453c419f3560b7ac60589e1fcd0c92ecb980df290ab17d3228a588',
+      'values.yaml': '6003e3b64117f12be5520e39da52f597b62e93661a7766c85a48d5be3f61682a',
+      'templates/_controller-args.tpl': '5986cd6403fda611963d3f3128854e8543fc4fc62390fefdbc5e78092a2dfb1f',
+      'templates/_helpers.tpl': '4dec353064938dbb39fb3e43ba052566917cb7c2b5327dd3c6926fe49241b7a7',
+      'templates/clusterrolebinding-extensions.yaml': '70fbd444e96f18dbecd03017a4a9f5be06e7c7a71e450d6c8a20539c2962f4c8',
+      'templates/clusterrolebinding.yaml': 'd4ea8c6c5bde6d2b6d8ec4dbe7d6ad5903649f51f5d65933ba587a824a6792b7',
+      'templates/deployment.yaml': '579a15f470872f675bb416f993eb6068189e70a565cf14b45ee48d26d738b310',
+      'templates/extensions-rbac.generated.yaml': 'c40a97bf17e3c1a8d13dd0d549142c97bb46ef6f20926330fc70d475f66ea66a',
+      'templates/namespace.yaml': 'fa6001720344d0ec4a3aafe2baafe03e528cfd970657b2988a3accc1bfe15d8f',
+      'templates/prometheusrule.yaml': '705b4c083d2fe96e02f490bd519c6147f34e803621bdb333969bd0dc64a36060',
+      'templates/rbac.generated.yaml': '5a6ca69f3ff8538d759fa35b45e4044086d1de1686acde19faf5f8f7251e89c5',
+      'templates/service.yaml': 'a11906cdd079ecd693b35be2378ee881024a10a689edb52ce540eef623ba2ced',
+      'templates/serviceaccount.yaml': 'd605561d8b3d83b3c67cc6feebc11f994ec2c9f75e2a7fb1d5697d7aead84496',
+      'templates/servicemonitor.yaml': '043d1c61c83f46afe4db4d04459b586fe380c870ee57edb868187a1bc8f7b7e8',
+      'crds/agents.x-k8s.io_sandboxes.yaml': 'bc6d66863decb675ce6da2c835ee3bb06aaaf8d73ad03aae9fe971fde5e8acce',
+      'crds/extensions.agents.x-k8s.io_sandboxclaims.yaml': 'a56399ca6ce8708910a8f6c1ff2fecd355100b0a6807b7f5c955868bb3963d18',
+      'crds/extensions.agents.x-k8s.io_sandboxtemplates.yaml': '90f3ace51db1d30ae5d1de78ed3aafc80395ce66f4c617cbc73d5d8532f1f999',
+      'crds/extensions.agents.x-k8s.io_sandboxwarmpools.yaml': 'f90a1db800dc04625d370abc59e5166f7b0ca909a2d869176be8abc08cd3a13d',
+    }),
+    router: {
+      image: { repository: 'registry.k8s.io/agent-sandbox/sandbox-router-go', tag: 'v1.0.3' },
+      files: routerFiles('v1.0.3', {
+        'deployment.yaml': 'c05847535c0dfe5727e5ff151e897cf76f7be24ca3e1f5231c6a53a26bf0ae72',
+        'service.yaml': 'e83393378f862434f473582b0a0053affccf74528b5159623207fb0066b3ce5c',
+        'pdb.yaml': '82fb0c8554c73de844930fdc15e65a527c7befe0a8efe3089fb0aa372725bce2',
+        'serviceaccount.yaml': '39808f12dbf319a6871890777b70524f9ac1294a531ef22d1b80ac573a1a823a',
+        'rbac.yaml': '5d96efd0ab305d614812ad2204bd53f250ffd0e8739281827fb5f9c4448be242',
+        'rbac-tokenreview.yaml': '4b1736c2b3dd0ff3f4e8471113f14d8bc065d4176aea029e19a8254a189db28e',
+        'networkpolicy.yaml': 'fcd0a1511f0b5f11005215aaa3a9973af90dbd440804bd540c5663a542ab49dc',
+      }),
+      flags: V1_0_3_ROUTER_FLAGS,
+    },
     source: 'https://github.com/kubernetes-sigs/agent-sandbox/releases/tag/v1.0.3',
   },
   'v0.5.6': {
@@ -422,5 +568,14 @@ export const KARPENTER_CRDS = {
 /** Every pinned file, for `fetch-upstream`. */
 export function allUpstreamFiles(): UpstreamFile[] {
   const releases = Object.values(AGENT_SANDBOX_RELEASES) as AgentSandboxRelease[];
-  return [...releases.flatMap((r) => [...r.crds, ...Object.values(r.installFiles)]), ...Object.values(KUBERNETES_SCHEMAS), ...Object.values(KARPENTER_CRDS)];
+  return [
+    ...releases.flatMap((r) => [
+      ...r.crds,
+      ...Object.values(r.installFiles),
+      ...Object.values(r.helmChart?.files ?? {}),
+      ...Object.values(r.router?.files ?? {}),
+    ]),
+    ...Object.values(KUBERNETES_SCHEMAS),
+    ...Object.values(KARPENTER_CRDS),
+  ];
 }

@@ -108,6 +108,33 @@ export function agentSandboxControllerComponent(release: string): GoComponent {
 }
 
 /**
+ * The Go sandbox router of a release (`sandbox-router/cmd` in the same module, no go.mod of its own), at the tag our
+ * pin table installs: what `SandboxRouter` deploys, run as its pod on the local cluster.
+ */
+export function sandboxRouterComponent(release: string): GoComponent {
+  return {
+    id: 'sandbox-router',
+    module: 'sigs.k8s.io/agent-sandbox',
+    version: release,
+    binaries: { 'sandbox-router': 'sigs.k8s.io/agent-sandbox/sandbox-router/cmd' },
+    ldflags: [`-X sigs.k8s.io/agent-sandbox/internal/version.gitVersion=${release}`],
+  };
+}
+
+/**
+ * Helm, for the chart parity test: `helm template` of agent-sandbox's own chart beside our AgentSandbox output.
+ * helm.sh/helm/v4 (the line the package list prefers; v3.22.0 is served but not approved): no replace directives,
+ * the version stamped as the release Makefile does.
+ */
+export const HELM: GoComponent = {
+  id: 'helm',
+  module: 'helm.sh/helm/v4',
+  version: 'v4.3.2',
+  binaries: { helm: 'helm.sh/helm/v4/cmd/helm' },
+  ldflags: ['-X helm.sh/helm/v4/internal/version.version=v4.3.2'],
+};
+
+/**
  * The Pulumi engine the integration tier runs the stacks with (issue 13): the CLI and the Kubernetes provider,
  * from their Go modules. The CLI's release is the newest the proxy serves; the wrapper module requires `pkg/v3`
  * and, in place of its `sdk/v3 => ../sdk` replace, `sdk/v3` at the same version.

@@ -93,7 +93,7 @@ describe('SandboxTenant', () => {
     expect(findObject(objects, 'HorizontalPodAutoscaler').spec.scaleTargetRef.name).toBe('py-warm');
     expect(findObject(objects, 'SandboxClaim').spec).toStrictEqual({
       warmPoolRef: { name: 'py-warm' },
-      lifecycle: { shutdownPolicy: 'Delete' },
+      lifecycle: { shutdownPolicy: 'Delete', ttlSecondsAfterFinished: 3600 },
       env: [{ name: 'TASK', value: 'x' }],
     });
     expect(findObject(objects, 'Sandbox').spec.operatingMode).toBe('Suspended');

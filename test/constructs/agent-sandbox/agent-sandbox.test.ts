@@ -265,9 +265,9 @@ describe('AgentSandbox wiring', () => {
     expect(d.spec.template.metadata.labels.team).toBe('platform');
     expect(pod.containers[0].args).toStrictEqual([
       '--leader-elect=true',
-      '--extensions',
-      '--leader-election-namespace=kube-system',
       '--cluster-domain=corp.local',
+      '--leader-election-namespace=kube-system',
+      '--extensions',
       '--enable-tracing=true',
       '--enable-pprof=true',
       '--enable-pprof-debug=false',

@@ -5,7 +5,7 @@
  */
 import { Testing } from 'cdk8s';
 import { validateConstructTree } from '../../../constructs/output/manifest-files';
-import { AGENT_SANDBOX_RELEASES, AGENT_SANDBOX_SERVED_VERSIONS } from '../../../core/upstream/pins';
+import { AGENT_SANDBOX_RELEASES, AGENT_SANDBOX_SERVED_VERSIONS, DEFAULT_AGENT_SANDBOX_VERSION } from '../../../core/upstream/pins';
 import { SANDBOX_POD_KINDS } from '../../../validation/sandbox/object';
 import { registerController } from '../../../constructs/workloads/context';
 import { Sandbox } from '../../../constructs/workloads/sandbox';
@@ -14,7 +14,7 @@ import { SandboxWarmPool } from '../../../constructs/workloads/sandbox-warm-pool
 import { chartWithController, errorOf, MAIN, template } from './support';
 import { EXTENSIONS_API, SANDBOX_API } from '../../support/upstream';
 
-const v1Controller = { extensions: true, allowedLabelDomains: ['sandbox.users.io'], apiVersion: 'v1' };
+const v1Controller = { extensions: true, allowedLabelDomains: ['sandbox.users.io'], apiVersion: 'v1', version: DEFAULT_AGENT_SANDBOX_VERSION };
 
 test('the pinned release: v1beta1 for every kind, and the HPA targets the pool at that version', () => {
   expect(AGENT_SANDBOX_RELEASES['v0.5.6'].apiVersion).toBe('v1beta1');
