@@ -27,6 +27,8 @@ export interface PlatformSummary {
   readonly objects: number;
   readonly bytes: number;
   readonly ms: number;
+  /** What the platform's settings leave unverified (e.g. an existing RuntimeClass on `kubernetes`). */
+  readonly warnings: readonly string[];
 }
 
 export class SynthValidationError extends Error {
@@ -55,13 +57,15 @@ export function synth(options: SynthOptions): PlatformSummary[] {
     for (const file of r.files) {
       const path = `${platform}/${file.name}`;
       file.documents.forEach((doc, i) => {
-        // Sandbox pods are checked against the platform's runtime and placement: their result is per platform.
-        const key = doc.includes('podTemplate:') ? `${platform}\n${doc}` : doc;
+        // Sandbox pods and RuntimeClasses are checked against the platform's runtime and placement: their result is
+        // per platform.
+        const key = doc.includes('podTemplate:') || doc.includes('kind: RuntimeClass') ? `${platform}\n${doc}` : doc;
         let found = checked.get(key);
         if (!found) {
           // Everything is re-read from the text written, except the pinned CRDs (800 KB of verified upstream YAML
           // plus our clientConfig): their objects are checked directly, the emitter's round trip is tested on its own.
-          const problems = file.name === CRDS_FILE ? checkObject(file.objects[i], path, catalog, platform) : checkRenderedDocument(doc, path, catalog, platform);
+          const settings = options.config.platforms?.[platform];
+          const problems = file.name === CRDS_FILE ? checkObject(file.objects[i], path, catalog, platform, settings) : checkRenderedDocument(doc, path, catalog, platform, settings);
           found = problems.map(({ file: _f, ...p }) => p);
           checked.set(key, found);
         }
@@ -73,20 +77,20 @@ export function synth(options: SynthOptions): PlatformSummary[] {
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new SynthValidationError(errors);
   writeOutput(resolve(options.out), rendered);
-  return rendered.map((r) => ({ platform: r.platform, files: r.files.map((f) => f.name), objects: r.objects, bytes: r.bytes, ms: r.ms }));
+  return rendered.map((r) => ({ platform: r.platform, files: r.files.map((f) => f.name), objects: r.objects, bytes: r.bytes, ms: r.ms, warnings: r.chart.warnings }));
 }
 
-function checkObject(value: unknown, path: string, catalog: SchemaCatalog, platform: Platform): Problem[] {
-  return validateObjects([{ value, file: path }], { catalog, checkers: defaultCheckers(platform) });
+function checkObject(value: unknown, path: string, catalog: SchemaCatalog, platform: Platform, settings: unknown): Problem[] {
+  return validateObjects([{ value, file: path }], { catalog, checkers: defaultCheckers(platform, settings) });
 }
 
-function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog, platform: Platform): Problem[] {
+function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog, platform: Platform, settings: unknown): Problem[] {
   const { documents, problems } = parseManifestText(path, doc);
   if (problems.length) {
     return problems.map((p) => ({ file: path, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' as const }));
   }
   const sources: ObjectSource[] = documents.map((d) => ({ value: d.value, file: path, index: d.index }));
-  return validateObjects(sources, { catalog, checkers: defaultCheckers(platform) });
+  return validateObjects(sources, { catalog, checkers: defaultCheckers(platform, settings) });
 }
 
 /** Writes every platform into a temp folder beside `out`, then swaps each `<out>/<platform>` in by rename. */

@@ -5,7 +5,7 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AgentSandbox } from './agent-sandbox/agent-sandbox';
-import { platformModule, type Platform, type PlatformSettings } from '../platforms';
+import { platformFacts, platformModule, type Platform, type PlatformSettings } from '../platforms';
 import type { SandboxPlatformConfig } from '../config/schema';
 import { SandboxRuntime } from './sandbox-runtime';
 import { SandboxTenant } from './sandbox-tenant';
@@ -23,6 +23,10 @@ export interface SandboxPlatformChartProps extends ChartProps {
 
 export class SandboxPlatformChart extends Chart {
   readonly platform: Platform;
+  /** The config's `platforms.<id>` settings, as given (the workloads in this chart read the runtime they decide). */
+  readonly platformSettings: PlatformSettings;
+  /** What the settings leave unverified (`synth` prints them; the stack logs them). */
+  readonly warnings: readonly string[];
   /** `managed`: GKE's add-on installs agent-sandbox, this chart does not. */
   readonly agentSandboxMode: 'self' | 'managed';
   readonly agentSandbox?: AgentSandbox;
@@ -36,6 +40,9 @@ export class SandboxPlatformChart extends Chart {
     this.platform = props.platform;
     const platform = platformModule(props.platform);
     const settings: PlatformSettings = config.platforms?.[props.platform] ?? {};
+    this.platformSettings = settings;
+    const facts = platformFacts(props.platform, settings);
+    this.warnings = facts.warnings;
     this.agentSandboxMode = settings.agentSandbox ?? 'self';
     if (!platform.agentSandboxModes.includes(this.agentSandboxMode)) {
       throw new Error(`platforms.${props.platform}.agentSandbox: "${this.agentSandboxMode}" is not available on ${props.platform}; allowed: ${platform.agentSandboxModes.join(', ')}`);
@@ -45,10 +52,10 @@ export class SandboxPlatformChart extends Chart {
       const errors = platform.settingsProblems?.(settings, release) ?? [];
       if (errors.length) throw new Error(errors.join('\n'));
     } else {
-      const untainted = platform.sandboxNode && !platform.sandboxNode.taint ? [platform.sandboxNode.label.key] : [];
+      const untainted = facts.sandboxNode && !facts.sandboxNode.taint ? [facts.sandboxNode.label.key] : [];
       this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), avoidNodeLabelKeys: untainted, env: props.env });
     }
-    this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform });
+    this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform, platformSettings: settings });
 
     // Device classes and tenants: every problem of every one of them, in one error.
     const errors: string[] = [];

@@ -47,6 +47,8 @@ export function checkStack(): CheckedStack {
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   // Provider settings (`gcp:project`, `gcp:region`, …) as the platforms' checks read them.
   const providerConfig = (namespace: string, key: string): string | undefined => new pulumi.Config(namespace).get(key);
+  // Presence only: a secret's value stays an Output (the kubeconfig-only stack's kubeconfig).
+  const secretConfigured = (key: string): boolean => config.getSecret(key) !== undefined;
   const problems: InputProblem[] = [];
   const add = (propertyPath: string, reason: string) => problems.push({ propertyPath, reason });
 
@@ -77,7 +79,7 @@ export function checkStack(): CheckedStack {
     // The sandbox config's platform settings, read from the raw value when another part of it is invalid: the
     // cluster checks still run against them, in the same refusal.
     const settings = field(field(sandbox ?? rawSandbox, 'platforms'), platform);
-    problems.push(...(platformModule(platform).clusterProblems?.(cluster, { settings, providerConfig }) ?? []));
+    problems.push(...(platformModule(platform).clusterProblems?.(cluster, { settings, providerConfig, secretConfigured }) ?? []));
   }
 
   let rendered: RenderedPlatform | undefined;
@@ -92,6 +94,7 @@ export function checkStack(): CheckedStack {
       else add('sandbox', (err as Error).message);
     }
     if (rendered) {
+      warnings.push(...rendered.chart.warnings.map((w) => `${CONFIG_NAMESPACE}:sandbox.${w}`));
       const capacity = stackCapacity(p, cluster, rendered.chart, providerConfig);
       for (const f of capacity.errors) add(`cluster (capacity of ${f.pool ?? 'the sandbox pools'})`, f.message);
       warnings.push(...capacity.warnings.map((f) => f.message));

@@ -9,21 +9,28 @@ import { buildSandboxPod, type BuiltSandboxPod, type SandboxPodProps } from './s
 export interface PodOwnerProps extends SandboxPodProps {
   readonly namespace: NamespaceRef;
   readonly platform?: Platform;
+  /**
+   * The platform's `platforms.<id>` settings (the generic `kubernetes` platform's RuntimeClass and sandbox nodes).
+   * @default - those of the enclosing SandboxPlatformChart of the same platform, else the platform's defaults
+   */
+  readonly platformSettings?: unknown;
 }
 
 export interface PodOwner {
   readonly platform: Platform;
+  readonly platformSettings?: unknown;
   readonly pod: BuiltSandboxPod;
   /** metadata of the owning object: the isolation label and the opt-out record. */
   readonly metadata: Record<string, unknown>;
 }
 
 export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandbox', name: string, namespace: string, props: PodOwnerProps): PodOwner {
-  const platform = resolvePlatform(owner, props.platform, `${kind} "${owner.node.path}"`);
+  const { platform, settings } = resolvePlatform(owner, props.platform, `${kind} "${owner.node.path}"`, props.platformSettings);
   const pod = buildSandboxPod(
     platform,
     { ...props, serviceAccountName: props.serviceAccountName ?? namespaceServiceAccount(props.namespace) },
     `${kind} ${namespace}/${name}`,
+    settings,
   );
   const metadata = {
     name,
@@ -31,7 +38,7 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
     labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra', 'agent-sandbox-infra.io/isolation': pod.isolation },
     ...(Object.keys(pod.objectAnnotations).length ? { annotations: { ...pod.objectAnnotations } } : {}),
   };
-  return { platform, pod, metadata };
+  return { platform, platformSettings: settings, pod, metadata };
 }
 
 /**
@@ -40,10 +47,10 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
  * nothing is an error too, so the annotation never claims a weakening that is not there (opt out in the props and
  * make the change with the escape hatch, and both are checked together here).
  */
-export function checkPodAtSynth(owner: Construct, resource: ApiObject, platform: Platform): void {
+export function checkPodAtSynth(owner: Construct, resource: ApiObject, platform: Platform, platformSettings?: unknown): void {
   owner.node.addValidation({
     validate: () => {
-      const checked = checkSandboxObjectPod(resource.toJson() as Record<string, unknown>, { platform });
+      const checked = checkSandboxObjectPod(resource.toJson() as Record<string, unknown>, { platform, platformSettings });
       if (!checked) return ['spec.podTemplate.spec: must be a pod spec (removed by a patch?)'];
       const used = new Set(checked.violations.filter((v) => v.severity === 'note').map((v) => v.rule));
       return [

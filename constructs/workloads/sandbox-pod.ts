@@ -133,19 +133,28 @@ export interface BuiltSandboxPod {
 
 export const GVISOR_DRA_GPU_ISSUE = 'https://github.com/google/gvisor/issues/13621';
 
-/** Builds the pod template, or throws one ProblemsError listing every problem. */
-export function buildSandboxPod(platform: Platform, props: SandboxPodProps, where: string): BuiltSandboxPod {
+/**
+ * Builds the pod template, or throws one ProblemsError listing every problem. `platformSettings`: the platform's
+ * `platforms.<id>` settings (they decide the runtime on the generic `kubernetes` platform).
+ */
+export function buildSandboxPod(platform: Platform, props: SandboxPodProps, where: string, platformSettings?: unknown): BuiltSandboxPod {
   const errors: string[] = [];
   const fail = (problem: string): never => {
     throw new ProblemsError(`${where}: ${problem}`, [problem]);
   };
-  const isolation = props.isolation ?? supportedIsolations(platform)[0];
+  let supported: Isolation[];
+  try {
+    supported = supportedIsolations(platform, platformSettings);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const isolation = props.isolation ?? supported[0];
   if (!(ISOLATIONS as readonly string[]).includes(isolation)) {
-    fail(`isolation "${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supportedIsolations(platform).join(', ')})`);
+    fail(`isolation "${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supported.join(', ')})`);
   }
   let runtime: RuntimeFacts;
   try {
-    runtime = runtimeFor(platform, isolation);
+    runtime = runtimeFor(platform, isolation, platformSettings);
   } catch (err) {
     return fail((err as Error).message);
   }
@@ -308,7 +317,7 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
 
   // The same floor `validate` enforces: anything not explicitly opted out is an error here, at construction.
   // (Missing limits are already reported above with a platform-specific reason.)
-  const violations = checkSandboxPodSpec(spec, { path: 'podTemplate.spec', platform, optOuts }).filter(
+  const violations = checkSandboxPodSpec(spec, { path: 'podTemplate.spec', platform, platformSettings, optOuts }).filter(
     (v) => v.severity === 'error' && v.rule !== 'resourceLimits',
   );
   errors.push(...violations.map((v) => `${v.path}: ${v.message} [rule ${v.rule}; opt out with securityOptOuts: [${v.rule}] if intended]`));

@@ -24,6 +24,11 @@ export interface SandboxTemplateProps extends SandboxPodProps {
   /** @default - the enclosing SandboxPlatformChart's platform */
   readonly platform?: Platform;
   /**
+   * The platform's `platforms.<id>` settings (the generic `kubernetes` platform's RuntimeClass and sandbox nodes).
+   * @default - those of the enclosing SandboxPlatformChart of the same platform, else the platform's defaults
+   */
+  readonly platformSettings?: unknown;
+  /**
    * `Managed`: the controller creates a NetworkPolicy `<template>-network-policy` for the sandboxes, from
    * `networkPolicy` or, without it, from upstream's built-in default — egress to every public IPv4/IPv6 address
    * (0.0.0.0/0 and ::/0 minus private, link-local and ULA ranges) on **every port**, and ingress from
@@ -92,7 +97,7 @@ export class SandboxTemplate extends Construct {
       errors.push(...problemsOf(err));
     }
     if (errors.length || !owner) throw new Error(`SandboxTemplate "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
-    const { platform, pod, metadata } = owner;
+    const { platform, platformSettings, pod, metadata } = owner;
     this.platform = platform;
     this.pod = pod;
     // Plain ApiObject: the spec is emitted exactly as built (the generated converters would drop unknown fields).
@@ -110,6 +115,6 @@ export class SandboxTemplate extends Construct {
         ...(props.service !== undefined ? { service: props.service } : {}),
       },
     });
-    checkPodAtSynth(this, this.resource, platform);
+    checkPodAtSynth(this, this.resource, platform, platformSettings);
   }
 }

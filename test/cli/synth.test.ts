@@ -10,7 +10,7 @@ import { runCli } from '../support/cli';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
-const PLATFORMS = ['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kind'];
+const PLATFORMS = ['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kind', 'kubernetes'];
 
 function readTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -91,7 +91,7 @@ describe('agent-sandbox-infra synth', () => {
     const run = await runCli(['synth', '--platform', 'eks,openshift', '--out', join(scratch, 'x')]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'agent-sandbox-infra: command line is invalid (1 problem):\n  --platform: "openshift" is not a platform; allowed: gke-autopilot, gke-standard, eks, aks, kind, all\n',
+      'agent-sandbox-infra: command line is invalid (1 problem):\n  --platform: "openshift" is not a platform; allowed: gke-autopilot, gke-standard, eks, aks, kind, kubernetes, all\n',
     );
     expect(existsSync(join(scratch, 'x'))).toBe(false);
   });

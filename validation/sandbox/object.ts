@@ -19,7 +19,7 @@
  * Objects can opt out of rules explicitly with the annotation `agent-sandbox-infra.io/security-opt-outs`
  * (comma-separated rule ids): violations of those rules become notes (printed, not failing).
  */
-import { PLATFORM_PROFILES, PLATFORMS, type Platform, type RuntimeFacts, type Toleration } from '../../platforms';
+import { platformFacts, PLATFORMS, type Platform, type RuntimeFacts, type Toleration } from '../../platforms';
 import { AGENT_SANDBOX_SERVED_VERSIONS } from '../../core/upstream/pins';
 import { joinPath, type Problem } from '../../core/diagnostics';
 import type { ObjectChecker } from '../schema/validate-objects';
@@ -161,11 +161,14 @@ export function parseSecurityOptOuts(value: string): { readonly ids: SandboxRule
   return { ids, unknown };
 }
 
-/** Sandboxed RuntimeClass names in the platform table (one platform, or all). */
-export function sandboxedRuntimeClasses(platform?: Platform): string[] {
+/**
+ * Sandboxed RuntimeClass names in the platform table (one platform under its `platforms.<id>` settings, or every
+ * platform's defaults).
+ */
+export function sandboxedRuntimeClasses(platform?: Platform, platformSettings?: unknown): string[] {
   const names: string[] = [];
   for (const p of platform ? [platform] : PLATFORMS) {
-    for (const facts of Object.values(PLATFORM_PROFILES[p].runtimes)) {
+    for (const facts of Object.values(platformFacts(p, p === platform ? platformSettings : undefined).runtimes)) {
       if (facts && !names.includes(facts.runtimeClassName)) names.push(facts.runtimeClassName);
     }
   }
@@ -189,6 +192,11 @@ export interface SandboxCheckOptions {
    * @default undefined: any RuntimeClass of the platform table; placement not checked
    */
   readonly platform?: Platform;
+  /**
+   * The platform's `platforms.<id>` settings (on the generic `kubernetes` platform they name the RuntimeClass and the
+   * sandbox nodes). @default undefined: the platform's defaults
+   */
+  readonly platformSettings?: unknown;
   /**
    * Rules the object explicitly opted out of: their violations are reported with severity `note`.
    * @default []
@@ -266,7 +274,7 @@ export function checkSandboxPodSpec(podSpec: Obj, options: SandboxCheckOptions =
   const podSc = isObj(podSpec.securityContext) ? podSpec.securityContext : {};
 
   // Pod level.
-  const allowed = [...sandboxedRuntimeClasses(options.platform)];
+  const allowed = [...sandboxedRuntimeClasses(options.platform, options.platformSettings)];
   for (const name of options.allowedRuntimeClasses ?? []) if (!allowed.includes(name)) allowed.push(name);
   const rc = podSpec.runtimeClassName;
   if (typeof rc !== 'string' || !allowed.includes(rc)) {
@@ -296,7 +304,7 @@ export function checkSandboxPodSpec(podSpec: Obj, options: SandboxCheckOptions =
   if (present(podSc.sysctls) && !(Array.isArray(podSc.sysctls) && podSc.sysctls.length === 0)) {
     add('sysctls', at('securityContext', 'sysctls'), `must be empty or unset (a sandbox must not tune kernel parameters), got ${showValue(podSc.sysctls)}`);
   }
-  if (options.platform) checkPlacement(podSpec, options.platform, at, add);
+  if (options.platform) checkPlacement(podSpec, options.platform, options.platformSettings, at, add);
 
   // Upstream's trusted init containers (rules 0a, 0b).
   const trustedNames = options.trustedInitContainers !== undefined ? options.trustedInitContainers.split(',') : [];
@@ -431,10 +439,11 @@ function optOutPath(): string {
 function checkPlacement(
   podSpec: Obj,
   platform: Platform,
+  platformSettings: unknown,
   at: (...keys: (string | number)[]) => string,
   add: (rule: SandboxRuleId, path: string, message: string) => void,
 ): void {
-  const runtimes = Object.values(PLATFORM_PROFILES[platform].runtimes).filter((r): r is RuntimeFacts => r !== undefined);
+  const runtimes = Object.values(platformFacts(platform, platformSettings).runtimes).filter((r): r is RuntimeFacts => r !== undefined);
   const facts = runtimes.find((r) => r.runtimeClassName === podSpec.runtimeClassName) ?? (runtimes.length === 1 ? runtimes[0] : undefined);
   if (!facts) return;
   const why = `${platform} schedules ${facts.runtimeClassName} pods only with it; without it a warm pool stays at 0`;
@@ -466,7 +475,7 @@ export const SANDBOX_POD_KINDS = [
   },
 ] as const;
 
-export type SandboxCheckerOptions = Pick<SandboxCheckOptions, 'allowedRuntimeClasses' | 'platform'>;
+export type SandboxCheckerOptions = Pick<SandboxCheckOptions, 'allowedRuntimeClasses' | 'platform' | 'platformSettings'>;
 
 /**
  * The rule-level verdict on one Sandbox/SandboxTemplate's pod with the object's own annotations applied (its opt-outs
