@@ -48,12 +48,22 @@ export function planManifestGroups(files: readonly RenderedFile[]): ManifestGrou
   return groups;
 }
 
-/** Creates the ConfigGroups of {@link planManifestGroups}, each depending on the cluster and the groups before it. */
-export function deployManifests(name: string, rendered: RenderedPlatform, provider: Provider, cluster: SandboxClusterOutputs & pulumi.Resource): string[] {
+/**
+ * Creates the ConfigGroups of {@link planManifestGroups}, each depending on the cluster and the groups before it;
+ * with `gate` (the cluster's live checks), each group's manifests wait for it and are not deployed when it fails.
+ */
+export function deployManifests(
+  name: string,
+  rendered: RenderedPlatform,
+  provider: Provider,
+  cluster: SandboxClusterOutputs & pulumi.Resource,
+  gate?: pulumi.Output<unknown>,
+): string[] {
   const byName = new Map(rendered.files.map((f) => [f.name, f]));
   const created = new Map<string, ConfigGroup>();
   for (const g of planManifestGroups(rendered.files)) {
-    const yaml = g.files.map((f) => byName.get(f)!.text).join('---\n');
+    const text = g.files.map((f) => byName.get(f)!.text).join('---\n');
+    const yaml = gate ? gate.apply(() => text) : text;
     const dependsOn: pulumi.Resource[] = [cluster, ...g.after.map((id) => created.get(id)!), ...(g.afterNodePools ? cluster.readyResources : [])];
     created.set(g.id, new ConfigGroup(`${name}-${g.id}`, { yaml }, { provider, dependsOn }));
   }

@@ -122,8 +122,8 @@ describe('preview workflow: structure', () => {
   );
 
   test('the preview matrix covers exactly the example stack files Pulumi.<stack>.yaml', () => {
-    expect(matrixStacks(wf).sort()).toEqual(['aks', 'eks', 'gke-autopilot', 'gke-standard']);
-    expect(stackFiles()).toEqual(['aks', 'eks', 'gke-autopilot', 'gke-standard']);
+    expect(matrixStacks(wf).sort()).toEqual(['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kubernetes']);
+    expect(stackFiles()).toEqual(['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kubernetes']);
     expect(checkStacks(wf)).toEqual([]);
   });
 

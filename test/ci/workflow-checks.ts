@@ -413,7 +413,9 @@ export function stackFiles(root = REPO_ROOT): string[] {
     .sort();
 }
 
-const PLATFORM_CLOUD: Readonly<Record<string, string>> = { 'gke-autopilot': 'gcp', 'gke-standard': 'gcp', eks: 'aws', aks: 'azure' };
+/** `none`: the kubeconfig-only stack reaches its cluster through the kubeconfig in its own (secret) config. */
+const PLATFORM_CLOUD: Readonly<Record<string, string>> = { 'gke-autopilot': 'gcp', 'gke-standard': 'gcp', eks: 'aws', aks: 'azure', kubernetes: 'none' };
+const NO_CLOUD = 'none';
 
 export function checkStacks(wf: Workflow, root = REPO_ROOT): string[] {
   const stacks = matrixStacks(wf);
@@ -440,6 +442,7 @@ export function checkCloudLogins(wf: Workflow, root = REPO_ROOT): string[] {
       const cloud = PLATFORM_CLOUD[String(platform)];
       if (cloud !== entry.cloud) problems.push(`matrix ${entry.stack}: cloud ${entry.cloud}, but its stack file's platform ${platform} runs on ${cloud}`);
     }
+    if (entry.cloud === NO_CLOUD) continue; // no login: every login step runs only for its own matrix.cloud
     const action = CLOUD_LOGIN_ACTIONS[String(entry.cloud)];
     if (!action) {
       problems.push(`matrix ${entry.stack}: unknown cloud ${entry.cloud}`);

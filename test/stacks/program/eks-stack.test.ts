@@ -44,6 +44,7 @@ describe('Pulumi.eks.yaml as a whole program', () => {
     expect(out.kubeconfig).toContain('command: aws');
     expect(out.sandboxPoolNames).toStrictEqual(['sandbox-20261122000000000000000001']);
     expect(out.manifests).toStrictEqual({
+      platform: 'eks',
       objects: expect.any(Number),
       files: ['00-crds.yaml', '10-agent-sandbox.yaml', '20-runtime.yaml', '30-tenant-agents-prod.yaml'],
     });

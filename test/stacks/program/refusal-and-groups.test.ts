@@ -19,7 +19,7 @@ describe('a refused stack', () => {
     // @pulumi/pulumi cmd/run: `if (RunError.isInstance(err)) log.error(err.message)` — "Always hide the stack for RunErrors".
     expect(pulumi.RunError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe(
-      'stack config has 1 problem; nothing was created:\n  platform: must be one of gke-autopilot, gke-standard, eks, aks, got "openshift" (kind clusters: use `agent-sandbox-infra synth --platform kind`)',
+      'stack config has 1 problem; nothing was created:\n  platform: must be one of gke-autopilot, gke-standard, eks, aks, kubernetes, got "openshift" (a cluster you already run, kind included: kubernetes, with its kubeconfig)',
     );
   });
 });
