@@ -13,5 +13,6 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 10 * 60 * 1000,
   maxWorkers: 1,
+  globalSetup: '<rootDir>/test/integration/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/integration/support/leak-check.js',
 };
