@@ -118,24 +118,33 @@ function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
-/** The whole stack. `name` prefixes every resource (default: the project's stack name). */
-export function sandboxStack(name = pulumi.getStack()): StackOutputs {
+/**
+ * The whole stack. `name` prefixes every resource (default: the project's stack name). A refused config throws here,
+ * before anything is registered; the outputs resolve once the manifests are registered, after the cluster's live
+ * checks where it has them (a failed check registers no manifest and logs the reason as an error: the run fails).
+ */
+export function sandboxStack(name = pulumi.getStack()): Promise<StackOutputs> {
   const stack = checkStack();
   for (const w of stack.warnings) pulumi.log.warn(w);
   const cluster = CLUSTER_COMPONENTS[stack.platform]({ name, cluster: stack.cluster, sandbox: stack.sandbox, manifestsFor: stack.manifestsFor });
   // Not parented to the cluster component: the ConfigGroups depend on that component (all of its children), and a
   // child of it would then wait for itself.
   const provider = new Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, ...(cluster.kubeContext ? { context: cluster.kubeContext } : {}), enableServerSideApply: true });
-  const deployed = deployManifests(name, stack.rendered, provider, cluster, cluster.checkLiveCluster?.(provider));
-  return {
+  const outputs = (files: readonly string[]): StackOutputs => ({
     platform: stack.platform,
     clusterName: cluster.clusterName,
     kubeconfig: pulumi.secret(cluster.kubeconfig),
     runtimeClassName: cluster.runtimeClassName,
     sandboxPoolNames: cluster.sandboxPoolNames,
     agentSandbox: stack.sandbox.platforms?.[stack.manifestsFor]?.agentSandbox ?? 'self',
-    manifests: { platform: stack.manifestsFor, objects: stack.rendered.objects, files: deployed },
-  };
+    manifests: { platform: stack.manifestsFor, objects: files.length ? stack.rendered.objects : 0, files },
+  });
+  const live = cluster.checkLiveCluster?.(provider);
+  if (!live) return Promise.resolve(outputs(deployManifests(name, stack.rendered, provider, cluster)));
+  return live.then((problems) => {
+    for (const p of problems) pulumi.log.error(`${p}; no manifest was deployed`, cluster);
+    return outputs(problems.length ? [] : deployManifests(name, stack.rendered, provider, cluster));
+  });
 }
 
 export type { Platform, StackPlatform };

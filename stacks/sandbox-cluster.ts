@@ -20,9 +20,10 @@ export interface SandboxClusterOutputs {
   /** Resources the workloads must wait for (node pools), so sandbox pods have somewhere to run. */
   readonly readyResources: pulumi.Resource[];
   /**
-   * Checks of the live cluster through the program's provider (an existing cluster: what synth cannot see); the
-   * manifests are deployed only once it resolves, and not at all when it fails.
+   * Problems of the live cluster, read through the program's provider (an existing cluster: what synth cannot see).
+   * The program registers the manifests only once they are known; with any problem it registers none and logs each
+   * as an error, which fails the run (an error diagnostic, not an exception: nothing is left half-registered).
    */
-  checkLiveCluster?(provider: Provider): pulumi.Output<unknown>;
+  checkLiveCluster?(provider: Provider): Promise<readonly string[]>;
 }
 

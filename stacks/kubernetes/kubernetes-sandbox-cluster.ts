@@ -35,6 +35,16 @@ export function hostKernelHandlerProblem(name: string, handler: string | undefin
   return undefined;
 }
 
+/**
+ * An Output's value, awaited in the program (undefined while unknown in a preview): the SDK's `Output.promise()`,
+ * which its typings do not expose. Awaiting it leaves no failed Output behind, unlike throwing inside `apply`.
+ */
+function valueOf<T>(o: pulumi.Output<T>): Promise<T | undefined> {
+  const internal = o as unknown as { promise?: () => Promise<T> };
+  if (typeof internal.promise !== 'function') throw new Error('@pulumi/pulumi: Output.promise() is gone; the live RuntimeClass check needs another way to read a value');
+  return internal.promise();
+}
+
 export class KubernetesSandboxCluster extends pulumi.ComponentResource implements SandboxClusterOutputs {
   readonly platform: Platform = 'kubernetes';
   readonly clusterName: pulumi.Output<string>;
@@ -61,17 +71,24 @@ export class KubernetesSandboxCluster extends pulumi.ComponentResource implement
   }
 
   /**
-   * Reads each RuntimeClass the manifests reference but do not create (a missing one fails the read); resolves to
-   * their handlers once each is a sandbox's, and fails with the reason otherwise. The manifests are gated on it.
+   * Reads each RuntimeClass the manifests reference but do not create (a missing one fails the read): a problem for
+   * each that runs pods on the host kernel. (A value still unknown in a preview is checked by up.)
    */
-  checkLiveCluster(provider: Provider): pulumi.Output<string[]> {
-    const handlers = this.referencedRuntimeClasses.map((rcName) =>
-      RuntimeClass.get(`${this.name}-runtimeclass-${rcName}`, rcName, { provider, parent: this }).handler.apply((handler) => {
-        const problem = hostKernelHandlerProblem(rcName, handler);
-        if (problem) throw new pulumi.RunError(problem);
-        return handler;
-      }),
-    );
-    return pulumi.all(handlers);
+  async checkLiveCluster(provider: Provider): Promise<readonly string[]> {
+    const problems: string[] = [];
+    for (const rcName of this.referencedRuntimeClasses) {
+      const live = RuntimeClass.get(`${this.name}-runtimeclass-${rcName}`, rcName, { provider, parent: this });
+      let handler: string | undefined;
+      try {
+        handler = await valueOf(live.handler);
+      } catch (err) {
+        problems.push(`RuntimeClass "${rcName}" could not be read from the cluster (the manifests name it and do not create it): ${(err as Error).message}`);
+        continue;
+      }
+      if (handler === undefined && pulumi.runtime.isDryRun()) continue;
+      const problem = hostKernelHandlerProblem(rcName, handler);
+      if (problem) problems.push(problem);
+    }
+    return problems;
   }
 }

@@ -37,7 +37,7 @@ describe('Pulumi.kubernetes.yaml with its kubeconfig secret', () => {
     // A secret end to end: the provider gets it in the engine's secret envelope (sdk `specialSigKey`/`specialSecretSig`).
     expect(provider.inputs.kubeconfig).toStrictEqual({ '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', value: KUBECONFIG });
     expect(provider.inputs.context).toBe('sandbox-cluster');
-    expect(ofType(run, 'kubernetes:yaml/v2:ConfigGroup').map((g) => g.name)).toStrictEqual(['kubernetes-crds', 'kubernetes-agent-sandbox', 'kubernetes-runtime', 'kubernetes-workloads']);
+    expect(ofType(run, 'kubernetes:yaml/v2:ConfigGroup').map((g) => g.name)).toStrictEqual(['kubernetes-crds', 'kubernetes-agent-sandbox-access', 'kubernetes-agent-sandbox', 'kubernetes-runtime', 'kubernetes-workloads']);
     expect(run.dependsOn['kubernetes-runtime']).toEqual(expect.arrayContaining(['kubernetes-crds', 'kubernetes-agent-sandbox']));
     // Our RuntimeClass: nothing to read from the cluster.
     expect(ofType(run, 'kubernetes:node.k8s.io/v1:RuntimeClass')).toStrictEqual([]);
@@ -74,8 +74,8 @@ describe('manifestsFor: another platform\'s manifests onto a cluster its own too
   test('eks: its gvisor RuntimeClass (our EKS node label and taint) and no read of the cluster', async () => {
     const run = await runStack('kubernetes', config({ cluster: { manifestsFor: 'eks' } }), {}, SECRET);
     const groups = ofType(run, 'kubernetes:yaml/v2:ConfigGroup');
-    expect(groups.map((g) => g.name)).toStrictEqual(['kubernetes-crds', 'kubernetes-agent-sandbox', 'kubernetes-runtime', 'kubernetes-workloads']);
-    expect(String(groups[2].inputs.yaml)).toContain('sandbox.agent-sandbox-infra.io/runtime: gvisor');
+    expect(groups.map((g) => g.name)).toStrictEqual(['kubernetes-crds', 'kubernetes-agent-sandbox-access', 'kubernetes-agent-sandbox', 'kubernetes-runtime', 'kubernetes-workloads']);
+    expect(String(groups[3].inputs.yaml)).toContain('sandbox.agent-sandbox-infra.io/runtime: gvisor');
     expect(run.outputs.manifests).toMatchObject({ platform: 'eks' });
   });
 
@@ -84,13 +84,35 @@ describe('manifestsFor: another platform\'s manifests onto a cluster its own too
     const run = await runStack('kubernetes', config({ cluster: { manifestsFor: 'aks' } }), {}, SECRET);
     expect(ofType(run, 'kubernetes:node.k8s.io/v1:RuntimeClass').map((r) => r.name)).toStrictEqual(['kubernetes-runtimeclass-kata-vm-isolation']);
     const groups = ofType(run, 'kubernetes:yaml/v2:ConfigGroup');
-    expect(groups.map((g) => g.name)).toStrictEqual(['kubernetes-crds', 'kubernetes-agent-sandbox', 'kubernetes-workloads']);
-    expect(kindsIn(groups[2].inputs.yaml)).not.toContain('RuntimeClass');
+    expect(groups.map((g) => g.name)).toStrictEqual(['kubernetes-crds', 'kubernetes-agent-sandbox-access', 'kubernetes-agent-sandbox', 'kubernetes-workloads']);
+    expect(kindsIn(groups[3].inputs.yaml)).not.toContain('RuntimeClass');
     expect(run.outputs.runtimeClassName).toBe('kata-vm-isolation');
   });
 
-  // A live handler that is a host-kernel runtime fails the run: on the real engine (test/integration/pulumi-stack.test.ts),
-  // since under mocks the SDK leaves the failed apply's promises unhandled.
+  test('an existing RuntimeClass whose live handler is runc: no manifest is registered and the reason is logged as an error (the run fails)', async () => {
+    LIVE_OBJECTS.set('kubernetes:node.k8s.io/v1:RuntimeClass kata-qemu', { handler: 'runc' });
+    const sandbox = sandboxOf();
+    sandbox.platforms.kubernetes.runtimeClass = { name: 'kata-qemu', existing: true, isolation: 'kata' };
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const run = await runStack('kubernetes', config({ sandbox }), {}, SECRET);
+      expect(ofType(run, 'kubernetes:yaml/v2:ConfigGroup')).toStrictEqual([]);
+      expect(run.outputs.manifests).toStrictEqual({ platform: 'kubernetes', objects: 0, files: [] });
+      expect(logged.mock.calls.map((c) => String(c[0]))).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining(
+            'RuntimeClass "kata-qemu" has handler "runc", a host-kernel runtime (runc, crun, youki): sandbox pods naming it would run untrusted code on the node\'s kernel; point platforms.kubernetes.runtimeClass at a gVisor (runsc) or Kata class; no manifest was deployed',
+          ),
+        ]),
+      );
+    } finally {
+      logged.mockRestore();
+    }
+    // The same stack with a sandboxed handler registers its ConfigGroups: the check is the difference.
+    LIVE_OBJECTS.set('kubernetes:node.k8s.io/v1:RuntimeClass kata-qemu', { handler: 'kata-qemu' });
+    const registered = ofType(await runStack('kubernetes', config({ sandbox }), {}, SECRET), 'kubernetes:yaml/v2:ConfigGroup').map((g) => g.name);
+    expect(registered).toStrictEqual(['kubernetes-crds', 'kubernetes-agent-sandbox-access', 'kubernetes-agent-sandbox', 'kubernetes-workloads']);
+  });
 });
 
 describe('refused before anything is registered', () => {
