@@ -1,5 +1,7 @@
 /** The object checkers `synth` and `validate` run beyond the schema. */
 import type { Platform } from '../platforms';
+import { DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
+import { retiredApiChecker } from '../validation/deprecated-apis';
 import { draCelChecker } from '../validation/dra-cel';
 import { createRuntimeClassChecker } from '../validation/runtime-class';
 import { createSandboxInvariantsChecker, sandboxInvariantsChecker } from '../validation/sandbox/object';
@@ -11,13 +13,16 @@ import type { ObjectChecker } from '../validation/schema/validate-objects';
  * and ours must carry the platform's scheduling (EKS, `kubernetes`); `platformSettings` are its `platforms.<id>`.
  */
 export function defaultCheckers(platform?: Platform, platformSettings?: unknown): ObjectChecker[] {
-  return [platform ? createSandboxInvariantsChecker({ platform, platformSettings }) : sandboxInvariantsChecker, createRuntimeClassChecker({ platform, platformSettings })];
+  return [
+    platform ? createSandboxInvariantsChecker({ platform, platformSettings }) : sandboxInvariantsChecker,
+    createRuntimeClassChecker({ platform, platformSettings }),
+  ];
 }
 
 /**
  * What `validate` runs: the default checkers plus the DRA CEL selector check (hand-written manifests). `synth` does
  * not need the latter: its DRA constructs check every selector when they are built.
  */
-export function validateCheckers(platform?: Platform, platformSettings?: unknown): ObjectChecker[] {
-  return [...defaultCheckers(platform, platformSettings), draCelChecker];
+export function validateCheckers(platform?: Platform, kubernetesVersion: string = DEFAULT_KUBERNETES_VERSION, platformSettings?: unknown): ObjectChecker[] {
+  return [...defaultCheckers(platform, platformSettings), draCelChecker, retiredApiChecker(kubernetesVersion)];
 }

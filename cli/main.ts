@@ -49,8 +49,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .action((opts: { platform: string; config?: string; out: string }) => {
       const platforms = parsePlatforms(opts.platform);
       const { config, source } = loadConfig(opts.config);
-      const deprecation = agentSandboxRelease(config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION).deprecation;
+      const release = config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION;
+      const deprecation = agentSandboxRelease(release).deprecation;
       if (deprecation) io.err(`warning: agentSandbox.version: ${deprecation}\n`);
+      for (const w of lazy<typeof import('./release-change')>('./release-change').releaseChangeWarnings(opts.out, platforms, release)) io.err(`warning: ${w}\n`);
       const summaries = synth({ platforms, config, out: opts.out });
       for (const w of summaries.flatMap((s) => s.warnings)) io.err(`warning: ${w}\n`);
       const rows = [['platform', 'objects', 'bytes', 'ms'], ...summaries.map((s) => [s.platform, String(s.objects), String(s.bytes), s.ms.toFixed(0)])];
@@ -75,7 +77,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       const deprecation = agentSandboxRelease(opts.agentSandboxVersion).deprecation;
       if (deprecation) io.err(`warning: --agent-sandbox-version: ${deprecation}\n`);
       const platformSettings = opts.config !== undefined && platform ? loadConfig(opts.config).config.platforms?.[platform[0]] : undefined;
-      if (platform) for (const w of platformFacts(platform[0], platformSettings).warnings) io.err(`warning: ${w}\n`);
+      if (platform) for (const w of platformFacts(platform[0], platformSettings).warnings ?? []) io.err(`warning: ${w}\n`);
       const result = validatePaths(paths, { kubernetesVersion: opts.kubernetesVersion, agentSandboxVersion: opts.agentSandboxVersion, platform: platform?.[0], platformSettings });
       for (const p of result.problems.filter((x) => x.severity === 'note')) io.err(`note: ${formatProblem(p)}\n`);
       const errors = result.problems.filter((p) => p.severity === 'error');
@@ -113,6 +115,25 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--no-policy', "leave out the policy pack's findings on the head (secure profile, warm-pool bound)")
     .action((base: string | undefined, head: string, opts: { git?: string; config?: string; format: 'markdown' | 'text'; maxChars: string; color?: boolean; policy: boolean }) => {
       exitCode = lazy<typeof import('./diff-command')>('./diff-command').runDiff(base, head, opts, io);
+    });
+
+  program
+    .command('upgrade-plan')
+    .description('the ordered steps (and kubectl commands) of a lossless agent-sandbox upgrade: storage migration, CRDs, controller, cleanup')
+    .addOption(new Option('--from <version>', 'the release the cluster runs').choices(AGENT_SANDBOX_VERSIONS).makeOptionMandatory())
+    .addOption(new Option('--to <version>', 'the release to install').choices(AGENT_SANDBOX_VERSIONS).default(DEFAULT_AGENT_SANDBOX_VERSION))
+    .option('--namespace <namespace>', 'the controller namespace', 'agent-sandbox-system')
+    .option('--webhook-service-name <name>', "the old release's conversion webhook Service, if renamed")
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown']).default('text'))
+    .action((opts: { from: string; to: string; namespace: string; webhookServiceName?: string; format: 'text' | 'markdown' }) => {
+      const { upgradePlan, formatUpgradePlan, UpgradePlanError } = lazy<typeof import('../validation/upgrade-plan')>('../validation/upgrade-plan');
+      try {
+        io.out(formatUpgradePlan(upgradePlan(opts.from, opts.to, { namespace: opts.namespace, webhookServiceName: opts.webhookServiceName }), opts.format));
+      } catch (err) {
+        if (!(err instanceof UpgradePlanError)) throw err;
+        io.err(`agent-sandbox-infra: upgrade-plan: ${err.message}\n`);
+        exitCode = 1;
+      }
     });
 
   program

@@ -69,6 +69,6 @@ export function validatePaths(paths: readonly string[], options: ValidateCommand
     for (const p of parseProblems) problems.push({ file: shown, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' });
     for (const d of documents) sources.push({ value: d.value, file: shown, index: d.index });
   }
-  problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform, options.platformSettings) }));
+  problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform, options.kubernetesVersion, options.platformSettings) }));
   return { files: files.length, objects: sources.length, problems };
 }

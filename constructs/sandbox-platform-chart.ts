@@ -42,7 +42,7 @@ export class SandboxPlatformChart extends Chart {
     const settings: PlatformSettings = config.platforms?.[props.platform] ?? {};
     this.platformSettings = settings;
     const facts = platformFacts(props.platform, settings);
-    this.warnings = facts.warnings;
+    this.warnings = facts.warnings ?? [];
     this.agentSandboxMode = settings.agentSandbox ?? 'self';
     if (!platform.agentSandboxModes.includes(this.agentSandboxMode)) {
       throw new Error(`platforms.${props.platform}.agentSandbox: "${this.agentSandboxMode}" is not available on ${props.platform}; allowed: ${platform.agentSandboxModes.join(', ')}`);
@@ -55,7 +55,7 @@ export class SandboxPlatformChart extends Chart {
       const untainted = facts.sandboxNode && !facts.sandboxNode.taint ? [facts.sandboxNode.label.key] : [];
       this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), avoidNodeLabelKeys: untainted, env: props.env });
     }
-    this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform, platformSettings: settings });
+    this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform, settings });
 
     // Device classes and tenants: every problem of every one of them, in one error.
     const errors: string[] = [];

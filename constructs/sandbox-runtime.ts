@@ -11,14 +11,14 @@ import { platformModule, runtimeFor, supportedIsolations, type Isolation, type P
 
 export interface SandboxRuntimeProps {
   readonly platform: Platform;
+  /** @default - the platform's first supported isolation (gvisor, or kata on AKS) */
+  readonly isolation?: Isolation;
   /**
    * The platform's `platforms.<id>` settings: on the generic `kubernetes` platform they name the RuntimeClass (ours,
    * created here with its handler, or an existing one only referenced) and the sandbox nodes it schedules onto.
-   * @default - the platform's defaults
+   * @default - the platform's own facts (its default settings)
    */
-  readonly platformSettings?: unknown;
-  /** @default - the platform's first supported isolation (gvisor, or kata on AKS) */
-  readonly isolation?: Isolation;
+  readonly settings?: unknown;
 }
 
 export class SandboxRuntime extends Construct {
@@ -36,8 +36,8 @@ export class SandboxRuntime extends Construct {
     super(scope, id);
     this.platform = props.platform;
     platformModule(props.platform); // an unknown platform: an error naming the allowed ones
-    this.isolation = props.isolation ?? supportedIsolations(props.platform, props.platformSettings)[0];
-    this.facts = runtimeFor(props.platform, this.isolation, props.platformSettings);
+    this.isolation = props.isolation ?? supportedIsolations(props.platform, props.settings)[0];
+    this.facts = runtimeFor(props.platform, this.isolation, props.settings);
     this.runtimeClassName = this.facts.runtimeClassName;
     this.podPlacement = this.facts.podPlacement;
     if (this.facts.owner === 'us') {

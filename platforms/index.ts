@@ -71,7 +71,7 @@ export function platformModule(platform: string): PlatformModule {
  * platform without `configure` has the same facts whatever the settings. Settings its schema refuses throw a
  * ProblemsError listing every problem (`platforms.<id>.<field>: …`): facts never come from invalid settings.
  */
-export function platformFacts(platform: Platform, settings?: unknown): PlatformFacts {
+export function platformFacts(platform: string, settings?: unknown): PlatformFacts {
   const m = platformModule(platform);
   if (!m.configure) return { runtimes: m.runtimes, sandboxNode: m.sandboxNode, warnings: [] };
   const parsed = m.settings.safeParse(settings ?? {}, { reportInput: true });

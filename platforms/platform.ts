@@ -124,7 +124,7 @@ export interface PlatformFacts {
   readonly runtimes: Partial<Readonly<Record<Isolation, RuntimeFacts>>>;
   readonly sandboxNode?: SandboxNode;
   /** What the settings leave unverified (`platforms.<id>.<field>: …`): synth and validate print them, the stack logs them. */
-  readonly warnings: readonly string[];
+  readonly warnings?: readonly string[];
 }
 
 /**

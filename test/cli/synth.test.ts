@@ -6,11 +6,14 @@ import { clearUpstreamMemo, readUpstreamText } from '../../core/upstream/store';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
 import { EXAMPLE_CONFIG } from '../../config/example';
 import { loadAll, load } from 'js-yaml';
+import { unifiedDiff } from '../../cli/diff/line-diff';
 import { runCli } from '../support/cli';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
 const PLATFORMS = ['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kind', 'kubernetes'];
+/** Snapshotted whole; the other platforms' snapshots are their line differences from it. */
+const BASE_PLATFORM = 'kind';
 
 function readTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -79,12 +82,28 @@ describe('agent-sandbox-infra synth', () => {
     }
   });
 
-  test.each(PLATFORMS)('snapshot of %s (all files but the pinned CRDs)', async (platform) => {
-    const out = join(scratch, 'dist');
+  /** One platform's files (all but the pinned CRDs), by name. */
+  const platformFiles = async (platform: string): Promise<Record<string, string>> => {
+    const out = join(scratch, 'dist', platform);
     expect((await runCli(['synth', '--platform', platform, '--out', out])).code).toBe(0);
     const files = readTree(out);
     delete files[`${platform}/00-crds.yaml`];
-    expect(files).toMatchSnapshot();
+    return Object.fromEntries(Object.entries(files).map(([name, text]) => [name.slice(platform.length + 1), text]));
+  };
+
+  test(`snapshot of ${BASE_PLATFORM}, the base the other platforms are compared with (all files but the pinned CRDs)`, async () => {
+    expect(await platformFiles(BASE_PLATFORM)).toMatchSnapshot();
+  });
+
+  test.each(PLATFORMS.filter((p) => p !== BASE_PLATFORM))(`snapshot of %s as its difference from ${BASE_PLATFORM}`, async (platform) => {
+    const [base, files] = [await platformFiles(BASE_PLATFORM), await platformFiles(platform)];
+    const delta: Record<string, string> = {};
+    for (const name of [...new Set([...Object.keys(base), ...Object.keys(files)])].sort()) {
+      if (base[name] === files[name]) continue;
+      delta[name] =
+        files[name] === undefined ? `(only on ${BASE_PLATFORM})` : base[name] === undefined ? `(only on ${platform})\n${files[name]}` : unifiedDiff(base[name].split('\n'), files[name].split('\n'));
+    }
+    expect(delta).toMatchSnapshot();
   });
 
   test('an unknown platform lists the allowed values', async () => {
@@ -149,5 +168,23 @@ describe('agent-sandbox-infra synth', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(`agent-sandbox-infra: ${config} is invalid (1 problem):\n  agentSandbox.affinity.nodeAffinty: unknown field "nodeAffinty"\n`);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('synth over an output of another agent-sandbox release', () => {
+  test('warns with the upgrade-plan command', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asi-release-change-'));
+    try {
+      const old = join(dir, 'old.json');
+      writeFileSync(old, JSON.stringify({ ...EXAMPLE_CONFIG, agentSandbox: { ...EXAMPLE_CONFIG.agentSandbox, version: 'v0.5.6' } }));
+      expect((await runCli(['synth', '--platform', 'eks', '--config', old, '--out', dir])).code).toBe(0);
+      const run = await runCli(['synth', '--platform', 'eks', '--out', dir]);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(
+        `warning: ${join(dir, 'eks')} was rendered for agent-sandbox v0.5.6, this output is for ${DEFAULT_AGENT_SANDBOX_VERSION}: a cluster running v0.5.6 needs the upgrade steps before this output is applied — \`agent-sandbox-infra upgrade-plan --from v0.5.6 --to ${DEFAULT_AGENT_SANDBOX_VERSION}\``,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -116,3 +116,22 @@ describe('agent-sandbox-infra validate', () => {
     expect(run.code).toBe(0);
   });
 });
+
+describe('retired API versions in hand-written manifests', () => {
+  const CLAIM = (apiVersion: string) =>
+    `apiVersion: ${apiVersion}\nkind: ResourceClaimTemplate\nmetadata: { name: gpu, namespace: apps }\nspec:\n  spec:\n    devices:\n      requests:\n        - name: gpu\n          deviceClassName: gpu.example.com\n`;
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'asi-retired-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('resource.k8s.io/v1beta1 is a note before 1.38 and an error from 1.38', async () => {
+    const file = join(dir, 'claim.yaml');
+    writeFileSync(file, CLAIM('resource.k8s.io/v1beta1'));
+    const now = await runCli(['validate', file, '--kubernetes-version', '1.37']);
+    expect(now.stderr).toContain('note: ');
+    expect(now.stderr).toContain('ResourceClaimTemplate apps/gpu: apiVersion: resource.k8s.io/v1beta1 is deprecated since Kubernetes 1.35, off by default, and removed in 1.38: move to resource.k8s.io/v1');
+    const later = await runCli(['validate', file, '--kubernetes-version', '1.38']);
+    expect(later.code).toBe(1);
+    expect(later.stdout).toContain('ResourceClaimTemplate apps/gpu: apiVersion: resource.k8s.io/v1beta1 is removed in Kubernetes 1.38 (the target is 1.38): use resource.k8s.io/v1');
+  });
+});

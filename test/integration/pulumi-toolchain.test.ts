@@ -20,7 +20,7 @@ import { offlineEngine, policyPackLauncher, type OfflineEngine } from '../../scr
 import { PULUMI_ENGINE } from '../../scripts/toolchain/components';
 import { DEFAULT_LOCAL_KUBERNETES, ETCD, kubernetesComponent, KWOK, PULUMI_KUBERNETES_PLUGIN_VERSION, PULUMI_RELEASE } from '../../scripts/toolchain/versions';
 import { REPO_ROOT } from '../support/upstream';
-import { requireToolchain } from './support/require-toolchain';
+import { requireToolchain } from '../support/require-toolchain';
 
 const describeWithToolchain = requireToolchain(
   'the Pulumi toolchain test',

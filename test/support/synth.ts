@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { validateConstructTree } from '../../constructs/output/manifest-files';
 import { agentSandboxRelease, type InstallFileName } from '../../core/upstream/pins';
 import { readUpstreamText } from '../../core/upstream/store';
-import { AGENT_SANDBOX_DIR } from './upstream';
+import { AGENT_SANDBOX_DIR, agentSandboxDir } from './upstream';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
@@ -27,8 +27,10 @@ export function findObject(objects: readonly K8sObject[], kind: string, name?: s
   return found[0];
 }
 
-export function upstreamDocs(file: string): K8sObject[] {
-  return (loadAll(readFileSync(join(AGENT_SANDBOX_DIR, file), 'utf8')) as (K8sObject | null)[]).filter((d): d is K8sObject => !!d);
+/** The documents of a file in a pinned release's mirror folder (default: the default release). */
+export function upstreamDocs(file: string, version?: string): K8sObject[] {
+  const dir = version === undefined ? AGENT_SANDBOX_DIR : agentSandboxDir(version);
+  return (loadAll(readFileSync(join(dir, file), 'utf8')) as (K8sObject | null)[]).filter((d): d is K8sObject => !!d);
 }
 
 /** The objects of one of a release's pinned install files (k8s/<file> at its tag; mirror or cache, sha256-checked). */

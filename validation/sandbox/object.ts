@@ -521,6 +521,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
       problems.push({
         object,
         path: 'apiVersion',
+        code: 'apiVersion',
         // An error, not a note: a pod the rules cannot read must not pass as if it had been checked.
         message: `cannot be checked against the sandbox rules: ${version} is not a known version of ${entry.kind} (known: ${entry.versions.join(', ')}; a newer agent-sandbox release needs its entry in the pin table)`,
         severity: 'error',
@@ -535,6 +536,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
         problems.push({
           object,
           path: optOutPath(),
+          code: 'securityOptOuts',
           message: `must be a string of comma-separated rule ids (allowed: ${SANDBOX_RULE_IDS.join(', ')}), got ${showValue(rawOptOuts)}`,
           severity: 'error',
         });
@@ -545,6 +547,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
           problems.push({
             object,
             path: optOutPath(),
+            code: 'securityOptOuts',
             message: `"${unknown}" is not a sandbox rule id; allowed: ${SANDBOX_RULE_IDS.join(', ')}`,
             severity: 'error',
           });
@@ -559,6 +562,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
       problems.push({
         object,
         path,
+        code: 'podSpec',
         message: `must be a pod spec (a ${entry.kind} runs a pod; the sandbox rules cannot be checked without it), got ${showValue(podSpec)}`,
         severity: 'error',
       });
@@ -570,7 +574,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
       optOuts,
       trustedInitContainers: typeof trustedRaw === 'string' ? trustedRaw : undefined,
     });
-    for (const v of violations) problems.push({ object, path: v.path, message: v.message, severity: v.severity });
+    for (const v of violations) problems.push({ object, path: v.path, code: v.rule, message: v.message, severity: v.severity });
     return problems;
   };
 }

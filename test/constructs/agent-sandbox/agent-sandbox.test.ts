@@ -91,7 +91,7 @@ describe.each(AGENT_SANDBOX_VERSIONS.map((v) => [v]))('AgentSandbox parity with 
 });
 
 test('the assembled v0.5.6 install equals the kustomize render of its k8s/ folder in the mirror (install-all.yaml)', () => {
-  const rendered = upstreamDocs('install-all.yaml');
+  const rendered = upstreamDocs('install-all.yaml', 'v0.5.6');
   const key = (o: K8sObject) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   const assembled = new Map(upstreamInstallOf('v0.5.6').map((o) => [key(o), o]));
   expect([...assembled.keys()].sort()).toStrictEqual(rendered.map(key).sort());

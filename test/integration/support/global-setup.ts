@@ -1,19 +1,13 @@
 /**
- * Global setup of the real-component tier: the unit tier's (one complete upstream mirror), plus a registry of the
- * clusters this run starts. Every LocalCluster.up (in this process or a child it spawns: the env is inherited)
- * appends its data folder to the file CLUSTER_REGISTRY_ENV names, and the global teardown (leak-check.js) looks for
- * leftover processes of those clusters only: other runs on the same machine, and `npm run cluster -- up`, are not
- * this run's business.
+ * Global setup of the real-component tier: the complete test mirror (as for the unit tier), and a run id that names
+ * every cluster data folder of this run, so that the leak check after it looks at this run's processes only (other
+ * runs, or a cluster `npm run cluster -- up` keeps, may be running on the same machine).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import unitSetup from '../../support/global-setup';
-import { CLUSTER_REGISTRY_ENV } from '../../../scripts/cluster/control-plane';
+import { randomBytes } from 'node:crypto';
+import unitGlobalSetup from '../../support/global-setup';
+import { RUN_ID_ENV } from '../../../scripts/cluster/control-plane';
 
 export default function globalSetup(): void {
-  unitSetup();
-  const file = join(mkdtempSync(join(tmpdir(), 'agent-sandbox-infra-test-run-')), 'clusters');
-  writeFileSync(file, '');
-  process.env[CLUSTER_REGISTRY_ENV] = file;
+  unitGlobalSetup();
+  process.env[RUN_ID_ENV] = randomBytes(4).toString('hex');
 }

@@ -1,25 +1,25 @@
-// Global teardown of the real-component tier: no process of a local cluster this run started may outlive the tests.
-// Any process whose command line or working folder names the data folder of one of this run's clusters (listed in
-// the registry global-setup.ts creates) is killed and reported, and the run fails. Clusters of other runs on the
-// same machine, and the one `npm run cluster -- up` keeps running, are left alone.
+// Global teardown of the real-component tier: no process of this run's local clusters may outlive the tests. Any
+// process whose command line or working folder names one of this run's cluster data folders (except the one
+// `npm run cluster -- up` keeps running, if any) is killed and reported, and the run fails.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const os = require('node:os');
 
-// scripts/cluster/control-plane.ts CLUSTER_REGISTRY_ENV
-const REGISTRY_ENV = 'AGENT_SANDBOX_INFRA_CLUSTER_REGISTRY';
+// This run's clusters only (test/integration/support/global-setup.ts sets the run id; scripts/cluster/control-plane.ts).
+const PREFIX = `agent-sandbox-infra-cluster-${process.env.AGENT_SANDBOX_INFRA_TEST_RUN ?? ''}`;
 
-/** The data folders of the clusters this run started. */
-function thisRunsClusters() {
-  const file = process.env[REGISTRY_ENV];
-  if (!file) throw new Error(`${REGISTRY_ENV} is not set: the integration tier's global setup (test/integration/support/global-setup.ts) did not run`);
-  const dirs = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  fs.rmSync(path.dirname(file), { recursive: true, force: true });
-  return dirs;
+function userCluster() {
+  const base = process.env.AGENT_SANDBOX_INFRA_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'agent-sandbox-infra');
+  try {
+    return fs.readFileSync(path.join(base, 'cluster-current'), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 }
 
 function leftovers() {
-  const dirs = thisRunsClusters();
+  const keep = userCluster();
   const found = [];
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     if (Number(pid) === process.pid) continue;
@@ -32,7 +32,7 @@ function leftovers() {
       continue;
     }
     const text = `${cmdline} ${cwd}`;
-    if (!dirs.some((d) => text.includes(d))) continue;
+    if (!text.includes(PREFIX) || (keep && text.includes(keep))) continue;
     found.push({ pid: Number(pid), cmdline });
   }
   return found;

@@ -6,7 +6,7 @@
  */
 import { load } from 'js-yaml';
 import { LIVE_OBJECTS, ofType, refusedStack, runStack, stackFileConfig, type StackRun } from '../../support/pulumi-stack';
-import { hostKernelHandlerProblem } from '../../../stacks/kubernetes/kubernetes-sandbox-cluster';
+import { hostKernelHandlerProblem } from '../../../stacks/kubernetes/cluster';
 
 const KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: "https://10.0.0.1:6443", certificate-authority-data: QUJD}\n  name: c\nusers:\n- name: u\n  user: {token: s3cr3t-t0ken}\n';
 const SECRET = ['agent-sandbox-infra:kubeconfig'];

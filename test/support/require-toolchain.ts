@@ -6,8 +6,8 @@
  *   const describeWithToolchain = requireToolchain('the Pulumi engine', PULUMI_ENGINE, 'npm run toolchain -- pulumi');
  *   describeWithToolchain('…', () => { … });
  */
-import { isBuilt } from '../../../scripts/toolchain/build';
-import type { GoComponent } from '../../../scripts/toolchain/versions';
+import { isBuilt } from '../../scripts/toolchain/build';
+import type { GoComponent } from '../../scripts/toolchain/versions';
 
 export class MissingToolchainError extends Error {
   constructor(message: string) {
@@ -43,11 +43,14 @@ export function requireToolchain(
   components: readonly GoComponent[],
   buildCommand: string,
   env: NodeJS.ProcessEnv = process.env,
+  /** Another real component the suite needs that is not a Go build (e.g. root for the pod runner): why it is missing. */
+  otherwiseMissing?: string,
 ): jest.Describe {
   const check = checkToolchain(what, components, buildCommand);
-  if (!check.missing.length) return describe;
-  if (isCi(env)) throw new MissingToolchainError(`CI=true and ${check.message}`);
+  const message = [check.missing.length ? check.message : undefined, otherwiseMissing ? `${what} needs ${otherwiseMissing}` : undefined].filter(Boolean).join('; ');
+  if (!message) return describe;
+  if (isCi(env)) throw new MissingToolchainError(`CI=true and ${message}`);
   // One line, straight to stderr: console.warn would add jest's stack-trace frame around it.
-  process.stderr.write(`\n!!! SKIPPED (integration): ${check.message}\n\n`);
+  process.stderr.write(`\n!!! SKIPPED (integration): ${message}\n\n`);
   return describe.skip;
 }

@@ -1,6 +1,6 @@
 /** The integration tier's skip rule (test/integration/support/require-toolchain.ts), without building anything. */
-import { checkToolchain, isCi, MissingToolchainError, requireToolchain } from '../integration/support/require-toolchain';
-import type { GoComponent } from '../../scripts/toolchain/versions';
+import { checkToolchain, isCi, MissingToolchainError, requireToolchain } from '../../support/require-toolchain';
+import type { GoComponent } from '../../../scripts/toolchain/versions';
 
 // A component no cache holds: its id and version are the ones the messages must name.
 const NEVER_BUILT: GoComponent = { id: 'never-built-check', module: 'example.invalid/never', version: 'v0.0.0-test', binaries: { never: 'example.invalid/never' } };

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PULUMI_KUBERNETES_PLUGIN_VERSION, PULUMI_KUBERNETES_PROVIDER } from '../../scripts/toolchain/versions';
-import { REPO_ROOT } from '../support/upstream';
+import { PULUMI_KUBERNETES_PLUGIN_VERSION, PULUMI_KUBERNETES_PROVIDER } from '../../../scripts/toolchain/versions';
+import { REPO_ROOT } from '../../support/upstream';
 
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
