@@ -9,8 +9,8 @@ import type { ObjectChecker } from '../validation/schema/validate-objects';
 
 /**
  * Sandbox pods and RuntimeClasses. With a platform, sandbox pods must also use that platform's runtime and carry
- * its placement (GKE), platform-owned RuntimeClasses must not be emitted and ours must carry the platform's
- * scheduling (EKS).
+ * its placement (GKE; an existing RuntimeClass on `kubernetes`), platform-owned RuntimeClasses must not be emitted
+ * and ours must carry the platform's scheduling (EKS, `kubernetes`); `platformSettings` are its `platforms.<id>`.
  */
 export function defaultCheckers(platform?: Platform, platformSettings?: unknown): ObjectChecker[] {
   return [
@@ -23,6 +23,6 @@ export function defaultCheckers(platform?: Platform, platformSettings?: unknown)
  * What `validate` runs: the default checkers plus the DRA CEL selector check (hand-written manifests). `synth` does
  * not need the latter: its DRA constructs check every selector when they are built.
  */
-export function validateCheckers(platform?: Platform, kubernetesVersion: string = DEFAULT_KUBERNETES_VERSION): ObjectChecker[] {
-  return [...defaultCheckers(platform), draCelChecker, retiredApiChecker(kubernetesVersion)];
+export function validateCheckers(platform?: Platform, kubernetesVersion: string = DEFAULT_KUBERNETES_VERSION, platformSettings?: unknown): ObjectChecker[] {
+  return [...defaultCheckers(platform, platformSettings), draCelChecker, retiredApiChecker(kubernetesVersion)];
 }

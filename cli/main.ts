@@ -3,7 +3,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/validate';
-import { isPlatform, PLATFORMS, type Platform } from '../platforms';
+import { isPlatform, platformFacts, PLATFORMS, type Platform } from '../platforms';
 import { AGENT_SANDBOX_VERSIONS, agentSandboxRelease, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
 import { UpstreamError } from '../core/upstream/store';
 import { formatProblem } from '../core/diagnostics';
@@ -54,6 +54,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       if (deprecation) io.err(`warning: agentSandbox.version: ${deprecation}\n`);
       for (const w of lazy<typeof import('./release-change')>('./release-change').releaseChangeWarnings(opts.out, platforms, release)) io.err(`warning: ${w}\n`);
       const summaries = synth({ platforms, config, out: opts.out });
+      for (const w of summaries.flatMap((s) => s.warnings)) io.err(`warning: ${w}\n`);
       const rows = [['platform', 'objects', 'bytes', 'ms'], ...summaries.map((s) => [s.platform, String(s.objects), String(s.bytes), s.ms.toFixed(0)])];
       io.out(`synthesized ${source} into ${opts.out}/ (validated against the pinned schemas)\n`);
       io.out(table(rows));
@@ -66,12 +67,18 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--kubernetes-version <version>', 'Kubernetes version whose schema applies', DEFAULT_KUBERNETES_VERSION)
     .addOption(new Option('--agent-sandbox-version <version>', 'agent-sandbox release whose CRD schemas apply').choices(AGENT_SANDBOX_VERSIONS).default(DEFAULT_AGENT_SANDBOX_VERSION))
     .option('--platform <platform>', `sandbox pods must use this platform's runtime and placement (${PLATFORMS.join(' | ')})`)
-    .action((paths: string[], opts: { kubernetesVersion: string; agentSandboxVersion: string; platform?: string }) => {
+    .option('--config <file>', "with --platform: a configuration file whose platforms.<platform> settings apply (e.g. the RuntimeClass and sandbox nodes of --platform kubernetes)")
+    .action((paths: string[], opts: { kubernetesVersion: string; agentSandboxVersion: string; platform?: string; config?: string }) => {
       const platform = opts.platform === undefined ? undefined : parsePlatforms(opts.platform);
       if (platform && platform.length !== 1) throw new ConfigError(['--platform: give one platform'], 'command line');
+      if (opts.config !== undefined && !platform) {
+        throw new ConfigError([`--config: needs --platform (the file's platforms.<platform> settings configure that platform's checks), got --config ${opts.config} alone`], 'command line');
+      }
       const deprecation = agentSandboxRelease(opts.agentSandboxVersion).deprecation;
       if (deprecation) io.err(`warning: --agent-sandbox-version: ${deprecation}\n`);
-      const result = validatePaths(paths, { kubernetesVersion: opts.kubernetesVersion, agentSandboxVersion: opts.agentSandboxVersion, platform: platform?.[0] });
+      const platformSettings = opts.config !== undefined && platform ? loadConfig(opts.config).config.platforms?.[platform[0]] : undefined;
+      if (platform) for (const w of platformFacts(platform[0], platformSettings).warnings ?? []) io.err(`warning: ${w}\n`);
+      const result = validatePaths(paths, { kubernetesVersion: opts.kubernetesVersion, agentSandboxVersion: opts.agentSandboxVersion, platform: platform?.[0], platformSettings });
       for (const p of result.problems.filter((x) => x.severity === 'note')) io.err(`note: ${formatProblem(p)}\n`);
       const errors = result.problems.filter((p) => p.severity === 'error');
       for (const p of errors) io.out(`${formatProblem(p)}\n`);

@@ -27,6 +27,8 @@ export interface PlatformSummary {
   readonly objects: number;
   readonly bytes: number;
   readonly ms: number;
+  /** What the platform's settings leave unverified (e.g. an existing RuntimeClass on `kubernetes`). */
+  readonly warnings: readonly string[];
 }
 
 export class SynthValidationError extends Error {
@@ -57,8 +59,9 @@ export function synth(options: SynthOptions): PlatformSummary[] {
     for (const file of r.files) {
       const path = `${platform}/${file.name}`;
       file.documents.forEach((doc, i) => {
-        // Sandbox pods are checked against the platform's runtime and placement: their result is per platform.
-        const key = doc.includes('podTemplate:') ? `${platform}\n${doc}` : doc;
+        // Sandbox pods and RuntimeClasses are checked against the platform's runtime and placement: their result is
+        // per platform.
+        const key = doc.includes('podTemplate:') || doc.includes('kind: RuntimeClass') ? `${platform}\n${doc}` : doc;
         let found = checked.get(key);
         if (!found) {
           // Everything is re-read from the text written, except the pinned CRDs (800 KB of verified upstream YAML
@@ -75,7 +78,7 @@ export function synth(options: SynthOptions): PlatformSummary[] {
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new SynthValidationError(errors);
   writeOutput(resolve(options.out), rendered);
-  return rendered.map((r) => ({ platform: r.platform, files: r.files.map((f) => f.name), objects: r.objects, bytes: r.bytes, ms: r.ms }));
+  return rendered.map((r) => ({ platform: r.platform, files: r.files.map((f) => f.name), objects: r.objects, bytes: r.bytes, ms: r.ms, warnings: r.chart.warnings }));
 }
 
 function checkObject(value: unknown, path: string, catalog: SchemaCatalog, checkers: readonly ObjectChecker[]): Problem[] {

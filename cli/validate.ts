@@ -16,6 +16,8 @@ export interface ValidateCommandOptions {
   readonly kubernetesVersion?: string;
   /** Check sandbox pods against this platform's runtime and placement. @default - any sandboxed runtime, no placement */
   readonly platform?: Platform;
+  /** The platform's `platforms.<id>` settings (`--config`): the generic `kubernetes` platform's RuntimeClass and nodes. */
+  readonly platformSettings?: unknown;
   readonly agentSandboxVersion?: string;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -67,6 +69,6 @@ export function validatePaths(paths: readonly string[], options: ValidateCommand
     for (const p of parseProblems) problems.push({ file: shown, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' });
     for (const d of documents) sources.push({ value: d.value, file: shown, index: d.index });
   }
-  problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform, options.kubernetesVersion) }));
+  problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform, options.kubernetesVersion, options.platformSettings) }));
   return { files: files.length, objects: sources.length, problems };
 }

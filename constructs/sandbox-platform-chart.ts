@@ -6,7 +6,7 @@ import { Chart, type ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AgentSandbox } from './agent-sandbox/agent-sandbox';
 import { DEFAULT_SANDBOX_PORT, SandboxRouter } from './agent-sandbox/sandbox-router';
-import { platformModule, type Platform, type PlatformSettings } from '../platforms';
+import { platformFacts, platformModule, type Platform, type PlatformSettings } from '../platforms';
 import type { SandboxPlatformConfig } from '../config/schema';
 import { SandboxRuntime } from './sandbox-runtime';
 import { SandboxTenant } from './sandbox-tenant';
@@ -24,8 +24,10 @@ export interface SandboxPlatformChartProps extends ChartProps {
 
 export class SandboxPlatformChart extends Chart {
   readonly platform: Platform;
-  /** The config's `platforms.<platform>` settings; workloads in this chart resolve the platform's facts with them. */
+  /** The config's `platforms.<id>` settings, as given (the workloads in this chart read the runtime they decide). */
   readonly platformSettings: PlatformSettings;
+  /** What the settings leave unverified (`synth` prints them; the stack logs them). */
+  readonly warnings: readonly string[];
   /** `managed`: GKE's add-on installs agent-sandbox, this chart does not. */
   readonly agentSandboxMode: 'self' | 'managed';
   readonly agentSandbox?: AgentSandbox;
@@ -42,6 +44,8 @@ export class SandboxPlatformChart extends Chart {
     const platform = platformModule(props.platform);
     const settings: PlatformSettings = config.platforms?.[props.platform] ?? {};
     this.platformSettings = settings;
+    const facts = platformFacts(props.platform, settings);
+    this.warnings = facts.warnings ?? [];
     this.agentSandboxMode = settings.agentSandbox ?? 'self';
     if (!platform.agentSandboxModes.includes(this.agentSandboxMode)) {
       throw new Error(`platforms.${props.platform}.agentSandbox: "${this.agentSandboxMode}" is not available on ${props.platform}; allowed: ${platform.agentSandboxModes.join(', ')}`);
@@ -51,7 +55,8 @@ export class SandboxPlatformChart extends Chart {
       const errors = platform.settingsProblems?.(settings, release) ?? [];
       if (errors.length) throw new Error(errors.join('\n'));
     }
-    const untainted = platform.sandboxNode && !platform.sandboxNode.taint ? [platform.sandboxNode.label.key] : [];
+    // System pods (controller, router) keep off sandbox nodes that carry no taint (the settings decide which nodes).
+    const untainted = facts.sandboxNode && !facts.sandboxNode.taint ? [facts.sandboxNode.label.key] : [];
     if (this.agentSandboxMode === 'self') {
       this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), avoidNodeLabelKeys: untainted, env: props.env });
     }

@@ -6,9 +6,12 @@ import { aks } from './aks';
 import { eks } from './eks';
 import { gkeAutopilot, gkeStandard } from './gke';
 import { kind } from './kind';
+import { kubernetes } from './kubernetes';
 import { ISOLATIONS, type Isolation, type PlatformFacts, type PlatformModule, type PlatformProfile, type RuntimeFacts } from './platform';
+import { ProblemsError } from '../core/diagnostics';
+import { issueLines } from '../core/zod-issues';
 
-const BUILT_IN = [gkeAutopilot, gkeStandard, eks, aks, kind] as const;
+const BUILT_IN = [gkeAutopilot, gkeStandard, eks, aks, kind, kubernetes] as const;
 
 export type Platform = (typeof BUILT_IN)[number]['platform'];
 
@@ -64,15 +67,22 @@ export function platformModule(platform: string): PlatformModule {
 }
 
 /**
- * A platform's runtimes and sandbox node: with `settings` (its `platforms.<id>` settings) for a platform that is
- * configured by them, else the module's own.
+ * The runtimes and sandbox nodes of a platform under its `platforms.<id>` settings (undefined: the defaults). A
+ * platform without `configure` has the same facts whatever the settings. Settings its schema refuses throw a
+ * ProblemsError listing every problem (`platforms.<id>.<field>: …`): facts never come from invalid settings.
  */
 export function platformFacts(platform: string, settings?: unknown): PlatformFacts {
   const m = platformModule(platform);
-  return settings !== undefined && m.configure ? m.configure(settings) : m;
+  if (!m.configure) return { runtimes: m.runtimes, sandboxNode: m.sandboxNode, warnings: [] };
+  const parsed = m.settings.safeParse(settings ?? {}, { reportInput: true });
+  if (!parsed.success) {
+    const problems = issueLines(parsed.error.issues.map((i) => ({ ...i, path: ['platforms', platform, ...i.path] })));
+    throw new ProblemsError(`platforms.${platform} is invalid:\n  ${problems.join('\n  ')}`, problems);
+  }
+  return m.configure(parsed.data);
 }
 
-/** The runtime facts for an isolation on a platform, or an error naming what the platform supports. */
+/** The runtime facts for an isolation on a platform (under its settings), or an error naming what it supports. */
 export function runtimeFor(platform: Platform, isolation: Isolation, settings?: unknown): RuntimeFacts {
   const facts = platformFacts(platform, settings).runtimes[isolation];
   if (!facts) {

@@ -21,6 +21,8 @@ export const WARM_POOL_POLICY = 'sandbox-warm-pool-upper-bound';
 export interface KubernetesSandboxSecurityConfig {
   /** Platform the manifests run on. @default undefined: any sandboxed RuntimeClass of the platform table; placement not checked */
   readonly platform?: Platform;
+  /** The stack's `platforms.<platform>` settings (the generic `kubernetes` platform's RuntimeClass and sandbox nodes). */
+  readonly platformSettings?: Readonly<Record<string, unknown>>;
   /** RuntimeClass names accepted as sandboxed beyond the platform table. @default [] */
   readonly allowedRuntimeClasses?: readonly string[];
 }
@@ -40,7 +42,7 @@ export function sandboxObjectFindings(value: Obj, object: string, options: Sandb
 
 export function checkerOptions(config: KubernetesSandboxSecurityConfig): SandboxCheckerOptions {
   const platform = config.platform && (PLATFORMS as readonly string[]).includes(config.platform) ? config.platform : undefined;
-  return { platform, allowedRuntimeClasses: [...(config.allowedRuntimeClasses ?? [])] };
+  return { platform, ...(platform && config.platformSettings ? { platformSettings: config.platformSettings } : {}), allowedRuntimeClasses: [...(config.allowedRuntimeClasses ?? [])] };
 }
 
 /** The pod spec of a Sandbox/SandboxTemplate (undefined when missing). */

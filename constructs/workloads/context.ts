@@ -35,29 +35,35 @@ export function namespaceNetworkPolicies(ns: NamespaceRef): readonly string[] {
   return typeof ns === 'string' ? [] : (ns.networkPolicyNames ?? []);
 }
 
-/** The platform given explicitly, else the one of an enclosing construct that has one (e.g. SandboxPlatformChart). */
-export function resolvePlatform(scope: Construct, explicit: Platform | undefined, what: string): Platform {
+/** A platform and its `platforms.<id>` settings (undefined: the platform's defaults). */
+export interface ResolvedPlatform {
+  readonly platform: Platform;
+  readonly settings?: unknown;
+}
+
+type PlatformScope = IConstruct & { platform?: unknown; platformSettings?: unknown };
+
+/**
+ * The platform given explicitly, else the one of an enclosing construct that has one (e.g. SandboxPlatformChart);
+ * its settings given explicitly, else those of the nearest enclosing construct of the same platform that carries
+ * `platformSettings` (so a tenant's templates see the chart's RuntimeClass on the generic `kubernetes` platform).
+ */
+export function resolvePlatform(scope: Construct, explicit: Platform | undefined, what: string, explicitSettings?: unknown): ResolvedPlatform {
   const fail = (problem: string): never => {
     throw new ProblemsError(`${what}: ${problem}`, [problem]);
   };
-  if (explicit !== undefined) {
-    if (!isPlatform(explicit)) fail(`platform "${String(explicit)}" is unknown`);
-    return explicit;
+  const enclosing = [...scope.node.scopes].reverse() as PlatformScope[];
+  let platform = explicit;
+  if (platform !== undefined) {
+    if (!isPlatform(platform)) fail(`platform "${String(platform)}" is unknown`);
+  } else {
+    platform = enclosing.map((s) => s.platform).find((p): p is Platform => typeof p === 'string' && isPlatform(p));
+    if (platform === undefined) {
+      return fail(`set platform (${PLATFORMS.slice(0, -1).join(', ')} or ${PLATFORMS[PLATFORMS.length - 1]}), or create it inside a SandboxPlatformChart`);
+    }
   }
-  for (const s of [...scope.node.scopes].reverse()) {
-    const p = (s as IConstruct & { platform?: unknown }).platform;
-    if (typeof p === 'string' && isPlatform(p)) return p;
-  }
-  return fail(`set platform (${PLATFORMS.slice(0, -1).join(', ')} or ${PLATFORMS[PLATFORMS.length - 1]}), or create it inside a SandboxPlatformChart`);
-}
-
-/** The `platforms.<id>` settings of the enclosing SandboxPlatformChart (undefined outside one). */
-export function resolvePlatformSettings(scope: Construct): unknown {
-  for (const s of [...scope.node.scopes].reverse()) {
-    const settings = (s as IConstruct & { platformSettings?: unknown }).platformSettings;
-    if (settings !== undefined) return settings;
-  }
-  return undefined;
+  const settings = explicitSettings ?? enclosing.find((s) => s.platform === platform && s.platformSettings !== undefined)?.platformSettings;
+  return { platform, settings };
 }
 
 /** The controller settings a workload depends on, found in the same chart (undefined when installed elsewhere). */

@@ -3,31 +3,34 @@ import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Platform } from '../../platforms';
 import { checkSandboxObjectPod, SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
-import { namespaceServiceAccount, resolvePlatform, resolvePlatformSettings, type NamespaceRef } from './context';
+import { namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
 import { buildSandboxPod, type BuiltSandboxPod, type SandboxPodProps } from './sandbox-pod';
 
 export interface PodOwnerProps extends SandboxPodProps {
   readonly namespace: NamespaceRef;
   readonly platform?: Platform;
+  /**
+   * The platform's `platforms.<id>` settings (the generic `kubernetes` platform's RuntimeClass and sandbox nodes).
+   * @default - those of the enclosing SandboxPlatformChart of the same platform, else the platform's defaults
+   */
+  readonly platformSettings?: unknown;
 }
 
 export interface PodOwner {
   readonly platform: Platform;
-  /** The enclosing chart's `platforms.<id>` settings (undefined outside a SandboxPlatformChart). */
-  readonly platformSettings: unknown;
+  readonly platformSettings?: unknown;
   readonly pod: BuiltSandboxPod;
   /** metadata of the owning object: the isolation label and the opt-out record. */
   readonly metadata: Record<string, unknown>;
 }
 
 export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandbox', name: string, namespace: string, props: PodOwnerProps): PodOwner {
-  const platform = resolvePlatform(owner, props.platform, `${kind} "${owner.node.path}"`);
-  const platformSettings = resolvePlatformSettings(owner);
+  const { platform, settings } = resolvePlatform(owner, props.platform, `${kind} "${owner.node.path}"`, props.platformSettings);
   const pod = buildSandboxPod(
     platform,
     { ...props, serviceAccountName: props.serviceAccountName ?? namespaceServiceAccount(props.namespace) },
     `${kind} ${namespace}/${name}`,
-    platformSettings,
+    settings,
   );
   const metadata = {
     name,
@@ -35,7 +38,7 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
     labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra', 'agent-sandbox-infra.io/isolation': pod.isolation },
     ...(Object.keys(pod.objectAnnotations).length ? { annotations: { ...pod.objectAnnotations } } : {}),
   };
-  return { platform, platformSettings, pod, metadata };
+  return { platform, platformSettings: settings, pod, metadata };
 }
 
 /**

@@ -133,15 +133,24 @@ export interface BuiltSandboxPod {
 
 export const GVISOR_DRA_GPU_ISSUE = 'https://github.com/google/gvisor/issues/13621';
 
-/** Builds the pod template, or throws one ProblemsError listing every problem. */
+/**
+ * Builds the pod template, or throws one ProblemsError listing every problem. `platformSettings`: the platform's
+ * `platforms.<id>` settings (they decide the runtime on the generic `kubernetes` platform).
+ */
 export function buildSandboxPod(platform: Platform, props: SandboxPodProps, where: string, platformSettings?: unknown): BuiltSandboxPod {
   const errors: string[] = [];
   const fail = (problem: string): never => {
     throw new ProblemsError(`${where}: ${problem}`, [problem]);
   };
-  const isolation = props.isolation ?? supportedIsolations(platform, platformSettings)[0];
+  let supported: Isolation[];
+  try {
+    supported = supportedIsolations(platform, platformSettings);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const isolation = props.isolation ?? supported[0];
   if (!(ISOLATIONS as readonly string[]).includes(isolation)) {
-    fail(`isolation "${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supportedIsolations(platform, platformSettings).join(', ')})`);
+    fail(`isolation "${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supported.join(', ')})`);
   }
   let runtime: RuntimeFacts;
   try {

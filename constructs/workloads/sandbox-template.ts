@@ -26,6 +26,11 @@ export interface SandboxTemplateProps extends SandboxPodProps {
   /** @default - the enclosing SandboxPlatformChart's platform */
   readonly platform?: Platform;
   /**
+   * The platform's `platforms.<id>` settings (the generic `kubernetes` platform's RuntimeClass and sandbox nodes).
+   * @default - those of the enclosing SandboxPlatformChart of the same platform, else the platform's defaults
+   */
+  readonly platformSettings?: unknown;
+  /**
    * `Managed`: the controller creates a NetworkPolicy `<template>-network-policy` for the sandboxes, from
    * `networkPolicy` or, without it, from upstream's built-in default — egress to every public IPv4/IPv6 address
    * (0.0.0.0/0 and ::/0 minus private, link-local and ULA ranges) on **every port**, and ingress from

@@ -20,6 +20,11 @@ export interface SandboxProps extends SandboxPodProps {
   readonly namespace: NamespaceRef;
   /** @default - the enclosing SandboxPlatformChart's platform */
   readonly platform?: Platform;
+  /**
+   * The platform's `platforms.<id>` settings (the generic `kubernetes` platform's RuntimeClass and sandbox nodes).
+   * @default - those of the enclosing SandboxPlatformChart of the same platform, else the platform's defaults
+   */
+  readonly platformSettings?: unknown;
   /** `Suspended` hibernates the sandbox. @default 'Running' */
   readonly operatingMode?: 'Running' | 'Suspended';
   /** RFC 3339 time after which the sandbox shuts down. @default - never */

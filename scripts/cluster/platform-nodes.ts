@@ -4,7 +4,7 @@
  * the code the Pulumi components use (not copies). Node counts are each pool's autoscaling maximum: the capacity
  * the capacity check assumes.
  */
-import { EKS_SANDBOX_NODE_TAINT, GKE_GVISOR_NODE_LABEL, type Platform } from '../../platforms';
+import { EKS_SANDBOX_NODE_TAINT, GKE_GVISOR_NODE_LABEL, platformFacts, type Platform } from '../../platforms';
 import { AKS_KATA_NODE_LABEL } from '../../platforms/aks';
 import { findMachineType, nodeAllocatable, type Cloud } from '../../platforms/capacity/machine-types';
 import { AKS_DEFAULTS } from '../../platforms/aks/cluster-config';
@@ -44,8 +44,14 @@ function allocatableOf(cloud: Cloud, machineType: string): SimulatedPool['alloca
   return { cpuMillis: a.cpuMillis, memoryBytes: a.memoryBytes, pods: a.pods };
 }
 
-/** The pools of a platform's default cluster (the cluster config defaults the components apply). */
-export function simulatedPools(platform: Platform): SimulatedPool[] {
+/** A development-sized node of a cluster we know nothing about (kind, the generic `kubernetes` platform). */
+const LOCAL_ALLOCATABLE: SimulatedPool['allocatable'] = { cpuMillis: 8000, memoryBytes: 32 * 1024 ** 3, pods: 110 };
+
+/**
+ * The pools of a platform's default cluster (the cluster config defaults the components apply). `settings`: the
+ * platform's `platforms.<id>` (the generic `kubernetes` platform's sandbox nodes are labelled and tainted from them).
+ */
+export function simulatedPools(platform: Platform, settings?: unknown): SimulatedPool[] {
   switch (platform) {
     case 'gke-standard': {
       const system = GKE_POOL_DEFAULTS.system;
@@ -123,10 +129,27 @@ export function simulatedPools(platform: Platform): SimulatedPool[] {
           nodes: 2,
           labels: {},
           taints: [],
-          allocatable: { cpuMillis: 8000, memoryBytes: 32 * 1024 ** 3, pods: 110 },
+          allocatable: LOCAL_ALLOCATABLE,
           source: 'kind worker nodes (no sandbox label: the kind RuntimeClass has no scheduling; every pod may land on any worker)',
         },
       ];
+    case 'kubernetes': {
+      // The nodes the user labelled (and tainted) for the runtime: exactly the label and taint of the settings.
+      const node = platformFacts('kubernetes', settings).sandboxNode!;
+      const local = (name: string, role: 'system' | 'sandbox', labels: Record<string, string>, taints: NodeTaint[], source: string): SimulatedPool => ({
+        name, roles: [role], cloud: 'local', machineType: 'local', nodes: 2, labels, taints, allocatable: LOCAL_ALLOCATABLE, source,
+      });
+      return [
+        local('system', 'system', {}, [], 'a node without the sandbox runtime (not labelled for it)'),
+        local(
+          'sandbox',
+          'sandbox',
+          { [node.label.key]: node.label.value },
+          node.taint ? [{ key: node.taint.key, ...(node.taint.value ? { value: node.taint.value } : {}), effect: node.taint.effect }] : [],
+          'platforms.kubernetes.sandboxNodes: labelled (and tainted) as the settings say the runtime nodes are',
+        ),
+      ];
+    }
     default: {
       const never: never = platform;
       throw new Error(`unknown platform ${String(never)}`);

@@ -11,7 +11,7 @@ import { runCli } from '../support/cli';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
-const PLATFORMS = ['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kind'];
+const PLATFORMS = ['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kind', 'kubernetes'];
 /** Snapshotted whole; the other platforms' snapshots are their line differences from it. */
 const BASE_PLATFORM = 'kind';
 
@@ -110,7 +110,7 @@ describe('agent-sandbox-infra synth', () => {
     const run = await runCli(['synth', '--platform', 'eks,openshift', '--out', join(scratch, 'x')]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'agent-sandbox-infra: command line is invalid (1 problem):\n  --platform: "openshift" is not a platform; allowed: gke-autopilot, gke-standard, eks, aks, kind, all\n',
+      'agent-sandbox-infra: command line is invalid (1 problem):\n  --platform: "openshift" is not a platform; allowed: gke-autopilot, gke-standard, eks, aks, kind, kubernetes, all\n',
     );
     expect(existsSync(join(scratch, 'x'))).toBe(false);
   });

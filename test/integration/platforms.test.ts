@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main as cli } from '../../cli/main';
-import { PLATFORMS, PLATFORM_PROFILES, type Platform } from '../../platforms';
+import { platformFacts, PLATFORMS, type Platform } from '../../platforms';
 import { agentSandboxRelease, AGENT_SANDBOX_VERSIONS, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
 import { EXAMPLE_CONFIG } from '../../config/example';
 import { toYamlStream } from '../../core/yaml/emit';
@@ -87,13 +87,21 @@ const GKE_INSECURE: typeof INSECURE = [
   { name: 'no-gke-toleration', message: "tolerate the gVisor taint ('sandbox.gke.io/runtime=gvisor:NoSchedule')", mutate: (s) => delete s.tolerations },
 ];
 
-/** Runs `validate` (the CLI) on objects; returns its problem lines. */
+/**
+ * The platform's settings in the config every suite deploys (the built-in example): the generic `kubernetes`
+ * platform's RuntimeClass and the label and taint of its sandbox nodes come from them.
+ */
+const settingsOf = (platform: Platform) => EXAMPLE_CONFIG.platforms?.[platform];
+
+/** Runs `validate` (the CLI) on objects, with the platform's settings from the same config; returns its problem lines. */
 async function validateLines(objects: readonly KubeObject[], platform: Platform): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'validate-'));
   const file = join(dir, 'objects.yaml');
   writeFileSync(file, toYamlStream(objects as object[]));
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify(EXAMPLE_CONFIG));
   const out: string[] = [];
-  await cli(['validate', file, '--platform', platform], { out: (t) => out.push(t), err: (t) => out.push(t) });
+  await cli(['validate', file, '--platform', platform, '--config', config], { out: (t) => out.push(t), err: (t) => out.push(t) });
   // One line per problem: `<file as given, relative to the working folder>: Kind namespace/name: path: message`.
   return out.join('').split('\n').filter((l) => l.includes('objects.yaml: '));
 }
@@ -112,7 +120,7 @@ describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (pla
   const SANDBOX_API = `agents.x-k8s.io/${RELEASE.apiVersion}`;
   const env = withCluster({ kubernetes: minor });
   let d: Deployment;
-  const runtime = Object.values(PLATFORM_PROFILES[platform].runtimes)[0]!;
+  const runtime = Object.values(platformFacts(platform, settingsOf(platform)).runtimes)[0]!;
   const sandboxNodes = () => d.pools.filter((p) => p.roles.includes('sandbox')).flatMap((p) => Array.from({ length: p.nodes }, (_, i) => `${p.name}-${i}`));
   const systemNodes = () => d.pools.filter((p) => p.roles.includes('system')).flatMap((p) => Array.from({ length: p.nodes }, (_, i) => `${p.name}-${i}`));
 
@@ -122,7 +130,7 @@ describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (pla
     d = await deployPlatform(env.cluster, {
       platform,
       config: exampleConfigFor(version),
-      admissionPolicies: [secureSandboxPolicyFor(platform, upstream.policy), upstream.binding],
+      admissionPolicies: [secureSandboxPolicyFor(platform, upstream.policy, settingsOf(platform)), upstream.binding],
       admissionProbe: { path: SANDBOXES('default'), object: probe },
     });
   });
@@ -300,7 +308,7 @@ describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (pla
     eachContainer(s.spec.podTemplate.spec, (c) => (c.resources = { limits: { cpu, memory: '1Gi' }, requests: { cpu, memory: '1Gi' } }));
     if (sandboxPool.cloud !== 'local') {
       const result = checkCapacity({
-        sandboxPools: [{ name: sandboxPool.name, cloud: sandboxPool.cloud, machineType: sandboxPool.machineType, maxNodes: sandboxPool.nodes, isolation: Object.keys(PLATFORM_PROFILES[platform].runtimes)[0] as 'gvisor' | 'kata' }],
+        sandboxPools: [{ name: sandboxPool.name, cloud: sandboxPool.cloud, machineType: sandboxPool.machineType, maxNodes: sandboxPool.nodes, isolation: Object.keys(platformFacts(platform, settingsOf(platform)).runtimes)[0] as 'gvisor' | 'kata' }],
         warmPools: [{ tenant: ns, name: 'too-big', replicas: 1, limits: { cpu, memory: '1Gi' } }],
       });
       expect(result.errors.map((f) => f.message).join('\n')).toMatch(/one pod needs \d+ vCPU .* offers [\d.]+ vCPU/);
@@ -316,7 +324,7 @@ describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (pla
     await describeNamespace(client, ns); // printable state, exercised
   });
 
-  const taints = simulatedPools(platform).flatMap((p) => (p.roles.includes('sandbox') ? p.taints : []));
+  const taints = simulatedPools(platform, settingsOf(platform)).flatMap((p) => (p.roles.includes('sandbox') ? p.taints : []));
   if (taints.length) {
     it('agrees with the scheduler on the sandbox taint: a pod that does not tolerate it is flagged by validate and stays Pending', async () => {
       const client = env.cluster.client;
@@ -329,7 +337,7 @@ describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (pla
       // pod that selects the sandbox nodes by their labels.
       delete spec.runtimeClassName;
       delete spec.tolerations;
-      spec.nodeSelector = Object.assign({}, ...simulatedPools(platform).filter((p) => p.roles.includes('sandbox')).map((p) => p.labels));
+      spec.nodeSelector = Object.assign({}, ...simulatedPools(platform, settingsOf(platform)).filter((p) => p.roles.includes('sandbox')).map((p) => p.labels));
       const lines = await validateLines([s], platform);
       expect(lines.join('\n')).toMatch(/runtimeClassName/);
       if (runtime.podPlacement.tolerations.length) expect(lines.join('\n')).toMatch(/tolerations/);

@@ -38,6 +38,8 @@ export interface MockOptions {
   readonly call?: (token: string, inputs: Inputs) => Record<string, unknown>;
   /** The id a created resource gets. @default `<name>_id` */
   readonly id?: (type: string, name: string) => string;
+  /** The state of an existing object a `Resource.get` reads (by type and id). @default - reads are answered like creates */
+  readonly read?: (type: string, id: string) => Record<string, unknown>;
 }
 
 /** Sets the SDK's mocks (project `agent-sandbox-infra`, preview off) and returns the record they fill. */
@@ -48,6 +50,7 @@ export function mockPulumi(options: MockOptions = {}): PulumiMocks {
     {
       newResource: (args) => {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
+        if (args.id && options.read) return { id: args.id, state: options.read(args.type, args.id) };
         return { id: options.id?.(args.type, args.name) ?? `${args.name}_id`, state: { ...args.inputs, ...(options.state?.(args.type, args.name, args.inputs) ?? {}) } };
       },
       call: (args) => {

@@ -26,6 +26,12 @@ export interface StackRun {
   readonly dependsOn: Record<string, string[]>;
 }
 
+/**
+ * What a read (`Resource.get`) of an object that already exists returns, by `<type> <id>` (e.g. the live RuntimeClass
+ * the kubeconfig-only stack checks); a read of anything else returns no state.
+ */
+export const LIVE_OBJECTS = new Map<string, Record<string, unknown>>();
+
 /** Data-source results that replace the defaults below, by token (e.g. an adopted cluster's `getCluster`). */
 export type CallResults = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
 
@@ -85,10 +91,15 @@ export function stackFileConfig(stack: string): Record<string, string> {
   return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 
-async function mockRuntime(stack: string, config: Record<string, string>, overrides: CallResults = {}): Promise<PulumiMocks> {
-  const mocks = mockPulumi({ stack, state: computed, call: (token, inputs) => overrides[token]?.(inputs) ?? callResult(token, inputs) });
+async function mockRuntime(stack: string, config: Record<string, string>, overrides: CallResults = {}, secretKeys: readonly string[] = []): Promise<PulumiMocks> {
+  const mocks = mockPulumi({
+    stack,
+    state: computed,
+    call: (token, inputs) => overrides[token]?.(inputs) ?? callResult(token, inputs),
+    read: (type, id) => LIVE_OBJECTS.get(`${type} ${id}`) ?? {},
+  });
   await mocks.ready;
-  pulumi.runtime.setAllConfig(config);
+  pulumi.runtime.setAllConfig(config, [...secretKeys]);
   return mocks;
 }
 
@@ -98,8 +109,9 @@ const resourcesOf = (mocks: PulumiMocks): Registered[] => mocks.registered.map((
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const program = () => require('../../stacks/program') as typeof import('../../stacks/program');
 
-export async function runStack(stack: string, config: Record<string, string> = stackFileConfig(stack), calls: CallResults = {}): Promise<StackRun> {
-  const mocked = await mockRuntime(stack, config, calls);
+/** `secretKeys`: config keys the engine marks secret (`pulumi config set --secret`), e.g. the kubeconfig. */
+export async function runStack(stack: string, config: Record<string, string> = stackFileConfig(stack), calls: CallResults = {}, secretKeys: readonly string[] = []): Promise<StackRun> {
+  const mocked = await mockRuntime(stack, config, calls, secretKeys);
   const { sandboxStack } = program();
   const names = new Map<pulumi.Resource, string>();
   const dependsOn: Record<string, string[]> = {};

@@ -161,11 +161,14 @@ export function parseSecurityOptOuts(value: string): { readonly ids: SandboxRule
   return { ids, unknown };
 }
 
-/** Sandboxed RuntimeClass names in the platform table (one platform, or all). */
+/**
+ * Sandboxed RuntimeClass names in the platform table (one platform under its `platforms.<id>` settings, or every
+ * platform's defaults).
+ */
 export function sandboxedRuntimeClasses(platform?: Platform, platformSettings?: unknown): string[] {
   const names: string[] = [];
   for (const p of platform ? [platform] : PLATFORMS) {
-    for (const facts of Object.values(platformFacts(p, platform ? platformSettings : undefined).runtimes)) {
+    for (const facts of Object.values(platformFacts(p, p === platform ? platformSettings : undefined).runtimes)) {
       if (facts && !names.includes(facts.runtimeClassName)) names.push(facts.runtimeClassName);
     }
   }
@@ -189,7 +192,10 @@ export interface SandboxCheckOptions {
    * @default undefined: any RuntimeClass of the platform table; placement not checked
    */
   readonly platform?: Platform;
-  /** The platform's `platforms.<id>` settings, for a platform whose RuntimeClass they name. @default - its own facts */
+  /**
+   * The platform's `platforms.<id>` settings (on the generic `kubernetes` platform they name the RuntimeClass and the
+   * sandbox nodes). @default undefined: the platform's defaults
+   */
   readonly platformSettings?: unknown;
   /**
    * Rules the object explicitly opted out of: their violations are reported with severity `note`.

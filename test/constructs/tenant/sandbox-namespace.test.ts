@@ -380,7 +380,7 @@ describe('validation', () => {
         '  serviceAccountName: "Sandbox!" is not a DNS subdomain (at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit)',
         '  podSecurity.enforce: must be one of restricted, baseline, privileged, got "none"',
         '  podSecurity.enforceVersion: must be "latest" or "v1.<minor>", got "1.34"',
-        '  platform: must be one of gke-autopilot, gke-standard, eks, aks, kind, got "openshift"',
+        '  platform: must be one of gke-autopilot, gke-standard, eks, aks, kind, kubernetes, got "openshift"',
         '  ingressAllowlist[0]: needs namespaceLabels or podLabels (an empty peer would allow every pod of this namespace)',
         '  ingressAllowlist[0].ports[0].port: must be an integer 1-65535, got 65536',
         '  egressAllowlist[0].cidrs: must list at least one CIDR',

@@ -448,7 +448,7 @@ describe('SandboxTemplate reports every problem at once', () => {
     expect(errorOf(() => new SandboxTemplate(Testing.chart(), 'tpl', { name: 'Py', namespace: 'ns', containers: [MAIN] }))).toBe(
       'SandboxTemplate "test/tpl" is invalid:\n' +
         '  name: "Py" is not a valid name (lowercase letters, digits, "-" and ".", at most 253 characters)\n' +
-        '  set platform (gke-autopilot, gke-standard, eks, aks or kind), or create it inside a SandboxPlatformChart',
+        '  set platform (gke-autopilot, gke-standard, eks, aks, kind or kubernetes), or create it inside a SandboxPlatformChart',
     );
   });
 
