@@ -7,6 +7,7 @@ import { isPlatform, PLATFORMS, type Platform } from '../platforms';
 import { AGENT_SANDBOX_VERSIONS, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
 import { UpstreamError } from '../core/upstream/store';
 import { formatProblem } from '../core/diagnostics';
+import { describeUnwrappedErrno, FileSystemError, isErrnoError } from '../core/system-error';
 import { loadConfig } from './load-config';
 import { synth, SynthValidationError } from './synth';
 import { validatePaths } from './validate';
@@ -119,7 +120,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.err(`agent-sandbox-infra: ${err.message}\n`);
       return 1;
     }
-    io.err(`agent-sandbox-infra: ${err instanceof Error ? err.message : String(err)}\n`);
+    // An operating-system error no call site put into words still becomes a sentence with its path (exit 1).
+    const message = isErrnoError(err) && !(err instanceof FileSystemError) ? describeUnwrappedErrno(err) : err instanceof Error ? err.message : String(err);
+    io.err(`agent-sandbox-infra: ${message}\n`);
     return 1;
   }
   return exitCode;
