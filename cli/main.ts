@@ -46,11 +46,16 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description('render the manifests of each platform into <out>/<platform>/*.yaml and validate them')
     .addOption(new Option('--platform <platform>', `${PLATFORMS.join(' | ')} | all (comma-separated list allowed)`).default('all'))
     .option('--config <file>', 'configuration file (YAML or JSON); default: the built-in example config')
-    .option('--out <dir>', 'output folder', 'dist')
-    .action((opts: { platform: string; config?: string; out: string }) => {
+    .option('--out <dir>', 'output folder (a link to the generation folder beside it, replaced in one step)', 'dist')
+    .option('--lock-wait <seconds>', 'how long to wait for another synth writing the same folder', '60')
+    .action((opts: { platform: string; config?: string; out: string; lockWait: string }) => {
       const platforms = parsePlatforms(opts.platform);
+      const lockWait = Number(opts.lockWait);
+      if (!/^\d+(\.\d+)?$/.test(opts.lockWait) || !Number.isFinite(lockWait)) {
+        throw new ConfigError([`--lock-wait: must be a number of seconds ≥ 0, got ${JSON.stringify(opts.lockWait)}`], 'command line');
+      }
       const { config, source } = loadConfig(opts.config);
-      const summaries = synth({ platforms, config, out: opts.out });
+      const summaries = synth({ platforms, config, out: opts.out, lockWaitMs: lockWait * 1000 });
       const rows = [['platform', 'objects', 'bytes', 'ms'], ...summaries.map((s) => [s.platform, String(s.objects), String(s.bytes), s.ms.toFixed(0)])];
       io.out(`synthesized ${source} into ${opts.out}/ (validated against the pinned schemas)\n`);
       io.out(table(rows));
