@@ -7,6 +7,8 @@
  *   guarantee     the README "Security model" guarantee the case proves (e.g. "14.4 link-local closed")
  *   args          CLI arguments; {input} is the case file, {out} a fresh output folder, {empty} an empty folder
  *   input         instead of cases/<name>.yaml: {special: dev-zero | fifo | missing} or {generate: …} (see generate())
+ *   inputCase     read cases/<inputCase>.yaml instead (cases that run the same input another way share it);
+ *                 {base} in args is cases/<inputCase or name>.base.yaml (the base of a diff)
  *   setup         {outIsFile: true}: {out} exists as a regular file
  *   process       run the CLI in its own process (always for special inputs, so a hang cannot block the test run)
  *   exit          the exit code
@@ -56,6 +58,7 @@ const generator = z.discriminatedUnion('kind', [
 const expectation = z
   .object({
     guarantee: z.string(),
+    inputCase: z.string().optional(),
     args: z.array(z.string()),
     input: z.union([z.object({ special: z.enum(['dev-zero', 'fifo', 'missing']) }).strict(), z.object({ generate: generator }).strict()]).optional(),
     setup: z.object({ outIsFile: z.boolean().optional() }).strict().optional(),
@@ -118,15 +121,19 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 test('every case has its input beside it (or generates one) and a known guarantee', () => {
   expect(names.length).toBeGreaterThan(0);
+  const used = new Set<string>();
   for (const name of names) {
     const e = expectation.parse(load(readFileSync(join(CASES, `${name}.expect.yaml`), 'utf8')));
     const needsInput = e.args.some((a) => a.includes('{input}'));
-    expect({ name, hasInput: !needsInput || existsSync(join(CASES, `${name}.yaml`)) || e.input !== undefined }).toStrictEqual({ name, hasInput: true });
+    const inputName = e.inputCase ?? name;
+    expect({ name, hasInput: !needsInput || existsSync(join(CASES, `${inputName}.yaml`)) || e.input !== undefined }).toStrictEqual({ name, hasInput: true });
+    if (e.args.some((a) => a.includes('{base}'))) expect(existsSync(join(CASES, `${inputName}.base.yaml`))).toBe(true);
     expect(e.guarantee).toMatch(/^14\.\d+ /);
+    used.add(`${inputName}.yaml`);
+    used.add(`${inputName}.base.yaml`);
   }
-  for (const f of readdirSync(CASES).filter((x) => !x.endsWith('.expect.yaml'))) {
-    expect(names).toContain(f.replace(/\.yaml$/, ''));
-  }
+  // No input without a case that reads it.
+  for (const f of readdirSync(CASES).filter((x) => !x.endsWith('.expect.yaml'))) expect({ file: f, used: used.has(f) }).toStrictEqual({ file: f, used: true });
 });
 
 describe.each(names)('case %s', (name) => {
@@ -137,7 +144,8 @@ describe.each(names)('case %s', (name) => {
     const out = join(work, 'out');
     const empty = join(work, 'empty');
     mkdirSync(empty);
-    let input = join(CASES, `${name}.yaml`);
+    let input = join(CASES, `${e.inputCase ?? name}.yaml`);
+    const base = join(CASES, `${e.inputCase ?? name}.base.yaml`);
     if (e.input && 'special' in e.input) {
       if (e.input.special === 'dev-zero') input = '/dev/zero';
       else if (e.input.special === 'missing') input = join(work, 'missing.yaml');
@@ -150,7 +158,7 @@ describe.each(names)('case %s', (name) => {
       writeFileSync(input, generate(e.input.generate));
     }
     if (e.setup?.outIsFile) writeFileSync(out, 'not a folder\n');
-    const args = e.args.map((a) => a.replace('{input}', input).replace('{out}', out).replace('{empty}', empty));
+    const args = e.args.map((a) => a.replace('{input}', input).replace('{base}', base).replace('{out}', out).replace('{empty}', empty));
     const started = Date.now();
     const run: CliRun = e.process || (e.input && 'special' in e.input && e.input.special !== 'missing') ? await runCliProcess(args, { timeoutMs: (e.maxSeconds ?? 60) * 1000 + 5000 }) : await runCli(args);
     const seconds = (Date.now() - started) / 1000;
