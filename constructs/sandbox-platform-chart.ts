@@ -68,7 +68,14 @@ export class SandboxPlatformChart extends Chart {
     for (const [i, tenant] of (config.tenants ?? []).entries()) {
       try {
         this.tenants.push(
-          new SandboxTenant(this, `Tenant-${tenant.name}`, { tenant, platform: props.platform, deviceClasses: this.deviceClasses, kubernetesVersion, configPath: `tenants[${i}]` }),
+          new SandboxTenant(this, `Tenant-${tenant.name}`, {
+            tenant,
+            platform: props.platform,
+            deviceClasses: this.deviceClasses,
+            kubernetesVersion,
+            configPath: `tenants[${i}]`,
+            clusterCidrs: config.clusterCidrs,
+          }),
         );
       } catch (err) {
         errors.push((err as Error).message);

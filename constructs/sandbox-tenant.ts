@@ -28,6 +28,8 @@ export interface SandboxTenantProps {
   readonly kubernetesVersion?: string;
   /** Where the tenant sits in the configuration, for messages. @default `tenants[<name>]` */
   readonly configPath?: string;
+  /** The cluster's node/pod/service CIDRs outside the private ranges (SandboxNamespace `clusterCidrs`). @default [] */
+  readonly clusterCidrs?: readonly string[];
 }
 
 type PodConfig = NonNullable<TenantConfig['templates']>[number] | NonNullable<TenantConfig['sandboxes']>[number];
@@ -55,7 +57,7 @@ export class SandboxTenant extends Construct {
       }
     };
 
-    const namespace = attempt('namespace', () => new SandboxNamespace(this, 'Namespace', { ...(t.namespace ?? {}), name: t.name, platform: props.platform }));
+    const namespace = attempt('namespace', () => new SandboxNamespace(this, 'Namespace', { ...(t.namespace ?? {}), name: t.name, platform: props.platform, clusterCidrs: props.clusterCidrs }));
     // Without the namespace the rest is still built and checked, against a stand-in with the same name and settings
     // (a plain name would change defaults, e.g. templates' networkPolicyManagement, and report problems that aren't).
     const ns: NamespaceRef & DraNamespaceRef = namespace ?? {
