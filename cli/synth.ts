@@ -13,6 +13,7 @@ import { formatProblem, type Problem } from '../core/diagnostics';
 import { parseManifestText } from '../core/yaml/parse';
 import { defaultCheckers } from './checkers';
 import { replaceOutputTree } from './output-folder';
+import { namespacePodSecurityProblems } from '../validation/namespace-pod-security';
 
 export interface SynthOptions {
   readonly platforms: readonly Platform[];
@@ -70,6 +71,8 @@ export function synth(options: SynthOptions): PlatformSummary[] {
         problems.push(...found.map((p) => ({ ...p, file: path })));
       });
     }
+    // Every pod-creating object against its namespace's Pod Security level, as written (escape hatches included).
+    problems.push(...namespacePodSecurityProblems(r.files.flatMap((f) => f.objects.map((value) => ({ value, file: `${platform}/${f.name}` })))));
     rendered.push({ ...r, ms: r.ms + (performance.now() - started) });
   }
   const errors = problems.filter((p) => p.severity === 'error');

@@ -14,6 +14,7 @@ import { InputLimitError, readBoundedTextFile } from '../core/input-file';
 import { LIMITS } from '../core/limits';
 import { FileSystemError } from '../core/system-error';
 import { validateCheckers } from './checkers';
+import { namespacePodSecurityProblems } from '../validation/namespace-pod-security';
 
 export interface ValidateCommandOptions {
   readonly kubernetesVersion?: string;
@@ -82,5 +83,7 @@ export function validatePaths(paths: readonly string[], options: ValidateCommand
     for (const d of documents) sources.push({ value: d.value, file: shown, index: d.index });
   }
   problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform) }));
+  // Pods against the Pod Security level of a namespace defined in the same input.
+  problems.push(...namespacePodSecurityProblems(sources));
   return { files: files.length, objects: sources.length, problems };
 }

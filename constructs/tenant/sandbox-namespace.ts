@@ -15,6 +15,7 @@ import {
   type NetworkPolicyPort,
 } from '../../imports/k8s';
 import { SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
+import type { NamespacePodSecurity } from '../../validation/namespace-pod-security';
 // Namespace label that lets ResourceClaims in it request `adminAccess` to devices (Kubernetes DRA).
 import { DRA_ADMIN_ACCESS_LABEL } from '../dra/resource-claim-template';
 import { PLATFORMS, type Platform } from '../../platforms';
@@ -146,6 +147,8 @@ export class SandboxNamespace extends Construct {
   readonly limitRange?: ResolvedLimitRange;
   /** `spec.hard` of the ResourceQuota as emitted (defaults merged with overrides); undefined with `quota: false`. */
   readonly quotaHard?: Readonly<Record<string, string>>;
+  /** The Pod Security level the namespace enforces: templates and sandboxes in it that it would reject are errors. */
+  readonly podSecurity: NamespacePodSecurity;
 
   constructor(scope: Construct, id: string, props: SandboxNamespaceProps) {
     super(scope, id);
@@ -155,6 +158,7 @@ export class SandboxNamespace extends Construct {
     this.allowsDraAdminAccess = props.allowDraAdminAccess ?? false;
     const enforce = props.podSecurity?.enforce ?? 'restricted';
     const enforceVersion = props.podSecurity?.enforceVersion ?? 'latest';
+    this.podSecurity = { enforce, enforceVersion };
 
     const errors = [
       ...dnsLabelErrors('name', props.name),

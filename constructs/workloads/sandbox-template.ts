@@ -110,6 +110,6 @@ export class SandboxTemplate extends Construct {
         ...(props.service !== undefined ? { service: props.service } : {}),
       },
     });
-    checkPodAtSynth(this, this.resource, platform);
+    checkPodAtSynth(this, this.resource, platform, props.namespace);
   }
 }

@@ -73,6 +73,6 @@ export class Sandbox extends Construct {
         ...(props.service !== undefined ? { service: props.service } : {}),
       },
     });
-    checkPodAtSynth(this, this.resource, platform);
+    checkPodAtSynth(this, this.resource, platform, props.namespace);
   }
 }

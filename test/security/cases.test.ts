@@ -181,7 +181,15 @@ describe.each(names)('case %s', (name) => {
       const value = at(found[0], a.path);
       const where = `${a.platform} ${a.kind} ${a.name} ${a.path}`;
       if ('equals' in a) expect({ where, value }).toStrictEqual({ where, value: a.equals });
-      const inside = (v: unknown, item: unknown) => (typeof v === 'string' ? v.includes(String(item)) : Array.isArray(v) && v.some((x) => JSON.stringify(x) === JSON.stringify(item)));
+      // A substring of a string, an element of a list, or a subset of a map's entries.
+      const inside = (v: unknown, item: unknown): boolean => {
+        if (typeof v === 'string') return v.includes(String(item));
+        if (Array.isArray(v)) return v.some((x) => JSON.stringify(x) === JSON.stringify(item));
+        if (v && typeof v === 'object' && item && typeof item === 'object') {
+          return Object.entries(item).every(([k, x]) => JSON.stringify((v as Record<string, unknown>)[k]) === JSON.stringify(x));
+        }
+        return false;
+      };
       if ('contains' in a) expect({ where, value, contains: inside(value, a.contains) }).toMatchObject({ contains: true });
       if ('notContains' in a) expect({ where, value, contains: inside(value, a.notContains) }).toMatchObject({ contains: false });
       if (a.absent) expect({ where, value }).toStrictEqual({ where, value: undefined });
