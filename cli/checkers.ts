@@ -1,5 +1,7 @@
 /** The object checkers `synth` and `validate` run beyond the schema. */
 import type { Platform } from '../platforms';
+import { DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
+import { retiredApiChecker } from '../validation/deprecated-apis';
 import { draCelChecker } from '../validation/dra-cel';
 import { createRuntimeClassChecker } from '../validation/runtime-class';
 import { createSandboxInvariantsChecker, sandboxInvariantsChecker } from '../validation/sandbox/object';
@@ -10,14 +12,17 @@ import type { ObjectChecker } from '../validation/schema/validate-objects';
  * its placement (GKE), platform-owned RuntimeClasses must not be emitted and ours must carry the platform's
  * scheduling (EKS).
  */
-export function defaultCheckers(platform?: Platform): ObjectChecker[] {
-  return [platform ? createSandboxInvariantsChecker({ platform }) : sandboxInvariantsChecker, createRuntimeClassChecker({ platform })];
+export function defaultCheckers(platform?: Platform, platformSettings?: unknown): ObjectChecker[] {
+  return [
+    platform ? createSandboxInvariantsChecker({ platform, platformSettings }) : sandboxInvariantsChecker,
+    createRuntimeClassChecker({ platform, platformSettings }),
+  ];
 }
 
 /**
  * What `validate` runs: the default checkers plus the DRA CEL selector check (hand-written manifests). `synth` does
  * not need the latter: its DRA constructs check every selector when they are built.
  */
-export function validateCheckers(platform?: Platform): ObjectChecker[] {
-  return [...defaultCheckers(platform), draCelChecker];
+export function validateCheckers(platform?: Platform, kubernetesVersion: string = DEFAULT_KUBERNETES_VERSION): ObjectChecker[] {
+  return [...defaultCheckers(platform), draCelChecker, retiredApiChecker(kubernetesVersion)];
 }

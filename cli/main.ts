@@ -4,7 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/validate';
 import { isPlatform, PLATFORMS, type Platform } from '../platforms';
-import { AGENT_SANDBOX_VERSIONS, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
+import { AGENT_SANDBOX_VERSIONS, agentSandboxRelease, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
 import { UpstreamError } from '../core/upstream/store';
 import { formatProblem } from '../core/diagnostics';
 import { describeUnwrappedErrno, FileSystemError, isErrnoError } from '../core/system-error';
@@ -55,6 +55,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         throw new ConfigError([`--lock-wait: must be a number of seconds ≥ 0, got ${JSON.stringify(opts.lockWait)}`], 'command line');
       }
       const { config, source } = loadConfig(opts.config);
+      const release = config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION;
+      const deprecation = agentSandboxRelease(release).deprecation;
+      if (deprecation) io.err(`warning: agentSandbox.version: ${deprecation}\n`);
+      for (const w of lazy<typeof import('./release-change')>('./release-change').releaseChangeWarnings(opts.out, platforms, release)) io.err(`warning: ${w}\n`);
       const summaries = synth({ platforms, config, out: opts.out, lockWaitMs: lockWait * 1000 });
       const rows = [['platform', 'objects', 'bytes', 'ms'], ...summaries.map((s) => [s.platform, String(s.objects), String(s.bytes), s.ms.toFixed(0)])];
       io.out(`synthesized ${source} into ${opts.out}/ (validated against the pinned schemas)\n`);
@@ -71,6 +75,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .action((paths: string[], opts: { kubernetesVersion: string; agentSandboxVersion: string; platform?: string }) => {
       const platform = opts.platform === undefined ? undefined : parsePlatforms(opts.platform);
       if (platform && platform.length !== 1) throw new ConfigError(['--platform: give one platform'], 'command line');
+      const deprecation = agentSandboxRelease(opts.agentSandboxVersion).deprecation;
+      if (deprecation) io.err(`warning: --agent-sandbox-version: ${deprecation}\n`);
       const result = validatePaths(paths, { kubernetesVersion: opts.kubernetesVersion, agentSandboxVersion: opts.agentSandboxVersion, platform: platform?.[0] });
       for (const p of result.problems.filter((x) => x.severity === 'note')) io.err(`note: ${formatProblem(p)}\n`);
       const errors = result.problems.filter((p) => p.severity === 'error');
@@ -81,11 +87,16 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   program
     .command('fetch-upstream')
-    .description('download the pinned upstream files (agent-sandbox CRDs, Kubernetes schemas) into the cache, verifying sha256')
+    .description('fetch the pinned upstream files (agent-sandbox CRDs, Kubernetes schemas) into the cache, verifying sha256: over HTTPS, else from the Go module proxy')
     .option('--if-missing', 'skip files already present in the mirror or cache')
-    .action(async (opts: { ifMissing?: boolean }) => {
+    .option('--from-go-proxy', 'only the Go module proxy (GOPROXY, via the go command): the same bytes from the pinned release\'s Go module')
+    .action(async (opts: { ifMissing?: boolean; fromGoProxy?: boolean }) => {
       const { fetchUpstream } = lazy<typeof import('../core/upstream/fetch')>('../core/upstream/fetch');
-      const results = await fetchUpstream(allUpstreamFiles(), { ifMissing: opts.ifMissing, log: (l) => io.err(`${l}\n`) });
+      const results = await fetchUpstream(allUpstreamFiles(), {
+        ifMissing: opts.ifMissing,
+        sources: opts.fromGoProxy ? ['go-proxy'] : undefined,
+        log: (l) => io.err(`${l}\n`),
+      });
       const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
       io.err(`upstream files: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
     });
@@ -103,6 +114,25 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--no-policy', "leave out the policy pack's findings on the head (secure profile, warm-pool bound)")
     .action((base: string | undefined, head: string, opts: { git?: string; config?: string; format: 'markdown' | 'text'; maxChars: string; color?: boolean; policy: boolean }) => {
       exitCode = lazy<typeof import('./diff-command')>('./diff-command').runDiff(base, head, opts, io);
+    });
+
+  program
+    .command('upgrade-plan')
+    .description('the ordered steps (and kubectl commands) of a lossless agent-sandbox upgrade: storage migration, CRDs, controller, cleanup')
+    .addOption(new Option('--from <version>', 'the release the cluster runs').choices(AGENT_SANDBOX_VERSIONS).makeOptionMandatory())
+    .addOption(new Option('--to <version>', 'the release to install').choices(AGENT_SANDBOX_VERSIONS).default(DEFAULT_AGENT_SANDBOX_VERSION))
+    .option('--namespace <namespace>', 'the controller namespace', 'agent-sandbox-system')
+    .option('--webhook-service-name <name>', "the old release's conversion webhook Service, if renamed")
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown']).default('text'))
+    .action((opts: { from: string; to: string; namespace: string; webhookServiceName?: string; format: 'text' | 'markdown' }) => {
+      const { upgradePlan, formatUpgradePlan, UpgradePlanError } = lazy<typeof import('../validation/upgrade-plan')>('../validation/upgrade-plan');
+      try {
+        io.out(formatUpgradePlan(upgradePlan(opts.from, opts.to, { namespace: opts.namespace, webhookServiceName: opts.webhookServiceName }), opts.format));
+      } catch (err) {
+        if (!(err instanceof UpgradePlanError)) throw err;
+        io.err(`agent-sandbox-infra: upgrade-plan: ${err.message}\n`);
+        exitCode = 1;
+      }
     });
 
   program

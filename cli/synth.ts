@@ -7,7 +7,7 @@ import type { SandboxPlatformConfig } from '../config/schema';
 import { CRDS_FILE, renderPlatform, type RenderedPlatform } from '../constructs/output/render';
 import type { Platform } from '../platforms';
 import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../core/upstream/pins';
-import { validateObjects, type ObjectSource } from '../validation/schema/validate-objects';
+import { validateObjects, type ObjectChecker, type ObjectSource } from '../validation/schema/validate-objects';
 import { SchemaCatalog } from '../validation/schema/schema-catalog';
 import { formatProblem, type Problem } from '../core/diagnostics';
 import { parseManifestText } from '../core/yaml/parse';
@@ -54,6 +54,8 @@ export function synth(options: SynthOptions): PlatformSummary[] {
   const checked = new Map<string, Omit<Problem, 'file'>[]>();
   for (const platform of options.platforms) {
     const r = renderPlatform(platform, options.config, env);
+    // The platform's checkers, with its settings (a platform configured by them names its own RuntimeClass).
+    const checkers = defaultCheckers(platform, options.config.platforms?.[platform]);
     const started = performance.now();
     for (const file of r.files) {
       const path = `${platform}/${file.name}`;
@@ -64,7 +66,7 @@ export function synth(options: SynthOptions): PlatformSummary[] {
         if (!found) {
           // Everything is re-read from the text written, except the pinned CRDs (800 KB of verified upstream YAML
           // plus our clientConfig): their objects are checked directly, the emitter's round trip is tested on its own.
-          const problems = file.name === CRDS_FILE ? checkObject(file.objects[i], path, catalog, platform) : checkRenderedDocument(doc, path, catalog, platform);
+          const problems = file.name === CRDS_FILE ? checkObject(file.objects[i], path, catalog, checkers) : checkRenderedDocument(doc, path, catalog, checkers);
           found = problems.map(({ file: _f, ...p }) => p);
           checked.set(key, found);
         }
@@ -81,15 +83,15 @@ export function synth(options: SynthOptions): PlatformSummary[] {
   return rendered.map((r) => ({ platform: r.platform, files: r.files.map((f) => f.name), objects: r.objects, bytes: r.bytes, ms: r.ms }));
 }
 
-function checkObject(value: unknown, path: string, catalog: SchemaCatalog, platform: Platform): Problem[] {
-  return validateObjects([{ value, file: path }], { catalog, checkers: defaultCheckers(platform) });
+function checkObject(value: unknown, path: string, catalog: SchemaCatalog, checkers: readonly ObjectChecker[]): Problem[] {
+  return validateObjects([{ value, file: path }], { catalog, checkers });
 }
 
-function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog, platform: Platform): Problem[] {
+function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog, checkers: readonly ObjectChecker[]): Problem[] {
   const { documents, problems } = parseManifestText(path, doc);
   if (problems.length) {
     return problems.map((p) => ({ file: path, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' as const }));
   }
   const sources: ObjectSource[] = documents.map((d) => ({ value: d.value, file: path, index: d.index }));
-  return validateObjects(sources, { catalog, checkers: defaultCheckers(platform) });
+  return validateObjects(sources, { catalog, checkers });
 }

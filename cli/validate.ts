@@ -82,7 +82,7 @@ export function validatePaths(paths: readonly string[], options: ValidateCommand
     for (const p of parseProblems) problems.push({ file: shown, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' });
     for (const d of documents) sources.push({ value: d.value, file: shown, index: d.index });
   }
-  problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform) }));
+  problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform, options.kubernetesVersion) }));
   // Pods against the Pod Security level of a namespace defined in the same input.
   problems.push(...namespacePodSecurityProblems(sources));
   return { files: files.length, objects: sources.length, problems };

@@ -17,7 +17,7 @@ const PYTHON_RUNTIME = {
 export const EXAMPLE_CONFIG: SandboxPlatformConfig = {
   kubernetesVersion: '1.36',
   agentSandbox: {
-    version: 'v0.5.6',
+    version: 'v1.0.3',
     namespace: 'agent-sandbox-system',
     replicas: 2,
     controller: { leaderElect: true, extensions: true },

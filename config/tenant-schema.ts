@@ -127,7 +127,7 @@ const warmPool = z
     updateStrategy: z.enum(['Recreate', 'OnReplenish']),
     autoscaling: z
       .object({
-        minReplicas: z.number().int().min(1),
+        minReplicas: z.number().int().min(0),
         maxReplicas: z.number().int().min(1),
         metrics: z.array(kubernetesType('io.k8s.api.autoscaling.v2.MetricSpec')).min(1),
         behavior: kubernetesType('io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior').optional(),
@@ -237,7 +237,7 @@ function namesOf(v: unknown): (string | undefined)[] {
  * config paths. Reads the configuration defensively, so it also runs on raw input the schema rejected (with
  * `replicas: false` then: those bounds overlap the schema's own checks).
  */
-export function tenantReferenceProblems(tenants: unknown, deviceClasses: unknown, options: { readonly replicas?: boolean } = {}): string[] {
+export function tenantReferenceProblems(tenants: unknown, deviceClasses: unknown, options: { readonly replicas?: boolean; readonly kubernetesVersion?: string } = {}): string[] {
   const problems: string[] = [];
   const unique = (path: string, names: readonly (string | undefined)[]) =>
     names.forEach((n, i) => {
@@ -267,7 +267,7 @@ export function tenantReferenceProblems(tenants: unknown, deviceClasses: unknown
     list(t.warmPools).forEach((raw, i) => {
       const p = object(raw);
       if (!p) return;
-      if (options.replicas !== false) problems.push(...warmPoolReplicaProblems(p as WarmPoolConfig).map((problem) => `${at}.warmPools[${i}].${problem}`));
+      if (options.replicas !== false) problems.push(...warmPoolReplicaProblems(p as WarmPoolConfig, options.kubernetesVersion).map((problem) => `${at}.warmPools[${i}].${problem}`));
       reference(`${at}.warmPools[${i}].template`, p.template, templates, 'template', tenant);
     });
     list(t.claims).forEach((c, i) => reference(`${at}.claims[${i}].warmPool`, object(c)?.warmPool, pools, 'warm pool', tenant));

@@ -68,6 +68,6 @@ export function crossFieldProblems(config: SandboxPlatformConfig): string[] {
     const settings = config.platforms?.[m.platform as Platform];
     if (settings && m.settingsProblems) problems.push(...m.settingsProblems(settings, release));
   }
-  problems.push(...tenantPodProblems(config.tenants), ...tenantReferenceProblems(config.tenants, config.deviceClasses));
+  problems.push(...tenantPodProblems(config.tenants), ...tenantReferenceProblems(config.tenants, config.deviceClasses, { kubernetesVersion: config.kubernetesVersion }));
   return [...new Set(problems)];
 }

@@ -23,6 +23,8 @@ export interface SandboxPlatformChartProps extends ChartProps {
 
 export class SandboxPlatformChart extends Chart {
   readonly platform: Platform;
+  /** The config's `platforms.<platform>` settings; workloads in this chart resolve the platform's facts with them. */
+  readonly platformSettings: PlatformSettings;
   /** `managed`: GKE's add-on installs agent-sandbox, this chart does not. */
   readonly agentSandboxMode: 'self' | 'managed';
   readonly agentSandbox?: AgentSandbox;
@@ -36,6 +38,7 @@ export class SandboxPlatformChart extends Chart {
     this.platform = props.platform;
     const platform = platformModule(props.platform);
     const settings: PlatformSettings = config.platforms?.[props.platform] ?? {};
+    this.platformSettings = settings;
     this.agentSandboxMode = settings.agentSandbox ?? 'self';
     if (!platform.agentSandboxModes.includes(this.agentSandboxMode)) {
       throw new Error(`platforms.${props.platform}.agentSandbox: "${this.agentSandboxMode}" is not available on ${props.platform}; allowed: ${platform.agentSandboxModes.join(', ')}`);
@@ -45,9 +48,10 @@ export class SandboxPlatformChart extends Chart {
       const errors = platform.settingsProblems?.(settings, release) ?? [];
       if (errors.length) throw new Error(errors.join('\n'));
     } else {
-      this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), env: props.env });
+      const untainted = platform.sandboxNode && !platform.sandboxNode.taint ? [platform.sandboxNode.label.key] : [];
+      this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), avoidNodeLabelKeys: untainted, env: props.env });
     }
-    this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform });
+    this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform, settings });
 
     // Device classes and tenants: every problem of every one of them, in one error.
     const errors: string[] = [];

@@ -12,6 +12,8 @@ export interface SandboxRuntimeProps {
   readonly platform: Platform;
   /** @default - the platform's first supported isolation (gvisor, or kata on AKS) */
   readonly isolation?: Isolation;
+  /** The platform's `platforms.<id>` settings, for a platform configured by them. @default - the platform's own facts */
+  readonly settings?: unknown;
 }
 
 export class SandboxRuntime extends Construct {
@@ -29,8 +31,8 @@ export class SandboxRuntime extends Construct {
     super(scope, id);
     this.platform = props.platform;
     platformModule(props.platform); // an unknown platform: an error naming the allowed ones
-    this.isolation = props.isolation ?? supportedIsolations(props.platform)[0];
-    this.facts = runtimeFor(props.platform, this.isolation);
+    this.isolation = props.isolation ?? supportedIsolations(props.platform, props.settings)[0];
+    this.facts = runtimeFor(props.platform, this.isolation, props.settings);
     this.runtimeClassName = this.facts.runtimeClassName;
     this.podPlacement = this.facts.podPlacement;
     if (this.facts.owner === 'us') {

@@ -108,7 +108,7 @@ export class SandboxTenant extends Construct {
       attempt(`warmPools[${i}]`, () => {
         const template = this.templates.get(wp.template);
         if (!template) throw new Error(`template "${wp.template}" was not built (see its error above)`);
-        this.warmPools.set(wp.name, new SandboxWarmPool(this, `WarmPool-${wp.name}`, { ...wp, name: wp.name, template }));
+        this.warmPools.set(wp.name, new SandboxWarmPool(this, `WarmPool-${wp.name}`, { ...wp, name: wp.name, template, kubernetesVersion: props.kubernetesVersion }));
       }),
     );
     (t.claims ?? []).forEach((cc, i) =>

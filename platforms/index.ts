@@ -6,7 +6,7 @@ import { aks } from './aks';
 import { eks } from './eks';
 import { gkeAutopilot, gkeStandard } from './gke';
 import { kind } from './kind';
-import { ISOLATIONS, type Isolation, type PlatformModule, type PlatformProfile, type RuntimeFacts } from './platform';
+import { ISOLATIONS, type Isolation, type PlatformFacts, type PlatformModule, type PlatformProfile, type RuntimeFacts } from './platform';
 
 const BUILT_IN = [gkeAutopilot, gkeStandard, eks, aks, kind] as const;
 
@@ -63,19 +63,29 @@ export function platformModule(platform: string): PlatformModule {
   return m;
 }
 
+/**
+ * A platform's runtimes and sandbox node: with `settings` (its `platforms.<id>` settings) for a platform that is
+ * configured by them, else the module's own.
+ */
+export function platformFacts(platform: string, settings?: unknown): PlatformFacts {
+  const m = platformModule(platform);
+  return settings !== undefined && m.configure ? m.configure(settings) : m;
+}
+
 /** The runtime facts for an isolation on a platform, or an error naming what the platform supports. */
-export function runtimeFor(platform: Platform, isolation: Isolation): RuntimeFacts {
-  const facts = platformModule(platform).runtimes[isolation];
+export function runtimeFor(platform: Platform, isolation: Isolation, settings?: unknown): RuntimeFacts {
+  const facts = platformFacts(platform, settings).runtimes[isolation];
   if (!facts) {
     throw new Error(
-      `isolation "${isolation}" is not available on ${platform}; ${platform} supports: ${supportedIsolations(platform).join(', ')}`,
+      `isolation "${isolation}" is not available on ${platform}; ${platform} supports: ${supportedIsolations(platform, settings).join(', ')}`,
     );
   }
   return facts;
 }
 
-export function supportedIsolations(platform: Platform): Isolation[] {
-  return ISOLATIONS.filter((i) => platformModule(platform).runtimes[i] !== undefined);
+export function supportedIsolations(platform: Platform, settings?: unknown): Isolation[] {
+  const { runtimes } = platformFacts(platform, settings);
+  return ISOLATIONS.filter((i) => runtimes[i] !== undefined);
 }
 
 export * from './platform';

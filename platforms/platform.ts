@@ -103,6 +103,12 @@ export interface ClusterContext extends CapacityContext {
   readonly settings: unknown;
 }
 
+/** The facts that may come from the user's settings (see {@link PlatformModule.configure}). */
+export interface PlatformFacts {
+  readonly runtimes: Partial<Readonly<Record<Isolation, RuntimeFacts>>>;
+  readonly sandboxNode?: { readonly label: NodeLabel; readonly taint?: NodeTaint };
+}
+
 /**
  * One platform. Adding one is this module, one line in platforms/index.ts, its test (and, to deploy it with Pulumi,
  * a component in stacks/ and one entry in stacks/components.ts).
@@ -112,6 +118,12 @@ export interface PlatformModule<S = unknown, Id extends string = string> extends
   readonly sandboxNode?: { readonly label: NodeLabel; readonly taint?: NodeTaint };
   readonly dns: DnsDefaults;
   readonly gpu?: GpuFacts;
+  /**
+   * Runtimes and sandbox node from the user's `platforms.<id>` settings, for a platform whose facts the user names
+   * (a generic conformant cluster: its RuntimeClass and handler, its sandbox node label and taint). Without it, the
+   * static `runtimes` and `sandboxNode` hold whatever the settings say.
+   */
+  readonly configure?: (settings: S) => PlatformFacts;
   /** Schema of the sandbox config's `platforms.<id>` (strict: unknown keys are errors). */
   readonly settings: ZodType<S>;
   /** Problems of valid settings against the agent-sandbox release the manifests are rendered for (`<field>: <reason>`). */

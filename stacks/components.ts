@@ -6,9 +6,9 @@ import type * as pulumi from '@pulumi/pulumi';
 import type { SandboxPlatformConfig } from '../config/schema';
 import { gkeSettings } from '../platforms/gke/settings';
 import type { AksClusterConfig } from '../platforms/aks/cluster-config';
-import { AksSandboxCluster } from './aks/aks-sandbox-cluster';
-import { EksSandboxCluster } from './eks/sandbox-cluster';
-import { GkeSandboxCluster } from './gke/gke-sandbox-cluster';
+import { AksSandboxCluster } from './aks/cluster';
+import { EksSandboxCluster } from './eks/cluster';
+import { GkeSandboxCluster } from './gke/cluster';
 import type { SandboxClusterOutputs } from './sandbox-cluster';
 
 /** What a factory gets: the stack's name prefix, its cluster config (checked) and sandbox config (validated). */

@@ -16,6 +16,7 @@ import { renderPlatform, type RenderedPlatform } from '../constructs/output/rend
 import { platformModule, type Platform } from '../platforms';
 import type { InputProblem } from '../core/diagnostics';
 import { UpstreamError } from '../core/upstream/store';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
 import { stackCapacity } from './capacity-plan';
 import { CLUSTER_COMPONENTS, isStackPlatform, STACK_PLATFORMS, type StackPlatform } from './components';
 import { deployManifests } from './deploy-manifests';
@@ -81,6 +82,8 @@ export function checkStack(): CheckedStack {
 
   let rendered: RenderedPlatform | undefined;
   const warnings: string[] = [];
+  const deprecation = sandbox && agentSandboxRelease(sandbox.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION).deprecation;
+  if (deprecation) warnings.push(`${CONFIG_NAMESPACE}:sandbox.agentSandbox.version: ${deprecation}`);
   if (problems.length === 0 && sandbox) {
     try {
       rendered = renderPlatform(p, sandbox);

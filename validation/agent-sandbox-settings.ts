@@ -11,7 +11,7 @@ export const CONTROLLER_NAME = 'agent-sandbox-controller';
 export interface ContainerImage {
   /** @default 'registry.k8s.io/agent-sandbox/agent-sandbox-controller' */
   readonly repository?: string;
-  /** @default - the release version, e.g. 'v0.5.6' */
+  /** @default - the release version, e.g. 'v1.0.3' */
   readonly tag?: string;
   /** `sha256:<64 hex>`; when set the image is pinned by digest (`repo:tag@digest`). @default - none */
   readonly digest?: string;
@@ -28,6 +28,9 @@ export function propErrors(props: AgentSandboxSettings, release: AgentSandboxRel
   name('namespace', props.namespace, DNS_LABEL, 63, 'namespace name (lowercase DNS label, at most 63 characters)');
   name('webhookServiceName', props.webhookServiceName, DNS_LABEL, 63, 'Service name (lowercase DNS label, at most 63 characters)');
   name('metricsServiceName', props.metricsServiceName, DNS_LABEL, 63, 'Service name (lowercase DNS label, at most 63 characters)');
+  if (props.webhookServiceName !== undefined && !release.conversionWebhook) {
+    errors.push(`webhookServiceName: agent-sandbox ${release.version} has no conversion webhook (nothing to name); remove the field`);
+  }
   if (props.webhookServiceName !== undefined && props.webhookServiceName === (props.metricsServiceName ?? CONTROLLER_NAME)) {
     errors.push(`webhookServiceName: "${props.webhookServiceName}" is also the metrics Service name; the two Services need different names`);
   }

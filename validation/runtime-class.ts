@@ -12,7 +12,7 @@
  *    land on nodes without runsc and fail to start.
  * Facts come from platforms/platform.ts; nothing here is a second copy of them.
  */
-import { PLATFORM_PROFILES, PLATFORMS, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../platforms';
+import { platformFacts, PLATFORMS, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../platforms';
 import { joinPath, type Problem } from '../core/diagnostics';
 import { showValue } from './sandbox/object';
 import type { ObjectChecker } from './schema/validate-objects';
@@ -35,10 +35,10 @@ interface TableEntry {
 }
 
 /** Table entries whose RuntimeClass is `name` (one platform, or all). */
-function entriesNamed(name: string, platform?: Platform): TableEntry[] {
+function entriesNamed(name: string, platform?: Platform, platformSettings?: unknown): TableEntry[] {
   const out: TableEntry[] = [];
   for (const p of platform ? [platform] : PLATFORMS) {
-    for (const [isolation, facts] of Object.entries(PLATFORM_PROFILES[p].runtimes) as [Isolation, RuntimeFacts | undefined][]) {
+    for (const [isolation, facts] of Object.entries(platformFacts(p, platform ? platformSettings : undefined).runtimes) as [Isolation, RuntimeFacts | undefined][]) {
       if (facts && facts.runtimeClassName === name) out.push({ platform: p, isolation, facts });
     }
   }
@@ -66,6 +66,8 @@ export interface RuntimeClassCheckOptions {
    * @default undefined: only handlers are checked, against every platform's runtimes
    */
   readonly platform?: Platform;
+  /** The platform's `platforms.<id>` settings, for a platform whose RuntimeClass they name. @default - its own facts */
+  readonly platformSettings?: unknown;
 }
 
 export type RuntimeClassProblem = Pick<Problem, 'path' | 'message'>;
@@ -78,7 +80,7 @@ export function checkRuntimeClass(value: Obj, options: RuntimeClassCheckOptions 
   const platform = options.platform;
   const out: RuntimeClassProblem[] = [];
 
-  const onPlatform = platform ? entriesNamed(name, platform) : [];
+  const onPlatform = platform ? entriesNamed(name, platform, options.platformSettings) : [];
   for (const { facts } of onPlatform) {
     if (facts.owner === 'platform') {
       out.push({

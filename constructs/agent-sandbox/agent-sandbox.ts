@@ -34,7 +34,7 @@ import { CONTROLLER_NAME, propErrors, type ContainerImage } from '../../validati
 import { podSecurityFindings, requiredPodSecurityLevel, type PodSecurityLevel } from '../../validation/pod-security';
 
 export { CONTROLLER_NAME, propErrors, type ContainerImage };
-import { CORE_RULES, EXTENSIONS_RULES, webhookCertRules, WEBHOOK_CERT_SECRET, type PolicyRule } from './rbac-rules';
+import { coreRules, EXTENSIONS_RULES, webhookCertRules, WEBHOOK_CERT_SECRET, type PolicyRule } from './rbac-rules';
 
 export const CONFIG_MAP_NAME = 'agent-sandbox-config';
 /** Annotation on the controller Namespace saying why it enforces less than `restricted`. */
@@ -68,7 +68,7 @@ export interface PrometheusRuleOptions {
 }
 
 export interface AgentSandboxProps {
-  /** Pinned agent-sandbox release. @default 'v0.5.6' */
+  /** Pinned agent-sandbox release. @default - DEFAULT_AGENT_SANDBOX_VERSION (v1.0.3) */
   readonly version?: string;
   /** Controller namespace. @default 'agent-sandbox-system' */
   readonly namespace?: string;
@@ -76,7 +76,10 @@ export interface AgentSandboxProps {
   readonly createNamespace?: boolean;
   /** Install the CRDs (false when another installer owns them). @default true */
   readonly installCrds?: boolean;
-  /** Name of the conversion webhook Service; the CRDs and the controller are wired to it. @default 'agent-sandbox-webhook-service' */
+  /**
+   * Name of the conversion webhook Service of a release that has one (v0.5.x); the CRDs and the controller are wired
+   * to it. v1.x has no webhook: setting it there is an error. @default 'agent-sandbox-webhook-service'
+   */
   readonly webhookServiceName?: string;
   /** Name of the metrics Service. @default 'agent-sandbox-controller' */
   readonly metricsServiceName?: string;
@@ -100,6 +103,14 @@ export interface AgentSandboxProps {
   readonly tolerations?: readonly Toleration[];
   /** @default - none */
   readonly affinity?: Affinity;
+  /**
+   * Node labels (keys) that mark sandbox nodes the controller could otherwise land on (sandbox nodes without a taint
+   * of their own, e.g. AKS Kata pools): the controller gets a required node affinity `DoesNotExist` on each, ANDed
+   * into every term of `affinity`. Its service-account token has cluster-wide rights; it never shares a node with
+   * untrusted sandboxes. {@link SandboxPlatformChart} sets the platform's.
+   * @default []
+   */
+  readonly avoidNodeLabelKeys?: readonly string[];
   /** Merged over the secure pod defaults (runAsNonRoot, uid/gid 65532, seccomp RuntimeDefault); turning one off is recorded in an annotation. @default - secure defaults */
   readonly podSecurityContext?: PodSecurityContext;
   /** Merged over the secure container defaults (no privilege escalation, read-only root, drop ALL, seccomp); turning one off is recorded in an annotation. @default - secure defaults */
@@ -125,6 +136,25 @@ export interface AgentSandboxProps {
 }
 
 const SELECTOR = { app: CONTROLLER_NAME };
+
+/** `affinity` with a required `DoesNotExist` on each key ANDed into every node selector term (one term if none). */
+function withAvoidedNodes(affinity: Affinity | undefined, keys: readonly string[]): { affinity?: Affinity } {
+  if (keys.length === 0) return affinity ? { affinity } : {};
+  const avoid = keys.map((key) => ({ key, operator: 'DoesNotExist' }));
+  const required = affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const terms = required?.nodeSelectorTerms?.length ? required.nodeSelectorTerms : [{}];
+  return {
+    affinity: {
+      ...affinity,
+      nodeAffinity: {
+        ...affinity?.nodeAffinity,
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: terms.map((t) => ({ ...t, matchExpressions: [...(t.matchExpressions ?? []), ...avoid] })),
+        },
+      },
+    },
+  };
+}
 const DEFAULT_RESOURCES = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } } as const;
 
 const SECURE_POD: Required<Pick<PodSecurityContext, 'runAsNonRoot' | 'runAsUser' | 'runAsGroup' | 'seccompProfile'>> = {
@@ -217,7 +247,7 @@ export class AgentSandbox extends Construct {
       });
     }
     new KubeServiceAccount(this, 'ServiceAccount', { metadata: meta(CONTROLLER_NAME) });
-    this.clusterRole('Core', CONTROLLER_NAME, CORE_RULES, meta);
+    this.clusterRole('Core', CONTROLLER_NAME, coreRules(this.release), meta);
     if (this.extensions) this.clusterRole('Extensions', `${CONTROLLER_NAME}-extensions`, EXTENSIONS_RULES, meta);
     if (webhook) {
       new KubeRole(this, 'WebhookCertRole', { metadata: meta(CONTROLLER_NAME), rules: webhookCertRules(WEBHOOK_CERT_SECRET).map(toRule) });
@@ -306,7 +336,7 @@ export class AgentSandbox extends Construct {
             ],
             ...(props.nodeSelector && Object.keys(props.nodeSelector).length ? { nodeSelector: { ...props.nodeSelector } } : {}),
             ...(props.tolerations?.length ? { tolerations: [...props.tolerations] } : {}),
-            ...(props.affinity ? { affinity: props.affinity } : {}),
+            ...withAvoidedNodes(props.affinity, props.avoidNodeLabelKeys ?? []),
             ...((props.topologySpread ?? replicated)
               ? {
                   topologySpreadConstraints: ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({

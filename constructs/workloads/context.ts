@@ -59,6 +59,15 @@ export function resolvePlatform(scope: Construct, explicit: Platform | undefined
   return fail(`set platform (${PLATFORMS.slice(0, -1).join(', ')} or ${PLATFORMS[PLATFORMS.length - 1]}), or create it inside a SandboxPlatformChart`);
 }
 
+/** The `platforms.<id>` settings of the enclosing SandboxPlatformChart (undefined outside one). */
+export function resolvePlatformSettings(scope: Construct): unknown {
+  for (const s of [...scope.node.scopes].reverse()) {
+    const settings = (s as IConstruct & { platformSettings?: unknown }).platformSettings;
+    if (settings !== undefined) return settings;
+  }
+  return undefined;
+}
+
 /** The controller settings a workload depends on, found in the same chart (undefined when installed elsewhere). */
 export interface ControllerFacts {
   readonly extensions: boolean;

@@ -3,7 +3,7 @@ import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Platform } from '../../platforms';
 import { checkSandboxObjectPod, SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
-import { namespacePodSecurity, namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
+import { namespacePodSecurity, namespaceServiceAccount, resolvePlatform, resolvePlatformSettings, type NamespaceRef } from './context';
 import { podAgainstNamespace } from '../../validation/namespace-pod-security';
 import { buildSandboxPod, type BuiltSandboxPod, type SandboxPodProps } from './sandbox-pod';
 
@@ -14,6 +14,8 @@ export interface PodOwnerProps extends SandboxPodProps {
 
 export interface PodOwner {
   readonly platform: Platform;
+  /** The enclosing chart's `platforms.<id>` settings (undefined outside a SandboxPlatformChart). */
+  readonly platformSettings: unknown;
   readonly pod: BuiltSandboxPod;
   /** metadata of the owning object: the isolation label and the opt-out record. */
   readonly metadata: Record<string, unknown>;
@@ -21,10 +23,12 @@ export interface PodOwner {
 
 export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandbox', name: string, namespace: string, props: PodOwnerProps): PodOwner {
   const platform = resolvePlatform(owner, props.platform, `${kind} "${owner.node.path}"`);
+  const platformSettings = resolvePlatformSettings(owner);
   const pod = buildSandboxPod(
     platform,
     { ...props, serviceAccountName: props.serviceAccountName ?? namespaceServiceAccount(props.namespace) },
     `${kind} ${namespace}/${name}`,
+    platformSettings,
   );
   const metadata = {
     name,
@@ -32,7 +36,7 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
     labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra', 'agent-sandbox-infra.io/isolation': pod.isolation },
     ...(Object.keys(pod.objectAnnotations).length ? { annotations: { ...pod.objectAnnotations } } : {}),
   };
-  return { platform, pod, metadata };
+  return { platform, platformSettings, pod, metadata };
 }
 
 /**
@@ -41,11 +45,11 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
  * nothing is an error too, so the annotation never claims a weakening that is not there (opt out in the props and
  * make the change with the escape hatch, and both are checked together here).
  */
-export function checkPodAtSynth(owner: Construct, resource: ApiObject, platform: Platform, namespace?: NamespaceRef): void {
+export function checkPodAtSynth(owner: Construct, resource: ApiObject, platform: Platform, platformSettings?: unknown, namespace?: NamespaceRef): void {
   owner.node.addValidation({
     validate: () => {
       const json = resource.toJson() as { metadata?: { namespace?: string }; spec?: { podTemplate?: { metadata?: { annotations?: Record<string, unknown> }; spec?: Record<string, unknown> } } };
-      const checked = checkSandboxObjectPod(json as Record<string, unknown>, { platform });
+      const checked = checkSandboxObjectPod(json as Record<string, unknown>, { platform, platformSettings });
       if (!checked) return ['spec.podTemplate.spec: must be a pod spec (removed by a patch?)'];
       const used = new Set(checked.violations.filter((v) => v.severity === 'note').map((v) => v.rule));
       // The namespace's own Pod Security level, whatever it is: an opted-out rule the level forbids is still an error.

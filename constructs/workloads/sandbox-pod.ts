@@ -134,18 +134,18 @@ export interface BuiltSandboxPod {
 export const GVISOR_DRA_GPU_ISSUE = 'https://github.com/google/gvisor/issues/13621';
 
 /** Builds the pod template, or throws one ProblemsError listing every problem. */
-export function buildSandboxPod(platform: Platform, props: SandboxPodProps, where: string): BuiltSandboxPod {
+export function buildSandboxPod(platform: Platform, props: SandboxPodProps, where: string, platformSettings?: unknown): BuiltSandboxPod {
   const errors: string[] = [];
   const fail = (problem: string): never => {
     throw new ProblemsError(`${where}: ${problem}`, [problem]);
   };
-  const isolation = props.isolation ?? supportedIsolations(platform)[0];
+  const isolation = props.isolation ?? supportedIsolations(platform, platformSettings)[0];
   if (!(ISOLATIONS as readonly string[]).includes(isolation)) {
-    fail(`isolation "${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supportedIsolations(platform).join(', ')})`);
+    fail(`isolation "${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supportedIsolations(platform, platformSettings).join(', ')})`);
   }
   let runtime: RuntimeFacts;
   try {
-    runtime = runtimeFor(platform, isolation);
+    runtime = runtimeFor(platform, isolation, platformSettings);
   } catch (err) {
     return fail((err as Error).message);
   }
@@ -311,6 +311,7 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
   const violations = checkSandboxPodSpec(spec, {
     path: 'podTemplate.spec',
     platform,
+    platformSettings,
     optOuts,
     podAnnotations: props.podAnnotations,
     podAnnotationsPath: 'podTemplate.metadata.annotations',

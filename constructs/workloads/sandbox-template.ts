@@ -92,7 +92,7 @@ export class SandboxTemplate extends Construct {
       errors.push(...problemsOf(err));
     }
     if (errors.length || !owner) throw new Error(`SandboxTemplate "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
-    const { platform, pod, metadata } = owner;
+    const { platform, platformSettings, pod, metadata } = owner;
     this.platform = platform;
     this.pod = pod;
     // Plain ApiObject: the spec is emitted exactly as built (the generated converters would drop unknown fields).
@@ -110,6 +110,6 @@ export class SandboxTemplate extends Construct {
         ...(props.service !== undefined ? { service: props.service } : {}),
       },
     });
-    checkPodAtSynth(this, this.resource, platform, props.namespace);
+    checkPodAtSynth(this, this.resource, platform, platformSettings, props.namespace);
   }
 }

@@ -57,7 +57,7 @@ export class Sandbox extends Construct {
       errors.push(...problemsOf(err));
     }
     if (errors.length || !owner) throw new Error(`Sandbox "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`);
-    const { platform, pod, metadata } = owner;
+    const { platform, platformSettings, pod, metadata } = owner;
     this.platform = platform;
     this.pod = pod;
     this.resource = new ApiObject(this, 'Resource', {
@@ -73,6 +73,6 @@ export class Sandbox extends Construct {
         ...(props.service !== undefined ? { service: props.service } : {}),
       },
     });
-    checkPodAtSynth(this, this.resource, platform, props.namespace);
+    checkPodAtSynth(this, this.resource, platform, platformSettings, props.namespace);
   }
 }

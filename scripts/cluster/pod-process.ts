@@ -156,6 +156,8 @@ export async function runDeploymentPod(
   deployment: { namespace: string; name: string; container: string },
   command: string,
   lifetime: Lifetime,
+  /** Names the process (logs, pod folder); another name for a second process of the same container (a rolled Deployment). */
+  processName = deployment.container,
 ): Promise<RunningPodProcess> {
   const client = cluster.client;
   const what = `Deployment ${deployment.namespace}/${deployment.name}`;
@@ -166,8 +168,13 @@ export async function runDeploymentPod(
       const d = await client.get(`/apis/apps/v1/namespaces/${deployment.namespace}/deployments/${deployment.name}`);
       if (!d) return false;
       const selector = Object.entries(d.spec.selector.matchLabels as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
+      // A pod of the Deployment's current template (after a roll, the new ReplicaSet's), Running, not being deleted.
+      const image = (d.spec.template.spec.containers as KubeObject[]).find((c) => c.name === deployment.container)?.image;
       const pods = await client.list(`/api/v1/namespaces/${deployment.namespace}/pods`, { labelSelector: selector });
-      pod = pods.find((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
+      pod = pods
+        .filter((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp)
+        .filter((p) => (p.spec.containers as KubeObject[]).some((c) => c.name === deployment.container && c.image === image))
+        .sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0];
       return pod !== undefined;
     },
     {
@@ -179,7 +186,7 @@ export async function runDeploymentPod(
       },
     },
   );
-  const spec = await podProcessSpec(cluster, pod!, deployment.container, command);
+  const spec = { ...(await podProcessSpec(cluster, pod!, deployment.container, command)), name: processName };
   const running = await startPodProcess(spec, { dataDir: cluster.dataDir, apiServerPort: Number(new URL(cluster.state.server).port), lifetime });
   for (const p of running.processes) cluster.track(p);
   await routeServicesTo(cluster, pod!, running);

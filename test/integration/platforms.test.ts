@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main as cli } from '../../cli/main';
 import { PLATFORMS, PLATFORM_PROFILES, type Platform } from '../../platforms';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
+import { agentSandboxRelease, AGENT_SANDBOX_VERSIONS, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
+import { EXAMPLE_CONFIG } from '../../config/example';
 import { toYamlStream } from '../../core/yaml/emit';
 import { checkCapacity } from '../../platforms/capacity';
 import { applyFile, deployPlatform, FIELD_MANAGER, kubectl, type Deployment } from '../../scripts/cluster/deploy';
@@ -17,17 +18,36 @@ import { KubeApiError, type KubeObject } from '../../scripts/cluster/kube-client
 import { forbiddenLines } from '../../scripts/cluster/pod-process';
 import { simulatedPools } from '../../scripts/cluster/platform-nodes';
 import { secureSandboxPolicyFor, upstreamSecureSandboxPolicy } from '../../scripts/cluster/secure-sandbox-policy';
-import { agentSandboxControllerComponent } from '../../scripts/toolchain/versions';
-import { CLAIMS, describeNamespace, realComponentsAvailable, SANDBOXES, WARM_POOLS, waitForCondition, withCluster } from './support/cluster';
+import { agentSandboxControllerComponent, DEFAULT_LOCAL_KUBERNETES, kubernetesComponent, KUBERNETES_RELEASES, type LocalKubernetesMinor } from '../../scripts/toolchain/versions';
+import { CLAIMS, describeNamespace, describeWithCluster, SANDBOXES, WARM_POOLS, waitForCondition, withCluster } from './support/cluster';
 
-const RELEASE = agentSandboxRelease(DEFAULT_AGENT_SANDBOX_VERSION);
-const SANDBOX_API = `agents.x-k8s.io/${RELEASE.apiVersion}`;
-const available = realComponentsAvailable('platforms on a local cluster', [agentSandboxControllerComponent(RELEASE.version)], { podRunner: true });
+/**
+ * What runs: every platform with the default release on each Kubernetes minor of the version table, and every other
+ * pinned release (v0.5.6, deprecated) on one platform, on the default minor.
+ */
+const MATRIX: [Platform, LocalKubernetesMinor, string][] = [
+  ...(Object.keys(KUBERNETES_RELEASES) as LocalKubernetesMinor[]).flatMap((minor) => PLATFORMS.map((p): [Platform, LocalKubernetesMinor, string] => [p, minor, DEFAULT_AGENT_SANDBOX_VERSION])),
+  ...AGENT_SANDBOX_VERSIONS.filter((v) => v !== DEFAULT_AGENT_SANDBOX_VERSION).map((v): [Platform, LocalKubernetesMinor, string] => ['eks', DEFAULT_LOCAL_KUBERNETES, v]),
+];
+const describeOnCluster = describeWithCluster(
+  'platforms on a local cluster',
+  [...AGENT_SANDBOX_VERSIONS.map(agentSandboxControllerComponent), ...(Object.keys(KUBERNETES_RELEASES) as LocalKubernetesMinor[]).map(kubernetesComponent)],
+  { podRunner: true },
+);
+const configDir = mkdtempSync(join(tmpdir(), 'asi-platforms-'));
+
+/** The built-in example config pinned to a release, as a file for `synth --config`. */
+function exampleConfigFor(version: string): string {
+  const file = join(configDir, `example-${version}.json`);
+  writeFileSync(file, JSON.stringify({ ...EXAMPLE_CONFIG, agentSandbox: { ...EXAMPLE_CONFIG.agentSandbox, version } }));
+  return file;
+}
 
 /** A secure Sandbox for the platform: the first SandboxTemplate's pod of its own synth output. */
 function secureSandbox(d: Deployment, name: string, namespace = 'default'): KubeObject {
   const template = d.objects.find((o) => o.kind === 'SandboxTemplate')!;
-  return { apiVersion: SANDBOX_API, kind: 'Sandbox', metadata: { name, namespace }, spec: { podTemplate: structuredClone(template.spec.podTemplate) } };
+  const release = agentSandboxRelease(d.objects.find((o) => o.kind === 'Deployment')!.metadata.labels['app.kubernetes.io/version']);
+  return { apiVersion: `agents.x-k8s.io/${release.apiVersion}`, kind: 'Sandbox', metadata: { name, namespace }, spec: { podTemplate: structuredClone(template.spec.podTemplate) } };
 }
 
 type PodSpec = KubeObject;
@@ -87,8 +107,10 @@ async function liveObjects(d: Deployment, cluster: Parameters<typeof kubectl>[0]
 
 const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-(available ? describe : describe.skip).each(PLATFORMS.map((p) => [p]))('%s on a local cluster', (platform: Platform) => {
-  const env = withCluster();
+describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (platform: Platform, minor: LocalKubernetesMinor, version: string) => {
+  const RELEASE = agentSandboxRelease(version);
+  const SANDBOX_API = `agents.x-k8s.io/${RELEASE.apiVersion}`;
+  const env = withCluster({ kubernetes: minor });
   let d: Deployment;
   const runtime = Object.values(PLATFORM_PROFILES[platform].runtimes)[0]!;
   const sandboxNodes = () => d.pools.filter((p) => p.roles.includes('sandbox')).flatMap((p) => Array.from({ length: p.nodes }, (_, i) => `${p.name}-${i}`));
@@ -99,6 +121,7 @@ const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.meta
     const probe = { apiVersion: SANDBOX_API, kind: 'Sandbox', metadata: { name: 'policy-probe', namespace: 'default' }, spec: { podTemplate: { spec: { containers: [{ name: 'c', image: 'busybox' }] } } } };
     d = await deployPlatform(env.cluster, {
       platform,
+      config: exampleConfigFor(version),
       admissionPolicies: [secureSandboxPolicyFor(platform, upstream.policy), upstream.binding],
       admissionProbe: { path: SANDBOXES('default'), object: probe },
     });

@@ -23,7 +23,7 @@
  * Objects can opt out of rules explicitly with the annotation `agent-sandbox-infra.io/security-opt-outs`
  * (comma-separated rule ids): violations of those rules become notes (printed, not failing).
  */
-import { PLATFORM_PROFILES, PLATFORMS, type Platform, type RuntimeFacts, type Toleration } from '../../platforms';
+import { platformFacts, PLATFORMS, type Platform, type RuntimeFacts, type Toleration } from '../../platforms';
 import { AGENT_SANDBOX_SERVED_VERSIONS } from '../../core/upstream/pins';
 import { joinPath, type Problem } from '../../core/diagnostics';
 import type { ObjectChecker } from '../schema/validate-objects';
@@ -196,10 +196,10 @@ export function parseSecurityOptOuts(value: string): { readonly ids: SandboxRule
 }
 
 /** Sandboxed RuntimeClass names in the platform table (one platform, or all). */
-export function sandboxedRuntimeClasses(platform?: Platform): string[] {
+export function sandboxedRuntimeClasses(platform?: Platform, platformSettings?: unknown): string[] {
   const names: string[] = [];
   for (const p of platform ? [platform] : PLATFORMS) {
-    for (const facts of Object.values(PLATFORM_PROFILES[p].runtimes)) {
+    for (const facts of Object.values(platformFacts(p, platform ? platformSettings : undefined).runtimes)) {
       if (facts && !names.includes(facts.runtimeClassName)) names.push(facts.runtimeClassName);
     }
   }
@@ -223,6 +223,8 @@ export interface SandboxCheckOptions {
    * @default undefined: any RuntimeClass of the platform table; placement not checked
    */
   readonly platform?: Platform;
+  /** The platform's `platforms.<id>` settings, for a platform whose RuntimeClass they name. @default - its own facts */
+  readonly platformSettings?: unknown;
   /**
    * Rules the object explicitly opted out of: their violations are reported with severity `note`.
    * @default []
@@ -304,7 +306,7 @@ export function checkSandboxPodSpec(podSpec: Obj, options: SandboxCheckOptions =
   const podSc = isObj(podSpec.securityContext) ? podSpec.securityContext : {};
 
   // Pod level.
-  const allowed = [...sandboxedRuntimeClasses(options.platform)];
+  const allowed = [...sandboxedRuntimeClasses(options.platform, options.platformSettings)];
   for (const name of options.allowedRuntimeClasses ?? []) if (!allowed.includes(name)) allowed.push(name);
   const rc = podSpec.runtimeClassName;
   if (typeof rc !== 'string' || !allowed.includes(rc)) {
@@ -334,7 +336,7 @@ export function checkSandboxPodSpec(podSpec: Obj, options: SandboxCheckOptions =
   if (present(podSc.sysctls) && !(Array.isArray(podSc.sysctls) && podSc.sysctls.length === 0)) {
     add('sysctls', at('securityContext', 'sysctls'), `must be empty or unset (a sandbox must not tune kernel parameters), got ${showValue(podSc.sysctls)}`);
   }
-  if (options.platform) checkPlacement(podSpec, options.platform, at, add);
+  if (options.platform) checkPlacement(podSpec, options.platform, options.platformSettings, at, add);
   checkPodSecurityExtras(podSpec, podSc, options, at, add);
 
   // Upstream's trusted init containers (rules 0a, 0b).
@@ -537,10 +539,11 @@ function optOutPath(): string {
 function checkPlacement(
   podSpec: Obj,
   platform: Platform,
+  platformSettings: unknown,
   at: (...keys: (string | number)[]) => string,
   add: (rule: SandboxRuleId, path: string, message: string) => void,
 ): void {
-  const runtimes = Object.values(PLATFORM_PROFILES[platform].runtimes).filter((r): r is RuntimeFacts => r !== undefined);
+  const runtimes = Object.values(platformFacts(platform, platformSettings).runtimes).filter((r): r is RuntimeFacts => r !== undefined);
   const facts = runtimes.find((r) => r.runtimeClassName === podSpec.runtimeClassName) ?? (runtimes.length === 1 ? runtimes[0] : undefined);
   if (!facts) return;
   const why = `${platform} schedules ${facts.runtimeClassName} pods only with it; without it a warm pool stays at 0`;
@@ -580,7 +583,7 @@ export const SANDBOX_POD_KINDS = [
   },
 ] as const;
 
-export type SandboxCheckerOptions = Pick<SandboxCheckOptions, 'allowedRuntimeClasses' | 'platform'>;
+export type SandboxCheckerOptions = Pick<SandboxCheckOptions, 'allowedRuntimeClasses' | 'platform' | 'platformSettings'>;
 
 /**
  * The rule-level verdict on one Sandbox/SandboxTemplate's pod with the object's own annotations applied (its opt-outs
@@ -627,6 +630,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
       problems.push({
         object,
         path: 'apiVersion',
+        code: 'apiVersion',
         // An error, not a note: a pod the rules cannot read must not pass as if it had been checked.
         message: `cannot be checked against the sandbox rules: ${version} is not a known version of ${entry.kind} (known: ${entry.versions.join(', ')}; a newer agent-sandbox release needs its entry in the pin table)`,
         severity: 'error',
@@ -641,6 +645,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
         problems.push({
           object,
           path: optOutPath(),
+          code: 'securityOptOuts',
           message: `must be a string of comma-separated rule ids (allowed: ${SANDBOX_RULE_IDS.join(', ')}), got ${showValue(rawOptOuts)}`,
           severity: 'error',
         });
@@ -651,6 +656,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
           problems.push({
             object,
             path: optOutPath(),
+            code: 'securityOptOuts',
             message: `"${unknown}" is not a sandbox rule id; allowed: ${SANDBOX_RULE_IDS.join(', ')}`,
             severity: 'error',
           });
@@ -665,6 +671,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
       problems.push({
         object,
         path,
+        code: 'podSpec',
         message: `must be a pod spec (a ${entry.kind} runs a pod; the sandbox rules cannot be checked without it), got ${showValue(podSpec)}`,
         severity: 'error',
       });
@@ -677,7 +684,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
       trustedInitContainers: typeof trustedRaw === 'string' ? trustedRaw : undefined,
       ...podTemplateAnnotations(value),
     });
-    for (const v of violations) problems.push({ object, path: v.path, message: v.message, severity: v.severity });
+    for (const v of violations) problems.push({ object, path: v.path, code: v.rule, message: v.message, severity: v.severity });
     return problems;
   };
 }

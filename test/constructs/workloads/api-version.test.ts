@@ -12,6 +12,7 @@ import { Sandbox } from '../../../constructs/workloads/sandbox';
 import { SandboxClaim } from '../../../constructs/workloads/sandbox-claim';
 import { SandboxWarmPool } from '../../../constructs/workloads/sandbox-warm-pool';
 import { chartWithController, errorOf, MAIN, template } from './support';
+import { EXTENSIONS_API, SANDBOX_API } from '../../support/upstream';
 
 const v1Controller = { extensions: true, allowedLabelDomains: ['sandbox.users.io'], apiVersion: 'v1' };
 
@@ -27,12 +28,12 @@ test('the pinned release: v1beta1 for every kind, and the HPA targets the pool a
   const objects = Testing.synth(chart) as { apiVersion: string; kind: string; spec?: { scaleTargetRef?: { apiVersion: string } } }[];
   const version = (kind: string) => objects.find((o) => o.kind === kind)!.apiVersion;
   expect(['SandboxTemplate', 'SandboxWarmPool', 'SandboxClaim', 'Sandbox'].map(version)).toStrictEqual([
-    'extensions.agents.x-k8s.io/v1beta1',
-    'extensions.agents.x-k8s.io/v1beta1',
-    'extensions.agents.x-k8s.io/v1beta1',
-    'agents.x-k8s.io/v1beta1',
+    EXTENSIONS_API,
+    EXTENSIONS_API,
+    EXTENSIONS_API,
+    SANDBOX_API,
   ]);
-  expect(objects.find((o) => o.kind === 'HorizontalPodAutoscaler')!.spec!.scaleTargetRef!.apiVersion).toBe('extensions.agents.x-k8s.io/v1beta1');
+  expect(objects.find((o) => o.kind === 'HorizontalPodAutoscaler')!.spec!.scaleTargetRef!.apiVersion).toBe(EXTENSIONS_API);
 });
 
 test('a chart whose controller serves another version: the workloads emit it', () => {
@@ -51,7 +52,7 @@ test('created before such a controller: refused at synth, not emitted at the wro
   template(chart);
   registerController(chart, v1Controller);
   expect(errorOf(() => validateConstructTree(chart))).toBe(
-    "invalid constructs:\n  test/tpl: apiVersion: emitted as extensions.agents.x-k8s.io/v1beta1, but the chart's AgentSandbox installs a release whose version is v1; create the AgentSandbox first",
+    `invalid constructs:\n  test/tpl: apiVersion: emitted as ${EXTENSIONS_API}, but the chart's AgentSandbox installs a release whose version is v1; create the AgentSandbox first`,
   );
 });
 

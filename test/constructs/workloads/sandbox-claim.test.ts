@@ -6,6 +6,7 @@ import { SandboxWarmPool } from '../../../constructs/workloads/sandbox-warm-pool
 import type { SandboxTemplateProps } from '../../../constructs/workloads/sandbox-template';
 import { findObject, synthObjects, type K8sObject } from '../../support/synth';
 import { chartWithController, errorOf, MAIN, template } from './support';
+import { EXTENSIONS_API } from '../../support/upstream';
 
 /** A chart with a template + pool ("pool") and a claim on it. */
 function claimIn(chart: Chart, props: Partial<SandboxClaimProps> = {}, templateProps: Partial<SandboxTemplateProps> = {}): K8sObject {
@@ -22,7 +23,7 @@ const labels = (...keys: string[]) => ({ additionalPodMetadata: { labels: Object
 describe('SandboxClaim', () => {
   test('defaults: the warm pool reference, in the pool\'s namespace', () => {
     expect(claim()).toStrictEqual({
-      apiVersion: 'extensions.agents.x-k8s.io/v1beta1',
+      apiVersion: EXTENSIONS_API,
       kind: 'SandboxClaim',
       metadata: { name: 'claim', namespace: 'ns', labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra' } },
       spec: { warmPoolRef: { name: 'pool' } },

@@ -14,6 +14,7 @@ import { SandboxTemplate } from '../../../constructs/workloads/sandbox-template'
 import type { SandboxContainer } from '../../../constructs/workloads/sandbox-pod';
 import { findObject, synthObjects, type K8sObject } from '../../support/synth';
 import { chartWithController, errorOf, GKE_PLACEMENT, MAIN, MAIN_EMITTED, POD_SECURITY_CONTEXT, template } from './support';
+import { EXTENSIONS_API } from '../../support/upstream';
 
 const LABELS = (isolation: string) => ({ 'app.kubernetes.io/managed-by': 'agent-sandbox-infra', 'agent-sandbox-infra.io/isolation': isolation });
 
@@ -27,7 +28,7 @@ describe('SandboxTemplate defaults', () => {
   test('eks: the whole object — our gvisor RuntimeClass, no placement on the pod (the RuntimeClass carries it), secure defaults', () => {
     const { tpl, obj } = synthTemplate({ platform: 'eks' });
     expect(obj).toStrictEqual({
-      apiVersion: 'extensions.agents.x-k8s.io/v1beta1',
+      apiVersion: EXTENSIONS_API,
       kind: 'SandboxTemplate',
       metadata: { name: 'tpl', namespace: 'ns', labels: LABELS('gvisor') },
       spec: {

@@ -46,8 +46,8 @@ describe('pinned upstream files missing', () => {
     expect(pulumi.RunError.isInstance(error)).toBe(true);
     const errors = (error as StackConfigError).errors;
     expect(errors.map((e) => e.propertyPath)).toStrictEqual(['upstream files']);
-    expect(errors[0].reason).toMatch(/ is not available: no AGENT_SANDBOX_INFRA_MIRROR is set and the cache has no \S+\. /);
-    expect(errors[0].reason.endsWith(`To deploy: run ${FETCH_UPSTREAM_COMMANDS} in this folder (it needs network access once), then run pulumi again.`)).toBe(true);
+    expect(errors[0].reason).toMatch(/ is not available \(AGENT_SANDBOX_INFRA_MIRROR is not set; the cache has no \S+\)\. /);
+    expect(errors[0].reason.endsWith(`To deploy: run ${FETCH_UPSTREAM_COMMANDS} in this folder (it needs GitHub or a Go module proxy once), then run pulumi again.`)).toBe(true);
     expect(FETCH_UPSTREAM_COMMANDS).toBe('`npx agent-sandbox-infra fetch-upstream --if-missing` (or `node bin/agent-sandbox-infra.js fetch-upstream --if-missing`)');
     expect((error as Error).message).toMatch(/^stack config has 1 problem; nothing was created:\n {2}upstream files: /);
   });
@@ -62,13 +62,14 @@ describe('pinned upstream files missing', () => {
     expect((error as StackConfigError).errors.map((e) => e.propertyPath)).toStrictEqual(['upstream files', 'cluster.sandboxNodeGroups[0].amiType']);
   });
 
-  test('a mirror without the file: fix the mirror (fetch-upstream fills the cache, which a set mirror overrides)', async () => {
+  test('a mirror without the file and an empty cache: add it to the mirror, or let fetch-upstream complete it in the cache', async () => {
     process.env.AGENT_SANDBOX_INFRA_MIRROR = empty;
+    process.env.AGENT_SANDBOX_INFRA_CACHE = join(empty, 'cache');
     const { error } = await refusedStack('eks', stackFileConfig('eks'));
     const [problem] = (error as StackConfigError).errors;
     expect(problem.propertyPath).toBe('upstream files');
-    expect(problem.reason).toMatch(/ is missing from the mirror: /);
-    expect(problem.reason).toContain(`To deploy: fix the mirror, or unset AGENT_SANDBOX_INFRA_MIRROR and run ${FETCH_UPSTREAM_COMMANDS} in this folder.`);
+    expect(problem.reason).toMatch(new RegExp(` is not available \\(AGENT_SANDBOX_INFRA_MIRROR=${empty} has no \\S+; the cache has no \\S+\\)\\. `));
+    expect(problem.reason).toContain(`To deploy: add the file to the mirror, or run ${FETCH_UPSTREAM_COMMANDS} in this folder (the cache completes the mirror).`);
   });
 });
 

@@ -478,10 +478,11 @@ describe('sandboxInvariantsChecker', () => {
       {
         object: 'Sandbox tenant-a/box',
         path: `${P}.automountServiceAccountToken`,
+        code: 'automountServiceAccountToken',
         message: `must be false (a sandbox must not get a ServiceAccount token), got nothing (opted out: "automountServiceAccountToken" in ${OPT_OUT_PATH})`,
         severity: 'note',
       },
-      { object: 'Sandbox tenant-a/box', path: `${C0}.securityContext.runAsNonRoot`, message: `${RUN_AS_NON_ROOT_MSG}, got false`, severity: 'error' },
+      { object: 'Sandbox tenant-a/box', path: `${C0}.securityContext.runAsNonRoot`, code: 'runAsNonRoot', message: `${RUN_AS_NON_ROOT_MSG}, got false`, severity: 'error' },
     ]);
     const both = sandbox(spec, { [SECURITY_OPT_OUTS_ANNOTATION]: 'automountServiceAccountToken, runAsNonRoot' });
     expect(sandboxInvariantsChecker(both, 'x').map((p) => p.severity)).toEqual(['note', 'note']);
@@ -495,12 +496,14 @@ describe('sandboxInvariantsChecker', () => {
       {
         object: 'Sandbox tenant-a/box',
         path: OPT_OUT_PATH,
+        code: 'securityOptOuts',
         message: `"noRoot" is not a sandbox rule id; allowed: ${SANDBOX_RULE_IDS.join(', ')}`,
         severity: 'error',
       },
       {
         object: 'Sandbox tenant-a/box',
         path: `${P}.automountServiceAccountToken`,
+        code: 'automountServiceAccountToken',
         message: `must be false (a sandbox must not get a ServiceAccount token), got nothing (opted out: "automountServiceAccountToken" in ${OPT_OUT_PATH})`,
         severity: 'note',
       },
@@ -511,7 +514,7 @@ describe('sandboxInvariantsChecker', () => {
   it('rejects an opt-out annotation that is not a string', () => {
     const obj = sandbox(compliant(), { [SECURITY_OPT_OUTS_ANNOTATION]: true });
     expect(sandboxInvariantsChecker(obj, 'o')).toEqual([
-      { object: 'o', path: OPT_OUT_PATH, message: `must be a string of comma-separated rule ids (allowed: ${SANDBOX_RULE_IDS.join(', ')}), got true`, severity: 'error' },
+      { object: 'o', path: OPT_OUT_PATH, code: 'securityOptOuts', message: `must be a string of comma-separated rule ids (allowed: ${SANDBOX_RULE_IDS.join(', ')}), got true`, severity: 'error' },
     ]);
   });
 
@@ -530,7 +533,7 @@ describe('sandboxInvariantsChecker', () => {
     const spec = compliant();
     spec.runtimeClassName = 'runc';
     expect(sandboxInvariantsChecker(sandbox(spec, undefined, apiVersion, kind), `${kind} tenant-a/box`)).toEqual([
-      { object: `${kind} tenant-a/box`, path: `${P}.runtimeClassName`, message: `${RUNTIME_MSG}, got "runc"`, severity: 'error' },
+      { object: `${kind} tenant-a/box`, path: `${P}.runtimeClassName`, code: 'runtimeClassName', message: `${RUNTIME_MSG}, got "runc"`, severity: 'error' },
     ]);
   });
 
@@ -549,7 +552,7 @@ describe('sandboxInvariantsChecker', () => {
 
   it('refuses an unknown version instead of guessing its layout (a pod the rules cannot read must not pass)', () => {
     expect(sandboxInvariantsChecker(sandbox(compliant(), undefined, 'agents.x-k8s.io/v1'), 'o')).toEqual([
-      { object: 'o', path: 'apiVersion', message: 'cannot be checked against the sandbox rules: v1 is not a known version of Sandbox (known: v1alpha1, v1beta1; a newer agent-sandbox release needs its entry in the pin table)', severity: 'error' },
+      { object: 'o', path: 'apiVersion', code: 'apiVersion', message: 'cannot be checked against the sandbox rules: v1 is not a known version of Sandbox (known: v1alpha1, v1beta1; a newer agent-sandbox release needs its entry in the pin table)', severity: 'error' },
     ]);
   });
 
@@ -559,6 +562,7 @@ describe('sandboxInvariantsChecker', () => {
       {
         object: 'o',
         path: P,
+        code: 'podSpec',
         message: 'must be a pod spec (a Sandbox runs a pod; the sandbox rules cannot be checked without it), got nothing',
         severity: 'error',
       },

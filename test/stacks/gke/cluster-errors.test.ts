@@ -3,23 +3,12 @@
  * is registered.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { GkeSandboxCluster, type GkeSandboxClusterArgs } from '../../../stacks/gke/gke-sandbox-cluster';
+import { GkeSandboxCluster, type GkeSandboxClusterArgs } from '../../../stacks/gke/cluster';
+import { mockPulumi } from '../../support/pulumi-mocks';
 
-const registered: string[] = [];
-pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      registered.push(args.name);
-      const extra = { endpoint: '34.118.0.10', masterAuth: { clusterCaCertificate: 'Q0E=' }, email: 'n@acme-agents-prod.iam.gserviceaccount.com' };
-      return { id: `${args.name}_id`, state: { ...extra, ...args.inputs } };
-    },
-    call: () => {
-      throw new Error('no invoke expected: validation comes first');
-    },
-  },
-  'agent-sandbox-infra',
-  'test',
-);
+// No data-source call is expected: validation comes first.
+const mocks = mockPulumi({ state: () => ({ endpoint: '34.118.0.10', masterAuth: { clusterCaCertificate: 'Q0E=' }, email: 'n@acme-agents-prod.iam.gserviceaccount.com' }) });
+const registeredNames = () => mocks.registered.map((r) => r.name);
 
 const BASE = { project: 'acme-agents-prod', location: 'us-central1' };
 
@@ -37,7 +26,7 @@ function failure(name: string, args: GkeSandboxClusterArgs): pulumi.InputPropert
 /** Registration is asynchronous: give it time, then check that nothing with this name was registered. */
 async function expectNothingRegistered(name: string): Promise<void> {
   await new Promise((r) => setTimeout(r, 50));
-  expect(registered.filter((n) => n === name || n.startsWith(`${name}-`))).toEqual([]);
+  expect(registeredNames().filter((n) => n === name || n.startsWith(`${name}-`))).toEqual([]);
 }
 
 const standard = (cluster: unknown, selfManagedAgentSandbox = true): GkeSandboxClusterArgs => ({ platform: 'gke-standard', selfManagedAgentSandbox, cluster });
@@ -165,6 +154,6 @@ describe('GkeSandboxCluster config errors', () => {
   test('a valid config constructs (the table above fails for its own reason only)', async () => {
     const c = new GkeSandboxCluster('fine', standard({ ...BASE }));
     await Promise.all([c.urn, c.kubeconfig, c.sandboxPoolNames, ...c.nodePools.map((p) => p.urn)].map((o) => new Promise((resolve) => (o as pulumi.Output<unknown>).apply(resolve))));
-    expect(registered).toEqual(expect.arrayContaining(['fine', 'fine-cluster', 'fine-system', 'fine-sandbox']));
+    expect(registeredNames()).toEqual(expect.arrayContaining(['fine', 'fine-cluster', 'fine-system', 'fine-sandbox']));
   });
 });

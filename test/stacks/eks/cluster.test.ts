@@ -6,18 +6,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { parse as parseYaml } from 'yaml';
 import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from '../../../platforms';
 import { buildSandboxNodeUserData, GVISOR_RELEASE } from '../../../platforms/eks/node-bootstrap';
-import { adoptedCniWarning, EKS_SANDBOX_CLUSTER_TYPE, EksSandboxCluster } from '../../../stacks/eks/sandbox-cluster';
-
-interface Registered {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: Record<string, any>;
-}
-
-interface Call {
-  readonly token: string;
-  readonly inputs: Record<string, any>;
-}
+import { adoptedCniWarning, EKS_SANDBOX_CLUSTER_TYPE, EksSandboxCluster } from '../../../stacks/eks/cluster';
+import { mockPulumi, type Call, type Registered } from '../../support/pulumi-mocks';
 
 let registered: Registered[] = [];
 let calls: Call[] = [];
@@ -77,23 +67,9 @@ function callResult(token: string, inputs: Record<string, any>): Record<string, 
 }
 
 async function resetMocks(): Promise<void> {
-  registered = [];
-  calls = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}_id`, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
-      },
-      call: (args) => {
-        calls.push({ token: args.token, inputs: args.inputs });
-        return callResult(args.token, args.inputs);
-      },
-    },
-    'agent-sandbox-infra',
-    'eks',
-    false,
-  );
+  const mocks = mockPulumi({ stack: 'eks', state: computed, call: callResult });
+  ({ registered, calls } = mocks);
+  await mocks.ready;
 }
 
 function valueOf<T>(output: pulumi.Output<T>): Promise<T> {

@@ -5,15 +5,9 @@ import {
   AksSandboxCluster,
   deployerPrincipalType,
   networkPolicyWarning,
-} from '../../../stacks/aks/aks-sandbox-cluster';
+} from '../../../stacks/aks/cluster';
+import { mockPulumi } from '../../support/pulumi-mocks';
 
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, any>;
-}
-const registered: Registered[] = [];
-const calls: { token: string; inputs: Record<string, any> }[] = [];
 /** The adopted cluster's network profile (tests change it). */
 let adoptedNetworkProfile: Record<string, unknown> | undefined = { networkPlugin: 'azure', networkPluginMode: 'overlay', networkPolicy: 'cilium' };
 /** The identity running `pulumi up`, as `authorization.getClientConfig` reports it. */
@@ -41,42 +35,32 @@ users:
       args: [get-token, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630, --login, devicecode]
 `;
 
-pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-      const state: Record<string, any> = { ...args.inputs };
-      if (args.type === 'azure-native:containerservice:ManagedCluster') {
-        state.name = args.inputs.resourceName;
-        state.oidcIssuerProfile = { enabled: true, issuerURL: 'https://eastus2.oic.prod-aks.azure.com/tenant/created/' };
-      }
-      if (args.type === 'azure-native:resources:ResourceGroup') state.name = args.inputs.resourceGroupName;
-      return { id: `${args.name}_id`, state };
-    },
-    call: (args) => {
-      calls.push({ token: args.token, inputs: args.inputs });
-      switch (args.token) {
-        case 'azure-native:containerservice:getManagedCluster':
-          return {
-            name: args.inputs.resourceName,
-            aadProfile: { managed: true, enableAzureRBAC: true },
-            agentPoolProfiles: [{ name: 'nodepool1', mode: 'System' }],
-            oidcIssuerProfile: { enabled: true, issuerURL: 'https://eastus2.oic.prod-aks.azure.com/tenant/existing/' },
-            networkProfile: adoptedNetworkProfile,
-          };
-        case 'azure-native:authorization:getClientConfig':
-          return { ...DEPLOYER, clientId: deployerClientId };
-        case 'azure-native:containerservice:listManagedClusterUserCredentials':
-          return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(EXEC_KUBECONFIG).toString('base64') }] };
-        default:
-          throw new Error(`unexpected call ${args.token}`);
-      }
-    },
+const { registered, calls } = mockPulumi({
+  state: (type, _name, inputs) => {
+    if (type === 'azure-native:containerservice:ManagedCluster') {
+      return { name: inputs.resourceName, oidcIssuerProfile: { enabled: true, issuerURL: 'https://eastus2.oic.prod-aks.azure.com/tenant/created/' } };
+    }
+    return type === 'azure-native:resources:ResourceGroup' ? { name: inputs.resourceGroupName } : {};
   },
-  'agent-sandbox-infra',
-  'test',
-  false,
-);
+  call: (token, inputs) => {
+    switch (token) {
+      case 'azure-native:containerservice:getManagedCluster':
+        return {
+          name: inputs.resourceName,
+          aadProfile: { managed: true, enableAzureRBAC: true },
+          agentPoolProfiles: [{ name: 'nodepool1', mode: 'System' }],
+          oidcIssuerProfile: { enabled: true, issuerURL: 'https://eastus2.oic.prod-aks.azure.com/tenant/existing/' },
+          networkProfile: adoptedNetworkProfile,
+        };
+      case 'azure-native:authorization:getClientConfig':
+        return { ...DEPLOYER, clientId: deployerClientId };
+      case 'azure-native:containerservice:listManagedClusterUserCredentials':
+        return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(EXEC_KUBECONFIG).toString('base64') }] };
+      default:
+        throw new Error(`unexpected call ${token}`);
+    }
+  },
+});
 
 function resolve<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((res) => output.apply(res));

@@ -3,16 +3,8 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
-import { GkeSandboxCluster } from '../../../stacks/gke/gke-sandbox-cluster';
-
-interface Registered {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: Record<string, any>;
-  readonly custom: boolean;
-}
-const registered: Registered[] = [];
-const calls: Array<{ token: string; inputs: Record<string, any> }> = [];
+import { GkeSandboxCluster } from '../../../stacks/gke/cluster';
+import { mockPulumi, type Registered } from '../../support/pulumi-mocks';
 
 /** What the mocked `container.getCluster` returns for an adopted cluster (tests change it). */
 let existingState: Record<string, any> = {};
@@ -27,32 +19,26 @@ const HEALTHY_STANDARD = {
   networkPolicies: [],
 };
 
-pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
-      const state: Record<string, any> = { ...args.inputs, name: args.inputs.name ?? `${args.name}-abc1234` };
-      if (args.type === 'gcp:container/cluster:Cluster') {
-        state.endpoint = '34.118.0.10';
-        state.masterAuth = { clusterCaCertificate: 'Q0xVU1RFUi1DQQ==' };
-      }
-      if (args.type === 'gcp:serviceaccount/account:Account') {
-        state.email = `${args.inputs.accountId}@${args.inputs.project}.iam.gserviceaccount.com`;
-        state.member = `serviceAccount:${state.email}`;
-      }
-      return { id: `${args.name}_id`, state };
-    },
-    call: (args) => {
-      calls.push({ token: args.token, inputs: args.inputs });
-      if (args.token === 'gcp:container/getCluster:getCluster') {
-        return { name: args.inputs.name, location: args.inputs.location, project: args.inputs.project, ...existingState };
-      }
-      throw new Error(`unexpected call ${args.token}`);
-    },
+const { registered, calls } = mockPulumi({
+  state: (type, name, inputs) => {
+    const state: Record<string, any> = { name: inputs.name ?? `${name}-abc1234` };
+    if (type === 'gcp:container/cluster:Cluster') {
+      state.endpoint = '34.118.0.10';
+      state.masterAuth = { clusterCaCertificate: 'Q0xVU1RFUi1DQQ==' };
+    }
+    if (type === 'gcp:serviceaccount/account:Account') {
+      state.email = `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`;
+      state.member = `serviceAccount:${state.email}`;
+    }
+    return state;
   },
-  'agent-sandbox-infra',
-  'test',
-);
+  call: (token, inputs) => {
+    if (token === 'gcp:container/getCluster:getCluster') {
+      return { name: inputs.name, location: inputs.location, project: inputs.project, ...existingState };
+    }
+    throw new Error(`unexpected call ${token}`);
+  },
+});
 
 function value<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));

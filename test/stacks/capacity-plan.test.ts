@@ -2,14 +2,14 @@
  * platforms/capacity/plan.ts: what the program hands the capacity check for each platform. Warm pools come from a
  * rendered chart, as in the program; the cluster configs are the `cluster` stack config objects.
  */
-import { validateConfig } from '../../../config/validate';
-import { renderPlatform } from '../../../constructs/output/render';
-import type { Platform } from '../../../platforms';
-import { checkStackCapacity } from '../../../stacks/capacity-plan';
-import { eksGroupPool } from '../../../platforms/eks/capacity';
-import { warmPoolDemand } from '../../../constructs/warm-pool-demand';
-import { GiB, MiB } from '../../../platforms/capacity/quantity';
-import { stackFileConfig } from '../../support/pulumi-stack';
+import { validateConfig } from '../../config/validate';
+import { renderPlatform } from '../../constructs/output/render';
+import type { Platform } from '../../platforms';
+import { checkStackCapacity } from '../../stacks/capacity-plan';
+import { eksGroupPool } from '../../platforms/eks/capacity';
+import { warmPoolDemand } from '../../constructs/warm-pool-demand';
+import { GiB, MiB } from '../../platforms/capacity/quantity';
+import { stackFileConfig } from '../support/pulumi-stack';
 
 type Json = Record<string, unknown>;
 const container = (limits: Json, requests?: Json) => ({ name: 'c', image: 'python:3.12-slim', resources: { limits, ...(requests ? { requests } : {}) } });
