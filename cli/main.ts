@@ -7,6 +7,7 @@ import { isPlatform, platformFacts, PLATFORMS, type Platform } from '../platform
 import { AGENT_SANDBOX_VERSIONS, agentSandboxRelease, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
 import { UpstreamError } from '../core/upstream/store';
 import { formatProblem } from '../core/diagnostics';
+import { describeUnwrappedErrno, FileSystemError, isErrnoError } from '../core/system-error';
 import { loadConfig } from './load-config';
 import { synth, SynthValidationError } from './synth';
 import { validatePaths } from './validate';
@@ -45,15 +46,20 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description('render the manifests of each platform into <out>/<platform>/*.yaml and validate them')
     .addOption(new Option('--platform <platform>', `${PLATFORMS.join(' | ')} | all (comma-separated list allowed)`).default('all'))
     .option('--config <file>', 'configuration file (YAML or JSON); default: the built-in example config')
-    .option('--out <dir>', 'output folder', 'dist')
-    .action((opts: { platform: string; config?: string; out: string }) => {
+    .option('--out <dir>', 'output folder (a link to the generation folder beside it, replaced in one step)', 'dist')
+    .option('--lock-wait <seconds>', 'how long to wait for another synth writing the same folder', '60')
+    .action((opts: { platform: string; config?: string; out: string; lockWait: string }) => {
       const platforms = parsePlatforms(opts.platform);
+      const lockWait = Number(opts.lockWait);
+      if (!/^\d+(\.\d+)?$/.test(opts.lockWait) || !Number.isFinite(lockWait)) {
+        throw new ConfigError([`--lock-wait: must be a number of seconds ≥ 0, got ${JSON.stringify(opts.lockWait)}`], 'command line');
+      }
       const { config, source } = loadConfig(opts.config);
       const release = config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION;
       const deprecation = agentSandboxRelease(release).deprecation;
       if (deprecation) io.err(`warning: agentSandbox.version: ${deprecation}\n`);
       for (const w of lazy<typeof import('./release-change')>('./release-change').releaseChangeWarnings(opts.out, platforms, release)) io.err(`warning: ${w}\n`);
-      const summaries = synth({ platforms, config, out: opts.out });
+      const summaries = synth({ platforms, config, out: opts.out, lockWaitMs: lockWait * 1000 });
       for (const w of summaries.flatMap((s) => s.warnings)) io.err(`warning: ${w}\n`);
       const rows = [['platform', 'objects', 'bytes', 'ms'], ...summaries.map((s) => [s.platform, String(s.objects), String(s.bytes), s.ms.toFixed(0)])];
       io.out(`synthesized ${source} into ${opts.out}/ (validated against the pinned schemas)\n`);
@@ -168,7 +174,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.err(`agent-sandbox-infra: ${err.message}\n`);
       return 1;
     }
-    io.err(`agent-sandbox-infra: ${err instanceof Error ? err.message : String(err)}\n`);
+    // An operating-system error no call site put into words still becomes a sentence with its path (exit 1).
+    const message = isErrnoError(err) && !(err instanceof FileSystemError) ? describeUnwrappedErrno(err) : err instanceof Error ? err.message : String(err);
+    io.err(`agent-sandbox-infra: ${message}\n`);
     return 1;
   }
   return exitCode;

@@ -16,7 +16,7 @@ export interface NodeBootstrapOptions {
 
 /** Reads `agent-sandbox-infra:cluster` from a Pulumi stack file, or the whole file as the cluster settings. */
 function readClusterConfig(file: string): EksClusterConfig {
-  const doc = (readSingleYamlDocument(file) ?? {}) as { config?: Record<string, unknown> };
+  const doc = (readSingleYamlDocument(file, 'stack file') ?? {}) as { config?: Record<string, unknown> };
   const raw = doc.config && typeof doc.config === 'object' ? doc.config['agent-sandbox-infra:cluster'] : doc;
   const { value, problems } = parseEksClusterConfig(raw);
   if (!value || problems.length) throw new ConfigError(problems.map((p) => `${p.propertyPath}: ${p.reason}`), file);

@@ -1,9 +1,8 @@
 /**
  * `agent-sandbox-infra synth`: renders every requested platform, validates what it rendered (re-read from the
- * YAML text, against the pinned schemas), and only then replaces `<out>/<platform>/` — nothing half-written.
+ * YAML text, against the pinned schemas), and only then replaces the whole `<out>` tree in one rename
+ * (cli/output-folder.ts) — nothing half-written, never a mixture of two runs.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import type { SandboxPlatformConfig } from '../config/schema';
 import { CRDS_FILE, renderPlatform, type RenderedPlatform } from '../constructs/output/render';
 import type { Platform } from '../platforms';
@@ -13,12 +12,16 @@ import { SchemaCatalog } from '../validation/schema/schema-catalog';
 import { formatProblem, type Problem } from '../core/diagnostics';
 import { parseManifestText } from '../core/yaml/parse';
 import { defaultCheckers } from './checkers';
+import { replaceOutputTree } from './output-folder';
+import { namespacePodSecurityProblems } from '../validation/namespace-pod-security';
 
 export interface SynthOptions {
   readonly platforms: readonly Platform[];
   readonly config: SandboxPlatformConfig;
   readonly out: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** How long to wait for another synth writing the same folder. @default 60000 */
+  readonly lockWaitMs?: number;
 }
 
 export interface PlatformSummary {
@@ -73,11 +76,13 @@ export function synth(options: SynthOptions): PlatformSummary[] {
         problems.push(...found.map((p) => ({ ...p, file: path })));
       });
     }
+    // Every pod-creating object against its namespace's Pod Security level, as written (escape hatches included).
+    problems.push(...namespacePodSecurityProblems(r.files.flatMap((f) => f.objects.map((value) => ({ value, file: `${platform}/${f.name}` })))));
     rendered.push({ ...r, ms: r.ms + (performance.now() - started) });
   }
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new SynthValidationError(errors);
-  writeOutput(resolve(options.out), rendered);
+  replaceOutputTree(options.out, rendered.map((r) => ({ platform: r.platform, files: r.files })), { env, lockWaitMs: options.lockWaitMs });
   return rendered.map((r) => ({ platform: r.platform, files: r.files.map((f) => f.name), objects: r.objects, bytes: r.bytes, ms: r.ms, warnings: r.chart.warnings }));
 }
 
@@ -92,26 +97,4 @@ function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog
   }
   const sources: ObjectSource[] = documents.map((d) => ({ value: d.value, file: path, index: d.index }));
   return validateObjects(sources, { catalog, checkers });
-}
-
-/** Writes every platform into a temp folder beside `out`, then swaps each `<out>/<platform>` in by rename. */
-function writeOutput(out: string, rendered: readonly Rendered[]): void {
-  mkdirSync(dirname(out), { recursive: true });
-  mkdirSync(out, { recursive: true });
-  const staging = mkdtempSync(join(out, '.staging-'));
-  try {
-    for (const r of rendered) {
-      const dir = join(staging, r.platform);
-      mkdirSync(dir);
-      for (const f of r.files) writeFileSync(join(dir, f.name), f.text);
-    }
-    for (const r of rendered) {
-      const target = join(out, r.platform);
-      const old = join(staging, `${r.platform}.old`);
-      if (existsSync(target)) renameSync(target, old);
-      renameSync(join(staging, r.platform), target);
-    }
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
 }

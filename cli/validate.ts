@@ -2,7 +2,7 @@
  * `agent-sandbox-infra validate <file|dir>...`: every object in every YAML file is checked against the pinned
  * Kubernetes schema or its agent-sandbox CRD schema, plus the sandbox checks. One line per problem.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Platform } from '../platforms';
 import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../core/upstream/pins';
@@ -10,7 +10,11 @@ import { SchemaCatalog } from '../validation/schema/schema-catalog';
 import { type Problem } from '../core/diagnostics';
 import { validateObjects, type ObjectSource } from '../validation/schema/validate-objects';
 import { parseManifestText } from '../core/yaml/parse';
+import { InputLimitError, readBoundedTextFile } from '../core/input-file';
+import { LIMITS } from '../core/limits';
+import { FileSystemError } from '../core/system-error';
 import { validateCheckers } from './checkers';
+import { namespacePodSecurityProblems } from '../validation/namespace-pod-security';
 
 export interface ValidateCommandOptions {
   readonly kubernetesVersion?: string;
@@ -28,7 +32,10 @@ export interface ValidateResult {
   readonly problems: readonly Problem[];
 }
 
-/** YAML files under the given paths, sorted; a path that does not exist is an error. */
+/**
+ * YAML files under the given paths, sorted; a path that does not exist is an error. Entries whose name starts with a
+ * dot are skipped inside folders: `synth` stages its next output in dot-folders, and those are never read.
+ */
 export function collectYamlFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
   const walk = (path: string) => {
@@ -65,10 +72,20 @@ export function validatePaths(paths: readonly string[], options: ValidateCommand
   const sources: ObjectSource[] = [];
   for (const file of files) {
     const shown = relative(process.cwd(), file) || file;
-    const { documents, problems: parseProblems } = parseManifestText(shown, readFileSync(file, 'utf8'));
+    let text: string;
+    try {
+      text = readBoundedTextFile(file, LIMITS.manifestFileBytes, 'manifest file');
+    } catch (err) {
+      if (!(err instanceof InputLimitError || err instanceof FileSystemError)) throw err;
+      problems.push({ file: shown, object: 'file', path: '', message: err.message, severity: 'error' });
+      continue;
+    }
+    const { documents, problems: parseProblems } = parseManifestText(shown, text);
     for (const p of parseProblems) problems.push({ file: shown, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' });
     for (const d of documents) sources.push({ value: d.value, file: shown, index: d.index });
   }
   problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform, options.kubernetesVersion, options.platformSettings) }));
+  // Pods against the Pod Security level of a namespace defined in the same input.
+  problems.push(...namespacePodSecurityProblems(sources));
   return { files: files.length, objects: sources.length, problems };
 }

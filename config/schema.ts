@@ -166,6 +166,11 @@ function sandboxPlatformSchema(platforms: ReturnType<typeof platformsSchema>) {
       deviceClasses: z.array(deviceClassConfig).optional(),
       /** Who gets sandboxes: one hardened namespace each, with templates, warm pools, claims, sandboxes. */
       tenants: z.array(tenantConfig).optional(),
+      /**
+       * The cluster's node, pod and service CIDRs outside the private ranges (privately used public ranges): every
+       * tenant's all-ports egress rules must except them, like the private ranges.
+       */
+      clusterCidrs: z.array(z.string()).optional(),
     })
     .strict();
 }

@@ -30,7 +30,15 @@ const namespaceConfig = z
     dns: z.object({ clusterDns: z.boolean(), nodeLocalDnsCache: z.boolean(), gkeMetadataServerDns: z.boolean() }).partial().strict(),
     /** CIDR allowlist; FQDN rules are out of scope for core NetworkPolicy (README). */
     egressAllowlist: z.array(
-      z.object({ cidrs: z.array(z.string()).min(1), except: z.array(z.string()).optional(), ports: z.array(portRule).optional(), description: z.string().optional() }).strict(),
+      z
+        .object({
+          cidrs: z.array(z.string()).min(1),
+          except: z.array(z.string()).optional(),
+          ports: z.array(portRule).optional(),
+          description: z.string().optional(),
+          allowPrivateRanges: z.boolean().optional(),
+        })
+        .strict(),
     ),
     ingressAllowlist: z.array(
       z.object({ namespaceLabels: labelMap.optional(), podLabels: labelMap.optional(), ports: z.array(portRule).optional(), description: z.string().optional() }).strict(),

@@ -7,6 +7,7 @@ import { routerSettingsErrors } from '../validation/sandbox-router-settings';
 import { platformModules, type Platform } from '../platforms';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
 import { issueLines } from '../core/zod-issues';
+import { LIMITS } from '../core/limits';
 import { currentSandboxPlatformConfig, type SandboxPlatformConfig } from './schema';
 import { tenantPodProblems, tenantReferenceProblems } from './tenant-schema';
 
@@ -27,6 +28,9 @@ export class ConfigError extends Error {
  */
 export function validateConfig(raw: unknown, source = 'config'): SandboxPlatformConfig {
   const input = raw ?? {};
+  // Over the limits nothing else is read: checking 100,000 tenants one by one is the unbounded work they prevent.
+  const limits = limitProblems(input);
+  if (limits.length) throw new ConfigError(limits, source);
   const parsed = currentSandboxPlatformConfig().safeParse(input, { reportInput: true });
   if (!parsed.success) {
     const top = typeof input === 'object' && !Array.isArray(input) ? (input as { tenants?: unknown; deviceClasses?: unknown }) : {};
@@ -45,6 +49,15 @@ export function validateConfig(raw: unknown, source = 'config'): SandboxPlatform
   const problems = crossFieldProblems(config);
   if (problems.length) throw new ConfigError(problems, source);
   return config;
+}
+
+/** Size limits checked before anything else (tenant count). */
+function limitProblems(input: unknown): string[] {
+  const tenants = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as { tenants?: unknown }).tenants : undefined;
+  if (Array.isArray(tenants) && tenants.length > LIMITS.tenants) {
+    return [`tenants: must list at most ${LIMITS.tenants} tenants (one namespace each), got ${tenants.length}; split them over several configs`];
+  }
+  return [];
 }
 
 export function crossFieldProblems(config: SandboxPlatformConfig): string[] {

@@ -96,6 +96,7 @@ export class SandboxPlatformChart extends Chart {
             kubernetesVersion,
             configPath: `tenants[${i}]`,
             ...(extraIngress ? { extraIngress } : {}),
+            clusterCidrs: config.clusterCidrs,
           }),
         );
       } catch (err) {

@@ -31,6 +31,8 @@ export interface SandboxTenantProps {
   readonly configPath?: string;
   /** An ingress rule the namespace adds to its own allowlist (the chart's sandbox router). @default - none */
   readonly extraIngress?: IngressRule;
+  /** The cluster's node/pod/service CIDRs outside the private ranges (SandboxNamespace `clusterCidrs`). @default [] */
+  readonly clusterCidrs?: readonly string[];
 }
 
 type PodConfig = NonNullable<TenantConfig['templates']>[number] | NonNullable<TenantConfig['sandboxes']>[number];
@@ -61,7 +63,14 @@ export class SandboxTenant extends Construct {
     const ingressAllowlist = [...(t.namespace?.ingressAllowlist ?? []), ...(props.extraIngress ? [props.extraIngress] : [])];
     const namespace = attempt(
       'namespace',
-      () => new SandboxNamespace(this, 'Namespace', { ...(t.namespace ?? {}), ...(ingressAllowlist.length ? { ingressAllowlist } : {}), name: t.name, platform: props.platform }),
+      () =>
+        new SandboxNamespace(this, 'Namespace', {
+          ...(t.namespace ?? {}),
+          ...(ingressAllowlist.length ? { ingressAllowlist } : {}),
+          name: t.name,
+          platform: props.platform,
+          clusterCidrs: props.clusterCidrs,
+        }),
     );
     // Without the namespace the rest is still built and checked, against a stand-in with the same name and settings
     // (a plain name would change defaults, e.g. templates' networkPolicyManagement, and report problems that aren't).

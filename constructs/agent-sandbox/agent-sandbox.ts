@@ -32,11 +32,14 @@ import { registerController } from '../workloads/context';
 import { AgentSandboxCrds } from './agent-sandbox-crds';
 import { controllerArgs, type ControllerFlags } from '../../validation/controller-flags';
 import { CONTROLLER_NAME, propErrors, type ContainerImage } from '../../validation/agent-sandbox-settings';
+import { podSecurityFindings, requiredPodSecurityLevel, type PodSecurityLevel } from '../../validation/pod-security';
 
 export { CONTROLLER_NAME, propErrors, type ContainerImage };
 import { coreRules, EXTENSIONS_RULES, webhookCertRules, WEBHOOK_CERT_SECRET, type PolicyRule } from './rbac-rules';
 
 export const CONFIG_MAP_NAME = 'agent-sandbox-config';
+/** Annotation on the controller Namespace saying why it enforces less than `restricted`. */
+export const POD_SECURITY_REASON_ANNOTATION = 'agent-sandbox-infra.io/pod-security-reason';
 export const DEFAULT_ALLOWED_LABEL_DOMAINS: readonly string[] = ['sandbox.users.io'];
 
 /** cpu/memory quantities, e.g. `{ requests: { cpu: '100m', memory: '128Mi' } }`. */
@@ -184,6 +187,8 @@ export class AgentSandbox extends Construct {
   readonly crds?: AgentSandboxCrds;
   /** Secure defaults the props turned off (also in the `agent-sandbox-infra.io/security-opt-outs` annotation). */
   readonly securityOptOuts: readonly string[];
+  /** The Pod Security level the controller namespace enforces, and why when it is below `restricted`. */
+  readonly podSecurity: { readonly enforce: PodSecurityLevel; readonly reason?: string };
 
   constructor(scope: Construct, id: string, props: AgentSandboxProps = {}) {
     super(scope, id);
@@ -222,13 +227,23 @@ export class AgentSandbox extends Construct {
     }
     const { pod: podSecurityContext, container: containerSecurityContext, optOuts } = securityContexts(props);
     this.securityOptOuts = optOuts;
+    // The namespace enforces the strictest Pod Security level the controller pod passes: `restricted`, unless an
+    // opt-out breaks it (e.g. allowPrivilegeEscalation), then `baseline`, and `privileged` only when baseline fails
+    // too. A lowered level says why in an annotation. Opt-outs restricted allows (readOnlyRootFilesystem) lower nothing.
+    this.podSecurity = controllerPodSecurity(podSecurityContext, containerSecurityContext, optOuts);
     if (props.createNamespace ?? true) {
-      // The controller meets the `restricted` Pod Security Standard unless a secure default was turned off.
-      const pss: Record<string, string> = optOuts.length ? {} : { 'pod-security.kubernetes.io/enforce': 'restricted' };
       new KubeNamespace(this, 'Namespace', {
         metadata: {
           name: ns,
-          labels: { ...labels, 'kubernetes.io/metadata.name': ns, ...pss, 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' },
+          labels: {
+            ...labels,
+            'kubernetes.io/metadata.name': ns,
+            'pod-security.kubernetes.io/enforce': this.podSecurity.enforce,
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+            'pod-security.kubernetes.io/warn': 'restricted',
+            'pod-security.kubernetes.io/audit': 'restricted',
+          },
+          ...(this.podSecurity.reason ? { annotations: { [POD_SECURITY_REASON_ANNOTATION]: this.podSecurity.reason } } : {}),
         },
       });
     }
@@ -434,6 +449,26 @@ export function imageReference(image: ContainerImage | undefined, release: Agent
   const repository = image?.repository ?? (image?.registry ? release.controllerImage.repository.replace(/^[^/]+/, image.registry) : release.controllerImage.repository);
   const tag = image?.tag ?? release.controllerImage.tag;
   return image?.digest ? `${repository}:${tag}@${image.digest}` : `${repository}:${tag}`;
+}
+
+/**
+ * The strictest Pod Security level the controller pod passes, judged on the pod as the Deployment builds it (its
+ * security contexts, ports without hostPort, a ConfigMap and an emptyDir volume, probes without host), and why.
+ */
+function controllerPodSecurity(pod: PodSecurityContext, container: SecurityContext, optOuts: readonly string[]): { enforce: PodSecurityLevel; reason?: string } {
+  const spec = {
+    securityContext: JSON.parse(JSON.stringify(pod)) as Record<string, unknown>,
+    containers: [{ name: CONTROLLER_NAME, securityContext: JSON.parse(JSON.stringify(container)) as Record<string, unknown>, ports: [{ containerPort: 8080 }] }],
+    volumes: [{ name: 'config-volume', configMap: { name: CONFIG_MAP_NAME } }, { name: 'tmp', emptyDir: {} }],
+  };
+  const enforce = requiredPodSecurityLevel(spec);
+  if (enforce === 'restricted') return { enforce };
+  const failed = podSecurityFindings(spec, enforce === 'baseline' ? 'restricted' : 'baseline').map((f) => f.check);
+  const stricter = enforce === 'baseline' ? 'restricted' : 'baseline';
+  return {
+    enforce,
+    reason: `the controller's security opt-outs (${optOuts.join(', ')}) fail Pod Security ${stricter} (${[...new Set(failed)].join(', ')}), so the namespace enforces ${enforce}`,
+  };
 }
 
 /** Merges user security contexts over the secure defaults and lists what they turned off. */

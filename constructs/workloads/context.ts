@@ -4,6 +4,7 @@ import type { Construct, IConstruct } from 'constructs';
 import { isPlatform, PLATFORMS, type Platform } from '../../platforms';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
 import { ProblemsError } from '../../core/diagnostics';
+import type { NamespacePodSecurity } from '../../validation/namespace-pod-security';
 
 /**
  * A namespace as the workloads see it: a name, or a SandboxNamespace (which also brings its ServiceAccount, whether
@@ -20,6 +21,8 @@ export type NamespaceRef =
        * When set and non-empty, SandboxTemplates in it do not let the controller add its wide default policy.
        */
       readonly networkPolicyNames?: readonly string[];
+      /** The namespace's enforced Pod Security level: pods it would reject are errors at synth. */
+      readonly podSecurity?: NamespacePodSecurity;
     };
 
 export function namespaceName(ns: NamespaceRef): string {
@@ -28,6 +31,11 @@ export function namespaceName(ns: NamespaceRef): string {
 
 export function namespaceServiceAccount(ns: NamespaceRef): string | undefined {
   return typeof ns === 'string' ? undefined : ns.serviceAccountName;
+}
+
+/** The Pod Security level a SandboxNamespace-like namespace enforces (undefined for a plain name: not known). */
+export function namespacePodSecurity(ns: NamespaceRef): NamespacePodSecurity | undefined {
+  return typeof ns === 'string' ? undefined : ns.podSecurity;
 }
 
 /** The NetworkPolicies a SandboxNamespace-like namespace applies to all its pods ([] for a plain name). */

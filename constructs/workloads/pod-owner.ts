@@ -3,7 +3,8 @@ import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Platform } from '../../platforms';
 import { checkSandboxObjectPod, SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
-import { namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
+import { namespacePodSecurity, namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
+import { podAgainstNamespace } from '../../validation/namespace-pod-security';
 import { buildSandboxPod, type BuiltSandboxPod, type SandboxPodProps } from './sandbox-pod';
 
 export interface PodOwnerProps extends SandboxPodProps {
@@ -47,13 +48,26 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
  * nothing is an error too, so the annotation never claims a weakening that is not there (opt out in the props and
  * make the change with the escape hatch, and both are checked together here).
  */
-export function checkPodAtSynth(owner: Construct, resource: ApiObject, platform: Platform, platformSettings?: unknown): void {
+export function checkPodAtSynth(owner: Construct, resource: ApiObject, platform: Platform, platformSettings?: unknown, namespace?: NamespaceRef): void {
   owner.node.addValidation({
     validate: () => {
-      const checked = checkSandboxObjectPod(resource.toJson() as Record<string, unknown>, { platform, platformSettings });
+      const json = resource.toJson() as { metadata?: { namespace?: string }; spec?: { podTemplate?: { metadata?: { annotations?: Record<string, unknown> }; spec?: Record<string, unknown> } } };
+      const checked = checkSandboxObjectPod(json as Record<string, unknown>, { platform, platformSettings });
       if (!checked) return ['spec.podTemplate.spec: must be a pod spec (removed by a patch?)'];
       const used = new Set(checked.violations.filter((v) => v.severity === 'note').map((v) => v.rule));
+      // The namespace's own Pod Security level, whatever it is: an opted-out rule the level forbids is still an error.
+      const security = namespace ? namespacePodSecurity(namespace) : undefined;
+      const podTemplate = json.spec?.podTemplate;
+      const namespaceProblems =
+        security && podTemplate?.spec
+          ? podAgainstNamespace(json.metadata?.namespace ?? '', security, podTemplate.spec, {
+              base: 'spec.podTemplate.spec',
+              annotationsPath: 'spec.podTemplate.metadata.annotations',
+              podAnnotations: podTemplate.metadata?.annotations,
+            }).map((p) => `${p.path}: ${p.message}`)
+          : [];
       return [
+        ...namespaceProblems,
         ...checked.unknownOptOuts.map((id) => `metadata.annotations["${SECURITY_OPT_OUTS_ANNOTATION}"]: "${id}" is not a sandbox rule id`),
         ...checked.violations
           .filter((v) => v.severity === 'error')

@@ -100,6 +100,13 @@ export class SandboxClaim extends Construct {
     for (const key of labelKeys) {
       if (!labelDomainAllowed(key, domains)) errors.push(`additionalPodMetadata.labels["${key}"]: ${refused}`);
     }
+    // The claim's annotations land on the sandbox pod: they must not choose its AppArmor or seccomp profile, which the
+    // template and its namespace's Pod Security level govern.
+    for (const key of Object.keys(props.additionalPodMetadata?.annotations ?? {})) {
+      if (/^(container\.apparmor\.security\.beta\.kubernetes\.io\/|container\.seccomp\.security\.alpha\.kubernetes\.io\/|seccomp\.security\.alpha\.kubernetes\.io\/pod$)/.test(key)) {
+        errors.push(`additionalPodMetadata.annotations["${key}"]: a claim may not set the pod's security profile (AppArmor/seccomp); set it in the template, where the secure profile checks it`);
+      }
+    }
     // Created before its chart's AgentSandbox: checked above against upstream's default; at synth, against that
     // controller's own allowlist (which replaces the default, so a default-domain key may not pass there).
     if (props.allowedLabelDomains === undefined) {

@@ -244,13 +244,13 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
   // runAsNonRoot with UID 0 is a pod the kubelet refuses to start (and Pod Security "restricted" rejects).
   if (!off('runAsNonRoot')) {
     if (runAsUser === 0) {
-      errors.push('runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]');
+      errors.push('runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot, runAsUser]');
     }
     lists.forEach(([list, containers]) =>
       containers.forEach((c, i) => {
         if (c.securityContext?.runAsUser === 0) {
           errors.push(
-            `${list}[${i}] (${c.name}).securityContext.runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the container); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]`,
+            `${list}[${i}] (${c.name}).securityContext.runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the container); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot, runAsUser]`,
           );
         }
       }),
@@ -317,8 +317,16 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
 
   // The same floor `validate` enforces: anything not explicitly opted out is an error here, at construction.
   // (Missing limits are already reported above with a platform-specific reason.)
-  const violations = checkSandboxPodSpec(spec, { path: 'podTemplate.spec', platform, platformSettings, optOuts }).filter(
-    (v) => v.severity === 'error' && v.rule !== 'resourceLimits',
+  const violations = checkSandboxPodSpec(spec, {
+    path: 'podTemplate.spec',
+    platform,
+    platformSettings,
+    optOuts,
+    podAnnotations: props.podAnnotations,
+    podAnnotationsPath: 'podTemplate.metadata.annotations',
+  }).filter(
+    // Missing limits and uid 0 under runAsNonRoot are already reported above, with their platform-specific reasons.
+    (v) => v.severity === 'error' && v.rule !== 'resourceLimits' && !(v.rule === 'runAsUser' && !off('runAsNonRoot')),
   );
   errors.push(...violations.map((v) => `${v.path}: ${v.message} [rule ${v.rule}; opt out with securityOptOuts: [${v.rule}] if intended]`));
   if (errors.length) throw new ProblemsError(`${where} is invalid:\n  ${errors.join('\n  ')}`, errors);

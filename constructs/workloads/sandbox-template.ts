@@ -136,6 +136,6 @@ export class SandboxTemplate extends Construct {
         ...(props.service !== undefined ? { service: props.service } : {}),
       },
     });
-    checkPodAtSynth(this, this.resource, platform, platformSettings);
+    checkPodAtSynth(this, this.resource, platform, platformSettings, props.namespace);
   }
 }

@@ -78,6 +78,6 @@ export class Sandbox extends Construct {
         ...(props.service !== undefined ? { service: props.service } : {}),
       },
     });
-    checkPodAtSynth(this, this.resource, platform, platformSettings);
+    checkPodAtSynth(this, this.resource, platform, platformSettings, props.namespace);
   }
 }

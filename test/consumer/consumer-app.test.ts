@@ -265,7 +265,8 @@ maybe('the installed CLI runs its other commands from the tarball alone, without
   const bootstrap = run('npx', ['--no', 'agent-sandbox-infra', 'node-bootstrap', '--platform', 'eks'], consumer, 0, env);
   expect(bootstrap.stdout).toContain('application/node.eks.aws');
   // diff reviews the head with the policy pack's Kubernetes rules, which ship with the CLI.
-  cpSync(join(consumer, 'synth-out'), join(consumer, 'synth-runc'), { recursive: true });
+  // synth-out is a link to its generation folder: copy the files, not the link.
+  cpSync(join(consumer, 'synth-out'), join(consumer, 'synth-runc'), { recursive: true, dereference: true });
   const tenant = readdirSync(join(consumer, 'synth-runc/eks')).find((f) => readFileSync(join(consumer, 'synth-runc/eks', f), 'utf8').includes('runtimeClassName: gvisor'))!;
   const tenantFile = join(consumer, 'synth-runc/eks', tenant);
   writeFileSync(tenantFile, readFileSync(tenantFile, 'utf8').replace('runtimeClassName: gvisor', 'runtimeClassName: runc'));

@@ -12,6 +12,10 @@
  *    `sandboxPlacement` rule, checked when the caller names the platform (the platform table's `podPlacement`).
  *  - stricter than upstream: `allowPrivilegeEscalation: false` and a RuntimeDefault/Localhost seccomp profile on every
  *    container, and `runAsNonRoot` on ephemeral containers too.
+ *  - beyond upstream, everything else of the Pod Security `restricted` standard (validation/pod-security.ts has the
+ *    standard itself): no HostProcess, AppArmor and SELinux within the allowed values (field and annotation), only
+ *    restricted's volume types, no `host` in probes or lifecycle handlers (a probe to 169.254.169.254 is made by the
+ *    kubelet, from the node), no `runAsUser: 0`. A pod that passes these rules passes `restricted` (a test holds it).
  * Upstream's `agents.x-k8s.io/trusted-init-containers` annotation keeps its meaning: init containers it names (that
  * are not main/ephemeral containers and do not use `restartPolicy: Always`) may add capabilities and run as root;
  * those findings are reported as notes.
@@ -56,6 +60,12 @@ export const SANDBOX_RULE_IDS = [
   'projectedServiceAccountToken',
   'clusterTrustBundle',
   'podCertificate',
+  'hostProcess',
+  'appArmorProfile',
+  'seLinuxOptions',
+  'volumeTypes',
+  'probeHost',
+  'runAsUser',
 ] as const;
 
 export type SandboxRuleId = (typeof SANDBOX_RULE_IDS)[number];
@@ -131,7 +141,31 @@ export const SANDBOX_RULES: Readonly<Record<SandboxRuleId, SandboxRule>> = {
     upstream: '8',
   },
   podCertificate: { id: 'podCertificate', description: 'no projected volume source podCertificate', upstream: '8' },
+  hostProcess: { id: 'hostProcess', description: 'no pod or container sets windowsOptions.hostProcess: true', upstream: 'PSS baseline' },
+  appArmorProfile: {
+    id: 'appArmorProfile',
+    description: 'AppArmor is RuntimeDefault or Localhost (field) and runtime/default or localhost/* (annotation), never Unconfined',
+    upstream: 'PSS baseline',
+  },
+  seLinuxOptions: {
+    id: 'seLinuxOptions',
+    description: 'SELinux type is container_t, container_init_t, container_kvm_t, container_engine_t or unset (not spc_t); no user or role',
+    upstream: 'PSS baseline',
+  },
+  volumeTypes: {
+    id: 'volumeTypes',
+    description: "volumes are of restricted's types only: configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret",
+    upstream: 'PSS restricted',
+  },
+  probeHost: { id: 'probeHost', description: 'no probe or lifecycle handler sets host (the kubelet would make that request from the node)', upstream: 'PSS baseline' },
+  runAsUser: { id: 'runAsUser', description: 'no pod or container sets runAsUser: 0', upstream: 'PSS restricted' },
 };
+
+/** Volume sources the `restricted` standard allows (hostPath has its own rule). */
+export const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'] as const;
+/** SELinux types the `baseline` standard allows (latest). */
+export const ALLOWED_SELINUX_TYPES = ['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'] as const;
+const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
 export function isSandboxRuleId(value: string): value is SandboxRuleId {
   return (SANDBOX_RULE_IDS as readonly string[]).includes(value);
@@ -207,6 +241,10 @@ export interface SandboxCheckOptions {
    * @default undefined: no trusted init containers
    */
   readonly trustedInitContainers?: string;
+  /** The pod's own annotations (`podTemplate.metadata.annotations`: AppArmor's annotation lives there). @default {} */
+  readonly podAnnotations?: Readonly<Record<string, unknown>>;
+  /** Dotted path of those annotations, for messages. @default 'spec.podTemplate.metadata.annotations' */
+  readonly podAnnotationsPath?: string;
 }
 
 export interface SandboxViolation {
@@ -305,6 +343,7 @@ export function checkSandboxPodSpec(podSpec: Obj, options: SandboxCheckOptions =
     add('sysctls', at('securityContext', 'sysctls'), `must be empty or unset (a sandbox must not tune kernel parameters), got ${showValue(podSc.sysctls)}`);
   }
   if (options.platform) checkPlacement(podSpec, options.platform, options.platformSettings, at, add);
+  checkPodSecurityExtras(podSpec, podSc, options, at, add);
 
   // Upstream's trusted init containers (rules 0a, 0b).
   const trustedNames = options.trustedInitContainers !== undefined ? options.trustedInitContainers.split(',') : [];
@@ -432,6 +471,73 @@ export function checkSandboxPodSpec(podSpec: Obj, options: SandboxCheckOptions =
   return out;
 }
 
+/** The `restricted` standard beyond upstream's policy: HostProcess, AppArmor, SELinux, volume types, probe hosts, uid 0. */
+function checkPodSecurityExtras(
+  podSpec: Obj,
+  podSc: Obj,
+  options: SandboxCheckOptions,
+  at: (...keys: (string | number)[]) => string,
+  add: (rule: SandboxRuleId, path: string, message: string) => void,
+): void {
+  const containers = CONTAINER_LISTS.flatMap((list) =>
+    (Array.isArray(podSpec[list]) ? (podSpec[list] as unknown[]) : []).map((raw, i) => {
+      const c = isObj(raw) ? raw : {};
+      return { c, sc: isObj(c.securityContext) ? c.securityContext : {}, path: (...keys: (string | number)[]) => at(list, i, ...keys) };
+    }),
+  );
+  const scopes = [{ sc: podSc, path: (...keys: (string | number)[]) => at(...keys) }, ...containers.map((ct) => ({ sc: ct.sc, path: ct.path }))];
+  for (const { sc, path } of scopes) {
+    if (isObj(sc.windowsOptions) && sc.windowsOptions.hostProcess === true) {
+      add('hostProcess', path('securityContext', 'windowsOptions', 'hostProcess'), 'must be false or unset (a HostProcess container runs on the node, outside any sandbox), got true');
+    }
+    if (isObj(sc.appArmorProfile) && sc.appArmorProfile.type !== 'RuntimeDefault' && sc.appArmorProfile.type !== 'Localhost') {
+      add('appArmorProfile', path('securityContext', 'appArmorProfile', 'type'), `must be RuntimeDefault or Localhost (Unconfined turns AppArmor off), got ${showValue(sc.appArmorProfile.type)}`);
+    }
+    if (isObj(sc.seLinuxOptions)) {
+      const o = sc.seLinuxOptions;
+      if (present(o.type) && o.type !== '' && !(ALLOWED_SELINUX_TYPES as readonly unknown[]).includes(o.type)) {
+        add('seLinuxOptions', path('securityContext', 'seLinuxOptions', 'type'), `must be one of ${ALLOWED_SELINUX_TYPES.join(', ')} or unset (spc_t and other types lift the container confinement), got ${showValue(o.type)}`);
+      }
+      for (const field of ['user', 'role'] as const) {
+        if (present(o[field]) && o[field] !== '') add('seLinuxOptions', path('securityContext', 'seLinuxOptions', field), `must be unset, got ${showValue(o[field])}`);
+      }
+    }
+    if (sc.runAsUser === 0) add('runAsUser', path('securityContext', 'runAsUser'), 'must not be 0 (root), got 0');
+  }
+  // A pod-level seccomp profile that is not RuntimeDefault/Localhost is refused even when every container overrides it.
+  if (isObj(podSc.seccompProfile) && podSc.seccompProfile.type !== 'RuntimeDefault' && podSc.seccompProfile.type !== 'Localhost') {
+    add('seccompProfile', at('securityContext', 'seccompProfile', 'type'), `must be RuntimeDefault or Localhost (system calls must be filtered), got ${showValue(podSc.seccompProfile.type)}`);
+  }
+  const annotationsPath = options.podAnnotationsPath ?? 'spec.podTemplate.metadata.annotations';
+  for (const [key, value] of Object.entries(options.podAnnotations ?? {})) {
+    if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX)) continue;
+    if (!(value === '' || value === 'runtime/default' || (typeof value === 'string' && value.startsWith('localhost/')))) {
+      add('appArmorProfile', joinPath(annotationsPath, key), `must be runtime/default or localhost/<profile> (unconfined turns AppArmor off), got ${showValue(value)}`);
+    }
+  }
+  (Array.isArray(podSpec.volumes) ? podSpec.volumes : []).forEach((raw, i) => {
+    if (!isObj(raw)) return;
+    const source = Object.keys(raw).find((k) => k !== 'name' && present(raw[k]));
+    if (source !== undefined && source !== 'hostPath' && !(RESTRICTED_VOLUME_TYPES as readonly string[]).includes(source)) {
+      add('volumeTypes', at('volumes', i, source), `must not be used: a ${source} volume is outside the types Pod Security restricted allows (${RESTRICTED_VOLUME_TYPES.join(', ')}), got ${showValue(raw[source])}`);
+    }
+  });
+  for (const ct of containers) {
+    const handlers: [string[], unknown][] = [
+      ...(['livenessProbe', 'readinessProbe', 'startupProbe'] as const).map((p): [string[], unknown] => [[p], ct.c[p]]),
+      ...(['postStart', 'preStop'] as const).map((h): [string[], unknown] => [['lifecycle', h], isObj(ct.c.lifecycle) ? ct.c.lifecycle[h] : undefined]),
+    ];
+    for (const [keys, handler] of handlers) {
+      for (const kind of ['httpGet', 'tcpSocket'] as const) {
+        const h = isObj(handler) ? handler[kind] : undefined;
+        if (isObj(h) && present(h.host) && h.host !== '') {
+          add('probeHost', ct.path(...keys, kind, 'host'), `must be unset (the kubelet makes this request from the node, which reaches what the pod may not), got ${showValue(h.host)}`);
+        }
+      }
+    }
+  }
+}
+
 function optOutPath(): string {
   return joinPath('metadata.annotations', SECURITY_OPT_OUTS_ANNOTATION);
 }
@@ -462,6 +568,14 @@ function checkPlacement(
       );
     }
   }
+}
+
+/** The pod's own annotations of a Sandbox/SandboxTemplate (`spec.podTemplate.metadata.annotations`). */
+function podTemplateAnnotations(value: Obj): Pick<SandboxCheckOptions, 'podAnnotations' | 'podAnnotationsPath'> {
+  const spec = isObj(value.spec) ? value.spec : {};
+  const template = isObj(spec.podTemplate) ? spec.podTemplate : {};
+  const metadata = isObj(template.metadata) ? template.metadata : {};
+  return isObj(metadata.annotations) ? { podAnnotations: metadata.annotations, podAnnotationsPath: 'spec.podTemplate.metadata.annotations' } : {};
 }
 
 /** agent-sandbox kinds that carry a pod spec, and where. SandboxWarmPool and SandboxClaim carry none. */
@@ -500,6 +614,7 @@ export function checkSandboxObjectPod(
     path: entry.podSpecPath.join('.'),
     optOuts: parsed.ids,
     trustedInitContainers: typeof trusted === 'string' ? trusted : undefined,
+    ...podTemplateAnnotations(value),
   });
   return { optOuts: parsed.ids, unknownOptOuts: parsed.unknown, violations };
 }
@@ -573,6 +688,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
       path,
       optOuts,
       trustedInitContainers: typeof trustedRaw === 'string' ? trustedRaw : undefined,
+      ...podTemplateAnnotations(value),
     });
     for (const v of violations) problems.push({ object, path: v.path, code: v.rule, message: v.message, severity: v.severity });
     return problems;

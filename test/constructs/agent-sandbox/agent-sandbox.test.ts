@@ -312,7 +312,8 @@ describe('AgentSandbox wiring', () => {
     const d = findObject(objs, 'Deployment');
     expect(d.metadata.annotations[SECURITY_OPT_OUTS_ANNOTATION]).toBe('podSecurityContext.runAsNonRoot,containerSecurityContext.readOnlyRootFilesystem');
     expect(d.spec.template.metadata.annotations[SECURITY_OPT_OUTS_ANNOTATION]).toBe('podSecurityContext.runAsNonRoot,containerSecurityContext.readOnlyRootFilesystem');
-    expect(findObject(objs, 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBeUndefined();
+    // runAsNonRoot: false fails restricted but not baseline: the namespace enforces baseline and says why.
+    expect(findObject(objs, 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
     expect(findObject(install(), 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
@@ -325,6 +326,36 @@ describe('AgentSandbox wiring', () => {
       'image.registry: cannot be used with image.repository (registry replaces the host of the default repository; repository replaces all of it), got both',
     );
     expect(() => install({ image: { registry: 'https://mirror.example.com' } })).toThrow(/image\.registry: "https:\/\/mirror\.example\.com" is not a registry host/);
+  });
+
+  describe('the controller namespace is lowered only as far as an opt-out needs (issue 14 item 3)', () => {
+    const namespaceOf = (props: Parameters<typeof install>[0]) => {
+      const ns = findObject(install(props), 'Namespace');
+      return { enforce: ns.metadata.labels['pod-security.kubernetes.io/enforce'], reason: ns.metadata.annotations?.['agent-sandbox-infra.io/pod-security-reason'] };
+    };
+
+    test('an opt-out restricted allows keeps restricted (before: any opt-out removed the enforce label)', () => {
+      expect(namespaceOf({ containerSecurityContext: { readOnlyRootFilesystem: false } })).toStrictEqual({ enforce: 'restricted', reason: undefined });
+    });
+
+    test('an opt-out that breaks restricted lowers to baseline, with the reason on the Namespace', () => {
+      expect(namespaceOf({ containerSecurityContext: { allowPrivilegeEscalation: true } })).toStrictEqual({
+        enforce: 'baseline',
+        reason:
+          "the controller's security opt-outs (containerSecurityContext.allowPrivilegeEscalation) fail Pod Security restricted (allowPrivilegeEscalation), so the namespace enforces baseline",
+      });
+      expect(namespaceOf({ podSecurityContext: { runAsUser: 0, runAsNonRoot: false }, containerSecurityContext: { runAsNonRoot: false } }).enforce).toBe('baseline');
+    });
+
+    test('only an opt-out that breaks baseline too lowers to privileged', () => {
+      expect(namespaceOf({ containerSecurityContext: { privileged: true } })).toStrictEqual({
+        enforce: 'privileged',
+        reason: "the controller's security opt-outs (containerSecurityContext.privileged) fail Pod Security baseline (privileged), so the namespace enforces privileged",
+      });
+      expect(namespaceOf({ containerSecurityContext: { capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } } }).enforce).toBe('privileged');
+      // A capability in baseline's default set needs only baseline.
+      expect(namespaceOf({ containerSecurityContext: { capabilities: { drop: ['ALL'], add: ['CHOWN'] } } }).enforce).toBe('baseline');
+    });
   });
 
   test('invalid props are all reported at once, naming field and value', () => {

@@ -226,3 +226,15 @@ describe('workloads created before their chart\'s AgentSandbox (TypeScript apps 
     expect(findObject(synthObjects(chart), 'SandboxClaim').spec.additionalPodMetadata.labels).toStrictEqual({ 'sandbox.users.io/owner': 'alice' });
   });
 });
+
+describe('a claim cannot loosen the pod it claims (issue 14 item 2)', () => {
+  test.each([
+    'container.apparmor.security.beta.kubernetes.io/agent',
+    'container.seccomp.security.alpha.kubernetes.io/agent',
+    'seccomp.security.alpha.kubernetes.io/pod',
+  ])('an additionalPodMetadata annotation %s is refused', (key) => {
+    expect(claimError({ additionalPodMetadata: { annotations: { [key]: 'unconfined' } } })).toContain(
+      `additionalPodMetadata.annotations["${key}"]: a claim may not set the pod's security profile (AppArmor/seccomp); set it in the template, where the secure profile checks it`,
+    );
+  });
+});

@@ -434,7 +434,7 @@ describe('SandboxTemplate reports every problem at once', () => {
         '  namespace: "Team A" is not a valid name (lowercase letters, digits and "-", at most 63 characters)',
         '  containers[0] (main).resources.limits.cpu: is required on aks: kata-vm-isolation sizes the pod VM from container limits (requests are ignored)',
         '  containers[0] (main).resources.limits.memory: is required on aks: kata-vm-isolation sizes the pod VM from container limits (requests are ignored)',
-        '  runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]',
+        '  runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot, runAsUser]',
       ].join('\n'),
     );
   });

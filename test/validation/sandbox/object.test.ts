@@ -322,6 +322,25 @@ describe('checkSandboxPodSpec', () => {
       `${P}.volumes[0].projected.sources[0].podCertificate`,
       'must not be used (a pod certificate is an identity credential), got {"signerName":"x/y","keyType":"ED25519"}',
     ],
+    // Pod Security `restricted` beyond upstream's policy (issue 14 item 2): each passed validate before.
+    ['hostProcess', 'pod', (s) => (s.securityContext = { windowsOptions: { hostProcess: true } }), `${P}.securityContext.windowsOptions.hostProcess`, 'must be false or unset (a HostProcess container runs on the node, outside any sandbox), got true'],
+    ['hostProcess', 'container', (s) => (s.containers[0].securityContext.windowsOptions = { hostProcess: true }), `${C0}.securityContext.windowsOptions.hostProcess`, 'must be false or unset (a HostProcess container runs on the node, outside any sandbox), got true'],
+    ['appArmorProfile', 'field Unconfined', (s) => (s.containers[0].securityContext.appArmorProfile = { type: 'Unconfined' }), `${C0}.securityContext.appArmorProfile.type`, 'must be RuntimeDefault or Localhost (Unconfined turns AppArmor off), got "Unconfined"'],
+    [
+      'appArmorProfile',
+      'annotation unconfined',
+      (s) => s,
+      'spec.podTemplate.metadata.annotations["container.apparmor.security.beta.kubernetes.io/agent"]',
+      'must be runtime/default or localhost/<profile> (unconfined turns AppArmor off), got "unconfined"',
+      { podAnnotations: { 'container.apparmor.security.beta.kubernetes.io/agent': 'unconfined' } },
+    ],
+    ['seLinuxOptions', 'spc_t', (s) => (s.containers[0].securityContext.seLinuxOptions = { type: 'spc_t' }), `${C0}.securityContext.seLinuxOptions.type`, 'must be one of container_t, container_init_t, container_kvm_t, container_engine_t or unset (spc_t and other types lift the container confinement), got "spc_t"'],
+    ['seLinuxOptions', 'user', (s) => (s.securityContext = { seLinuxOptions: { user: 'system_u' } }), `${P}.securityContext.seLinuxOptions.user`, 'must be unset, got "system_u"'],
+    ['volumeTypes', 'nfs', (s) => (s.volumes = [{ name: 'share', nfs: { server: '10.0.0.2', path: '/exports' } }]), `${P}.volumes[0].nfs`, 'must not be used: a nfs volume is outside the types Pod Security restricted allows (configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret), got {"server":"10.0.0.2","path":"/exports"}'],
+    ['volumeTypes', 'gitRepo', (s) => (s.volumes = [{ name: 'src', gitRepo: { repository: 'https://example.com/r.git' } }]), `${P}.volumes[0].gitRepo`, 'must not be used: a gitRepo volume is outside the types Pod Security restricted allows (configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret), got {"repository":"https://example.com/r.git"}'],
+    ['probeHost', 'probe to the metadata server', (s) => (s.containers[0].livenessProbe = { httpGet: { host: '169.254.169.254', path: '/', port: 80 } }), `${C0}.livenessProbe.httpGet.host`, 'must be unset (the kubelet makes this request from the node, which reaches what the pod may not), got "169.254.169.254"'],
+    ['probeHost', 'lifecycle', (s) => (s.containers[0].lifecycle = { preStop: { tcpSocket: { host: '10.0.0.1', port: 22 } } }), `${C0}.lifecycle.preStop.tcpSocket.host`, 'must be unset (the kubelet makes this request from the node, which reaches what the pod may not), got "10.0.0.1"'],
+    ['runAsUser', 'container uid 0', (s) => (s.containers[0].securityContext.runAsUser = 0), `${C0}.securityContext.runAsUser`, 'must not be 0 (root), got 0'],
   ];
 
   it('has a row for every rule', () => {
@@ -390,12 +409,13 @@ describe('container settings override pod settings', () => {
     ]);
   });
 
-  it('seccomp Localhost on the container beats Unconfined on the pod; Unconfined on the pod applies to the others', () => {
+  it('Unconfined on the pod is refused even where a container overrides it (as Pod Security restricted does), and applies to the others', () => {
     const spec = withPod({ runAsNonRoot: true, seccompProfile: { type: 'Unconfined' } }, { seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } });
     const second = secureContainer('second');
     delete second.securityContext.seccompProfile;
     spec.containers.push(second);
     expect(lines(spec)).toEqual([
+      [`${P}.securityContext.seccompProfile.type`, 'must be RuntimeDefault or Localhost (system calls must be filtered), got "Unconfined"'],
       [`${P}.containers[1].securityContext.seccompProfile.type`, `${SECCOMP_MSG}, got "Unconfined" (from ${P}.securityContext.seccompProfile.type)`],
     ]);
   });
