@@ -12,6 +12,7 @@
 export { GkeSandboxCluster, GKE_SANDBOX_CLUSTER_TYPE, type GkeSandboxClusterArgs } from './gke/cluster';
 export { EksSandboxCluster, EKS_SANDBOX_CLUSTER_TYPE, type EksSandboxClusterArgs } from './eks/cluster';
 export { AksSandboxCluster } from './aks/cluster';
+export { KubernetesSandboxCluster, KUBERNETES_SANDBOX_CLUSTER_TYPE, type KubernetesSandboxClusterArgs } from './kubernetes/cluster';
 export type { SandboxClusterOutputs } from './sandbox-cluster';
 export { CLUSTER_COMPONENTS, STACK_PLATFORMS, type ClusterRequest, type StackPlatform } from './components';
 export { deployManifests, planManifestGroups, type ManifestGroup } from './deploy-manifests';
