@@ -76,7 +76,7 @@ function summarize(profile, top = 20) {
     byRepoFrame.set(key, (byRepoFrame.get(key) ?? 0) + ms);
   }
   const rank = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, ms]) => ({ name, ms: Math.round(ms), pct: Math.round((ms / total) * 1000) / 10 }));
-  // Repository folders (constructs/validation, constructs/yaml, cli…) and packages, for a coarse view.
+  // Repository folders (validation/schema, core/yaml, cli…) and packages, for a coarse view.
   const byArea = new Map();
   for (const [mod, ms] of byModule) {
     const area = mod.startsWith('build/') ? mod.split('/').slice(0, 3).join('/') : mod;

@@ -5,7 +5,7 @@
  * machine, in one run. Not a test (jest never loads bench/). Prints markdown tables (stdout; progress on stderr)
  * and writes bench/results.json.
  *
- *  1. synth: `synth --platform all` (built-in example config) vs `kubectl kustomize <mirror>/agent-sandbox/v0.5.6`,
+ *  1. synth: `synth --platform all` (built-in example config) vs `kubectl kustomize` of the same release's k8s/ folder,
  *     one untimed warm-up each, then alternating timed runs; plus one cold run with an empty validator cache.
  *  2. scaling: `synth --platform eks --config <generated>` for N tenants (bench/scaling-config.js); line fit.
  *  3. validate: `validate <dir>` on the largest scaling output.
@@ -15,7 +15,7 @@
  * Options: --quick (fewer runs, N ≤ 100), --skip-slow (no npm test / typecheck), --runs <n> (synth runs),
  *          --only <synth,scaling,validate,stacks,suite>, --json <file>, --build (npm run build first),
  *          --check (exit 1 when a goal fails), --keep (keep the temp folder).
- * Upstream files: $AGENT_SANDBOX_INFRA_MIRROR, else ../shared/upstream when it exists, else the fetch-upstream cache.
+ * Upstream files: $AGENT_SANDBOX_INFRA_MIRROR (else ../shared/upstream) completed by the fetch-upstream cache.
  * Validator cache: a fresh temp folder ($AGENT_SANDBOX_INFRA_CACHE) that the warm-up runs fill.
  * Peak RSS: GNU time (`/usr/bin/time -f %M`) around the real command; without it, bench/rss-wrapper.js.
  */
@@ -30,7 +30,8 @@ const SECTIONS = ['synth', 'scaling', 'validate', 'stacks', 'suite'];
 const GOALS = { ratio: 1.0, tenants: 1000, tenantsMs: 5000, tenantsRssKiB: 1024 * 1024, stackMs: 3000 };
 const KNOWN_STACKS = ['gke-autopilot', 'gke-standard', 'eks', 'aks'];
 const SCALING_PLATFORM = 'eks';
-const AGENT_SANDBOX_TAG = 'v0.5.6';
+// The release synth installs by default: its own k8s/ kustomization is what kustomize renders beside it.
+const AGENT_SANDBOX_TAG = require(path.join(L.REPO_ROOT, 'build', 'core', 'upstream', 'pins.js')).DEFAULT_AGENT_SANDBOX_VERSION;
 
 function parseArgs(argv) {
   const o = { quick: false, skipSlow: false, runs: undefined, only: SECTIONS, json: path.join(__dirname, 'results.json'), build: false, check: false, keep: false };
@@ -63,13 +64,29 @@ function parseArgs(argv) {
 const log = (line) => process.stderr.write(`${line}\n`);
 const secs = (ms) => (ms / 1000).toFixed(2);
 
-/** Upstream files for the CLI: the mirror, else ../shared/upstream, else the fetch-upstream cache (same layout). */
-function upstreamSource() {
-  if (process.env.AGENT_SANDBOX_INFRA_MIRROR) return { dir: path.resolve(L.REPO_ROOT, process.env.AGENT_SANDBOX_INFRA_MIRROR), from: '$AGENT_SANDBOX_INFRA_MIRROR' };
+/**
+ * Upstream files for the CLI, as one folder laid out like ../shared/upstream with every pinned file: the mirror
+ * ($AGENT_SANDBOX_INFRA_MIRROR, else ../shared/upstream) completed by the fetch-upstream cache for the pins it lacks
+ * (`fetch-upstream --if-missing` runs first). The bench's own validator cache is a fresh folder, so the pinned files
+ * must not come from a cache the bench points elsewhere.
+ */
+function upstreamSource(tmp) {
   const sibling = path.resolve(L.REPO_ROOT, '..', 'shared', 'upstream');
-  if (fs.existsSync(sibling)) return { dir: sibling, from: '../shared/upstream (default)' };
-  const { cacheDir } = require(path.join(L.REPO_ROOT, 'build', 'core', 'upstream', 'store.js'));
-  return { dir: cacheDir(), from: 'the fetch-upstream cache' };
+  const base = process.env.AGENT_SANDBOX_INFRA_MIRROR ? path.resolve(L.REPO_ROOT, process.env.AGENT_SANDBOX_INFRA_MIRROR) : fs.existsSync(sibling) ? sibling : undefined;
+  const env = { ...process.env, ...(base ? { AGENT_SANDBOX_INFRA_MIRROR: base } : {}) };
+  const fetched = spawnSync(process.execPath, [path.join(L.REPO_ROOT, 'bin', 'agent-sandbox-infra.js'), 'fetch-upstream', '--if-missing'], { env, encoding: 'utf8' });
+  if (fetched.status !== 0) throw new Error(`fetch-upstream --if-missing failed:\n${fetched.stderr}`);
+  const { allUpstreamFiles } = require(path.join(L.REPO_ROOT, 'build', 'core', 'upstream', 'pins.js'));
+  const { locateUpstreamFile } = require(path.join(L.REPO_ROOT, 'build', 'core', 'upstream', 'store.js'));
+  const dir = path.join(tmp, 'upstream');
+  if (base) fs.cpSync(base, dir, { recursive: true, dereference: true });
+  for (const file of allUpstreamFiles()) {
+    const target = path.join(dir, file.relativePath);
+    if (fs.existsSync(target)) continue;
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(locateUpstreamFile(file, env).path, target);
+  }
+  return { dir, from: `${base ? path.relative(L.REPO_ROOT, base) || base : 'no mirror'} completed by the fetch-upstream cache` };
 }
 
 /** The CLI's own summary table (`platform objects bytes ms`). */
@@ -102,7 +119,7 @@ class Bench {
     this.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'asi-bench-'));
     this.warmCache = path.join(this.tmp, 'cache-warm');
     fs.mkdirSync(this.warmCache);
-    this.upstream = upstreamSource();
+    this.upstream = upstreamSource(this.tmp);
     this.env = { ...process.env, AGENT_SANDBOX_INFRA_MIRROR: this.upstream.dir, AGENT_SANDBOX_INFRA_CACHE: this.warmCache };
     this.results = {};
     this.notes = [];

@@ -5,6 +5,7 @@ import { isPlatform } from '../platforms';
 import { diffExitCode, diffManifests, loadManifests, renderMarkdown, renderText } from './diff';
 import { reviewPolicies } from './diff/policy-review';
 import { synthesizeGitRef } from './git-base';
+import { loadConfig } from './load-config';
 import type { Io } from './io';
 
 export interface DiffCommandOptions {
@@ -36,8 +37,12 @@ export function runDiff(base: string | undefined, head: string, opts: DiffComman
     const result = diffManifests(loadManifests(gitBase ? alignBase(gitBase.dir, head) : base!), headObjects);
     // A head that is one platform's folder (`dist/eks`) carries no platform in its keys: the folder name says it.
     const headPlatform = basename(head);
+    // The head was synthesized with --config's platform settings (the generic `kubernetes` platform's RuntimeClass).
+    const platformSettings = opts.config && existsSync(opts.config) ? loadConfig(opts.config).config.platforms : undefined;
     const policy =
-      opts.policy === false ? undefined : reviewPolicies(headObjects, result, isPlatform(headPlatform) ? { platform: headPlatform } : {});
+      opts.policy === false
+        ? undefined
+        : reviewPolicies(headObjects, result, { ...(isPlatform(headPlatform) ? { platform: headPlatform } : {}), ...(platformSettings ? { platformSettings } : {}) });
     const title = gitBase ? `Manifest diff (${opts.git} @ ${gitBase.commit.slice(0, 12)} → ${head})` : undefined;
     io.out(
       opts.format === 'markdown'

@@ -2,12 +2,13 @@
  * The `agent-sandbox-infra` command. Exit codes: 0 ok, 1 error or invalid input, 2 (`diff` only) changes found.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError } from '../config/validate';
-import { isPlatform, PLATFORMS, type Platform } from '../platforms';
-import { AGENT_SANDBOX_VERSIONS, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
+import { ConfigError, validateConfig } from '../config/validate';
+import { isPlatform, platformFacts, PLATFORMS, type Platform } from '../platforms';
+import { AGENT_SANDBOX_VERSIONS, agentSandboxRelease, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
 import { CACHE_ENV, MIRROR_ENV, UpstreamError } from '../core/upstream/store';
 import { kubernetesVersionProblem, supportedKubernetesVersions } from '../core/upstream/kubernetes-versions';
 import { formatProblem } from '../core/diagnostics';
+import { describeUnwrappedErrno, FileSystemError, isErrnoError } from '../core/system-error';
 import { readConfig } from './load-config';
 import { renderConfig } from '../constructs/output/render-config';
 import { outputFolderProblem, synth, SynthValidationError } from './synth';
@@ -58,17 +59,27 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description('render the manifests of each platform into <out>/<platform>/*.yaml and validate them')
     .addOption(new Option('--platform <platform>', `${PLATFORMS.join(' | ')} | all (comma-separated list allowed)`).default('all'))
     .option('--config <file>', 'configuration file (YAML or JSON); default: the built-in example config')
-    .option('--out <dir>', 'output folder', 'dist')
+    .option('--out <dir>', 'output folder (a link to the generation folder beside it, replaced in one step)', 'dist')
+    .option('--lock-wait <seconds>', 'how long to wait for another synth writing the same folder', '60')
     .option('--strict', 'warnings are errors (unpinned images, settings that do nothing); the config can say strict: true')
-    .action((opts: { platform: string; config?: string; out: string; strict?: boolean }) => {
+    .action((opts: { platform: string; config?: string; out: string; lockWait: string; strict?: boolean }) => {
       const platforms = parsePlatforms(opts.platform);
-      const outProblem = outputFolderProblem(opts.out);
-      if (outProblem) throw new ConfigError([outProblem], 'command line');
+      const lockWait = Number(opts.lockWait);
+      const options = [
+        ...(!/^\d+(\.\d+)?$/.test(opts.lockWait) || !Number.isFinite(lockWait) ? [`--lock-wait: must be a number of seconds ≥ 0, got ${JSON.stringify(opts.lockWait)}`] : []),
+        ...[outputFolderProblem(opts.out)].filter((p) => p !== undefined),
+      ];
+      if (options.length) throw new ConfigError(options, 'command line');
       const { raw, source } = readConfig(opts.config);
       // Every problem of the config on every platform, in one report, before anything is written.
       const { config, rendered, warnings } = renderConfig(raw, { platforms, source, ...(opts.strict ? { strict: true } : {}) });
+      const release = config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION;
+      const deprecation = agentSandboxRelease(release).deprecation;
+      if (deprecation) io.err(`warning: agentSandbox.version: ${deprecation}\n`);
       for (const w of warnings) io.err(`warning: ${w}\n`);
-      const summaries = synth({ platforms, config, out: opts.out, rendered });
+      for (const w of lazy<typeof import('./release-change')>('./release-change').releaseChangeWarnings(opts.out, platforms, release)) io.err(`warning: ${w}\n`);
+      const summaries = synth({ platforms, config, out: opts.out, rendered, lockWaitMs: lockWait * 1000 });
+      for (const w of summaries.flatMap((s) => s.warnings)) io.err(`warning: ${w}\n`);
       const rows = [['platform', 'objects', 'bytes', 'ms'], ...summaries.map((s) => [s.platform, String(s.objects), String(s.bytes), s.ms.toFixed(0)])];
       io.out(`synthesized ${source} into ${opts.out}/ (validated against the pinned schemas)\n`);
       io.out(table(rows));
@@ -81,15 +92,30 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--kubernetes-version <version>', `Kubernetes version whose schema applies (${supportedKubernetesVersions().join(', ')})`, DEFAULT_KUBERNETES_VERSION)
     .addOption(new Option('--agent-sandbox-version <version>', 'agent-sandbox release whose CRD schemas apply').choices(AGENT_SANDBOX_VERSIONS).default(DEFAULT_AGENT_SANDBOX_VERSION))
     .option('--platform <platform>', `sandbox pods must use this platform's runtime and placement (${PLATFORMS.join(' | ')})`)
+    .option('--config <file>', "with --platform: a configuration file whose platforms.<platform> settings apply (e.g. the RuntimeClass and sandbox nodes of --platform kubernetes)")
     .option('--strict', 'unpinned images (no tag, or latest, without a digest) are errors, not notes')
-    .action((paths: string[], opts: { kubernetesVersion: string; agentSandboxVersion: string; platform?: string; strict?: boolean }) => {
+    .action((paths: string[], opts: { kubernetesVersion: string; agentSandboxVersion: string; platform?: string; config?: string; strict?: boolean }) => {
       const platform = opts.platform === undefined ? undefined : parsePlatforms(opts.platform);
       const options = [
         ...(platform && platform.length !== 1 ? ['--platform: give one platform'] : []),
         ...[kubernetesVersionProblem(opts.kubernetesVersion)].filter((p) => p !== undefined).map((p) => `--kubernetes-version: ${p}`),
+        ...(opts.config !== undefined && !platform
+          ? [`--config: needs --platform (the file's platforms.<platform> settings configure that platform's checks), got --config ${opts.config} alone`]
+          : []),
       ];
       if (options.length) throw new ConfigError(options, 'command line');
-      const result = validatePaths(paths, { kubernetesVersion: opts.kubernetesVersion, agentSandboxVersion: opts.agentSandboxVersion, platform: platform?.[0], strict: opts.strict });
+      const deprecation = agentSandboxRelease(opts.agentSandboxVersion).deprecation;
+      if (deprecation) io.err(`warning: --agent-sandbox-version: ${deprecation}\n`);
+      const configFile = opts.config !== undefined && platform ? readConfig(opts.config) : undefined;
+      const platformSettings = configFile && platform ? validateConfig(configFile.raw, configFile.source).platforms?.[platform[0]] : undefined;
+      if (platform) for (const w of platformFacts(platform[0], platformSettings).warnings ?? []) io.err(`warning: ${w}\n`);
+      const result = validatePaths(paths, {
+        kubernetesVersion: opts.kubernetesVersion,
+        agentSandboxVersion: opts.agentSandboxVersion,
+        platform: platform?.[0],
+        platformSettings,
+        strict: opts.strict,
+      });
       for (const p of result.problems.filter((x) => x.severity === 'note')) io.err(`note: ${formatProblem(p)}\n`);
       const errors = result.problems.filter((p) => p.severity === 'error');
       for (const p of errors) io.out(`${formatProblem(p)}\n`);
@@ -99,11 +125,16 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   program
     .command('fetch-upstream')
-    .description('download the pinned upstream files (agent-sandbox CRDs, Kubernetes schemas) into the cache, verifying sha256')
+    .description('fetch the pinned upstream files (agent-sandbox CRDs, Kubernetes schemas) into the cache, verifying sha256: over HTTPS, else from the Go module proxy')
     .option('--if-missing', 'skip files already present in the mirror or cache')
-    .action(async (opts: { ifMissing?: boolean }) => {
+    .option('--from-go-proxy', 'only the Go module proxy (GOPROXY, via the go command): the same bytes from the pinned release\'s Go module')
+    .action(async (opts: { ifMissing?: boolean; fromGoProxy?: boolean }) => {
       const { fetchUpstream } = lazy<typeof import('../core/upstream/fetch')>('../core/upstream/fetch');
-      const results = await fetchUpstream(allUpstreamFiles(), { ifMissing: opts.ifMissing, log: (l) => io.err(`${l}\n`) });
+      const results = await fetchUpstream(allUpstreamFiles(), {
+        ifMissing: opts.ifMissing,
+        sources: opts.fromGoProxy ? ['go-proxy'] : undefined,
+        log: (l) => io.err(`${l}\n`),
+      });
       const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
       io.err(`upstream files: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
     });
@@ -124,6 +155,25 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     });
 
   program
+    .command('upgrade-plan')
+    .description('the ordered steps (and kubectl commands) of a lossless agent-sandbox upgrade: storage migration, CRDs, controller, cleanup')
+    .addOption(new Option('--from <version>', 'the release the cluster runs').choices(AGENT_SANDBOX_VERSIONS).makeOptionMandatory())
+    .addOption(new Option('--to <version>', 'the release to install').choices(AGENT_SANDBOX_VERSIONS).default(DEFAULT_AGENT_SANDBOX_VERSION))
+    .option('--namespace <namespace>', 'the controller namespace', 'agent-sandbox-system')
+    .option('--webhook-service-name <name>', "the old release's conversion webhook Service, if renamed")
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown']).default('text'))
+    .action((opts: { from: string; to: string; namespace: string; webhookServiceName?: string; format: 'text' | 'markdown' }) => {
+      const { upgradePlan, formatUpgradePlan, UpgradePlanError } = lazy<typeof import('../validation/upgrade-plan')>('../validation/upgrade-plan');
+      try {
+        io.out(formatUpgradePlan(upgradePlan(opts.from, opts.to, { namespace: opts.namespace, webhookServiceName: opts.webhookServiceName }), opts.format));
+      } catch (err) {
+        if (!(err instanceof UpgradePlanError)) throw err;
+        io.err(`agent-sandbox-infra: upgrade-plan: ${err.message}\n`);
+        exitCode = 1;
+      }
+    });
+
+  program
     .command('node-bootstrap')
     .description('print the EKS sandbox-node user data (MIME multipart: nodeadm NodeConfig + runsc install script)')
     .addOption(new Option('--platform <platform>', 'only eks has node bootstrap data').choices(['eks']).makeOptionMandatory())
@@ -133,6 +183,18 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--node-group <name>', 'with --config: which sandbox node group (default: the first)')
     .action((opts: { arch?: NodeArchitecture; containerd?: '1' | '2'; config?: string; nodeGroup?: string }) => {
       io.out(lazy<typeof import('./node-bootstrap')>('./node-bootstrap').nodeBootstrap(opts));
+    });
+
+  program
+    .command('gvisor-mirror')
+    .description('copy the pinned gVisor release into a folder laid out like its bucket (<release>/<arch>/…), checksums verified, for a private mirror')
+    .requiredOption('--to <dir>', 'folder to mirror into (sync it to your bucket afterwards)')
+    .option('--release <release>', 'gVisor release (YYYYMMDD.N); default: the pinned one')
+    .option('--arch <list>', 'architectures, comma-separated (x86_64, aarch64); default: both')
+    .option('--from <url>', 'copy from this location instead of the gVisor bucket (another mirror)')
+    .action(async (opts: { to: string; release?: string; arch?: string; from?: string }) => {
+      const lines = await lazy<typeof import('./gvisor-mirror')>('./gvisor-mirror').gvisorMirror(opts);
+      io.out(`${lines.join('\n')}\n`);
     });
 
   for (const command of [program, ...program.commands]) command.addHelpText('after', ENVIRONMENT_HELP);
@@ -149,7 +211,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.err(`agent-sandbox-infra: ${err.message}\n`);
       return 1;
     }
-    io.err(`agent-sandbox-infra: ${err instanceof Error ? err.message : String(err)}\n`);
+    // An operating-system error no call site put into words still becomes a sentence with its path (exit 1).
+    const message = isErrnoError(err) && !(err instanceof FileSystemError) ? describeUnwrappedErrno(err) : err instanceof Error ? err.message : String(err);
+    io.err(`agent-sandbox-infra: ${message}\n`);
     return 1;
   }
   return exitCode;

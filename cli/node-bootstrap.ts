@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../config/validate';
 import { readSingleYamlDocument } from './read-yaml-file';
-import { parseEksClusterConfig, type EksClusterConfig } from '../platforms/eks/cluster-config';
+import { EKS_CLUSTER_DEFAULTS, nodeContainerd, parseEksClusterConfig, type EksClusterConfig } from '../platforms/eks/cluster-config';
 import { buildSandboxNodeUserData, SandboxBootstrapError, type NodeArchitecture, type SandboxNodeUserDataOptions } from '../platforms/eks/node-bootstrap';
 
 export interface NodeBootstrapOptions {
@@ -16,7 +16,7 @@ export interface NodeBootstrapOptions {
 
 /** Reads `agent-sandbox-infra:cluster` from a Pulumi stack file, or the whole file as the cluster settings. */
 function readClusterConfig(file: string): EksClusterConfig {
-  const doc = (readSingleYamlDocument(file) ?? {}) as { config?: Record<string, unknown> };
+  const doc = (readSingleYamlDocument(file, 'stack file') ?? {}) as { config?: Record<string, unknown> };
   const raw = doc.config && typeof doc.config === 'object' ? doc.config['agent-sandbox-infra:cluster'] : doc;
   const { value, problems } = parseEksClusterConfig(raw);
   if (!value || problems.length) throw new ConfigError(problems.map((p) => `${p.propertyPath}: ${p.reason}`), file);
@@ -35,11 +35,16 @@ export function nodeBootstrap(opts: NodeBootstrapOptions): string {
         opts.config,
       );
     }
+    // An adopted cluster's version is unknown here: the AMI table then assumes the default version, unless the group
+    // pins its AMI release (which names the version).
+    const containerd = nodeContainerd(cluster.version ?? EKS_CLUSTER_DEFAULTS.version, group.releaseVersion, cluster.containerdMajorVersion);
+    if (containerd.error) throw new ConfigError([`cluster.containerdMajorVersion: ${containerd.error}`], opts.config);
     options = {
       instanceTypes: group.instanceTypes,
-      containerdMajorVersion: cluster.containerdMajorVersion,
+      containerdMajorVersion: containerd.major,
       gvisorRelease: cluster.gvisorRelease,
       allowLatest: cluster.allowLatestGvisor,
+      gvisorBaseUrl: cluster.gvisorBaseUrl,
     };
   }
   if (opts.arch) options = { ...options, arch: opts.arch, instanceTypes: opts.config && !opts.nodeGroup ? undefined : options.instanceTypes };

@@ -1,15 +1,20 @@
-/** Reads a YAML or JSON file that must hold exactly one document; problems are a ConfigError naming the file. */
-import { NotUtf8Error, readUtf8 } from './read-text';
+/**
+ * Reads a YAML or JSON file that must hold exactly one document; problems are a ConfigError naming the file. The file
+ * must be a regular UTF-8 file within the config size limit, and its aliases may not expand it past the YAML limits.
+ */
 import { ConfigError } from '../config/validate';
+import { readBoundedTextFile } from '../core/input-file';
+import { LIMITS } from '../core/limits';
+import { NotUtf8Error } from '../core/utf8-text';
 import { formatPosition, parseManifestText } from '../core/yaml/parse';
 
-export function readSingleYamlDocument(file: string): unknown {
+export function readSingleYamlDocument(file: string, what = 'config file'): unknown {
   let text: string;
   try {
-    text = readUtf8(file);
+    text = readBoundedTextFile(file, LIMITS.configFileBytes, what);
   } catch (err) {
     if (err instanceof NotUtf8Error) throw new ConfigError([err.message.slice(file.length + 2)], file);
-    throw new ConfigError([`cannot read ${file}: ${(err as Error).message}`], file);
+    throw err;
   }
   const { documents, problems } = parseManifestText(file, text);
   if (problems.length) throw new ConfigError(problems.map((p) => `${formatPosition(p)}: ${p.message}`), file);

@@ -1,19 +1,22 @@
 /**
  * `agent-sandbox-infra synth`: renders every requested platform, validates what it rendered (re-read from the
- * YAML text, against the pinned schemas), and only then replaces `<out>/<platform>/` — nothing half-written.
+ * YAML text, against the pinned schemas), and only then replaces the whole `<out>` tree in one rename
+ * (cli/output-folder.ts) — nothing half-written, never a mixture of two runs.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { SandboxPlatformConfig } from '../config/schema';
 import { ConfigError } from '../config/validate';
 import { CRDS_FILE, renderPlatform, type RenderedPlatform } from '../constructs/output/render';
 import type { Platform } from '../platforms';
 import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../core/upstream/pins';
-import { objectIdentity, validateObjects, type ObjectSource } from '../validation/schema/validate-objects';
+import { objectIdentity, validateObjects, type ObjectChecker, type ObjectSource } from '../validation/schema/validate-objects';
 import { SchemaCatalog } from '../validation/schema/schema-catalog';
 import { describeObject, formatProblem, type Problem } from '../core/diagnostics';
 import { parseManifestText } from '../core/yaml/parse';
 import { defaultCheckers } from './checkers';
+import { replaceOutputTree } from './output-folder';
+import { namespacePodSecurityProblems } from '../validation/namespace-pod-security';
 
 export interface SynthOptions {
   readonly platforms: readonly Platform[];
@@ -22,6 +25,8 @@ export interface SynthOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** The platforms already rendered from `config` (renderConfig), in `platforms` order. @default - rendered here */
   readonly rendered?: readonly RenderedPlatform[];
+  /** How long to wait for another synth writing the same folder. @default 60000 */
+  readonly lockWaitMs?: number;
 }
 
 export interface PlatformSummary {
@@ -30,6 +35,8 @@ export interface PlatformSummary {
   readonly objects: number;
   readonly bytes: number;
   readonly ms: number;
+  /** What the platform's settings leave unverified (e.g. an existing RuntimeClass on `kubernetes`). */
+  readonly warnings: readonly string[];
 }
 
 export class SynthValidationError extends Error {
@@ -56,17 +63,20 @@ export function synth(options: SynthOptions): PlatformSummary[] {
   const checked = new Map<string, Omit<Problem, 'file'>[]>();
   for (const [i, platform] of options.platforms.entries()) {
     const r = options.rendered?.[i] ?? renderPlatform(platform, options.config, env);
+    // The platform's checkers, with its settings (a platform configured by them names its own RuntimeClass).
+    const checkers = defaultCheckers(platform, options.config.platforms?.[platform]);
     const started = performance.now();
     for (const file of r.files) {
       const path = `${platform}/${file.name}`;
       file.documents.forEach((doc, i) => {
-        // Sandbox pods are checked against the platform's runtime and placement: their result is per platform.
-        const key = doc.includes('podTemplate:') ? `${platform}\n${doc}` : doc;
+        // Sandbox pods and RuntimeClasses are checked against the platform's runtime and placement: their result is
+        // per platform.
+        const key = doc.includes('podTemplate:') || doc.includes('kind: RuntimeClass') ? `${platform}\n${doc}` : doc;
         let found = checked.get(key);
         if (!found) {
           // Everything is re-read from the text written, except the pinned CRDs (800 KB of verified upstream YAML
           // plus our clientConfig): their objects are checked directly, the emitter's round trip is tested on its own.
-          const problems = file.name === CRDS_FILE ? checkObject(file.objects[i], path, catalog, platform) : checkRenderedDocument(doc, path, catalog, platform);
+          const problems = file.name === CRDS_FILE ? checkObject(file.objects[i], path, catalog, checkers) : checkRenderedDocument(doc, path, catalog, checkers);
           found = problems.map(({ file: _f, ...p }) => p);
           checked.set(key, found);
         }
@@ -74,12 +84,14 @@ export function synth(options: SynthOptions): PlatformSummary[] {
       });
     }
     problems.push(...duplicateObjects(r, platform));
+    // Every pod-creating object against its namespace's Pod Security level, as written (escape hatches included).
+    problems.push(...namespacePodSecurityProblems(r.files.flatMap((f) => f.objects.map((value) => ({ value, file: `${platform}/${f.name}` })))));
     rendered.push({ ...r, ms: r.ms + (performance.now() - started) });
   }
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new SynthValidationError(errors);
-  writeOutput(resolve(options.out), rendered);
-  return rendered.map((r) => ({ platform: r.platform, files: r.files.map((f) => f.name), objects: r.objects, bytes: r.bytes, ms: r.ms }));
+  replaceOutputTree(options.out, rendered.map((r) => ({ platform: r.platform, files: r.files })), { env, lockWaitMs: options.lockWaitMs });
+  return rendered.map((r) => ({ platform: r.platform, files: r.files.map((f) => f.name), objects: r.objects, bytes: r.bytes, ms: r.ms, warnings: r.chart.warnings }));
 }
 
 /** Two objects with one identity in one platform's output: applied together, one would silently replace the other. */
@@ -98,17 +110,17 @@ export function duplicateObjects(r: Pick<RenderedPlatform, 'files'>, platform: P
   return problems;
 }
 
-function checkObject(value: unknown, path: string, catalog: SchemaCatalog, platform: Platform): Problem[] {
-  return validateObjects([{ value, file: path }], { catalog, checkers: defaultCheckers(platform) });
+function checkObject(value: unknown, path: string, catalog: SchemaCatalog, checkers: readonly ObjectChecker[]): Problem[] {
+  return validateObjects([{ value, file: path }], { catalog, checkers });
 }
 
-function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog, platform: Platform): Problem[] {
+function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog, checkers: readonly ObjectChecker[]): Problem[] {
   const { documents, problems } = parseManifestText(path, doc);
   if (problems.length) {
     return problems.map((p) => ({ file: path, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' as const }));
   }
   const sources: ObjectSource[] = documents.map((d) => ({ value: d.value, file: path, index: d.index }));
-  return validateObjects(sources, { catalog, checkers: defaultCheckers(platform) });
+  return validateObjects(sources, { catalog, checkers });
 }
 
 /**
@@ -130,27 +142,5 @@ export function outputFolderProblem(out: string): string | undefined {
         : `--out: ${out} is inside ${dir}, which is a file, not a folder; give a folder (it is created if missing)`;
     }
     if (dirname(dir) === dir) return undefined;
-  }
-}
-
-/** Writes every platform into a temp folder beside `out`, then swaps each `<out>/<platform>` in by rename. */
-function writeOutput(out: string, rendered: readonly Rendered[]): void {
-  mkdirSync(dirname(out), { recursive: true });
-  mkdirSync(out, { recursive: true });
-  const staging = mkdtempSync(join(out, '.staging-'));
-  try {
-    for (const r of rendered) {
-      const dir = join(staging, r.platform);
-      mkdirSync(dir);
-      for (const f of r.files) writeFileSync(join(dir, f.name), f.text);
-    }
-    for (const r of rendered) {
-      const target = join(out, r.platform);
-      const old = join(staging, `${r.platform}.old`);
-      if (existsSync(target)) renameSync(target, old);
-      renameSync(join(staging, r.platform), target);
-    }
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
   }
 }

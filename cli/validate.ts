@@ -3,7 +3,6 @@
  * Kubernetes schema or its agent-sandbox CRD schema, plus the sandbox checks. One line per problem.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { NotUtf8Error, readUtf8 } from './read-text';
 import { join, relative } from 'node:path';
 import type { Platform } from '../platforms';
 import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../core/upstream/pins';
@@ -11,12 +10,19 @@ import { SchemaCatalog } from '../validation/schema/schema-catalog';
 import { type Problem } from '../core/diagnostics';
 import { validateObjects, type ObjectSource } from '../validation/schema/validate-objects';
 import { formatPosition, parseManifestText } from '../core/yaml/parse';
+import { InputLimitError, readBoundedTextFile } from '../core/input-file';
+import { LIMITS } from '../core/limits';
+import { FileSystemError } from '../core/system-error';
+import { NotUtf8Error } from '../core/utf8-text';
 import { validateCheckers } from './checkers';
+import { namespacePodSecurityProblems } from '../validation/namespace-pod-security';
 
 export interface ValidateCommandOptions {
   readonly kubernetesVersion?: string;
   /** Check sandbox pods against this platform's runtime and placement. @default - any sandboxed runtime, no placement */
   readonly platform?: Platform;
+  /** The platform's `platforms.<id>` settings (`--config`): the generic `kubernetes` platform's RuntimeClass and nodes. */
+  readonly platformSettings?: unknown;
   readonly agentSandboxVersion?: string;
   /** Unpinned images (no tag, or latest, without a digest) are errors, not notes. @default false */
   readonly strict?: boolean;
@@ -29,7 +35,10 @@ export interface ValidateResult {
   readonly problems: readonly Problem[];
 }
 
-/** YAML files under the given paths, sorted; a path that does not exist is an error. */
+/**
+ * YAML files under the given paths, sorted; a path that does not exist is an error. Entries whose name starts with a
+ * dot are skipped inside folders: `synth` stages its next output in dot-folders, and those are never read.
+ */
 export function collectYamlFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
   const walk = (path: string) => {
@@ -68,16 +77,23 @@ export function validatePaths(paths: readonly string[], options: ValidateCommand
     const shown = relative(process.cwd(), file) || file;
     let text: string;
     try {
-      text = readUtf8(file);
+      text = readBoundedTextFile(file, LIMITS.manifestFileBytes, 'manifest file');
     } catch (err) {
-      if (!(err instanceof NotUtf8Error)) throw err;
-      problems.push({ file: shown, object: `line ${err.line}`, path: '', message: err.message.slice(file.length + 2), severity: 'error' });
+      if (err instanceof NotUtf8Error) {
+        problems.push({ file: shown, object: `line ${err.line}`, path: '', message: err.message.slice(file.length + 2), severity: 'error' });
+        continue;
+      }
+      if (!(err instanceof InputLimitError || err instanceof FileSystemError)) throw err;
+      problems.push({ file: shown, object: 'file', path: '', message: err.message, severity: 'error' });
       continue;
     }
     const { documents, problems: parseProblems } = parseManifestText(shown, text);
     for (const p of parseProblems) problems.push({ file: shown, object: formatPosition(p), path: '', message: p.message, severity: 'error' });
     for (const d of documents) sources.push({ value: d.value, file: shown, index: d.index });
   }
-  problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform, { strict: options.strict }) }));
+  const { kubernetesVersion, platformSettings, strict } = options;
+  problems.push(...validateObjects(sources, { catalog, checkers: validateCheckers(options.platform, { kubernetesVersion, platformSettings, strict }) }));
+  // Pods against the Pod Security level of a namespace defined in the same input.
+  problems.push(...namespacePodSecurityProblems(sources));
   return { files: files.length, objects: sources.length, problems };
 }

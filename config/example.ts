@@ -17,7 +17,7 @@ const PYTHON_RUNTIME = {
 export const EXAMPLE_CONFIG: SandboxPlatformConfig = {
   kubernetesVersion: '1.36',
   agentSandbox: {
-    version: 'v0.5.6',
+    version: 'v1.0.3',
     namespace: 'agent-sandbox-system',
     replicas: 2,
     controller: { leaderElect: true, extensions: true },
@@ -26,6 +26,15 @@ export const EXAMPLE_CONFIG: SandboxPlatformConfig = {
   platforms: {
     'gke-autopilot': { agentSandbox: 'self' },
     'gke-standard': { agentSandbox: 'self' },
+    // A cluster we did not create: gVisor (the `gvisor` RuntimeClass we create, handler runsc) on the nodes its
+    // operator installed runsc on, labelled and tainted for sandboxes only.
+    kubernetes: {
+      runtimeClass: { name: 'gvisor', handler: 'runsc' },
+      sandboxNodes: {
+        label: { key: 'node.example.com/sandbox-runtime', value: 'gvisor' },
+        taint: { key: 'node.example.com/dedicated', value: 'agent-sandboxes', effect: 'NoSchedule' },
+      },
+    },
   },
   deviceClasses: [
     {

@@ -46,7 +46,29 @@ export interface ControllerFlagsConfig {
   sandboxTemplateConcurrentWorkers?: number;
   sandboxWarmPoolMaxBatchSize?: number;
   enableWarmPoolEviction?: boolean;
+  apiConnections?: number;
+  separateWatchConnection?: boolean;
+  sandboxWarmPoolReplenishDelay?: string;
+  sandboxWarmPoolMaxRefillRate?: number;
+  sandboxWarmPoolReadinessGracePeriod?: string;
+  sandboxWarmPoolUnschedulableRecheckInterval?: string;
+  cacheLabelSelectors?: boolean;
+  disableClaimEvents?: boolean;
+  disableClaimObservabilityAnnotations?: boolean;
+  sandboxWriteBehindWindow?: string;
+  metricsSecureServing?: boolean;
+  metricsCertDir?: string;
+  tlsMinVersion?: 'VersionTLS10' | 'VersionTLS11' | 'VersionTLS12' | 'VersionTLS13';
+  tlsCipherSuites?: string;
   extraArgs?: string[];
+}
+
+/** A container image: repository, tag, digest (pins it), pull policy. */
+export interface ContainerImageConfig {
+  repository?: string;
+  tag?: string;
+  digest?: string;
+  pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
 }
 
 export interface SecurityContextFields {
@@ -65,7 +87,8 @@ export interface AgentSandboxConfig {
   installCrds?: boolean;
   webhookServiceName?: string;
   metricsServiceName?: string;
-  image?: { repository?: string; tag?: string; digest?: string; pullPolicy?: 'Always' | 'IfNotPresent' | 'Never' };
+  /** `registry` replaces the registry of the pinned image (a mirror), keeping its path. */
+  image?: ContainerImageConfig & { registry?: string };
   imagePullSecrets?: string[];
   replicas?: number;
   podAnnotations?: LabelMap;
@@ -105,7 +128,7 @@ export interface NamespaceConfig {
   annotations?: LabelMap;
   podSecurity?: { enforce?: 'restricted' | 'baseline' | 'privileged'; enforceVersion?: string };
   dns?: { clusterDns?: boolean; nodeLocalDnsCache?: boolean; gkeMetadataServerDns?: boolean };
-  egressAllowlist?: { cidrs: string[]; except?: string[]; ports?: PortRuleConfig[]; description?: string }[];
+  egressAllowlist?: { cidrs: string[]; except?: string[]; ports?: PortRuleConfig[]; description?: string; allowPrivateRanges?: boolean }[];
   ingressAllowlist?: { namespaceLabels?: LabelMap; podLabels?: LabelMap; ports?: PortRuleConfig[]; description?: string }[];
   quota?: false | { hard?: Record<string, QuantityConfig> };
   limitRange?: false | { defaultLimits?: Record<string, QuantityConfig>; defaultRequests?: Record<string, QuantityConfig>; max?: Record<string, QuantityConfig> };
@@ -148,7 +171,16 @@ export interface PodConfig {
 
 export type InjectionPolicy = 'Allowed' | 'Overrides' | 'Disallowed';
 
+/** A claim's `spec.lifecycle`. */
+export interface ClaimLifecycleConfig {
+  shutdownTime?: string;
+  shutdownPolicy?: 'Delete' | 'DeleteForeground' | 'Retain';
+  ttlSecondsAfterFinished?: number;
+}
+
 export interface TemplateConfig extends PodConfig {
+  /** Lifecycle defaults of the claims of this template's warm pools. */
+  claimLifecycle?: ClaimLifecycleConfig;
   networkPolicyManagement?: 'Managed' | 'Unmanaged';
   networkPolicy?: { ingress?: KubernetesObjectConfig[]; egress?: KubernetesObjectConfig[] };
   envVarsInjectionPolicy?: InjectionPolicy;
@@ -173,7 +205,8 @@ export interface WarmPoolConfig {
 export interface ClaimConfig {
   name: string;
   warmPool: string;
-  lifecycle?: { shutdownTime?: string; shutdownPolicy?: 'Delete' | 'DeleteForeground' | 'Retain'; ttlSecondsAfterFinished?: number };
+  /** Over the template's claimLifecycle over the default (expire 3600 s after finishing, Retain); false: none. */
+  lifecycle?: ClaimLifecycleConfig | false;
   additionalPodMetadata?: { labels?: LabelMap; annotations?: LabelMap };
   env?: { name: string; value: string; containerName?: string }[];
   volumeClaimTemplates?: VolumeClaimTemplateConfig[];
@@ -235,6 +268,29 @@ export interface DeviceClassConfig {
   gpu?: boolean;
 }
 
+/** `router`: the sandbox router (agent-sandbox's Go router); present means installed. */
+export interface RouterConfig {
+  namespace?: string;
+  clients: { namespace: string; podLabels?: LabelMap }[];
+  sandboxNamespaces?: string[];
+  sandboxPorts?: number[];
+  metricsScrapers?: { namespace: string; podLabels?: LabelMap }[];
+  apiServer?: { cidrs: string[]; ports?: number[] };
+  image?: ContainerImageConfig;
+  replicas?: number;
+  resources?: ResourcesConfig;
+  cache?: boolean;
+  authzMode?: 'allow-all' | 'tokenreview' | 'scoped-token';
+  proxyTimeout?: string;
+  upstreamMaxRetries?: number;
+  clusterDomain?: string;
+  extraArgs?: string[];
+  nodeSelector?: LabelMap;
+  tolerations?: TolerationConfig[];
+  priorityClassName?: string;
+  podDisruptionBudget?: boolean;
+}
+
 /** The whole configuration file (and a Pulumi stack's `agent-sandbox-infra:sandbox`), as validateConfig returns it. */
 export interface SandboxPlatformConfig {
   /** Kubernetes version of the target clusters (1.34 … 1.36): selects the pinned schema, gates DRA features. */
@@ -245,4 +301,8 @@ export interface SandboxPlatformConfig {
   platforms?: PlatformsConfig;
   deviceClasses?: DeviceClassConfig[];
   tenants?: TenantConfig[];
+  /** The sandbox router; absent: none. */
+  router?: RouterConfig;
+  /** The cluster's node, pod and service CIDRs outside the private ranges: all-ports egress rules must except them. */
+  clusterCidrs?: string[];
 }

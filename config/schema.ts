@@ -9,7 +9,7 @@ import { AGENT_SANDBOX_VERSIONS } from '../core/upstream/pins';
 import { kubernetesType } from './kubernetes-type';
 import { dnsLabel, dnsSubdomain, kubernetesVersion, labelMap, quantity, toleration } from './schema-primitives';
 import { deviceClassConfig, tenantConfig } from './tenant-schema';
-import type { AgentSandboxConfig, DeviceClassConfig, SandboxPlatformConfig, TenantConfig } from './model';
+import type { AgentSandboxConfig, DeviceClassConfig, RouterConfig, SandboxPlatformConfig, TenantConfig } from './model';
 
 const resourceList = z.object({ cpu: quantity.optional(), memory: quantity.optional() }).strict();
 export const resources = z.object({ requests: resourceList.optional(), limits: resourceList.optional() }).strict();
@@ -33,7 +33,32 @@ const controllerFlags = z
     sandboxTemplateConcurrentWorkers: z.number().int().min(1),
     sandboxWarmPoolMaxBatchSize: z.number().int().min(1),
     enableWarmPoolEviction: z.boolean(),
+    apiConnections: z.number().int().min(1),
+    separateWatchConnection: z.boolean(),
+    sandboxWarmPoolReplenishDelay: z.string(),
+    sandboxWarmPoolMaxRefillRate: z.number().min(0),
+    sandboxWarmPoolReadinessGracePeriod: z.string(),
+    sandboxWarmPoolUnschedulableRecheckInterval: z.string(),
+    cacheLabelSelectors: z.boolean(),
+    disableClaimEvents: z.boolean(),
+    disableClaimObservabilityAnnotations: z.boolean(),
+    sandboxWriteBehindWindow: z.string(),
+    metricsSecureServing: z.boolean(),
+    metricsCertDir: z.string().min(1),
+    tlsMinVersion: z.enum(['VersionTLS10', 'VersionTLS11', 'VersionTLS12', 'VersionTLS13']),
+    tlsCipherSuites: z.string().min(1),
     extraArgs: z.array(z.string()),
+  })
+  .partial()
+  .strict();
+
+/** A container image: repository, tag, digest (pins it), pull policy. */
+const containerImage = z
+  .object({
+    repository: z.string().min(1),
+    tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'must be a valid image tag'),
+    digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits'),
+    pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']),
   })
   .partial()
   .strict();
@@ -53,15 +78,8 @@ export const agentSandboxConfig = z
     installCrds: z.boolean(),
     webhookServiceName: dnsLabel,
     metricsServiceName: dnsLabel,
-    image: z
-      .object({
-        repository: z.string().min(1),
-        tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'must be a valid image tag'),
-        digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits'),
-        pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']),
-      })
-      .partial()
-      .strict(),
+    // registry: the controller image from a mirror registry (air-gapped clusters), path kept.
+    image: containerImage.extend({ registry: z.string().min(1).optional() }),
     imagePullSecrets: z.array(dnsSubdomain),
     replicas: z.number().int().min(1).max(10),
     podAnnotations: labelMap,
@@ -98,6 +116,36 @@ export const agentSandboxConfig = z
   .partial()
   .strict();
 
+const routerPeer = z.object({ namespace: dnsLabel, podLabels: labelMap.optional() }).strict();
+const port = z.number().int().min(1).max(65535);
+
+/** `router:` the optional sandbox router (constructs/agent-sandbox/sandbox-router.ts); present means installed. */
+export const routerConfig = z
+  .object({
+    namespace: dnsLabel,
+    clients: z.array(routerPeer).min(1),
+    sandboxNamespaces: z.array(dnsLabel).min(1),
+    sandboxPorts: z.array(port).min(1),
+    metricsScrapers: z.array(routerPeer),
+    apiServer: z.object({ cidrs: z.array(z.string()).min(1), ports: z.array(port).min(1).optional() }).strict(),
+    image: containerImage,
+    replicas: z.number().int().min(1).max(20),
+    resources,
+    cache: z.boolean(),
+    authzMode: z.enum(['allow-all', 'tokenreview', 'scoped-token']),
+    proxyTimeout: z.string(),
+    upstreamMaxRetries: z.number().int().min(0),
+    clusterDomain: dnsSubdomain,
+    extraArgs: z.array(z.string()),
+    nodeSelector: labelMap,
+    tolerations: z.array(toleration),
+    priorityClassName: dnsSubdomain,
+    podDisruptionBudget: z.boolean(),
+  })
+  .partial()
+  .required({ clients: true })
+  .strict();
+
 /** `platforms.<id>`: each platform's settings schema (platforms/<name>/), keyed by platform id. */
 function platformsSchema() {
   return z
@@ -115,11 +163,18 @@ function sandboxPlatformSchema(platforms: ReturnType<typeof platformsSchema>) {
       /** Warnings are errors: unpinned images, settings that do nothing. @default false */
       strict: z.boolean().optional(),
       agentSandbox: agentSandboxConfig.optional(),
+      /** The sandbox router (agent-sandbox's Go router) with a NetworkPolicy for its clients; absent: none. */
+      router: routerConfig.optional(),
       platforms: platforms.optional(),
       /** Cluster-scoped DRA DeviceClasses (Kubernetes ≥ 1.34). */
       deviceClasses: z.array(deviceClassConfig).optional(),
       /** Who gets sandboxes: one hardened namespace each, with templates, warm pools, claims, sandboxes. */
       tenants: z.array(tenantConfig).optional(),
+      /**
+       * The cluster's node, pod and service CIDRs outside the private ranges (privately used public ranges): every
+       * tenant's all-ports egress rules must except them, like the private ranges.
+       */
+      clusterCidrs: z.array(z.string()).optional(),
     })
     .strict();
 }
@@ -134,7 +189,7 @@ export function currentSandboxPlatformConfig(): typeof sandboxPlatformConfig {
   return current.schema;
 }
 
-export type { AgentSandboxConfig, PlatformsConfig, SandboxPlatformConfig } from './model';
+export type { AgentSandboxConfig, PlatformsConfig, RouterConfig, SandboxPlatformConfig } from './model';
 
 /** Every property path of a type (`.tenants[].templates[].name`), maps with free keys counted as a leaf. */
 type Paths<T, P extends string = ''> = T extends readonly (infer E)[]
@@ -154,9 +209,10 @@ type Same<A, B> = Assignable<A, B> extends true ? Assignable<Paths<A>, Paths<B>>
 export const MODEL_MATCHES_SCHEMA: {
   readonly config: Same<z.output<typeof sandboxPlatformConfig>, SandboxPlatformConfig>;
   readonly agentSandbox: Same<z.output<typeof agentSandboxConfig>, AgentSandboxConfig>;
+  readonly router: Same<z.output<typeof routerConfig>, RouterConfig>;
   readonly tenant: Same<z.output<typeof tenantConfig>, TenantConfig>;
   readonly deviceClass: Same<z.output<typeof deviceClassConfig>, DeviceClassConfig>;
-} = { config: true, agentSandbox: true, tenant: true, deviceClass: true };
+} = { config: true, agentSandbox: true, router: true, tenant: true, deviceClass: true };
 
 export { ISOLATIONS, PLATFORMS };
 export { dnsLabel, dnsSubdomain, kubernetesVersion, labelMap, quantity, toleration };

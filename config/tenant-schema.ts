@@ -31,7 +31,15 @@ const namespaceConfig = z
     dns: z.object({ clusterDns: z.boolean(), nodeLocalDnsCache: z.boolean(), gkeMetadataServerDns: z.boolean() }).partial().strict(),
     /** CIDR allowlist; FQDN rules are out of scope for core NetworkPolicy (README). */
     egressAllowlist: z.array(
-      z.object({ cidrs: z.array(z.string()).min(1), except: z.array(z.string()).optional(), ports: z.array(portRule).optional(), description: z.string().optional() }).strict(),
+      z
+        .object({
+          cidrs: z.array(z.string()).min(1),
+          except: z.array(z.string()).optional(),
+          ports: z.array(portRule).optional(),
+          description: z.string().optional(),
+          allowPrivateRanges: z.boolean().optional(),
+        })
+        .strict(),
     ),
     ingressAllowlist: z.array(
       z.object({ namespaceLabels: labelMap.optional(), podLabels: labelMap.optional(), ports: z.array(portRule).optional(), description: z.string().optional() }).strict(),
@@ -80,6 +88,16 @@ const podFields = {
   service: z.boolean(),
 };
 
+/** SandboxClaim `spec.lifecycle` (checked against the release's CRD at cross-field validation). */
+export const claimLifecycleConfig = z
+  .object({
+    shutdownTime: rfc3339,
+    shutdownPolicy: z.enum(['Delete', 'DeleteForeground', 'Retain']),
+    ttlSecondsAfterFinished: z.number().int().min(0),
+  })
+  .partial()
+  .strict();
+
 const template = z
   .object({
     name: dnsSubdomain,
@@ -94,6 +112,8 @@ const template = z
       .strict(),
     envVarsInjectionPolicy: z.enum(['Allowed', 'Overrides', 'Disallowed']),
     volumeClaimTemplatesPolicy: z.enum(['Allowed', 'Overrides', 'Disallowed']),
+    /** Lifecycle defaults of the claims of this template's warm pools (our convention: the CRD has none on templates). */
+    claimLifecycle: claimLifecycleConfig,
   })
   .partial()
   .required({ name: true, containers: true })
@@ -120,7 +140,7 @@ const warmPool = z
     updateStrategy: z.enum(['Recreate', 'OnReplenish']),
     autoscaling: z
       .object({
-        minReplicas: z.number().int().min(1),
+        minReplicas: z.number().int().min(0),
         maxReplicas: z.number().int().min(1),
         metrics: z.array(kubernetesType('io.k8s.api.autoscaling.v2.MetricSpec')).min(1),
         behavior: kubernetesType('io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior').optional(),
@@ -135,14 +155,8 @@ const claim = z
   .object({
     name: dnsLabel,
     warmPool: dnsLabel,
-    lifecycle: z
-      .object({
-        shutdownTime: rfc3339,
-        shutdownPolicy: z.enum(['Delete', 'DeleteForeground', 'Retain']),
-        ttlSecondsAfterFinished: z.number().int().min(0),
-      })
-      .partial()
-      .strict(),
+    /** Over the template's claimLifecycle over the default (expire 3600 s after finishing, Retain); false: none. */
+    lifecycle: z.union([claimLifecycleConfig, z.literal(false)]),
     additionalPodMetadata: z.object({ labels: labelMap, annotations: labelMap }).partial().strict(),
     env: z.array(z.object({ name: z.string().min(1), value: z.string(), containerName: z.string().optional() }).strict()),
     volumeClaimTemplates: z.array(pvcTemplate),
@@ -227,7 +241,7 @@ function namesOf(v: unknown): (string | undefined)[] {
  * config paths. Reads the configuration defensively, so it also runs on raw input the schema rejected (with
  * `replicas: false` then: those bounds overlap the schema's own checks).
  */
-export function tenantReferenceProblems(tenants: unknown, deviceClasses: unknown, options: { readonly replicas?: boolean } = {}): string[] {
+export function tenantReferenceProblems(tenants: unknown, deviceClasses: unknown, options: { readonly replicas?: boolean; readonly kubernetesVersion?: string } = {}): string[] {
   const problems: string[] = [];
   const unique = (path: string, names: readonly (string | undefined)[]) =>
     names.forEach((n, i) => {
@@ -257,7 +271,7 @@ export function tenantReferenceProblems(tenants: unknown, deviceClasses: unknown
     list(t.warmPools).forEach((raw, i) => {
       const p = object(raw);
       if (!p) return;
-      if (options.replicas !== false) problems.push(...warmPoolReplicaProblems(p as WarmPoolConfig).map((problem) => `${at}.warmPools[${i}].${problem}`));
+      if (options.replicas !== false) problems.push(...warmPoolReplicaProblems(p as WarmPoolConfig, options.kubernetesVersion).map((problem) => `${at}.warmPools[${i}].${problem}`));
       reference(`${at}.warmPools[${i}].template`, p.template, templates, 'template', tenant);
     });
     list(t.claims).forEach((c, i) => reference(`${at}.claims[${i}].warmPool`, object(c)?.warmPool, pools, 'warm pool', tenant));

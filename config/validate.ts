@@ -3,9 +3,11 @@
  * release. Every problem is reported at once, before anything is synthesized or created.
  */
 import { DEFAULT_CONTROLLER_NAMESPACE, propErrors } from '../validation/agent-sandbox-settings';
+import { routerSettingsErrors } from '../validation/sandbox-router-settings';
 import { platformModules, PLATFORMS, systemNamespaceProblem, type Platform } from '../platforms';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
 import { issueLines } from '../core/zod-issues';
+import { LIMITS } from '../core/limits';
 import { unpinnedImageProblem } from '../core/image-reference';
 import { currentSandboxPlatformConfig } from './schema';
 import type { SandboxPlatformConfig } from './model';
@@ -33,6 +35,9 @@ export interface ValidateConfigOptions {
  */
 export function validateConfig(raw: unknown, source = 'config', options: ValidateConfigOptions = {}): SandboxPlatformConfig {
   const input = raw ?? {};
+  // Over the limits nothing else is read: checking 100,000 tenants one by one is the unbounded work they prevent.
+  const limits = limitProblems(input);
+  if (limits.length) throw new ConfigError(limits, source);
   const schema = currentSandboxPlatformConfig();
   const parsed = schema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
@@ -53,6 +58,15 @@ export function validateConfig(raw: unknown, source = 'config', options: Validat
   const problems = crossFieldProblems(config, options);
   if (problems.length) throw new ConfigError(problems, source);
   return config;
+}
+
+/** Size limits checked before anything else (tenant count). */
+function limitProblems(input: unknown): string[] {
+  const tenants = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as { tenants?: unknown }).tenants : undefined;
+  if (Array.isArray(tenants) && tenants.length > LIMITS.tenants) {
+    return [`tenants: must list at most ${LIMITS.tenants} tenants (one namespace each), got ${tenants.length}; split them over several configs`];
+  }
+  return [];
 }
 
 /** `agentSandbox.namespace` of a raw or typed config, else the controller's default namespace. */
@@ -137,7 +151,7 @@ export interface SalvagedConfig {
  * The parts of a raw config that are valid on their own, for building what can be built when the config as a whole
  * is not (so the constructs' problems come in the same report as the schema's): the whole config when it parses;
  * else each device class, and each tenant with its valid templates, warm pools, claims, sandboxes and claim
- * templates. Undefined when a part everything depends on (kubernetesVersion, agentSandbox, platforms) is invalid:
+ * templates. Undefined when a part everything depends on (kubernetesVersion, agentSandbox, platforms, router, clusterCidrs, strict) is invalid:
  * their defaults would report problems that are not there; a tenant whose name or namespace settings are invalid is
  * left out for the same reason.
  */
@@ -148,7 +162,7 @@ export function salvageConfig(raw: unknown): SalvagedConfig | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   const input = raw as Record<string, unknown>;
   const config: Record<string, unknown> = {};
-  for (const key of ['kubernetesVersion', 'agentSandbox', 'platforms'] as const) {
+  for (const key of ['kubernetesVersion', 'agentSandbox', 'platforms', 'router', 'clusterCidrs', 'strict'] as const) {
     if (input[key] === undefined) continue;
     const parsed = schema.shape[key].safeParse(input[key]);
     if (!parsed.success) return undefined;
@@ -224,13 +238,14 @@ export function crossFieldProblems(config: SandboxPlatformConfig, options: Valid
   const agentSandbox = config.agentSandbox ?? {};
   problems.push(...propErrors(agentSandbox, release, agentSandbox.replicas ?? 1).map((e) => `agentSandbox.${e}`));
   problems.push(...managedControllerSettingProblems(config, options.platforms ?? PLATFORMS));
+  if (config.router) problems.push(...routerSettingsErrors(config.router, release).map((e) => `router.${e}`));
   for (const m of platformModules()) {
     const settings = config.platforms?.[m.platform as Platform];
     if (settings && m.settingsProblems) problems.push(...m.settingsProblems(settings, release));
   }
   problems.push(
     ...tenantPodProblems(config.tenants),
-    ...tenantReferenceProblems(config.tenants, config.deviceClasses),
+    ...tenantReferenceProblems(config.tenants, config.deviceClasses, { kubernetesVersion: config.kubernetesVersion }),
     ...tenantNamespaceProblems(config.tenants, controllerNamespaceOf(config.agentSandbox), options.platforms),
   );
   return [...new Set(problems)];

@@ -11,6 +11,11 @@
 // The install and the runtime
 export { AgentSandbox, type AgentSandboxProps, type PrometheusRuleOptions, type ResourceRequirements, type ServiceMonitorOptions } from './agent-sandbox/agent-sandbox';
 export { AgentSandboxCrds, type AgentSandboxCrdsProps } from './agent-sandbox/agent-sandbox-crds';
+/** AgentSandbox props from an upstream Helm chart values document (moving a Helm install over). */
+export { propsFromHelmValues, type HelmValues } from './agent-sandbox/helm-values';
+export { SandboxRouter, DEFAULT_SANDBOX_PORT, type SandboxRouterProps } from './agent-sandbox/sandbox-router';
+export { ROUTER_AUTHZ_MODES, type RouterAuthzMode, type RouterPeer, type SandboxRouterSettings } from '../validation/sandbox-router-settings';
+export { DEFAULT_CLAIM_LIFECYCLE, type ClaimLifecycle } from '../validation/claim-lifecycle';
 /**
  * Kubernetes structures the props take, as generated from the pinned schema (`cdk8s import`); the structures nested in
  * them keep their generated names (`AgentSandboxProps['affinity']` reaches all of them).

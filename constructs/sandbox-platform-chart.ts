@@ -5,7 +5,8 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AgentSandbox } from './agent-sandbox/agent-sandbox';
-import { platformModule, type Platform, type PlatformSettings } from '../platforms';
+import { DEFAULT_SANDBOX_PORT, SandboxRouter } from './agent-sandbox/sandbox-router';
+import { platformFacts, platformModule, type Platform, type PlatformSettings } from '../platforms';
 import type { SandboxPlatformConfig } from '../config/model';
 import { SandboxRuntime } from './sandbox-runtime';
 import { SandboxTenant } from './sandbox-tenant';
@@ -26,12 +27,18 @@ export interface SandboxPlatformChartProps extends ChartProps {
 
 export class SandboxPlatformChart extends Chart {
   readonly platform: Platform;
+  /** The config's `platforms.<id>` settings, as given (the workloads in this chart read the runtime they decide). */
+  readonly platformSettings: PlatformSettings;
+  /** What the settings leave unverified (`synth` prints them; the stack logs them). */
+  readonly warnings: readonly string[];
   /** `managed`: GKE's add-on installs agent-sandbox, this chart does not. */
   readonly agentSandboxMode: 'self' | 'managed';
   readonly agentSandbox?: AgentSandbox;
   readonly runtime: SandboxRuntime;
   readonly deviceClasses = new Map<string, DeviceClass>();
   readonly tenants: SandboxTenant[] = [];
+  /** The sandbox router, when the configuration has `router:`. */
+  readonly router?: SandboxRouter;
 
   constructor(scope: Construct, id: string, props: SandboxPlatformChartProps) {
     super(scope, id, props);
@@ -39,6 +46,9 @@ export class SandboxPlatformChart extends Chart {
     this.platform = props.platform;
     const platform = platformModule(props.platform);
     const settings: PlatformSettings = config.platforms?.[props.platform] ?? {};
+    this.platformSettings = settings;
+    const facts = platformFacts(props.platform, settings);
+    this.warnings = facts.warnings ?? [];
     this.agentSandboxMode = settings.agentSandbox ?? 'self';
     // Every problem of the install, the device classes and the tenants, at its config path, in one error.
     const errors: string[] = [];
@@ -47,16 +57,19 @@ export class SandboxPlatformChart extends Chart {
     } else if (this.agentSandboxMode === 'managed') {
       const release = agentSandboxRelease(config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
       errors.push(...(platform.settingsProblems?.(settings, release) ?? []));
-    } else {
+    }
+    // System pods (controller, router) keep off sandbox nodes that carry no taint (the settings decide which nodes).
+    const untainted = facts.sandboxNode && !facts.sandboxNode.taint ? [facts.sandboxNode.label.key] : [];
+    if (this.agentSandboxMode === 'self') {
       try {
-        this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), env: props.env });
+        this.agentSandbox = new AgentSandbox(this, 'AgentSandbox', { ...(config.agentSandbox ?? {}), avoidNodeLabelKeys: untainted, env: props.env });
         setConfigPath(this.agentSandbox, 'agentSandbox');
       } catch (err) {
         if (err instanceof UpstreamError) throw err; // not a config problem: the pinned files are missing
         errors.push(...problemsOf(err).map((p) => toConfigProblem('agentSandbox', p)));
       }
     }
-    this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform });
+    this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform, settings });
 
     const kubernetesVersion = config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     if (config.deviceClasses?.length) {
@@ -71,14 +84,46 @@ export class SandboxPlatformChart extends Chart {
         }
       });
     }
+    // The router lives with the controller (the controller's own default sandbox policy admits it from there) and
+    // reaches the tenants' sandboxes unless told otherwise; each such tenant admits it on the sandbox ports.
+    const router = config.router;
+    const routerNamespace = router?.namespace ?? config.agentSandbox?.namespace ?? 'agent-sandbox-system';
+    const routerPorts = router?.sandboxPorts ?? [DEFAULT_SANDBOX_PORT];
+    const tenantNames = (config.tenants ?? []).map((t) => t.name);
+    const sandboxNamespaces = router?.sandboxNamespaces ?? (tenantNames.length ? tenantNames : undefined);
     for (const [i, tenant] of (config.tenants ?? []).entries()) {
+      const extraIngress = router && (!sandboxNamespaces || sandboxNamespaces.includes(tenant.name)) ? SandboxRouter.ingressRuleFor({ namespace: routerNamespace, sandboxPorts: routerPorts }) : undefined;
       try {
-        const built = new SandboxTenant(this, `Tenant-${tenant.name}`, { tenant, platform: props.platform, deviceClasses: this.deviceClasses, kubernetesVersion, configPath: `tenants[${i}]` });
+        const built = new SandboxTenant(this, `Tenant-${tenant.name}`, {
+          tenant,
+          platform: props.platform,
+          deviceClasses: this.deviceClasses,
+          kubernetesVersion,
+          configPath: `tenants[${i}]`,
+          ...(extraIngress ? { extraIngress } : {}),
+          clusterCidrs: config.clusterCidrs,
+        });
         setConfigPath(built, `tenants[${i}]`);
         this.tenants.push(built);
       } catch (err) {
         if (err instanceof UpstreamError) throw err;
         errors.push(...problemsOf(err));
+      }
+    }
+    if (router) {
+      try {
+        this.router = new SandboxRouter(this, 'SandboxRouter', {
+          ...router,
+          version: config.agentSandbox?.version,
+          namespace: routerNamespace,
+          sandboxPorts: routerPorts,
+          ...(sandboxNamespaces ? { sandboxNamespaces } : {}),
+          platform: props.platform,
+          avoidNodeLabelKeys: untainted,
+        });
+      } catch (err) {
+        if (err instanceof UpstreamError) throw err;
+        errors.push(...problemsOf(err).map((p) => toConfigProblem('router', p)));
       }
     }
     if (errors.length) throw new ProblemsError(`${props.platform}: the configuration cannot be built:\n${errors.join('\n')}`, errors);

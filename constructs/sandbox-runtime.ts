@@ -1,8 +1,9 @@
 /**
- * `SandboxRuntime`: the sandboxed RuntimeClass of a platform. Where we own it (EKS, kind) it creates the
- * `gvisor` RuntimeClass (handler `runsc`, with scheduling that matches our EKS sandbox node label and taint);
- * where the platform owns it (GKE `gvisor`, AKS `kata-vm-isolation`) it only references it and emits nothing:
- * re-declaring a platform-owned RuntimeClass would fight the platform's own reconciler.
+ * `SandboxRuntime`: the sandboxed RuntimeClass of a platform. Where we own it (EKS, kind, and `kubernetes` unless
+ * its settings name an existing class) it creates it (`gvisor`, handler `runsc`, with scheduling that matches the
+ * sandbox node label and taint; on `kubernetes` the name, handler and nodes its settings give); where the platform
+ * owns it (GKE `gvisor`, AKS `kata-vm-isolation`, an existing class on `kubernetes`) it only references it and emits
+ * nothing: re-declaring a platform-owned RuntimeClass would fight the platform's own reconciler.
  */
 import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -13,6 +14,12 @@ export interface SandboxRuntimeProps {
   readonly platform: Platform;
   /** @default - the platform's first supported isolation (gvisor, or kata on AKS) */
   readonly isolation?: Isolation;
+  /**
+   * The platform's `platforms.<id>` settings: on the generic `kubernetes` platform they name the RuntimeClass (ours,
+   * created here with its handler, or an existing one only referenced) and the sandbox nodes it schedules onto.
+   * @default - the platform's own facts (its default settings)
+   */
+  readonly settings?: unknown;
 }
 
 export class SandboxRuntime extends Construct {
@@ -31,8 +38,8 @@ export class SandboxRuntime extends Construct {
     super(scope, id);
     this.platform = props.platform;
     platformModule(props.platform); // an unknown platform: an error naming the allowed ones
-    this.isolation = props.isolation ?? supportedIsolations(props.platform)[0];
-    this.facts = runtimeFor(props.platform, this.isolation);
+    this.isolation = props.isolation ?? supportedIsolations(props.platform, props.settings)[0];
+    this.facts = runtimeFor(props.platform, this.isolation, props.settings);
     this.runtimeClassName = this.facts.runtimeClassName;
     this.podPlacement = this.facts.podPlacement;
     if (this.facts.owner === 'us') {
@@ -44,7 +51,12 @@ export class SandboxRuntime extends Construct {
         },
         handler: this.facts.handler!,
         ...(scheduling
-          ? { scheduling: { nodeSelector: { ...scheduling.nodeSelector }, tolerations: scheduling.tolerations.map((t) => ({ ...t })) } }
+          ? {
+              scheduling: {
+                nodeSelector: { ...scheduling.nodeSelector },
+                ...(scheduling.tolerations.length ? { tolerations: scheduling.tolerations.map((t) => ({ ...t })) } : {}),
+              },
+            }
           : {}),
       });
     }

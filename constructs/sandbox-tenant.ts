@@ -14,6 +14,7 @@ import { ResourceClaimTemplate, type DeviceRequestInput, type DraNamespaceRef } 
 import type { Platform } from '../platforms';
 import { effectivePod, limitRangeProblems, quotaProblems, quotaUnsetProblems, type FitPod, type QuotaDemand } from './tenant/namespace-fit';
 import { SandboxNamespace } from './tenant/sandbox-namespace';
+import type { IngressRule } from './tenant/traffic-rules';
 import type { NamespaceRef } from './workloads/context';
 import { Sandbox } from './workloads/sandbox';
 import { SandboxClaim } from './workloads/sandbox-claim';
@@ -30,6 +31,10 @@ export interface SandboxTenantProps {
   readonly kubernetesVersion?: string;
   /** Where the tenant sits in the configuration, for messages. @default `tenants[<name>]` */
   readonly configPath?: string;
+  /** An ingress rule the namespace adds to its own allowlist (the chart's sandbox router). @default - none */
+  readonly extraIngress?: IngressRule;
+  /** The cluster's node/pod/service CIDRs outside the private ranges (SandboxNamespace `clusterCidrs`). @default [] */
+  readonly clusterCidrs?: readonly string[];
 }
 
 type PodConfig = NonNullable<TenantConfig['templates']>[number] | NonNullable<TenantConfig['sandboxes']>[number];
@@ -62,7 +67,19 @@ export class SandboxTenant extends Construct {
     // The tenant's name is its namespace's name: problems with either are at `tenants[i].name`.
     const tenantName = { name: `${at}.name`, namespace: `${at}.name` };
 
-    const namespace = attempt('namespace', () => new SandboxNamespace(this, 'Namespace', { ...(t.namespace ?? {}), name: t.name, platform: props.platform }), tenantName);
+    const ingressAllowlist = [...(t.namespace?.ingressAllowlist ?? []), ...(props.extraIngress ? [props.extraIngress] : [])];
+    const namespace = attempt(
+      'namespace',
+      () =>
+        new SandboxNamespace(this, 'Namespace', {
+          ...(t.namespace ?? {}),
+          ...(ingressAllowlist.length ? { ingressAllowlist } : {}),
+          name: t.name,
+          platform: props.platform,
+          clusterCidrs: props.clusterCidrs,
+        }),
+      tenantName,
+    );
     // Without the namespace the rest is still built and checked, against a stand-in with the same name and settings
     // (a plain name would change defaults, e.g. templates' networkPolicyManagement, and report problems that aren't).
     const ns: NamespaceRef & DraNamespaceRef = namespace ?? {
@@ -115,7 +132,7 @@ export class SandboxTenant extends Construct {
       attempt(`warmPools[${i}]`, () => {
         const template = this.templates.get(wp.template);
         if (!template) throw new Error(`template: "${wp.template}" could not be built (its problems are listed)`);
-        const built = new SandboxWarmPool(this, `WarmPool-${wp.name}`, { ...wp, name: wp.name, template });
+        const built = new SandboxWarmPool(this, `WarmPool-${wp.name}`, { ...wp, name: wp.name, template, kubernetesVersion: props.kubernetesVersion });
         this.warmPools.set(wp.name, built);
         return built;
       }),
@@ -200,6 +217,6 @@ export class SandboxTenant extends Construct {
 }
 
 function templateOnly(tc: NonNullable<TenantConfig['templates']>[number]) {
-  const { networkPolicyManagement, networkPolicy, envVarsInjectionPolicy, volumeClaimTemplates, volumeClaimTemplatesPolicy, service } = tc;
-  return { networkPolicyManagement, networkPolicy, envVarsInjectionPolicy, volumeClaimTemplates, volumeClaimTemplatesPolicy, service };
+  const { networkPolicyManagement, networkPolicy, envVarsInjectionPolicy, volumeClaimTemplates, volumeClaimTemplatesPolicy, service, claimLifecycle } = tc;
+  return { networkPolicyManagement, networkPolicy, envVarsInjectionPolicy, volumeClaimTemplates, volumeClaimTemplatesPolicy, service, claimLifecycle };
 }

@@ -7,6 +7,11 @@ export interface Problem {
   /** Dotted JSON path inside the object, e.g. `spec.template.spec.containers[0].image`. */
   readonly path: string;
   readonly message: string;
+  /**
+   * What was checked, for tools that act on it: the sandbox rule id (`runAsNonRoot`, …), or the object-level check
+   * (`apiVersion`, `securityOptOuts`, `podSpec`). The policy pack reports it as the finding's rule.
+   */
+  readonly code?: string;
   /** `error` fails validation; `note` is printed but does not (e.g. a kind with no pinned schema). */
   readonly severity: 'error' | 'note';
 }

@@ -6,12 +6,24 @@ import { aks } from './aks';
 import { eks } from './eks';
 import { gkeAutopilot, gkeStandard } from './gke';
 import { kind } from './kind';
-import { ISOLATIONS, KUBERNETES_RESERVED_NAMESPACES, type Isolation, type PlatformModule, type PlatformProfile, type ReservedNamespaces, type RuntimeFacts } from './platform';
+import { kubernetes } from './kubernetes';
+import {
+  ISOLATIONS,
+  KUBERNETES_RESERVED_NAMESPACES,
+  type Isolation,
+  type PlatformFacts,
+  type PlatformModule,
+  type PlatformProfile,
+  type ReservedNamespaces,
+  type RuntimeFacts,
+} from './platform';
+import { ProblemsError } from '../core/diagnostics';
+import { issueLines } from '../core/zod-issues';
 
 /** The built-in platform ids (a registered test or team platform adds its own at run time: registerPlatform). */
-export type Platform = 'gke-autopilot' | 'gke-standard' | 'eks' | 'aks' | 'kind';
+export type Platform = 'gke-autopilot' | 'gke-standard' | 'eks' | 'aks' | 'kind' | 'kubernetes';
 
-const BUILT_IN = [gkeAutopilot, gkeStandard, eks, aks, kind] as const;
+const BUILT_IN = [gkeAutopilot, gkeStandard, eks, aks, kind, kubernetes] as const;
 // The id list above and the modules say the same (a module added without its id, or the reverse, fails the type check).
 const BUILT_IN_IDS: [Platform] extends [(typeof BUILT_IN)[number]['platform']] ? ([(typeof BUILT_IN)[number]['platform']] extends [Platform] ? true : never) : never = true;
 void BUILT_IN_IDS;
@@ -67,19 +79,38 @@ export function platformModule(platform: string): PlatformModule {
   return m;
 }
 
-/** The runtime facts for an isolation on a platform, or an error naming what the platform supports. */
-export function runtimeFor(platform: Platform, isolation: Isolation): RuntimeFacts {
-  const facts = platformModule(platform).runtimes[isolation];
+/**
+ * The runtimes and sandbox nodes of a platform under its `platforms.<id>` settings (undefined: the defaults). A
+ * platform without `configure` has the same facts whatever the settings. Settings its schema refuses throw a
+ * ProblemsError listing every problem (`platforms.<id>.<field>: …`): facts never come from invalid settings.
+ */
+export function platformFacts(platform: string, settings?: unknown): PlatformFacts {
+  const m = platformModule(platform);
+  if (!m.configure) return { runtimes: m.runtimes, sandboxNode: m.sandboxNode, warnings: [] };
+  const parsed = m.settings.safeParse(settings ?? {}, { reportInput: true });
+  if (!parsed.success) {
+    // The settings schemas are zod schemas (config/schema.ts composes them), so their issues are zod's.
+    const issues = parsed.error.issues.map((i) => ({ ...i, path: ['platforms', platform, ...i.path] })) as unknown as Parameters<typeof issueLines>[0];
+    const problems = issueLines(issues);
+    throw new ProblemsError(`platforms.${platform} is invalid:\n  ${problems.join('\n  ')}`, problems);
+  }
+  return m.configure(parsed.data);
+}
+
+/** The runtime facts for an isolation on a platform (under its settings), or an error naming what it supports. */
+export function runtimeFor(platform: Platform, isolation: Isolation, settings?: unknown): RuntimeFacts {
+  const facts = platformFacts(platform, settings).runtimes[isolation];
   if (!facts) {
     throw new Error(
-      `isolation "${isolation}" is not available on ${platform}; ${platform} supports: ${supportedIsolations(platform).join(', ')}`,
+      `isolation "${isolation}" is not available on ${platform}; ${platform} supports: ${supportedIsolations(platform, settings).join(', ')}`,
     );
   }
   return facts;
 }
 
-export function supportedIsolations(platform: Platform): Isolation[] {
-  return ISOLATIONS.filter((i) => platformModule(platform).runtimes[i] !== undefined);
+export function supportedIsolations(platform: Platform, settings?: unknown): Isolation[] {
+  const { runtimes } = platformFacts(platform, settings);
+  return ISOLATIONS.filter((i) => runtimes[i] !== undefined);
 }
 
 /**

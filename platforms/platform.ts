@@ -26,7 +26,10 @@ export interface Placement {
 export interface RuntimeFacts {
   /** RuntimeClass name pods reference. */
   readonly runtimeClassName: string;
-  /** `platform`: the platform creates it and we must never emit it; `us`: we create it. */
+  /**
+   * `platform`: the platform (or the cluster's operator, on the generic `kubernetes` platform) creates it and we must
+   * never emit it; `us`: we create it.
+   */
   readonly owner: 'platform' | 'us';
   /** CRI handler (only for RuntimeClasses we create). */
   readonly handler?: string;
@@ -41,7 +44,8 @@ export interface RuntimeFacts {
   readonly source: string;
 }
 
-export type Cloud = 'gcp' | 'aws' | 'azure' | 'local';
+/** `any`: a conformant cluster anywhere (the generic `kubernetes` platform); `local`: kind and other dev clusters. */
+export type Cloud = 'gcp' | 'aws' | 'azure' | 'local' | 'any';
 export type AgentSandboxMode = 'self' | 'managed';
 
 export interface NodeLabel {
@@ -75,7 +79,18 @@ export interface GpuFacts {
 
 /** A zod schema of a platform's settings, as config/schema.ts composes it (structurally: no zod types here). */
 export interface SettingsSchema<S> {
-  safeParse(value: unknown): { readonly success: true; readonly data: S } | { readonly success: false; readonly error: unknown };
+  safeParse(
+    value: unknown,
+    params?: { readonly reportInput?: boolean },
+  ): { readonly success: true; readonly data: S } | { readonly success: false; readonly error: { readonly issues: readonly SettingsIssue[] } };
+}
+
+/** One problem a settings schema reports (a zod issue, structurally). */
+export interface SettingsIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  readonly input?: unknown;
 }
 
 /** Namespaces a platform creates and manages itself: a tenant there would share it with the platform's own pods. */
@@ -129,6 +144,26 @@ export interface CapacityContext {
 export interface ClusterContext extends CapacityContext {
   /** The stack's `platforms.<id>` settings: validated, or raw when another part of the sandbox config is invalid. */
   readonly settings: unknown;
+  /** Whether the stack sets the secret `agent-sandbox-infra:<key>` (its value stays inside the engine). */
+  readonly secretConfigured: (key: string) => boolean;
+}
+
+/** The sandbox nodes: their label, and the taint that keeps other pods off them. */
+export interface SandboxNode {
+  readonly label: NodeLabel;
+  readonly taint?: NodeTaint;
+}
+
+/**
+ * What a platform's settings decide, where they decide anything (the generic `kubernetes` platform: the user names
+ * the RuntimeClass and the sandbox nodes). Read through `platformFacts(id, settings)` (platforms/index.ts), never
+ * from the module's defaults, wherever settings are known: the chart, `synth`, `validate --config`, the stack.
+ */
+export interface PlatformFacts {
+  readonly runtimes: Partial<Readonly<Record<Isolation, RuntimeFacts>>>;
+  readonly sandboxNode?: SandboxNode;
+  /** What the settings leave unverified (`platforms.<id>.<field>: …`): synth and validate print them, the stack logs them. */
+  readonly warnings?: readonly string[];
 }
 
 /**
@@ -136,8 +171,11 @@ export interface ClusterContext extends CapacityContext {
  * a component in stacks/ and one entry in stacks/components.ts).
  */
 export interface PlatformModule<S = unknown, Id extends string = string> extends PlatformProfile<Id> {
-  /** Our label and taint on the sandbox nodes we create (the RuntimeClass we emit selects and tolerates them). */
-  readonly sandboxNode?: { readonly label: NodeLabel; readonly taint?: NodeTaint };
+  /**
+   * Our label and taint on the sandbox nodes we create (the RuntimeClass we emit selects and tolerates them). With
+   * {@link configure}: the default settings' nodes.
+   */
+  readonly sandboxNode?: SandboxNode;
   readonly dns: DnsDefaults;
   readonly gpu?: GpuFacts;
   /**
@@ -147,17 +185,31 @@ export interface PlatformModule<S = unknown, Id extends string = string> extends
   readonly settings: SettingsSchema<S>;
   /** Problems of valid settings against the agent-sandbox release the manifests are rendered for (`<field>: <reason>`). */
   readonly settingsProblems?: (settings: S, release: { readonly apiVersion: string }) => string[];
+  /**
+   * Runtimes and sandbox nodes that depend on the settings (valid ones: schema and settingsProblems passed). Without
+   * it, `runtimes` and `sandboxNode` are the platform's facts whatever the settings; with it, they are what the
+   * default settings give.
+   */
+  readonly configure?: (settings: S) => PlatformFacts;
   /** Deployed by a Pulumi stack: the cluster config's problems (`propertyPath`, `reason`), checked before anything is created. */
   readonly clusterProblems?: (cluster: unknown, context: ClusterContext) => InputProblem[];
+  /**
+   * The platform whose manifests a stack of this platform deploys, when it is not this one (the kubeconfig-only
+   * `kubernetes` stack: `cluster.manifestsFor`, onto a cluster that platform's tools created). @default this platform
+   */
+  readonly manifestsFor?: (cluster: unknown) => string | undefined;
   /** Warm pools against the cluster config's sandbox pools (a config that passed clusterProblems). */
   readonly capacity?: (cluster: unknown, demand: readonly WarmPoolDemand[], context: CapacityContext) => CapacityResult;
 }
+
+/** OCI runtimes that run containers on the host kernel: never the handler of a sandboxed RuntimeClass. */
+export const HOST_KERNEL_HANDLERS: readonly string[] = ['runc', 'crun', 'youki'];
 
 /** Label and taint key of the sandbox nodes we create (EKS node groups; AKS labels its Kata pool with it too). */
 export const SANDBOX_NODE_LABEL_KEY = 'sandbox.agent-sandbox-infra.io/runtime';
 
 /** The RuntimeClass scheduling that selects and tolerates our sandbox nodes. */
-export function sandboxNodeScheduling(node: NonNullable<PlatformModule['sandboxNode']>): Placement {
+export function sandboxNodeScheduling(node: SandboxNode): Placement {
   return {
     nodeSelector: { [node.label.key]: node.label.value },
     tolerations: node.taint ? [{ key: node.taint.key, operator: 'Equal', value: node.taint.value, effect: node.taint.effect }] : [],

@@ -1,5 +1,5 @@
 /**
- * Pulumi entry (`main` in Pulumi.yaml): one stack per cloud environment. See program.ts; README "Deploy with Pulumi".
+ * Pulumi entry (`main` in Pulumi.yaml): one stack per cloud environment. See program.ts; docs/deploy-with-pulumi.md.
  */
 import { sandboxStack } from './program';
 

@@ -13,15 +13,17 @@ import { Provider } from '@pulumi/kubernetes/provider';
 import { ConfigError, configWarnings, validateConfig } from '../config/validate';
 import type { SandboxPlatformConfig } from '../config/schema';
 import { renderPlatform, type RenderedPlatform } from '../constructs/output/render';
-import { platformModule, type Platform } from '../platforms';
+import { isPlatform, platformModule, PLATFORMS, type Platform } from '../platforms';
+import { isProductionStack } from '../platforms/environment';
 import { ProblemsError, type InputProblem } from '../core/diagnostics';
 import { UpstreamError } from '../core/upstream/store';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
 import { stackCapacity } from './capacity-plan';
-import { CLUSTER_COMPONENTS, isStackPlatform, STACK_PLATFORMS, type StackPlatform } from './components';
+import { CLUSTER_COMPONENTS, CONFIG_NAMESPACE, isStackPlatform, STACK_PLATFORMS, type StackPlatform } from './components';
 import { deployManifests } from './deploy-manifests';
 import { StackConfigError, upstreamProblem } from './stack-error';
 
-export const CONFIG_NAMESPACE = 'agent-sandbox-infra';
+export { CONFIG_NAMESPACE };
 
 export interface StackOutputs {
   readonly platform: string;
@@ -30,11 +32,14 @@ export interface StackOutputs {
   readonly runtimeClassName: string;
   readonly sandboxPoolNames: pulumi.Output<string[]>;
   readonly agentSandbox: 'self' | 'managed';
-  readonly manifests: { readonly objects: number; readonly files: readonly string[] };
+  /** `platform`: whose manifests were deployed (the stack's own, or the kubeconfig-only stack's `cluster.manifestsFor`). */
+  readonly manifests: { readonly platform: Platform; readonly objects: number; readonly files: readonly string[] };
 }
 
 interface CheckedStack {
   readonly platform: StackPlatform;
+  /** The platform whose manifests the stack deploys (its own, unless the platform's `manifestsFor` names another). */
+  readonly manifestsFor: Platform;
   readonly sandbox: SandboxPlatformConfig;
   readonly cluster: unknown;
   readonly rendered: RenderedPlatform;
@@ -46,6 +51,8 @@ export function checkStack(): CheckedStack {
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   // Provider settings (`gcp:project`, `gcp:region`, …) as the platforms' checks read them.
   const providerConfig = (namespace: string, key: string): string | undefined => new pulumi.Config(namespace).get(key);
+  // Presence only: a secret's value stays an Output (the kubeconfig-only stack's kubeconfig).
+  const secretConfigured = (key: string): boolean => config.getSecret(key) !== undefined;
   const problems: InputProblem[] = [];
   const add = (propertyPath: string, reason: string) => problems.push({ propertyPath, reason });
   /** A `path: reason` problem line under `prefix` (a line without a path is about the prefix itself). */
@@ -57,7 +64,7 @@ export function checkStack(): CheckedStack {
 
   const platform = config.get('platform');
   if (!isStackPlatform(platform)) {
-    add('platform', `must be one of ${STACK_PLATFORMS.join(', ')}, got ${platform === undefined ? 'nothing' : JSON.stringify(platform)} (kind clusters: use \`agent-sandbox-infra synth --platform kind\`)`);
+    add('platform', `must be one of ${STACK_PLATFORMS.join(', ')}, got ${platform === undefined ? 'nothing' : JSON.stringify(platform)} (a cluster you already run, kind included: kubernetes, with its kubeconfig)`);
   }
   let sandbox: SandboxPlatformConfig | undefined;
   const rawSandbox = config.getObject<unknown>('sandbox') ?? {};
@@ -75,18 +82,24 @@ export function checkStack(): CheckedStack {
   }
   const cluster = config.getObject<unknown>('cluster');
   const p = platform as StackPlatform;
+  let manifestsFor: Platform = p;
   if (isStackPlatform(platform)) {
     // The sandbox config's platform settings, read from the raw value when another part of it is invalid: the
     // cluster checks still run against them, in the same refusal.
     const settings = field(field(sandbox ?? rawSandbox, 'platforms'), platform);
-    problems.push(...(platformModule(platform).clusterProblems?.(cluster, { settings, providerConfig }) ?? []));
+    problems.push(...(platformModule(platform).clusterProblems?.(cluster, { settings, providerConfig, secretConfigured }) ?? []));
+    const named = platformModule(platform).manifestsFor?.(cluster);
+    if (named !== undefined && isPlatform(named)) manifestsFor = named;
+    else if (named !== undefined) add('cluster.manifestsFor', `must be one of ${PLATFORMS.join(', ')}, got ${JSON.stringify(named)}`);
   }
 
   let rendered: RenderedPlatform | undefined;
   const warnings: string[] = [];
+  const deprecation = sandbox && agentSandboxRelease(sandbox.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION).deprecation;
+  if (deprecation) warnings.push(`${CONFIG_NAMESPACE}:sandbox.agentSandbox.version: ${deprecation}`);
   if (problems.length === 0 && sandbox) {
     try {
-      rendered = renderPlatform(p, sandbox);
+      rendered = renderPlatform(manifestsFor, sandbox);
     } catch (err) {
       if (err instanceof UpstreamError) problems.push(upstreamProblem(err));
       // What the constructs found, each at its config path under `sandbox.`.
@@ -99,6 +112,7 @@ export function checkStack(): CheckedStack {
         if (sandbox.strict) addLine('sandbox', `${line} [strict]`);
         else warnings.push(`sandbox.${line}`);
       }
+      warnings.push(...rendered.chart.warnings.map((w) => `${CONFIG_NAMESPACE}:sandbox.${w}`));
       const capacity = stackCapacity(p, cluster, rendered.chart, providerConfig);
       for (const f of capacity.errors) add(`cluster (capacity of ${f.pool ?? 'the sandbox pools'})`, f.message);
       warnings.push(...capacity.warnings.map((f) => f.message));
@@ -107,7 +121,7 @@ export function checkStack(): CheckedStack {
   if (problems.length || !rendered || !sandbox) {
     throw new StackConfigError(problems);
   }
-  return { platform: p, sandbox, cluster, rendered, warnings };
+  return { platform: p, manifestsFor, sandbox, cluster, rendered, warnings };
 }
 
 /** `value[key]` of a raw config value (undefined when it is not an object). */
@@ -115,24 +129,34 @@ function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
-/** The whole stack. `name` prefixes every resource (default: the project's stack name). */
-export function sandboxStack(name = pulumi.getStack()): StackOutputs {
+/**
+ * The whole stack. `name` prefixes every resource (default: the project's stack name). A refused config throws here,
+ * before anything is registered; the outputs resolve once the manifests are registered, after the cluster's live
+ * checks where it has them (a failed check registers no manifest and logs the reason as an error: the run fails).
+ */
+export function sandboxStack(name = pulumi.getStack()): Promise<StackOutputs> {
   const stack = checkStack();
   for (const w of stack.warnings) pulumi.log.warn(w);
-  const cluster = CLUSTER_COMPONENTS[stack.platform]({ name, cluster: stack.cluster, sandbox: stack.sandbox });
+  const production = isProductionStack(pulumi.getStack(), new pulumi.Config(CONFIG_NAMESPACE).get('environment'));
+  const cluster = CLUSTER_COMPONENTS[stack.platform]({ name, cluster: stack.cluster, sandbox: stack.sandbox, production, manifestsFor: stack.manifestsFor });
   // Not parented to the cluster component: the ConfigGroups depend on that component (all of its children), and a
   // child of it would then wait for itself.
-  const provider = new Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
-  const deployed = deployManifests(name, stack.rendered, provider, cluster);
-  return {
+  const provider = new Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, ...(cluster.kubeContext ? { context: cluster.kubeContext } : {}), enableServerSideApply: true });
+  const outputs = (files: readonly string[]): StackOutputs => ({
     platform: stack.platform,
     clusterName: cluster.clusterName,
     kubeconfig: pulumi.secret(cluster.kubeconfig),
     runtimeClassName: cluster.runtimeClassName,
     sandboxPoolNames: cluster.sandboxPoolNames,
-    agentSandbox: stack.sandbox.platforms?.[stack.platform]?.agentSandbox ?? 'self',
-    manifests: { objects: stack.rendered.objects, files: deployed },
-  };
+    agentSandbox: stack.sandbox.platforms?.[stack.manifestsFor]?.agentSandbox ?? 'self',
+    manifests: { platform: stack.manifestsFor, objects: files.length ? stack.rendered.objects : 0, files },
+  });
+  const live = cluster.checkLiveCluster?.(provider);
+  if (!live) return Promise.resolve(outputs(deployManifests(name, stack.rendered, provider, cluster)));
+  return live.then((problems) => {
+    for (const p of problems) pulumi.log.error(`${p}; no manifest was deployed`, cluster);
+    return outputs(problems.length ? [] : deployManifests(name, stack.rendered, provider, cluster));
+  });
 }
 
 export type { Platform, StackPlatform };

@@ -29,7 +29,7 @@ export const FETCH_UPSTREAM_COMMANDS = '`npx agent-sandbox-infra fetch-upstream 
 /** A missing or altered pinned upstream file as a stack problem that says what to run. */
 export function upstreamProblem(err: UpstreamError, env: NodeJS.ProcessEnv = process.env): InputProblem {
   const fix = env[MIRROR_ENV]
-    ? `fix the mirror, or unset ${MIRROR_ENV} and run ${FETCH_UPSTREAM_COMMANDS} in this folder`
-    : `run ${FETCH_UPSTREAM_COMMANDS} in this folder (it needs network access once), then run pulumi again`;
+    ? `add the file to the mirror, or run ${FETCH_UPSTREAM_COMMANDS} in this folder (the cache completes the mirror)`
+    : `run ${FETCH_UPSTREAM_COMMANDS} in this folder (it needs GitHub or a Go module proxy once), then run pulumi again`;
   return { propertyPath: 'upstream files', reason: `${err.message} To deploy: ${fix}.` };
 }

@@ -15,7 +15,13 @@ export const DEFAULT_CONTROLLER_NAMESPACE = 'agent-sandbox-system';
 export interface ContainerImage {
   /** @default 'registry.k8s.io/agent-sandbox/agent-sandbox-controller' */
   readonly repository?: string;
-  /** @default - the release version, e.g. 'v0.5.6' */
+  /**
+   * A registry that mirrors registry.k8s.io (private or air-gapped installs): it replaces `registry.k8s.io` in the
+   * default repository, e.g. an ECR pull-through cache `123456789012.dkr.ecr.us-west-2.amazonaws.com/k8s` gives
+   * `…/k8s/agent-sandbox/agent-sandbox-controller`. Not with `repository`. @default - registry.k8s.io
+   */
+  readonly registry?: string;
+  /** @default - the release version, e.g. 'v1.0.3' */
   readonly tag?: string;
   /** `sha256:<64 hex>`; when set the image is pinned by digest (`repo:tag@digest`). @default - none */
   readonly digest?: string;
@@ -32,6 +38,9 @@ export function propErrors(props: AgentSandboxSettings, release: AgentSandboxRel
   name('namespace', props.namespace, DNS_LABEL, 63, 'namespace name (lowercase DNS label, at most 63 characters)');
   name('webhookServiceName', props.webhookServiceName, DNS_LABEL, 63, 'Service name (lowercase DNS label, at most 63 characters)');
   name('metricsServiceName', props.metricsServiceName, DNS_LABEL, 63, 'Service name (lowercase DNS label, at most 63 characters)');
+  if (props.webhookServiceName !== undefined && !release.conversionWebhook) {
+    errors.push(`webhookServiceName: agent-sandbox ${release.version} has no conversion webhook (nothing to name); remove the field`);
+  }
   if (props.webhookServiceName !== undefined && props.webhookServiceName === (props.metricsServiceName ?? CONTROLLER_NAME)) {
     errors.push(`webhookServiceName: "${props.webhookServiceName}" is also the metrics Service name; the two Services need different names`);
   }
@@ -41,6 +50,12 @@ export function propErrors(props: AgentSandboxSettings, release: AgentSandboxRel
   }
   if (props.image?.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(props.image.digest)) {
     errors.push(`image.digest: must be "sha256:" followed by 64 lowercase hex digits, got "${props.image.digest}"`);
+  }
+  if (props.image?.registry !== undefined && props.image.repository !== undefined) {
+    errors.push(`image.registry: cannot be used with image.repository (registry replaces the host of the default repository; repository replaces all of it), got both`);
+  }
+  if (props.image?.registry !== undefined && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9._-]+)*$/.test(props.image.registry)) {
+    errors.push(`image.registry: "${props.image.registry}" is not a registry host with an optional path, like "123456789012.dkr.ecr.us-west-2.amazonaws.com/k8s"`);
   }
   if (props.image?.tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(props.image.tag)) errors.push(`image.tag: "${props.image.tag}" is not a valid image tag`);
   if (props.image?.repository !== undefined) {

@@ -7,11 +7,9 @@ import { GKE_GVISOR_NODE_LABEL, PLATFORMS, type Platform } from '../platforms';
 import { field, isObj, splitApiVersion, type Obj } from '../core/k8s-object';
 import type { Finding } from '../core/diagnostics';
 import {
-  checkSandboxPodSpec,
   createSandboxInvariantsChecker,
   SANDBOX_POD_KINDS,
   showValue,
-  TRUSTED_INIT_CONTAINERS_ANNOTATION,
   type SandboxCheckerOptions,
 } from './sandbox/object';
 import { DEFAULT_MAX_WARM_POOL_REPLICAS } from './workload-rules';
@@ -23,6 +21,8 @@ export const WARM_POOL_POLICY = 'sandbox-warm-pool-upper-bound';
 export interface KubernetesSandboxSecurityConfig {
   /** Platform the manifests run on. @default undefined: any sandboxed RuntimeClass of the platform table; placement not checked */
   readonly platform?: Platform;
+  /** The stack's `platforms.<platform>` settings (the generic `kubernetes` platform's RuntimeClass and sandbox nodes). */
+  readonly platformSettings?: Readonly<Record<string, unknown>>;
   /** RuntimeClass names accepted as sandboxed beyond the platform table. @default [] */
   readonly allowedRuntimeClasses?: readonly string[];
 }
@@ -33,38 +33,16 @@ export function isSandboxPodKind(value: Obj): boolean {
   return SANDBOX_POD_KINDS.some((k) => k.group === group && k.kind === value.kind);
 }
 
-/**
- * The checker's error findings for one Sandbox/SandboxTemplate, each with its rule id. The checker's problems carry
- * no rule id, so the ids come from `checkSandboxPodSpec` run on the same pod spec (same path, platform and trusted
- * init containers, no opt-outs): a problem is that violation when the path matches and the message starts with the
- * violation's message (the checker only appends the opt-out or trusted-init note). Object-level problems the pod
- * spec check does not produce get `securityOptOuts` (the opt-out annotation), `podSpec` or `apiVersion`.
- */
+/** The checker's error findings for one Sandbox/SandboxTemplate, each with its rule id (the problem's code). */
 export function sandboxObjectFindings(value: Obj, object: string, options: SandboxCheckerOptions = {}): Finding[] {
-  const problems = createSandboxInvariantsChecker(options)(value, object).filter((p) => p.severity === 'error');
-  if (problems.length === 0) return [];
-  const entry = SANDBOX_POD_KINDS.find((k) => k.group === splitApiVersion(value.apiVersion).group && k.kind === value.kind);
-  let podSpec: unknown = value;
-  for (const key of entry?.podSpecPath ?? []) podSpec = field(podSpec, key);
-  const trusted = field(field(value.metadata, 'annotations'), TRUSTED_INIT_CONTAINERS_ANNOTATION);
-  const violations =
-    entry && isObj(podSpec)
-      ? checkSandboxPodSpec(podSpec, {
-          ...options,
-          path: entry.podSpecPath.join('.'),
-          trustedInitContainers: typeof trusted === 'string' ? trusted : undefined,
-        })
-      : [];
-  return problems.map((p) => {
-    const match = violations.find((v) => v.path === p.path && p.message.startsWith(v.message));
-    const rule = match?.rule ?? (p.path.startsWith('metadata.annotations') ? 'securityOptOuts' : p.path === 'apiVersion' ? 'apiVersion' : 'podSpec');
-    return { rule, path: p.path, message: p.message, object };
-  });
+  return createSandboxInvariantsChecker(options)(value, object)
+    .filter((p) => p.severity === 'error')
+    .map((p) => ({ rule: p.code ?? 'podSpec', path: p.path, message: p.message, object }));
 }
 
 export function checkerOptions(config: KubernetesSandboxSecurityConfig): SandboxCheckerOptions {
   const platform = config.platform && (PLATFORMS as readonly string[]).includes(config.platform) ? config.platform : undefined;
-  return { platform, allowedRuntimeClasses: [...(config.allowedRuntimeClasses ?? [])] };
+  return { platform, ...(platform && config.platformSettings ? { platformSettings: config.platformSettings } : {}), allowedRuntimeClasses: [...(config.allowedRuntimeClasses ?? [])] };
 }
 
 /** The pod spec of a Sandbox/SandboxTemplate (undefined when missing). */

@@ -12,13 +12,12 @@
  *    land on nodes without runsc and fail to start.
  * Facts come from platforms/platform.ts; nothing here is a second copy of them.
  */
-import { PLATFORM_PROFILES, PLATFORMS, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../platforms';
+import { HOST_KERNEL_HANDLERS, platformFacts, PLATFORMS, type Isolation, type Platform, type RuntimeFacts, type Toleration } from '../platforms';
 import { joinPath, type Problem } from '../core/diagnostics';
 import { showValue } from './sandbox/object';
 import type { ObjectChecker } from './schema/validate-objects';
 
-/** OCI runtimes that run containers on the host kernel: never the handler of a sandboxed RuntimeClass. */
-export const HOST_KERNEL_HANDLERS: readonly string[] = ['runc', 'crun', 'youki'];
+export { HOST_KERNEL_HANDLERS };
 
 const ISOLATION_NAMES: Readonly<Record<Isolation, string>> = { gvisor: 'gVisor', kata: 'Kata' };
 
@@ -34,11 +33,11 @@ interface TableEntry {
   readonly facts: RuntimeFacts;
 }
 
-/** Table entries whose RuntimeClass is `name` (one platform, or all). */
-function entriesNamed(name: string, platform?: Platform): TableEntry[] {
+/** Table entries whose RuntimeClass is `name` (one platform under its settings, or every platform's defaults). */
+function entriesNamed(name: string, platform?: Platform, platformSettings?: unknown): TableEntry[] {
   const out: TableEntry[] = [];
   for (const p of platform ? [platform] : PLATFORMS) {
-    for (const [isolation, facts] of Object.entries(PLATFORM_PROFILES[p].runtimes) as [Isolation, RuntimeFacts | undefined][]) {
+    for (const [isolation, facts] of Object.entries(platformFacts(p, p === platform ? platformSettings : undefined).runtimes) as [Isolation, RuntimeFacts | undefined][]) {
       if (facts && facts.runtimeClassName === name) out.push({ platform: p, isolation, facts });
     }
   }
@@ -66,6 +65,8 @@ export interface RuntimeClassCheckOptions {
    * @default undefined: only handlers are checked, against every platform's runtimes
    */
   readonly platform?: Platform;
+  /** The platform's `platforms.<id>` settings (the generic `kubernetes` platform's RuntimeClass). @default - its defaults */
+  readonly platformSettings?: unknown;
 }
 
 export type RuntimeClassProblem = Pick<Problem, 'path' | 'message'>;
@@ -78,7 +79,7 @@ export function checkRuntimeClass(value: Obj, options: RuntimeClassCheckOptions 
   const platform = options.platform;
   const out: RuntimeClassProblem[] = [];
 
-  const onPlatform = platform ? entriesNamed(name, platform) : [];
+  const onPlatform = platform ? entriesNamed(name, platform, options.platformSettings) : [];
   for (const { facts } of onPlatform) {
     if (facts.owner === 'platform') {
       out.push({

@@ -2,6 +2,7 @@
  * Rules of the workload kinds that the constructs and the sandbox config both apply, with the same messages: pure
  * functions over plain values, so config/ checks a config file without building constructs.
  */
+import { DEFAULT_KUBERNETES_VERSION, parseMinor } from '../core/upstream/pins';
 import type { Platform } from '../platforms';
 
 /**
@@ -40,6 +41,14 @@ export function managedDefaultPolicyProblem(templateName: string, namespace: str
 
 export const DEFAULT_MAX_WARM_POOL_REPLICAS = 500;
 
+/**
+ * HPA scale to zero (`minReplicas: 0`): feature gate HPAScaleToZero, alpha/off through 1.36, beta and on by default
+ * from 1.37 (k8s.io/kubernetes@v1.37.2 pkg/features/kube_features.go; v1.36.3: alpha, off). The API server also
+ * requires at least one Object or External metric then (pkg/apis/autoscaling/validation: "must specify at least one
+ * Object or External metric to support scaling to zero replicas"), and refuses minReplicas 0 where the gate is off.
+ */
+export const HPA_SCALE_TO_ZERO_SINCE = '1.37';
+
 /** The replica fields of a warm pool (construct props or config entry). */
 export interface WarmPoolReplicas {
   readonly replicas?: number;
@@ -51,7 +60,7 @@ export interface WarmPoolReplicas {
  * Problems with a warm pool's replica settings, as `field: message` lines: the bound (maxReplicas, default 500), the
  * autoscaler's range, its metrics. Shared by the construct and the config validation, so both say the same.
  */
-export function warmPoolReplicaProblems(p: WarmPoolReplicas): string[] {
+export function warmPoolReplicaProblems(p: WarmPoolReplicas, kubernetesVersion: string = DEFAULT_KUBERNETES_VERSION): string[] {
   const errors: string[] = [];
   const bound = p.maxReplicas ?? DEFAULT_MAX_WARM_POOL_REPLICAS;
   const as = p.autoscaling;
@@ -62,7 +71,16 @@ export function warmPoolReplicaProblems(p: WarmPoolReplicas): string[] {
   };
   replicaCheck('replicas', p.replicas ?? as?.minReplicas ?? 1, 0);
   if (as) {
-    replicaCheck('autoscaling.minReplicas', as.minReplicas, 1);
+    const scaleToZero = parseMinor(kubernetesVersion) >= parseMinor(HPA_SCALE_TO_ZERO_SINCE);
+    if (as.minReplicas === 0 && !scaleToZero) {
+      errors.push(
+        `autoscaling.minReplicas: 0 needs Kubernetes ${HPA_SCALE_TO_ZERO_SINCE} or later (HPAScaleToZero is on by default from ${HPA_SCALE_TO_ZERO_SINCE}); the target is ${kubernetesVersion}, where the API server refuses it: use 1 or more, or set kubernetesVersion`,
+      );
+    } else if (as.minReplicas === 0 && !as.metrics?.some((m) => ['Object', 'External'].includes(String((m as { type?: unknown })?.type)))) {
+      errors.push('autoscaling.minReplicas: 0 needs an Object or External metric among autoscaling.metrics (an HPA at 0 replicas has no pods to measure)');
+    } else {
+      replicaCheck('autoscaling.minReplicas', as.minReplicas, scaleToZero ? 0 : 1);
+    }
     replicaCheck('autoscaling.maxReplicas', as.maxReplicas, 1);
     if (as.maxReplicas < as.minReplicas) errors.push(`autoscaling.maxReplicas: must be ≥ minReplicas (${as.minReplicas}), got ${as.maxReplicas}`);
     if (!as.metrics?.length) errors.push('autoscaling.metrics: at least one metric is required (e.g. an External metric of the claim rate)');

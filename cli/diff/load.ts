@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseManifestText as parseYaml } from '../../core/yaml/parse';
-import { NotUtf8Error, readUtf8 } from '../read-text';
+import { InputLimitError, readBoundedTextFile } from '../../core/input-file';
+import { LIMITS } from '../../core/limits';
+import { FileSystemError } from '../../core/system-error';
+import { NotUtf8Error } from '../../core/utf8-text';
 import { isPlainMap } from './canonical';
 import { describeKey, groupOf, keyId } from './key';
 import { LoadOptions, ManifestObject, ObjectKey } from './types';
@@ -43,14 +46,7 @@ export function loadManifests(root: string, options: LoadOptions = {}): Manifest
     const segments = rel.split('/');
     const platform = platformFromPath && segments.length > 1 ? segments[0] : '';
     const file = path.join(baseDir, rel);
-    let text: string;
-    try {
-      text = readUtf8(file);
-    } catch (err) {
-      if (err instanceof NotUtf8Error) throw new ManifestLoadError(file, err.line, err.message.slice(file.length + 2));
-      throw err;
-    }
-    for (const obj of parseManifestText(text, rel, platform, file)) {
+    for (const obj of parseManifestText(readManifestFile(file), rel, platform, file)) {
       const previous = seen.get(keyId(obj.key));
       if (previous) {
         const where = `${path.join(baseDir, previous.source)}:${previous.line}`;
@@ -63,12 +59,27 @@ export function loadManifests(root: string, options: LoadOptions = {}): Manifest
   return objects;
 }
 
-/** Relative POSIX paths of all YAML files under `dir`, sorted. */
+/** A manifest file's text, bounded in size; a FIFO, device or oversized file is a ManifestLoadError. */
+function readManifestFile(file: string): string {
+  try {
+    return readBoundedTextFile(file, LIMITS.manifestFileBytes, 'manifest file');
+  } catch (err) {
+    if (err instanceof NotUtf8Error) throw new ManifestLoadError(file, err.line, err.message.slice(file.length + 2));
+    if (err instanceof InputLimitError || err instanceof FileSystemError) throw new ManifestLoadError(file, undefined, err.message.replace(/^cannot \w+ [^:]*: /, ''));
+    throw err;
+  }
+}
+
+/**
+ * Relative POSIX paths of all YAML files under `dir`, sorted. Names starting with a dot are skipped: `synth` stages
+ * its next output in dot-folders (and older versions staged inside the output folder), which are never compared.
+ */
 function listYamlFiles(dir: string, prefix = ''): string[] {
   const out: string[] = [];
   const entries = fs.readdirSync(path.join(dir, prefix), { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) out.push(...listYamlFiles(dir, rel));
     else if (entry.isFile() && YAML_FILE.test(entry.name)) out.push(rel);

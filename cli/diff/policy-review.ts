@@ -55,6 +55,11 @@ export interface PolicyReview {
 export interface PolicyReviewOptions {
   /** Platform of objects whose key carries none (the head is one platform's folder). */
   readonly platform?: Platform;
+  /**
+   * The config's `platforms` settings the head was synthesized with (the pack's `platformSettings`): on `kubernetes`
+   * they name the RuntimeClass and sandbox nodes pods are checked against. @default - each platform's defaults
+   */
+  readonly platformSettings?: Readonly<Record<string, unknown>>;
   /** Warm pool bound, as the policy config `maxReplicas`. @default 500 */
   readonly maxWarmPoolReplicas?: number;
 }
@@ -79,8 +84,9 @@ export function reviewPolicies(head: readonly ManifestObject[], result: DiffResu
       checked++;
       const platform = (isPlatform(m.key.platform) ? m.key.platform : options.platform) ?? inferredGkePlatform(value);
       const policy = SANDBOX_SECURITY_POLICY;
-      for (const f of sandboxObjectFindings(value, object, platform ? { platform } : {})) add('mandatory', policy, f);
-      for (const f of optedOutFindings(value, platform)) add('opt-out', policy, f);
+      const checkAs = platform ? { platform, platformSettings: options.platformSettings?.[platform] } : {};
+      for (const f of sandboxObjectFindings(value, object, checkAs)) add('mandatory', policy, f);
+      for (const f of optedOutFindings(value, checkAs)) add('opt-out', policy, f);
       continue;
     }
     checked++;
@@ -91,8 +97,8 @@ export function reviewPolicies(head: readonly ManifestObject[], result: DiffResu
 }
 
 /** The rules this Sandbox/SandboxTemplate would violate but opted out of with the opt-out annotation. */
-function optedOutFindings(value: Obj, platform: Platform | undefined): { rule: string; path: string; message: string }[] {
-  const checked = checkSandboxObjectPod(value, platform ? { platform } : {});
+function optedOutFindings(value: Obj, checkAs: { platform?: Platform; platformSettings?: unknown }): { rule: string; path: string; message: string }[] {
+  const checked = checkSandboxObjectPod(value, checkAs);
   return checked ? checked.violations.filter((v) => v.severity === 'note' && checked.optOuts.includes(v.rule)) : [];
 }
 

@@ -13,14 +13,51 @@ export const REDACTED_CHANGED = '<redacted (changed)>';
  * `db-password`, `accessToken`…). Ends-with keeps reference names such as `secretName` or
  * `tokenPath` visible.
  */
-const SENSITIVE_NAME_SUFFIXES = ['token', 'password', 'passwd', 'secret', 'privatekey', 'secretkey', 'secretaccesskey', 'apikey'];
+const SENSITIVE_NAME_SUFFIXES = [
+  'token',
+  'password',
+  'passwd',
+  'pwd',
+  'passphrase',
+  'secret',
+  'privatekey',
+  'secretkey',
+  'secretaccesskey',
+  'apikey',
+  'accesskey',
+  'accountkey',
+  'signingkey',
+  'encryptionkey',
+  'sshkey',
+  'clientkeydata',
+  'credential',
+  'credentials',
+  'auth',
+  'authorization',
+  'connectionstring',
+  'cookie',
+];
+
+/**
+ * Inside a string, a sensitive name followed by `=` or `:` and a value: `db.password=…`, `password: …` (a kubeconfig
+ * or properties file in a ConfigMap), `AccountKey=…;` (Azure connection strings), `"auth":"…"` (a docker config).
+ */
+const NAMED_VALUE_IN_TEXT =
+  /(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|accountkey|private[_-]?key|client[_-]?key[_-]?data|credentials?|"auth")["']?\s*[:=]\s*["']?[^\s"',;&]{3,}/i;
+
+/** A command-line flag whose next argument is its value: `["--db-password", "hunter2"]`. */
+const SENSITIVE_FLAG = /^--?[\w.-]*(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)$/i;
 
 /** An AWS access key id (long-term `AKIA…`, temporary `ASIA…`): 20 upper-case letters and digits. */
 const AWS_ACCESS_KEY_ID = /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/;
 
 /** Content that marks a whole string as sensitive, wherever it appears. */
 const SENSITIVE_CONTENT: readonly RegExp[] = [
-  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, // PEM private key
+  /-----BEGIN [A-Z0-9 ]+-----/, // any PEM block: private keys (RSA, EC, OPENSSH, ENCRYPTED, PGP … BLOCK), certificates
+  /[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s/@]+@/i, // URL with user:password@ (postgres://, https://, redis://:pw@)
+  /\bbasic\s+[A-Za-z0-9+/]{8,}={0,2}/i, // HTTP Basic authorization
+  /[?&](?:sig|signature|x-amz-signature|x-goog-signature)=[A-Za-z0-9%/+_-]{16,}/i, // signed URLs (Azure SAS, S3, GCS)
+  NAMED_VALUE_IN_TEXT,
   /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/, // JWT: three base64url parts, header starts with '{"'
   /\bbearer\s+[A-Za-z0-9._~+/-]{8,}/i, // HTTP bearer token
   /aws_secret_access_key/i, // AWS credentials file
@@ -106,9 +143,13 @@ export interface RedactedPair {
  * `data`/`stringData` values (keys kept), the `last-applied-configuration` annotation (a full copy
  * of the object), kubeconfig `users`, string values of sensitively named fields, the `value` of a
  * `{ name, value }` map whose `name` is sensitive (env vars: `{ name: GITHUB_TOKEN, value: … }`), any
- * string containing a private key, JWT, bearer token, AWS secret key, kubeconfig credentials or a
- * well-known token format (GitHub, OpenAI, Slack, Google API key, AWS access key id), and, in an
- * object holding an AWS access key id, strings shaped like its secret access key.
+ * string containing a PEM block, a URL with a password, Basic or Bearer authorization, a signed URL,
+ * `<sensitive name>=<value>` text (properties, connection strings, kubeconfig `password:`), a JWT, AWS
+ * secret key, kubeconfig credentials or a well-known token format (GitHub, OpenAI, Slack, Google API
+ * key, AWS access key id), the argument after a flag such as `--db-password`, and, in an object
+ * holding an AWS access key id, strings shaped like its secret access key. Names are matched
+ * case-insensitively by their ending (`passphrase`, `password`, `credentials`, `ssh_key`, `secret`,
+ * `token`, `auth`, …).
  */
 export function redactPair(base?: Record<string, unknown>, head?: Record<string, unknown>): RedactedPair {
   const context: Context = {
@@ -148,7 +189,9 @@ function walk(base: unknown, head: unknown, ctx: Context): [unknown, unknown] {
     const outB: unknown[] = [];
     const outH: unknown[] = [];
     for (let i = 0; i < Math.max(b?.length ?? 0, h?.length ?? 0); i++) {
-      const child = { ...ctx, path: [...ctx.path, i], parentIsKubeconfig: false, namedSensitive: false };
+      // The argument after a flag like `--db-password` is that flag's value.
+      const afterFlag = [b?.[i - 1], h?.[i - 1]].some((prev) => typeof prev === 'string' && SENSITIVE_FLAG.test(prev));
+      const child = { ...ctx, path: [...ctx.path, i], parentIsKubeconfig: false, namedSensitive: afterFlag };
       const [rb, rh] = walk(b?.[i], h?.[i], child);
       if (b && i < b.length) outB.push(rb);
       if (h && i < h.length) outH.push(rh);

@@ -8,7 +8,7 @@ import { loadReleaseCrds, type JsonObject } from '../../core/upstream/documents'
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRelease } from '../../core/upstream/pins';
 
 export interface AgentSandboxCrdsProps {
-  /** Pinned agent-sandbox release. @default 'v0.5.6' */
+  /** Pinned agent-sandbox release. @default - DEFAULT_AGENT_SANDBOX_VERSION (v1.0.3) */
   readonly version?: string;
   /** Namespace of the conversion webhook Service. @default 'agent-sandbox-system' */
   readonly webhookNamespace?: string;

@@ -13,6 +13,7 @@ import {
   KubeConfigMap,
   KubeDeployment,
   KubeNamespace,
+  KubeNetworkPolicy,
   KubePodDisruptionBudget,
   KubeRole,
   KubeRoleBinding,
@@ -32,11 +33,14 @@ import { ProblemsError } from '../../core/diagnostics';
 import { AgentSandboxCrds } from './agent-sandbox-crds';
 import { controllerArgs, type ControllerFlags } from '../../validation/controller-flags';
 import { CONTROLLER_NAME, DEFAULT_CONTROLLER_NAMESPACE, propErrors, type ContainerImage } from '../../validation/agent-sandbox-settings';
+import { podSecurityFindings, requiredPodSecurityLevel, type PodSecurityLevel } from '../../validation/pod-security';
 
 export { CONTROLLER_NAME, propErrors, type ContainerImage };
-import { CORE_RULES, EXTENSIONS_RULES, webhookCertRules, WEBHOOK_CERT_SECRET, type PolicyRule } from './rbac-rules';
+import { coreRules, EXTENSIONS_RULES, webhookCertRules, WEBHOOK_CERT_SECRET, type PolicyRule } from './rbac-rules';
 
 export const CONFIG_MAP_NAME = 'agent-sandbox-config';
+/** Annotation on the controller Namespace saying why it enforces less than `restricted`. */
+export const POD_SECURITY_REASON_ANNOTATION = 'agent-sandbox-infra.io/pod-security-reason';
 export const DEFAULT_ALLOWED_LABEL_DOMAINS: readonly string[] = ['sandbox.users.io'];
 
 /** cpu/memory quantities, e.g. `{ requests: { cpu: '100m', memory: '128Mi' } }`. */
@@ -66,7 +70,7 @@ export interface PrometheusRuleOptions {
 }
 
 export interface AgentSandboxProps {
-  /** Pinned agent-sandbox release. @default 'v0.5.6' */
+  /** Pinned agent-sandbox release. @default - DEFAULT_AGENT_SANDBOX_VERSION (v1.0.3) */
   readonly version?: string;
   /** Controller namespace. @default 'agent-sandbox-system' */
   readonly namespace?: string;
@@ -74,7 +78,10 @@ export interface AgentSandboxProps {
   readonly createNamespace?: boolean;
   /** Install the CRDs (false when another installer owns them). @default true */
   readonly installCrds?: boolean;
-  /** Name of the conversion webhook Service; the CRDs and the controller are wired to it. @default 'agent-sandbox-webhook-service' */
+  /**
+   * Name of the conversion webhook Service of a release that has one (v0.5.x); the CRDs and the controller are wired
+   * to it. v1.x has no webhook: setting it there is an error. @default 'agent-sandbox-webhook-service'
+   */
   readonly webhookServiceName?: string;
   /** Name of the metrics Service. @default 'agent-sandbox-controller' */
   readonly metricsServiceName?: string;
@@ -98,6 +105,14 @@ export interface AgentSandboxProps {
   readonly tolerations?: readonly Toleration[];
   /** @default - none */
   readonly affinity?: Affinity;
+  /**
+   * Node labels (keys) that mark sandbox nodes the controller could otherwise land on (sandbox nodes without a taint
+   * of their own, e.g. AKS Kata pools): the controller gets a required node affinity `DoesNotExist` on each, ANDed
+   * into every term of `affinity`. Its service-account token has cluster-wide rights; it never shares a node with
+   * untrusted sandboxes. {@link SandboxPlatformChart} sets the platform's.
+   * @default []
+   */
+  readonly avoidNodeLabelKeys?: readonly string[];
   /** Merged over the secure pod defaults (runAsNonRoot, uid/gid 65532, seccomp RuntimeDefault); turning one off is recorded in an annotation. @default - secure defaults */
   readonly podSecurityContext?: PodSecurityContext;
   /** Merged over the secure container defaults (no privilege escalation, read-only root, drop ALL, seccomp); turning one off is recorded in an annotation. @default - secure defaults */
@@ -123,6 +138,25 @@ export interface AgentSandboxProps {
 }
 
 const SELECTOR = { app: CONTROLLER_NAME };
+
+/** `affinity` with a required `DoesNotExist` on each key ANDed into every node selector term (one term if none). */
+export function withAvoidedNodes(affinity: Affinity | undefined, keys: readonly string[]): { affinity?: Affinity } {
+  if (keys.length === 0) return affinity ? { affinity } : {};
+  const avoid = keys.map((key) => ({ key, operator: 'DoesNotExist' }));
+  const required = affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const terms = required?.nodeSelectorTerms?.length ? required.nodeSelectorTerms : [{}];
+  return {
+    affinity: {
+      ...affinity,
+      nodeAffinity: {
+        ...affinity?.nodeAffinity,
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: terms.map((t) => ({ ...t, matchExpressions: [...(t.matchExpressions ?? []), ...avoid] })),
+        },
+      },
+    },
+  };
+}
 const DEFAULT_RESOURCES = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } } as const;
 
 const SECURE_POD: Required<Pick<PodSecurityContext, 'runAsNonRoot' | 'runAsUser' | 'runAsGroup' | 'seccompProfile'>> = {
@@ -155,6 +189,8 @@ export class AgentSandbox extends Construct {
   readonly crds?: AgentSandboxCrds;
   /** Secure defaults the props turned off (also in the `agent-sandbox-infra.io/security-opt-outs` annotation). */
   readonly securityOptOuts: readonly string[];
+  /** The Pod Security level the controller namespace enforces, and why when it is below `restricted`. */
+  readonly podSecurity: { readonly enforce: PodSecurityLevel; readonly reason?: string };
 
   constructor(scope: Construct, id: string, props: AgentSandboxProps = {}) {
     super(scope, id);
@@ -171,7 +207,13 @@ export class AgentSandbox extends Construct {
 
     const errors = propErrors(props, this.release, this.replicas);
     if (errors.length) throw new ProblemsError(`AgentSandbox "${this.node.path}" has invalid props:\n  ${errors.join('\n  ')}`, errors);
-    registerController(this, { extensions: this.extensions, allowedLabelDomains: this.allowedLabelDomains, apiVersion: this.release.apiVersion, namespace: this.namespace });
+    registerController(this, {
+      extensions: this.extensions,
+      allowedLabelDomains: this.allowedLabelDomains,
+      apiVersion: this.release.apiVersion,
+      version: this.release.version,
+      namespace: this.namespace,
+    });
 
     const ns = this.namespace;
     const labels = {
@@ -193,18 +235,28 @@ export class AgentSandbox extends Construct {
     }
     const { pod: podSecurityContext, container: containerSecurityContext, optOuts } = securityContexts(props);
     this.securityOptOuts = optOuts;
+    // The namespace enforces the strictest Pod Security level the controller pod passes: `restricted`, unless an
+    // opt-out breaks it (e.g. allowPrivilegeEscalation), then `baseline`, and `privileged` only when baseline fails
+    // too. A lowered level says why in an annotation. Opt-outs restricted allows (readOnlyRootFilesystem) lower nothing.
+    this.podSecurity = controllerPodSecurity(podSecurityContext, containerSecurityContext, optOuts);
     if (props.createNamespace ?? true) {
-      // The controller meets the `restricted` Pod Security Standard unless a secure default was turned off.
-      const pss: Record<string, string> = optOuts.length ? {} : { 'pod-security.kubernetes.io/enforce': 'restricted' };
       new KubeNamespace(this, 'Namespace', {
         metadata: {
           name: ns,
-          labels: { ...labels, 'kubernetes.io/metadata.name': ns, ...pss, 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' },
+          labels: {
+            ...labels,
+            'kubernetes.io/metadata.name': ns,
+            'pod-security.kubernetes.io/enforce': this.podSecurity.enforce,
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+            'pod-security.kubernetes.io/warn': 'restricted',
+            'pod-security.kubernetes.io/audit': 'restricted',
+          },
+          ...(this.podSecurity.reason ? { annotations: { [POD_SECURITY_REASON_ANNOTATION]: this.podSecurity.reason } } : {}),
         },
       });
     }
     new KubeServiceAccount(this, 'ServiceAccount', { metadata: meta(CONTROLLER_NAME) });
-    this.clusterRole('Core', CONTROLLER_NAME, CORE_RULES, meta);
+    this.clusterRole('Core', CONTROLLER_NAME, coreRules(this.release), meta);
     if (this.extensions) this.clusterRole('Extensions', `${CONTROLLER_NAME}-extensions`, EXTENSIONS_RULES, meta);
     if (webhook) {
       new KubeRole(this, 'WebhookCertRole', { metadata: meta(CONTROLLER_NAME), rules: webhookCertRules(WEBHOOK_CERT_SECRET).map(toRule) });
@@ -227,6 +279,28 @@ export class AgentSandbox extends Construct {
         },
       });
     }
+
+    // The controller's own NetworkPolicy: ingress only to its ports, egress open (the API server's address and port
+    // differ per cluster). Where a CNI starts every pod default-deny until a policy selects it (the VPC CNI in strict
+    // mode, which the EKS stack turns on: platforms/eks/facts.ts eks.vpc-cni-strict-mode), this is what lets the
+    // controller work; elsewhere it narrows its ingress.
+    new KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: meta(CONTROLLER_NAME),
+      spec: {
+        podSelector: { matchLabels: SELECTOR },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [
+          {
+            ports: [
+              { port: IntOrString.fromNumber(8080), protocol: 'TCP' },
+              { port: IntOrString.fromNumber(8081), protocol: 'TCP' },
+              ...(webhook ? [{ port: IntOrString.fromNumber(webhook.targetPort), protocol: 'TCP' }] : []),
+            ],
+          },
+        ],
+        egress: [{}],
+      },
+    });
 
     let configChecksum: string | undefined;
     if (props.allowedLabelDomains) {
@@ -293,7 +367,7 @@ export class AgentSandbox extends Construct {
             ],
             ...(props.nodeSelector && Object.keys(props.nodeSelector).length ? { nodeSelector: { ...props.nodeSelector } } : {}),
             ...(props.tolerations?.length ? { tolerations: [...props.tolerations] } : {}),
-            ...(props.affinity ? { affinity: props.affinity } : {}),
+            ...withAvoidedNodes(props.affinity, props.avoidNodeLabelKeys ?? []),
             ...((props.topologySpread ?? replicated)
               ? {
                   topologySpreadConstraints: ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
@@ -380,9 +454,29 @@ function toResources(r: ResourceRequirements) {
 }
 
 export function imageReference(image: ContainerImage | undefined, release: AgentSandboxRelease): string {
-  const repository = image?.repository ?? release.controllerImage.repository;
+  const repository = image?.repository ?? (image?.registry ? release.controllerImage.repository.replace(/^[^/]+/, image.registry) : release.controllerImage.repository);
   const tag = image?.tag ?? release.controllerImage.tag;
   return image?.digest ? `${repository}:${tag}@${image.digest}` : `${repository}:${tag}`;
+}
+
+/**
+ * The strictest Pod Security level the controller pod passes, judged on the pod as the Deployment builds it (its
+ * security contexts, ports without hostPort, a ConfigMap and an emptyDir volume, probes without host), and why.
+ */
+function controllerPodSecurity(pod: PodSecurityContext, container: SecurityContext, optOuts: readonly string[]): { enforce: PodSecurityLevel; reason?: string } {
+  const spec = {
+    securityContext: JSON.parse(JSON.stringify(pod)) as Record<string, unknown>,
+    containers: [{ name: CONTROLLER_NAME, securityContext: JSON.parse(JSON.stringify(container)) as Record<string, unknown>, ports: [{ containerPort: 8080 }] }],
+    volumes: [{ name: 'config-volume', configMap: { name: CONFIG_MAP_NAME } }, { name: 'tmp', emptyDir: {} }],
+  };
+  const enforce = requiredPodSecurityLevel(spec);
+  if (enforce === 'restricted') return { enforce };
+  const failed = podSecurityFindings(spec, enforce === 'baseline' ? 'restricted' : 'baseline').map((f) => f.check);
+  const stricter = enforce === 'baseline' ? 'restricted' : 'baseline';
+  return {
+    enforce,
+    reason: `the controller's security opt-outs (${optOuts.join(', ')}) fail Pod Security ${stricter} (${[...new Set(failed)].join(', ')}), so the namespace enforces ${enforce}`,
+  };
 }
 
 /** Merges user security contexts over the secure defaults and lists what they turned off. */

@@ -11,27 +11,26 @@ export interface PolicyRule {
   readonly verbs: readonly string[];
 }
 
+import type { AgentSandboxRelease } from '../../core/upstream/pins';
+
 const CRUD = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 
-/** ClusterRole `agent-sandbox-controller` (core Sandbox controller). */
-export const CORE_RULES: readonly PolicyRule[] = [
-  { apiGroups: [''], resources: ['persistentvolumeclaims', 'pods', 'services'], verbs: CRUD },
-  { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
-  { apiGroups: ['agents.x-k8s.io'], resources: ['sandboxes'], verbs: CRUD },
-  { apiGroups: ['agents.x-k8s.io'], resources: ['sandboxes/finalizers', 'sandboxes/status'], verbs: ['get', 'patch', 'update'] },
-  {
-    apiGroups: ['apiextensions.k8s.io'],
-    resources: ['customresourcedefinitions'],
-    resourceNames: [
-      'sandboxclaims.extensions.agents.x-k8s.io',
-      'sandboxes.agents.x-k8s.io',
-      'sandboxtemplates.extensions.agents.x-k8s.io',
-      'sandboxwarmpools.extensions.agents.x-k8s.io',
-    ],
-    verbs: ['get', 'patch', 'update'],
-  },
-  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'list', 'patch', 'update', 'watch'] },
-];
+/**
+ * ClusterRole `agent-sandbox-controller` (core Sandbox controller). A release with a conversion webhook (v0.5.x)
+ * also patches the webhook's caBundle into its four CRDs; v1.x has no webhook and no CRD rule.
+ */
+export function coreRules(release: Pick<AgentSandboxRelease, 'conversionWebhook' | 'crds'>): PolicyRule[] {
+  return [
+    { apiGroups: [''], resources: ['persistentvolumeclaims', 'pods', 'services'], verbs: CRUD },
+    { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+    { apiGroups: ['agents.x-k8s.io'], resources: ['sandboxes'], verbs: CRUD },
+    { apiGroups: ['agents.x-k8s.io'], resources: ['sandboxes/finalizers', 'sandboxes/status'], verbs: ['get', 'patch', 'update'] },
+    ...(release.conversionWebhook
+      ? [{ apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], resourceNames: release.crds.map((c) => c.crdName).sort(), verbs: ['get', 'patch', 'update'] }]
+      : []),
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'list', 'patch', 'update', 'watch'] },
+  ];
+}
 
 /** ClusterRole `agent-sandbox-controller-extensions` (claims, templates, warm pools). */
 export const EXTENSIONS_RULES: readonly PolicyRule[] = [

@@ -62,6 +62,9 @@ export const DEFAULT_DRA_KUBERNETES_VERSION = '1.36';
 const KUBE_FEATURES = 'https://github.com/kubernetes/kubernetes/blob/master/pkg/features/kube_features.go (defaultVersionedKubernetesFeatureGates)';
 const FEATURE_GATES_PAGE = 'https://kubernetes.io/docs/reference/command-line-tools-reference/feature-gates/';
 const V136_DRA_BLOG = 'Kubernetes v1.36 DRA release blog "Kubernetes v1.36: More Drivers, New Features, and the Next Era of DRA"';
+/** Read from the Go modules k8s.io/kubernetes@v1.36.3 and @v1.37.2 (pkg/features/kube_features.go), 2026-12-06. */
+const KUBE_FEATURES_137 =
+  'k8s.io/kubernetes@v1.37.2 pkg/features/kube_features.go: DRADeviceTaints GA on (L1481), DRAExtendedResource GA locked on (L1487), DRAPrioritizedList GA locked (L1519), DRAAdminAccess GA locked (L1451), DRAConsumableCapacity and DRAPartitionableDevices beta on (L1457, L1510); v1.36.3: DRADeviceTaints and DRAExtendedResource beta on (L1369, L1374)';
 
 export const DRA_FEATURES: Readonly<Record<DraFeatureGate, DraFeature>> = {
   DynamicResourceAllocation: {
@@ -87,6 +90,7 @@ export const DRA_FEATURES: Readonly<Record<DraFeatureGate, DraFeature>> = {
     ],
     kep: 'https://kep.k8s.io/4816',
     sources: [
+      KUBE_FEATURES_137,
       KUBE_FEATURES,
       'kubernetes/enhancements keps/sig-scheduling/4816-dra-prioritized-list/kep.yaml (alpha v1.33, beta v1.34)',
       'kubernetes/website feature-gates/DRAPrioritizedList.md (beta, default true, from 1.34)',
@@ -104,6 +108,7 @@ export const DRA_FEATURES: Readonly<Record<DraFeatureGate, DraFeature>> = {
     ],
     kep: 'https://kep.k8s.io/5018',
     sources: [
+      KUBE_FEATURES_137,
       KUBE_FEATURES,
       'kubernetes/enhancements keps/sig-auth/5018-dra-adminaccess/kep.yaml (beta v1.34, stable v1.36)',
       'kubernetes/website feature-gates/DRAAdminAccess.md (beta, default true, from 1.34; namespace label resource.kubernetes.io/admin-access: "true")',
@@ -120,6 +125,7 @@ export const DRA_FEATURES: Readonly<Record<DraFeatureGate, DraFeature>> = {
     ],
     kep: 'https://kep.k8s.io/5055',
     sources: [
+      KUBE_FEATURES_137,
       KUBE_FEATURES,
       'pinned schema v1.36.0: ExactDeviceRequest.tolerations "This is a beta field" (v1.34.0: "alpha field")',
       `${V136_DRA_BLOG}: "Device taints (beta)"`,
@@ -137,6 +143,7 @@ export const DRA_FEATURES: Readonly<Record<DraFeatureGate, DraFeature>> = {
     ],
     kep: 'https://kep.k8s.io/5004',
     sources: [
+      KUBE_FEATURES_137,
       KUBE_FEATURES,
       'https://www.kubernetes.dev/resources/keps/5004/ (alpha v1.34, beta v1.36, stable v1.37)',
       'pinned schema v1.36.0: DeviceClassSpec.extendedResourceName "This is a beta field" (v1.34.0: "alpha field")',
@@ -153,6 +160,7 @@ export const DRA_FEATURES: Readonly<Record<DraFeatureGate, DraFeature>> = {
     ],
     kep: 'https://kep.k8s.io/5075',
     sources: [
+      KUBE_FEATURES_137,
       KUBE_FEATURES,
       'https://www.kubernetes.dev/resources/keps/5075/ (alpha v1.34, beta v1.36)',
       'kubernetes/kubernetes pkg/apis/resource/validation: selectors compile with dracel.Features{EnableConsumableCapacity: DRAConsumableCapacity}',
@@ -168,6 +176,7 @@ export const DRA_FEATURES: Readonly<Record<DraFeatureGate, DraFeature>> = {
     ],
     kep: 'https://kep.k8s.io/4815',
     sources: [
+      KUBE_FEATURES_137,
       KUBE_FEATURES,
       'https://kubernetes.io/docs/concepts/resource-management/dynamic-resource-allocation/dra-features/ ("Partitionable devices: Kubernetes v1.36 [beta] (enabled by default)")',
     ],

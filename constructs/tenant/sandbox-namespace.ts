@@ -15,12 +15,14 @@ import {
   type NetworkPolicyPort,
 } from '../../imports/k8s';
 import { SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
+import type { NamespacePodSecurity } from '../../validation/namespace-pod-security';
 // Namespace label that lets ResourceClaims in it request `adminAccess` to devices (Kubernetes DRA).
 import { DRA_ADMIN_ACCESS_LABEL } from '../dra/resource-claim-template';
 import { PLATFORMS, systemNamespaceProblem, type Platform } from '../../platforms';
 import { ProblemsError } from '../../core/diagnostics';
 import { findController } from '../workloads/context';
 import { dnsPeers, resolveDnsOptions, type DnsEgressOptions } from './dns-egress';
+import { tryParseCidr } from './cidr';
 import { dnsLabelErrors, dnsSubdomainErrors, labelErrors, qualifiedNameErrors } from '../../core/formats';
 import { resolveLimitRange, resolveQuota, type LimitRangeOptions, type ResolvedLimitRange, type ResourceQuotaOptions } from './resource-limits';
 import {
@@ -74,9 +76,11 @@ export interface SandboxNamespaceProps {
    */
   readonly dns?: DnsEgressOptions;
   /**
-   * Egress sandboxes may send besides DNS: one NetworkPolicy egress rule per entry. Every node credential endpoint
-   * (`METADATA_ENDPOINTS`: 169.254.169.254, fd00:ec2::254, 169.254.170.23, …) inside an allowed CIDR is put in its
-   * `ipBlock.except`, also for `0.0.0.0/0` and `::/0`; a CIDR inside one of them is an error.
+   * Egress sandboxes may send besides DNS: one NetworkPolicy egress rule per entry. All of link-local
+   * (`169.254.0.0/16`, `fe80::/10`: metadata, credentials, the cloud's DNS and time services) and the node credential
+   * endpoints outside it (`METADATA_ENDPOINTS`: Azure WireServer, fd00:ec2::254, …) inside an allowed CIDR are put in
+   * its `ipBlock.except`, also for `0.0.0.0/0` and `::/0`; a CIDR inside one of them is an error. A rule on every port
+   * whose CIDR spans a private range must except those ranges and `clusterCidrs` (or set `allowPrivateRanges`).
    *
    * Only CIDRs: core NetworkPolicy has no FQDN rules. For hostnames use Cilium `toFQDNs`
    * (CiliumNetworkPolicy), Calico `domains` (GlobalNetworkPolicy/NetworkSet), GKE `FQDNNetworkPolicy`, or send
@@ -85,6 +89,12 @@ export interface SandboxNamespaceProps {
    * @default [] (DNS only)
    */
   readonly egressAllowlist?: readonly EgressRule[];
+  /**
+   * The cluster's node, pod and service CIDRs that lie outside the private ranges (e.g. privately used public ranges):
+   * an egress rule on every port that spans one must except it, like the private ranges.
+   * @default []
+   */
+  readonly clusterCidrs?: readonly string[];
   /** Ingress allowed into the namespace, from pods/namespaces by label (e.g. a gateway). @default [] (no ingress) */
   readonly ingressAllowlist?: readonly IngressRule[];
   /**
@@ -139,6 +149,8 @@ export class SandboxNamespace extends Construct {
   readonly limitRange?: ResolvedLimitRange;
   /** `spec.hard` of the ResourceQuota as emitted (defaults merged with overrides); undefined with `quota: false`. */
   readonly quotaHard?: Readonly<Record<string, string>>;
+  /** The Pod Security level the namespace enforces: templates and sandboxes in it that it would reject are errors. */
+  readonly podSecurity: NamespacePodSecurity;
 
   constructor(scope: Construct, id: string, props: SandboxNamespaceProps) {
     super(scope, id);
@@ -148,6 +160,7 @@ export class SandboxNamespace extends Construct {
     this.allowsDraAdminAccess = props.allowDraAdminAccess ?? false;
     const enforce = props.podSecurity?.enforce ?? 'restricted';
     const enforceVersion = props.podSecurity?.enforceVersion ?? 'latest';
+    this.podSecurity = { enforce, enforceVersion };
 
     const reserved = systemNamespaceProblem(props.name, { platform: props.platform, controllerNamespace: findController(this)?.namespace });
     const errors = [
@@ -169,7 +182,11 @@ export class SandboxNamespace extends Construct {
         : [`platform: must be one of ${PLATFORMS.join(', ')}, got ${JSON.stringify(props.platform)}`]),
       ...ingressRuleErrors('ingressAllowlist', props.ingressAllowlist ?? []),
     ];
-    const egress = resolveEgressRules('egressAllowlist', props.egressAllowlist ?? []);
+    (props.clusterCidrs ?? []).forEach((text, i) => {
+      const cidr = tryParseCidr(text);
+      if (typeof cidr === 'string') errors.push(`clusterCidrs[${i}]: ${cidr}`);
+    });
+    const egress = resolveEgressRules('egressAllowlist', props.egressAllowlist ?? [], props.clusterCidrs ?? []);
     errors.push(...egress.errors);
     const quota = props.quota === false ? undefined : resolveQuota('quota', props.quota ?? {});
     const limitRange = props.limitRange === false ? undefined : resolveLimitRange('limitRange', props.limitRange ?? {});
@@ -185,6 +202,9 @@ export class SandboxNamespace extends Construct {
     if (!quota) optOuts.push('quota');
     if (!limitRange) optOuts.push('limitRange');
     if (this.allowsDraAdminAccess) optOuts.push('draAdminAccess');
+    this.egressRules.forEach((r, i) => {
+      if (r.reachesPrivateRanges) optOuts.push(`egressAllowlist[${i}].allowPrivateRanges`);
+    });
     this.securityOptOuts = optOuts;
 
     this.labels = {
@@ -225,9 +245,20 @@ export class SandboxNamespace extends Construct {
     }
     if (this.egressRules.length) {
       const descriptions = this.egressRules.flatMap((r, i) => (r.description ? [`egress[${i}]: ${r.description}`] : []));
+      const privateRanges = this.egressRules.flatMap((r, i) => (r.reachesPrivateRanges ? [`egress[${i}].allowPrivateRanges`] : []));
       policyNames.push('allow-egress');
       new KubeNetworkPolicy(this, 'AllowEgress', {
-        metadata: meta('allow-egress', descriptions.length ? { annotations: { [RULE_DESCRIPTIONS_ANNOTATION]: descriptions.join('\n') } } : {}),
+        metadata: meta('allow-egress', {
+          ...(descriptions.length || privateRanges.length
+            ? {
+                annotations: {
+                  ...(descriptions.length ? { [RULE_DESCRIPTIONS_ANNOTATION]: descriptions.join('\n') } : {}),
+                  // Rules that reach other pods, the nodes and the API server on every port, by choice.
+                  ...(privateRanges.length ? { [SECURITY_OPT_OUTS_ANNOTATION]: privateRanges.join(',') } : {}),
+                },
+              }
+            : {}),
+        }),
         spec: {
           podSelector: allPods,
           policyTypes: ['Egress'],

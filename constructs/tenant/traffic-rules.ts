@@ -31,7 +31,22 @@ export interface EgressRule {
   readonly ports?: readonly PortRule[];
   /** What the rule is for; written to the policy's `agent-sandbox-infra.io/rule-descriptions` annotation. @default - none */
   readonly description?: string;
+  /**
+   * A rule on every port whose CIDR spans a private range (`0.0.0.0/0`, `::/0`, …) must list those ranges — and the
+   * cluster's node/pod CIDRs outside them (`clusterCidrs`) — in `except`, or it also reaches other pods, nodes, the API
+   * server and everything else on the VPC. `true` accepts that; it is recorded as a security opt-out on the
+   * namespace and the NetworkPolicy.
+   * @default false
+   */
+  readonly allowPrivateRanges?: boolean;
 }
+
+/**
+ * Address space that is not the internet: RFC 1918, shared address space (RFC 6598: GKE and EKS custom pod ranges),
+ * IPv6 unique local (RFC 4193). Link-local is never reachable at all (metadata-endpoints.ts).
+ */
+export const PRIVATE_RANGES: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
+const PRIVATE = PRIVATE_RANGES.map((t) => tryParseCidr(t) as Cidr);
 
 export interface IngressRule {
   /**
@@ -65,15 +80,25 @@ export interface ResolvedEgressRule {
   /** Undefined: every port. */
   readonly ports?: readonly ResolvedPort[];
   readonly description?: string;
+  /** The rule reaches private ranges on every port by explicit choice (`allowPrivateRanges`). */
+  readonly reachesPrivateRanges?: boolean;
 }
 
-/** Resolves the allowlist; `errors` names every bad field (path prefix `field`). */
-export function resolveEgressRules(field: string, rules: readonly EgressRule[]): { rules: ResolvedEgressRule[]; errors: string[] } {
+/**
+ * Resolves the allowlist; `errors` names every bad field (path prefix `field`). `clusterCidrs` are the cluster's
+ * node/pod/service CIDRs outside the private ranges: an all-ports rule spanning them must except them too.
+ */
+export function resolveEgressRules(field: string, rules: readonly EgressRule[], clusterCidrs: readonly string[] = []): { rules: ResolvedEgressRule[]; errors: string[] } {
   const errors: string[] = [];
+  const cluster = clusterCidrs.flatMap((t) => {
+    const c = tryParseCidr(t);
+    return typeof c === 'string' ? [] : [c];
+  });
   const resolved = rules.map((rule, i): ResolvedEgressRule => {
     const path = `${field}[${i}]`;
     if (rule.cidrs.length === 0) errors.push(`${path}.cidrs: must list at least one CIDR`);
     const ipBlocks: ResolvedIpBlock[] = [];
+    let opensPrivate = false;
     const parsedCidrs = rule.cidrs.map((t) => tryParseCidr(t)).filter((c): c is Cidr => typeof c !== 'string');
     const excepts: Cidr[] = [];
     (rule.except ?? []).forEach((text, j) => {
@@ -91,15 +116,45 @@ export function resolveEgressRules(field: string, rules: readonly EgressRule[]):
       }
       const covering = metadataEndpointCovering(cidr);
       if (covering) {
-        errors.push(`${path}.cidrs[${j}]: ${JSON.stringify(text)} lies inside ${covering.cidr} (${covering.description}), which sandboxes may never reach`);
+        const dns = covering.cidr === '169.254.0.0/16' ? '; DNS resolvers there are opened by the namespace\'s dns settings (port 53 only)' : '';
+        errors.push(`${path}.cidrs[${j}]: ${JSON.stringify(text)} lies inside ${covering.cidr} (${covering.description}), which sandboxes may never reach${dns}`);
         return;
       }
-      const own = excepts.filter((e) => e.family === cidr.family && e.prefix > cidr.prefix && cidrContains(cidr, e)).map((e) => e.text);
-      // Metadata entries stay even where an own except covers them: reviewers look for them by address.
-      ipBlocks.push({ cidr: cidr.text, except: [...own, ...metadataExcepts(cidr)] });
+      const ownCidrs = excepts.filter((e) => e.family === cidr.family && e.prefix > cidr.prefix && cidrContains(cidr, e));
+      // Every port to a range that spans the cluster's own address space reaches the other tenants' pods, the nodes,
+      // the API server: each such range inside this CIDR must be excepted, or the rule says it means it.
+      const open = rule.ports
+        ? []
+        : [...PRIVATE, ...cluster].filter(
+            (r) => r.family === cidr.family && r.prefix > cidr.prefix && cidrContains(cidr, r) && !ownCidrs.some((e) => cidrContains(e, r)),
+          );
+      if (open.length && !rule.allowPrivateRanges) {
+        errors.push(
+          `${path}.cidrs[${j}]: ${JSON.stringify(text)} on every port also reaches ${open.map((r) => r.text).join(', ')} (other pods, the nodes, ` +
+            `the API server, the rest of the network): list ${open.length === 1 ? 'it' : 'them'} in except, give the rule ports, ` +
+            'or set allowPrivateRanges: true to accept it (recorded as a security opt-out)',
+        );
+      }
+      if (open.length) opensPrivate = true;
+      // Never-reachable entries stay even where an own except covers them: reviewers look for them by address.
+      const never = metadataExcepts(cidr).filter((m) => !ownCidrs.some((e) => e.text === m));
+      ipBlocks.push({ cidr: cidr.text, except: [...ownCidrs.map((e) => e.text), ...never] });
     });
     errors.push(...portErrors(`${path}.ports`, rule.ports));
-    return { ipBlocks, ...(rule.ports ? { ports: rule.ports.map(resolvePort) } : {}), ...(rule.description ? { description: rule.description } : {}) };
+    if (rule.allowPrivateRanges !== undefined && typeof rule.allowPrivateRanges !== 'boolean') {
+      errors.push(`${path}.allowPrivateRanges: must be true or false, got ${JSON.stringify(rule.allowPrivateRanges)}`);
+    } else if (rule.allowPrivateRanges && !opensPrivate && ipBlocks.length === rule.cidrs.length) {
+      // An opt-out that suppresses nothing hides what the rule does from reviewers.
+      errors.push(
+        `${path}.allowPrivateRanges: changes nothing (${rule.ports ? 'the rule has ports' : 'its CIDRs reach no private range or cluster CIDR'}); remove it`,
+      );
+    }
+    return {
+      ipBlocks,
+      ...(rule.ports ? { ports: rule.ports.map(resolvePort) } : {}),
+      ...(rule.description ? { description: rule.description } : {}),
+      ...(opensPrivate && rule.allowPrivateRanges ? { reachesPrivateRanges: true } : {}),
+    };
   });
   return { rules: resolved, errors };
 }

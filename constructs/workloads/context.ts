@@ -4,6 +4,7 @@ import type { Construct, IConstruct } from 'constructs';
 import { isPlatform, PLATFORMS, type Platform } from '../../platforms';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
 import { ProblemsError } from '../../core/diagnostics';
+import type { NamespacePodSecurity } from '../../validation/namespace-pod-security';
 
 /**
  * A namespace as the workloads see it: a name, or a SandboxNamespace (which also brings its ServiceAccount, whether
@@ -20,6 +21,8 @@ export type NamespaceRef =
        * When set and non-empty, SandboxTemplates in it do not let the controller add its wide default policy.
        */
       readonly networkPolicyNames?: readonly string[];
+      /** The namespace's enforced Pod Security level: pods it would reject are errors at synth. */
+      readonly podSecurity?: NamespacePodSecurity;
     };
 
 export function namespaceName(ns: NamespaceRef): string {
@@ -30,25 +33,45 @@ export function namespaceServiceAccount(ns: NamespaceRef): string | undefined {
   return typeof ns === 'string' ? undefined : ns.serviceAccountName;
 }
 
+/** The Pod Security level a SandboxNamespace-like namespace enforces (undefined for a plain name: not known). */
+export function namespacePodSecurity(ns: NamespaceRef): NamespacePodSecurity | undefined {
+  return typeof ns === 'string' ? undefined : ns.podSecurity;
+}
+
 /** The NetworkPolicies a SandboxNamespace-like namespace applies to all its pods ([] for a plain name). */
 export function namespaceNetworkPolicies(ns: NamespaceRef): readonly string[] {
   return typeof ns === 'string' ? [] : (ns.networkPolicyNames ?? []);
 }
 
-/** The platform given explicitly, else the one of an enclosing construct that has one (e.g. SandboxPlatformChart). */
-export function resolvePlatform(scope: Construct, explicit: Platform | undefined, what: string): Platform {
+/** A platform and its `platforms.<id>` settings (undefined: the platform's defaults). */
+export interface ResolvedPlatform {
+  readonly platform: Platform;
+  readonly settings?: unknown;
+}
+
+type PlatformScope = IConstruct & { platform?: unknown; platformSettings?: unknown };
+
+/**
+ * The platform given explicitly, else the one of an enclosing construct that has one (e.g. SandboxPlatformChart);
+ * its settings given explicitly, else those of the nearest enclosing construct of the same platform that carries
+ * `platformSettings` (so a tenant's templates see the chart's RuntimeClass on the generic `kubernetes` platform).
+ */
+export function resolvePlatform(scope: Construct, explicit: Platform | undefined, what: string, explicitSettings?: unknown): ResolvedPlatform {
   const fail = (problem: string): never => {
     throw new ProblemsError(`${what}: ${problem}`, [problem]);
   };
-  if (explicit !== undefined) {
-    if (!isPlatform(explicit)) fail(`platform "${String(explicit)}" is unknown`);
-    return explicit;
+  const enclosing = [...scope.node.scopes].reverse() as PlatformScope[];
+  let platform = explicit;
+  if (platform !== undefined) {
+    if (!isPlatform(platform)) fail(`platform "${String(platform)}" is unknown`);
+  } else {
+    platform = enclosing.map((s) => s.platform).find((p): p is Platform => typeof p === 'string' && isPlatform(p));
+    if (platform === undefined) {
+      return fail(`set platform (${PLATFORMS.slice(0, -1).join(', ')} or ${PLATFORMS[PLATFORMS.length - 1]}), or create it inside a SandboxPlatformChart`);
+    }
   }
-  for (const s of [...scope.node.scopes].reverse()) {
-    const p = (s as IConstruct & { platform?: unknown }).platform;
-    if (typeof p === 'string' && isPlatform(p)) return p;
-  }
-  return fail(`set platform (${PLATFORMS.slice(0, -1).join(', ')} or ${PLATFORMS[PLATFORMS.length - 1]}), or create it inside a SandboxPlatformChart`);
+  const settings = explicitSettings ?? enclosing.find((s) => s.platform === platform && s.platformSettings !== undefined)?.platformSettings;
+  return { platform, settings };
 }
 
 /** The controller settings a workload depends on, found in the same chart (undefined when installed elsewhere). */
@@ -59,6 +82,8 @@ export interface ControllerFacts {
   readonly apiVersion: string;
   /** The controller's namespace: never a tenant's. @default - unknown */
   readonly namespace?: string;
+  /** The pinned release the controller runs (its CRDs are what objects are checked against). */
+  readonly version: string;
 }
 
 /**

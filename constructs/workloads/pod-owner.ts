@@ -4,29 +4,36 @@ import type { Construct } from 'constructs';
 import { systemNamespaceProblem, type Platform } from '../../platforms';
 import { problemsOf, ProblemsError } from '../../core/diagnostics';
 import { checkSandboxObjectPod, SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
-import { findController, namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
+import { findController, namespacePodSecurity, namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
+import { podAgainstNamespace } from '../../validation/namespace-pod-security';
 import { buildSandboxPod, type BuiltSandboxPod, type SandboxPodProps } from './sandbox-pod';
 
 export interface PodOwnerProps extends SandboxPodProps {
   readonly namespace: NamespaceRef;
   readonly platform?: Platform;
+  /**
+   * The platform's `platforms.<id>` settings (the generic `kubernetes` platform's RuntimeClass and sandbox nodes).
+   * @default - those of the enclosing SandboxPlatformChart of the same platform, else the platform's defaults
+   */
+  readonly platformSettings?: unknown;
 }
 
 export interface PodOwner {
   readonly platform: Platform;
+  readonly platformSettings?: unknown;
   readonly pod: BuiltSandboxPod;
   /** metadata of the owning object: the isolation label and the opt-out record. */
   readonly metadata: Record<string, unknown>;
 }
 
 export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandbox', name: string, namespace: string, props: PodOwnerProps): PodOwner {
-  const platform = resolvePlatform(owner, props.platform, `${kind} "${owner.node.path}"`);
+  const { platform, settings } = resolvePlatform(owner, props.platform, `${kind} "${owner.node.path}"`, props.platformSettings);
   // A sandbox in a system namespace is reported with the pod's own problems, in one error.
   const reserved = systemNamespaceProblem(namespace, { platform, controllerNamespace: findController(owner)?.namespace });
   const where = `${kind} ${namespace}/${name}`;
   let pod: BuiltSandboxPod;
   try {
-    pod = buildSandboxPod(platform, { ...props, serviceAccountName: props.serviceAccountName ?? namespaceServiceAccount(props.namespace) }, where);
+    pod = buildSandboxPod(platform, { ...props, serviceAccountName: props.serviceAccountName ?? namespaceServiceAccount(props.namespace) }, where, settings);
   } catch (err) {
     if (!reserved) throw err;
     const problems = [`namespace: ${reserved}`, ...problemsOf(err)];
@@ -39,7 +46,7 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
     labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra', 'agent-sandbox-infra.io/isolation': pod.isolation },
     ...(Object.keys(pod.objectAnnotations).length ? { annotations: { ...pod.objectAnnotations } } : {}),
   };
-  return { platform, pod, metadata };
+  return { platform, platformSettings: settings, pod, metadata };
 }
 
 /**
@@ -48,13 +55,26 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
  * nothing is an error too, so the annotation never claims a weakening that is not there (opt out in the props and
  * make the change with the escape hatch, and both are checked together here).
  */
-export function checkPodAtSynth(owner: Construct, resource: ApiObject, platform: Platform): void {
+export function checkPodAtSynth(owner: Construct, resource: ApiObject, platform: Platform, platformSettings?: unknown, namespace?: NamespaceRef): void {
   owner.node.addValidation({
     validate: () => {
-      const checked = checkSandboxObjectPod(resource.toJson() as Record<string, unknown>, { platform });
+      const json = resource.toJson() as { metadata?: { namespace?: string }; spec?: { podTemplate?: { metadata?: { annotations?: Record<string, unknown> }; spec?: Record<string, unknown> } } };
+      const checked = checkSandboxObjectPod(json as Record<string, unknown>, { platform, platformSettings });
       if (!checked) return ['spec.podTemplate.spec: must be a pod spec (removed by a patch?)'];
       const used = new Set(checked.violations.filter((v) => v.severity === 'note').map((v) => v.rule));
+      // The namespace's own Pod Security level, whatever it is: an opted-out rule the level forbids is still an error.
+      const security = namespace ? namespacePodSecurity(namespace) : undefined;
+      const podTemplate = json.spec?.podTemplate;
+      const namespaceProblems =
+        security && podTemplate?.spec
+          ? podAgainstNamespace(json.metadata?.namespace ?? '', security, podTemplate.spec, {
+              base: 'spec.podTemplate.spec',
+              annotationsPath: 'spec.podTemplate.metadata.annotations',
+              podAnnotations: podTemplate.metadata?.annotations,
+            }).map((p) => `${p.path}: ${p.message}`)
+          : [];
       return [
+        ...namespaceProblems,
         ...checked.unknownOptOuts.map((id) => `metadata.annotations["${SECURITY_OPT_OUTS_ANNOTATION}"]: "${id}" is not a sandbox rule id`),
         ...checked.violations
           .filter((v) => v.severity === 'error')

@@ -7,27 +7,29 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULT_ALLOWED_LABEL_DOMAINS } from '../agent-sandbox/agent-sandbox';
 import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth, findController, recheckAtSynth } from './context';
-import { checkName, nameOrIdName, rfc3339Problem } from '../../core/formats';
+import { checkName, nameOrIdName } from '../../core/formats';
+import { DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
+import { claimLifecycleErrors, claimLifecycleSchema, effectiveClaimLifecycle, type ClaimLifecycle } from '../../validation/claim-lifecycle';
+import { SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
 import type { JsonMap } from './sandbox-pod';
 import { EXTENSIONS_GROUP } from './sandbox-template';
 import type { SandboxWarmPool } from './sandbox-warm-pool';
 import { ProblemsError } from '../../core/diagnostics';
 
-export interface SandboxClaimLifecycle {
-  /** RFC 3339 time at which the sandbox shuts down. @default - never */
-  readonly shutdownTime?: string;
-  /** @default 'Retain' (upstream default) */
-  readonly shutdownPolicy?: 'Delete' | 'DeleteForeground' | 'Retain';
-  /** Seconds after the sandbox finishes before the claim is deleted. @default - kept */
-  readonly ttlSecondsAfterFinished?: number;
-}
+/** `spec.lifecycle` of a SandboxClaim (see validation/claim-lifecycle.ts for the fields and our default). */
+export type SandboxClaimLifecycle = ClaimLifecycle;
 
 export interface SandboxClaimProps {
   /** @default - the construct id */
   readonly name?: string;
   readonly warmPool: SandboxWarmPool;
-  /** @default - none */
-  readonly lifecycle?: SandboxClaimLifecycle;
+  /**
+   * When the claim expires and what expiry does, field by field over the template's `claimLifecycle` and our
+   * default (DEFAULT_CLAIM_LIFECYCLE: expire 3600 s after the sandbox finished, Retain the claim). `false`: no
+   * lifecycle at all (the sandbox runs until the claim is deleted), recorded in the security-opt-outs annotation.
+   * @default - the template's claimLifecycle over DEFAULT_CLAIM_LIFECYCLE
+   */
+  readonly lifecycle?: SandboxClaimLifecycle | false;
   /** Labels/annotations added to the claimed pod. Label keys need an allowed domain prefix. @default - none */
   readonly additionalPodMetadata?: { readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
   /** Env vars injected into the sandbox (the template's envVarsInjectionPolicy must allow it). @default [] */
@@ -81,6 +83,8 @@ export class SandboxClaim extends Construct {
   /** The pool the claim takes its sandbox from (the pool then starts a replacement). */
   readonly warmPool: SandboxWarmPool;
   readonly resource: ApiObject;
+  /** `spec.lifecycle` as emitted; undefined with `lifecycle: false`. */
+  readonly lifecycle?: SandboxClaimLifecycle;
 
   constructor(scope: Construct, id: string, props: SandboxClaimProps) {
     super(scope, id);
@@ -97,6 +101,13 @@ export class SandboxClaim extends Construct {
     for (const key of labelKeys) {
       if (!labelDomainAllowed(key, domains)) errors.push(`additionalPodMetadata.labels["${key}"]: ${refused}`);
     }
+    // The claim's annotations land on the sandbox pod: they must not choose its AppArmor or seccomp profile, which the
+    // template and its namespace's Pod Security level govern.
+    for (const key of Object.keys(props.additionalPodMetadata?.annotations ?? {})) {
+      if (/^(container\.apparmor\.security\.beta\.kubernetes\.io\/|container\.seccomp\.security\.alpha\.kubernetes\.io\/|seccomp\.security\.alpha\.kubernetes\.io\/pod$)/.test(key)) {
+        errors.push(`additionalPodMetadata.annotations["${key}"]: a claim may not set the pod's security profile (AppArmor/seccomp); set it in the template, where the secure profile checks it`);
+      }
+    }
     // Created before its chart's AgentSandbox: checked above against upstream's default; at synth, against that
     // controller's own allowlist (which replaces the default, so a default-domain key may not pass there).
     if (props.allowedLabelDomains === undefined) {
@@ -106,12 +117,9 @@ export class SandboxClaim extends Construct {
           .map((key) => `additionalPodMetadata.labels["${key}"]: ${labelDomainRefusal(later.allowedLabelDomains, 'chart')}`),
       );
     }
-    const lc = props.lifecycle;
-    const shutdownTimeProblem = lc?.shutdownTime !== undefined ? rfc3339Problem(lc.shutdownTime) : undefined;
-    if (shutdownTimeProblem) errors.push(`lifecycle.shutdownTime: ${shutdownTimeProblem}`);
-    if (lc?.ttlSecondsAfterFinished !== undefined && (!Number.isInteger(lc.ttlSecondsAfterFinished) || lc.ttlSecondsAfterFinished < 0)) {
-      errors.push(`lifecycle.ttlSecondsAfterFinished: must be an integer ≥ 0, got ${lc.ttlSecondsAfterFinished}`);
-    }
+    const version = findController(this)?.version ?? DEFAULT_AGENT_SANDBOX_VERSION;
+    const lc = props.lifecycle === false ? undefined : effectiveClaimLifecycle(props.lifecycle, template.claimLifecycle);
+    if (props.lifecycle) errors.push(...claimLifecycleErrors('lifecycle', props.lifecycle, claimLifecycleSchema(version)));
     if (props.env?.length && template.envVarsInjectionPolicy === 'Disallowed') {
       errors.push(`env: SandboxTemplate "${template.name}" has envVarsInjectionPolicy Disallowed, so the controller would reject these env vars; set it to Allowed or Overrides`);
     }
@@ -127,14 +135,20 @@ export class SandboxClaim extends Construct {
     const extensionsOff = extensionsProblemNowAndAtSynth(this, 'SandboxClaim');
     if (extensionsOff) errors.push(extensionsOff);
     if (errors.length) throw new ProblemsError(`SandboxClaim "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`, errors);
+    this.lifecycle = lc;
 
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: agentSandboxApiVersion(this, EXTENSIONS_GROUP),
       kind: 'SandboxClaim',
-      metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra' } },
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra' },
+        ...(props.lifecycle === false ? { annotations: { [SECURITY_OPT_OUTS_ANNOTATION]: 'lifecycle' } } : {}),
+      },
       spec: {
         warmPoolRef: { name: props.warmPool.name },
-        ...(lc ? { lifecycle: { ...lc } } : {}),
+        ...(lc ? { lifecycle: lc } : {}),
         ...(props.additionalPodMetadata ? { additionalPodMetadata: props.additionalPodMetadata } : {}),
         ...(props.env?.length ? { env: props.env } : {}),
         ...(props.volumeClaimTemplates?.length ? { volumeClaimTemplates: props.volumeClaimTemplates } : {}),

@@ -134,21 +134,30 @@ export interface BuiltSandboxPod {
 
 export const GVISOR_DRA_GPU_ISSUE = 'https://github.com/google/gvisor/issues/13621';
 
-/** Builds the pod template, or throws one ProblemsError listing every problem. */
-export function buildSandboxPod(platform: Platform, props: SandboxPodProps, where: string): BuiltSandboxPod {
+/**
+ * Builds the pod template, or throws one ProblemsError listing every problem. `platformSettings`: the platform's
+ * `platforms.<id>` settings (they decide the runtime on the generic `kubernetes` platform).
+ */
+export function buildSandboxPod(platform: Platform, props: SandboxPodProps, where: string, platformSettings?: unknown): BuiltSandboxPod {
   const errors: string[] = [];
   const fail = (problem: string): never => {
     throw new ProblemsError(`${where}: ${problem}`, [problem]);
   };
-  const isolation = props.isolation ?? supportedIsolations(platform)[0];
+  let supported: Isolation[];
+  try {
+    supported = supportedIsolations(platform, platformSettings);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const isolation = props.isolation ?? supported[0];
   if (!(ISOLATIONS as readonly string[]).includes(isolation)) {
-    fail(`isolation: "${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supportedIsolations(platform).join(', ')})`);
+    fail(`isolation: "${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supported.join(', ')})`);
   }
   let runtime: RuntimeFacts;
   try {
-    runtime = runtimeFor(platform, isolation);
+    runtime = runtimeFor(platform, isolation, platformSettings);
   } catch {
-    return fail(`isolation: "${isolation}" is not available on ${platform} (sandboxed runtimes there: ${supportedIsolations(platform).join(', ')})`);
+    return fail(`isolation: "${isolation}" is not available on ${platform} (sandboxed runtimes there: ${supported.join(', ')})`);
   }
   const optOuts = [...(props.securityOptOuts ?? [])];
   for (const [i, id] of optOuts.entries()) {
@@ -241,13 +250,13 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
   // runAsNonRoot with UID 0 is a pod the kubelet refuses to start (and Pod Security "restricted" rejects).
   if (!off('runAsNonRoot')) {
     if (runAsUser === 0) {
-      errors.push('runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]');
+      errors.push('runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot, runAsUser]');
     }
     lists.forEach(([list, containers]) =>
       containers.forEach((c, i) => {
         if (c.securityContext?.runAsUser === 0) {
           errors.push(
-            `${list}[${i}] (${c.name}).securityContext.runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the container); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]`,
+            `${list}[${i}] (${c.name}).securityContext.runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the container); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot, runAsUser]`,
           );
         }
       }),
@@ -314,8 +323,16 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
 
   // The same floor `validate` enforces: anything not explicitly opted out is an error here, at construction.
   // (Missing limits are already reported above with a platform-specific reason.)
-  const violations = checkSandboxPodSpec(spec, { path: 'podTemplate.spec', platform, optOuts }).filter(
-    (v) => v.severity === 'error' && v.rule !== 'resourceLimits',
+  const violations = checkSandboxPodSpec(spec, {
+    path: 'podTemplate.spec',
+    platform,
+    platformSettings,
+    optOuts,
+    podAnnotations: props.podAnnotations,
+    podAnnotationsPath: 'podTemplate.metadata.annotations',
+  }).filter(
+    // Missing limits and uid 0 under runAsNonRoot are already reported above, with their platform-specific reasons.
+    (v) => v.severity === 'error' && v.rule !== 'resourceLimits' && !(v.rule === 'runAsUser' && !off('runAsNonRoot')),
   );
   errors.push(...violations.map((v) => `${v.path}: ${v.message} [rule ${v.rule}; opt out with securityOptOuts: [${v.rule}] if intended]`));
   if (errors.length) throw new ProblemsError(`${where} is invalid:\n  ${errors.join('\n  ')}`, errors);

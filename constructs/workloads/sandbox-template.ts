@@ -6,7 +6,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Platform } from '../../platforms';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
-import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth, namespaceName, namespaceNetworkPolicies, type NamespaceRef } from './context';
+import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth, findController, namespaceName, namespaceNetworkPolicies, type NamespaceRef } from './context';
+import { DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
+import { claimLifecycleErrors, claimLifecycleSchema, type ClaimLifecycle } from '../../validation/claim-lifecycle';
 import { checkName, checkSubdomainName, nameOrIdName } from '../../core/formats';
 import { problemsOf, ProblemsError } from '../../core/diagnostics';
 import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
@@ -23,6 +25,11 @@ export interface SandboxTemplateProps extends SandboxPodProps {
   readonly namespace: NamespaceRef;
   /** @default - the enclosing SandboxPlatformChart's platform */
   readonly platform?: Platform;
+  /**
+   * The platform's `platforms.<id>` settings (the generic `kubernetes` platform's RuntimeClass and sandbox nodes).
+   * @default - those of the enclosing SandboxPlatformChart of the same platform, else the platform's defaults
+   */
+  readonly platformSettings?: unknown;
   /**
    * `Managed`: the controller creates a NetworkPolicy `<template>-network-policy` for the sandboxes, from
    * `networkPolicy` or, without it, from upstream's built-in default — egress to every public IPv4/IPv6 address
@@ -47,7 +54,18 @@ export interface SandboxTemplateProps extends SandboxPodProps {
   readonly volumeClaimTemplatesPolicy?: 'Allowed' | 'Overrides' | 'Disallowed';
   /** A Service per sandbox. @default - upstream default */
   readonly service?: boolean;
+  /**
+   * Lifecycle defaults of the SandboxClaims we emit for this template's warm pools (each claim's own fields win).
+   * Our convention: agent-sandbox's SandboxTemplate has no lifecycle fields, so the defaults are written into each
+   * claim, and recorded on the template (annotation `agent-sandbox-infra.io/claim-lifecycle-defaults`) for clients
+   * that create claims themselves.
+   * @default - DEFAULT_CLAIM_LIFECYCLE (expire 3600 s after the sandbox finished, Retain the claim)
+   */
+  readonly claimLifecycle?: ClaimLifecycle;
 }
+
+/** Where a template records the lifecycle defaults of its claims (JSON). */
+export const CLAIM_LIFECYCLE_ANNOTATION = 'agent-sandbox-infra.io/claim-lifecycle-defaults';
 
 export class SandboxTemplate extends Construct {
   readonly name: string;
@@ -58,6 +76,8 @@ export class SandboxTemplate extends Construct {
   readonly networkPolicyManagement: 'Managed' | 'Unmanaged';
   readonly envVarsInjectionPolicy: 'Allowed' | 'Overrides' | 'Disallowed';
   readonly volumeClaimTemplatesPolicy: 'Allowed' | 'Overrides' | 'Disallowed';
+  /** The lifecycle defaults of claims for this template, as given. */
+  readonly claimLifecycle?: ClaimLifecycle;
   readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: SandboxTemplateProps) {
@@ -81,6 +101,10 @@ export class SandboxTemplate extends Construct {
     if (this.networkPolicyManagement === 'Managed' && !props.networkPolicy && confined) {
       errors.push(`networkPolicyManagement: ${managedDefaultPolicyProblem(this.name, this.namespace)}`);
     }
+    if (props.claimLifecycle) {
+      errors.push(...claimLifecycleErrors('claimLifecycle', props.claimLifecycle, claimLifecycleSchema(findController(this)?.version ?? DEFAULT_AGENT_SANDBOX_VERSION)));
+      this.claimLifecycle = props.claimLifecycle;
+    }
     this.envVarsInjectionPolicy = props.envVarsInjectionPolicy ?? 'Disallowed';
     this.volumeClaimTemplatesPolicy = props.volumeClaimTemplatesPolicy ?? 'Disallowed';
     // The pod is built even when the fields above have problems, so one error lists them all.
@@ -92,14 +116,16 @@ export class SandboxTemplate extends Construct {
       errors.push(...problemsOf(err));
     }
     if (errors.length || !owner) throw new ProblemsError(`SandboxTemplate "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`, errors);
-    const { platform, pod, metadata } = owner;
+    const { platform, platformSettings, pod, metadata } = owner;
     this.platform = platform;
     this.pod = pod;
     // Plain ApiObject: the spec is emitted exactly as built (the generated converters would drop unknown fields).
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: agentSandboxApiVersion(this, EXTENSIONS_GROUP),
       kind: 'SandboxTemplate',
-      metadata,
+      metadata: props.claimLifecycle
+        ? { ...metadata, annotations: { ...(metadata.annotations ?? {}), [CLAIM_LIFECYCLE_ANNOTATION]: JSON.stringify(props.claimLifecycle) } }
+        : metadata,
       spec: {
         podTemplate: this.pod.podTemplate,
         networkPolicyManagement: this.networkPolicyManagement,
@@ -110,6 +136,6 @@ export class SandboxTemplate extends Construct {
         ...(props.service !== undefined ? { service: props.service } : {}),
       },
     });
-    checkPodAtSynth(this, this.resource, platform);
+    checkPodAtSynth(this, this.resource, platform, platformSettings, props.namespace);
   }
 }

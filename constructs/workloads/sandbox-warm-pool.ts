@@ -41,6 +41,8 @@ export interface SandboxWarmPoolProps {
   readonly updateStrategy?: 'Recreate' | 'OnReplenish';
   /** Scale the pool with a HorizontalPodAutoscaler. @default - fixed replicas */
   readonly autoscaling?: WarmPoolAutoscaling;
+  /** The Kubernetes version the manifests target: `autoscaling.minReplicas: 0` needs 1.37+. @default DEFAULT_KUBERNETES_VERSION */
+  readonly kubernetesVersion?: string;
 }
 
 export class SandboxWarmPool extends Construct {
@@ -64,7 +66,7 @@ export class SandboxWarmPool extends Construct {
     this.replicas = as ? as.minReplicas : (props.replicas ?? 1);
     this.peakReplicas = as ? as.maxReplicas : this.replicas;
     if (props.name !== undefined) checkName('name', this.name, errors);
-    errors.push(...warmPoolReplicaProblems(props));
+    errors.push(...warmPoolReplicaProblems(props, props.kubernetesVersion));
     const extensionsOff = extensionsProblemNowAndAtSynth(this, 'SandboxWarmPool');
     if (extensionsOff) errors.push(extensionsOff);
     if (errors.length) throw new ProblemsError(`SandboxWarmPool "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`, errors);

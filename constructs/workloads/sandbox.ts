@@ -20,6 +20,11 @@ export interface SandboxProps extends SandboxPodProps {
   readonly namespace: NamespaceRef;
   /** @default - the enclosing SandboxPlatformChart's platform */
   readonly platform?: Platform;
+  /**
+   * The platform's `platforms.<id>` settings (the generic `kubernetes` platform's RuntimeClass and sandbox nodes).
+   * @default - those of the enclosing SandboxPlatformChart of the same platform, else the platform's defaults
+   */
+  readonly platformSettings?: unknown;
   /** `Suspended` hibernates the sandbox. @default 'Running' */
   readonly operatingMode?: 'Running' | 'Suspended';
   /** RFC 3339 time after which the sandbox shuts down. @default - never */
@@ -57,7 +62,7 @@ export class Sandbox extends Construct {
       errors.push(...problemsOf(err));
     }
     if (errors.length || !owner) throw new ProblemsError(`Sandbox "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`, errors);
-    const { platform, pod, metadata } = owner;
+    const { platform, platformSettings, pod, metadata } = owner;
     this.platform = platform;
     this.pod = pod;
     this.resource = new ApiObject(this, 'Resource', {
@@ -73,6 +78,6 @@ export class Sandbox extends Construct {
         ...(props.service !== undefined ? { service: props.service } : {}),
       },
     });
-    checkPodAtSynth(this, this.resource, platform);
+    checkPodAtSynth(this, this.resource, platform, platformSettings, props.namespace);
   }
 }

@@ -17,8 +17,11 @@ export interface JsonObject {
 const parsedCrds = new Map<string, JsonObject>();
 const parsedDefinitions = new Map<string, Record<string, JsonObject>>();
 
+/** A pinned CRD file: agent-sandbox's (with a parsed-copy hash) or any other pinned CRD (Karpenter's). */
+type CrdPin = UpstreamFile & Pick<Partial<AgentSandboxCrdPin>, 'parsedSha256'>;
+
 /** The pinned CRD object (verified). Shared: callers must not mutate it (use structuredClone). */
-export function loadPinnedCrd(pin: AgentSandboxCrdPin, env: NodeJS.ProcessEnv = process.env): JsonObject {
+export function loadPinnedCrd(pin: CrdPin, env: NodeJS.ProcessEnv = process.env): JsonObject {
   const text = readUpstreamText(pin, env);
   let crd = parsedCrds.get(pin.sha256);
   if (!crd) {
@@ -29,7 +32,7 @@ export function loadPinnedCrd(pin: AgentSandboxCrdPin, env: NodeJS.ProcessEnv = 
 }
 
 /** The parsed copy in the cache, if its JSON has the pinned `parsedSha256` (anything else is ignored). */
-function readParsedCopy(pin: AgentSandboxCrdPin, env: NodeJS.ProcessEnv): JsonObject | undefined {
+function readParsedCopy(pin: CrdPin, env: NodeJS.ProcessEnv): JsonObject | undefined {
   if (!pin.parsedSha256) return undefined;
   try {
     const json = readFileSync(join(cacheDir(env), 'parsed', `${pin.sha256}.json`), 'utf8');
@@ -39,7 +42,7 @@ function readParsedCopy(pin: AgentSandboxCrdPin, env: NodeJS.ProcessEnv): JsonOb
   }
 }
 
-function parseAndKeep(pin: AgentSandboxCrdPin, text: string, env: NodeJS.ProcessEnv): JsonObject {
+function parseAndKeep(pin: CrdPin, text: string, env: NodeJS.ProcessEnv): JsonObject {
   const crd = load(text) as JsonObject;
   const json = JSON.stringify(crd);
   if (pin.parsedSha256 && sha256Hex(json) === pin.parsedSha256) {

@@ -37,24 +37,28 @@ export function mirrorDir(env: NodeJS.ProcessEnv = process.env): string | undefi
   return env[MIRROR_ENV] ? resolve(env[MIRROR_ENV]!) : undefined;
 }
 
-/** Finds a pinned file without reading it. A set mirror is authoritative: a file missing there is an error. */
+/**
+ * Finds a pinned file without reading it: in the mirror when it has it, else in the cache. A mirror that lacks a
+ * newer pin (a shared, read-only folder) is completed by the cache that `fetch-upstream` fills; every read checks
+ * the sha256 wherever the file came from.
+ */
 export function locateUpstreamFile(file: UpstreamFile, env: NodeJS.ProcessEnv = process.env): UpstreamLocation {
   const mirror = mirrorDir(env);
+  const tried: string[] = [];
   if (mirror !== undefined) {
     const path = join(mirror, file.relativePath);
     if (existsSync(path)) return { path, from: 'mirror' };
-    throw new UpstreamError(
-      `${file.name} ${file.version} is missing from the mirror: ${path} does not exist. ` +
-        `${MIRROR_ENV}=${mirror} must be laid out like ../shared/upstream (agent-sandbox/<tag>/crds/*.yaml, ` +
-        `kubernetes-schemas/v<version>/_definitions.json); add ${file.relativePath} (from ${file.url}) or unset ${MIRROR_ENV}.`,
-    );
+    tried.push(`${MIRROR_ENV}=${mirror} has no ${file.relativePath}`);
+  } else {
+    tried.push(`${MIRROR_ENV} is not set`);
   }
   const path = join(cacheDir(env), file.relativePath);
   if (existsSync(path)) return { path, from: 'cache' };
+  tried.push(`the cache has no ${path}`);
   throw new UpstreamError(
-    `${file.name} ${file.version} is not available: no ${MIRROR_ENV} is set and the cache has no ${file.relativePath}. ` +
-      `Run \`agent-sandbox-infra fetch-upstream\` (downloads the pinned files into ${cacheDir(env)}), ` +
-      `or set ${MIRROR_ENV}=<dir> to a folder laid out like ../shared/upstream.`,
+    `${file.name} ${file.version} is not available (${tried.join('; ')}). ` +
+      `Run \`agent-sandbox-infra fetch-upstream\` (fills ${cacheDir(env)} from ${file.url}, or from the Go module proxy: ` +
+      `${file.goModule.module}@${file.goModule.version}), or set ${MIRROR_ENV}=<dir> to a folder laid out like ../shared/upstream.`,
   );
 }
 

@@ -22,6 +22,8 @@ export const AKS_DEFAULTS = {
   nodeOsUpgradeChannel: 'NodeImage',
   networkPolicy: 'cilium',
   kubeloginMode: 'azurecli',
+  /** Node image and Kubernetes upgrades of our pools surge a third of the pool (AKS's own default is 10%). */
+  maxSurge: '33%',
 } as const;
 
 /** The only Kata workload runtime in azure-native 3.x (`enums.containerservice.WorkloadRuntime`). */
@@ -169,10 +171,32 @@ export const aksClusterConfig = z
       .partial()
       .strict(),
     /**
+     * API server reachability of a created cluster. Public without authorized ranges gives a warning.
+     * @default public, no authorized IP ranges
+     */
+    apiServer: z
+      .object({
+        /** CIDRs allowed to reach the public API server (≤ 200; not with `private`). */
+        authorizedIpRanges: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, 'must be an IPv4 address or CIDR like "203.0.113.0/24"')).min(1).max(200),
+        /**
+         * Private cluster: the API server gets a private endpoint in the cluster's VNet only. `pulumi up` deploys the
+         * manifests, so it must then run from a network that reaches that endpoint.
+         */
+        private: z.boolean(),
+      })
+      .partial()
+      .strict(),
+    /**
      * How the exec kubeconfig of an Entra cluster logs in (`kubelogin get-token --login <mode>`).
      * @default "azurecli"
      */
     kubeloginMode: z.enum(KUBELOGIN_MODES),
+    /**
+     * A CanNotDelete resource lock on the cluster (Azure's deletion protection): deleting the cluster or its node
+     * pools fails until the lock is removed. Locks can also block managing cluster extensions.
+     * @default true for a production stack (agent-sandbox-infra:environment "production", or "prod" in the stack name), else false
+     */
+    deletionProtection: z.boolean(),
     /**
      * Azure tags for everything created.
      * @default {}
@@ -196,6 +220,8 @@ const CREATE_ONLY = [
   'entra',
   'disableLocalAccounts',
   'network',
+  'deletionProtection',
+  'apiServer',
 ] as const satisfies readonly (keyof AksClusterConfig)[];
 
 const at = (path: string): string => (path.startsWith('[') ? `cluster${path}` : `cluster.${path}`);
@@ -263,6 +289,13 @@ export function crossFieldProblems(config: AksClusterConfig, invalid: ReadonlySe
       const show = (key: 'minCount' | 'maxCount', v: number) => (pool?.[key] === undefined ? `${v} (default)` : String(v));
       problems.push({ propertyPath: at(`${field}.minCount`), reason: `must be ≤ maxCount ${show('maxCount', max)}, got ${show('minCount', min)}` });
     }
+  }
+
+  if (config.apiServer?.private === true && config.apiServer.authorizedIpRanges !== undefined) {
+    problems.push({
+      propertyPath: 'cluster.apiServer.authorizedIpRanges',
+      reason: 'cannot be used with apiServer.private: true: AKS authorized IP ranges apply to a public API server only (https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges)',
+    });
   }
 
   const sandbox = config.sandboxPool ?? {};

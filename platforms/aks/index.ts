@@ -15,7 +15,7 @@ const capacityCheck = () => require('../capacity/check') as typeof import('../ca
 
 /**
  * Labels of the Kata pool: our sandbox label with the value `kata`, and no taint: AKS schedules Kata pods only by
- * their RuntimeClass, which AKS owns and we cannot add a toleration to (stacks/aks/aks-sandbox-cluster.ts).
+ * their RuntimeClass, which AKS owns and we cannot add a toleration to (stacks/aks/cluster.ts).
  */
 export const AKS_KATA_NODE_LABEL = { key: SANDBOX_NODE_LABEL_KEY, value: 'kata' } as const;
 

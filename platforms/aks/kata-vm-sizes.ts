@@ -14,6 +14,8 @@ export interface KataVmFamily {
   readonly family: string;
   /** Page that states Generation 2 and nested virtualization support. */
   readonly source: string;
+  /** What else the size page says a node image must offer. */
+  readonly note?: string;
 }
 
 export const KATA_VM_FAMILIES: readonly KataVmFamily[] = [
@@ -33,7 +35,25 @@ export const KATA_VM_FAMILIES: readonly KataVmFamily[] = [
   { family: 'Edsv5', source: 'https://learn.microsoft.com/azure/virtual-machines/edv5-edsv5-series' },
   { family: 'Easv5', source: `${SIZES}/memory-optimized/easv5-series` },
   { family: 'Fsv2', source: 'https://learn.microsoft.com/azure/virtual-machines/fsv2-series' },
+  // v6/v7 (MicrosoftDocs/azure-compute-docs size pages, read 2026-12-06; platforms/aks/facts.ts aks.kata-vm-sizes-v6-v7).
+  { family: 'Dsv6', source: `${SIZES}/general-purpose/dsv6-series` },
+  {
+    family: 'Dasv6',
+    source: `${SIZES}/general-purpose/dasv6-series`,
+    note: 'the size page says Dasv6 works only with OS images that support NVMe (Azure Linux node images for these sizes: not confirmed here)',
+  },
+  {
+    family: 'Dsv7',
+    source: `${SIZES}/general-purpose/dsv7-series`,
+    note: 'preview; the size page says Dsv7 works only with OS images that support NVMe (Azure Linux node images for these sizes: not confirmed here)',
+  },
 ];
+
+/** The size page's caveat for a family in the table (NVMe-only images, preview), or undefined. */
+export function kataVmSizeNote(vmSize: string): string | undefined {
+  const family = vmFamilyOf(vmSize);
+  return KATA_VM_FAMILIES.find((f) => f.family === family)?.note;
+}
 
 /** Default size of the sandbox pool: 4 vCPU / 16 GiB Dsv5 (the example size in this project's design notes). */
 export const DEFAULT_KATA_VM_SIZE = 'Standard_D4s_v5';

@@ -5,10 +5,12 @@
  * cannot hold one pod is an error.
  */
 import { checkCapacity, type SandboxPoolInput } from '../capacity/check';
-import type { CapacityResult } from '../capacity/findings';
+import type { CapacityFinding, CapacityResult } from '../capacity/findings';
 import { findMachineType, nodeAllocatable } from '../capacity/machine-types';
 import { toWarmPool, type WarmPoolDemand } from '../capacity/plan';
-import { EKS_CLUSTER_DEFAULTS, type EksClusterConfig, type EksSandboxNodeGroupConfig } from './cluster-config';
+import { parseCpuMillis, parseMemoryBytes } from '../capacity/quantity';
+import { EKS_CLUSTER_DEFAULTS, type EksClusterConfig, type EksKarpenterPoolConfig, type EksSandboxNodeGroupConfig } from './cluster-config';
+import { nodesWithinLimits } from './karpenter';
 
 /**
  * One EKS sandbox group as a pool: sized by its smallest instance type (the group may launch any of them). When no
@@ -37,11 +39,44 @@ export function eksGroupPool(group: EksSandboxNodeGroupConfig, index = 0): Sandb
   };
 }
 
+/**
+ * A Karpenter NodePool as a pool: nodes of its smallest instance type, as many as its `limits` allow (Karpenter
+ * counts each node's capacity against them and launches nothing past them). Without instance types the node size is
+ * Karpenter's choice: undefined (the check warns that it cannot size the pool).
+ */
+export function karpenterPool(pool: EksKarpenterPoolConfig): SandboxPoolInput | undefined {
+  if (!pool.instanceTypes?.length) return undefined;
+  const sized = eksGroupPool({ name: pool.name, instanceTypes: pool.instanceTypes, scaling: { min: 0, desired: 0, max: 1 } });
+  const specs = pool.instanceTypes.map((t) => findMachineType('aws', t));
+  if (specs.some((s) => s === undefined)) return sized; // the check warns about the unknown type
+  const capacity = { cpu: Math.min(...specs.map((s) => s!.vcpus)), memoryMiB: Math.min(...specs.map((s) => s!.memoryGiB * 1024)) };
+  const limits = { cpu: parseCpuMillis(pool.limits.cpu) / 1000, memoryMiB: parseMemoryBytes(pool.limits.memory) / 2 ** 20 };
+  return { ...sized, maxNodes: nodesWithinLimits(limits, capacity) };
+}
+
 export function eksCapacity(cluster: EksClusterConfig, demand: readonly WarmPoolDemand[]): CapacityResult {
   const groups = cluster.sandboxNodeGroups ?? [];
-  // No groups is refused by the cluster config check.
-  if (groups.length === 0) return { errors: [], warnings: [] };
-  const pools = groups.map((g, i) => eksGroupPool(g, i));
+  const karpenter = cluster.karpenter?.nodePools ?? [];
+  // No groups and no Karpenter pools is refused by the cluster config check.
+  if (groups.length === 0 && karpenter.length === 0) return { errors: [], warnings: [] };
+  const unsized = karpenter.filter((p) => karpenterPool(p) === undefined);
+  const pools = [...groups.map((g, i) => eksGroupPool(g, i)), ...karpenter.flatMap((p) => karpenterPool(p) ?? [])];
   const names = pools.map((p) => p.name);
-  return checkCapacity({ sandboxPools: pools, warmPools: demand.map((w) => ({ ...toWarmPool(w), pools: names })) });
+  const result = pools.length ? checkCapacity({ sandboxPools: pools, warmPools: demand.map((w) => ({ ...toWarmPool(w), pools: names })) }) : { errors: [], warnings: [] };
+  const warnings = unsized.map((p) => ({
+    severity: 'warning' as const,
+    code: 'unknown-machine-type' as const,
+    field: `karpenter.nodePools[${karpenter.indexOf(p)}].instanceTypes`,
+    pool: p.name,
+    message:
+      `Karpenter pool ${p.name} lists no instanceTypes, so its node size is Karpenter's choice and the warm pools cannot be checked against it ` +
+      `(limits cpu ${p.limits.cpu}, memory ${p.limits.memory}); list instanceTypes to have them checked`,
+  }));
+  // A Karpenter pool's node count is bounded by its limits, not by a maxNodes: say which knob to turn.
+  const karpenterNames = new Map(karpenter.map((p, i) => [p.name, i]));
+  const reword = (f: CapacityFinding): CapacityFinding => {
+    const i = f.pool === undefined ? undefined : karpenterNames.get(f.pool);
+    return i === undefined ? f : { ...f, message: f.message.replace(/raise maxNodes to ≥ (\d+)/, `raise karpenter.nodePools[${i}].limits to hold ≥ $1 such nodes`) };
+  };
+  return { errors: result.errors.map(reword), warnings: [...result.warnings.map(reword), ...warnings] };
 }

@@ -7,23 +7,31 @@ import { z } from 'zod';
 import { formatPath, issueLines } from '../../core/zod-issues';
 import type { InputProblem } from '../../core/diagnostics';
 import {
+  amiContainerdMajor,
+  checkGvisorBaseUrl,
   checkGvisorRelease,
   checkSandboxNodeGroup,
   collectErrors,
   GVISOR_RELEASE,
   gvisorArchForInstanceTypes,
   SandboxConfigError,
+  type ContainerdMajorVersion,
 } from './node-bootstrap';
 import { VPC_AZ_RANGE, vpcCidrProblem } from './vpc-plan';
+import { quantityProblem } from '../../core/quantity';
 
 /**
  * Defaults the component applies with `??`.
- * `version`: EKS 1.35, on EKS since 2026-01-28 with standard support until 2027-03-27
- * (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html#kubernetes-release-calendar); 1.34's
- * standard support ends 2026-12-02.
+ * `version`: EKS 1.36 (facts eks.versions): AL2023 AMIs for 1.36 since release v20260610, so in standard support
+ * (14 months) until mid-2027; 1.35's standard support ends 2027-03-27, 1.34's ended 2026-12-02. AWS's Nitro Sandbox
+ * page already creates 1.37 clusters, but 1.37's EKS launch date could not be read here, so it is not the default.
+ * `upgradePolicy`: STANDARD (auto-upgrade at the end of standard support; EXTENDED costs extra per cluster hour).
  */
 export const EKS_CLUSTER_DEFAULTS = {
-  version: '1.35',
+  version: '1.36',
+  upgradePolicy: 'STANDARD' as const,
+  /** Node group updates replace at most a third of the nodes at a time. */
+  nodeGroupMaxUnavailablePercentage: 33,
   endpointPrivateAccess: true,
   endpointPublicAccess: true,
   controlPlaneLogTypes: ['api', 'audit', 'authenticator'] as const,
@@ -35,8 +43,8 @@ export const EKS_CLUSTER_DEFAULTS = {
   },
   sandboxNodeGroup: { scaling: { min: 1, desired: 1, max: 3 }, diskSizeGiB: 100 },
   capacityType: 'ON_DEMAND' as const,
-  containerdMajorVersion: 2 as const,
   ssmAccess: false,
+  networkPolicyEnforcingMode: 'strict' as const,
 } as const;
 
 const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
@@ -109,6 +117,15 @@ const sandboxNodeGroup = z
     /** @default "ON_DEMAND" */
     capacityType: capacityType.optional(),
     /**
+     * GPU sandboxes in gVisor on the NVIDIA AMI types: runsc gets `nvproxy = "true"` (gVisor g3doc/user_guide/gpu.md).
+     * The AMI's driver must be one the pinned runsc supports (AL2023 NVIDIA AMIs of release v20260714 ship
+     * 580.159.03, in gVisor's supported list); GPUs reach pods through NVIDIA's k8s-device-plugin, which the cluster
+     * must run (EKS's GPU guide), as `nvidia.com/gpu` limits. DRA-allocated GPUs stay refused under gVisor
+     * (google/gvisor#13621). Only with an `AL2023_*_NVIDIA` amiType.
+     * @default false
+     */
+    nvproxy: z.boolean().optional(),
+    /**
      * Pin the EKS AMI release (`releaseVersion`, e.g. "1.32.3-20250501"), needed for containerd 1.7 AMIs.
      * @default the latest AMI release for the cluster version
      */
@@ -116,6 +133,50 @@ const sandboxNodeGroup = z
       .string()
       .regex(/^1\.\d+\.\d+-\d{8}$/, 'must be an EKS AMI release version like "1.32.3-20250501"')
       .optional(),
+  })
+  .strict();
+
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a Kubernetes name: lowercase letters, digits and "-", at most 63');
+const tagMap = z.record(z.string().min(1).max(128), z.string().max(256));
+
+/**
+ * Karpenter sandbox pools: an EC2NodeClass + NodePool pair each (platforms/eks/karpenter.ts), for a cluster that
+ * already runs Karpenter (≥ v1, API `karpenter.sh/v1`); this stack installs neither Karpenter nor its IAM.
+ */
+const karpenterConfig = z
+  .object({
+    /**
+     * IAM role the nodes run as (e.g. the KarpenterNodeRole-<cluster> of Karpenter's getting-started setup, which
+     * Karpenter's controller policy may pass and which has its EKS access entry).
+     * @default a role this stack creates, with an EC2_LINUX access entry; the controller needs iam:PassRole on it
+     */
+    nodeRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name (not an ARN)').optional(),
+    /** Tags of the node subnets. @default { "karpenter.sh/discovery": <cluster name> } */
+    subnetSelectorTags: tagMap.optional(),
+    /** Tags of the node security groups. @default { "karpenter.sh/discovery": <cluster name> } */
+    securityGroupSelectorTags: tagMap.optional(),
+    nodePools: z
+      .array(
+        z
+          .object({
+            /** Name of the NodePool and its EC2NodeClass. */
+            name: k8sName,
+            /** Exact EC2 instance types (one architecture). @default Karpenter picks c/m/r, generation 6–8, of `arch` */
+            instanceTypes: z.array(z.string()).min(1).optional(),
+            /** CPU architecture, when instanceTypes is not set. @default from instanceTypes */
+            arch: z.enum(['x86_64', 'arm64']).optional(),
+            /** @default ["on-demand"] */
+            capacityTypes: z.array(z.enum(['on-demand', 'spot'])).min(1).optional(),
+            /** NodePool limits: Karpenter launches no node past them (e.g. { cpu: "64", memory: "256Gi" }). */
+            limits: z.object({ cpu: z.string(), memory: z.string() }).strict(),
+            /** @default 100 */
+            diskSizeGiB: diskSizeGiB.optional(),
+            /** AL2023 AMI alias; pin `al2023@v<YYYYMMDD>` in production. @default "al2023@latest" */
+            amiAlias: z.string().regex(/^al2023@(latest|v\d{8})$/, 'must be "al2023@latest" or "al2023@v<YYYYMMDD>"').optional(),
+          })
+          .strict(),
+      )
+      .min(1),
   })
   .strict();
 
@@ -128,7 +189,7 @@ export const eksClusterConfigSchema = z
     name: clusterName.optional(),
     /**
      * Kubernetes `major.minor` of a new cluster.
-     * @default "1.35"
+     * @default "1.36"
      */
     version: z
       .string()
@@ -176,6 +237,17 @@ export const eksClusterConfigSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * EKS deletion protection of a new cluster (`aws eks update-cluster-config --deletion-protection`): a delete,
+     * including a `pulumi destroy` or a replacement, fails until it is turned off.
+     * @default true for a production stack (agent-sandbox-infra:environment "production", or "prod" in the stack name), else false
+     */
+    deletionProtection: z.boolean().optional(),
+    /**
+     * What happens at the end of standard support: STANDARD (EKS upgrades the cluster) or EXTENDED (12 more months, paid).
+     * @default "STANDARD"
+     */
+    upgradePolicy: z.enum(['STANDARD', 'EXTENDED']).optional(),
     /** API server endpoint access of a new cluster. */
     endpoint: z
       .object({
@@ -210,11 +282,22 @@ export const eksClusterConfigSchema = z
      * @default for a new cluster: m7i.large × 2, 50 GiB; for existingCluster: none unless set
      */
     systemNodeGroup: systemNodeGroup.optional(),
-    /** The gVisor node groups: at least one (checked with its own message). */
+    /** The gVisor node groups: at least one, unless karpenter pools are set (checked with its own message). */
     sandboxNodeGroups: z.array(sandboxNodeGroup).optional(),
     /**
-     * containerd major version on sandbox nodes: 2 for AL2023 (config `version = 3`); 1 only for containerd 1.7 AMIs.
-     * @default 2
+     * EKS Auto Mode. Refused: Auto Mode takes no custom AMI and no user data (EKS manages the nodes through a
+     * NodeClass), so runsc cannot be installed on its nodes. AWS documents Nitro Sandbox RuntimeClasses
+     * (`isolated-sandbox`, `confidential-sandbox`, Kubernetes 1.36+) for Auto Mode; this stack does not offer them as
+     * an isolation yet (platforms/eks/facts.ts eks.auto-mode, eks.auto-mode-nitro-sandbox).
+     */
+    autoMode: z.boolean().optional(),
+    /** Karpenter NodePools for sandbox nodes, on an adopted cluster that runs Karpenter. @default none */
+    karpenter: karpenterConfig.optional(),
+    /**
+     * containerd major version on sandbox nodes (decides the runsc stanza's config version). Only needed for an AMI
+     * release the table in node-bootstrap/containerd-versions.ts cannot decide; a value that contradicts the table
+     * for a v3 stanza on containerd 1.7 is an error (nodeadm refuses it and the node never joins).
+     * @default from the AMI: the node group's releaseVersion, else the newest AMI of the cluster's version
      */
     containerdMajorVersion: z.union([z.literal(1), z.literal(2)]).optional(),
     /**
@@ -227,6 +310,20 @@ export const eksClusterConfigSchema = z
      * @default false
      */
     allowLatestGvisor: z.boolean().optional(),
+    /**
+     * Where nodes download gVisor: a copy of the release bucket (`agent-sandbox-infra gvisor-mirror` lays one out),
+     * `https://…` or `s3://<bucket>/<prefix>` (then the node role gets s3:GetObject on that prefix). For private
+     * subnets without internet egress, and aws-cn. The published sha512 files are verified either way.
+     * @default "https://storage.googleapis.com/gvisor/releases/release"
+     */
+    gvisorBaseUrl: z.string().optional(),
+    /**
+     * The VPC CNI's NetworkPolicy enforcing mode on a cluster this stack creates: `strict` starts every pod
+     * default-deny (sandboxes are confined from their first packet) and is cluster-wide, so the stack adds the
+     * policies CoreDNS and the controller need; other pods need their own (platforms/eks/network-policy.ts).
+     * @default "strict"
+     */
+    networkPolicyEnforcingMode: z.enum(['strict', 'standard']).optional(),
     /**
      * Attach AmazonSSMManagedInstanceCore to the node role (Session Manager access to nodes).
      * @default false
@@ -260,6 +357,8 @@ export const eksClusterConfigSchema = z
 
 export type EksClusterConfig = z.infer<typeof eksClusterConfigSchema>;
 export type EksSandboxNodeGroupConfig = z.infer<typeof sandboxNodeGroup>;
+export type EksKarpenterConfig = z.infer<typeof karpenterConfig>;
+export type EksKarpenterPoolConfig = EksKarpenterConfig['nodePools'][number];
 export type EksSystemNodeGroupConfig = z.infer<typeof systemNodeGroup>;
 
 const ROOT = 'cluster';
@@ -289,49 +388,44 @@ function scalingProblems(path: string, s: z.infer<typeof scaling> | undefined): 
   return [{ propertyPath: `${path}.scaling`, reason: `needs min ≤ desired ≤ max, got min ${s.min}, desired ${s.desired}, max ${s.max}` }];
 }
 
-/** Result of {@link containerdCompatibility}: `error` refuses the config, `warning` is logged. */
-export interface ContainerdCompatibility {
-  readonly severity: 'error' | 'warning';
-  readonly message: string;
+/** The containerd major of a node group's AMI and what the config says about it. */
+export interface NodeContainerd {
+  /** The major the runsc stanza is built for; undefined when neither the AMI table nor the config decides it. */
+  readonly major?: ContainerdMajorVersion;
+  /** Refuses the config. */
+  readonly error?: string;
+  /** Logged. */
+  readonly warning?: string;
 }
 
 /**
- * Whether sandbox nodes built for containerd `major` can work on AL2023 EKS AMIs of Kubernetes `k8sVersion`.
- *
- * Verified: every AL2023 EKS AMI for 1.33+ ships containerd 2.x (awslabs/amazon-eks-ami#2235), and 1.32 AMIs moved
- * to containerd 2.1 with release v20251023 (awslabs/amazon-eks-ami#2469, #2494). A managed node group without
- * `releaseVersion` gets the latest AMI. containerd 2.x ignores the version-2 `io.containerd.grpc.v1.cri` runtime
- * stanza, so `runsc` would silently be missing. Older combinations cannot be verified here: warning only.
+ * The containerd major for a sandbox node group on Kubernetes `k8sVersion` (its AMI: `releaseVersion`, else the
+ * newest), from the AMI table (node-bootstrap/containerd-versions.ts), checked against an explicit `override`:
+ * - a v3 stanza (override 2) on a containerd 1.7 AMI is an error: nodeadm refuses V3 properties on containerd 1.x
+ *   ("containerd 1.* doesn't support containerd configuration V3 properties") and the node never joins;
+ * - a v2 stanza (override 1) on a containerd 2.x AMI works (nodeadm runs `containerd config migrate`): a warning;
+ * - an AMI the table does not decide needs the override.
  */
-export function containerdCompatibility(
-  k8sVersion: string,
-  major: 1 | 2,
-  releaseVersion?: string,
-): ContainerdCompatibility | undefined {
-  if (major === 2) return undefined;
-  const minor = Number(/^v?1\.(\d+)/.exec(k8sVersion)?.[1] ?? NaN);
-  const ignored = 'containerd 2.x ignores the containerd 1.x ("io.containerd.grpc.v1.cri") runsc stanza';
-  if (minor >= 33) {
-    return {
-      severity: 'error',
-      message:
-        `1 cannot work with Kubernetes ${k8sVersion}: every AL2023 EKS AMI for 1.33+ ships containerd 2.x ` +
-        `(awslabs/amazon-eks-ami#2235) and ${ignored}; use 2 (the default)`,
-    };
+export function nodeContainerd(k8sVersion: string, releaseVersion: string | undefined, override?: ContainerdMajorVersion): NodeContainerd {
+  const ami = amiContainerdMajor(k8sVersion, releaseVersion);
+  if (ami.major === undefined) {
+    return override !== undefined
+      ? { major: override }
+      : { error: `cannot be derived: ${ami.reason}; set containerdMajorVersion (1 or 2) to what that AMI ships, or pin another releaseVersion` };
   }
-  if (minor === 32 && releaseVersion === undefined) {
+  if (override === undefined || override === ami.major) return { major: ami.major };
+  if (override === 2) {
     return {
-      severity: 'error',
-      message:
-        `1 cannot work with Kubernetes 1.32 on the latest AMI: AL2023 EKS AMIs for 1.32 ship containerd 2.1 since release ` +
-        `v20251023 (awslabs/amazon-eks-ami#2469) and ${ignored}; use 2, or pin the node group's releaseVersion to an AMI release with containerd 1.7`,
+      error:
+        `2 (a config version 3 runsc stanza) cannot work: ${ami.reason}, and nodeadm refuses version 3 properties on containerd 1.x ` +
+        '("containerd 1.* doesn\'t support containerd configuration V3 properties"), so the node would never join; remove containerdMajorVersion',
     };
   }
   return {
-    severity: 'warning',
-    message:
-      `containerd 1 with Kubernetes ${k8sVersion}${releaseVersion ? ` and AMI release ${releaseVersion}` : ''}: make sure the AMI ships ` +
-      `containerd 1.7 (amazon-eks-ami release notes); on containerd 2.x the runsc runtime would be missing`,
+    major: 1,
+    warning:
+      `1 (a config version 2 runsc stanza) on an AMI with containerd 2.x: ${ami.reason}; nodeadm migrates it (containerd config migrate), ` +
+      'so it works, but remove containerdMajorVersion to emit version 3 directly',
   };
 }
 
@@ -349,7 +443,7 @@ export function eksClusterConfigProblems(config: EksClusterConfig): InputProblem
           'an existing cluster keeps its own; remove vpc and set existingCluster.subnetIds to choose the node subnets',
       );
     }
-    for (const key of ['name', 'version', 'endpoint', 'controlPlaneLogTypes', 'adminPrincipalArns'] as const) {
+    for (const key of ['name', 'version', 'endpoint', 'controlPlaneLogTypes', 'adminPrincipalArns', 'networkPolicyEnforcingMode', 'deletionProtection', 'upgradePolicy'] as const) {
       if (config[key] !== undefined) {
         add(key, `applies only to a cluster this stack creates; existingCluster "${existing.name}" keeps its own settings: remove ${key}`);
       }
@@ -444,30 +538,85 @@ export function eksClusterConfigProblems(config: EksClusterConfig): InputProblem
   }
 
   const groups = config.sandboxNodeGroups ?? [];
-  if (groups.length === 0) {
+  if (groups.length === 0 && config.karpenter === undefined) {
     add(
       'sandboxNodeGroups',
-      'needs at least one sandbox node group ({ name, instanceTypes }): gVisor pods only run on sandbox nodes, ' +
+      'needs at least one sandbox node group ({ name, instanceTypes }) or karpenter.nodePools: gVisor pods only run on sandbox nodes, ' +
         `got ${config.sandboxNodeGroups === undefined ? 'nothing' : 'an empty list'}`,
     );
   }
-  const containerdMajor = config.containerdMajorVersion ?? EKS_CLUSTER_DEFAULTS.containerdMajorVersion;
+  problems.push(...karpenterProblems(config));
+  if (config.autoMode === true) {
+    add(
+      'autoMode',
+      'cannot run gVisor sandboxes: EKS Auto Mode takes no custom AMI and no user data (nodes are configured through its NodeClass only), so runsc ' +
+        'cannot be installed on its nodes (https://docs.aws.amazon.com/eks/latest/userguide/automode.html). Auto Mode\'s own Nitro Sandbox ' +
+        'RuntimeClasses (isolated-sandbox, confidential-sandbox; Kubernetes 1.36+, https://docs.aws.amazon.com/eks/latest/userguide/sandboxing-isolated-setup.html) ' +
+        'are not an isolation this stack offers yet; use sandboxNodeGroups or karpenter.nodePools on a cluster with EC2 nodes',
+    );
+  }
   groups.forEach((group, i) => {
     const path = `sandboxNodeGroups[${i}]`;
     claimName(group.name, path);
     const check = checkSandboxNodeGroup({ instanceTypes: group.instanceTypes, amiType: group.amiType, fieldPrefix: path });
     problems.push(...fromBootstrap(check.errors));
+    if (group.nvproxy === true && !(group.amiType ?? '').endsWith('_NVIDIA')) {
+      add(`${path}.nvproxy`, `needs an NVIDIA AMI type (AL2023_x86_64_NVIDIA or AL2023_ARM_64_NVIDIA): nvproxy passes the node's NVIDIA driver into gVisor, got amiType ${JSON.stringify(group.amiType ?? 'the standard AMI')}`);
+    }
     problems.push(...scalingProblems(`${ROOT}.${path}`, group.scaling));
-    if (existing === undefined) {
-      const compat = containerdCompatibility(config.version ?? EKS_CLUSTER_DEFAULTS.version, containerdMajor, group.releaseVersion);
-      if (compat?.severity === 'error') add('containerdMajorVersion', `${compat.message} (${path} "${group.name}")`);
+    // An adopted cluster's version is read at deploy time (the component runs the same check then), unless the
+    // group pins its AMI release, which carries the version.
+    if (existing === undefined || group.releaseVersion !== undefined) {
+      const containerd = nodeContainerd(config.version ?? EKS_CLUSTER_DEFAULTS.version, group.releaseVersion, config.containerdMajorVersion);
+      if (containerd.error) add('containerdMajorVersion', `${containerd.error} (${path} "${group.name}")`);
+    }
+    const pinnedMinor = /^1\.(\d+)\./.exec(group.releaseVersion ?? '')?.[1];
+    if (existing === undefined && pinnedMinor !== undefined && config.version !== undefined && `1.${pinnedMinor}` !== config.version) {
+      add(`${path}.releaseVersion`, `"${group.releaseVersion}" is an AMI release for Kubernetes 1.${pinnedMinor}, but the cluster is ${config.version}`);
     }
   });
 
   problems.push(
     ...fromBootstrap(checkGvisorRelease(config.gvisorRelease ?? GVISOR_RELEASE, config.allowLatestGvisor ?? false, 'gvisorRelease')),
+    ...fromBootstrap(checkGvisorBaseUrl(config.gvisorBaseUrl, 'gvisorBaseUrl')),
   );
   return dedupe(problems);
+}
+
+/** Karpenter pools: an adopted cluster (we install no Karpenter), one architecture each, valid limits, unique names. */
+function karpenterProblems(config: EksClusterConfig): InputProblem[] {
+  const karpenter = config.karpenter;
+  if (karpenter === undefined) return [];
+  const problems: InputProblem[] = [];
+  const add = (path: string, reason: string) => problems.push({ propertyPath: `${ROOT}.karpenter${path}`, reason });
+  if (config.existingCluster === undefined) {
+    add(
+      '',
+      'needs existingCluster: this stack installs no Karpenter (controller, IAM, interruption queue), so on a cluster it creates nothing would act on ' +
+        'the NodePools; adopt a cluster that runs Karpenter v1, or use sandboxNodeGroups',
+    );
+  }
+  const seen = new Set<string>();
+  karpenter.nodePools.forEach((pool, i) => {
+    const at = `.nodePools[${i}]`;
+    if (seen.has(pool.name)) add(`${at}.name`, `"${pool.name}" is already the name of another Karpenter pool; names must be unique`);
+    seen.add(pool.name);
+    if (pool.instanceTypes === undefined && pool.arch === undefined) {
+      add(at, 'set instanceTypes or arch (x86_64 or arm64): the user data installs one gVisor build, so the NodePool must pin one architecture');
+    }
+    if (pool.instanceTypes !== undefined) {
+      const errors: SandboxConfigError[] = [];
+      const arch = collectErrors(errors, () => gvisorArchForInstanceTypes(pool.instanceTypes ?? [], `karpenter.nodePools[${i}].instanceTypes`));
+      problems.push(...fromBootstrap(errors));
+      const given = pool.arch === undefined ? undefined : pool.arch === 'arm64' ? 'aarch64' : 'x86_64';
+      if (arch !== undefined && given !== undefined && arch !== given) add(`${at}.arch`, `"${pool.arch}" does not match instanceTypes ${pool.instanceTypes.join(', ')} (${arch})`);
+    }
+    for (const key of ['cpu', 'memory'] as const) {
+      const problem = quantityProblem(pool.limits[key]);
+      if (problem) add(`${at}.limits.${key}`, problem);
+    }
+  });
+  return problems;
 }
 
 function dedupe(problems: readonly InputProblem[]): InputProblem[] {
@@ -502,14 +651,13 @@ export function parseEksClusterConfig(raw: unknown): { value?: EksClusterConfig;
 }
 
 /**
- * Warnings for a valid config whose cluster version is known (new clusters): containerd 1 combinations that cannot
- * be verified. For an existing cluster the component checks once the cluster's version is read.
+ * Warnings for a valid config once the cluster version is known (new clusters: `version`; adopted: read at deploy):
+ * a containerd override the AMI does not need.
  */
 export function eksClusterConfigWarnings(config: EksClusterConfig, k8sVersion: string): string[] {
-  const major = config.containerdMajorVersion ?? EKS_CLUSTER_DEFAULTS.containerdMajorVersion;
   return (config.sandboxNodeGroups ?? []).flatMap((group, i) => {
-    const compat = containerdCompatibility(k8sVersion, major, group.releaseVersion);
-    return compat ? [`${ROOT}.containerdMajorVersion: ${compat.message} (sandboxNodeGroups[${i}] "${group.name}")`] : [];
+    const { warning } = nodeContainerd(k8sVersion, group.releaseVersion, config.containerdMajorVersion);
+    return warning ? [`${ROOT}.containerdMajorVersion: ${warning} (sandboxNodeGroups[${i}] "${group.name}")`] : [];
   });
 }
 

@@ -32,11 +32,10 @@ export function nodeRolePolicies(cniOnNodeRole: boolean): string[] {
 export const VPC_CNI_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'aws-node' } as const;
 
 /**
- * The managed `vpc-cni` add-on's configuration: NetworkPolicy enforcement on (off by default; without it EKS accepts
- * NetworkPolicy objects and enforces none). AWS, "Restrict Pod network traffic with Kubernetes network policies",
- * step "Enable the network policy parameter for the add-on": configuration value `{"enableNetworkPolicy": "true"}`
- * (a string), https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html . Needs VPC CNI ≥
- * 1.14 and node kernel ≥ 5.10 (AL2023 has 6.x); EC2 Linux nodes only (not Fargate/Windows).
+ * The part of the managed `vpc-cni` add-on's configuration that turns NetworkPolicy enforcement on (off by default;
+ * without it EKS accepts NetworkPolicy objects and enforces none): `{"enableNetworkPolicy": "true"}` (a string),
+ * https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html . Needs VPC CNI ≥ 1.14 and node
+ * kernel ≥ 5.10 (AL2023 has 6.x). The enforcing mode: ./network-policy.ts.
  */
 export const VPC_CNI_ADDON_CONFIGURATION = { enableNetworkPolicy: 'true' } as const;
 
@@ -94,5 +93,17 @@ export function clusterKmsPolicy(keyArn: string): string {
     Statement: [
       { Effect: 'Allow', Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'], Resource: keyArn },
     ],
+  });
+}
+
+/**
+ * Inline policy of the node role when gVisor comes from an S3 mirror: `s3:GetObject` on the mirror's prefix only
+ * (the install script downloads `<prefix>/<release>/<arch>/<file>` with `aws s3 cp`).
+ */
+export function gvisorMirrorReadPolicy(partition: string, bucket: string, prefix: string): string {
+  const objects = `arn:${partition}:s3:::${bucket}/${prefix ? `${prefix}/` : ''}*`;
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'ReadGvisorMirror', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [objects] }],
   });
 }

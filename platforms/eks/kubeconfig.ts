@@ -3,7 +3,7 @@
  * `aws eks get-token` for a short-lived token whenever they need one, so no token is ever stored in state.
  * Same shape `aws eks update-kubeconfig` writes.
  */
-import { stringify } from 'yaml';
+import { execKubeconfig } from '../../core/kubeconfig';
 
 /** API version of the ExecCredential `aws eks get-token` prints (AWS CLI v1 ≥ 1.24 and v2). */
 export const EKS_EXEC_API_VERSION = 'client.authentication.k8s.io/v1beta1';
@@ -37,27 +37,17 @@ export function buildEksKubeconfig(input: EksKubeconfigInput): string {
   const name = input.clusterName;
   const args = ['eks', 'get-token', '--cluster-name', name, '--region', input.region];
   if (input.roleArn) args.push('--role-arn', input.roleArn);
-  return stringify(
+  return execKubeconfig(
     {
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name, cluster: { server: input.endpoint, 'certificate-authority-data': input.certificateAuthorityData } }],
-      contexts: [{ name, context: { cluster: name, user: name } }],
-      'current-context': name,
-      preferences: {},
-      users: [
-        {
-          name,
-          user: {
-            exec: {
-              apiVersion: EKS_EXEC_API_VERSION,
-              command: 'aws',
-              args,
-              ...(input.profile ? { env: [{ name: 'AWS_PROFILE', value: input.profile }] } : {}),
-            },
-          },
-        },
-      ],
+      name,
+      server: input.endpoint,
+      certificateAuthorityData: input.certificateAuthorityData,
+      exec: {
+        apiVersion: EKS_EXEC_API_VERSION,
+        command: 'aws',
+        args,
+        ...(input.profile ? { env: [{ name: 'AWS_PROFILE', value: input.profile }] } : {}),
+      },
     },
     { lineWidth: 0 },
   );

@@ -41,3 +41,30 @@ export function managedAddonErrors(field: string, gkeVersion: string | undefined
   }
   return [];
 }
+
+/**
+ * Default GKE version of each release channel, from Google's release-note feeds (gke-<channel>-channel-release-notes.xml,
+ * newest entries read 2026-12-06: feeds end 2026-09-23; platforms/gke/facts.ts gke.channel-defaults). Channels move:
+ * used for a warning, never to refuse.
+ */
+export const GKE_CHANNEL_DEFAULTS = {
+  RAPID: { version: '1.36.4-gke.1391000', asOf: '2026-09-23' },
+  REGULAR: { version: '1.35.8-gke.1036000', asOf: '2026-09-17' },
+  STABLE: { version: '1.34.6-gke.1307000', asOf: '2026-05-27' },
+} as const;
+
+/**
+ * The managed add-on against the cluster's channel: a channel whose default is older than the v1beta1 add-on needs a
+ * pinned `minMasterVersion` that the channel offers, or the cluster cannot be created on it. A warning with the
+ * channel's default and its date, or undefined.
+ */
+export function addonChannelWarning(channel: string, minMasterVersion: string | undefined): string | undefined {
+  const entry = (GKE_CHANNEL_DEFAULTS as Record<string, { version: string; asOf: string }>)[channel];
+  if (!entry || compareGkeVersions(entry.version, GKE_ADDON_V1BETA1_VERSION) >= 0) return undefined;
+  return (
+    `cluster.releaseChannel: the ${channel} channel's default GKE version was ${entry.version} (release notes, ${entry.asOf}), older than ` +
+    `${GKE_ADDON_V1BETA1_VERSION}, the first whose agent-sandbox add-on serves v1beta1; minMasterVersion ${minMasterVersion ? `"${minMasterVersion}" ` : ''}` +
+    'must be a version that channel offers (gcloud container get-server-config --flatten="channels" --filter="channels.channel=' +
+    `${channel}"), or use RAPID`
+  );
+}

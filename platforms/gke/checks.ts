@@ -2,7 +2,7 @@
  * Checks that need more than the `cluster` config: the platform, the sandbox config's agent-sandbox mode, the
  * `gcp:*` stack defaults (before anything is registered), and the state of an adopted cluster (at deploy time).
  */
-import { compareGkeVersions, GKE_ADDON_MIN_VERSION, managedAddonErrors, parseGkeVersion } from './addon';
+import { addonChannelWarning, compareGkeVersions, GKE_ADDON_MIN_VERSION, managedAddonErrors, parseGkeVersion } from './addon';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
 import type { InputProblem } from '../../core/diagnostics';
 import { CLUSTER_PATH, GKE_VERSION_SYNTAX } from './cluster-config';
@@ -257,6 +257,12 @@ export function exposureWarnings(raw: unknown): string[] {
   const config = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   if (config.existingCluster !== undefined) return [];
   const warnings: string[] = [];
+  const addons = typeof config.addons === 'object' && config.addons !== null ? (config.addons as Record<string, unknown>) : {};
+  if (addons.agentSandbox === true) {
+    const channel = typeof config.releaseChannel === 'string' ? config.releaseChannel : 'REGULAR';
+    const warning = addonChannelWarning(channel, typeof config.minMasterVersion === 'string' ? config.minMasterVersion : undefined);
+    if (warning) warnings.push(warning);
+  }
   if (config.privateNodes !== true) {
     warnings.push(
       `${CLUSTER_PATH}.privateNodes: the cluster's nodes get public IP addresses (privateNodes is ${JSON.stringify(config.privateNodes ?? false)}); ` +

@@ -4,7 +4,7 @@
  * gcloud / Application Default Credentials each time. Works with kubectl and the @pulumi/kubernetes Provider.
  * https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin
  */
-import { stringify } from 'yaml';
+import { execKubeconfig } from '../../core/kubeconfig';
 
 export interface GkeKubeconfigInput {
   readonly project: string;
@@ -24,33 +24,15 @@ export const GKE_AUTH_PLUGIN_INSTALL_HINT =
 export function gkeKubeconfig(input: GkeKubeconfigInput): string {
   // gcloud's context naming, so it lines up with `get-credentials`.
   const name = `gke_${input.project}_${input.location}_${input.clusterName}`;
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      {
-        name,
-        cluster: {
-          server: input.endpoint.startsWith('https://') ? input.endpoint : `https://${input.endpoint}`,
-          'certificate-authority-data': input.clusterCaCertificate,
-        },
-      },
-    ],
-    contexts: [{ name, context: { cluster: name, user: name } }],
-    'current-context': name,
-    preferences: {},
-    users: [
-      {
-        name,
-        user: {
-          exec: {
-            apiVersion: 'client.authentication.k8s.io/v1beta1',
-            command: GKE_AUTH_PLUGIN,
-            installHint: GKE_AUTH_PLUGIN_INSTALL_HINT,
-            provideClusterInfo: true,
-          },
-        },
-      },
-    ],
+  return execKubeconfig({
+    name,
+    server: input.endpoint.startsWith('https://') ? input.endpoint : `https://${input.endpoint}`,
+    certificateAuthorityData: input.clusterCaCertificate,
+    exec: {
+      apiVersion: 'client.authentication.k8s.io/v1beta1',
+      command: GKE_AUTH_PLUGIN,
+      installHint: GKE_AUTH_PLUGIN_INSTALL_HINT,
+      provideClusterInfo: true,
+    },
   });
 }

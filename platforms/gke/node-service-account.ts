@@ -1,20 +1,15 @@
 /**
  * The least-privilege node service account: GKE nodes otherwise run as the Compute Engine default service account,
  * which has the project Editor role — a sandbox escape onto a node would inherit it.
- * Roles from GKE's hardening guide ("Use least privilege Google service accounts"):
- * https://cloud.google.com/kubernetes-engine/docs/how-to/hardening-your-cluster#use_least_privilege_sa
- * (logging, monitoring, resource metadata) plus Artifact Registry read access for image pulls
+ * Role: "Kubernetes Engine Default Node Service Account" (`roles/container.defaultNodeServiceAccount`), which GKE
+ * names as the minimum a node service account needs (logging, monitoring and the rest nodes do):
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/service-accounts (platforms/gke/facts.ts
+ * gke.node-service-account-role); plus Artifact Registry read access for image pulls
  * (https://cloud.google.com/artifact-registry/docs/access-control#gke).
  */
 import { createHash } from 'node:crypto';
 
-export const NODE_SERVICE_ACCOUNT_ROLES = [
-  'roles/logging.logWriter',
-  'roles/monitoring.metricWriter',
-  'roles/monitoring.viewer',
-  'roles/stackdriver.resourceMetadata.writer',
-  'roles/artifactregistry.reader',
-] as const;
+export const NODE_SERVICE_ACCOUNT_ROLES = ['roles/container.defaultNodeServiceAccount', 'roles/artifactregistry.reader'] as const;
 
 /** With IAM permissions deciding access, nodes get the full scope (Google's recommendation for custom accounts). */
 export const NODE_OAUTH_SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];

@@ -3,7 +3,7 @@
  * azure-native 3.x (`KataMshvVmIsolation` was the preview name; platforms/aks/cluster-config.ts `KATA_WORKLOAD_RUNTIME`).
  *
  * An `azure-native:containerservice:AgentPool` (any API-version module) is a sandbox pool when any of these holds:
- * - its `nodeLabels` carry our sandbox-node key `sandbox.agent-sandbox-infra.io/runtime` (stacks/aks/aks-sandbox-cluster.ts
+ * - its `nodeLabels` carry our sandbox-node key `sandbox.agent-sandbox-infra.io/runtime` (stacks/aks/cluster.ts
  *   `AKS_KATA_NODE_LABELS`);
  * - its `workloadRuntime` names a Kata runtime (contains "Kata", any case), e.g. the preview name;
  * - it is a child of our `agent-sandbox-infra:aks:SandboxCluster` component named `<name>-sandbox-pool`.
@@ -19,7 +19,7 @@ import { field, formatFinding, isChildOf, isObj, parseUrn, showValue, type Findi
 /** `azure-native:containerservice:AgentPool` and the versioned modules (`containerservice/v20250101:AgentPool`). */
 export const AKS_AGENT_POOL_TYPE = /^azure-native:containerservice(\/v[0-9a-z]+)?:AgentPool$/;
 export const AKS_MANAGED_CLUSTER_TYPE = /^azure-native:containerservice(\/v[0-9a-z]+)?:ManagedCluster$/;
-/** Type token of our AKS component (stacks/aks/aks-sandbox-cluster.ts). */
+/** Type token of our AKS component (stacks/aks/cluster.ts). */
 export const AKS_SANDBOX_COMPONENT_TYPE = 'agent-sandbox-infra:aks:SandboxCluster';
 
 /** Why an agent pool (its inputs or an `agentPoolProfiles` entry) is a sandbox pool, or undefined. */

@@ -6,9 +6,9 @@
  * An `aws:ec2/launchTemplate:LaunchTemplate` is a sandbox template when any of these holds:
  * - its user data (base64, as the EC2 API takes it, or plain text) contains our runsc bootstrap: the containerd
  *   runtime type `io.containerd.runsc.v1`, the shim `containerd-shim-runsc-v1`, or our MIME boundary
- *   (stacks/eks/node-bootstrap*.ts);
+ *   (platforms/eks/node-bootstrap/);
  * - its `tags` or `tagSpecifications[*].tags` carry our sandbox-node key `sandbox.agent-sandbox-infra.io/runtime`;
- * - its description is the one stacks/eks/sandbox-cluster.ts writes for sandbox groups
+ * - its description is the one stacks/eks/cluster.ts writes for sandbox groups
  *   (`agent-sandbox-infra sandbox-<group> nodes of <cluster>`);
  * - it is a child of our `agent-sandbox-infra:eks:SandboxCluster` component named `<name>-sandbox-<group>-lt`.
  *
@@ -31,7 +31,7 @@ import { field, formatFinding, isChildOf, isObj, parseUrn, showValue, type Findi
 
 export const EKS_LAUNCH_TEMPLATE_TYPE = 'aws:ec2/launchTemplate:LaunchTemplate';
 export const EKS_NODE_GROUP_TYPE = 'aws:eks/nodeGroup:NodeGroup';
-/** Type token of our EKS component (stacks/eks/sandbox-cluster.ts `EKS_SANDBOX_CLUSTER_TYPE`). */
+/** Type token of our EKS component (stacks/eks/cluster.ts `EKS_SANDBOX_CLUSTER_TYPE`). */
 export const EKS_SANDBOX_COMPONENT_TYPE = 'agent-sandbox-infra:eks:SandboxCluster';
 /** Strings only our runsc bootstrap user data contains. */
 export const RUNSC_BOOTSTRAP_MARKERS: readonly string[] = [RUNSC_RUNTIME_TYPE, 'containerd-shim-runsc-v1', SANDBOX_USER_DATA_BOUNDARY];

@@ -24,7 +24,7 @@ import { field, formatFinding, isChildOf, isObj, parseUrn, showValue, type Findi
 
 export const GKE_NODE_POOL_TYPE = 'gcp:container/nodePool:NodePool';
 export const GKE_CLUSTER_TYPE = 'gcp:container/cluster:Cluster';
-/** Type token of our GKE component (stacks/gke/gke-sandbox-cluster.ts `GKE_SANDBOX_CLUSTER_TYPE`). */
+/** Type token of our GKE component (stacks/gke/cluster.ts `GKE_SANDBOX_CLUSTER_TYPE`). */
 export const GKE_SANDBOX_COMPONENT_TYPE = 'agent-sandbox-infra:gke:SandboxCluster';
 /** `sandboxConfig.type` of a gVisor pool. */
 export const GKE_SANDBOX_TYPE_GVISOR = 'GVISOR';

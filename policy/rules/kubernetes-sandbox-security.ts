@@ -15,7 +15,9 @@
  * findings allowed for upstream's trusted init containers) are not violations, as in `validate`; an unknown version of a sandbox kind is one (rule `apiVersion`).
  *
  * Policy config: `platform` (checks that platform's RuntimeClasses and pod placement, e.g. GKE's
- * `sandbox.gke.io/runtime` selector and toleration) and `allowedRuntimeClasses` (extra sandboxed RuntimeClasses).
+ * `sandbox.gke.io/runtime` selector and toleration), `platformSettings` (the stack's `platforms.<platform>`: on the
+ * generic `kubernetes` platform its RuntimeClass and sandbox nodes) and `allowedRuntimeClasses` (extra sandboxed
+ * RuntimeClasses).
  *
  * GKE placement without `platform` configured — checked anyway, from what can be known for sure:
  * - here, per object: a pod with `runtimeClassName: gvisor` that carries either half of GKE's gVisor placement (the
@@ -63,6 +65,8 @@ export const kubernetesSandboxSecurityPolicy: ResourceValidationPolicy = {
   configSchema: {
     properties: {
       platform: { type: 'string', enum: [...PLATFORMS] },
+      // The stack's `platforms.<platform>` sandbox settings (on `kubernetes`: its RuntimeClass and sandbox nodes).
+      platformSettings: { type: 'object' },
       allowedRuntimeClasses: { type: 'array', items: { type: 'string' }, default: [] },
     },
   },

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // A byte-for-byte stream forwarder between a TCP port on 127.0.0.1 and a Unix socket, in either direction:
 //   node bridge.js <listen> <target> [<listen> <target> …]   addresses: tcp:127.0.0.1:<port> | unix:<path>
+//   (inside a pod's own network namespace also tcp:<IPv4>:<port>: another pod's IP, which the pod runner put on that
+//   namespace's loopback, so the connection never leaves it)
 // The local cluster runs a real pod's process in a network namespace of its own (only loopback), like a pod, and
 // these bridges carry its traffic to the API server and back in through Unix sockets (which cross network
 // namespaces through the file system), so nothing ever listens beyond 127.0.0.1. Plain JavaScript: it starts in
@@ -10,11 +12,11 @@ const net = require('node:net');
 const fs = require('node:fs');
 
 function parse(address) {
-  const tcp = /^tcp:(127\.0\.0\.1):(\d+)$/.exec(address);
+  const tcp = /^tcp:(\d{1,3}(?:\.\d{1,3}){3}):(\d+)$/.exec(address);
   if (tcp) return { host: tcp[1], port: Number(tcp[2]) };
   const unix = /^unix:(\/.+)$/.exec(address);
   if (unix) return { path: unix[1] };
-  throw new Error(`bridge: "${address}" is not tcp:127.0.0.1:<port> or unix:<absolute path>`);
+  throw new Error(`bridge: "${address}" is not tcp:<IPv4>:<port> or unix:<absolute path>`);
 }
 
 const argv = process.argv.slice(2);

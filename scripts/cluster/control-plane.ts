@@ -34,13 +34,20 @@ export const STATE_FILE = 'state.json';
 export const KWOK_NODE_ANNOTATION = { key: 'kwok.x-k8s.io/node', value: 'fake' } as const;
 /** Every data folder starts with this prefix, so a leftover process can be recognised by its arguments. */
 export const DATA_DIR_PREFIX = 'agent-sandbox-infra-cluster-';
+/** A test run's id (set by the integration tier's global setup): its data folders are `<prefix><run id>-…`. */
+export const RUN_ID_ENV = 'AGENT_SANDBOX_INFRA_TEST_RUN';
 const SERVICE_CIDR = '10.96.0.0/16';
 const SERVICE_PROXY = join(__dirname, 'service-proxy.js');
 const POD_CIDR = '10.244.0.0/16';
 
+/** What the control plane of a Kubernetes minor runs (Go-built, from the toolchain cache). */
+export function controlPlaneComponents(minor: LocalKubernetesMinor = DEFAULT_LOCAL_KUBERNETES): GoComponent[] {
+  return [kubernetesComponent(minor), ETCD, KWOK];
+}
+
 /** Components missing from the toolchain cache for this Kubernetes minor (empty: ready to start). */
 export function missingControlPlaneComponents(minor: LocalKubernetesMinor = DEFAULT_LOCAL_KUBERNETES): GoComponent[] {
-  return [kubernetesComponent(minor), ETCD, KWOK].filter((c) => !isBuilt(c));
+  return controlPlaneComponents(minor).filter((c) => !isBuilt(c));
 }
 
 function token(): string {
@@ -110,7 +117,8 @@ export class LocalCluster {
       );
     }
     const k8s = kubernetesComponent(minor);
-    const dataDir = mkdtempSync(join(tmpdir(), DATA_DIR_PREFIX));
+    const runId = process.env[RUN_ID_ENV];
+    const dataDir = mkdtempSync(join(tmpdir(), `${DATA_DIR_PREFIX}${runId ? `${runId}-` : ''}`));
     const dirs = { pki: join(dataDir, 'pki'), etcd: join(dataDir, 'etcd'), logs: join(dataDir, 'logs') };
     for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true, mode: 0o700 });
 

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { main as cli } from '../../cli/main';
+import { loadConfig } from '../../cli/load-config';
 import type { Platform } from '../../platforms';
 import { parseManifestText } from '../../core/yaml/parse';
 import { agentSandboxControllerComponent } from '../toolchain/versions';
@@ -120,10 +121,12 @@ export async function deployPlatform(cluster: LocalCluster, opts: DeployOptions)
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
   const objects = files.flatMap((f) => readObjects(join(dir, f)));
 
-  const pools = simulatedPools(opts.platform);
+  // The platform's settings in the config (the generic `kubernetes` platform's sandbox nodes and RuntimeClass).
+  const settings = loadConfig(opts.config).config.platforms?.[opts.platform];
+  const pools = simulatedPools(opts.platform, settings);
   log(`deploy ${opts.platform}: ${pools.map((p) => `${p.nodes} × ${p.machineType} (${p.name})`).join(', ')} as simulated nodes`);
   await createNodes(cluster, pools);
-  for (const rc of standInRuntimeClasses(opts.platform)) {
+  for (const rc of standInRuntimeClasses(opts.platform, settings)) {
     log(`deploy ${opts.platform}: stand-in RuntimeClass ${rc.metadata.name} (the platform's own, ${rc.metadata.annotations['agent-sandbox-infra.io/stand-in']})`);
     await cluster.client.create('/apis/node.k8s.io/v1/runtimeclasses', rc);
   }

@@ -4,7 +4,8 @@
  * the code the Pulumi components use (not copies). Node counts are each pool's autoscaling maximum: the capacity
  * the capacity check assumes.
  */
-import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT, GKE_GVISOR_NODE_LABEL, type Platform } from '../../platforms';
+import { EKS_SANDBOX_NODE_TAINT, GKE_GVISOR_NODE_LABEL, platformFacts, type Platform } from '../../platforms';
+import { AKS_KATA_NODE_LABEL } from '../../platforms/aks';
 import { findMachineType, nodeAllocatable, type Cloud } from '../../platforms/capacity/machine-types';
 import { AKS_DEFAULTS } from '../../platforms/aks/cluster-config';
 import { EKS_CLUSTER_DEFAULTS } from '../../platforms/eks/cluster-config';
@@ -38,13 +39,19 @@ const GKE_GVISOR_TAINT: NodeTaint = { key: GKE_GVISOR_NODE_LABEL.key, value: GKE
 
 function allocatableOf(cloud: Cloud, machineType: string): SimulatedPool['allocatable'] {
   const spec = findMachineType(cloud, machineType);
-  if (!spec) throw new Error(`machine type ${machineType} (${cloud}) is not in the capacity check's table (stacks/capacity/machine-types.ts)`);
+  if (!spec) throw new Error(`machine type ${machineType} (${cloud}) is not in the capacity check's table (platforms/capacity/machine-types.ts)`);
   const a = nodeAllocatable(spec);
   return { cpuMillis: a.cpuMillis, memoryBytes: a.memoryBytes, pods: a.pods };
 }
 
-/** The pools of a platform's default cluster (the cluster config defaults the components apply). */
-export function simulatedPools(platform: Platform): SimulatedPool[] {
+/** A development-sized node of a cluster we know nothing about (kind, the generic `kubernetes` platform). */
+const LOCAL_ALLOCATABLE: SimulatedPool['allocatable'] = { cpuMillis: 8000, memoryBytes: 32 * 1024 ** 3, pods: 110 };
+
+/**
+ * The pools of a platform's default cluster (the cluster config defaults the components apply). `settings`: the
+ * platform's `platforms.<id>` (the generic `kubernetes` platform's sandbox nodes are labelled and tainted from them).
+ */
+export function simulatedPools(platform: Platform, settings?: unknown): SimulatedPool[] {
   switch (platform) {
     case 'gke-standard': {
       const system = GKE_POOL_DEFAULTS.system;
@@ -59,7 +66,7 @@ export function simulatedPools(platform: Platform): SimulatedPool[] {
           sandbox.maxNodes,
           { 'cloud.google.com/gke-nodepool': 'sandbox', [GKE_GVISOR_NODE_LABEL.key]: GKE_GVISOR_NODE_LABEL.value },
           [GKE_GVISOR_TAINT],
-          'stacks/gke/node-pools.ts GKE_POOL_DEFAULTS.sandbox; GKE labels and taints gVisor nodes sandbox.gke.io/runtime=gvisor',
+          'platforms/gke/cluster-config.ts GKE_POOL_DEFAULTS.sandbox; GKE labels and taints gVisor nodes sandbox.gke.io/runtime=gvisor',
         ),
       ];
     }
@@ -91,7 +98,7 @@ export function simulatedPools(platform: Platform): SimulatedPool[] {
           EKS_CLUSTER_DEFAULTS.sandboxNodeGroup.scaling.max,
           { 'eks.amazonaws.com/nodegroup': 'sandbox', ...scheduling.labels },
           scheduling.taints.map((t) => ({ key: t.key, value: t.value, effect: EKS_SANDBOX_NODE_TAINT.effect })),
-          'stacks/eks/node-bootstrap-node-group.ts sandboxNodeGroupScheduling (label and taint the gvisor RuntimeClass selects)',
+          'platforms/eks/node-bootstrap/node-group.ts sandboxNodeGroupScheduling (label and taint the gvisor RuntimeClass selects)',
         ),
       ];
     }
@@ -106,9 +113,9 @@ export function simulatedPools(platform: Platform): SimulatedPool[] {
           'azure',
           kata.vmSize,
           kata.maxCount,
-          { 'kubernetes.azure.com/agentpool': kata.name, 'kubernetes.azure.com/kata-vm-isolation': 'true', [EKS_SANDBOX_NODE_LABEL.key]: 'kata' },
+          { 'kubernetes.azure.com/agentpool': kata.name, 'kubernetes.azure.com/kata-vm-isolation': 'true', [AKS_KATA_NODE_LABEL.key]: AKS_KATA_NODE_LABEL.value },
           [],
-          'stacks/aks/cluster-config.ts AKS_DEFAULTS.sandboxPool; AKS labels Kata nodes kubernetes.azure.com/kata-vm-isolation=true',
+          'platforms/aks/cluster-config.ts AKS_DEFAULTS.sandboxPool; AKS labels Kata nodes kubernetes.azure.com/kata-vm-isolation=true',
         ),
       ];
     }
@@ -122,10 +129,27 @@ export function simulatedPools(platform: Platform): SimulatedPool[] {
           nodes: 2,
           labels: {},
           taints: [],
-          allocatable: { cpuMillis: 8000, memoryBytes: 32 * 1024 ** 3, pods: 110 },
+          allocatable: LOCAL_ALLOCATABLE,
           source: 'kind worker nodes (no sandbox label: the kind RuntimeClass has no scheduling; every pod may land on any worker)',
         },
       ];
+    case 'kubernetes': {
+      // The nodes the user labelled (and tainted) for the runtime: exactly the label and taint of the settings.
+      const node = platformFacts('kubernetes', settings).sandboxNode!;
+      const local = (name: string, role: 'system' | 'sandbox', labels: Record<string, string>, taints: NodeTaint[], source: string): SimulatedPool => ({
+        name, roles: [role], cloud: 'local', machineType: 'local', nodes: 2, labels, taints, allocatable: LOCAL_ALLOCATABLE, source,
+      });
+      return [
+        local('system', 'system', {}, [], 'a node without the sandbox runtime (not labelled for it)'),
+        local(
+          'sandbox',
+          'sandbox',
+          { [node.label.key]: node.label.value },
+          node.taint ? [{ key: node.taint.key, ...(node.taint.value ? { value: node.taint.value } : {}), effect: node.taint.effect }] : [],
+          'platforms.kubernetes.sandboxNodes: labelled (and tainted) as the settings say the runtime nodes are',
+        ),
+      ];
+    }
     default: {
       const never: never = platform;
       throw new Error(`unknown platform ${String(never)}`);

@@ -10,7 +10,17 @@ import { join } from 'node:path';
 import type { LocalCluster, Lifetime } from './control-plane';
 import type { KubeClient, KubeObject } from './kube-client';
 import { ComponentError, logTail, waitFor } from './processes';
-import { startPodProcess, type PodProcessSpec, type RunningPodProcess } from './pod-runner';
+import { startPodProcess, type PodPeer, type PodProcessSpec, type RunningPodProcess } from './pod-runner';
+
+/** What the harness changes about a pod's process (never about the pod). */
+export interface PodProcessOptions {
+  /** Names the process (logs, pod folder). @default - the container's name */
+  readonly name?: string;
+  /** Replaces the container's args (its command is the built binary or a stand-in program). @default - the container's */
+  readonly args?: readonly string[];
+  /** Pods this one reaches over the stand-in pod network (pod-runner.ts). @default [] */
+  readonly peers?: readonly PodPeer[];
+}
 
 const TOKEN_SECONDS = 24 * 3600;
 
@@ -67,7 +77,7 @@ async function tokenFor(client: KubeClient, pod: KubeObject, audience?: string, 
 }
 
 /** The files, emptyDirs and environment of `container` in `pod`, resolved the way the kubelet would. */
-export async function podProcessSpec(cluster: LocalCluster, pod: KubeObject, containerName: string, command: string): Promise<PodProcessSpec> {
+export async function podProcessSpec(cluster: LocalCluster, pod: KubeObject, containerName: string, command: string, opts: PodProcessOptions = {}): Promise<PodProcessSpec> {
   const client = cluster.client;
   const ns: string = pod.metadata.namespace;
   const container = (pod.spec.containers as KubeObject[]).find((c) => c.name === containerName);
@@ -125,12 +135,13 @@ export async function podProcessSpec(cluster: LocalCluster, pod: KubeObject, con
   return {
     name: `${containerName}`,
     command,
-    args: [...((container.command ?? []) as string[]).slice(1), ...((container.args ?? []) as string[])],
+    args: opts.args ? [...opts.args] : [...((container.command ?? []) as string[]).slice(1), ...((container.args ?? []) as string[])],
     env,
     files,
     emptyDirs,
     ports,
     hostname: pod.metadata.name,
+    ...(opts.peers?.length ? { peers: opts.peers } : {}),
   };
 }
 
@@ -156,6 +167,9 @@ export async function runDeploymentPod(
   deployment: { namespace: string; name: string; container: string },
   command: string,
   lifetime: Lifetime,
+  /** Names the process (logs, pod folder); another name for a second process of the same container (a rolled Deployment). */
+  processName = deployment.container,
+  opts: PodProcessOptions = {},
 ): Promise<RunningPodProcess> {
   const client = cluster.client;
   const what = `Deployment ${deployment.namespace}/${deployment.name}`;
@@ -166,8 +180,13 @@ export async function runDeploymentPod(
       const d = await client.get(`/apis/apps/v1/namespaces/${deployment.namespace}/deployments/${deployment.name}`);
       if (!d) return false;
       const selector = Object.entries(d.spec.selector.matchLabels as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
+      // A pod of the Deployment's current template (after a roll, the new ReplicaSet's), Running, not being deleted.
+      const image = (d.spec.template.spec.containers as KubeObject[]).find((c) => c.name === deployment.container)?.image;
       const pods = await client.list(`/api/v1/namespaces/${deployment.namespace}/pods`, { labelSelector: selector });
-      pod = pods.find((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
+      pod = pods
+        .filter((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp)
+        .filter((p) => (p.spec.containers as KubeObject[]).some((c) => c.name === deployment.container && c.image === image))
+        .sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0];
       return pod !== undefined;
     },
     {
@@ -179,11 +198,19 @@ export async function runDeploymentPod(
       },
     },
   );
-  const spec = await podProcessSpec(cluster, pod!, deployment.container, command);
+  return runPod(cluster, pod!, deployment.container, command, lifetime, { ...opts, name: processName });
+}
+
+/**
+ * Starts the real process for `container` of a running `pod`, tracked by the cluster, routes the Services that
+ * select it to it, and waits until its readiness probe (if any) answers 200 from inside the process.
+ */
+export async function runPod(cluster: LocalCluster, pod: KubeObject, containerName: string, command: string, lifetime: Lifetime, opts: PodProcessOptions = {}): Promise<RunningPodProcess> {
+  const spec = { ...(await podProcessSpec(cluster, pod, containerName, command, opts)), name: opts.name ?? containerName };
   const running = await startPodProcess(spec, { dataDir: cluster.dataDir, apiServerPort: Number(new URL(cluster.state.server).port), lifetime });
   for (const p of running.processes) cluster.track(p);
-  await routeServicesTo(cluster, pod!, running);
-  const container = (pod!.spec.containers as KubeObject[]).find((c) => c.name === deployment.container)!;
+  await routeServicesTo(cluster, pod, running);
+  const container = (pod.spec.containers as KubeObject[]).find((c) => c.name === containerName)!;
   const probe = container.readinessProbe?.httpGet;
   if (probe) {
     const port = typeof probe.port === 'string' ? Number((container.ports as KubeObject[]).find((p) => p.name === probe.port)!.containerPort) : Number(probe.port);

@@ -28,7 +28,22 @@ export interface PodProcessSpec {
   readonly ports: readonly number[];
   /** The pod's hostname (its name). */
   readonly hostname: string;
+  /**
+   * Other pods this one can reach, the local stand-in for the pod network: each pod IP is put on this pod's own
+   * loopback (inside its network namespace only), and a connection to `ip:port` goes through Unix sockets to the
+   * other pod's real process (`target`, its `hostSocket(port)`). No route leaves the namespace. @default []
+   */
+  readonly peers?: readonly PodPeer[];
 }
+
+export interface PodPeer {
+  readonly ip: string;
+  readonly port: number;
+  /** The Unix socket on the host that reaches that pod's port (RunningPodProcess.hostSocket). */
+  readonly target: string;
+}
+
+const peerSocket = (p: Pick<PodPeer, 'ip' | 'port'>) => `peer-${p.ip}-${p.port}.sock`;
 
 export interface RunningPodProcess {
   readonly processes: readonly StartedProcess[];
@@ -74,8 +89,14 @@ export function podStartScript(spec: PodProcessSpec, podDir: string, socketDir: 
   for (const [path, content] of Object.entries(spec.files)) {
     lines.push(`mkdir -p ${q(dirname(path))}`, `printf '%s' ${q(Buffer.from(content).toString('base64'))} | base64 -d > ${q(path)}`);
   }
+  const peers = spec.peers ?? [];
+  for (const ip of [...new Set(peers.map((p) => p.ip))]) {
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) throw new Error(`peer pod IP ${JSON.stringify(ip)} is not an IPv4 address`);
+    lines.push(`ip addr add ${q(`${ip}/32`)} dev lo`);
+  }
   const bridges = [`tcp:127.0.0.1:${apiServerPort}`, `unix:${POD_SOCKET_DIR}/apiserver.sock`];
   for (const port of spec.ports) bridges.push(`unix:${POD_SOCKET_DIR}/port-${port}.sock`, `tcp:127.0.0.1:${port}`);
+  for (const peer of peers) bridges.push(`tcp:${peer.ip}:${peer.port}`, `unix:${POD_SOCKET_DIR}/${peerSocket(peer)}`);
   // The in-pod bridge dies with the container process (parent-death signal survives the exec below).
   lines.push(`exec 3< <(exec setpriv --pdeathsig SIGKILL -- ${q(process.execPath)} ${q(BRIDGE)} ${bridges.map(q).join(' ')})`, 'read -r ready <&3', '[ "$ready" = ready ]', 'exec 3<&-');
   spec.emptyDirs.forEach((path, i) => {
@@ -115,6 +136,20 @@ export async function startPodProcess(spec: PodProcessSpec, opts: { dataDir: str
   ).started;
   processes.push(hostBridge);
   await waitFor(`the API server bridge of ${spec.name}`, () => existsSync(join(socketDir, 'apiserver.sock')), { timeoutMs: 10_000, watch: [hostBridge] });
+  // Host side of the peers: this pod's peer socket → the other pod's port socket.
+  if (spec.peers?.length) {
+    const peerBridge = startProcess(
+      {
+        name: `${spec.name}-peer-bridge`,
+        command: process.execPath,
+        args: [BRIDGE, ...spec.peers.flatMap((p) => [`unix:${join(socketDir, peerSocket(p))}`, `unix:${p.target}`])],
+        logFile: join(logs, `${spec.name}-peer-bridge.log`),
+      },
+      opts.lifetime,
+    ).started;
+    processes.push(peerBridge);
+    await waitFor(`the peer bridge of ${spec.name}`, () => spec.peers!.every((p) => existsSync(join(socketDir, peerSocket(p)))), { timeoutMs: 10_000, watch: [peerBridge] });
+  }
 
   const script = join(podDir, 'start.sh');
   writeFileSync(script, podStartScript(spec, podDir, socketDir, opts.apiServerPort), { mode: 0o700 });

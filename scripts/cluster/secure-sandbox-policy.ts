@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PLATFORM_PROFILES, type Platform } from '../../platforms';
+import { platformFacts, type Platform } from '../../platforms';
 import { sha256Hex } from '../../core/upstream/store';
 import { parseManifestText } from '../../core/yaml/parse';
 import { downloadModule } from '../toolchain/build';
@@ -37,7 +37,7 @@ const GKE_PLACEMENT = /sandbox\.gke\.io\/runtime/;
 const RUNTIME_RULE = /runtimeClassName == 'gvisor'/;
 
 /** The platform's copy of upstream's policy (see the file comment). Throws when upstream's rules have changed shape. */
-export function secureSandboxPolicyFor(platform: Platform, upstream: KubeObject): KubeObject {
+export function secureSandboxPolicyFor(platform: Platform, upstream: KubeObject, settings?: unknown): KubeObject {
   const policy = structuredClone(upstream);
   const validations = policy.spec.validations as { expression: string; message: string }[];
   const placement = validations.filter((v) => GKE_PLACEMENT.test(v.expression));
@@ -46,7 +46,7 @@ export function secureSandboxPolicyFor(platform: Platform, upstream: KubeObject)
     throw new Error(`upstream's secure-sandbox-policy changed: expected 2 GKE placement rules and 1 runtime rule, found ${placement.length} and ${runtime.length}`);
   }
   if (!GKE_PLATFORMS.includes(platform)) policy.spec.validations = validations.filter((v) => !GKE_PLACEMENT.test(v.expression));
-  const runtimeClasses = Object.values(PLATFORM_PROFILES[platform].runtimes).map((r) => r.runtimeClassName);
+  const runtimeClasses = Object.values(platformFacts(platform, settings).runtimes).map((r) => r.runtimeClassName);
   if (!runtimeClasses.includes('gvisor')) {
     if (runtimeClasses.length !== 1) throw new Error(`${platform} has ${runtimeClasses.length} sandboxed RuntimeClasses; the derivation expects one`);
     const name = runtimeClasses[0];

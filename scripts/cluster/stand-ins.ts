@@ -3,7 +3,7 @@
  * `kata-vm-isolation`, written the way each platform defines them, so that the API server's RuntimeClass admission
  * merges the same scheduling and overhead into our pods as on the real platform. Marked as stand-ins.
  */
-import { PLATFORM_PROFILES, type Platform } from '../../platforms';
+import { platformFacts, type Isolation, type Platform } from '../../platforms';
 import type { KubeObject } from './kube-client';
 
 interface StandIn {
@@ -33,12 +33,24 @@ const PLATFORM_RUNTIME_CLASSES: Readonly<Record<string, StandIn>> = {
   },
 };
 
-/** The platform-owned RuntimeClasses of `platform`, as stand-ins for the local cluster. */
-export function standInRuntimeClasses(platform: Platform): KubeObject[] {
-  return Object.values(PLATFORM_PROFILES[platform].runtimes)
-    .filter((r) => r.owner === 'platform')
-    .map((r) => {
-      const s = PLATFORM_RUNTIME_CLASSES[r.runtimeClassName];
+/**
+ * An existing RuntimeClass the generic `kubernetes` platform's settings reference (`runtimeClass.existing`): what the
+ * cluster's operator installed with the runtime (gVisor's containerd quick start; kata-deploy), without scheduling.
+ */
+const EXISTING_ON_KUBERNETES: Readonly<Record<Isolation, StandIn>> = {
+  gvisor: { handler: 'runsc', source: 'https://gvisor.dev/docs/user_guide/containerd/quick_start/' },
+  kata: { handler: 'kata-qemu', source: 'https://github.com/kata-containers/kata-containers/tree/main/tools/packaging/kata-deploy' },
+};
+
+/**
+ * The platform-owned RuntimeClasses of `platform` (under its `platforms.<id>` settings), as stand-ins for the local
+ * cluster. None where we create the RuntimeClass ourselves.
+ */
+export function standInRuntimeClasses(platform: Platform, settings?: unknown): KubeObject[] {
+  return (Object.entries(platformFacts(platform, settings).runtimes) as [Isolation, NonNullable<ReturnType<typeof platformFacts>['runtimes'][Isolation]>][])
+    .filter(([, r]) => r.owner === 'platform')
+    .map(([isolation, r]) => {
+      const s = platform === 'kubernetes' ? EXISTING_ON_KUBERNETES[isolation] : PLATFORM_RUNTIME_CLASSES[r.runtimeClassName];
       if (!s) throw new Error(`no stand-in is defined for ${platform}'s RuntimeClass ${r.runtimeClassName}`);
       return {
         apiVersion: 'node.k8s.io/v1',

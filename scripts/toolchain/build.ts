@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { componentDir, toolchainDir } from './paths';
@@ -46,9 +46,9 @@ export function goEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOFLAGS: '-mod=mod', GOWORK: 'off', ...extra };
 }
 
-async function go(args: string[], cwd: string, what: string): Promise<string> {
+async function go(args: string[], cwd: string, what: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
   try {
-    const { stdout } = await run('go', args, { cwd, env: goEnv(), maxBuffer: 256 * 1024 * 1024 });
+    const { stdout } = await run('go', args, { cwd, env: goEnv(env), maxBuffer: 256 * 1024 * 1024 });
     return stdout;
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
@@ -147,6 +147,35 @@ export function isBuilt(c: GoComponent, goVer?: string): boolean {
   return Object.keys(c.binaries).every((b) => existsSync(join(dir, 'bin', b)));
 }
 
+/**
+ * Copies a main package's folder from the module into the wrapper module and runs its own `go generate` there (the
+ * module cache is read-only, and the generated files are not in the module zip). Returns the package to build.
+ */
+async function generateMainPackage(
+  c: GoComponent,
+  moduleDir: string,
+  src: string,
+  generated: { readonly dir: string; readonly env?: Readonly<Record<string, string>> },
+): Promise<string> {
+  const from = join(moduleDir, generated.dir);
+  if (!existsSync(from)) throw new ToolchainError(`${c.module}@${c.version} has no folder ${generated.dir}`);
+  const to = join(src, generated.dir);
+  cpSync(from, to, { recursive: true });
+  chmodSync(to, 0o755);
+  chmodTree(to);
+  await go(['generate', `./${generated.dir}`], src, `generating ${generated.dir} of ${c.module}@${c.version}`, { ...generated.env });
+  return `./${generated.dir}`;
+}
+
+/** Module cache files are read-only: the copy must be writable for the generator and for the staging clean-up. */
+function chmodTree(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    chmodSync(path, entry.isDirectory() ? 0o755 : 0o644);
+    if (entry.isDirectory()) chmodTree(path);
+  }
+}
+
 /** Builds one component unless its cached build matches the recipe. Prints one progress line at start and end. */
 export async function buildComponent(c: GoComponent, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<BuildResult> {
   const goVer = await goVersion();
@@ -182,7 +211,9 @@ export async function buildComponent(c: GoComponent, log: (line: string) => void
     if (info.Origin?.Hash && c.id === 'kubernetes') ldflags.push(`-X k8s.io/component-base/version.gitCommit=${info.Origin.Hash}`);
     for (const [name, pkg] of Object.entries(c.binaries)) {
       const t = Date.now();
-      await go(['build', '-trimpath', '-ldflags', ldflags.join(' '), '-o', join(staging, 'bin', name), pkg], src, `building ${name} from ${c.module}@${c.version}`);
+      const generated = c.generate?.[name];
+      const target = generated ? await generateMainPackage(c, info.Dir, src, generated) : pkg;
+      await go(['build', '-trimpath', '-ldflags', ldflags.join(' '), '-o', join(staging, 'bin', name), target], src, `building ${name} from ${c.module}@${c.version}`);
       log(`toolchain:   ${name} built in ${Math.round((Date.now() - t) / 1000)} s`);
     }
     for (const file of c.moduleFiles ?? []) {

@@ -24,6 +24,12 @@ export interface GoComponent {
   readonly ldflags?: readonly string[];
   /** Files of the module (paths inside its zip) the harness needs beside the binaries, e.g. kwok's stage configs. */
   readonly moduleFiles?: readonly string[];
+  /**
+   * Main packages whose folder needs the module's own `go generate` first (files it embeds are generated, not in the
+   * module zip): binary name → the folder in the module and the generator's environment. The folder is copied into
+   * the wrapper module as it is, generated there, and the binary built from that copy.
+   */
+  readonly generate?: Readonly<Record<string, { readonly dir: string; readonly env?: Readonly<Record<string, string>> }>>;
 }
 
 /** Kubernetes releases the local control plane runs, by minor. The first is the default. */
@@ -100,3 +106,89 @@ export function agentSandboxControllerComponent(release: string): GoComponent {
     ldflags: [`-X sigs.k8s.io/agent-sandbox/internal/version.gitVersion=${release}`],
   };
 }
+
+/**
+ * The Go sandbox router of a release (`sandbox-router/cmd` in the same module, no go.mod of its own), at the tag our
+ * pin table installs: what `SandboxRouter` deploys, run as its pod on the local cluster.
+ */
+export function sandboxRouterComponent(release: string): GoComponent {
+  return {
+    id: 'sandbox-router',
+    module: 'sigs.k8s.io/agent-sandbox',
+    version: release,
+    binaries: { 'sandbox-router': 'sigs.k8s.io/agent-sandbox/sandbox-router/cmd' },
+    ldflags: [`-X sigs.k8s.io/agent-sandbox/internal/version.gitVersion=${release}`],
+  };
+}
+
+/**
+ * Helm, for the chart parity test: `helm template` of agent-sandbox's own chart beside our AgentSandbox output.
+ * helm.sh/helm/v4 (the line the package list prefers; v3.22.0 is served but not approved): no replace directives,
+ * the version stamped as the release Makefile does.
+ */
+export const HELM: GoComponent = {
+  id: 'helm',
+  module: 'helm.sh/helm/v4',
+  version: 'v4.3.2',
+  binaries: { helm: 'helm.sh/helm/v4/cmd/helm' },
+  ldflags: ['-X helm.sh/helm/v4/internal/version.version=v4.3.2'],
+};
+
+/**
+ * The Pulumi engine the integration tier runs the stacks with (issue 13): the CLI and the Kubernetes provider,
+ * from their Go modules. The CLI's release is the newest the proxy serves; the wrapper module requires `pkg/v3`
+ * and, in place of its `sdk/v3 => ../sdk` replace, `sdk/v3` at the same version.
+ */
+export const PULUMI_RELEASE = 'v3.277.0';
+
+export const PULUMI_CLI: GoComponent = {
+  id: 'pulumi-cli',
+  module: 'github.com/pulumi/pulumi/pkg/v3',
+  version: PULUMI_RELEASE,
+  binaries: { pulumi: 'github.com/pulumi/pulumi/pkg/v3/cmd/pulumi' },
+  localReplaceVersion: PULUMI_RELEASE,
+  // What the release build links in, so `pulumi version` (and the Automation API's version check) sees the release.
+  ldflags: [`-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${PULUMI_RELEASE}`],
+};
+
+/**
+ * The Node.js language host of the same release. It is its own module
+ * (`sdk/nodejs/cmd/pulumi-language-nodejs/go.mod`, never tagged: upstream builds it from the repository), and the
+ * Go module proxy here refuses it (403 "This module version is not available", for the module's version list, for
+ * `@v3.277.0` and for `@latest`). It stays in the table so `npm run toolchain -- pulumi-language-nodejs` shows the
+ * refusal and builds it the day it is served; nothing depends on it: programs run through the Automation API's
+ * in-process language host (scripts/pulumi/engine.ts).
+ */
+export const PULUMI_LANGUAGE_NODEJS: GoComponent = {
+  id: 'pulumi-language-nodejs',
+  module: 'github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3',
+  version: PULUMI_RELEASE,
+  binaries: { 'pulumi-language-nodejs': 'github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3' },
+  localReplaceVersion: PULUMI_RELEASE,
+  ldflags: [`-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${PULUMI_RELEASE}`],
+};
+
+/**
+ * The Kubernetes provider. The proxy serves one version of `provider/v4`, a pseudo-version: upstream tags releases
+ * as `v4.x` on the repository, not `provider/v4.x`, so Go sees none. Its commit f47bc2d6f199 is the commit tagged
+ * `v4.25.0` (and `sdk/v4.25.0`), so the binary reports 4.25.0 and is installed as plugin `kubernetes` 4.25.0; the
+ * provider's `sdk/v4 => ../sdk` replace becomes `sdk/v4` at that tag. package.json pins `@pulumi/kubernetes` to
+ * exactly this release: the SDK asks the engine for the plugin of its own version, and with downloads off a newer
+ * SDK (4.34.2 was pinned before) fails every run ("no resource plugin 'pulumi-resource-kubernetes' found in the
+ * workspace at version v4.34.2"); test/toolchain/pulumi-versions.test.ts keeps the two equal.
+ */
+export const PULUMI_KUBERNETES_PLUGIN_VERSION = '4.25.0';
+
+export const PULUMI_KUBERNETES_PROVIDER: GoComponent = {
+  id: 'pulumi-resource-kubernetes',
+  module: 'github.com/pulumi/pulumi-kubernetes/provider/v4',
+  version: 'v4.0.0-20260115033456-f47bc2d6f199',
+  binaries: { 'pulumi-resource-kubernetes': 'github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes' },
+  localReplaceVersion: `v${PULUMI_KUBERNETES_PLUGIN_VERSION}`,
+  ldflags: [`-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${PULUMI_KUBERNETES_PLUGIN_VERSION}`],
+  // main.go embeds schema-embed.json and terraform-mapping-embed.json, which its own `go generate` step writes from
+  // the module's schema.json (stamped with the version) and is not in the module zip.
+  generate: {
+    'pulumi-resource-kubernetes': { dir: 'cmd/pulumi-resource-kubernetes', env: { VERSION: PULUMI_KUBERNETES_PLUGIN_VERSION } },
+  },
+};

@@ -14,6 +14,7 @@ import { GKE_POOL_DEFAULTS } from '../../platforms/gke/cluster-config';
 export { GKE_POOL_DEFAULTS };
 import { gpuCountFor, GKE_SANDBOX_GPUS } from '../../platforms/gke/gpu';
 import { NODE_OAUTH_SCOPES } from '../../platforms/gke/node-service-account';
+import { defaultBootDiskType } from '../../platforms/gke/boot-disk';
 
 export type GkePoolArgs = Omit<container.NodePoolArgs, 'cluster' | 'location' | 'project'>;
 
@@ -32,12 +33,14 @@ export function gkeNodePoolArgs(request: GkePoolRequest, serviceAccountEmail: pu
     initialNodeCount: minNodes,
     autoscaling: { minNodeCount: minNodes, maxNodeCount: pool.maxNodes ?? sizes.maxNodes },
     management: { autoRepair: true, autoUpgrade: true },
+    // Surge upgrades: one new node before an old one is drained, none taken away first (sandbox capacity stays).
+    upgradeSettings: { strategy: 'SURGE', maxSurge: 1, maxUnavailable: 0 },
     nodeLocations: pool.nodeLocations,
     nodeConfig: {
       machineType,
       imageType: pool.imageType ?? GKE_POOL_DEFAULTS.imageType,
       diskSizeGb: pool.diskSizeGb ?? GKE_POOL_DEFAULTS.diskSizeGb,
-      diskType: pool.diskType ?? GKE_POOL_DEFAULTS.diskType,
+      diskType: pool.diskType ?? defaultBootDiskType(machineType),
       spot: pool.spot ?? false,
       serviceAccount: serviceAccountEmail,
       oauthScopes: NODE_OAUTH_SCOPES,

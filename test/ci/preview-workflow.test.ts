@@ -36,6 +36,7 @@ import {
   commentStep,
   DIFF_MARKER,
   diffStep,
+  isPreviewStep,
   loadWorkflow,
   matrixStacks,
   npmScriptsUsed,
@@ -57,6 +58,7 @@ const stepOf = (w: Workflow, job: string, pred: (s: Step) => boolean): Step => {
   return s;
 };
 const named = (name: string) => (s: Step) => s.name === name;
+const previewRun = (w: Workflow): Step => stepOf(w, 'pulumi-preview', isPreviewStep);
 const usesPrefix = (prefix: string) => (s: Step) => String(s.uses).startsWith(prefix);
 
 describe('preview workflow: structure', () => {
@@ -125,8 +127,8 @@ describe('preview workflow: structure', () => {
   );
 
   test('the preview matrix covers exactly the example stack files Pulumi.<stack>.yaml', () => {
-    expect(matrixStacks(wf).sort()).toEqual(['aks', 'eks', 'gke-autopilot', 'gke-standard']);
-    expect(stackFiles()).toEqual(['aks', 'eks', 'gke-autopilot', 'gke-standard']);
+    expect(matrixStacks(wf).sort()).toEqual(['aks', 'eks', 'eks-karpenter', 'gke-autopilot', 'gke-standard', 'kubernetes']);
+    expect(stackFiles()).toEqual(['aks', 'eks', 'eks-karpenter', 'gke-autopilot', 'gke-standard', 'kubernetes']);
     expect(checkStacks(wf)).toEqual([]);
   });
 
@@ -206,18 +208,23 @@ describe('preview workflow: each check can fail', () => {
       w.jobs['manifest-diff'].steps = w.jobs['manifest-diff'].steps!.filter((s) => !/cat diff\.md/.test(String(s.run)));
     }, checkManifestDiffJob],
     ['manifest-diff: job summary only on success', (w) => delete stepOf(w, 'manifest-diff', (s) => /cat diff\.md/.test(String(s.run))).if, checkManifestDiffJob],
-    ['pulumi: command up', (w) => (stepOf(w, 'pulumi-preview', usesPrefix('pulumi/actions')).with!.command = 'up'), checkPulumiPreviewJob],
-    ['pulumi: no --diff', (w) => delete stepOf(w, 'pulumi-preview', usesPrefix('pulumi/actions')).with!.diff, checkPulumiPreviewJob],
-    ['pulumi: no policy pack', (w) => delete stepOf(w, 'pulumi-preview', usesPrefix('pulumi/actions')).with!.policyPacks, checkPulumiPreviewJob],
-    ['pulumi: one stack name for all', (w) => (stepOf(w, 'pulumi-preview', usesPrefix('pulumi/actions')).with!['stack-name'] = 'dev'), checkPulumiPreviewJob],
-    ['pulumi: new comment per run', (w) => (stepOf(w, 'pulumi-preview', usesPrefix('pulumi/actions')).with!['edit-pr-comment'] = false), checkPulumiPreviewJob],
+    ['pulumi: the action runs a command', (w) => (stepOf(w, 'pulumi-preview', usesPrefix('pulumi/actions')).with = { command: 'preview' }), checkPulumiPreviewJob],
     ['pulumi: unpinned major', (w) => (stepOf(w, 'pulumi-preview', usesPrefix('pulumi/actions')).uses = 'pulumi/actions@v5'), checkPulumiPreviewJob],
-    ['pulumi: no self-managed backend', (w) => delete stepOf(w, 'pulumi-preview', usesPrefix('pulumi/actions')).with!['cloud-url'], checkPulumiPreviewJob],
+    ['pulumi: up instead of preview', (w) => (previewRun(w).run = previewRun(w).run!.replace('pulumi preview', 'pulumi up --yes')), checkPulumiPreviewJob],
+    ['pulumi: no --diff', (w) => (previewRun(w).run = previewRun(w).run!.replace(' --diff', '')), checkPulumiPreviewJob],
+    ['pulumi: no --json', (w) => (previewRun(w).run = previewRun(w).run!.replace(' --json', '')), checkPulumiPreviewJob],
+    ['pulumi: no event log (the policy findings are only there)', (w) => (previewRun(w).run = previewRun(w).run!.replace(' --event-log preview-events.jsonl', '')), checkPulumiPreviewJob],
+    ['pulumi: no policy pack', (w) => (previewRun(w).run = previewRun(w).run!.replace(' --policy-pack policy', '')), checkPulumiPreviewJob],
+    ['pulumi: one stack name for all', (w) => (previewRun(w).env!.STACK = 'dev'), checkPulumiPreviewJob],
+    ['pulumi: set -e aborts before the comment', (w) => (previewRun(w).run = previewRun(w).run!.replace(/^\s*set \+e\s*$/m, '')), checkPulumiPreviewJob],
+    ['pulumi: no self-managed backend', (w) => delete previewRun(w).env!.PULUMI_BACKEND_URL, checkPulumiPreviewJob],
     ['pulumi: token not from secrets', (w) => (w.jobs['pulumi-preview'].env!.PULUMI_ACCESS_TOKEN = 'pul-123'), checkPulumiPreviewJob],
+    ['pulumi: no comment builder', (w) => (w.jobs['pulumi-preview'].steps = w.jobs['pulumi-preview'].steps!.filter((st) => !String(st.run ?? '').includes('preview-comment.ts'))), checkPulumiPreviewJob],
+    ['pulumi: the job never fails', (w) => (w.jobs['pulumi-preview'].steps = w.jobs['pulumi-preview'].steps!.filter((st) => st.name !== 'Fail when the preview failed')), checkPulumiPreviewJob],
     ['matrix: a stack without a stack file', (w) => w.jobs['pulumi-preview'].strategy!.matrix!.include!.push({ stack: 'gke-prod', cloud: 'gcp' }), checkStacks],
     ['matrix: a stack file not previewed', (w) => w.jobs['pulumi-preview'].strategy!.matrix!.include!.pop(), checkStacks],
     ['policy config: a stack previewed as another platform', (w) => (w.jobs['pulumi-preview'].strategy!.matrix!.include!.find((e) => e.stack === 'eks')!.platform = 'aks'), checkPolicyPackConfig],
-    ['policy config: not passed to the preview', (w) => delete stepOf(w, 'pulumi-preview', usesPrefix('pulumi/actions')).with!.policyPackConfigs, checkPolicyPackConfig],
+    ['policy config: not passed to the preview', (w) => (previewRun(w).run = previewRun(w).run!.replace(' --policy-pack-config policy-config.json', '')), checkPolicyPackConfig],
     ['policy config: written for another policy', (w) => {
       const s = stepOf(w, 'pulumi-preview', named("Policy pack config for this stack's platform"));
       s.run = s.run!.replace('kubernetes-sandbox-secure-profile', 'kubernetes-sandbox-profile');
@@ -232,7 +239,7 @@ describe('preview workflow: each check can fail', () => {
     }, checkForkGuards],
     ['fork guard: previews not gated', (w) => delete w.jobs['pulumi-preview'].if, checkForkGuards],
     ['fork guard: gate ignores forks', (w) => delete stepOf(w, 'preview-gate', (s) => s.id === 'gate').env!.IS_FORK, checkForkGuards],
-    ['fork guard: pulumi comments on fork PRs', (w) => (stepOf(w, 'pulumi-preview', usesPrefix('pulumi/actions')).with!['comment-on-pr'] = true), checkForkGuards],
+    ['fork guard: pulumi comments on fork PRs', (w) => (stepOf(w, 'pulumi-preview', named('Post or update the preview comment')).if = "always() && github.event_name == 'pull_request'"), checkForkGuards],
     ['diff: set -e aborts on exit 2', (w) => {
       const s = diffStep(w)!;
       s.run = s.run!.replace(/^\s*set \+e\s*$/m, '');

@@ -415,7 +415,9 @@ export function stackFiles(root = REPO_ROOT): string[] {
     .sort();
 }
 
-const PLATFORM_CLOUD: Readonly<Record<string, string>> = { 'gke-autopilot': 'gcp', 'gke-standard': 'gcp', eks: 'aws', aks: 'azure' };
+/** `none`: the kubeconfig-only stack reaches its cluster through the kubeconfig in its own (secret) config. */
+const PLATFORM_CLOUD: Readonly<Record<string, string>> = { 'gke-autopilot': 'gcp', 'gke-standard': 'gcp', eks: 'aws', aks: 'azure', kubernetes: 'none' };
+const NO_CLOUD = 'none';
 
 export function checkStacks(wf: Workflow, root = REPO_ROOT): string[] {
   const stacks = matrixStacks(wf);
@@ -442,6 +444,7 @@ export function checkCloudLogins(wf: Workflow, root = REPO_ROOT): string[] {
       const cloud = PLATFORM_CLOUD[String(platform)];
       if (cloud !== entry.cloud) problems.push(`matrix ${entry.stack}: cloud ${entry.cloud}, but its stack file's platform ${platform} runs on ${cloud}`);
     }
+    if (entry.cloud === NO_CLOUD) continue; // no login: every login step runs only for its own matrix.cloud
     const action = CLOUD_LOGIN_ACTIONS[String(entry.cloud)];
     if (!action) {
       problems.push(`matrix ${entry.stack}: unknown cloud ${entry.cloud}`);
@@ -476,10 +479,10 @@ export function checkPolicyPackConfig(wf: Workflow, root = REPO_ROOT): string[] 
   const job = wf.jobs?.['pulumi-preview'];
   const problems: string[] = [];
   const all = steps(job);
-  const previewAt = all.findIndex((s) => uses(s, 'pulumi/actions'));
-  if (previewAt < 0) return ['jobs.pulumi-preview: no pulumi/actions step'];
-  if (all[previewAt].with?.policyPackConfigs !== POLICY_CONFIG_FILE) {
-    problems.push(`pulumi/actions: policyPackConfigs must be ${POLICY_CONFIG_FILE} (the stack's platform for the pack), got ${all[previewAt].with?.policyPackConfigs}`);
+  const previewAt = all.findIndex(isPreviewStep);
+  if (previewAt < 0) return ['jobs.pulumi-preview: no step runs pulumi preview'];
+  if (!previewCommand(all[previewAt]).includes(`--policy-pack-config ${POLICY_CONFIG_FILE}`)) {
+    problems.push(`pulumi preview: must pass --policy-pack-config ${POLICY_CONFIG_FILE} (the stack's platform for the pack)`);
   }
   const writer = all.slice(0, previewAt).find((s) => String(s.run ?? '').includes(POLICY_CONFIG_FILE));
   if (!writer) return [...problems, `jobs.pulumi-preview: no step before the preview writes ${POLICY_CONFIG_FILE}`];
@@ -510,29 +513,59 @@ export function checkPolicyPackConfig(wf: Workflow, root = REPO_ROOT): string[] 
   return problems;
 }
 
+/** The shell line of a step that runs `pulumi preview` ('' when none). */
+function previewCommand(step: Step): string {
+  return typeof step.run === 'string' ? (shellLines(step.run).find((l) => /^pulumi preview\b/.test(l)) ?? '') : '';
+}
+export const isPreviewStep = (step: Step): boolean => previewCommand(step) !== '';
+/** The file the preview writes and the comment is built from. */
+export const PREVIEW_JSON = 'preview.json';
+/** The event log the preview writes: the policy findings are only there. */
+export const PREVIEW_EVENTS = 'preview-events.jsonl';
+export const PREVIEW_COMMENT_SCRIPT = 'ci/preview-comment.ts';
+
+/**
+ * The preview job: the CLI installed (pulumi/actions without a command), `pulumi preview --stack <matrix stack> --diff
+ * --json --policy-pack policy` into preview.json with its exit code captured (not aborted by `set -e`), the comment
+ * built from that JSON by scripts/ci/preview-comment.ts, posted by github-script, and the job failed afterwards when
+ * the preview failed. The backend comes from secrets.
+ */
 export function checkPulumiPreviewJob(wf: Workflow): string[] {
   const job = wf.jobs?.['pulumi-preview'];
   if (!job) return ['jobs.pulumi-preview: missing'];
-  const problems = expectOrderedSteps(wf, 'pulumi-preview', [CHECKOUT, SETUP_NODE_22, NPM_INSTALL, UPSTREAM_CACHE, FETCH_UPSTREAM]);
-  const pulumi = steps(job).filter((s) => uses(s, 'pulumi/actions'));
-  if (pulumi.length !== 1) return [...problems, `jobs.pulumi-preview: expected one pulumi/actions step, found ${pulumi.length}`];
-  const p = pulumi[0];
-  const w = p.with ?? {};
-  if (!/^pulumi\/actions@v6$/.test(String(p.uses))) problems.push(`pulumi/actions: pin v6, got ${p.uses}`);
-  if (w.command !== 'preview') problems.push(`pulumi/actions: command must be preview, got ${w.command}`);
-  if (!String(w['stack-name'] ?? '').includes('matrix.stack')) problems.push('pulumi/actions: stack-name must come from matrix.stack');
-  if (w.diff !== true && w.diff !== 'true') problems.push('pulumi/actions: diff: true (pulumi preview --diff)');
-  if (String(w.policyPacks ?? '').trim() !== 'policy') problems.push(`pulumi/actions: policyPacks must be "policy" (the repository's pack), got ${w.policyPacks}`);
-  if (!w['comment-on-pr']) problems.push('pulumi/actions: comment-on-pr missing');
-  // pulumi/actions finds its earlier comment by the heading "`preview` on <project>/<stack>": with edit-pr-comment and
-  // a per-stack stack-name, each stack edits exactly its own comment.
-  if (w['edit-pr-comment'] !== true && w['edit-pr-comment'] !== 'true') problems.push('pulumi/actions: edit-pr-comment: true (one comment per stack)');
-  if (!String(w['github-token'] ?? '').match(/secrets\.GITHUB_TOKEN|github\.token/)) problems.push('pulumi/actions: github-token missing');
-  if (String(w['work-dir'] ?? './') !== './') problems.push(`pulumi/actions: work-dir must be the repository root (Pulumi.yaml), got ${w['work-dir']}`);
-  // Backends: Pulumi Cloud token or a self-managed backend URL, both from secrets.
-  const env = { ...(job.env ?? {}), ...(p.env ?? {}) };
+  const problems = expectOrderedSteps(wf, 'pulumi-preview', [
+    CHECKOUT,
+    SETUP_NODE_22,
+    NPM_INSTALL,
+    UPSTREAM_CACHE,
+    FETCH_UPSTREAM,
+    usesAction('pulumi/actions', (w) => w.command === undefined, 'pulumi/actions without a command (installs the CLI)'),
+    { what: 'pulumi preview --json', test: isPreviewStep },
+    runs(new RegExp(`^node scripts/run\\.js ${PREVIEW_COMMENT_SCRIPT.replace('.', '\\.')}\\b`), `node scripts/run.js ${PREVIEW_COMMENT_SCRIPT}`),
+    { what: 'post or update the preview comment (github-script)', test: (s) => uses(s, 'actions/github-script') && isCommentStep(s) },
+    runs(/^exit 1$/, 'fail the job when the preview failed'),
+  ]);
+  const install = steps(job).find((s) => uses(s, 'pulumi/actions'));
+  if (install && !/^pulumi\/actions@v6$/.test(String(install.uses))) problems.push(`pulumi/actions: pin v6, got ${install.uses}`);
+  const preview = steps(job).find(isPreviewStep);
+  if (preview) {
+    const line = previewCommand(preview);
+    for (const flag of ['--diff', '--json', `--event-log ${PREVIEW_EVENTS}`, '--policy-pack policy']) if (!new RegExp(`(^|\\s)${flag}(\\s|$)`).test(line)) problems.push(`pulumi preview: ${flag} missing`);
+    if (!/--stack "\$STACK"/.test(line) || !containsExpr(preview.env?.STACK, 'matrix.stack')) problems.push('pulumi preview: --stack "$STACK" with STACK from matrix.stack');
+    if (!line.includes(`> ${PREVIEW_JSON}`)) problems.push(`pulumi preview: its JSON must go to ${PREVIEW_JSON}`);
+    const run = String(preview.run);
+    if (!/^\s*set \+e\s*$/m.test(run) || !/code=\$\?/.test(run) || !/exit-code=\$code.*GITHUB_OUTPUT/.test(run)) {
+      problems.push('pulumi preview: capture the exit code (set +e; code=$?; exit-code=$code >> $GITHUB_OUTPUT) so the comment is posted before the job fails');
+    }
+    if (run.includes('${{')) problems.push('pulumi preview: no ${{ }} in the shell (use env)');
+    if (!String(preview.env?.PULUMI_BACKEND_URL ?? '').includes('secrets.PULUMI_BACKEND_URL')) problems.push('pulumi preview: PULUMI_BACKEND_URL must come from secrets (self-managed backends)');
+  }
+  const builder = steps(job).find((s) => typeof s.run === 'string' && s.run.includes(PREVIEW_COMMENT_SCRIPT));
+  if (builder && (!String(builder.run).includes(`--preview ${PREVIEW_JSON}`) || !String(builder.run).includes(`--events ${PREVIEW_EVENTS}`) || !containsExpr(builder.env?.PREVIEW_EXIT, 'steps.preview.outputs.exit-code'))) {
+    problems.push(`the comment builder must read ${PREVIEW_JSON}, ${PREVIEW_EVENTS} and the preview's exit code`);
+  }
+  const env = job.env ?? {};
   if (!String(env.PULUMI_ACCESS_TOKEN ?? '').includes('secrets.PULUMI_ACCESS_TOKEN')) problems.push('pulumi-preview: PULUMI_ACCESS_TOKEN must come from secrets');
-  if (!String(w['cloud-url'] ?? '').includes('secrets.PULUMI_BACKEND_URL')) problems.push('pulumi/actions: cloud-url must come from secrets.PULUMI_BACKEND_URL (self-managed backends)');
   if (job.strategy?.['fail-fast'] !== false) problems.push('pulumi-preview: fail-fast: false (one broken stack must not hide the others)');
   return problems;
 }

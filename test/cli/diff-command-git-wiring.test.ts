@@ -32,7 +32,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 let n = 0;
 beforeEach(() => {
   baseDir = join(scratch, `base-${++n}`);
-  cpSync(synthOut, baseDir, { recursive: true });
+  // The synth output is a link to its generation folder: copy what it points to.
+  cpSync(synthOut, baseDir, { recursive: true, dereference: true });
   cleanup = jest.fn();
   synthesize.mockReset();
   synthesize.mockReturnValue({ dir: baseDir, commit: COMMIT, cleanup });
@@ -41,7 +42,7 @@ beforeEach(() => {
 /** A head folder with a copy of the given platforms of the synth output. */
 function headWith(platforms: string[]): string {
   const head = join(scratch, `head-${++n}`);
-  for (const p of platforms) cpSync(join(synthOut, p), join(head, p), { recursive: true });
+  for (const p of platforms) cpSync(join(synthOut, p), join(head, p), { recursive: true, dereference: true });
   return head;
 }
 

@@ -89,12 +89,12 @@ describe('agent-sandbox-infra diff', () => {
     expect(run.code).toBe(2);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe('### Manifest diff');
-    expect(lines[2]).toMatch(/^\*\*10 changed, 0 added, 0 removed, \d+ unchanged\*\*$/);
+    expect(lines[2]).toMatch(/^\*\*12 changed, 0 added, 0 removed, \d+ unchanged\*\*$/);
     expect(lines.slice(4, 6)).toStrictEqual(['| kind | added | removed | changed |', '|---|--:|--:|--:|']);
     expect(lines.slice(6, lines.indexOf('', 6))).toStrictEqual([
-      '| Deployment | 0 | 0 | 5 |',
-      '| SandboxWarmPool | 0 | 0 | 5 |',
-      '| **total** | **0** | **0** | **10** |',
+      '| Deployment | 0 | 0 | 6 |',
+      '| SandboxWarmPool | 0 | 0 | 6 |',
+      '| **total** | **0** | **0** | **12** |',
     ]);
     // Between the table and the first per-object block: the policy pack's verdict on the head (clean here).
     const policyAt = lines.indexOf('#### Policy pack');
@@ -105,7 +105,7 @@ describe('agent-sandbox-infra diff', () => {
     const blocks = [...run.stdout.matchAll(/<details><summary><code>(.*?)<\/code> <b>(.*?)<\/b> \((.*?)\)<\/summary>/g)].map((m) => `${m[1]} ${m[2]} [${m[3]}]`);
     // Exactly the objects the two replica counts drive, on every platform, in key order; nothing unrelated.
     expect(blocks).toStrictEqual(
-      ['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kind'].flatMap((platform) => [
+      ['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kind', 'kubernetes'].flatMap((platform) => [
         `~ changed Deployment agent-sandbox-system/agent-sandbox-controller [${platform}]`,
         `~ changed SandboxWarmPool research/node-warm [${platform}]`,
       ]),

@@ -2,14 +2,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { clearUpstreamMemo } from '../../core/upstream/store';
+import { clearUpstreamMemo, readUpstreamText } from '../../core/upstream/store';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
+import { EXAMPLE_CONFIG } from '../../config/example';
 import { loadAll, load } from 'js-yaml';
+import { unifiedDiff } from '../../cli/diff/line-diff';
 import { runCli } from '../support/cli';
-import { AGENT_SANDBOX_DIR } from '../support/upstream';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
-const PLATFORMS = ['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kind'];
+const PLATFORMS = ['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kind', 'kubernetes'];
+/** Snapshotted whole; the other platforms' snapshots are their line differences from it. */
+const BASE_PLATFORM = 'kind';
 
 function readTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -59,12 +63,12 @@ describe('agent-sandbox-infra synth', () => {
     expect(readTree(c)).toStrictEqual(readTree(a));
   });
 
-  test('the written 00-crds.yaml is the pinned CRD files, unchanged apart from the conversion clientConfig', async () => {
+  test('the written 00-crds.yaml is the pinned CRD files of the example config\'s release, unchanged', async () => {
     const out = join(scratch, 'crds');
     expect((await runCli(['synth', '--out', out])).code).toBe(0);
-    const pinned = readdirSync(join(AGENT_SANDBOX_DIR, 'crds'))
-      .filter((f) => f.endsWith('.yaml'))
-      .map((f) => load(readFileSync(join(AGENT_SANDBOX_DIR, 'crds', f), 'utf8')) as { metadata: { name: string } })
+    const release = agentSandboxRelease(EXAMPLE_CONFIG.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
+    const pinned = release.crds
+      .map((f) => load(readUpstreamText(f)) as { metadata: { name: string } })
       .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
     expect(pinned).toHaveLength(4);
     const withCrds = PLATFORMS.filter((p) => existsSync(join(out, p, '00-crds.yaml')));
@@ -78,19 +82,35 @@ describe('agent-sandbox-infra synth', () => {
     }
   });
 
-  test.each(PLATFORMS)('snapshot of %s (all files but the pinned CRDs)', async (platform) => {
-    const out = join(scratch, 'dist');
+  /** One platform's files (all but the pinned CRDs), by name. */
+  const platformFiles = async (platform: string): Promise<Record<string, string>> => {
+    const out = join(scratch, 'dist', platform);
     expect((await runCli(['synth', '--platform', platform, '--out', out])).code).toBe(0);
     const files = readTree(out);
     delete files[`${platform}/00-crds.yaml`];
-    expect(files).toMatchSnapshot();
+    return Object.fromEntries(Object.entries(files).map(([name, text]) => [name.slice(platform.length + 1), text]));
+  };
+
+  test(`snapshot of ${BASE_PLATFORM}, the base the other platforms are compared with (all files but the pinned CRDs)`, async () => {
+    expect(await platformFiles(BASE_PLATFORM)).toMatchSnapshot();
+  });
+
+  test.each(PLATFORMS.filter((p) => p !== BASE_PLATFORM))(`snapshot of %s as its difference from ${BASE_PLATFORM}`, async (platform) => {
+    const [base, files] = [await platformFiles(BASE_PLATFORM), await platformFiles(platform)];
+    const delta: Record<string, string> = {};
+    for (const name of [...new Set([...Object.keys(base), ...Object.keys(files)])].sort()) {
+      if (base[name] === files[name]) continue;
+      delta[name] =
+        files[name] === undefined ? `(only on ${BASE_PLATFORM})` : base[name] === undefined ? `(only on ${platform})\n${files[name]}` : unifiedDiff(base[name].split('\n'), files[name].split('\n'));
+    }
+    expect(delta).toMatchSnapshot();
   });
 
   test('an unknown platform lists the allowed values', async () => {
     const run = await runCli(['synth', '--platform', 'eks,openshift', '--out', join(scratch, 'x')]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'agent-sandbox-infra: command line is invalid (1 problem):\n  --platform: "openshift" is not a platform; allowed: gke-autopilot, gke-standard, eks, aks, kind, all\n',
+      'agent-sandbox-infra: command line is invalid (1 problem):\n  --platform: "openshift" is not a platform; allowed: gke-autopilot, gke-standard, eks, aks, kind, kubernetes, all\n',
     );
     expect(existsSync(join(scratch, 'x'))).toBe(false);
   });
@@ -148,5 +168,23 @@ describe('agent-sandbox-infra synth', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(`agent-sandbox-infra: ${config} is invalid (1 problem):\n  agentSandbox.affinity.nodeAffinty: unknown field "nodeAffinty"\n`);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('synth over an output of another agent-sandbox release', () => {
+  test('warns with the upgrade-plan command', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asi-release-change-'));
+    try {
+      const old = join(dir, 'old.json');
+      writeFileSync(old, JSON.stringify({ ...EXAMPLE_CONFIG, agentSandbox: { ...EXAMPLE_CONFIG.agentSandbox, version: 'v0.5.6' } }));
+      expect((await runCli(['synth', '--platform', 'eks', '--config', old, '--out', dir])).code).toBe(0);
+      const run = await runCli(['synth', '--platform', 'eks', '--out', dir]);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(
+        `warning: ${join(dir, 'eks')} was rendered for agent-sandbox v0.5.6, this output is for ${DEFAULT_AGENT_SANDBOX_VERSION}: a cluster running v0.5.6 needs the upgrade steps before this output is applied — \`agent-sandbox-infra upgrade-plan --from v0.5.6 --to ${DEFAULT_AGENT_SANDBOX_VERSION}\``,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

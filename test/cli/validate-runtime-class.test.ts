@@ -2,14 +2,11 @@
  * `validate` checks RuntimeClasses: a `gvisor` class must really be gVisor (handler runsc), platform-owned classes
  * must not be re-declared (--platform), and the EKS class must steer pods to the sandbox nodes.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
 import { Testing } from 'cdk8s';
 import { stringify } from 'yaml';
 import { SandboxRuntime } from '../../constructs/sandbox-runtime';
-import { clearUpstreamMemo } from '../../core/upstream/store';
 import { runCli } from '../support/cli';
+import { outputLines, useScratchDir } from '../support/scratch';
 
 const rc = (name: string, handler: string, extra = '') => `apiVersion: node.k8s.io/v1
 kind: RuntimeClass
@@ -18,19 +15,8 @@ handler: ${handler}
 ${extra}`;
 
 describe('agent-sandbox-infra validate: RuntimeClasses', () => {
-  let scratch: string;
-  beforeEach(() => {
-    scratch = mkdtempSync(join(tmpdir(), 'asi-validate-rc-'));
-    clearUpstreamMemo();
-  });
-  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
-
-  const write = (name: string, text: string) => {
-    const path = join(scratch, name);
-    writeFileSync(path, text);
-    return { path, shown: relative(process.cwd(), path) };
-  };
-  const lines = (stdout: string) => stdout.split('\n').filter(Boolean);
+  const { write } = useScratchDir('asi-validate-rc-');
+  const lines = outputLines;
 
   test('a gvisor RuntimeClass with handler runc is refused (its sandbox pods would run on the host kernel)', async () => {
     const file = write('rc.yaml', rc('gvisor', 'runc'));

@@ -3,11 +3,8 @@
  * declares them as any string or number) and in CRD pod templates, and RFC 3339 times (`format: date-time`, which
  * ajv does not check by itself).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { clearUpstreamMemo } from '../../core/upstream/store';
 import { runCli } from '../support/cli';
+import { outputLines, useScratchDir } from '../support/scratch';
 
 const QUOTA = `apiVersion: v1
 kind: ResourceQuota
@@ -57,19 +54,8 @@ spec:
 `;
 
 describe('agent-sandbox-infra validate: quantities and times', () => {
-  let scratch: string;
-  beforeEach(() => {
-    scratch = mkdtempSync(join(tmpdir(), 'asi-validate-scalars-'));
-    clearUpstreamMemo();
-  });
-  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
-
-  const write = (name: string, text: string) => {
-    const path = join(scratch, name);
-    writeFileSync(path, text);
-    return { path, shown: relative(process.cwd(), path) };
-  };
-  const lines = (stdout: string) => stdout.split('\n').filter(Boolean);
+  const { write } = useScratchDir('asi-validate-scalars-');
+  const lines = outputLines;
 
   test('valid quantities (strings and numbers) and RFC 3339 times pass', async () => {
     const files = [

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { AGENT_SANDBOX_RELEASES } from '../../core/upstream/pins';
+import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
 import { clearUpstreamMemo, sha256Hex } from '../../core/upstream/store';
 import { runCli } from '../support/cli';
 import { UPSTREAM_DIR } from '../support/upstream';
@@ -70,7 +70,7 @@ describe('agent-sandbox-infra validate', () => {
     const file = write('kinds.yaml', 'apiVersion: apps/v1\nkind: Deplyment\nmetadata: { name: x }\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }\n');
     const run = await runCli(['validate', file]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('Deplyment x: kind: Deplyment is not a kind of apps/v1 in the pinned schemas (Kubernetes 1.36.0, agent-sandbox v0.5.6); apps has: ');
+    expect(run.stdout).toContain(`Deplyment x: kind: Deplyment is not a kind of apps/v1 in the pinned schemas (Kubernetes 1.36.0, agent-sandbox ${DEFAULT_AGENT_SANDBOX_VERSION}); apps has: `);
     expect(run.stderr).toContain('note: ');
     expect(run.stderr).toContain('Widget w: no pinned schema for example.com/v1 Widget: not checked');
   });
@@ -85,26 +85,28 @@ describe('agent-sandbox-infra validate', () => {
   test('a tampered upstream file stops validation with both hashes', async () => {
     const mirror = join(scratch, 'mirror');
     cpSync(UPSTREAM_DIR, mirror, { recursive: true });
-    const pin = AGENT_SANDBOX_RELEASES['v0.5.6'].crds[3];
+    const pin = agentSandboxRelease(DEFAULT_AGENT_SANDBOX_VERSION).crds[3];
     const path = join(mirror, pin.relativePath);
     const tampered = readFileSync(path, 'utf8').replace('minimum: 0', 'minimum: 1');
     writeFileSync(path, tampered);
     const run = await runCli(['validate', write('ok.yaml', DEPLOYMENT)], { AGENT_SANDBOX_INFRA_MIRROR: mirror });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      `agent-sandbox-infra: sha256 mismatch for ${path} (agent-sandbox CRD sandboxwarmpools.extensions.agents.x-k8s.io v0.5.6): ` +
+      `agent-sandbox-infra: sha256 mismatch for ${path} (agent-sandbox CRD sandboxwarmpools.extensions.agents.x-k8s.io ${DEFAULT_AGENT_SANDBOX_VERSION}): ` +
         `expected ${pin.sha256}, got ${sha256Hex(tampered)}. The file is not the pinned upstream file (${pin.url}); restore it or re-run \`agent-sandbox-infra fetch-upstream\`.\n`,
     );
   });
 
-  test('a missing mirror says what to do', async () => {
+  test('a missing mirror and an empty cache say what to do', async () => {
     const empty = join(scratch, 'empty-mirror');
-    const run = await runCli(['validate', write('ok.yaml', DEPLOYMENT)], { AGENT_SANDBOX_INFRA_MIRROR: empty });
+    const cache = join(scratch, 'empty-cache');
+    const run = await runCli(['validate', write('ok.yaml', DEPLOYMENT)], { AGENT_SANDBOX_INFRA_MIRROR: empty, AGENT_SANDBOX_INFRA_CACHE: cache });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      `agent-sandbox-infra: Kubernetes API schema 1.36.0 is missing from the mirror: ${join(empty, 'kubernetes-schemas/v1.36.0/_definitions.json')} does not exist. ` +
-        `AGENT_SANDBOX_INFRA_MIRROR=${empty} must be laid out like ../shared/upstream (agent-sandbox/<tag>/crds/*.yaml, kubernetes-schemas/v<version>/_definitions.json); ` +
-        'add kubernetes-schemas/v1.36.0/_definitions.json (from https://raw.githubusercontent.com/cdk8s-team/cdk8s/71f8cba7ecc809d861e837e842217202d5e5a16c/kubernetes-schemas/v1.36.0/_definitions.json) or unset AGENT_SANDBOX_INFRA_MIRROR.\n',
+      `agent-sandbox-infra: Kubernetes API schema 1.36.0 is not available (AGENT_SANDBOX_INFRA_MIRROR=${empty} has no kubernetes-schemas/v1.36.0/_definitions.json; ` +
+        `the cache has no ${join(cache, 'kubernetes-schemas/v1.36.0/_definitions.json')}). Run \`agent-sandbox-infra fetch-upstream\` (fills ${cache} from ` +
+        'https://raw.githubusercontent.com/cdk8s-team/cdk8s/71f8cba7ecc809d861e837e842217202d5e5a16c/kubernetes-schemas/v1.36.0/_definitions.json, or from the Go module proxy: k8s.io/kubernetes@v1.36.3), ' +
+        'or set AGENT_SANDBOX_INFRA_MIRROR=<dir> to a folder laid out like ../shared/upstream.\n',
     );
   });
 
@@ -112,5 +114,24 @@ describe('agent-sandbox-infra validate', () => {
     const run = await runCli(['validate', join(UPSTREAM_DIR, 'agent-sandbox/v0.5.6/install-all.yaml')]);
     expect(run.stdout).toBe('');
     expect(run.code).toBe(0);
+  });
+});
+
+describe('retired API versions in hand-written manifests', () => {
+  const CLAIM = (apiVersion: string) =>
+    `apiVersion: ${apiVersion}\nkind: ResourceClaimTemplate\nmetadata: { name: gpu, namespace: apps }\nspec:\n  spec:\n    devices:\n      requests:\n        - name: gpu\n          deviceClassName: gpu.example.com\n`;
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'asi-retired-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('resource.k8s.io/v1beta1 is a note before 1.38 and an error from 1.38', async () => {
+    const file = join(dir, 'claim.yaml');
+    writeFileSync(file, CLAIM('resource.k8s.io/v1beta1'));
+    const now = await runCli(['validate', file, '--kubernetes-version', '1.37']);
+    expect(now.stderr).toContain('note: ');
+    expect(now.stderr).toContain('ResourceClaimTemplate apps/gpu: apiVersion: resource.k8s.io/v1beta1 is deprecated since Kubernetes 1.35, off by default, and removed in 1.38: move to resource.k8s.io/v1');
+    const later = await runCli(['validate', file, '--kubernetes-version', '1.38']);
+    expect(later.code).toBe(1);
+    expect(later.stdout).toContain('ResourceClaimTemplate apps/gpu: apiVersion: resource.k8s.io/v1beta1 is removed in Kubernetes 1.38 (the target is 1.38): use resource.k8s.io/v1');
   });
 });

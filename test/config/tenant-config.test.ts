@@ -110,6 +110,12 @@ describe('config problem lines', () => {
       ['tenants[0].claims[0].lifecycle.shutdownTime: must be an RFC 3339 time like "2026-12-31T23:59:59Z", got "2027-02-29T00:00:00Z" (2027-02 has no day 29)'],
     ],
     // warm pools
+    ['HPA scale to zero before Kubernetes 1.37', tenant({ warmPools: [{ name: 'p', template: 'py', autoscaling: { minReplicas: 0, maxReplicas: 4, metrics: [METRIC] } }] }), [
+      'tenants[0].warmPools[0].autoscaling.minReplicas: 0 needs Kubernetes 1.37 or later (HPAScaleToZero is on by default from 1.37); the target is 1.36, where the API server refuses it: use 1 or more, or set kubernetesVersion',
+    ]],
+    ['HPA scale to zero on 1.37 with only a Resource metric', { kubernetesVersion: '1.37', ...tenant({ warmPools: [{ name: 'p', template: 'py', autoscaling: { minReplicas: 0, maxReplicas: 4, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] } }] }) }, [
+      'tenants[0].warmPools[0].autoscaling.minReplicas: 0 needs an Object or External metric among autoscaling.metrics (an HPA at 0 replicas has no pods to measure)',
+    ]],
     ['replicas outside the autoscaler range', tenant({ warmPools: [{ name: 'p', template: 'py', replicas: 20, autoscaling: { minReplicas: 1, maxReplicas: 10, metrics: [METRIC] } }] }), ['tenants[0].warmPools[0].replicas: 20 is outside autoscaling 1..10; the autoscaler would change it at once']],
     ['maxReplicas 0', tenant({ warmPools: [{ name: 'p', template: 'py', maxReplicas: 0 }] }), ['tenants[0].warmPools[0].maxReplicas: must be ≥ 1, got 0']],
     ['autoscaling minReplicas over a lowered bound', tenant({ warmPools: [{ name: 'p', template: 'py', maxReplicas: 3, autoscaling: { minReplicas: 4, maxReplicas: 4, metrics: [METRIC] } }] }), [

@@ -93,7 +93,7 @@ describe('SandboxTenant', () => {
     expect(findObject(objects, 'HorizontalPodAutoscaler').spec.scaleTargetRef.name).toBe('py-warm');
     expect(findObject(objects, 'SandboxClaim').spec).toStrictEqual({
       warmPoolRef: { name: 'py-warm' },
-      lifecycle: { shutdownPolicy: 'Delete' },
+      lifecycle: { shutdownPolicy: 'Delete', ttlSecondsAfterFinished: 3600 },
       env: [{ name: 'TASK', value: 'x' }],
     });
     expect(findObject(objects, 'Sandbox').spec.operatingMode).toBe('Suspended');
@@ -105,7 +105,11 @@ describe('SandboxTenant', () => {
   });
 
   test('template opt-outs from the config land in the annotation', () => {
-    const { objects } = build({ templates: [{ name: 'py', containers: [C], securityOptOuts: ['hostPath'], volumes: [{ name: 'h', hostPath: { path: '/d' } }] }] });
+    // hostPath fails baseline too: the namespace must say so (issue 14 item 2), or the template is refused.
+    const { objects } = build({
+      namespace: { podSecurity: { enforce: 'privileged' } },
+      templates: [{ name: 'py', containers: [C], securityOptOuts: ['hostPath'], volumes: [{ name: 'h', hostPath: { path: '/d' } }] }],
+    });
     expect(findObject(objects, 'SandboxTemplate').metadata.annotations).toStrictEqual({ [SECURITY_OPT_OUTS_ANNOTATION]: 'hostPath' });
   });
 
@@ -184,7 +188,7 @@ describe('SandboxTenant: a namespace error', () => {
     ).toBe(
       [
         'tenants[team-a].namespace.egressAllowlist[0].cidrs[0]: "10.0.0.1/8" has host bits set: the network is "10.0.0.0/8"',
-        'tenants[team-a].templates[0].runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]',
+        'tenants[team-a].templates[0].runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot, runAsUser]',
         'tenants[team-a].warmPools[0].template: "py" could not be built (its problems are listed)',
       ].join('\n'),
     );

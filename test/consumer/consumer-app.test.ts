@@ -143,6 +143,17 @@ new SandboxWarmPool(chart, 'Wrong4', { template, updateStrategy: 'Rolling' });
 export { app };
 `;
 
+/** A team's own Pulumi program adding our components (the `agent-sandbox-infra/pulumi` entry point). */
+const PULUMI_APP_TS = `import * as pulumi from '@pulumi/pulumi';
+import { EksSandboxCluster, GkeSandboxCluster, type SandboxClusterOutputs } from 'agent-sandbox-infra/pulumi';
+
+const eks: SandboxClusterOutputs = new EksSandboxCluster('agents', { cluster: { name: 'agents', sandboxNodeGroups: [{ name: 'sandbox', instanceTypes: ['m7i.xlarge'] }] } });
+const gke = new GkeSandboxCluster('agents-gke', { platform: 'gke-autopilot', cluster: { project: 'p', location: 'us-central1' }, selfManagedAgentSandbox: true });
+export const kubeconfigs: pulumi.Output<string>[] = [eks.kubeconfig, gke.kubeconfig];
+// @ts-expect-error GkeSandboxCluster handles the GKE platforms only
+new GkeSandboxCluster('wrong', { platform: 'eks', cluster: {}, selfManagedAgentSandbox: true });
+`;
+
 beforeAll(() => {
   if (!registryOk) return;
   scratch = mkdtempSync(join(tmpdir(), 'asi-consumer-'));
@@ -164,6 +175,7 @@ beforeAll(() => {
   symlinkSync(join(REPO, 'node_modules', '@pulumi'), join(consumer, 'node_modules', '@pulumi'), 'dir');
   writeFileSync(join(consumer, 'app.js'), APP_JS);
   writeFileSync(join(consumer, 'app.ts'), APP_TS);
+  writeFileSync(join(consumer, 'pulumi-app.ts'), PULUMI_APP_TS);
 }, 300_000);
 
 afterAll(() => {
@@ -174,10 +186,11 @@ const maybe = registryOk ? test : test.skip;
 
 maybe('the tarball holds the built library, its types and the CLI, and nothing of the repository besides', () => {
   expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/agent-sandbox-infra.js', 'build/constructs/index.js', 'build/constructs/index.d.ts', 'build/cli/main.js']));
-  const outside = packedFiles.filter((f) => !/^(package\.json|README\.md|bin\/agent-sandbox-infra\.js|build\/(core|platforms|validation|config|constructs|cli|imports)\/.*\.(js|d\.ts))$/.test(f));
+  const outside = packedFiles.filter((f) => !/^(package\.json|README\.md|bin\/agent-sandbox-infra\.js|build\/(core|platforms|validation|config|constructs|stacks|cli|imports)\/.*\.(js|d\.ts))$/.test(f));
   expect(outside).toStrictEqual([]);
-  // The Pulumi program and the policy pack stay out.
-  expect(packedFiles.filter((f) => /^build\/(stacks|policy)\//.test(f))).toStrictEqual([]);
+  // The components ship (agent-sandbox-infra/pulumi); the stack entry that runs on import and the policy pack do not.
+  expect(packedFiles).toEqual(expect.arrayContaining(['build/stacks/pulumi.js', 'build/stacks/pulumi.d.ts']));
+  expect(packedFiles.filter((f) => /^build\/(stacks\/index\.|policy\/)/.test(f))).toStrictEqual([]);
   const installed = join(consumer, 'node_modules', 'agent-sandbox-infra');
   expect(existsSync(join(installed, 'build/constructs/index.d.ts'))).toBe(true);
   expect(readdirSync(installed).sort()).toStrictEqual(['README.md', 'bin', 'build', 'package.json']);
@@ -253,7 +266,8 @@ maybe('the installed CLI runs its other commands from the tarball alone, without
   const bootstrap = run('npx', ['--no', 'agent-sandbox-infra', 'node-bootstrap', '--platform', 'eks'], consumer, 0, env);
   expect(bootstrap.stdout).toContain('application/node.eks.aws');
   // diff reviews the head with the policy pack's Kubernetes rules, which ship with the CLI.
-  cpSync(join(consumer, 'synth-out'), join(consumer, 'synth-runc'), { recursive: true });
+  // synth-out is a link to its generation folder: copy the files, not the link.
+  cpSync(join(consumer, 'synth-out'), join(consumer, 'synth-runc'), { recursive: true, dereference: true });
   const tenant = readdirSync(join(consumer, 'synth-runc/eks')).find((f) => readFileSync(join(consumer, 'synth-runc/eks', f), 'utf8').includes('runtimeClassName: gvisor'))!;
   const tenantFile = join(consumer, 'synth-runc/eks', tenant);
   writeFileSync(tenantFile, readFileSync(tenantFile, 'utf8').replace('runtimeClassName: gvisor', 'runtimeClassName: runc'));
@@ -283,8 +297,14 @@ maybe(
     const lenient = run('node', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--pretty', 'false'], consumer, null, consumerEnv());
     expect(lenient.stdout).toBe('');
     expect(lenient.status).toBe(0);
+
+    // A Pulumi program with the components (skipLibCheck: the cloud SDKs' own declarations take minutes to check).
+    writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, skipLibCheck: true }, files: ['pulumi-app.ts'] }, null, 2));
+    const pulumiApp = run('node', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--pretty', 'false'], consumer, null, consumerEnv());
+    expect(pulumiApp.stdout).toBe('');
+    expect(pulumiApp.status).toBe(0);
   },
-  120_000,
+  180_000,
 );
 
 /**

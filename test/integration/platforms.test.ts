@@ -8,8 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main as cli } from '../../cli/main';
-import { PLATFORMS, PLATFORM_PROFILES, type Platform } from '../../platforms';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
+import { platformFacts, PLATFORMS, type Platform } from '../../platforms';
+import { agentSandboxRelease, AGENT_SANDBOX_VERSIONS, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
+import { EXAMPLE_CONFIG } from '../../config/example';
 import { toYamlStream } from '../../core/yaml/emit';
 import { checkCapacity } from '../../platforms/capacity';
 import { applyFile, deployPlatform, FIELD_MANAGER, kubectl, type Deployment } from '../../scripts/cluster/deploy';
@@ -17,17 +18,36 @@ import { KubeApiError, type KubeObject } from '../../scripts/cluster/kube-client
 import { forbiddenLines } from '../../scripts/cluster/pod-process';
 import { simulatedPools } from '../../scripts/cluster/platform-nodes';
 import { secureSandboxPolicyFor, upstreamSecureSandboxPolicy } from '../../scripts/cluster/secure-sandbox-policy';
-import { agentSandboxControllerComponent } from '../../scripts/toolchain/versions';
-import { CLAIMS, describeNamespace, realComponentsAvailable, SANDBOXES, WARM_POOLS, waitForCondition, withCluster } from './support/cluster';
+import { agentSandboxControllerComponent, DEFAULT_LOCAL_KUBERNETES, kubernetesComponent, KUBERNETES_RELEASES, type LocalKubernetesMinor } from '../../scripts/toolchain/versions';
+import { CLAIMS, describeNamespace, describeWithCluster, SANDBOXES, WARM_POOLS, waitForCondition, withCluster } from './support/cluster';
 
-const RELEASE = agentSandboxRelease(DEFAULT_AGENT_SANDBOX_VERSION);
-const SANDBOX_API = `agents.x-k8s.io/${RELEASE.apiVersion}`;
-const available = realComponentsAvailable('platforms on a local cluster', [agentSandboxControllerComponent(RELEASE.version)], { podRunner: true });
+/**
+ * What runs: every platform with the default release on each Kubernetes minor of the version table, and every other
+ * pinned release (v0.5.6, deprecated) on one platform, on the default minor.
+ */
+const MATRIX: [Platform, LocalKubernetesMinor, string][] = [
+  ...(Object.keys(KUBERNETES_RELEASES) as LocalKubernetesMinor[]).flatMap((minor) => PLATFORMS.map((p): [Platform, LocalKubernetesMinor, string] => [p, minor, DEFAULT_AGENT_SANDBOX_VERSION])),
+  ...AGENT_SANDBOX_VERSIONS.filter((v) => v !== DEFAULT_AGENT_SANDBOX_VERSION).map((v): [Platform, LocalKubernetesMinor, string] => ['eks', DEFAULT_LOCAL_KUBERNETES, v]),
+];
+const describeOnCluster = describeWithCluster(
+  'platforms on a local cluster',
+  [...AGENT_SANDBOX_VERSIONS.map(agentSandboxControllerComponent), ...(Object.keys(KUBERNETES_RELEASES) as LocalKubernetesMinor[]).map(kubernetesComponent)],
+  { podRunner: true },
+);
+const configDir = mkdtempSync(join(tmpdir(), 'asi-platforms-'));
+
+/** The built-in example config pinned to a release, as a file for `synth --config`. */
+function exampleConfigFor(version: string): string {
+  const file = join(configDir, `example-${version}.json`);
+  writeFileSync(file, JSON.stringify({ ...EXAMPLE_CONFIG, agentSandbox: { ...EXAMPLE_CONFIG.agentSandbox, version } }));
+  return file;
+}
 
 /** A secure Sandbox for the platform: the first SandboxTemplate's pod of its own synth output. */
 function secureSandbox(d: Deployment, name: string, namespace = 'default'): KubeObject {
   const template = d.objects.find((o) => o.kind === 'SandboxTemplate')!;
-  return { apiVersion: SANDBOX_API, kind: 'Sandbox', metadata: { name, namespace }, spec: { podTemplate: structuredClone(template.spec.podTemplate) } };
+  const release = agentSandboxRelease(d.objects.find((o) => o.kind === 'Deployment')!.metadata.labels['app.kubernetes.io/version']);
+  return { apiVersion: `agents.x-k8s.io/${release.apiVersion}`, kind: 'Sandbox', metadata: { name, namespace }, spec: { podTemplate: structuredClone(template.spec.podTemplate) } };
 }
 
 type PodSpec = KubeObject;
@@ -67,13 +87,21 @@ const GKE_INSECURE: typeof INSECURE = [
   { name: 'no-gke-toleration', message: "tolerate the gVisor taint ('sandbox.gke.io/runtime=gvisor:NoSchedule')", mutate: (s) => delete s.tolerations },
 ];
 
-/** Runs `validate` (the CLI) on objects; returns its problem lines. */
+/**
+ * The platform's settings in the config every suite deploys (the built-in example): the generic `kubernetes`
+ * platform's RuntimeClass and the label and taint of its sandbox nodes come from them.
+ */
+const settingsOf = (platform: Platform) => EXAMPLE_CONFIG.platforms?.[platform];
+
+/** Runs `validate` (the CLI) on objects, with the platform's settings from the same config; returns its problem lines. */
 async function validateLines(objects: readonly KubeObject[], platform: Platform): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'validate-'));
   const file = join(dir, 'objects.yaml');
   writeFileSync(file, toYamlStream(objects as object[]));
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify(EXAMPLE_CONFIG));
   const out: string[] = [];
-  await cli(['validate', file, '--platform', platform], { out: (t) => out.push(t), err: (t) => out.push(t) });
+  await cli(['validate', file, '--platform', platform, '--config', config], { out: (t) => out.push(t), err: (t) => out.push(t) });
   // One line per problem: `<file as given, relative to the working folder>: Kind namespace/name: path: message`.
   return out.join('').split('\n').filter((l) => l.includes('objects.yaml: '));
 }
@@ -87,10 +115,12 @@ async function liveObjects(d: Deployment, cluster: Parameters<typeof kubectl>[0]
 
 const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-(available ? describe : describe.skip).each(PLATFORMS.map((p) => [p]))('%s on a local cluster', (platform: Platform) => {
-  const env = withCluster();
+describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (platform: Platform, minor: LocalKubernetesMinor, version: string) => {
+  const RELEASE = agentSandboxRelease(version);
+  const SANDBOX_API = `agents.x-k8s.io/${RELEASE.apiVersion}`;
+  const env = withCluster({ kubernetes: minor });
   let d: Deployment;
-  const runtime = Object.values(PLATFORM_PROFILES[platform].runtimes)[0]!;
+  const runtime = Object.values(platformFacts(platform, settingsOf(platform)).runtimes)[0]!;
   const sandboxNodes = () => d.pools.filter((p) => p.roles.includes('sandbox')).flatMap((p) => Array.from({ length: p.nodes }, (_, i) => `${p.name}-${i}`));
   const systemNodes = () => d.pools.filter((p) => p.roles.includes('system')).flatMap((p) => Array.from({ length: p.nodes }, (_, i) => `${p.name}-${i}`));
 
@@ -99,7 +129,8 @@ const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.meta
     const probe = { apiVersion: SANDBOX_API, kind: 'Sandbox', metadata: { name: 'policy-probe', namespace: 'default' }, spec: { podTemplate: { spec: { containers: [{ name: 'c', image: 'busybox' }] } } } };
     d = await deployPlatform(env.cluster, {
       platform,
-      admissionPolicies: [secureSandboxPolicyFor(platform, upstream.policy), upstream.binding],
+      config: exampleConfigFor(version),
+      admissionPolicies: [secureSandboxPolicyFor(platform, upstream.policy, settingsOf(platform)), upstream.binding],
       admissionProbe: { path: SANDBOXES('default'), object: probe },
     });
   });
@@ -277,7 +308,7 @@ const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.meta
     eachContainer(s.spec.podTemplate.spec, (c) => (c.resources = { limits: { cpu, memory: '1Gi' }, requests: { cpu, memory: '1Gi' } }));
     if (sandboxPool.cloud !== 'local') {
       const result = checkCapacity({
-        sandboxPools: [{ name: sandboxPool.name, cloud: sandboxPool.cloud, machineType: sandboxPool.machineType, maxNodes: sandboxPool.nodes, isolation: Object.keys(PLATFORM_PROFILES[platform].runtimes)[0] as 'gvisor' | 'kata' }],
+        sandboxPools: [{ name: sandboxPool.name, cloud: sandboxPool.cloud, machineType: sandboxPool.machineType, maxNodes: sandboxPool.nodes, isolation: Object.keys(platformFacts(platform, settingsOf(platform)).runtimes)[0] as 'gvisor' | 'kata' }],
         warmPools: [{ tenant: ns, name: 'too-big', replicas: 1, limits: { cpu, memory: '1Gi' } }],
       });
       expect(result.errors.map((f) => f.message).join('\n')).toMatch(/one pod needs \d+ vCPU .* offers [\d.]+ vCPU/);
@@ -293,7 +324,7 @@ const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.meta
     await describeNamespace(client, ns); // printable state, exercised
   });
 
-  const taints = simulatedPools(platform).flatMap((p) => (p.roles.includes('sandbox') ? p.taints : []));
+  const taints = simulatedPools(platform, settingsOf(platform)).flatMap((p) => (p.roles.includes('sandbox') ? p.taints : []));
   if (taints.length) {
     it('agrees with the scheduler on the sandbox taint: a pod that does not tolerate it is flagged by validate and stays Pending', async () => {
       const client = env.cluster.client;
@@ -306,7 +337,7 @@ const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.meta
       // pod that selects the sandbox nodes by their labels.
       delete spec.runtimeClassName;
       delete spec.tolerations;
-      spec.nodeSelector = Object.assign({}, ...simulatedPools(platform).filter((p) => p.roles.includes('sandbox')).map((p) => p.labels));
+      spec.nodeSelector = Object.assign({}, ...simulatedPools(platform, settingsOf(platform)).filter((p) => p.roles.includes('sandbox')).map((p) => p.labels));
       const lines = await validateLines([s], platform);
       expect(lines.join('\n')).toMatch(/runtimeClassName/);
       if (runtime.podPlacement.tolerations.length) expect(lines.join('\n')).toMatch(/tolerations/);

@@ -12,6 +12,7 @@ import { EXAMPLE_CONFIG } from '../../config/example';
 import { synth } from '../../cli/synth';
 import { SandboxTemplate } from '../../constructs/workloads/sandbox-template';
 import { isPlatform, PLATFORMS, registerPlatform, unregisterPlatform, type Platform } from '../../platforms';
+import { sandboxedRuntimeClasses } from '../../validation/sandbox/object';
 import { firecrackerLab } from './fixtures/firecracker-lab';
 
 const LAB = 'firecracker-lab' as Platform;
@@ -85,6 +86,21 @@ test('synth writes its manifests: our RuntimeClass on its sandbox nodes, Kata po
     .flatMap((p) => (p.spec.egress ?? []) as { to?: unknown[] }[])
     .flatMap((rule) => rule.to ?? []);
   expect(dnsPeers).toContainEqual({ ipBlock: { cidr: '169.254.20.10/32' } });
+});
+
+test('settings name the runtime (as a generic cluster\'s would): the RuntimeClass, its handler and node label, the pods and the checks follow', () => {
+  const dir = join(out, 'named');
+  const [summary] = synth({ platforms: [LAB], config: validateConfig(config({ runtimeClassName: 'kata-fc-lab2' }), 'test'), out: dir });
+  const objects = summary.files.flatMap((f) => loadAll(readFileSync(join(dir, LAB, f), 'utf8')) as Obj[]);
+  const runtimeClasses = objects.filter((o) => o.kind === 'RuntimeClass');
+  expect(runtimeClasses.map((o) => [o.metadata.name, o.handler, o.scheduling.nodeSelector])).toStrictEqual([
+    ['kata-fc-lab2', 'kata-fc-lab2', { 'sandbox.agent-sandbox-infra.io/runtime': 'kata-fc-lab2' }],
+  ]);
+  const runtimes = new Set(objects.filter((o) => o.kind === 'SandboxTemplate').map((t) => t.spec.podTemplate.spec.runtimeClassName));
+  expect([...runtimes]).toStrictEqual(['kata-fc-lab2']);
+  // Without the settings, the checks know only the module's default RuntimeClass: the pods would be refused.
+  expect(sandboxedRuntimeClasses(LAB)).toStrictEqual(['kata-fc']);
+  expect(sandboxedRuntimeClasses(LAB, { runtimeClassName: 'kata-fc-lab2' })).toStrictEqual(['kata-fc-lab2']);
 });
 
 test('a template without limits is refused with the platform named (its runtime sizes the VM from limits)', () => {

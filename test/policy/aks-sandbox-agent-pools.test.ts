@@ -3,13 +3,13 @@ import {
   AKS_SANDBOX_COMPONENT_TYPE,
   aksSandboxAgentPoolPolicy as policy,
 } from '../../policy/rules/aks-sandbox-agent-pools';
-import { AKS_KATA_NODE_LABELS } from '../../stacks/aks/aks-sandbox-cluster';
+import { AKS_KATA_NODE_LABELS } from '../../stacks/aks/cluster';
 import { KATA_OS_SKU, KATA_WORKLOAD_RUNTIME } from '../../platforms/aks/cluster-config';
 import { runPolicy } from '../support/policy-harness';
 
 const AGENT_POOL = 'azure-native:containerservice:AgentPool';
 
-/** The inputs stacks/aks/aks-sandbox-cluster.ts gives the sandbox AgentPool (resource references resolved). */
+/** The inputs stacks/aks/cluster.ts gives the sandbox AgentPool (resource references resolved). */
 function kataPool(): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   return {
     resourceGroupName: 'agents-rg',

@@ -9,10 +9,10 @@ import {
 } from '../../policy/rules/eks-sandbox-launch-templates';
 import { nodeLaunchTemplateSettings } from '../../platforms/eks/launch-template';
 import { buildSandboxNodeUserData } from '../../platforms/eks/node-bootstrap';
-import { EKS_SANDBOX_CLUSTER_TYPE } from '../../stacks/eks/sandbox-cluster';
+import { EKS_SANDBOX_CLUSTER_TYPE } from '../../stacks/eks/cluster';
 import { runPolicy } from '../support/policy-harness';
 
-/** The inputs stacks/eks/sandbox-cluster.ts gives a sandbox group's launch template. */
+/** The inputs stacks/eks/cluster.ts gives a sandbox group's launch template. */
 function sandboxTemplate(): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const settings = nodeLaunchTemplateSettings({ diskSizeGiB: 100, userData: buildSandboxNodeUserData({ instanceTypes: ['m7i.2xlarge'] }) });
   return JSON.parse(JSON.stringify({ description: 'agent-sandbox-infra sandbox-sandbox nodes of eks', updateDefaultVersion: true, ...settings }));
@@ -86,7 +86,7 @@ describe('eks-sandbox-launch-template-imdsv2', () => {
 describe('eks-sandbox-launch-template-imdsv2: sandbox node groups must use a launch template', () => {
   const LABEL = { 'sandbox.agent-sandbox-infra.io/runtime': 'gvisor' };
   const TAINT = { key: 'sandbox.agent-sandbox-infra.io/runtime', value: 'gvisor', effect: 'NO_SCHEDULE' };
-  /** A node group as stacks/eks/sandbox-cluster.ts registers a sandbox group (inputs that matter here). */
+  /** A node group as stacks/eks/cluster.ts registers a sandbox group (inputs that matter here). */
   const group = (extra: Record<string, unknown> = {}) => ({
     clusterName: 'agents',
     nodeGroupNamePrefix: 'sandbox-',

@@ -38,6 +38,8 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'kubernetes-sandbox-secure-profile': ['kubernetes:yaml/v2:ConfigGroup::eks-workloads'],
     'sandbox-warm-pool-upper-bound': [
       'kubernetes:yaml/v2:ConfigGroup::eks-crds',
+      // The strict-mode CoreDNS NetworkPolicy (a manifest group like the others).
+      'kubernetes:yaml/v2:ConfigGroup::eks-nodes',
       'kubernetes:yaml/v2:ConfigGroup::eks-agent-sandbox',
       'kubernetes:yaml/v2:ConfigGroup::eks-runtime',
       'kubernetes:yaml/v2:ConfigGroup::eks-workloads',

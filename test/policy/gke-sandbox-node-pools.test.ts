@@ -5,7 +5,7 @@ import {
   GKE_SANDBOX_COMPONENT_TYPE,
   gkeSandboxNodePoolPolicy as policy,
 } from '../../policy/rules/gke-sandbox-node-pools';
-import { GKE_SANDBOX_CLUSTER_TYPE } from '../../stacks/gke/gke-sandbox-cluster';
+import { GKE_SANDBOX_CLUSTER_TYPE } from '../../stacks/gke/cluster';
 import { gkeNodePoolArgs } from '../../stacks/gke/node-pools';
 import { runPolicy } from '../support/policy-harness';
 

@@ -6,7 +6,7 @@ import { EXAMPLE_CONFIG } from '../../config/example';
 import { renderPlatform } from '../../constructs/output/render';
 import type { Platform } from '../../platforms';
 import { kubernetesGkePlacementPolicy as policy } from '../../policy/rules/kubernetes-gke-placement';
-import { GKE_SANDBOX_CLUSTER_TYPE } from '../../stacks/gke/gke-sandbox-cluster';
+import { GKE_SANDBOX_CLUSTER_TYPE } from '../../stacks/gke/cluster';
 import { runStackPolicy, type StackResourceUnderTest } from '../support/policy-harness';
 
 const TEMPLATE_TYPE = 'kubernetes:extensions.agents.x-k8s.io/v1beta1:SandboxTemplate';

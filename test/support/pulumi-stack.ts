@@ -6,6 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { mockPulumi, type PulumiMocks } from './pulumi-mocks';
 import { REPO_ROOT } from './upstream';
 
 export interface Registered {
@@ -24,6 +25,12 @@ export interface StackRun {
    */
   readonly dependsOn: Record<string, string[]>;
 }
+
+/**
+ * What a read (`Resource.get`) of an object that already exists returns, by `<type> <id>` (e.g. the live RuntimeClass
+ * the kubeconfig-only stack checks); a read of anything else returns no state.
+ */
+export const LIVE_OBJECTS = new Map<string, Record<string, unknown>>();
 
 /** Data-source results that replace the defaults below, by token (e.g. an adopted cluster's `getCluster`). */
 export type CallResults = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
@@ -84,33 +91,27 @@ export function stackFileConfig(stack: string): Record<string, string> {
   return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 
-async function mockRuntime(stack: string, config: Record<string, string>, overrides: CallResults = {}): Promise<Omit<StackRun, 'outputs' | 'dependsOn'>> {
-  const resources: Registered[] = [];
-  const calls: StackRun['calls'] = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}_id`, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
-      },
-      call: (args) => {
-        calls.push({ token: args.token, inputs: args.inputs });
-        return overrides[args.token]?.(args.inputs) ?? callResult(args.token, args.inputs);
-      },
-    },
-    'agent-sandbox-infra',
+async function mockRuntime(stack: string, config: Record<string, string>, overrides: CallResults = {}, secretKeys: readonly string[] = []): Promise<PulumiMocks> {
+  const mocks = mockPulumi({
     stack,
-    false,
-  );
-  pulumi.runtime.setAllConfig(config);
-  return { resources, calls };
+    state: computed,
+    call: (token, inputs) => overrides[token]?.(inputs) ?? callResult(token, inputs),
+    read: (type, id) => LIVE_OBJECTS.get(`${type} ${id}`) ?? {},
+  });
+  await mocks.ready;
+  pulumi.runtime.setAllConfig(config, [...secretKeys]);
+  return mocks;
 }
+
+/** The records as this harness reports them (type, name, inputs). */
+const resourcesOf = (mocks: PulumiMocks): Registered[] => mocks.registered.map(({ type, name, inputs }) => ({ type, name, inputs }));
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const program = () => require('../../stacks/program') as typeof import('../../stacks/program');
 
-export async function runStack(stack: string, config: Record<string, string> = stackFileConfig(stack), calls: CallResults = {}): Promise<StackRun> {
-  const mocked = await mockRuntime(stack, config, calls);
+/** `secretKeys`: config keys the engine marks secret (`pulumi config set --secret`), e.g. the kubeconfig. */
+export async function runStack(stack: string, config: Record<string, string> = stackFileConfig(stack), calls: CallResults = {}, secretKeys: readonly string[] = []): Promise<StackRun> {
+  const mocked = await mockRuntime(stack, config, calls, secretKeys);
   const { sandboxStack } = program();
   const names = new Map<pulumi.Resource, string>();
   const dependsOn: Record<string, string[]> = {};
@@ -130,7 +131,7 @@ export async function runStack(stack: string, config: Record<string, string> = s
   // outputs resolve: drain the RPC queue as the engine does before it exits.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   await (require('@pulumi/pulumi/runtime/settings') as { waitForRPCs: () => Promise<void> }).waitForRPCs();
-  return { ...mocked, outputs, dependsOn };
+  return { resources: resourcesOf(mocked), calls: mocked.calls, outputs, dependsOn };
 }
 
 export function ofType(run: StackRun, type: string): Registered[] {
@@ -142,11 +143,11 @@ export function ofType(run: StackRun, type: string): Registered[] {
  * (synchronously, before any resource exists) instead of as an unhandled rejection. Returns what was registered.
  */
 export async function refusedStack(stack: string, config: Record<string, string>): Promise<{ error: unknown; registered: Registered[] }> {
-  const { resources } = await mockRuntime(stack, config);
+  const mocks = await mockRuntime(stack, config);
   try {
     program().sandboxStack(stack);
   } catch (error) {
-    return { error, registered: resources };
+    return { error, registered: resourcesOf(mocks) };
   }
   throw new Error(`stack ${stack} was not refused`);
 }

@@ -12,6 +12,19 @@ import { existsSync } from 'node:fs';
 
 export const ABSENT_ENV = 'AGENT_SANDBOX_INFRA_TEST_ABSENT';
 
+/** A real component is missing where it must not be (CI): the suite fails. */
+export class MissingComponentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingComponentError';
+  }
+}
+
+/** True when the run is CI's (the CI runner sets `CI=true`; `1` is accepted too). */
+export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.CI === 'true' || env.CI === '1';
+}
+
 function absentByRequest(name: string): boolean {
   return (process.env[ABSENT_ENV] ?? '').split(',').map((s) => s.trim()).includes(name);
 }
@@ -31,11 +44,11 @@ export function findCommand(name: string, fallbacks: readonly string[] = []): st
  * `*** SKIPPED <suite>: <reasons> ***` on stderr and false (skip the suite: `(ok ? describe : describe.skip)`, and
  * keep every use of a component inside tests or beforeAll, never in a describe body, which runs even when skipped).
  */
-export function realComponentsPresent(suite: string, missing: readonly (string | undefined | false)[]): boolean {
+export function realComponentsPresent(suite: string, missing: readonly (string | undefined | false)[], env: NodeJS.ProcessEnv = process.env): boolean {
   const reasons = missing.filter((m): m is string => typeof m === 'string' && m !== '');
   if (reasons.length === 0) return true;
   const line = `SKIPPED ${suite}: ${reasons.join('; ')}`;
-  if (process.env.CI === 'true') throw new Error(`${line} — CI=true requires the real components (.ci/run installs them)`);
+  if (isCi(env)) throw new MissingComponentError(`${line} — CI=true requires the real components (.ci/run installs them)`);
   // Straight to stderr: one line, without the code frame jest adds to console output.
   process.stderr.write(`\n*** ${line} ***\n`);
   return false;

@@ -170,7 +170,7 @@ describe('the RuntimeClasses SandboxRuntime emits pass on their platform', () =>
     const objects = Testing.synth(chart) as Record<string, unknown>[];
     const checker = createRuntimeClassChecker({ platform });
     expect(objects.flatMap((o) => checker(o, 'x'))).toStrictEqual([]);
-    expect(objects.map((o) => o.kind)).toStrictEqual(platform === 'eks' || platform === 'kind' ? ['RuntimeClass'] : []);
+    expect(objects.map((o) => o.kind)).toStrictEqual(['eks', 'kind', 'kubernetes'].includes(platform) ? ['RuntimeClass'] : []);
   });
 
   test('the checker reports errors with the object name', () => {

@@ -12,6 +12,10 @@
  *    `sandboxPlacement` rule, checked when the caller names the platform (the platform table's `podPlacement`).
  *  - stricter than upstream: `allowPrivilegeEscalation: false` and a RuntimeDefault/Localhost seccomp profile on every
  *    container, and `runAsNonRoot` on ephemeral containers too.
+ *  - beyond upstream, everything else of the Pod Security `restricted` standard (validation/pod-security.ts has the
+ *    standard itself): no HostProcess, AppArmor and SELinux within the allowed values (field and annotation), only
+ *    restricted's volume types, no `host` in probes or lifecycle handlers (a probe to 169.254.169.254 is made by the
+ *    kubelet, from the node), no `runAsUser: 0`. A pod that passes these rules passes `restricted` (a test holds it).
  * Upstream's `agents.x-k8s.io/trusted-init-containers` annotation keeps its meaning: init containers it names (that
  * are not main/ephemeral containers and do not use `restartPolicy: Always`) may add capabilities and run as root;
  * those findings are reported as notes.
@@ -19,7 +23,7 @@
  * Objects can opt out of rules explicitly with the annotation `agent-sandbox-infra.io/security-opt-outs`
  * (comma-separated rule ids): violations of those rules become notes (printed, not failing).
  */
-import { PLATFORM_PROFILES, PLATFORMS, type Platform, type RuntimeFacts, type Toleration } from '../../platforms';
+import { platformFacts, PLATFORMS, type Platform, type RuntimeFacts, type Toleration } from '../../platforms';
 import { AGENT_SANDBOX_SERVED_VERSIONS } from '../../core/upstream/pins';
 import { joinPath, type Problem } from '../../core/diagnostics';
 import type { ObjectChecker } from '../../core/diagnostics';
@@ -56,6 +60,12 @@ export const SANDBOX_RULE_IDS = [
   'projectedServiceAccountToken',
   'clusterTrustBundle',
   'podCertificate',
+  'hostProcess',
+  'appArmorProfile',
+  'seLinuxOptions',
+  'volumeTypes',
+  'probeHost',
+  'runAsUser',
 ] as const;
 
 export type SandboxRuleId = (typeof SANDBOX_RULE_IDS)[number];
@@ -131,7 +141,31 @@ export const SANDBOX_RULES: Readonly<Record<SandboxRuleId, SandboxRule>> = {
     upstream: '8',
   },
   podCertificate: { id: 'podCertificate', description: 'no projected volume source podCertificate', upstream: '8' },
+  hostProcess: { id: 'hostProcess', description: 'no pod or container sets windowsOptions.hostProcess: true', upstream: 'PSS baseline' },
+  appArmorProfile: {
+    id: 'appArmorProfile',
+    description: 'AppArmor is RuntimeDefault or Localhost (field) and runtime/default or localhost/* (annotation), never Unconfined',
+    upstream: 'PSS baseline',
+  },
+  seLinuxOptions: {
+    id: 'seLinuxOptions',
+    description: 'SELinux type is container_t, container_init_t, container_kvm_t, container_engine_t or unset (not spc_t); no user or role',
+    upstream: 'PSS baseline',
+  },
+  volumeTypes: {
+    id: 'volumeTypes',
+    description: "volumes are of restricted's types only: configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret",
+    upstream: 'PSS restricted',
+  },
+  probeHost: { id: 'probeHost', description: 'no probe or lifecycle handler sets host (the kubelet would make that request from the node)', upstream: 'PSS baseline' },
+  runAsUser: { id: 'runAsUser', description: 'no pod or container sets runAsUser: 0', upstream: 'PSS restricted' },
 };
+
+/** Volume sources the `restricted` standard allows (hostPath has its own rule). */
+export const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'] as const;
+/** SELinux types the `baseline` standard allows (latest). */
+export const ALLOWED_SELINUX_TYPES = ['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'] as const;
+const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
 export function isSandboxRuleId(value: string): value is SandboxRuleId {
   return (SANDBOX_RULE_IDS as readonly string[]).includes(value);
@@ -161,11 +195,14 @@ export function parseSecurityOptOuts(value: string): { readonly ids: SandboxRule
   return { ids, unknown };
 }
 
-/** Sandboxed RuntimeClass names in the platform table (one platform, or all). */
-export function sandboxedRuntimeClasses(platform?: Platform): string[] {
+/**
+ * Sandboxed RuntimeClass names in the platform table (one platform under its `platforms.<id>` settings, or every
+ * platform's defaults).
+ */
+export function sandboxedRuntimeClasses(platform?: Platform, platformSettings?: unknown): string[] {
   const names: string[] = [];
   for (const p of platform ? [platform] : PLATFORMS) {
-    for (const facts of Object.values(PLATFORM_PROFILES[p].runtimes)) {
+    for (const facts of Object.values(platformFacts(p, p === platform ? platformSettings : undefined).runtimes)) {
       if (facts && !names.includes(facts.runtimeClassName)) names.push(facts.runtimeClassName);
     }
   }
@@ -190,6 +227,11 @@ export interface SandboxCheckOptions {
    */
   readonly platform?: Platform;
   /**
+   * The platform's `platforms.<id>` settings (on the generic `kubernetes` platform they name the RuntimeClass and the
+   * sandbox nodes). @default undefined: the platform's defaults
+   */
+  readonly platformSettings?: unknown;
+  /**
    * Rules the object explicitly opted out of: their violations are reported with severity `note`.
    * @default []
    */
@@ -199,6 +241,10 @@ export interface SandboxCheckOptions {
    * @default undefined: no trusted init containers
    */
   readonly trustedInitContainers?: string;
+  /** The pod's own annotations (`podTemplate.metadata.annotations`: AppArmor's annotation lives there). @default {} */
+  readonly podAnnotations?: Readonly<Record<string, unknown>>;
+  /** Dotted path of those annotations, for messages. @default 'spec.podTemplate.metadata.annotations' */
+  readonly podAnnotationsPath?: string;
 }
 
 export interface SandboxViolation {
@@ -266,7 +312,7 @@ export function checkSandboxPodSpec(podSpec: Obj, options: SandboxCheckOptions =
   const podSc = isObj(podSpec.securityContext) ? podSpec.securityContext : {};
 
   // Pod level.
-  const allowed = [...sandboxedRuntimeClasses(options.platform)];
+  const allowed = [...sandboxedRuntimeClasses(options.platform, options.platformSettings)];
   for (const name of options.allowedRuntimeClasses ?? []) if (!allowed.includes(name)) allowed.push(name);
   const rc = podSpec.runtimeClassName;
   if (typeof rc !== 'string' || !allowed.includes(rc)) {
@@ -296,7 +342,8 @@ export function checkSandboxPodSpec(podSpec: Obj, options: SandboxCheckOptions =
   if (present(podSc.sysctls) && !(Array.isArray(podSc.sysctls) && podSc.sysctls.length === 0)) {
     add('sysctls', at('securityContext', 'sysctls'), `must be empty or unset (a sandbox must not tune kernel parameters), got ${showValue(podSc.sysctls)}`);
   }
-  if (options.platform) checkPlacement(podSpec, options.platform, at, add);
+  if (options.platform) checkPlacement(podSpec, options.platform, options.platformSettings, at, add);
+  checkPodSecurityExtras(podSpec, podSc, options, at, add);
 
   // Upstream's trusted init containers (rules 0a, 0b).
   const trustedNames = options.trustedInitContainers !== undefined ? options.trustedInitContainers.split(',') : [];
@@ -424,6 +471,73 @@ export function checkSandboxPodSpec(podSpec: Obj, options: SandboxCheckOptions =
   return out;
 }
 
+/** The `restricted` standard beyond upstream's policy: HostProcess, AppArmor, SELinux, volume types, probe hosts, uid 0. */
+function checkPodSecurityExtras(
+  podSpec: Obj,
+  podSc: Obj,
+  options: SandboxCheckOptions,
+  at: (...keys: (string | number)[]) => string,
+  add: (rule: SandboxRuleId, path: string, message: string) => void,
+): void {
+  const containers = CONTAINER_LISTS.flatMap((list) =>
+    (Array.isArray(podSpec[list]) ? (podSpec[list] as unknown[]) : []).map((raw, i) => {
+      const c = isObj(raw) ? raw : {};
+      return { c, sc: isObj(c.securityContext) ? c.securityContext : {}, path: (...keys: (string | number)[]) => at(list, i, ...keys) };
+    }),
+  );
+  const scopes = [{ sc: podSc, path: (...keys: (string | number)[]) => at(...keys) }, ...containers.map((ct) => ({ sc: ct.sc, path: ct.path }))];
+  for (const { sc, path } of scopes) {
+    if (isObj(sc.windowsOptions) && sc.windowsOptions.hostProcess === true) {
+      add('hostProcess', path('securityContext', 'windowsOptions', 'hostProcess'), 'must be false or unset (a HostProcess container runs on the node, outside any sandbox), got true');
+    }
+    if (isObj(sc.appArmorProfile) && sc.appArmorProfile.type !== 'RuntimeDefault' && sc.appArmorProfile.type !== 'Localhost') {
+      add('appArmorProfile', path('securityContext', 'appArmorProfile', 'type'), `must be RuntimeDefault or Localhost (Unconfined turns AppArmor off), got ${showValue(sc.appArmorProfile.type)}`);
+    }
+    if (isObj(sc.seLinuxOptions)) {
+      const o = sc.seLinuxOptions;
+      if (present(o.type) && o.type !== '' && !(ALLOWED_SELINUX_TYPES as readonly unknown[]).includes(o.type)) {
+        add('seLinuxOptions', path('securityContext', 'seLinuxOptions', 'type'), `must be one of ${ALLOWED_SELINUX_TYPES.join(', ')} or unset (spc_t and other types lift the container confinement), got ${showValue(o.type)}`);
+      }
+      for (const field of ['user', 'role'] as const) {
+        if (present(o[field]) && o[field] !== '') add('seLinuxOptions', path('securityContext', 'seLinuxOptions', field), `must be unset, got ${showValue(o[field])}`);
+      }
+    }
+    if (sc.runAsUser === 0) add('runAsUser', path('securityContext', 'runAsUser'), 'must not be 0 (root), got 0');
+  }
+  // A pod-level seccomp profile that is not RuntimeDefault/Localhost is refused even when every container overrides it.
+  if (isObj(podSc.seccompProfile) && podSc.seccompProfile.type !== 'RuntimeDefault' && podSc.seccompProfile.type !== 'Localhost') {
+    add('seccompProfile', at('securityContext', 'seccompProfile', 'type'), `must be RuntimeDefault or Localhost (system calls must be filtered), got ${showValue(podSc.seccompProfile.type)}`);
+  }
+  const annotationsPath = options.podAnnotationsPath ?? 'spec.podTemplate.metadata.annotations';
+  for (const [key, value] of Object.entries(options.podAnnotations ?? {})) {
+    if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX)) continue;
+    if (!(value === '' || value === 'runtime/default' || (typeof value === 'string' && value.startsWith('localhost/')))) {
+      add('appArmorProfile', joinPath(annotationsPath, key), `must be runtime/default or localhost/<profile> (unconfined turns AppArmor off), got ${showValue(value)}`);
+    }
+  }
+  (Array.isArray(podSpec.volumes) ? podSpec.volumes : []).forEach((raw, i) => {
+    if (!isObj(raw)) return;
+    const source = Object.keys(raw).find((k) => k !== 'name' && present(raw[k]));
+    if (source !== undefined && source !== 'hostPath' && !(RESTRICTED_VOLUME_TYPES as readonly string[]).includes(source)) {
+      add('volumeTypes', at('volumes', i, source), `must not be used: a ${source} volume is outside the types Pod Security restricted allows (${RESTRICTED_VOLUME_TYPES.join(', ')}), got ${showValue(raw[source])}`);
+    }
+  });
+  for (const ct of containers) {
+    const handlers: [string[], unknown][] = [
+      ...(['livenessProbe', 'readinessProbe', 'startupProbe'] as const).map((p): [string[], unknown] => [[p], ct.c[p]]),
+      ...(['postStart', 'preStop'] as const).map((h): [string[], unknown] => [['lifecycle', h], isObj(ct.c.lifecycle) ? ct.c.lifecycle[h] : undefined]),
+    ];
+    for (const [keys, handler] of handlers) {
+      for (const kind of ['httpGet', 'tcpSocket'] as const) {
+        const h = isObj(handler) ? handler[kind] : undefined;
+        if (isObj(h) && present(h.host) && h.host !== '') {
+          add('probeHost', ct.path(...keys, kind, 'host'), `must be unset (the kubelet makes this request from the node, which reaches what the pod may not), got ${showValue(h.host)}`);
+        }
+      }
+    }
+  }
+}
+
 function optOutPath(): string {
   return joinPath('metadata.annotations', SECURITY_OPT_OUTS_ANNOTATION);
 }
@@ -431,10 +545,11 @@ function optOutPath(): string {
 function checkPlacement(
   podSpec: Obj,
   platform: Platform,
+  platformSettings: unknown,
   at: (...keys: (string | number)[]) => string,
   add: (rule: SandboxRuleId, path: string, message: string) => void,
 ): void {
-  const runtimes = Object.values(PLATFORM_PROFILES[platform].runtimes).filter((r): r is RuntimeFacts => r !== undefined);
+  const runtimes = Object.values(platformFacts(platform, platformSettings).runtimes).filter((r): r is RuntimeFacts => r !== undefined);
   const facts = runtimes.find((r) => r.runtimeClassName === podSpec.runtimeClassName) ?? (runtimes.length === 1 ? runtimes[0] : undefined);
   if (!facts) return;
   const why = `${platform} schedules ${facts.runtimeClassName} pods only with it; without it a warm pool stays at 0`;
@@ -455,6 +570,14 @@ function checkPlacement(
   }
 }
 
+/** The pod's own annotations of a Sandbox/SandboxTemplate (`spec.podTemplate.metadata.annotations`). */
+function podTemplateAnnotations(value: Obj): Pick<SandboxCheckOptions, 'podAnnotations' | 'podAnnotationsPath'> {
+  const spec = isObj(value.spec) ? value.spec : {};
+  const template = isObj(spec.podTemplate) ? spec.podTemplate : {};
+  const metadata = isObj(template.metadata) ? template.metadata : {};
+  return isObj(metadata.annotations) ? { podAnnotations: metadata.annotations, podAnnotationsPath: 'spec.podTemplate.metadata.annotations' } : {};
+}
+
 /** agent-sandbox kinds that carry a pod spec, and where. SandboxWarmPool and SandboxClaim carry none. */
 export const SANDBOX_POD_KINDS = [
   { group: 'agents.x-k8s.io', kind: 'Sandbox', versions: AGENT_SANDBOX_SERVED_VERSIONS, podSpecPath: ['spec', 'podTemplate', 'spec'] },
@@ -466,7 +589,7 @@ export const SANDBOX_POD_KINDS = [
   },
 ] as const;
 
-export type SandboxCheckerOptions = Pick<SandboxCheckOptions, 'allowedRuntimeClasses' | 'platform'>;
+export type SandboxCheckerOptions = Pick<SandboxCheckOptions, 'allowedRuntimeClasses' | 'platform' | 'platformSettings'>;
 
 /**
  * The rule-level verdict on one Sandbox/SandboxTemplate's pod with the object's own annotations applied (its opt-outs
@@ -491,6 +614,7 @@ export function checkSandboxObjectPod(
     path: entry.podSpecPath.join('.'),
     optOuts: parsed.ids,
     trustedInitContainers: typeof trusted === 'string' ? trusted : undefined,
+    ...podTemplateAnnotations(value),
   });
   return { optOuts: parsed.ids, unknownOptOuts: parsed.unknown, violations };
 }
@@ -512,6 +636,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
       problems.push({
         object,
         path: 'apiVersion',
+        code: 'apiVersion',
         // An error, not a note: a pod the rules cannot read must not pass as if it had been checked.
         message: `cannot be checked against the sandbox rules: ${version} is not a known version of ${entry.kind} (known: ${entry.versions.join(', ')}; a newer agent-sandbox release needs its entry in the pin table)`,
         severity: 'error',
@@ -526,6 +651,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
         problems.push({
           object,
           path: optOutPath(),
+          code: 'securityOptOuts',
           message: `must be a string of comma-separated rule ids (allowed: ${SANDBOX_RULE_IDS.join(', ')}), got ${showValue(rawOptOuts)}`,
           severity: 'error',
         });
@@ -536,6 +662,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
           problems.push({
             object,
             path: optOutPath(),
+            code: 'securityOptOuts',
             message: `"${unknown}" is not a sandbox rule id; allowed: ${SANDBOX_RULE_IDS.join(', ')}`,
             severity: 'error',
           });
@@ -550,6 +677,7 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
       problems.push({
         object,
         path,
+        code: 'podSpec',
         message: `must be a pod spec (a ${entry.kind} runs a pod; the sandbox rules cannot be checked without it), got ${showValue(podSpec)}`,
         severity: 'error',
       });
@@ -560,8 +688,9 @@ export function createSandboxInvariantsChecker(options: SandboxCheckerOptions = 
       path,
       optOuts,
       trustedInitContainers: typeof trustedRaw === 'string' ? trustedRaw : undefined,
+      ...podTemplateAnnotations(value),
     });
-    for (const v of violations) problems.push({ object, path: v.path, message: v.message, severity: v.severity });
+    for (const v of violations) problems.push({ object, path: v.path, code: v.rule, message: v.message, severity: v.severity });
     return problems;
   };
 }

@@ -20,7 +20,7 @@ import type { default as Ajv, ValidateFunction } from 'ajv';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { loadKubernetesDefinitions, loadReleaseCrds, type JsonObject } from '../../core/upstream/documents';
+import { loadKubernetesDefinitions, loadPinnedCrd, loadReleaseCrds, type JsonObject } from '../../core/upstream/documents';
 import type { UpstreamFile } from '../../core/upstream/pins';
 import { agentSandboxRelease } from '../../core/upstream/pins';
 import { cacheDir, sha256Hex } from '../../core/upstream/store';
@@ -39,6 +39,8 @@ export interface CatalogOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Keep compiled validators on disk. @default true */
   readonly diskCache?: boolean;
+  /** More pinned CRD files whose kinds become checkable (e.g. Karpenter's NodePool and EC2NodeClass). @default none */
+  readonly crds?: readonly UpstreamFile[];
 }
 
 export type SchemaLookup =
@@ -106,6 +108,17 @@ export class SchemaCatalog {
       for (const version of spec.versions) {
         this.add(spec.group, version.name, spec.names.kind, {
           source: `agent-sandbox ${release.version} CRD ${pin.crdName} ${version.name}`,
+          identity: `crd:${pin.sha256}:${version.name}:${options.kubernetes.sha256}`,
+          build: () => crdSchema(version.schema.openAPIV3Schema, definitions),
+        });
+      }
+    }
+    for (const pin of options.crds ?? []) {
+      const crd = loadPinnedCrd(pin, this.env);
+      const spec = crd.spec as { group: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: JsonObject } }[] };
+      for (const version of spec.versions) {
+        this.add(spec.group, version.name, spec.names.kind, {
+          source: `${pin.name} ${pin.version} ${version.name}`,
           identity: `crd:${pin.sha256}:${version.name}:${options.kubernetes.sha256}`,
           build: () => crdSchema(version.schema.openAPIV3Schema, definitions),
         });

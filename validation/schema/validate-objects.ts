@@ -2,6 +2,7 @@
  * Checks Kubernetes objects: shape (apiVersion/kind/metadata), the pinned schema of their kind, and any extra
  * checkers (sandbox invariants, CEL selectors) registered by callers. Returns every problem, never throws on input.
  */
+import { expandedJsonBytes, formatBytes, LIMITS } from '../../core/limits';
 import { SchemaCatalog } from './schema-catalog';
 import { schemaMessages } from './schema-errors';
 import { describeObject, type ObjectChecker, type Problem } from '../../core/diagnostics';
@@ -36,6 +37,12 @@ export function validateObjects(sources: readonly ObjectSource[], options: Valid
     const obj = value as Record<string, unknown>;
     const shapeOk = checkShape(obj, push);
     if (!shapeOk) continue;
+    // An object etcd would refuse is refused here, before its schema is walked (bounded time on huge inputs).
+    const size = expandedJsonBytes(obj, LIMITS.objectBytes);
+    if (size > LIMITS.objectBytes) {
+      push('', `is more than ${formatBytes(LIMITS.objectBytes)} as JSON; the API server refuses objects that large (etcd's request limit): make it smaller`);
+      continue;
+    }
     const meta = obj.metadata as { name?: string; namespace?: string };
     duplicateCheck(seen, obj, meta, source.file, push, object);
 

@@ -1,9 +1,14 @@
 /**
- * The pinned gVisor release and its download locations.
+ * The pinned gVisor release, what a release directory holds, and where nodes download it from.
  *
- * Layout (gvisor.dev install guide, https://gvisor.dev/docs/user_guide/install/):
- * `https://storage.googleapis.com/gvisor/releases/release/<release>/<arch>/` holds `runsc`, `runsc.sha512`,
- * `containerd-shim-runsc-v1`, `containerd-shim-runsc-v1.sha512`; the `.sha512` files are `sha512sum -c` lines.
+ * Bucket layout (gvisor.dev install guide, https://gvisor.dev/docs/user_guide/install/, and google/gvisor
+ * tools/make_release.sh `install_raw`): `<base>/<release>/<arch>/`, `<arch>` = `x86_64` | `aarch64`. Every file has a
+ * `<file>.sha512` beside it holding one `sha512sum` line. What the directory holds depends on the release
+ * ({@link gvisorReleaseLayout}):
+ * - `tarball` (release-20260721.0 and later): `gvisor.tar.bz2` with `runsc`, `containerd-shim-runsc-v1` and the
+ *   `gvisor-bin/` sidecar directory that runsc looks for next to itself. Loose binaries stopped being published
+ *   between release 20260817 and 20260831 (third-party reports; platforms/eks/facts.ts eks.gvisor-tarball), so the pinned release has only this.
+ * - `binaries` (older releases): `runsc` and `containerd-shim-runsc-v1`, each with its `.sha512`.
  */
 import { gvisorArch, NodeArchitecture } from './arch';
 import { SandboxConfigError, throwIfErrors } from './errors';
@@ -22,14 +27,49 @@ export const GVISOR_RELEASES_BASE_URL = 'https://storage.googleapis.com/gvisor/r
 export const GVISOR_BINARIES = ['runsc', 'containerd-shim-runsc-v1'] as const;
 export type GvisorBinary = (typeof GVISOR_BINARIES)[number];
 
-/** Every file downloaded from a release directory. */
-export const GVISOR_RELEASE_FILES = GVISOR_BINARIES.flatMap((b) => [b, `${b}.sha512`]);
+/** The release tarball (layout `tarball`). */
+export const GVISOR_TARBALL = 'gvisor.tar.bz2';
+/** Sidecar directory inside the tarball; runsc resolves it next to its own binary (install guide). */
+export const GVISOR_SIDECAR_DIR = 'gvisor-bin';
+
+export type GvisorReleaseLayout = 'tarball' | 'binaries';
+
+/**
+ * First release with `gvisor.tar.bz2`: google/gvisor a2689e3a4 ("Add sidecar binaries to gVisor release files under
+ * `gvisor-bin/`", 2026-07-16) is first contained in tag release-20260721.0 (`git tag --contains`, read 2026-12-06).
+ */
+export const GVISOR_FIRST_TARBALL_RELEASE = '20260721.0';
+
+/** What a release directory holds: `tarball` from {@link GVISOR_FIRST_TARBALL_RELEASE} (and for `latest`), else `binaries`. */
+export function gvisorReleaseLayout(release: string): GvisorReleaseLayout {
+  if (release === GVISOR_LATEST) return 'tarball';
+  const [date, n] = release.split('.').map(Number);
+  const [firstDate, firstN] = GVISOR_FIRST_TARBALL_RELEASE.split('.').map(Number);
+  return date > firstDate || (date === firstDate && n >= firstN) ? 'tarball' : 'binaries';
+}
+
+/** The payload files a node downloads from a release directory (each with `<file>.sha512` beside it). */
+export function gvisorPayloadFiles(release: string): readonly string[] {
+  return gvisorReleaseLayout(release) === 'tarball' ? [GVISOR_TARBALL] : [...GVISOR_BINARIES];
+}
+
+/** Every file downloaded from a release directory: each payload file, then its `.sha512`. */
+export function gvisorReleaseFiles(release: string): string[] {
+  return gvisorPayloadFiles(release).flatMap((f) => [f, `${f}.sha512`]);
+}
 
 /** The unpinned moving release; only accepted with `allowLatest: true`. */
 export const GVISOR_LATEST = 'latest';
 
-/** Which gVisor release to install. */
+/** Which gVisor release to install, and from where. */
 export interface GvisorReleaseOptions {
+  /**
+   * Where the release directories are: a mirror of the gVisor bucket (`agent-sandbox-infra gvisor-mirror` writes one),
+   * as `https://…` (an S3 website/VPC-endpoint URL, an internal mirror) or `s3://<bucket>/<prefix>` (downloaded with
+   * the node role through the AWS CLI on the AMI). Checksums are verified the same way whatever the source.
+   * @default GVISOR_RELEASES_BASE_URL
+   */
+  readonly gvisorBaseUrl?: string;
   /**
    * Dated gVisor release name, `YYYYMMDD.N` (e.g. `20261012.0`), or `latest` together with `allowLatest`.
    * @default GVISOR_RELEASE
@@ -92,7 +132,37 @@ export function resolveGvisorRelease(options: GvisorReleaseOptions = {}): string
   return release;
 }
 
+const S3_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/[A-Za-z0-9!_.*'()\/-]*)?$/;
+const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9!_.~*'()%\/-]*)?$/;
+
+/** An `s3://bucket/prefix` base URL, split; undefined for anything else. */
+export function gvisorS3Location(baseUrl: string): { readonly bucket: string; readonly prefix: string } | undefined {
+  const m = S3_URL.exec(baseUrl);
+  return m ? { bucket: m[1], prefix: (m[2] ?? '').replace(/^\/+|\/+$/g, '') } : undefined;
+}
+
+/** Validation errors for a gVisor base URL (empty when valid or unset). */
+export function checkGvisorBaseUrl(baseUrl: unknown, field = 'gvisorBaseUrl'): SandboxConfigError[] {
+  if (baseUrl === undefined) return [];
+  if (typeof baseUrl === 'string' && (HTTPS_URL.test(baseUrl) || gvisorS3Location(baseUrl) !== undefined) && !baseUrl.includes('..')) return [];
+  return [
+    {
+      field,
+      value: baseUrl,
+      message:
+        `${JSON.stringify(baseUrl)} is not a gVisor release location; use an https:// URL (e.g. "https://mirror.example.com/gvisor/releases/release") ` +
+        `or s3://<bucket>/<prefix> (e.g. "s3://acme-gvisor/releases/release"), laid out like ${GVISOR_RELEASES_BASE_URL} (<release>/<arch>/ below it)`,
+    },
+  ];
+}
+
+/** The base URL (default: Google's bucket), without a trailing `/`. */
+export function resolveGvisorBaseUrl(options: GvisorReleaseOptions = {}): string {
+  throwIfErrors(checkGvisorBaseUrl(options.gvisorBaseUrl));
+  return (options.gvisorBaseUrl ?? GVISOR_RELEASES_BASE_URL).replace(/\/+$/, '');
+}
+
 /** Release directory URL for one architecture (`arm64` is mapped to `aarch64`), ending in `/`. */
 export function gvisorReleaseUrl(arch: NodeArchitecture, options: GvisorReleaseOptions = {}): string {
-  return `${GVISOR_RELEASES_BASE_URL}/${resolveGvisorRelease(options)}/${gvisorArch(arch)}/`;
+  return `${resolveGvisorBaseUrl(options)}/${resolveGvisorRelease(options)}/${gvisorArch(arch)}/`;
 }

@@ -4,16 +4,16 @@
  * The MIME multipart document has two parts:
  * 1. `application/node.eks.aws`: a nodeadm NodeConfig whose `spec.containerd.config` registers the `runsc` runtime
  *    (nodeadm merges it over its generated containerd config);
- * 2. `text/x-shellscript`: installs `runsc` and `containerd-shim-runsc-v1` from a pinned gVisor release after
- *    verifying their sha512 files.
+ * 2. `text/x-shellscript`: gates kubelet, then installs gVisor from a pinned release (its sha512 files verified)
+ *    and the runsc config the shim reads; a failed install keeps kubelet from starting (./install-script.ts).
  *
  * Pure functions, no `@pulumi/*` imports: the Pulumi launch template and the CLI `node-bootstrap` command print the
- * same bytes for the same input. Helpers live in `node-bootstrap-*.ts` (the package ships `node-bootstrap*`).
+ * same bytes for the same input.
  */
 import { GvisorArch, gvisorArch, gvisorArchForInstanceTypes, NodeArchitecture } from './arch';
-import { checkContainerdMajorVersion, ContainerdMajorVersion } from './containerd';
+import { checkContainerdMajorVersion, ContainerdMajorVersion, type RunscConfigOptions } from './containerd';
 import { collectErrors, SandboxConfigError, throwIfErrors } from './errors';
-import { checkGvisorRelease, GVISOR_RELEASE, GvisorReleaseOptions } from './gvisor-release';
+import { checkGvisorBaseUrl, checkGvisorRelease, GVISOR_RELEASE, GvisorReleaseOptions } from './gvisor-release';
 import { buildRunscInstallScript } from './install-script';
 import {
   buildSandboxNodeConfig,
@@ -28,6 +28,7 @@ export * from './errors';
 export * from './arch';
 export * from './gvisor-release';
 export * from './containerd';
+export * from './containerd-versions';
 export * from './nodeconfig';
 export * from './install-script';
 export * from './ami-type';
@@ -64,7 +65,7 @@ export function renderMimeMultipart(parts: readonly MimePart[], boundary = SANDB
 }
 
 /** Inputs of a sandbox node's user data. Give `arch` or `instanceTypes` (or both, if they agree). */
-export interface SandboxNodeUserDataOptions extends GvisorReleaseOptions, SandboxNodeConfigOptions {
+export interface SandboxNodeUserDataOptions extends GvisorReleaseOptions, SandboxNodeConfigOptions, RunscConfigOptions {
   /**
    * Node CPU architecture (`x86_64`/`amd64` or `arm64`/`aarch64`).
    * @default derived from `instanceTypes`
@@ -76,7 +77,8 @@ export interface SandboxNodeUserDataOptions extends GvisorReleaseOptions, Sandbo
    */
   readonly instanceTypes?: readonly string[];
   /**
-   * containerd major version on the node: 2 for AL2023 (config `version = 3`); 1 only for containerd 1.7 nodes.
+   * containerd major version on the node: 2 (config `version = 3`) or 1 (containerd 1.7); the EKS stack derives it
+   * from the AMI release (./containerd-versions.ts).
    * @default 2
    */
   readonly containerdMajorVersion?: ContainerdMajorVersion;
@@ -120,6 +122,7 @@ export function buildSandboxNodeBootstrap(options: SandboxNodeUserDataOptions): 
   const containerdMajorVersion = options.containerdMajorVersion ?? 2;
   errors.push(
     ...checkGvisorRelease(gvisorRelease, options.allowLatest ?? false),
+    ...checkGvisorBaseUrl(options.gvisorBaseUrl),
     ...checkContainerdMajorVersion(containerdMajorVersion),
     ...checkNodeadmCluster(options.cluster),
   );
@@ -128,7 +131,13 @@ export function buildSandboxNodeBootstrap(options: SandboxNodeUserDataOptions): 
 
   const nodeConfig = buildSandboxNodeConfig({ ...options, containerdMajorVersion });
   const nodeConfigYaml = renderNodeConfigYaml(nodeConfig);
-  const installScript = buildRunscInstallScript({ arch: resolvedArch, gvisorRelease, allowLatest: options.allowLatest });
+  const installScript = buildRunscInstallScript({
+    arch: resolvedArch,
+    gvisorRelease,
+    allowLatest: options.allowLatest,
+    gvisorBaseUrl: options.gvisorBaseUrl,
+    nvproxy: options.nvproxy,
+  });
   const userData = renderMimeMultipart([
     { contentType: NODEADM_MIME_TYPE, body: nodeConfigYaml },
     { contentType: SHELL_SCRIPT_MIME_TYPE, body: installScript },

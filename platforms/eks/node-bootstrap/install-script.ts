@@ -1,23 +1,56 @@
 /**
- * The `text/x-shellscript` user-data part that installs gVisor on a sandbox node.
+ * The `text/x-shellscript` user-data part that installs gVisor on a sandbox node, fail-closed.
  *
- * It runs from cloud-init before nodeadm starts containerd and kubelet, so it only places the binaries; the runtime
- * is registered by the NodeConfig part. It never restarts containerd.
+ * Order on AL2023 (awslabs/amazon-eks-ami templates/al2023/runtime/rootfs/etc/systemd/system/nodeadm-*.service,
+ * platforms/eks/facts.ts eks.nodeadm-order, eks.kubelet-not-enabled): nodeadm-config writes containerd's and kubelet's config before cloud-init;
+ * cloud-init's final stage runs this script; nodeadm-run (`After=cloud-final.service`) then restarts containerd and
+ * starts kubelet. `After=` is ordering only: a failed script does not stop nodeadm-run, so on its own a node whose
+ * install failed would join Ready and take sandbox pods that can never start. Hence the gate: the script's first
+ * action is a kubelet drop-in `AssertPathExists=<marker>`, and the marker is written only after everything was
+ * downloaded, verified and installed. Any failure (download, checksum, a wrong architecture, a crash) leaves no
+ * marker, so systemd refuses to start kubelet, nodeadm-run fails, and the node never registers: it takes no pods at
+ * all. The failure goes to stderr (cloud-init's log), the serial console (EC2 get-console-output) and the journal.
+ * Managed node groups then report NodeCreationFailure; Karpenter deletes the NodeClaim that never registered.
+ *
+ * It never restarts containerd (nodeadm starts it next, with the runsc runtime registered by the NodeConfig part).
  */
 import { gvisorArch, NodeArchitecture } from './arch';
+import { RUNSC_CONFIG_PATH, runscConfigToml, type RunscConfigOptions } from './containerd';
 import {
   GVISOR_BINARIES,
-  GVISOR_RELEASES_BASE_URL,
+  GVISOR_SIDECAR_DIR,
+  GVISOR_TARBALL,
   GvisorReleaseOptions,
+  gvisorPayloadFiles,
+  gvisorReleaseLayout,
+  resolveGvisorBaseUrl,
   resolveGvisorRelease,
 } from './gvisor-release';
 
-/** Env var: install root (binaries go to `$ROOT/usr/local/bin`). For tests; unset on nodes. */
+/** Env var: install root (every path is below it). For tests; unset on nodes. */
 export const INSTALL_ROOT_ENV = 'AGENT_SANDBOX_INFRA_ROOT';
-/** Env var: replaces {@link GVISOR_RELEASES_BASE_URL} (the script appends `/<release>/<arch>/`). For tests. */
+/** Env var: replaces the base URL the user data was built with (the script appends `/<release>/<arch>/`). For tests. */
 export const GVISOR_BASE_URL_ENV = 'AGENT_SANDBOX_INFRA_GVISOR_BASE_URL';
+/** Env var: where the failure line goes besides stderr and the journal (default `/dev/console`). For tests. */
+export const CONSOLE_ENV = 'AGENT_SANDBOX_INFRA_CONSOLE';
 
-export interface RunscInstallScriptOptions extends GvisorReleaseOptions {
+/** Written last, only after a verified install; kubelet's start asserts it exists. */
+export const GVISOR_INSTALLED_MARKER = '/var/lib/agent-sandbox-infra/gvisor-installed';
+/** The kubelet drop-in that gates kubelet on {@link GVISOR_INSTALLED_MARKER}. */
+export const KUBELET_GATE_DROP_IN = '/etc/systemd/system/kubelet.service.d/10-agent-sandbox-infra-gvisor.conf';
+
+/** Text of {@link KUBELET_GATE_DROP_IN}. */
+export function kubeletGateDropIn(): string {
+  return [
+    '# agent-sandbox-infra: this node runs gVisor sandboxes. kubelet must not start unless runsc was downloaded,',
+    '# verified and installed (the install script writes the marker last); otherwise the node never joins.',
+    '[Unit]',
+    `AssertPathExists=${GVISOR_INSTALLED_MARKER}`,
+    '',
+  ].join('\n');
+}
+
+export interface RunscInstallScriptOptions extends GvisorReleaseOptions, RunscConfigOptions {
   /** Node CPU architecture; `arm64` and `amd64` are mapped to the release directory names `aarch64`/`x86_64`. */
   readonly arch: NodeArchitecture;
 }
@@ -27,101 +60,204 @@ function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Checks a verified tarball's members (only runsc, the shim and gvisor-bin/ files and dirs) and extracts them. */
+const EXTRACT_TARBALL_PY = `import sys, tarfile
+src, dest = sys.argv[1], sys.argv[2]
+binaries = ('runsc', 'containerd-shim-runsc-v1')
+with tarfile.open(src, 'r:bz2') as tar:
+    members, names = [], set()
+    for m in tar.getmembers():
+        name = m.name[2:] if m.name.startswith('./') else m.name
+        name = name.rstrip('/')
+        if name in ('', '.'):
+            continue
+        parts = name.split('/')
+        if name.startswith('/') or '..' in parts:
+            sys.exit('unsafe path %r in the tarball' % m.name)
+        if not (m.isfile() or m.isdir()):
+            sys.exit('%r in the tarball is not a regular file or directory' % m.name)
+        if not (name in binaries or parts[0] == '${GVISOR_SIDECAR_DIR}'):
+            sys.exit('unexpected %r in the tarball' % m.name)
+        m.name = name
+        members.append(m)
+        names.add(name)
+    missing = [b for b in binaries if b not in names]
+    if missing:
+        sys.exit('the tarball has no ' + ', '.join(missing))
+    tar.extractall(dest, members=members)`;
+
 /**
- * Bash script: download `runsc` and `containerd-shim-runsc-v1` with their `.sha512` files into a private temp dir,
- * verify both, then copy both into `/usr/local/bin` under temp names and rename them into place (mode 0755).
- * Any download or checksum failure exits non-zero before anything is installed. Idempotent.
+ * Bash script: gate kubelet, download the release payload and its `.sha512` files into a private temp dir, verify
+ * them, install runsc, the shim (and `gvisor-bin/`) into `/usr/local/bin` by rename, write the runsc config the shim
+ * reads, then the marker. Idempotent; a failed run leaves the node gated (previously installed binaries stay).
  */
 export function buildRunscInstallScript(options: RunscInstallScriptOptions): string {
   const arch = gvisorArch(options.arch);
   const release = resolveGvisorRelease(options);
-  const binaries = GVISOR_BINARIES.join(' ');
+  const baseUrl = resolveGvisorBaseUrl(options);
+  const layout = gvisorReleaseLayout(release);
+  const payload = gvisorPayloadFiles(release).join(' ');
+  const contents = layout === 'tarball' ? `${GVISOR_TARBALL}: runsc, containerd-shim-runsc-v1, ${GVISOR_SIDECAR_DIR}/` : 'runsc, containerd-shim-runsc-v1';
   return `#!/usr/bin/env bash
-# agent-sandbox-infra: install gVisor (runsc + containerd-shim-runsc-v1) on an EKS sandbox node.
+# agent-sandbox-infra: install gVisor on an EKS sandbox node, fail-closed.
 #
-#   gVisor release ${release}, architecture ${arch}
-#   from ${GVISOR_RELEASES_BASE_URL}/${release}/${arch}/
+#   gVisor release ${release} (${contents}), architecture ${arch}
+#   from ${baseUrl}/${release}/${arch}/
 #
-# Downloads both binaries and their published .sha512 files into a private temporary directory and verifies
-# them with sha512sum -c. Only when both verify are they copied next to their destination and renamed into
-# /usr/local/bin (mode 0755: runsc re-executes itself as user nobody). A failed download or checksum aborts with
-# a message on stderr and nothing installed. Running it again is harmless. It does not touch the containerd
-# service: nodeadm starts containerd and kubelet after cloud-init scripts, with the runsc runtime registered by
-# the application/node.eks.aws part of this user data.
+# First it gates kubelet: ${KUBELET_GATE_DROP_IN}
+# asserts ${GVISOR_INSTALLED_MARKER}. Then it downloads the payload and its published .sha512 files
+# into a private temporary directory, verifies them, installs the binaries into /usr/local/bin by rename (mode 0755:
+# runsc re-executes itself as user nobody), writes ${RUNSC_CONFIG_PATH} (the flags the shim passes to runsc)
+# and last the marker. Any failure leaves no marker: kubelet does not start and the node never joins the cluster, with
+# the reason on stderr, on the serial console and in the journal. It never restarts containerd: nodeadm starts
+# containerd and kubelet after cloud-init scripts, with the runsc runtime registered by the application/node.eks.aws
+# part of this user data. Needs bash, curl (https) or the AWS CLI (s3://), sha512sum and python3 (cloud-init's).
 #
 # Environment (for tests; leave unset on nodes):
-#   ${INSTALL_ROOT_ENV}             install root; binaries go to <root>/usr/local/bin (default: /)
-#   ${GVISOR_BASE_URL_ENV}  release bucket URL; the script appends /<release>/<arch>/
-#                                        (default: ${GVISOR_RELEASES_BASE_URL}).
-#                                        Must be https; plain http only for 127.0.0.1, localhost, [::1].
+#   ${INSTALL_ROOT_ENV}             install root; every path above is below it (default: /)
+#   ${GVISOR_BASE_URL_ENV}  release location; the script appends /<release>/<arch>/ (default: the one above).
+#                                        https:// or s3://; plain http only for 127.0.0.1, localhost, [::1].
+#   ${CONSOLE_ENV}          where the failure line goes besides stderr and the journal (default: /dev/console)
 set -euo pipefail
 umask 022
 export LC_ALL=C
 
 readonly GVISOR_RELEASE=${shellQuote(release)}
 readonly GVISOR_ARCH=${shellQuote(arch)}
-readonly BINARIES=(${binaries})
-
-die() {
-  printf 'agent-sandbox-infra: gVisor install failed: %s\\n' "$*" >&2
-  exit 1
-}
+readonly LAYOUT=${shellQuote(layout)}
+readonly PAYLOAD=(${payload})
+readonly BINARIES=(${GVISOR_BINARIES.join(' ')})
+readonly SIDECARS=${shellQuote(GVISOR_SIDECAR_DIR)}
 
 root="\${${INSTALL_ROOT_ENV}:-/}"
-base_url="\${${GVISOR_BASE_URL_ENV}:-${GVISOR_RELEASES_BASE_URL}}"
+root="\${root%/}"
+console="\${${CONSOLE_ENV}:-/dev/console}"
+gate="$root${KUBELET_GATE_DROP_IN}"
+marker="$root${GVISOR_INSTALLED_MARKER}"
+bin_dir="$root/usr/local/bin"
+runsc_config="$root${RUNSC_CONFIG_PATH}"
+
+die() {
+  local line="agent-sandbox-infra: gVisor install failed: $*; kubelet stays stopped, this node will not join the cluster"
+  printf '%s\\n' "$line" >&2
+  { printf '%s\\n' "$line" >"$console"; } 2>/dev/null || true
+  logger -t agent-sandbox-infra -p user.err -- "$line" 2>/dev/null || true
+  exit 1
+}
+trap 'die "unexpected error (exit $?) at line $LINENO"' ERR
+
+# 1. The gate, before anything can fail: without the marker systemd refuses to start kubelet.
+mkdir -p "\${gate%/*}"
+cat >"$gate.tmp" <<'GATE'
+${kubeletGateDropIn().trimEnd()}
+GATE
+mv -f "$gate.tmp" "$gate"
+rm -f "$marker"
+if [[ -z "\${${INSTALL_ROOT_ENV}:-}" ]] && command -v systemctl >/dev/null; then
+  systemctl daemon-reload || die "systemctl daemon-reload failed, so the kubelet gate may not be loaded"
+fi
+
+base_url="\${${GVISOR_BASE_URL_ENV}:-${baseUrl}}"
 base_url="\${base_url%/}"
-if [[ "$base_url" =~ ^https:// ]]; then
+if [[ "$base_url" =~ ^s3://[a-z0-9][a-z0-9.-]+(/.*)?$ ]]; then
+  proto='s3'
+elif [[ "$base_url" =~ ^https:// ]]; then
   proto='=https'
 elif [[ "$base_url" =~ ^http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/.*)?$ ]]; then
   proto='=http'
 else
-  die "refusing gVisor base URL '$base_url': https is required (plain http only on 127.0.0.1, localhost, [::1]); nothing installed"
+  die "refusing gVisor base URL '$base_url': https:// or s3:// is required (plain http only on 127.0.0.1, localhost, [::1]); nothing installed"
 fi
 url="$base_url/$GVISOR_RELEASE/$GVISOR_ARCH"
-bin_dir="\${root%/}/usr/local/bin"
 
 machine="$(uname -m)"
 [[ "$machine" == "$GVISOR_ARCH" ]] ||
   die "this node is $machine but the user data installs gVisor for $GVISOR_ARCH (check the node group's instance types and AMI type); nothing installed"
 
 work="$(mktemp -d)" # mode 0700: nobody else can swap files between verification and install
-staged=()
+stage=''
 cleanup() {
   rm -rf "$work"
-  if ((\${#staged[@]} > 0)); then rm -f "\${staged[@]}"; fi
+  if [[ -n "$stage" ]]; then rm -rf "$stage"; fi
 }
 trap cleanup EXIT
 
-for name in "\${BINARIES[@]}"; do
-  for file in "$name" "$name.sha512"; do
+fetch() { # fetch <file>: $url/<file> into $work/<file>
+  if [[ "$proto" == s3 ]]; then
+    aws s3 cp --only-show-errors "$url/$1" "$work/$1" >&2
+  else
     curl --fail --silent --show-error --location --proto "$proto" --proto-redir "$proto" \\
       --retry 5 --retry-delay 2 --retry-connrefused --connect-timeout 10 --max-time 300 \\
-      --output "$work/$file" "$url/$file" ||
-      die "could not download $url/$file; nothing installed"
+      --output "$work/$1" "$url/$1"
+  fi
+}
+
+# 2. Download the payload and its .sha512 files.
+for name in "\${PAYLOAD[@]}"; do
+  for file in "$name" "$name.sha512"; do
+    fetch "$file" || die "could not download $url/$file; nothing installed"
   done
 done
 
-for name in "\${BINARIES[@]}"; do
-  expected='' listed=''
-  read -r expected listed <"$work/$name.sha512" || true
-  [[ "$expected" =~ ^[0-9a-f]{128}$ && ("$listed" == "$name" || "$listed" == "*$name") ]] ||
-    die "$url/$name.sha512 is not a sha512sum line for $name; nothing installed"
-  # Check our own line, so a tampered .sha512 file cannot point sha512sum at a different file.
-  (cd "$work" && printf '%s  %s\\n' "$expected" "$name" | sha512sum --check --strict --quiet - >&2) ||
-    die "sha512 mismatch for $name from $url (expected $expected); nothing installed"
-done
+# The expected digest comes from the .sha512 file next to the payload. A trust anchor independent of this location
+# (issue 14 item 1) plugs in here, in expected_sha512; verify() stays as it is.
+expected_sha512() { # expected_sha512 <file>: sets $expected to the digest published for <file>
+  local listed=''
+  expected=''
+  read -r expected listed <"$work/$1.sha512" || true
+  [[ "$expected" =~ ^[0-9a-f]{128}$ && ("$listed" == "$1" || "$listed" == "*$1") ]] ||
+    die "$url/$1.sha512 is not a sha512sum line for $1; nothing installed"
+}
 
-# Both verified: stage copies in the destination directory, then rename (atomic within one filesystem).
+verify() { # verify <file>: against expected_sha512, with our own check line (a tampered .sha512 cannot name another file)
+  expected_sha512 "$1"
+  (cd "$work" && printf '%s  %s\\n' "$expected" "$1" | sha512sum --check --strict --quiet - >&2) ||
+    die "sha512 mismatch for $1 from $url (expected $expected); nothing installed"
+  printf '%s  %s\\n' "$expected" "$1" >>"$work/verified"
+}
+
+# 3. Verify every file before anything is unpacked or installed.
+for name in "\${PAYLOAD[@]}"; do verify "$name"; done
+
+# 4. Unpack into a staging directory next to the destination (renames stay on one filesystem).
 mkdir -p "$bin_dir"
-for name in "\${BINARIES[@]}"; do
-  staged+=("$bin_dir/.$name.agent-sandbox-infra.$$")
-  cp "$work/$name" "$bin_dir/.$name.agent-sandbox-infra.$$"
-  chmod 0755 "$bin_dir/.$name.agent-sandbox-infra.$$"
-done
-for name in "\${BINARIES[@]}"; do
-  mv -f "$bin_dir/.$name.agent-sandbox-infra.$$" "$bin_dir/$name"
-done
-staged=()
-printf 'agent-sandbox-infra: installed gVisor %s (%s) into %s: %s\\n' "$GVISOR_RELEASE" "$GVISOR_ARCH" "$bin_dir" "\${BINARIES[*]}"
+stage="$(mktemp -d "$bin_dir/.agent-sandbox-infra.XXXXXX")"
+if [[ "$LAYOUT" == tarball ]]; then
+  command -v python3 >/dev/null || die "python3 is missing, so ${GVISOR_TARBALL} cannot be unpacked; nothing installed"
+  python3 - "$work/${GVISOR_TARBALL}" "$stage" >&2 <<'PY' || die "$url/${GVISOR_TARBALL} is not a gVisor release tarball (see above); nothing installed"
+${EXTRACT_TARBALL_PY}
+PY
+  if [[ -d "$stage/$SIDECARS" ]]; then
+    find "$stage/$SIDECARS" -exec chmod 0755 {} +
+  fi
+else
+  for name in "\${BINARIES[@]}"; do cp "$work/$name" "$stage/$name"; done
+fi
+for name in "\${BINARIES[@]}"; do chmod 0755 "$stage/$name"; done
+
+# 5. Install by rename: the sidecars first (runsc looks for them next to itself), then the binaries.
+if [[ -d "$stage/$SIDECARS" ]]; then
+  if [[ -e "$bin_dir/$SIDECARS" ]]; then mv -f "$bin_dir/$SIDECARS" "$stage/$SIDECARS.previous"; fi
+  mv "$stage/$SIDECARS" "$bin_dir/$SIDECARS"
+fi
+for name in "\${BINARIES[@]}"; do mv -f "$stage/$name" "$bin_dir/$name"; done
+
+# 6. The runsc flags the shim passes to runsc (containerd's runtime options name this file).
+mkdir -p "\${runsc_config%/*}"
+cat >"$runsc_config.tmp" <<'RUNSC'
+${runscConfigToml(options).trimEnd()}
+RUNSC
+mv -f "$runsc_config.tmp" "$runsc_config"
+
+# 7. Last: the marker that opens the kubelet gate.
+mkdir -p "\${marker%/*}"
+{
+  printf 'release=%s\\narch=%s\\nsource=%s\\n' "$GVISOR_RELEASE" "$GVISOR_ARCH" "$url"
+  cat "$work/verified"
+} >"$marker.tmp"
+mv -f "$marker.tmp" "$marker"
+installed=("\${BINARIES[@]}")
+if [[ "$LAYOUT" == tarball && -d "$bin_dir/$SIDECARS" ]]; then installed+=("$SIDECARS/"); fi
+printf 'agent-sandbox-infra: installed gVisor %s (%s) into %s: %s\\n' "$GVISOR_RELEASE" "$GVISOR_ARCH" "$bin_dir" "\${installed[*]}"
 `;
 }

@@ -97,12 +97,13 @@ describe('reviewPolicies', () => {
     const optedOut = template('python', (s, m) => {
       s.securityContext.runAsNonRoot = false;
       s.securityContext.runAsUser = 0;
-      m.annotations = { [SECURITY_OPT_OUTS_ANNOTATION]: 'runAsNonRoot' };
+      // uid 0 is its own rule since Pod Security restricted became part of the profile (issue 14 item 2).
+      m.annotations = { [SECURITY_OPT_OUTS_ANNOTATION]: 'runAsNonRoot,runAsUser' };
     });
     const r = review(objects('kind', template()), objects('kind', optedOut)).review;
     expect(r.findings.length).toBeGreaterThan(0);
-    expect(new Set(r.findings.map((f) => `${f.verdict} ${f.rule} ${f.status}`))).toStrictEqual(new Set(['opt-out runAsNonRoot changed']));
-    expect(r.findings[0].message).toContain('(opted out: "runAsNonRoot" in metadata.annotations["agent-sandbox-infra.io/security-opt-outs"])');
+    expect(new Set(r.findings.map((f) => `${f.verdict} ${f.rule} ${f.status}`))).toStrictEqual(new Set(['opt-out runAsNonRoot changed', 'opt-out runAsUser changed']));
+    expect(r.findings.find((f) => f.rule === 'runAsNonRoot')!.message).toContain('(opted out: "runAsNonRoot" in metadata.annotations["agent-sandbox-infra.io/security-opt-outs"])');
 
     const typo = template('python', (_s, m) => (m.annotations = { [SECURITY_OPT_OUTS_ANNOTATION]: 'runAsNonRot' }));
     const bad = review([], objects('kind', typo)).review.findings;

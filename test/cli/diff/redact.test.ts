@@ -141,3 +141,25 @@ describe('redaction', () => {
     });
   });
 });
+
+describe('redaction by name and shape stays off ordinary manifest values', () => {
+  test.each([
+    ['secretName', 'agent-sandbox-webhook-certs'],
+    ['tokenPath', '/var/run/token'],
+    ['authType', 'basic'],
+    ['serviceAccountName', 'sandbox'],
+    ['image', 'registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6'],
+    ['url', 'https://example.com/path?query=1'],
+    ['arg', '--token-ttl=3600'],
+    ['description', 'The secret name holds the token the controller reads; see the password docs.'],
+    ['endpoint', 'https://user@example.com/repo.git'],
+  ])('%s: %s stays visible', (name, value) => {
+    const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { [name]: value } };
+    expect(redactPair(undefined, obj).head).toEqual(obj);
+  });
+
+  test('the argument after a sensitive flag is redacted, other arguments are not', () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', args: ['--db-password', 'hunter2', '--port', '8080', '--verbose'] }] } };
+    expect((redactPair(undefined, pod).head as typeof pod).spec.containers[0].args).toEqual(['--db-password', REDACTED, '--port', '8080', '--verbose']);
+  });
+});

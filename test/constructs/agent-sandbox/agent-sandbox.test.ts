@@ -4,19 +4,15 @@ import { join } from 'node:path';
 import { AgentSandbox } from '../../../constructs/agent-sandbox/agent-sandbox';
 import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../validation/sandbox/object';
 import { AGENT_SANDBOX_DIR } from '../../support/upstream';
-import { findObject, newChart, synthObjects, upstreamDocs, type K8sObject } from '../../support/synth';
+import { findObject, newChart, synthObjects, upstreamDocs, upstreamInstallOf, type K8sObject } from '../../support/synth';
+import { agentSandboxRelease, AGENT_SANDBOX_VERSIONS } from '../../../core/upstream/pins';
+import { readUpstreamText } from '../../../core/upstream/store';
 
 function install(props: ConstructorParameters<typeof AgentSandbox>[2] = {}): K8sObject[] {
   const chart = newChart();
   new AgentSandbox(chart, 'AgentSandbox', props);
   return synthObjects(chart);
 }
-
-const upstreamInstall = () => {
-  // The kustomize render of upstream's all-in-one install (core + extensions), with the release image.
-  const docs = upstreamDocs('install-all.yaml');
-  return docs;
-};
 
 type Rule = { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] };
 /** Every (group, resource, name, verb) a set of rules grants. */
@@ -26,27 +22,29 @@ function grants(rules: Rule[]): Set<string> {
   return out;
 }
 
-describe('AgentSandbox parity with upstream v0.5.6', () => {
-  const ours = install();
-  const upstream = upstreamInstall();
+describe.each(AGENT_SANDBOX_VERSIONS.map((v) => [v]))('AgentSandbox parity with upstream %s', (version) => {
+  const release = agentSandboxRelease(version);
+  const ours = install({ version });
+  const upstream = upstreamInstallOf(version);
 
   test('creates the same objects as the upstream install (kind/namespace/name), plus only our hardening', () => {
     const ids = (objs: K8sObject[]) => objs.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
     const upstreamIds = ids(upstream);
     const ourIds = ids(ours);
     expect(upstreamIds.filter((id) => !ourIds.includes(id))).toStrictEqual([]);
-    expect(ourIds.filter((id) => !upstreamIds.includes(id))).toStrictEqual([]);
+    // Our hardening: the controller's NetworkPolicy (its ports in, anything out), which CNIs that start pods
+    // default-deny (the VPC CNI in strict mode) need before the controller can reach the API server.
+    expect(ourIds.filter((id) => !upstreamIds.includes(id))).toStrictEqual(['NetworkPolicy agent-sandbox-system/agent-sandbox-controller']);
   });
 
-  test.each([
-    ['ClusterRole', 'agent-sandbox-controller', 'rbac.generated.yaml'],
-    ['ClusterRole', 'agent-sandbox-controller-extensions', 'extensions-rbac.generated.yaml'],
-    ['Role', 'agent-sandbox-controller', 'controller.yaml'],
-  ])('%s %s grants at least what upstream %s grants', (kind, name, file) => {
-    const theirs = findObject(upstreamDocs(file), kind, name);
-    const mine = findObject(ours, kind, name);
-    const missing = [...grants(theirs.rules)].filter((g) => !grants(mine.rules).has(g));
-    expect(missing).toStrictEqual([]);
+  test('every Role and ClusterRole grants at least what upstream grants, and no CRD rights without a conversion webhook', () => {
+    for (const theirs of upstream.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')) {
+      const mine = findObject(ours, theirs.kind, theirs.metadata.name);
+      const missing = [...grants(theirs.rules)].filter((g) => !grants(mine.rules).has(g));
+      expect([theirs.kind, theirs.metadata.name, missing]).toStrictEqual([theirs.kind, theirs.metadata.name, []]);
+    }
+    const crdRights = ours.filter((o) => o.kind === 'ClusterRole').flatMap((r) => r.rules as Rule[]).filter((r) => r.apiGroups.includes('apiextensions.k8s.io'));
+    expect(crdRights.length > 0).toBe(release.conversionWebhook !== undefined);
   });
 
   test('bindings bind the same roles to the same ServiceAccount', () => {
@@ -67,7 +65,8 @@ describe('AgentSandbox parity with upstream v0.5.6', () => {
     expect(mine.containers[0].volumeMounts).toContainEqual(theirs.containers[0].volumeMounts[0]);
     expect(mine.volumes).toContainEqual(theirs.volumes[0]);
     expect(mine.serviceAccountName).toBe(theirs.serviceAccountName);
-    expect(mine.containers[0].image).toBe('registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6');
+    expect(mine.containers[0].image).toBe(`registry.k8s.io/agent-sandbox/agent-sandbox-controller:${version}`);
+    expect(mine.containers[0].image).toBe(theirs.containers[0].image);
   });
 
   test('Services select the controller and wire the same ports', () => {
@@ -76,16 +75,72 @@ describe('AgentSandbox parity with upstream v0.5.6', () => {
       expect({ selector: mine.spec.selector, ports: mine.spec.ports }).toStrictEqual({ selector: theirs.spec.selector, ports: theirs.spec.ports });
     }
     const podLabels = findObject(ours, 'Deployment').spec.template.metadata.labels;
-    expect(podLabels).toMatchObject(findObject(ours, 'Service', 'agent-sandbox-webhook-service').spec.selector);
+    for (const svc of ours.filter((o) => o.kind === 'Service')) expect(podLabels).toMatchObject(svc.spec.selector);
   });
 
-  test('CRDs are the pinned files, unchanged apart from the conversion clientConfig', () => {
-    for (const theirs of upstream.filter((o) => o.kind === 'CustomResourceDefinition')) {
-      const pinned = load(readFileSync(join(AGENT_SANDBOX_DIR, 'crds', fileFor(theirs.metadata.name)), 'utf8'));
-      const mine = findObject(ours, 'CustomResourceDefinition', theirs.metadata.name);
+  test('CRDs are the pinned files, unchanged apart from the conversion clientConfig (where the release has a webhook)', () => {
+    for (const pin of release.crds) {
+      const pinned = load(readUpstreamText(pin)) as K8sObject;
+      const mine = findObject(ours, 'CustomResourceDefinition', pin.crdName);
       expect(mine).toStrictEqual(pinned);
-      expect(mine.spec.conversion.webhook.clientConfig.service).toStrictEqual({ name: 'agent-sandbox-webhook-service', namespace: 'agent-sandbox-system', path: '/convert' });
+      if (release.conversionWebhook) {
+        expect(mine.spec.conversion.webhook.clientConfig.service).toStrictEqual({ name: 'agent-sandbox-webhook-service', namespace: 'agent-sandbox-system', path: '/convert' });
+      } else {
+        expect(mine.spec.conversion).toBeUndefined();
+      }
     }
+  });
+});
+
+test('the assembled v0.5.6 install equals the kustomize render of its k8s/ folder in the mirror (install-all.yaml)', () => {
+  const rendered = upstreamDocs('install-all.yaml', 'v0.5.6');
+  const key = (o: K8sObject) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const assembled = new Map(upstreamInstallOf('v0.5.6').map((o) => [key(o), o]));
+  expect([...assembled.keys()].sort()).toStrictEqual(rendered.map(key).sort());
+  const deployment = rendered.find((o) => o.kind === 'Deployment')!;
+  const ours = assembled.get(key(deployment))!;
+  expect(ours.spec.template.spec.containers[0].args).toStrictEqual(deployment.spec.template.spec.containers[0].args);
+  expect(ours.spec.template.spec.volumes).toStrictEqual(deployment.spec.template.spec.volumes);
+});
+
+describe('node placement', () => {
+  const affinityOf = (props: ConstructorParameters<typeof AgentSandbox>[2]) => findObject(install(props), 'Deployment').spec.template.spec.affinity;
+
+  it('keeps the controller off untainted sandbox nodes with a required DoesNotExist', () => {
+    expect(affinityOf({ avoidNodeLabelKeys: ['sandbox.agent-sandbox-infra.io/runtime'] })).toStrictEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'sandbox.agent-sandbox-infra.io/runtime', operator: 'DoesNotExist' }] }],
+        },
+      },
+    });
+  });
+
+  it('ANDs the avoidance into every term of a user affinity, keeping the rest of it', () => {
+    const user = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['system'] }] }, { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] }],
+        },
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] } }],
+      },
+    };
+    const avoid = { key: 'sandbox.agent-sandbox-infra.io/runtime', operator: 'DoesNotExist' };
+    expect(affinityOf({ affinity: user, avoidNodeLabelKeys: [avoid.key] })).toStrictEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'pool', operator: 'In', values: ['system'] }, avoid] },
+            { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }], matchExpressions: [avoid] },
+          ],
+        },
+        preferredDuringSchedulingIgnoredDuringExecution: user.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution,
+      },
+    });
+  });
+
+  it('adds nothing without keys', () => {
+    expect(affinityOf({})).toBeUndefined();
   });
 });
 
@@ -95,14 +150,17 @@ function fileFor(crdName: string): string {
 }
 
 describe('AgentSandbox wiring', () => {
+  /** A pinned release with a conversion webhook (v0.5.x). */
+  const webhookRelease = AGENT_SANDBOX_VERSIONS.find((v) => agentSandboxRelease(v).conversionWebhook)!;
+
   test('a different namespace and webhook Service move the CRD clientConfig and tell the controller', () => {
-    const objs = install({ namespace: 'sandbox-ops', webhookServiceName: 'as-webhook' });
+    const objs = install({ version: webhookRelease, namespace: 'sandbox-ops', webhookServiceName: 'as-webhook' });
     const crds = objs.filter((o) => o.kind === 'CustomResourceDefinition');
     expect(crds).toHaveLength(4);
     for (const crd of crds) {
       expect(crd.spec.conversion.webhook.clientConfig.service).toStrictEqual({ name: 'as-webhook', namespace: 'sandbox-ops', path: '/convert' });
       // Apart from the clientConfig, still byte-for-byte the pinned CRD.
-      const pinned = load(readFileSync(join(AGENT_SANDBOX_DIR, 'crds', fileFor(crd.metadata.name)), 'utf8')) as K8sObject;
+      const pinned = load(readUpstreamText(agentSandboxRelease(webhookRelease).crds.find((c) => c.crdName === crd.metadata.name)!)) as K8sObject;
       const strip = (o: K8sObject) => ({ ...o, spec: { ...o.spec, conversion: { ...o.spec.conversion, webhook: { ...o.spec.conversion.webhook, clientConfig: undefined } } } });
       expect(strip(crd)).toStrictEqual(strip(pinned));
     }
@@ -114,6 +172,16 @@ describe('AgentSandbox wiring', () => {
       '--webhook-namespace=sandbox-ops',
     ]);
     for (const b of objs.filter((o) => o.kind.endsWith('Binding'))) expect(b.subjects[0].namespace).toBe('sandbox-ops');
+  });
+
+  test('a release without a conversion webhook refuses a webhook Service name and emits none', () => {
+    const v1 = AGENT_SANDBOX_VERSIONS.find((v) => !agentSandboxRelease(v).conversionWebhook)!;
+    expect(() => install({ version: v1, webhookServiceName: 'as-webhook' })).toThrow(`webhookServiceName: agent-sandbox ${v1} has no conversion webhook (nothing to name); remove the field`);
+    const objs = install({ version: v1, namespace: 'sandbox-ops' });
+    expect(objs.filter((o) => o.kind === 'Service').map((o) => o.metadata.name)).toStrictEqual(['agent-sandbox-controller']);
+    expect(objs.filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding')).toStrictEqual([]);
+    expect(findObject(objs, 'Deployment').spec.template.spec.containers[0].args).toStrictEqual(['--leader-elect=true', '--extensions']);
+    expect(findObject(objs, 'Deployment').spec.template.spec.containers[0].ports.map((p: { name: string }) => p.name)).toStrictEqual(['metrics', 'healthz']);
   });
 
   test('an existing namespace is used, not created', () => {
@@ -197,9 +265,9 @@ describe('AgentSandbox wiring', () => {
     expect(d.spec.template.metadata.labels.team).toBe('platform');
     expect(pod.containers[0].args).toStrictEqual([
       '--leader-elect=true',
-      '--extensions',
-      '--leader-election-namespace=kube-system',
       '--cluster-domain=corp.local',
+      '--leader-election-namespace=kube-system',
+      '--extensions',
       '--enable-tracing=true',
       '--enable-pprof=true',
       '--enable-pprof-debug=false',
@@ -244,8 +312,50 @@ describe('AgentSandbox wiring', () => {
     const d = findObject(objs, 'Deployment');
     expect(d.metadata.annotations[SECURITY_OPT_OUTS_ANNOTATION]).toBe('podSecurityContext.runAsNonRoot,containerSecurityContext.readOnlyRootFilesystem');
     expect(d.spec.template.metadata.annotations[SECURITY_OPT_OUTS_ANNOTATION]).toBe('podSecurityContext.runAsNonRoot,containerSecurityContext.readOnlyRootFilesystem');
-    expect(findObject(objs, 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBeUndefined();
+    // runAsNonRoot: false fails restricted but not baseline: the namespace enforces baseline and says why.
+    expect(findObject(objs, 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
     expect(findObject(install(), 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  test('image.registry swaps the registry of the pinned image (an ECR pull-through cache, a private mirror); not with repository', () => {
+    const objs = install({ image: { registry: '123456789012.dkr.ecr.us-west-2.amazonaws.com/k8s' } });
+    expect(findObject(objs, 'Deployment').spec.template.spec.containers[0].image).toMatch(
+      /^123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com\/k8s\/agent-sandbox\/agent-sandbox-controller:v\d+\.\d+\.\d+$/,
+    );
+    expect(() => install({ image: { registry: 'mirror.example.com', repository: 'mirror.example.com/x' } })).toThrow(
+      'image.registry: cannot be used with image.repository (registry replaces the host of the default repository; repository replaces all of it), got both',
+    );
+    expect(() => install({ image: { registry: 'https://mirror.example.com' } })).toThrow(/image\.registry: "https:\/\/mirror\.example\.com" is not a registry host/);
+  });
+
+  describe('the controller namespace is lowered only as far as an opt-out needs (issue 14 item 3)', () => {
+    const namespaceOf = (props: Parameters<typeof install>[0]) => {
+      const ns = findObject(install(props), 'Namespace');
+      return { enforce: ns.metadata.labels['pod-security.kubernetes.io/enforce'], reason: ns.metadata.annotations?.['agent-sandbox-infra.io/pod-security-reason'] };
+    };
+
+    test('an opt-out restricted allows keeps restricted (before: any opt-out removed the enforce label)', () => {
+      expect(namespaceOf({ containerSecurityContext: { readOnlyRootFilesystem: false } })).toStrictEqual({ enforce: 'restricted', reason: undefined });
+    });
+
+    test('an opt-out that breaks restricted lowers to baseline, with the reason on the Namespace', () => {
+      expect(namespaceOf({ containerSecurityContext: { allowPrivilegeEscalation: true } })).toStrictEqual({
+        enforce: 'baseline',
+        reason:
+          "the controller's security opt-outs (containerSecurityContext.allowPrivilegeEscalation) fail Pod Security restricted (allowPrivilegeEscalation), so the namespace enforces baseline",
+      });
+      expect(namespaceOf({ podSecurityContext: { runAsUser: 0, runAsNonRoot: false }, containerSecurityContext: { runAsNonRoot: false } }).enforce).toBe('baseline');
+    });
+
+    test('only an opt-out that breaks baseline too lowers to privileged', () => {
+      expect(namespaceOf({ containerSecurityContext: { privileged: true } })).toStrictEqual({
+        enforce: 'privileged',
+        reason: "the controller's security opt-outs (containerSecurityContext.privileged) fail Pod Security baseline (privileged), so the namespace enforces privileged",
+      });
+      expect(namespaceOf({ containerSecurityContext: { capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } } }).enforce).toBe('privileged');
+      // A capability in baseline's default set needs only baseline.
+      expect(namespaceOf({ containerSecurityContext: { capabilities: { drop: ['ALL'], add: ['CHOWN'] } } }).enforce).toBe('baseline');
+    });
   });
 
   test('invalid props are all reported at once, naming field and value', () => {

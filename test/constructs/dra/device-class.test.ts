@@ -4,13 +4,14 @@ import { DeviceClass } from '../../../constructs/dra/device-class';
 import { KUBERNETES_SCHEMAS, kubernetesSchemaFor } from '../../../core/upstream/pins';
 import { SchemaCatalog } from '../../../validation/schema/schema-catalog';
 import { newChart, synthObjects, type K8sObject } from '../../support/synth';
+import { AGENT_SANDBOX_VERSION } from '../../support/upstream';
 
 const NV = 'gpu.nvidia.com';
 const KNOWN_FIELDS = 'known: driver, attributes, capacity, allowMultipleAllocations';
 
 /** Schema errors of `obj` against the pinned Kubernetes schema for `kubernetesVersion` (newest pin ≤ it). */
 function schemaErrors(obj: K8sObject, kubernetesVersion = '1.36'): unknown[] {
-  const catalog = new SchemaCatalog({ kubernetes: kubernetesSchemaFor(kubernetesVersion), agentSandboxVersion: 'v0.5.6' });
+  const catalog = new SchemaCatalog({ kubernetes: kubernetesSchemaFor(kubernetesVersion), agentSandboxVersion: AGENT_SANDBOX_VERSION });
   const lookup = catalog.lookup(obj.apiVersion, obj.kind);
   if (lookup.status !== 'found') throw new Error(lookup.message);
   return lookup.validate(obj) ? [] : [...(lookup.validate.errors ?? [])];

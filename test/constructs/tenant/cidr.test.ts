@@ -74,21 +74,26 @@ describe('metadata endpoints', () => {
   });
 
   test.each([
-    ['0.0.0.0/0', ['169.254.169.254/32', '169.254.170.23/32', '168.63.129.16/32']],
-    ['169.254.0.0/16', ['169.254.169.254/32', '169.254.170.23/32']],
-    ['169.254.169.0/24', ['169.254.169.254/32']],
+    // All of link-local is one except; the endpoints outside it are listed by address.
+    ['0.0.0.0/0', ['169.254.0.0/16', '168.63.129.16/32']],
+    ['128.0.0.0/1', ['169.254.0.0/16', '168.63.129.16/32']],
+    ['169.0.0.0/8', ['169.254.0.0/16']],
     ['10.0.0.0/8', []],
-    ['::/0', ['fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128']],
+    ['::/0', ['fe80::/10', 'fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128']],
     ['fd00:ec2::/32', ['fd00:ec2::254/128', 'fd00:ec2::23/128']],
     ['2001:db8::/32', []],
-    ['169.254.169.254/32', []],
   ])('excepts for %s: %j', (cidr, excepts) => {
     expect(metadataExcepts(parseCidr(cidr))).toStrictEqual(excepts);
   });
 
-  test('only a CIDR inside an endpoint is covered by it', () => {
-    expect(metadataEndpointCovering(parseCidr('169.254.169.254/32'))?.cidr).toBe('169.254.169.254/32');
+  test('a CIDR inside link-local or an endpoint is covered: no except can carve it out', () => {
+    expect(metadataEndpointCovering(parseCidr('169.254.169.254/32'))?.cidr).toBe('169.254.0.0/16');
+    // GKE's metadata server (169.254.169.252, port 988 on the iptables dataplane) and AWS DNS (.253): link-local too.
+    expect(metadataEndpointCovering(parseCidr('169.254.169.252/31'))?.cidr).toBe('169.254.0.0/16');
+    expect(metadataEndpointCovering(parseCidr('169.254.169.252/30'))?.cidr).toBe('169.254.0.0/16');
+    expect(metadataEndpointCovering(parseCidr('169.254.0.0/16'))?.cidr).toBe('169.254.0.0/16');
+    expect(metadataEndpointCovering(parseCidr('fe80::1/128'))?.cidr).toBe('fe80::/10');
     expect(metadataEndpointCovering(parseCidr('fd00:ec2::23/128'))?.cidr).toBe('fd00:ec2::23/128');
-    expect(metadataEndpointCovering(parseCidr('169.254.169.252/30'))).toBeUndefined();
-  });
+    expect(metadataEndpointCovering(parseCidr('169.0.0.0/8'))).toBeUndefined();
+});
 });

@@ -145,7 +145,7 @@ describe('DNS egress', () => {
 });
 
 describe('egress allowlist', () => {
-  test('0.0.0.0/0 and ::/0 get every metadata endpoint of their family as except', () => {
+  test('0.0.0.0/0 and ::/0 get all of link-local and every other metadata endpoint of their family as except', () => {
     const { ns, objects } = synth({ egressAllowlist: [{ cidrs: ['0.0.0.0/0', '::/0'], ports: [{ port: 443 }], description: 'HTTPS anywhere' }] });
     expect(policy(objects, 'allow-egress')).toStrictEqual({
       apiVersion: 'networking.k8s.io/v1',
@@ -157,8 +157,8 @@ describe('egress allowlist', () => {
         egress: [
           {
             to: [
-              { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32', '169.254.170.23/32', '168.63.129.16/32'] } },
-              { ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128'] } },
+              { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16', '168.63.129.16/32'] } },
+              { ipBlock: { cidr: '::/0', except: ['fe80::/10', 'fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128'] } },
             ],
             ports: [{ port: 443, protocol: 'TCP' }],
           },
@@ -168,8 +168,8 @@ describe('egress allowlist', () => {
     expect(ns.egressRules).toStrictEqual([
       {
         ipBlocks: [
-          { cidr: '0.0.0.0/0', except: ['169.254.169.254/32', '169.254.170.23/32', '168.63.129.16/32'] },
-          { cidr: '::/0', except: ['fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128'] },
+          { cidr: '0.0.0.0/0', except: ['169.254.0.0/16', '168.63.129.16/32'] },
+          { cidr: '::/0', except: ['fe80::/10', 'fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128'] },
         ],
         ports: [{ port: 443, protocol: 'TCP' }],
         description: 'HTTPS anywhere',
@@ -177,16 +177,16 @@ describe('egress allowlist', () => {
     ]);
   });
 
-  test('169.254.0.0/16 gets both IPv4 metadata excepts; 10.0.0.0/8 gets none; one rule per entry, ports kept apart', () => {
+  test('169.0.0.0/8 gets link-local as except; 10.0.0.0/8 gets none; one rule per entry, ports kept apart', () => {
     const { objects } = synth({
       egressAllowlist: [
-        { cidrs: ['169.254.0.0/16'] },
+        { cidrs: ['169.0.0.0/8'] },
         { cidrs: ['10.0.0.0/8'], ports: [{ port: 8000, endPort: 8100, protocol: 'UDP' }, { port: 5432 }] },
       ],
     });
     const egress = policy(objects, 'allow-egress');
     expect(egress.spec.egress).toStrictEqual([
-      { to: [{ ipBlock: { cidr: '169.254.0.0/16', except: ['169.254.169.254/32', '169.254.170.23/32'] } }] },
+      { to: [{ ipBlock: { cidr: '169.0.0.0/8', except: ['169.254.0.0/16'] } }] },
       {
         to: [{ ipBlock: { cidr: '10.0.0.0/8' } }],
         ports: [
@@ -203,8 +203,16 @@ describe('egress allowlist', () => {
     expect(egressBlocks(objects)).toStrictEqual([{ cidr: '2001:db8::/32' }]);
   });
 
-  test.each(['169.254.169.254/32', '169.254.170.23/32', 'fd00:ec2::254/128'])('the metadata endpoint %s itself cannot be allowed', (cidr) => {
-    expect(() => synth({ egressAllowlist: [{ cidrs: [cidr] }] })).toThrow(`egressAllowlist[0].cidrs[0]: "${cidr}" lies inside ${cidr}`);
+  test.each([
+    ['169.254.169.254/32', '169.254.0.0/16'],
+    ['169.254.170.23/32', '169.254.0.0/16'],
+    // Issue 14: GKE's metadata server pair and all of link-local (AWS DNS .253 included) were accepted.
+    ['169.254.169.252/31', '169.254.0.0/16'],
+    ['169.254.0.0/16', '169.254.0.0/16'],
+    ['fe80::/64', 'fe80::/10'],
+    ['fd00:ec2::254/128', 'fd00:ec2::254/128'],
+  ])('%s cannot be allowed: it lies inside %s', (cidr, range) => {
+    expect(() => synth({ egressAllowlist: [{ cidrs: [cidr], ports: [{ port: 988 }] }] })).toThrow(`egressAllowlist[0].cidrs[0]: "${cidr}" lies inside ${range}`);
   });
 
   test('malformed CIDRs and host bits are reported with field and value', () => {
@@ -380,7 +388,7 @@ describe('validation', () => {
         '  serviceAccountName: "Sandbox!" is not a DNS subdomain (at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit)',
         '  podSecurity.enforce: must be one of restricted, baseline, privileged, got "none"',
         '  podSecurity.enforceVersion: must be "latest" or "v1.<minor>", got "1.34"',
-        '  platform: must be one of gke-autopilot, gke-standard, eks, aks, kind, got "openshift"',
+        '  platform: must be one of gke-autopilot, gke-standard, eks, aks, kind, kubernetes, got "openshift"',
         '  ingressAllowlist[0]: needs namespaceLabels or podLabels (an empty peer would allow every pod of this namespace)',
         '  ingressAllowlist[0].ports[0].port: must be an integer 1-65535, got 65536',
         '  egressAllowlist[0].cidrs: must list at least one CIDR',
@@ -424,7 +432,8 @@ describe('schema validity', () => {
     allowDraAdminAccess: true,
     egressAllowlist: [
       { cidrs: ['0.0.0.0/0', '::/0'], ports: [{ port: 443 }, { port: 8000, endPort: 8100, protocol: 'UDP' }], description: 'web' },
-      { cidrs: ['169.254.0.0/16', '10.0.0.0/8', 'fd00:ec2::/32'] },
+      { cidrs: ['169.0.0.0/8', '10.0.0.0/8', 'fd00:ec2::/32'] },
+      { cidrs: ['0.0.0.0/0'], allowPrivateRanges: true },
     ],
     ingressAllowlist: [{ namespaceLabels: { a: 'b' }, podLabels: { c: 'd' }, ports: [{ port: 9000, protocol: 'SCTP' }] }],
     quota: { hard: { pods: 5 } },
@@ -448,7 +457,7 @@ describe('schema validity', () => {
   test('every ipBlock except is inside its cidr, strictly smaller and of the same family (as the API server requires)', () => {
     const blocks = egressBlocks(synth(everything).objects) as { cidr: string; except?: string[] }[];
     const excepts = blocks.flatMap((b) => (b.except ?? []).map((e) => [b.cidr, e] as const));
-    expect(excepts).toHaveLength(10);
+    expect(excepts).toHaveLength(11);
     for (const [cidr, except] of excepts) {
       const [outer, inner] = [parseCidr(cidr), parseCidr(except)];
       expect([cidr, except, cidrContains(outer, inner) && inner.prefix > outer.prefix]).toStrictEqual([cidr, except, true]);

@@ -5,15 +5,16 @@
  */
 import { Testing } from 'cdk8s';
 import { validateConstructTree } from '../../../constructs/output/manifest-files';
-import { AGENT_SANDBOX_RELEASES, AGENT_SANDBOX_SERVED_VERSIONS } from '../../../core/upstream/pins';
+import { AGENT_SANDBOX_RELEASES, AGENT_SANDBOX_SERVED_VERSIONS, DEFAULT_AGENT_SANDBOX_VERSION } from '../../../core/upstream/pins';
 import { SANDBOX_POD_KINDS } from '../../../validation/sandbox/object';
 import { registerController } from '../../../constructs/workloads/context';
 import { Sandbox } from '../../../constructs/workloads/sandbox';
 import { SandboxClaim } from '../../../constructs/workloads/sandbox-claim';
 import { SandboxWarmPool } from '../../../constructs/workloads/sandbox-warm-pool';
 import { chartWithController, errorOf, MAIN, template } from './support';
+import { EXTENSIONS_API, SANDBOX_API } from '../../support/upstream';
 
-const v1Controller = { extensions: true, allowedLabelDomains: ['sandbox.users.io'], apiVersion: 'v1' };
+const v1Controller = { extensions: true, allowedLabelDomains: ['sandbox.users.io'], apiVersion: 'v1', version: DEFAULT_AGENT_SANDBOX_VERSION };
 
 test('the pinned release: v1beta1 for every kind, and the HPA targets the pool at that version', () => {
   expect(AGENT_SANDBOX_RELEASES['v0.5.6'].apiVersion).toBe('v1beta1');
@@ -27,12 +28,12 @@ test('the pinned release: v1beta1 for every kind, and the HPA targets the pool a
   const objects = Testing.synth(chart) as { apiVersion: string; kind: string; spec?: { scaleTargetRef?: { apiVersion: string } } }[];
   const version = (kind: string) => objects.find((o) => o.kind === kind)!.apiVersion;
   expect(['SandboxTemplate', 'SandboxWarmPool', 'SandboxClaim', 'Sandbox'].map(version)).toStrictEqual([
-    'extensions.agents.x-k8s.io/v1beta1',
-    'extensions.agents.x-k8s.io/v1beta1',
-    'extensions.agents.x-k8s.io/v1beta1',
-    'agents.x-k8s.io/v1beta1',
+    EXTENSIONS_API,
+    EXTENSIONS_API,
+    EXTENSIONS_API,
+    SANDBOX_API,
   ]);
-  expect(objects.find((o) => o.kind === 'HorizontalPodAutoscaler')!.spec!.scaleTargetRef!.apiVersion).toBe('extensions.agents.x-k8s.io/v1beta1');
+  expect(objects.find((o) => o.kind === 'HorizontalPodAutoscaler')!.spec!.scaleTargetRef!.apiVersion).toBe(EXTENSIONS_API);
 });
 
 test('a chart whose controller serves another version: the workloads emit it', () => {
@@ -51,7 +52,7 @@ test('created before such a controller: refused at synth, not emitted at the wro
   template(chart);
   registerController(chart, v1Controller);
   expect(errorOf(() => validateConstructTree(chart))).toBe(
-    "invalid constructs:\n  test/tpl: apiVersion: emitted as extensions.agents.x-k8s.io/v1beta1, but the chart's AgentSandbox installs a release whose version is v1; create the AgentSandbox first",
+    `invalid constructs:\n  test/tpl: apiVersion: emitted as ${EXTENSIONS_API}, but the chart's AgentSandbox installs a release whose version is v1; create the AgentSandbox first`,
   );
 });
 

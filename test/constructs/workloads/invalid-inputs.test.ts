@@ -211,13 +211,13 @@ const INVALID: readonly Row[] = [
   [
     'props: runAsUser 0 with runAsNonRoot',
     props.template({ runAsUser: 0 }),
-    tpl('runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]'),
+    tpl('runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot, runAsUser]'),
   ],
   [
     'props: container runAsUser 0 with runAsNonRoot',
     props.template({ containers: [{ ...C, securityContext: { runAsUser: 0 } }] }),
     tpl(
-      'containers[0] (main).securityContext.runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the container); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]',
+      'containers[0] (main).securityContext.runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the container); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot, runAsUser]',
     ),
   ],
   ['props: unknown opt-out id', props.template({ securityOptOuts: ['hostNetworking' as never] }), tpl(`securityOptOuts[0]: "hostNetworking" is not a sandbox rule id; allowed: ${SANDBOX_RULE_IDS.join(', ')}`)],

@@ -39,6 +39,8 @@ const SUPPORTED: Record<Isolation, Partial<Record<Platform, Expected>>> = {
     'gke-standard': { runtimeClassName: 'gvisor', podPlacement: GKE_PLACEMENT },
     eks: { runtimeClassName: 'gvisor', runtimeClass: ourRuntimeClass(EKS_SCHEDULING) },
     kind: { runtimeClassName: 'gvisor', runtimeClass: ourRuntimeClass() },
+    // Default settings: our class on nodes labelled and tainted like our EKS sandbox nodes.
+    kubernetes: { runtimeClassName: 'gvisor', runtimeClass: ourRuntimeClass(EKS_SCHEDULING) },
   },
   kata: {
     aks: { runtimeClassName: 'kata-vm-isolation' },

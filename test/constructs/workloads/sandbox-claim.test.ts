@@ -6,6 +6,7 @@ import { SandboxWarmPool } from '../../../constructs/workloads/sandbox-warm-pool
 import type { SandboxTemplateProps } from '../../../constructs/workloads/sandbox-template';
 import { findObject, synthObjects, type K8sObject } from '../../support/synth';
 import { chartWithController, errorOf, MAIN, template } from './support';
+import { EXTENSIONS_API } from '../../support/upstream';
 
 /** A chart with a template + pool ("pool") and a claim on it. */
 function claimIn(chart: Chart, props: Partial<SandboxClaimProps> = {}, templateProps: Partial<SandboxTemplateProps> = {}): K8sObject {
@@ -20,13 +21,40 @@ const claimError = (props: Partial<SandboxClaimProps>, templateProps: Partial<Sa
 const labels = (...keys: string[]) => ({ additionalPodMetadata: { labels: Object.fromEntries(keys.map((k) => [k, 'x'])) } });
 
 describe('SandboxClaim', () => {
-  test('defaults: the warm pool reference, in the pool\'s namespace', () => {
+  test('defaults: the warm pool reference, in the pool\'s namespace, expiring an hour after its sandbox finished (the claim kept)', () => {
     expect(claim()).toStrictEqual({
-      apiVersion: 'extensions.agents.x-k8s.io/v1beta1',
+      apiVersion: EXTENSIONS_API,
       kind: 'SandboxClaim',
       metadata: { name: 'claim', namespace: 'ns', labels: { 'app.kubernetes.io/managed-by': 'agent-sandbox-infra' } },
-      spec: { warmPoolRef: { name: 'pool' } },
+      spec: { warmPoolRef: { name: 'pool' }, lifecycle: { ttlSecondsAfterFinished: 3600, shutdownPolicy: 'Retain' } },
     });
+  });
+
+  test("lifecycle: the claim's fields over its template's claimLifecycle over our default, field by field", () => {
+    const tpl = { claimLifecycle: { ttlSecondsAfterFinished: 600, shutdownTime: '2027-01-31T00:00:00Z' } };
+    expect(claim({}, tpl).spec.lifecycle).toStrictEqual({ ttlSecondsAfterFinished: 600, shutdownPolicy: 'Retain', shutdownTime: '2027-01-31T00:00:00Z' });
+    expect(claim({ lifecycle: { shutdownPolicy: 'Delete', ttlSecondsAfterFinished: 0 } }, tpl).spec.lifecycle).toStrictEqual({
+      ttlSecondsAfterFinished: 0,
+      shutdownPolicy: 'Delete',
+      shutdownTime: '2027-01-31T00:00:00Z',
+    });
+  });
+
+  test('lifecycle: false emits none and says so in the opt-outs annotation', () => {
+    const c = claim({ lifecycle: false });
+    expect(c.spec.lifecycle).toBeUndefined();
+    expect(c.metadata.annotations).toStrictEqual({ 'agent-sandbox-infra.io/security-opt-outs': 'lifecycle' });
+  });
+
+  test("lifecycle is checked against the release's SandboxClaim CRD: its fields, its shutdownPolicy enum, int32 seconds", () => {
+    expect(claimError({ lifecycle: { shutdownPolicy: 'Orphan', ttlSecondsAfterFinished: 2 ** 31, maxLifetime: '1h' } as never })).toBe(
+      [
+        'SandboxClaim "test/claim" is invalid:',
+        '  lifecycle.maxLifetime: is not a field of SandboxClaim spec.lifecycle in agent-sandbox v1.0.3 (fields: shutdownPolicy, shutdownTime, ttlSecondsAfterFinished)',
+        '  lifecycle.shutdownPolicy: must be one of Delete, DeleteForeground, Retain (agent-sandbox v1.0.3), got "Orphan"',
+        '  lifecycle.ttlSecondsAfterFinished: must be an integer from 0 to 2147483647 seconds, got 2147483648',
+      ].join('\n'),
+    );
   });
 
   test('lifecycle, pod metadata, env and volume claim templates are emitted as given', () => {
@@ -52,7 +80,7 @@ describe('SandboxClaim', () => {
   test.each(['2026-12-31T23:59:59Z', '2026-02-28T00:00:00.123Z', '2028-02-29T12:00:00+05:30', '2026-06-01T08:00:00-07:00'])(
     'shutdownTime %s is accepted',
     (shutdownTime) => {
-      expect(claim({ lifecycle: { shutdownTime } }).spec.lifecycle).toStrictEqual({ shutdownTime });
+      expect(claim({ lifecycle: { shutdownTime } }).spec.lifecycle).toStrictEqual({ shutdownTime, shutdownPolicy: 'Retain', ttlSecondsAfterFinished: 3600 });
     },
   );
 
@@ -73,7 +101,7 @@ describe('SandboxClaim', () => {
 
   test('ttlSecondsAfterFinished must be a whole number ≥ 0', () => {
     expect(claimError({ lifecycle: { ttlSecondsAfterFinished: -5 } })).toBe(
-      'SandboxClaim "test/claim" is invalid:\n  lifecycle.ttlSecondsAfterFinished: must be an integer ≥ 0, got -5',
+      'SandboxClaim "test/claim" is invalid:\n  lifecycle.ttlSecondsAfterFinished: must be an integer from 0 to 2147483647 seconds, got -5',
     );
   });
 });
@@ -196,5 +224,17 @@ describe('workloads created before their chart\'s AgentSandbox (TypeScript apps 
     new AgentSandbox(chart, 'AgentSandbox', { allowedLabelDomains: ['sandbox.users.io'] });
     expect(() => validateConstructTree(chart)).not.toThrow();
     expect(findObject(synthObjects(chart), 'SandboxClaim').spec.additionalPodMetadata.labels).toStrictEqual({ 'sandbox.users.io/owner': 'alice' });
+  });
+});
+
+describe('a claim cannot loosen the pod it claims (issue 14 item 2)', () => {
+  test.each([
+    'container.apparmor.security.beta.kubernetes.io/agent',
+    'container.seccomp.security.alpha.kubernetes.io/agent',
+    'seccomp.security.alpha.kubernetes.io/pod',
+  ])('an additionalPodMetadata annotation %s is refused', (key) => {
+    expect(claimError({ additionalPodMetadata: { annotations: { [key]: 'unconfined' } } })).toContain(
+      `additionalPodMetadata.annotations["${key}"]: a claim may not set the pod's security profile (AppArmor/seccomp); set it in the template, where the secure profile checks it`,
+    );
   });
 });

@@ -14,6 +14,7 @@ import { SandboxTemplate } from '../../../constructs/workloads/sandbox-template'
 import type { SandboxContainer } from '../../../constructs/workloads/sandbox-pod';
 import { findObject, synthObjects, type K8sObject } from '../../support/synth';
 import { chartWithController, errorOf, GKE_PLACEMENT, MAIN, MAIN_EMITTED, POD_SECURITY_CONTEXT, template } from './support';
+import { EXTENSIONS_API } from '../../support/upstream';
 
 const LABELS = (isolation: string) => ({ 'app.kubernetes.io/managed-by': 'agent-sandbox-infra', 'agent-sandbox-infra.io/isolation': isolation });
 
@@ -27,7 +28,7 @@ describe('SandboxTemplate defaults', () => {
   test('eks: the whole object — our gvisor RuntimeClass, no placement on the pod (the RuntimeClass carries it), secure defaults', () => {
     const { tpl, obj } = synthTemplate({ platform: 'eks' });
     expect(obj).toStrictEqual({
-      apiVersion: 'extensions.agents.x-k8s.io/v1beta1',
+      apiVersion: EXTENSIONS_API,
       kind: 'SandboxTemplate',
       metadata: { name: 'tpl', namespace: 'ns', labels: LABELS('gvisor') },
       spec: {
@@ -433,7 +434,7 @@ describe('SandboxTemplate reports every problem at once', () => {
         '  namespace: "Team A" is not a valid name (lowercase letters, digits and "-", at most 63 characters)',
         '  containers[0] (main).resources.limits.cpu: is required on aks: kata-vm-isolation sizes the pod VM from container limits (requests are ignored)',
         '  containers[0] (main).resources.limits.memory: is required on aks: kata-vm-isolation sizes the pod VM from container limits (requests are ignored)',
-        '  runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot]',
+        '  runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot, runAsUser]',
       ].join('\n'),
     );
   });
@@ -447,7 +448,7 @@ describe('SandboxTemplate reports every problem at once', () => {
     expect(errorOf(() => new SandboxTemplate(Testing.chart(), 'tpl', { name: 'Py', namespace: 'ns', containers: [MAIN] }))).toBe(
       'SandboxTemplate "test/tpl" is invalid:\n' +
         '  name: "Py" is not a valid name (lowercase letters, digits, "-" and ".", at most 253 characters)\n' +
-        '  set platform (gke-autopilot, gke-standard, eks, aks or kind), or create it inside a SandboxPlatformChart',
+        '  set platform (gke-autopilot, gke-standard, eks, aks, kind or kubernetes), or create it inside a SandboxPlatformChart',
     );
   });
 

@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { DEFAULT_MAX_WARM_POOL_REPLICAS, SandboxWarmPool, warmPoolReplicaProblems } from '../../../constructs/workloads/sandbox-warm-pool';
 import { findObject, synthObjects } from '../../support/synth';
 import { chartWithController, errorOf, template } from './support';
+import { EXTENSIONS_API } from '../../support/upstream';
 
 const CLAIM_RATE = {
   type: 'External',
@@ -18,7 +19,7 @@ describe('SandboxWarmPool', () => {
     const tpl = template(chart, { name: 'python-runtime' });
     const pool = new SandboxWarmPool(chart, 'python-warm', { template: tpl });
     expect(findObject(synthObjects(chart), 'SandboxWarmPool')).toStrictEqual({
-      apiVersion: 'extensions.agents.x-k8s.io/v1beta1',
+      apiVersion: EXTENSIONS_API,
       kind: 'SandboxWarmPool',
       metadata: { name: 'python-warm', namespace: 'ns', labels: MANAGED_BY },
       spec: { replicas: 1, sandboxTemplateRef: { name: 'python-runtime' }, updateStrategy: { type: 'OnReplenish' } },
@@ -55,7 +56,7 @@ describe('SandboxWarmPool', () => {
       kind: 'HorizontalPodAutoscaler',
       metadata: { name: 'python-warm', namespace: 'ns', labels: MANAGED_BY },
       spec: {
-        scaleTargetRef: { apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxWarmPool', name: 'python-warm' },
+        scaleTargetRef: { apiVersion: EXTENSIONS_API, kind: 'SandboxWarmPool', name: 'python-warm' },
         minReplicas: 4,
         maxReplicas: 16,
         metrics: [CLAIM_RATE],
@@ -84,7 +85,7 @@ describe('SandboxWarmPool', () => {
     new SandboxWarmPool(chart, 'Pool', { name: 'renamed', template: template(chart), autoscaling: { minReplicas: 1, maxReplicas: 2, metrics: [CLAIM_RATE] } });
     const hpa = findObject(synthObjects(chart), 'HorizontalPodAutoscaler');
     expect(hpa.metadata.name).toBe('renamed');
-    expect(hpa.spec.scaleTargetRef).toStrictEqual({ apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxWarmPool', name: 'renamed' });
+    expect(hpa.spec.scaleTargetRef).toStrictEqual({ apiVersion: EXTENSIONS_API, kind: 'SandboxWarmPool', name: 'renamed' });
   });
 
   test('the bound is 500 by default and configurable', () => {
@@ -105,7 +106,11 @@ describe('SandboxWarmPool', () => {
     ['fractional replicas', { replicas: 1.5 }, ['replicas: must be an integer ≥ 0, got 1.5']],
     ['a bound below 1', { maxReplicas: 0 }, ['maxReplicas: must be an integer ≥ 1, got 0', 'replicas: must be ≤ 0 (maxReplicas), got 1']],
     ['autoscaling maxReplicas over the bound', { autoscaling: { minReplicas: 1, maxReplicas: 501, metrics: [CLAIM_RATE] } }, ['autoscaling.maxReplicas: must be ≤ 500 (maxReplicas), got 501']],
-    ['autoscaling minReplicas 0', { autoscaling: { minReplicas: 0, maxReplicas: 5, metrics: [CLAIM_RATE] } }, ['autoscaling.minReplicas: must be an integer ≥ 1, got 0']],
+    [
+      'autoscaling minReplicas 0 before Kubernetes 1.37',
+      { autoscaling: { minReplicas: 0, maxReplicas: 5, metrics: [CLAIM_RATE] } },
+      ['autoscaling.minReplicas: 0 needs Kubernetes 1.37 or later (HPAScaleToZero is on by default from 1.37); the target is 1.36, where the API server refuses it: use 1 or more, or set kubernetesVersion'],
+    ],
     ['autoscaling min > max', { autoscaling: { minReplicas: 5, maxReplicas: 2, metrics: [CLAIM_RATE] } }, ['autoscaling.maxReplicas: must be ≥ minReplicas (5), got 2']],
     ['autoscaling without metrics', { autoscaling: { minReplicas: 1, maxReplicas: 2, metrics: [] } }, ['autoscaling.metrics: at least one metric is required (e.g. an External metric of the claim rate)']],
     [
@@ -119,6 +124,15 @@ describe('SandboxWarmPool', () => {
     expect(errorOf(() => new SandboxWarmPool(chart, 'pool', { template: template(chart), ...props }))).toBe(
       `SandboxWarmPool "test/pool" is invalid:\n  ${problems.join('\n  ')}`,
     );
+  });
+
+  test('scales to zero on Kubernetes 1.37 with an External metric: the HPA has minReplicas 0 and the pool no replicas of its own', () => {
+    const chart = Testing.chart();
+    const pool = new SandboxWarmPool(chart, 'pool', { template: template(chart), kubernetesVersion: '1.37', autoscaling: { minReplicas: 0, maxReplicas: 5, metrics: [CLAIM_RATE] } });
+    expect(pool.replicas).toBe(0);
+    const hpa = Testing.synth(chart).find((o) => o.kind === 'HorizontalPodAutoscaler')!;
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toStrictEqual([0, 5]);
+    expect(Testing.synth(chart).find((o) => o.kind === 'SandboxWarmPool')!.spec.replicas).toBeUndefined();
   });
 
   test('needs the controller extensions: refused in a chart whose AgentSandbox runs without them', () => {

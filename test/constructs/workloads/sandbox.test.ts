@@ -4,6 +4,7 @@ import { SECURITY_OPT_OUTS_ANNOTATION } from '../../../validation/sandbox/object
 import { Sandbox, type SandboxProps } from '../../../constructs/workloads/sandbox';
 import { findObject, synthObjects, type K8sObject } from '../../support/synth';
 import { chartWithController, errorOf, GKE_PLACEMENT, MAIN, MAIN_EMITTED, POD_SECURITY_CONTEXT } from './support';
+import { SANDBOX_API } from '../../support/upstream';
 
 function synthSandbox(props: Partial<SandboxProps> = {}): { sandbox: Sandbox; obj: K8sObject } {
   const chart = Testing.chart();
@@ -14,10 +15,10 @@ function synthSandbox(props: Partial<SandboxProps> = {}): { sandbox: Sandbox; ob
 const PVC = { metadata: { name: 'workspace' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } };
 
 describe('Sandbox', () => {
-  test('defaults: agents.x-k8s.io/v1beta1, Running, the same secure pod as a template', () => {
+  test(`defaults: ${SANDBOX_API}, Running, the same secure pod as a template`, () => {
     const { obj, sandbox } = synthSandbox();
     expect(obj).toStrictEqual({
-      apiVersion: 'agents.x-k8s.io/v1beta1',
+      apiVersion: SANDBOX_API,
       kind: 'Sandbox',
       metadata: {
         name: 'dev-box',

@@ -4,24 +4,21 @@
  * say when they time out.
  */
 import { DEFAULT_LOCAL_KUBERNETES, type GoComponent, type LocalKubernetesMinor } from '../../../scripts/toolchain/versions';
-import { isBuilt } from '../../../scripts/toolchain/build';
-import { LocalCluster, missingControlPlaneComponents } from '../../../scripts/cluster/control-plane';
+import { controlPlaneComponents, LocalCluster } from '../../../scripts/cluster/control-plane';
+import { requireToolchain } from '../../support/require-toolchain';
 import { podRunnerUnavailable } from '../../../scripts/cluster/pod-runner';
 import type { KubeClient, KubeObject } from '../../../scripts/cluster/kube-client';
 import { waitFor } from '../../../scripts/cluster/processes';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../../core/upstream/pins';
-import { realComponentsPresent } from '../../support/real-components';
 
 /**
- * Whether the suite's real components are here. Missing: one loud line and the suite skips; with CI=true the
- * missing component is an error (CI installs everything: `.ci/run`). The rule is test/support/real-components.ts's.
+ * `describe` for a suite that needs the local cluster's binaries (and, with `podRunner`, root for the pod runner);
+ * otherwise one loud line and `describe.skip`, or a failure under CI=true (test/support/require-toolchain.ts).
  */
-export function realComponentsAvailable(suite: string, components: readonly GoComponent[], opts: { podRunner?: boolean; kubernetes?: LocalKubernetesMinor } = {}): boolean {
-  const missing = [...missingControlPlaneComponents(opts.kubernetes ?? DEFAULT_LOCAL_KUBERNETES), ...components.filter((c) => !isBuilt(c))].map((c) => `${c.id} ${c.version}`);
-  return realComponentsPresent(suite, [
-    missing.length > 0 && `not built: ${[...new Set(missing)].join(', ')} (run \`npm run toolchain -- cluster\`)`,
-    opts.podRunner && podRunnerUnavailable(),
-  ]);
+export function describeWithCluster(suite: string, components: readonly GoComponent[], opts: { podRunner?: boolean; kubernetes?: LocalKubernetesMinor } = {}): jest.Describe {
+  const minor = opts.kubernetes ?? DEFAULT_LOCAL_KUBERNETES;
+  const all = [...new Map([...controlPlaneComponents(minor), ...components].map((c) => [`${c.id}@${c.version}`, c])).values()];
+  return requireToolchain(suite, all, `npm run toolchain -- cluster --kubernetes ${minor}`, process.env, opts.podRunner ? podRunnerUnavailable() : undefined);
 }
 
 /** Starts a fresh cluster for a suite, stopped in afterAll (its processes are checked to be gone). */

@@ -1,12 +1,13 @@
-// Global teardown of the real-component tier: no process of a local cluster may outlive the tests. Any process
-// whose command line or working folder names a cluster data folder (except the one `npm run cluster -- up` keeps
-// running, if any) is killed and reported, and the run fails.
+// Global teardown of the real-component tier: no process of this run's local clusters may outlive the tests. Any
+// process whose command line or working folder names one of this run's cluster data folders (except the one
+// `npm run cluster -- up` keeps running, if any) is killed and reported, and the run fails.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const os = require('node:os');
 
-const PREFIX = 'agent-sandbox-infra-cluster-';
+// This run's clusters only (test/integration/support/global-setup.ts sets the run id; scripts/cluster/control-plane.ts).
+const PREFIX = `agent-sandbox-infra-cluster-${process.env.AGENT_SANDBOX_INFRA_TEST_RUN ?? ''}`;
 
 function userCluster() {
   const base = process.env.AGENT_SANDBOX_INFRA_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'agent-sandbox-infra');

@@ -1,6 +1,6 @@
 import { existingPoolProblem, parseAksClusterConfig } from '../../../platforms/aks/cluster-config';
 
-const FAMILIES = 'Dsv3, Dsv4, Ddsv4, Dsv5, Ddsv5, Dasv5, Dadsv5, Esv3, Esv4, Esv5, Edsv5, Easv5, Fsv2';
+const FAMILIES = 'Dsv3, Dsv4, Ddsv4, Dsv5, Ddsv5, Dasv5, Dadsv5, Esv3, Esv4, Esv5, Edsv5, Easv5, Fsv2, Dsv6, Dasv6, Dsv7';
 
 describe('parseAksClusterConfig: valid configs', () => {
   it('accepts a minimal create config and returns it unchanged (defaults are applied by the component)', () => {

@@ -1,4 +1,4 @@
-import { allowedKataFamilies, DEFAULT_KATA_VM_SIZE, kataVmSizeProblem, vmFamilyOf } from '../../../platforms/aks/kata-vm-sizes';
+import { allowedKataFamilies, DEFAULT_KATA_VM_SIZE, kataVmSizeNote, kataVmSizeProblem, vmFamilyOf } from '../../../platforms/aks/kata-vm-sizes';
 
 describe('vmFamilyOf', () => {
   it.each([
@@ -28,7 +28,7 @@ describe('kataVmSizeProblem', () => {
   it('refuses a size of a family outside the table and lists the allowed families', () => {
     expect(kataVmSizeProblem('Standard_D4_v5')).toBe(
       '"Standard_D4_v5" is a Dv5 size, which is not a Generation 2 VM size with nested virtualization known to run Pod Sandboxing; ' +
-        'allowed families: Dsv3, Dsv4, Ddsv4, Dsv5, Ddsv5, Dasv5, Dadsv5, Esv3, Esv4, Esv5, Edsv5, Easv5, Fsv2 (e.g. Standard_D4s_v5)',
+        'allowed families: Dsv3, Dsv4, Ddsv4, Dsv5, Ddsv5, Dasv5, Dadsv5, Esv3, Esv4, Esv5, Edsv5, Easv5, Fsv2, Dsv6, Dasv6, Dsv7 (e.g. Standard_D4s_v5)',
     );
   });
 
@@ -43,5 +43,23 @@ describe('kataVmSizeProblem', () => {
 
   it('has no duplicate families', () => {
     expect(new Set(allowedKataFamilies()).size).toBe(allowedKataFamilies().length);
+  });
+});
+
+describe('v6 and v7 sizes with nested virtualization (Dsv6, Dasv6, Dsv7)', () => {
+  it.each([
+    ['Standard_D4s_v6', 'Dsv6'],
+    ['Standard_D96as_v6', 'Dasv6'],
+    ['Standard_D8s_v7', 'Dsv7'],
+  ])('accepts %s (%s)', (size, family) => {
+    expect(vmFamilyOf(size)).toBe(family);
+    expect(kataVmSizeProblem(size)).toBeUndefined();
+  });
+
+  it('Dasv6 and Dsv7 carry the size pages\' NVMe caveat; Dsv6 and older families none', () => {
+    expect(kataVmSizeNote('Standard_D4as_v6')).toMatch(/only with OS images that support NVMe/);
+    expect(kataVmSizeNote('Standard_D4s_v7')).toMatch(/^preview; /);
+    expect(kataVmSizeNote('Standard_D4s_v6')).toBeUndefined();
+    expect(kataVmSizeNote('Standard_D4s_v5')).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
-  containerdCompatibility,
+  nodeContainerd,
   eksClusterConfigWarnings,
   eksEndpointWarnings,
   parseEksClusterConfig,
@@ -124,10 +124,10 @@ describe('errors (each message names the field, the value and what is allowed)',
 
   test('no sandbox node group', () => {
     expect(problems({ vpc: VALID.vpc })).toEqual([
-      'cluster.sandboxNodeGroups: needs at least one sandbox node group ({ name, instanceTypes }): gVisor pods only run on sandbox nodes, got nothing',
+      'cluster.sandboxNodeGroups: needs at least one sandbox node group ({ name, instanceTypes }) or karpenter.nodePools: gVisor pods only run on sandbox nodes, got nothing',
     ]);
     expect(problems({ vpc: VALID.vpc, sandboxNodeGroups: [] })).toEqual([
-      'cluster.sandboxNodeGroups: needs at least one sandbox node group ({ name, instanceTypes }): gVisor pods only run on sandbox nodes, got an empty list',
+      'cluster.sandboxNodeGroups: needs at least one sandbox node group ({ name, instanceTypes }) or karpenter.nodePools: gVisor pods only run on sandbox nodes, got an empty list',
     ]);
   });
 
@@ -195,15 +195,8 @@ describe('errors (each message names the field, the value and what is allowed)',
     ]);
   });
 
-  test('containerd 1 with a Kubernetes version whose AL2023 AMIs ship containerd 2 only', () => {
-    expect(problems({ ...VALID, containerdMajorVersion: 1 })).toEqual([
-      'cluster.containerdMajorVersion: 1 cannot work with Kubernetes 1.35: every AL2023 EKS AMI for 1.33+ ships containerd 2.x ' +
-        '(awslabs/amazon-eks-ami#2235) and containerd 2.x ignores the containerd 1.x ("io.containerd.grpc.v1.cri") runsc stanza; ' +
-        'use 2 (the default) (sandboxNodeGroups[0] "sandbox")',
-    ]);
-    expect(problems({ ...VALID, version: '1.32', containerdMajorVersion: 1 })[0]).toMatch(
-      /^cluster\.containerdMajorVersion: 1 cannot work with Kubernetes 1\.32 on the latest AMI: .*pin the node group's releaseVersion/,
-    );
+  test('containerd 1 on a Kubernetes version whose AL2023 AMIs ship containerd 2 is not refused (nodeadm migrates the stanza)', () => {
+    expect(parseEksClusterConfig({ ...VALID, containerdMajorVersion: 1 }).problems).toEqual([]);
   });
 
   test('gVisor release: unpinned "latest" needs allowLatestGvisor', () => {
@@ -235,27 +228,58 @@ describe('errors (each message names the field, the value and what is allowed)',
   });
 });
 
-describe('containerdCompatibility', () => {
-  test('containerd 2 is always fine', () => {
-    expect(containerdCompatibility('1.35', 2)).toBeUndefined();
-    expect(containerdCompatibility('1.30', 2)).toBeUndefined();
+describe('containerd major of a node group (from the AMI table, checked against containerdMajorVersion)', () => {
+  test('derived from the AMI when not set: 2.x for current AMIs, 1.7 for an old pinned release', () => {
+    expect(nodeContainerd('1.35', undefined)).toEqual({ major: 2 });
+    expect(nodeContainerd('1.33', '1.33.5-20251007')).toEqual({ major: 1 });
+    expect(nodeContainerd('1.33', '1.33.5-20251016')).toEqual({ major: 2 });
   });
 
-  test('containerd 1: error for 1.33+, and for 1.32 without a pinned AMI release; otherwise a warning', () => {
-    expect(containerdCompatibility('1.33', 1)?.severity).toBe('error');
-    expect(containerdCompatibility('1.33', 1, '1.33.1-20250601')?.severity).toBe('error');
-    expect(containerdCompatibility('1.32', 1)?.severity).toBe('error');
-    expect(containerdCompatibility('1.32', 1, '1.32.3-20250501')?.severity).toBe('warning');
-    expect(containerdCompatibility('1.31', 1)?.severity).toBe('warning');
+  test('a version 3 stanza on a containerd 1.7 AMI is refused with nodeadm\'s reason', () => {
+    expect(nodeContainerd('1.33', '1.33.5-20251007', 2).error).toBe(
+      '2 (a config version 3 runsc stanza) cannot work: AMI release 1.33.5-20251007 ships containerd 1.7 (1.33 AMIs moved to containerd 2.x with ' +
+        "release notes v20251016 (2.1.4; 1.7.27 through v20251007)), and nodeadm refuses version 3 properties on containerd 1.x (\"containerd 1.* doesn't " +
+        'support containerd configuration V3 properties"), so the node would never join; remove containerdMajorVersion',
+    );
   });
 
-  test('eksClusterConfigWarnings names the group', () => {
+  test('a version 2 stanza on a containerd 2.x AMI works (nodeadm migrates it): a warning, not a refusal', () => {
+    const result = nodeContainerd('1.35', undefined, 1);
+    expect(result.major).toBe(1);
+    expect(result.error).toBeUndefined();
+    expect(result.warning).toContain('nodeadm migrates it (containerd config migrate)');
+  });
+
+  test('an AMI release the notes do not decide needs the override', () => {
+    expect(nodeContainerd('1.32', '1.32.9-20251120').error).toMatch(/^cannot be derived: AMI release 1\.32\.9-20251120 is between/);
+    expect(nodeContainerd('1.32', '1.32.9-20251120', 2)).toEqual({ major: 2 });
+  });
+
+  test('the config check refuses the v3-on-1.7 group and names it; eksClusterConfigWarnings names the group for the warning', () => {
+    const old = { ...VALID, version: '1.33', containerdMajorVersion: 2 as const, sandboxNodeGroups: [{ name: 'old', instanceTypes: ['m7i.large'], releaseVersion: '1.33.5-20251007' }] };
+    expect(problems(old)).toEqual([expect.stringMatching(/^cluster\.containerdMajorVersion: 2 \(a config version 3 runsc stanza\) cannot work: .* \(sandboxNodeGroups\[0\] "old"\)$/)]);
+    expect(parseEksClusterConfig({ ...old, containerdMajorVersion: undefined }).problems).toEqual([]);
     const config = { ...VALID, containerdMajorVersion: 1 as const };
-    expect(eksClusterConfigWarnings(config, '1.31')).toEqual([
-      'cluster.containerdMajorVersion: containerd 1 with Kubernetes 1.31: make sure the AMI ships containerd 1.7 ' +
-        '(amazon-eks-ami release notes); on containerd 2.x the runsc runtime would be missing (sandboxNodeGroups[0] "sandbox")',
+    expect(eksClusterConfigWarnings(config, '1.35')).toEqual([expect.stringMatching(/^cluster\.containerdMajorVersion: 1 .*\(sandboxNodeGroups\[0\] "sandbox"\)$/)]);
+    expect(eksClusterConfigWarnings(VALID, '1.35')).toEqual([]);
+  });
+
+  test('a pinned AMI release of another Kubernetes version than the cluster is refused', () => {
+    expect(problems({ ...VALID, version: '1.35', sandboxNodeGroups: [{ name: 'a', instanceTypes: ['m7i.large'], releaseVersion: '1.34.2-20251120' }] })).toEqual([
+      'cluster.sandboxNodeGroups[0].releaseVersion: "1.34.2-20251120" is an AMI release for Kubernetes 1.34, but the cluster is 1.35',
     ]);
-    expect(eksClusterConfigWarnings(VALID, '1.31')).toEqual([]);
+  });
+});
+
+describe('gvisorBaseUrl', () => {
+  test('https and s3 mirrors are accepted; anything else is refused with the allowed forms', () => {
+    expect(parseEksClusterConfig({ ...VALID, gvisorBaseUrl: 'https://mirror.example.com/gvisor/releases/release' }).problems).toEqual([]);
+    expect(parseEksClusterConfig({ ...VALID, gvisorBaseUrl: 's3://acme-gvisor/releases/release' }).problems).toEqual([]);
+    expect(problems({ ...VALID, gvisorBaseUrl: 'http://mirror.example.com/gvisor' })).toEqual([
+      'cluster.gvisorBaseUrl: "http://mirror.example.com/gvisor" is not a gVisor release location; use an https:// URL (e.g. ' +
+        '"https://mirror.example.com/gvisor/releases/release") or s3://<bucket>/<prefix> (e.g. "s3://acme-gvisor/releases/release"), laid out like ' +
+        'https://storage.googleapis.com/gvisor/releases/release (<release>/<arch>/ below it)',
+    ]);
   });
 });
 
@@ -303,5 +327,48 @@ describe('eksEndpointWarnings', () => {
     expect(eksEndpointWarnings({ ...VALID, endpoint: { publicAccessCidrs: ['203.0.113.0/24'] } })).toEqual([]);
     expect(eksEndpointWarnings({ ...VALID, endpoint: { publicAccess: false } })).toEqual([]);
     expect(eksEndpointWarnings({ existingCluster: { name: 'team-prod' }, sandboxNodeGroups: VALID.sandboxNodeGroups })).toEqual([]);
+  });
+});
+
+describe('karpenter', () => {
+  const ADOPTED = { existingCluster: { name: 'team-prod' }, karpenter: { nodePools: [{ name: 'gvisor', instanceTypes: ['m7i.2xlarge'], limits: { cpu: '64', memory: '256Gi' } }] } };
+
+  test('valid on an adopted cluster without node groups', () => {
+    expect(parseEksClusterConfig(ADOPTED).problems).toEqual([]);
+  });
+
+  test('every problem at once: a created cluster, no architecture, mixed architectures, a bad limit, a duplicate name', () => {
+    expect(
+      problems({
+        ...VALID,
+        karpenter: {
+          nodePools: [
+            { name: 'a', limits: { cpu: '64', memory: '256Gi' } },
+            { name: 'a', instanceTypes: ['m7i.large', 'm7g.large'], limits: { cpu: 'lots', memory: '256Gi' } },
+          ],
+        },
+      }),
+    ).toEqual([
+      expect.stringMatching(/^cluster\.karpenter: needs existingCluster: this stack installs no Karpenter/),
+      'cluster.karpenter.nodePools[0]: set instanceTypes or arch (x86_64 or arm64): the user data installs one gVisor build, so the NodePool must pin one architecture',
+      'cluster.karpenter.nodePools[1].name: "a" is already the name of another Karpenter pool; names must be unique',
+      expect.stringMatching(/^cluster\.karpenter\.nodePools\[1\]\.instanceTypes: mixes CPU architectures/),
+      expect.stringMatching(/^cluster\.karpenter\.nodePools\[1\]\.limits\.cpu: /),
+    ]);
+  });
+});
+
+describe('EKS Auto Mode and GPU sandboxes', () => {
+  test('autoMode is refused with the reason (no custom AMI or user data) and names the documented Nitro Sandbox RuntimeClasses', () => {
+    expect(problems({ ...VALID, autoMode: true })).toEqual([
+      expect.stringMatching(/^cluster\.autoMode: cannot run gVisor sandboxes: EKS Auto Mode takes no custom AMI and no user data .*isolated-sandbox, confidential-sandbox; Kubernetes 1\.36\+/),
+    ]);
+  });
+
+  test('nvproxy needs an NVIDIA AMI type; with one it is valid', () => {
+    expect(problems({ ...VALID, sandboxNodeGroups: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], nvproxy: true }] })).toEqual([
+      'cluster.sandboxNodeGroups[0].nvproxy: needs an NVIDIA AMI type (AL2023_x86_64_NVIDIA or AL2023_ARM_64_NVIDIA): nvproxy passes the node\'s NVIDIA driver into gVisor, got amiType "the standard AMI"',
+    ]);
+    expect(parseEksClusterConfig({ ...VALID, sandboxNodeGroups: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], amiType: 'AL2023_x86_64_NVIDIA', nvproxy: true }] }).problems).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ describe('parseGkeClusterConfig', () => {
       deletionProtection: false,
       privateNodes: true,
       masterIpv4CidrBlock: '172.16.0.32/28',
-      addons: { agentSandbox: true, podSnapshots: true },
+      addons: { agentSandbox: true },
       systemPool: { machineType: 'e2-standard-4', minNodes: 1, maxNodes: 3, imageType: 'UBUNTU_CONTAINERD' },
       sandboxPool: { machineType: 'n2-standard-8', minNodes: 2, maxNodes: 20, imageType: 'COS_CONTAINERD', spot: true, nodeLocations: ['us-central1-a'] },
       gpuPool: { gpuType: 'l4', machineType: 'g2-standard-8' },
@@ -184,5 +184,30 @@ describe('parseGkeClusterConfig', () => {
 
   test('a non-object config is one problem at cluster', () => {
     expect(problems('gke')).toEqual(['cluster: must be object, got "gke"']);
+  });
+});
+
+describe('Pod Snapshots and boot disks', () => {
+  test('addons.podSnapshots is refused with the reason and where to set snapshots up', () => {
+    const { problems } = parseGkeClusterConfig({ addons: { podSnapshots: true } });
+    expect(problems).toEqual([
+      {
+        propertyPath: 'cluster.addons.podSnapshots',
+        reason: expect.stringMatching(/^is not supported by this stack: the add-on alone gives no working snapshots .*--enable-pod-snapshots/),
+      },
+    ]);
+  });
+
+  test('Persistent Disk on a Hyperdisk-only series is refused; the default follows the series', () => {
+    expect(parseGkeClusterConfig({ sandboxPool: { machineType: 'n4-standard-8', diskType: 'pd-balanced' } }).problems).toEqual([
+      {
+        propertyPath: 'cluster.sandboxPool.diskType',
+        reason: '"pd-balanced" cannot be attached to n4-standard-8: the N4 series takes Hyperdisk only; use "hyperdisk-balanced" (or leave diskType unset: it follows the machine series)',
+      },
+    ]);
+    expect(parseGkeClusterConfig({ sandboxPool: { machineType: 'c4a-standard-8', diskType: 'hyperdisk-balanced' } }).problems).toEqual([]);
+    expect(parseGkeClusterConfig({ systemPool: { diskType: 'hyperdisk-balanced' } }).problems).toEqual([
+      { propertyPath: 'cluster.systemPool.diskType', reason: '"hyperdisk-balanced" cannot be attached to e2-standard-4: the E2 series takes Persistent Disk; use "pd-balanced"' },
+    ]);
   });
 });

@@ -43,3 +43,20 @@ describe('podStartScript', () => {
     );
   });
 });
+
+describe('podStartScript with peers (the stand-in pod network)', () => {
+  const base = { name: 'sandbox-router', command: '/cache/bin/sandbox-router', args: [], env: {}, files: {}, emptyDirs: [], ports: [8080], hostname: 'sandbox-router-abc' };
+  const script = podStartScript({ ...base, peers: [{ ip: '10.244.0.7', port: 8888, target: '/data/pods/main/sockets/port-8888.sock' }] }, '/data/pods/r', '/data/pods/r/sockets', 6443);
+
+  it("puts the peer's pod IP on the pod's own loopback and bridges ip:port to the peer socket inside the pod", () => {
+    const lines = script.split('\n');
+    const addr = lines.indexOf("ip addr add '10.244.0.7/32' dev lo");
+    const bridge = lines.findIndex((l) => l.includes("'tcp:10.244.0.7:8888' 'unix:/run/agent-sandbox-infra-bridge/peer-10.244.0.7-8888.sock'"));
+    expect(addr).toBeGreaterThan(lines.indexOf('ip link set lo up'));
+    expect(bridge).toBeGreaterThan(addr);
+  });
+
+  it('refuses a peer address that is not an IPv4 address', () => {
+    expect(() => podStartScript({ ...base, peers: [{ ip: '10.0.0.1; reboot', port: 1, target: '/x' }] }, '/d', '/d/s', 6443)).toThrow('peer pod IP "10.0.0.1; reboot" is not an IPv4 address');
+  });
+});

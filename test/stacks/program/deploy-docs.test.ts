@@ -1,5 +1,5 @@
 /**
- * README "Deploy with Pulumi" and the Pulumi.yaml comment checked against the code: the steps run in an order that
+ * docs/deploy-with-pulumi.md and the Pulumi.yaml comment checked against the code: the steps run in an order that
  * works (credential plugins and the pinned upstream files before `pulumi up`, the AKS resource group created), every
  * `pulumi stack init` names an example stack file, every `pulumi config set` key is one the program accepts, the
  * listed outputs are the program's, and "Cluster config per cloud" lists only keys the schemas have.
@@ -15,7 +15,7 @@ import { FETCH_UPSTREAM_COMMANDS } from '../../../stacks/stack-error';
 import { runStack, stackFileConfig } from '../../support/pulumi-stack';
 import { REPO_ROOT } from '../../support/upstream';
 
-const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+const README = readFileSync(join(REPO_ROOT, 'docs/deploy-with-pulumi.md'), 'utf8');
 const section = (heading: string, level = '##') => {
   const start = README.indexOf(`${level} ${heading}\n`);
   if (start < 0) throw new Error(`README has no "${level} ${heading}"`);
@@ -37,7 +37,7 @@ const PARSERS: Record<string, (raw: unknown) => { problems: unknown[] }> = {
   aks: parseAksClusterConfig,
 };
 
-describe('README "Deploy with Pulumi": the steps of each cloud', () => {
+describe('docs/deploy-with-pulumi.md: the steps of each cloud', () => {
   test.each([
     ['GKE', /^gcloud components install gke-gcloud-auth-plugin$/],
     ['EKS', /^aws sso login$/],
@@ -114,7 +114,7 @@ describe('Cluster config per cloud', () => {
 
   test('Pulumi.yaml points at it and at the schema files, which exist', () => {
     const comments = readFileSync(join(REPO_ROOT, 'Pulumi.yaml'), 'utf8');
-    expect(comments).toContain('README "Deploy with Pulumi" → "Cluster config\n  #                                per cloud"');
+    expect(comments).toContain('docs/deploy-with-pulumi.md → "Cluster config per\n  #                                cloud"');
     expect(section('Cluster config per cloud', '###')).toContain('platforms/<cloud>/cluster-config.ts');
     for (const cloud of ['gke', 'eks', 'aks']) expect(existsSync(join(REPO_ROOT, 'platforms', cloud, 'cluster-config.ts'))).toBe(true);
     expect(parse(comments)).toMatchObject({ main: 'stacks/index.ts' });

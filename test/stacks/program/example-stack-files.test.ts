@@ -9,7 +9,7 @@ import { warmPoolDemand } from '../../../constructs/warm-pool-demand';
 import { parseCpuMillis, parseMemoryBytes } from '../../../platforms/capacity/quantity';
 import { stackFileConfig } from '../../support/pulumi-stack';
 
-const STACKS = ['aks', 'eks', 'gke-autopilot', 'gke-standard'] as const;
+const STACKS = ['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kubernetes'] as const;
 /** config/example.ts: the internet, not the cluster. */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
 

@@ -9,16 +9,20 @@ describe('Pulumi.gke-standard.yaml as a whole program', () => {
 
   test('registers the cluster component and deploys CRDs, controller and workloads through the cluster\'s provider', () => {
     const groups = ofType(run, 'kubernetes:yaml/v2:ConfigGroup');
-    expect(groups.map((g) => g.name)).toStrictEqual(['gke-standard-crds', 'gke-standard-agent-sandbox', 'gke-standard-workloads']);
+    expect(groups.map((g) => g.name)).toStrictEqual(['gke-standard-crds', 'gke-standard-agent-sandbox-access', 'gke-standard-agent-sandbox', 'gke-standard-workloads']);
     const kinds = (i: number) => String(groups[i].inputs.yaml).split(/^---$/m).map((d) => (load(d) as { kind: string }).kind);
     expect(new Set(kinds(0))).toStrictEqual(new Set(['CustomResourceDefinition']));
-    expect(kinds(1)).toContain('Deployment');
-    expect(kinds(2)).toEqual(expect.arrayContaining(['Namespace', 'SandboxTemplate', 'SandboxWarmPool']));
-    expect(kinds(2)).not.toContain('RuntimeClass'); // platform-owned on gke-standard: no runtime group
+    // The controller's RBAC before the controller (yaml/v2 creates a group's objects in parallel).
+    expect(kinds(1)).toEqual(expect.arrayContaining(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding']));
+    expect(kinds(1)).not.toContain('Deployment');
+    expect(kinds(2)).toContain('Deployment');
+    expect(kinds(3)).toEqual(expect.arrayContaining(['Namespace', 'SandboxTemplate', 'SandboxWarmPool']));
+    expect(kinds(3)).not.toContain('RuntimeClass'); // platform-owned on gke-standard: no runtime group
     expect(ofType(run, 'pulumi:providers:kubernetes')).toHaveLength(1);
     expect(run.dependsOn['gke-standard-workloads']).toStrictEqual([
       'gke-standard',
       'gke-standard-crds',
+      'gke-standard-agent-sandbox-access',
       'gke-standard-agent-sandbox',
       'gke-standard-system',
       'gke-standard-sandbox',
@@ -34,7 +38,7 @@ describe('gke-standard specifics', () => {
     const sandboxed = pools.filter((p) => p.inputs.nodeConfig?.sandboxConfig?.type === 'GVISOR');
     expect(sandboxed.map((p) => p.name).sort()).toStrictEqual(['gke-standard-gpu', 'gke-standard-sandbox']);
     for (const p of sandboxed) expect(p.inputs.nodeConfig.imageType).toBe('COS_CONTAINERD');
-    const workloads = String(ofType(run, 'kubernetes:yaml/v2:ConfigGroup')[2].inputs.yaml);
+    const workloads = String(ofType(run, 'kubernetes:yaml/v2:ConfigGroup')[3].inputs.yaml);
     const gpu = workloads.split(/^---$/m).map((d) => load(d) as any).find((o) => o.kind === 'SandboxTemplate' && o.metadata.name === 'python-l4'); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(gpu.spec.podTemplate.spec.nodeSelector).toStrictEqual({ 'sandbox.gke.io/runtime': 'gvisor', 'cloud.google.com/gke-accelerator': 'nvidia-l4' });
     expect(gpu.spec.podTemplate.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);

@@ -34,7 +34,7 @@ describe('the program checks the whole stack config before creating anything', (
     expect(f.errors).toStrictEqual([
       {
         propertyPath: 'platform',
-        reason: 'must be one of gke-autopilot, gke-standard, eks, aks, got "openshift" (kind clusters: use `agent-sandbox-infra synth --platform kind`)',
+        reason: 'must be one of gke-autopilot, gke-standard, eks, aks, kubernetes, got "openshift" (a cluster you already run, kind included: kubernetes, with its kubeconfig)',
       },
     ]);
   });

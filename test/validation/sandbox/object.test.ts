@@ -322,6 +322,25 @@ describe('checkSandboxPodSpec', () => {
       `${P}.volumes[0].projected.sources[0].podCertificate`,
       'must not be used (a pod certificate is an identity credential), got {"signerName":"x/y","keyType":"ED25519"}',
     ],
+    // Pod Security `restricted` beyond upstream's policy (issue 14 item 2): each passed validate before.
+    ['hostProcess', 'pod', (s) => (s.securityContext = { windowsOptions: { hostProcess: true } }), `${P}.securityContext.windowsOptions.hostProcess`, 'must be false or unset (a HostProcess container runs on the node, outside any sandbox), got true'],
+    ['hostProcess', 'container', (s) => (s.containers[0].securityContext.windowsOptions = { hostProcess: true }), `${C0}.securityContext.windowsOptions.hostProcess`, 'must be false or unset (a HostProcess container runs on the node, outside any sandbox), got true'],
+    ['appArmorProfile', 'field Unconfined', (s) => (s.containers[0].securityContext.appArmorProfile = { type: 'Unconfined' }), `${C0}.securityContext.appArmorProfile.type`, 'must be RuntimeDefault or Localhost (Unconfined turns AppArmor off), got "Unconfined"'],
+    [
+      'appArmorProfile',
+      'annotation unconfined',
+      (s) => s,
+      'spec.podTemplate.metadata.annotations["container.apparmor.security.beta.kubernetes.io/agent"]',
+      'must be runtime/default or localhost/<profile> (unconfined turns AppArmor off), got "unconfined"',
+      { podAnnotations: { 'container.apparmor.security.beta.kubernetes.io/agent': 'unconfined' } },
+    ],
+    ['seLinuxOptions', 'spc_t', (s) => (s.containers[0].securityContext.seLinuxOptions = { type: 'spc_t' }), `${C0}.securityContext.seLinuxOptions.type`, 'must be one of container_t, container_init_t, container_kvm_t, container_engine_t or unset (spc_t and other types lift the container confinement), got "spc_t"'],
+    ['seLinuxOptions', 'user', (s) => (s.securityContext = { seLinuxOptions: { user: 'system_u' } }), `${P}.securityContext.seLinuxOptions.user`, 'must be unset, got "system_u"'],
+    ['volumeTypes', 'nfs', (s) => (s.volumes = [{ name: 'share', nfs: { server: '10.0.0.2', path: '/exports' } }]), `${P}.volumes[0].nfs`, 'must not be used: a nfs volume is outside the types Pod Security restricted allows (configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret), got {"server":"10.0.0.2","path":"/exports"}'],
+    ['volumeTypes', 'gitRepo', (s) => (s.volumes = [{ name: 'src', gitRepo: { repository: 'https://example.com/r.git' } }]), `${P}.volumes[0].gitRepo`, 'must not be used: a gitRepo volume is outside the types Pod Security restricted allows (configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret), got {"repository":"https://example.com/r.git"}'],
+    ['probeHost', 'probe to the metadata server', (s) => (s.containers[0].livenessProbe = { httpGet: { host: '169.254.169.254', path: '/', port: 80 } }), `${C0}.livenessProbe.httpGet.host`, 'must be unset (the kubelet makes this request from the node, which reaches what the pod may not), got "169.254.169.254"'],
+    ['probeHost', 'lifecycle', (s) => (s.containers[0].lifecycle = { preStop: { tcpSocket: { host: '10.0.0.1', port: 22 } } }), `${C0}.lifecycle.preStop.tcpSocket.host`, 'must be unset (the kubelet makes this request from the node, which reaches what the pod may not), got "10.0.0.1"'],
+    ['runAsUser', 'container uid 0', (s) => (s.containers[0].securityContext.runAsUser = 0), `${C0}.securityContext.runAsUser`, 'must not be 0 (root), got 0'],
   ];
 
   it('has a row for every rule', () => {
@@ -390,12 +409,13 @@ describe('container settings override pod settings', () => {
     ]);
   });
 
-  it('seccomp Localhost on the container beats Unconfined on the pod; Unconfined on the pod applies to the others', () => {
+  it('Unconfined on the pod is refused even where a container overrides it (as Pod Security restricted does), and applies to the others', () => {
     const spec = withPod({ runAsNonRoot: true, seccompProfile: { type: 'Unconfined' } }, { seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } });
     const second = secureContainer('second');
     delete second.securityContext.seccompProfile;
     spec.containers.push(second);
     expect(lines(spec)).toEqual([
+      [`${P}.securityContext.seccompProfile.type`, 'must be RuntimeDefault or Localhost (system calls must be filtered), got "Unconfined"'],
       [`${P}.containers[1].securityContext.seccompProfile.type`, `${SECCOMP_MSG}, got "Unconfined" (from ${P}.securityContext.seccompProfile.type)`],
     ]);
   });
@@ -458,10 +478,11 @@ describe('sandboxInvariantsChecker', () => {
       {
         object: 'Sandbox tenant-a/box',
         path: `${P}.automountServiceAccountToken`,
+        code: 'automountServiceAccountToken',
         message: `must be false (a sandbox must not get a ServiceAccount token), got nothing (opted out: "automountServiceAccountToken" in ${OPT_OUT_PATH})`,
         severity: 'note',
       },
-      { object: 'Sandbox tenant-a/box', path: `${C0}.securityContext.runAsNonRoot`, message: `${RUN_AS_NON_ROOT_MSG}, got false`, severity: 'error' },
+      { object: 'Sandbox tenant-a/box', path: `${C0}.securityContext.runAsNonRoot`, code: 'runAsNonRoot', message: `${RUN_AS_NON_ROOT_MSG}, got false`, severity: 'error' },
     ]);
     const both = sandbox(spec, { [SECURITY_OPT_OUTS_ANNOTATION]: 'automountServiceAccountToken, runAsNonRoot' });
     expect(sandboxInvariantsChecker(both, 'x').map((p) => p.severity)).toEqual(['note', 'note']);
@@ -475,12 +496,14 @@ describe('sandboxInvariantsChecker', () => {
       {
         object: 'Sandbox tenant-a/box',
         path: OPT_OUT_PATH,
+        code: 'securityOptOuts',
         message: `"noRoot" is not a sandbox rule id; allowed: ${SANDBOX_RULE_IDS.join(', ')}`,
         severity: 'error',
       },
       {
         object: 'Sandbox tenant-a/box',
         path: `${P}.automountServiceAccountToken`,
+        code: 'automountServiceAccountToken',
         message: `must be false (a sandbox must not get a ServiceAccount token), got nothing (opted out: "automountServiceAccountToken" in ${OPT_OUT_PATH})`,
         severity: 'note',
       },
@@ -491,7 +514,7 @@ describe('sandboxInvariantsChecker', () => {
   it('rejects an opt-out annotation that is not a string', () => {
     const obj = sandbox(compliant(), { [SECURITY_OPT_OUTS_ANNOTATION]: true });
     expect(sandboxInvariantsChecker(obj, 'o')).toEqual([
-      { object: 'o', path: OPT_OUT_PATH, message: `must be a string of comma-separated rule ids (allowed: ${SANDBOX_RULE_IDS.join(', ')}), got true`, severity: 'error' },
+      { object: 'o', path: OPT_OUT_PATH, code: 'securityOptOuts', message: `must be a string of comma-separated rule ids (allowed: ${SANDBOX_RULE_IDS.join(', ')}), got true`, severity: 'error' },
     ]);
   });
 
@@ -510,7 +533,7 @@ describe('sandboxInvariantsChecker', () => {
     const spec = compliant();
     spec.runtimeClassName = 'runc';
     expect(sandboxInvariantsChecker(sandbox(spec, undefined, apiVersion, kind), `${kind} tenant-a/box`)).toEqual([
-      { object: `${kind} tenant-a/box`, path: `${P}.runtimeClassName`, message: `${RUNTIME_MSG}, got "runc"`, severity: 'error' },
+      { object: `${kind} tenant-a/box`, path: `${P}.runtimeClassName`, code: 'runtimeClassName', message: `${RUNTIME_MSG}, got "runc"`, severity: 'error' },
     ]);
   });
 
@@ -529,7 +552,7 @@ describe('sandboxInvariantsChecker', () => {
 
   it('refuses an unknown version instead of guessing its layout (a pod the rules cannot read must not pass)', () => {
     expect(sandboxInvariantsChecker(sandbox(compliant(), undefined, 'agents.x-k8s.io/v1'), 'o')).toEqual([
-      { object: 'o', path: 'apiVersion', message: 'cannot be checked against the sandbox rules: v1 is not a known version of Sandbox (known: v1alpha1, v1beta1; a newer agent-sandbox release needs its entry in the pin table)', severity: 'error' },
+      { object: 'o', path: 'apiVersion', code: 'apiVersion', message: 'cannot be checked against the sandbox rules: v1 is not a known version of Sandbox (known: v1alpha1, v1beta1; a newer agent-sandbox release needs its entry in the pin table)', severity: 'error' },
     ]);
   });
 
@@ -539,6 +562,7 @@ describe('sandboxInvariantsChecker', () => {
       {
         object: 'o',
         path: P,
+        code: 'podSpec',
         message: 'must be a pod spec (a Sandbox runs a pod; the sandbox rules cannot be checked without it), got nothing',
         severity: 'error',
       },

@@ -5,25 +5,31 @@ import { stringify as stringifyToml } from 'smol-toml';
 import {
   CONTAINERD_CONFIG_LAYOUTS,
   containerdConfigLayout,
+  RUNSC_CONFIG_PATH,
+  runscConfigToml,
   runscContainerdConfigToml,
 } from '../../../../platforms/eks/node-bootstrap';
 import { at, deepMerge, eksAmiFile, errorOf, Table, tempDir, toml } from '../../../support/eks';
-import { command, realComponentsPresent } from '../../../support/real-components';
+import { command, findCommand, realComponentsPresent } from '../../../support/real-components';
 
 const V3_RUNTIMES = ['plugins', 'io.containerd.cri.v1.runtime', 'containerd', 'runtimes'];
 const V2_RUNTIMES = ['plugins', 'io.containerd.grpc.v1.cri', 'containerd', 'runtimes'];
+/** The runsc runtime entry: the shim reads runsc's flags from the file ConfigPath names (gVisor containerd guide). */
+const RUNSC_RUNTIME = {
+  runtime_type: 'io.containerd.runsc.v1',
+  options: { TypeUrl: 'io.containerd.runsc.v1.options', ConfigPath: '/etc/containerd/runsc.toml' },
+};
 
 describe('runsc containerd config, containerd 2.x (default)', () => {
   const text = runscContainerdConfigToml();
 
-  test('is version 3 with the runtime under io.containerd.cri.v1.runtime, and nothing else', () => {
+  test('is version 3 with the runtime (and its runsc config file) under io.containerd.cri.v1.runtime, and nothing else', () => {
     expect(text).toBe(
-      'version = 3\n\n[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runsc]\nruntime_type = "io.containerd.runsc.v1"\n',
+      'version = 3\n\n[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runsc]\nruntime_type = "io.containerd.runsc.v1"\n\n' +
+        '[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runsc.options]\nTypeUrl = "io.containerd.runsc.v1.options"\n' +
+        'ConfigPath = "/etc/containerd/runsc.toml"\n',
     );
-    expect(toml(text)).toEqual({
-      version: 3,
-      plugins: { 'io.containerd.cri.v1.runtime': { containerd: { runtimes: { runsc: { runtime_type: 'io.containerd.runsc.v1' } } } } },
-    });
+    expect(toml(text)).toEqual({ version: 3, plugins: { 'io.containerd.cri.v1.runtime': { containerd: { runtimes: { runsc: RUNSC_RUNTIME } } } } });
   });
 
   test('never mentions the containerd 1.x CRI plugin (ignored by containerd 2.x)', () => {
@@ -40,7 +46,7 @@ describe('runsc containerd config, containerd 2.x (default)', () => {
     const merged = toml(stringifyToml(deepMerge(base, toml(text))));
 
     expect(merged.version).toBe(3);
-    expect(at(merged, ...V3_RUNTIMES, 'runsc')).toEqual({ runtime_type: 'io.containerd.runsc.v1' });
+    expect(at(merged, ...V3_RUNTIMES, 'runsc')).toEqual(RUNSC_RUNTIME);
     expect(at(merged, 'plugins', 'io.containerd.cri.v1.runtime', 'containerd', 'default_runtime_name')).toBe(defaultRuntime);
     const baseRuntimes = at(base, ...V3_RUNTIMES) as Table;
     for (const name of Object.keys(baseRuntimes)) {
@@ -67,9 +73,7 @@ describe('runsc containerd config, containerd 1.7 (explicit)', () => {
   const text = runscContainerdConfigToml({ containerdMajorVersion: 1 });
 
   test('is version 2 with the runtime under io.containerd.grpc.v1.cri', () => {
-    expect(text).toBe(
-      'version = 2\n\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runsc]\nruntime_type = "io.containerd.runsc.v1"\n',
-    );
+    expect(toml(text)).toEqual({ version: 2, plugins: { 'io.containerd.grpc.v1.cri': { containerd: { runtimes: { runsc: RUNSC_RUNTIME } } } } });
     expect(text).not.toContain('io.containerd.cri.v1.runtime');
   });
 
@@ -107,10 +111,36 @@ describe('runsc containerd config, containerd 1.7 (explicit)', () => {
       expect(r.status).toBe(0);
       const dumped = toml(r.stdout);
       expect(at(dumped, ...V2_RUNTIMES, 'runsc', 'runtime_type')).toBe('io.containerd.runsc.v1');
+      expect(at(dumped, ...V2_RUNTIMES, 'runsc', 'options')).toEqual(RUNSC_RUNTIME.options);
       expect(at(dumped, 'plugins', 'io.containerd.grpc.v1.cri', 'containerd', 'default_runtime_name')).toBe('runc');
       expect(at(dumped, ...V2_RUNTIMES, 'runc', 'runtime_type')).toBe('io.containerd.runc.v2');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the runsc config file the shim reads', () => {
+  test('sets the systemd cgroup driver that kubelet uses on AL2023 (and nvproxy only for GPU nodes)', () => {
+    expect(RUNSC_CONFIG_PATH).toBe(RUNSC_RUNTIME.options.ConfigPath);
+    expect(runscConfigToml()).toBe('[runsc_config]\nsystemd-cgroup = "true"\n');
+    expect(toml(runscConfigToml({ nvproxy: true }))).toEqual({ runsc_config: { 'systemd-cgroup': 'true', nvproxy: 'true' } });
+  });
+
+  test("matches kubelet's cgroup driver in nodeadm's kubelet config (systemd) and runc's SystemdCgroup in the base config", () => {
+    const base = toml(eksAmiFile('nodeadm-e2e/containerdv2-config/expected-containerd-configv3.toml'));
+    expect(at(base, ...V3_RUNTIMES, 'runc', 'options', 'SystemdCgroup')).toBe(true);
+    expect(toml(runscConfigToml()).runsc_config).toHaveProperty(['systemd-cgroup'], 'true');
+  });
+
+  const runsc = findCommand('runsc', ['/usr/bin/runsc']);
+  (runsc ? test : test.skip)('every key is a flag the real runsc accepts (the shim passes them as --<key>=<value>)', () => {
+    const flags = toml(runscConfigToml()).runsc_config as Table;
+    const args = Object.entries(flags).map(([k, v]) => `--${k}=${String(v)}`);
+    const ok = spawnSync(runsc as string, [...args, 'help'], { encoding: 'utf8' });
+    expect(ok.stderr).not.toMatch(/flag provided but not defined/);
+    expect(ok.status).toBe(0);
+    const bad = spawnSync(runsc as string, ['--systemd-cgroups=true', 'help'], { encoding: 'utf8' });
+    expect(bad.stderr).toMatch(/flag provided but not defined/);
   });
 });

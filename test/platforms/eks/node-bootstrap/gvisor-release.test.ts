@@ -1,8 +1,11 @@
 import {
   checkGvisorRelease,
   GVISOR_RELEASE,
-  GVISOR_RELEASE_FILES,
+  GVISOR_FIRST_TARBALL_RELEASE,
+  gvisorReleaseFiles,
+  gvisorReleaseLayout,
   gvisorReleaseUrl,
+  gvisorS3Location,
   resolveGvisorRelease,
 } from '../../../../platforms/eks/node-bootstrap';
 import { errorOf } from '../../../support/eks';
@@ -20,8 +23,22 @@ describe('pinned gVisor release', () => {
     );
   });
 
-  test('four files per release directory', () => {
-    expect(GVISOR_RELEASE_FILES).toEqual(['runsc', 'runsc.sha512', 'containerd-shim-runsc-v1', 'containerd-shim-runsc-v1.sha512']);
+  test('the pinned release ships the tarball (loose binaries stopped after 20260817); older releases the two binaries', () => {
+    expect(gvisorReleaseLayout(GVISOR_RELEASE)).toBe('tarball');
+    expect(gvisorReleaseFiles(GVISOR_RELEASE)).toEqual(['gvisor.tar.bz2', 'gvisor.tar.bz2.sha512']);
+    expect(gvisorReleaseLayout(GVISOR_FIRST_TARBALL_RELEASE)).toBe('tarball');
+    expect(gvisorReleaseLayout('20260727.0')).toBe('tarball');
+    expect(gvisorReleaseLayout('20260720.3')).toBe('binaries');
+    expect(gvisorReleaseLayout('latest')).toBe('tarball');
+    expect(gvisorReleaseFiles('20240729.0')).toEqual(['runsc', 'runsc.sha512', 'containerd-shim-runsc-v1', 'containerd-shim-runsc-v1.sha512']);
+  });
+
+  test('a mirror replaces the bucket; s3:// locations are split for the node role policy', () => {
+    expect(gvisorReleaseUrl('arm64', { gvisorBaseUrl: 'https://mirror.example.com/gvisor/' })).toBe(`https://mirror.example.com/gvisor/${GVISOR_RELEASE}/aarch64/`);
+    expect(gvisorS3Location('s3://acme-gvisor/releases/release')).toEqual({ bucket: 'acme-gvisor', prefix: 'releases/release' });
+    expect(gvisorS3Location('s3://acme-gvisor')).toEqual({ bucket: 'acme-gvisor', prefix: '' });
+    expect(gvisorS3Location('https://acme-gvisor.s3.amazonaws.com')).toBeUndefined();
+    expect(errorOf(() => gvisorReleaseUrl('x86_64', { gvisorBaseUrl: 's3://acme/../x' })).message).toMatch(/^gvisorBaseUrl: "s3:\/\/acme\/..\/x" is not a gVisor release location/);
   });
 });
 

@@ -1,0 +1,113 @@
+/**
+ * `agent-sandbox-infra gvisor-mirror --to <dir>`: copies the pinned gVisor release (every architecture by default)
+ * into a folder laid out like the release bucket — `<dir>/<release>/<arch>/<file>` and `<file>.sha512` — for private
+ * subnets and air-gapped or aws-cn installs: sync the folder to your bucket and set the EKS cluster's gvisorBaseUrl.
+ * Every payload file is checked against its published `.sha512` (the same check the node's install script runs again)
+ * before anything is written; the release directory appears by rename, whole or not at all.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigError } from '../config/validate';
+import {
+  checkGvisorRelease,
+  GVISOR_ARCHES,
+  GVISOR_RELEASE,
+  GVISOR_RELEASES_BASE_URL,
+  gvisorPayloadFiles,
+  type GvisorArch,
+} from '../platforms/eks/node-bootstrap';
+
+export interface GvisorMirrorOptions {
+  readonly to: string;
+  readonly release?: string;
+  readonly arch?: string;
+  /** Where to copy from (another mirror); https, or http on loopback only. @default Google's release bucket */
+  readonly from?: string;
+  /** Injected downloader (tests use the loopback HTTP server). */
+  readonly download?: (url: string) => Promise<Buffer>;
+}
+
+const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
+
+function download(url: string, redirects = 5): Promise<Buffer> {
+  const get = url.startsWith('https://') ? httpsGet : httpGet;
+  return new Promise((resolvePromise, reject) => {
+    const req = get(url, { timeout: 60_000 }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 300 && status < 400 && res.headers.location && redirects > 0) {
+        res.resume();
+        const next = new URL(res.headers.location, url).toString();
+        if (!next.startsWith('https://') && !LOOPBACK.test(next)) return reject(new Error(`refusing redirect to ${next}`));
+        return resolvePromise(download(next, redirects - 1));
+      }
+      if (status !== 200) {
+        res.resume();
+        return reject(new Error(`GET ${url}: HTTP ${status}`));
+      }
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolvePromise(Buffer.concat(chunks)));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+  });
+}
+
+/** The published digest of `name` if `line` is a sha512sum line for it; undefined otherwise. */
+export function sha512LineFor(line: string, name: string): string | undefined {
+  const m = /^([0-9a-f]{128}) [ *]?(\S+)\s*$/.exec(line.split('\n')[0] ?? '');
+  return m && (m[2] === name || m[2] === `*${name}`) ? m[1] : undefined;
+}
+
+/** Copies, verifies and writes; returns the lines to print. All input errors at once, before anything is fetched. */
+export async function gvisorMirror(options: GvisorMirrorOptions): Promise<string[]> {
+  const release = options.release ?? GVISOR_RELEASE;
+  const arches = (options.arch ?? GVISOR_ARCHES.join(',')).split(',').map((a) => a.trim());
+  const from = (options.from ?? GVISOR_RELEASES_BASE_URL).replace(/\/+$/, '');
+  const problems = [
+    ...checkGvisorRelease(release, false, '--release').map((e) => `${e.field}: ${e.message}`),
+    ...arches.filter((a) => !(GVISOR_ARCHES as readonly string[]).includes(a)).map((a) => `--arch: "${a}" is not a gVisor architecture; use ${GVISOR_ARCHES.join(', ')}`),
+    ...(!from.startsWith('https://') && !LOOPBACK.test(from) ? [`--from: "${from}" must be an https:// URL (plain http only on 127.0.0.1, localhost, [::1])`] : []),
+  ];
+  const root = resolve(options.to);
+  const target = join(root, release);
+  if (existsSync(target)) problems.push(`--to: ${target} already exists; remove it or mirror into another folder`);
+  if (problems.length) throw new ConfigError(problems, 'gvisor-mirror');
+
+  const get = options.download ?? download;
+  const files: { arch: GvisorArch; name: string; data: Buffer }[] = [];
+  for (const arch of arches as GvisorArch[]) {
+    for (const name of gvisorPayloadFiles(release)) {
+      const url = `${from}/${release}/${arch}/${name}`;
+      const [payload, sum] = await Promise.all([get(url), get(`${url}.sha512`)]);
+      const expected = sha512LineFor(sum.toString('utf8'), name);
+      if (!expected) throw new ConfigError([`${url}.sha512 is not a sha512sum line for ${name}; nothing written`], 'gvisor-mirror');
+      const actual = createHash('sha512').update(payload).digest('hex');
+      if (actual !== expected) throw new ConfigError([`sha512 mismatch for ${url}: published ${expected}, got ${actual}; nothing written`], 'gvisor-mirror');
+      files.push({ arch, name, data: payload }, { arch, name: `${name}.sha512`, data: sum });
+    }
+  }
+  // Staged next to the target, renamed into place: a copy is there whole or not at all.
+  mkdirSync(root, { recursive: true });
+  const stage = mkdtempSync(join(root, `.${release}.partial-`));
+  try {
+    for (const f of files) {
+      const path = join(stage, f.arch, f.name);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, f.data);
+    }
+    renameSync(stage, target);
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+  return [
+    ...files.map((f) => `${join(target, f.arch, f.name)} (${f.data.length} bytes)`),
+    `gVisor ${release} mirrored into ${root}. Upload it with the same layout, e.g.`,
+    `  aws s3 sync ${root} s3://<bucket>/gvisor/releases/release`,
+    `and set agent-sandbox-infra:cluster.gvisorBaseUrl to s3://<bucket>/gvisor/releases/release (or the https URL that serves it).`,
+  ];
+}

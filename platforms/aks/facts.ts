@@ -1,0 +1,71 @@
+/** AKS facts the code relies on (the table: platforms/facts.ts; rendered in docs/platform-facts.md). */
+import type { PlatformFact } from '../facts';
+
+const READ = '2026-12-06';
+const AKS_DOCS = 'MicrosoftDocs/azure-aks-docs@fb060abe';
+
+export const AKS_FACTS: readonly PlatformFact[] = [
+  {
+    id: 'aks.pod-sandboxing',
+    fact: 'Pod Sandboxing: workloadRuntime KataVmIsolation, osSKU AzureLinux only, any Gen2 size with nested virtualization, RuntimeClass kata-vm-isolation; the preview API also has KataMshvVmIsolation (deprecated name).',
+    status: 'held',
+    source: `${AKS_DOCS}:articles/aks/use-pod-sandboxing.md; https://learn.microsoft.com/javascript/api/@azure/arm-containerservice/knownworkloadruntime`,
+    read: READ,
+  },
+  {
+    id: 'aks.kata-overhead',
+    fact: 'Default kata-vm-isolation overhead 600Mi (512Mi + ~88Mi); the pod VM is sized from memory limits (default 512Mi, < 128Mi unsupported), CPU limits rounded up to whole vCPUs.',
+    status: 'held',
+    source: `${AKS_DOCS}:articles/aks/considerations-pod-sandboxing.md`,
+    read: READ,
+  },
+  {
+    id: 'aks.kata-vm-sizes-v6-v7',
+    fact: 'Dsv6, Dasv6 and Dsv7 are Gen2 with nested virtualization; Dasv6 and Dsv7 run only OS images with NVMe support (Azure Linux node images for them: not confirmed), Dsv7 is preview.',
+    status: 'held',
+    source: 'MicrosoftDocs/azure-compute-docs:articles/virtual-machines/sizes/general-purpose/dsv6-series.md, dasv6-series.md, dsv7-series.md',
+    read: READ,
+  },
+  {
+    id: 'aks.agent-sandbox-extension',
+    fact: 'AKS has an Agent Sandbox cluster extension (preview) running the open-source controller; ARM ManagedClusterAgentSandboxProfile { enabled } (.NET IsAgentSandboxProfileEnabled), default off. The preview API version that carries it, the RuntimeClass names of "Kata VM isolation v2" and a CLI flag to disable it were not retrievable: the check reads 2026-05-02-preview and refuses when enabled.',
+    status: 'unverified',
+    source: 'https://learn.microsoft.com/azure/aks/agent-sandbox-cluster-extension ; https://learn.microsoft.com/javascript/api/@azure/arm-containerservice/managedclusteragentsandboxprofile',
+    read: READ,
+  },
+  {
+    id: 'aks.authorized-ip-ranges',
+    fact: 'API server authorized IP ranges: Standard load balancer only, not with private clusters, ≤ 200 ranges (2,000 with API Server VNet Integration).',
+    status: 'held',
+    source: `${AKS_DOCS}:articles/aks/api-server-authorized-ip-ranges.md`,
+    read: READ,
+  },
+  {
+    id: 'aks.spot-pools',
+    fact: 'Spot pools carry kubernetes.azure.com/scalesetpriority=spot:NoSchedule; Kata on Spot: neither restricted nor stated as supported. Not built: the AKS-owned RuntimeClass carries no toleration for that taint.',
+    status: 'unverified',
+    source: `${AKS_DOCS}:articles/aks/spot-node-pool.md`,
+    read: READ,
+  },
+  {
+    id: 'aks.upgrades',
+    fact: 'Auto-upgrade channels none/patch/stable/rapid/node-image; node OS channels NodeImage/SecurityPatch/Unmanaged/None; new clusters default to the N-1 minor. Agent pool upgradeSettings.maxSurge (AKS default 10%).',
+    status: 'held',
+    source: `${AKS_DOCS}:articles/aks/auto-upgrade-cluster.md, supported-kubernetes-versions.md`,
+    read: READ,
+  },
+  {
+    id: 'aks.deletion-lock',
+    fact: 'Deletion protection on Azure is a resource lock (CanNotDelete); locks can also block managing cluster extensions.',
+    status: 'held',
+    source: `${AKS_DOCS}:articles/aks/cluster-extensions.md`,
+    read: READ,
+  },
+  {
+    id: 'aks.network-policy-first-packet',
+    fact: 'Azure CNI powered by Cilium behaves as upstream Cilium (endpoint policy before CNI ADD returns); Azure NPM makes no first-packet statement. Neither is stated by Microsoft.',
+    status: 'unverified',
+    source: 'https://learn.microsoft.com/azure/aks/use-network-policies ; Azure/azure-container-networking#865',
+    read: READ,
+  },
+];

@@ -1,0 +1,148 @@
+/** EKS facts the code relies on (the table: platforms/facts.ts; rendered in docs/platform-facts.md). */
+import type { PlatformFact } from '../facts';
+
+const READ = '2026-12-06';
+const AMI = 'awslabs/amazon-eks-ami@81fec2e8';
+
+export const EKS_FACTS: readonly PlatformFact[] = [
+  {
+    id: 'eks.nodeadm-order',
+    fact: 'nodeadm-config writes containerd/kubelet config before cloud-init; x-shellscript parts run in cloud-final; nodeadm-run (After=cloud-final, Requires=nodeadm-config only) then restarts containerd and starts kubelet. A failed script does not stop nodeadm-run: a node whose runsc install failed joined Ready. Hence the kubelet gate (AssertPathExists on a marker the install script writes last).',
+    status: 'held',
+    source: `${AMI}:templates/al2023/runtime/rootfs/etc/systemd/system/nodeadm-config.service, nodeadm-run.service; awslabs/amazon-eks-ami#2224`,
+    read: READ,
+  },
+  {
+    id: 'eks.kubelet-not-enabled',
+    fact: 'kubelet.service is not enabled at boot; nodeadm-run starts it, so a unit condition on kubelet decides whether the node ever registers.',
+    status: 'held',
+    source: `${AMI}:templates/al2023/runtime/rootfs/etc/systemd/system/kubelet.service; awslabs/amazon-eks-ami#2123`,
+    read: READ,
+  },
+  {
+    id: 'eks.containerd-per-ami',
+    fact: 'AL2023 containerd per Kubernetes version: 1.34+ 2.x from the first release; 1.33 1.7.27 through v20251007, 2.1.4 from v20251016; 1.30-1.32 1.7 until the overrides were removed (1.32 #2469 first tag v20251103, 1.31 #2502 v20251108, 1.30 #2517 v20251209), 2.1.5 listed from v20251217; 1.29 and older 1.7.',
+    status: 'new',
+    source: `${AMI}:CHANGELOG.md; templates/al2023/variables-*.json; https://docs.aws.amazon.com/eks/latest/userguide/eks-linux-ami-versions.html`,
+    read: READ,
+  },
+  {
+    id: 'eks.containerd-2235-reverted',
+    fact: 'Code said every AL2023 AMI for 1.33+ ships containerd 2.x (#2235): #2235 was reverted by #2249; pinned 1.33 AMIs up to v20251007 ship 1.7.27.',
+    status: 'wrong',
+    source: `${AMI} git log templates/al2023/variables-*.json (3477d8f1, 17cfd136); CHANGELOG.md v20251007/v20251016`,
+    read: READ,
+  },
+  {
+    id: 'eks.nodeadm-v2-v3',
+    fact: 'nodeadm on containerd 2.x migrates a version 2 fragment (containerd config migrate); on containerd 1.x a fragment with v3 plugin names fails ("containerd 1.* doesn\'t support containerd configuration V3 properties") and the node never joins. The old refusal reason ("2.x silently ignores the 1.x stanza") was wrong for nodeadm.',
+    status: 'wrong',
+    source: `${AMI}:nodeadm/internal/containerd/config.go; nodeadm-e2e cases containerdv1-config, containerdv2-config (../shared/upstream/amazon-eks-ami)`,
+    read: READ,
+  },
+  {
+    id: 'eks.kubelet-systemd-cgroup',
+    fact: 'kubelet on AL2023 uses cgroupDriver systemd; runc has SystemdCgroup = true. runsc gets systemd-cgroup = "true" through runsc.toml, which the shim reads from the runtime options ConfigPath (TypeUrl io.containerd.runsc.v1.options); the shim does not read an inline ConfigBody.',
+    status: 'held',
+    source: `${AMI}:nodeadm/internal/kubelet/config.go; google/gvisor@3c5eee17:g3doc/user_guide/containerd/configuration.md, pkg/shim/v1/runsc/options.go; containerd/containerd@301026e5:internal/cri/config/config.go`,
+    read: READ,
+  },
+  {
+    id: 'eks.gvisor-tarball',
+    fact: 'gVisor releases from release-20260721.0 ship gvisor.tar.bz2 (+ .sha512) with runsc, containerd-shim-runsc-v1 and gvisor-bin/ (sidecars next to runsc); loose binaries stopped being published between 20260817 and 20260831, so the pinned 20261012.0 has only the tarball. Code and DESIGN.md expected loose files.',
+    status: 'wrong',
+    source: 'google/gvisor@3c5eee17:g3doc/user_guide/install.md, tools/make_release.sh; a2689e3a4 first tag release-20260721.0; google/gvisor#13718; third-party reports wso2/agent-manager#1882',
+    read: READ,
+  },
+  {
+    id: 'eks.gvisor-same-bucket-digests',
+    fact: 'The .sha512 files are written by the same release job into the same bucket directory as the payload (same-origin digests; an independent trust anchor is issue 14 item 1).',
+    status: 'held',
+    source: 'google/gvisor@3c5eee17:tools/make_release.sh (install_raw)',
+    read: READ,
+  },
+  {
+    id: 'eks.awscli-on-ami',
+    fact: 'The AL2023 EKS AMI installs the AWS CLI (dnf or the v2 bundle), so an s3:// gVisor mirror can be read with the node role.',
+    status: 'new',
+    source: `${AMI}:templates/al2023/provisioners/install-worker.sh (awscli)`,
+    read: READ,
+  },
+  {
+    id: 'eks.vpc-cni-strict-mode',
+    fact: 'VPC CNI network policy: standard mode (default) starts a new pod allow-all until policies are programmed; strict mode starts every pod default-deny and needs a policy for every endpoint pods use, CoreDNS included. NETWORK_POLICY_ENFORCING_MODE is an env var of the cluster-wide aws-node DaemonSet: it cannot be set on sandbox nodes only (the issue\'s "on sandbox nodes" is wrong).',
+    status: 'wrong',
+    source: 'https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html ; awsdocs/amazon-eks-user-guide@4d52b4d:latest/ug/networking/eks-networking-add-ons.adoc',
+    read: READ,
+  },
+  {
+    id: 'eks.vpc-cni-addon-env',
+    fact: 'The managed vpc-cni add-on takes {"enableNetworkPolicy":"true","env":{"NETWORK_POLICY_ENFORCING_MODE":"strict"}} as configuration values (public EKS configurations); the add-on configuration schema itself was not readable here.',
+    status: 'unverified',
+    source: 'public Terraform configurations (find_string NETWORK_POLICY_ENFORCING_MODE); aws/amazon-vpc-cni-k8s ipamd defaultNetworkPolicyMode = "standard"',
+    read: READ,
+  },
+  {
+    id: 'eks.versions',
+    fact: 'Standard support 14 months, then 12 months extended (on by default). 1.35 on EKS since 2026-01-28 (standard until 2027-03-27), 1.34 standard ended 2026-12-02; AL2023 AMIs for 1.36 since v20260610. The default 1.35 was stale: now 1.36. 1.37 appears in AWS\'s Nitro Sandbox page; its EKS dates were not readable.',
+    status: 'held',
+    source: 'https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html ; https://endoflife.date/amazon-eks ; awslabs/amazon-eks-ami CHANGELOG.md v20260610',
+    read: READ,
+  },
+  {
+    id: 'eks.deletion-protection',
+    fact: 'EKS cluster deletion protection (aws eks update-cluster-config --deletion-protection); a delete fails until it is turned off; pulumi-aws eks.Cluster.deletionProtection (default false). upgradePolicy.supportType STANDARD/EXTENDED.',
+    status: 'new',
+    source: 'https://docs.aws.amazon.com/eks/latest/userguide/deletion-protection.html ; @pulumi/aws 7.48 eks/cluster.d.ts',
+    read: READ,
+  },
+  {
+    id: 'eks.auto-mode',
+    fact: 'EKS Auto Mode: no custom AMIs, no bootstrap arguments or user data (NodeClass only): runsc cannot be installed.',
+    status: 'held',
+    source: 'awsdocs/amazon-eks-user-guide@4d52b4d:latest/ug/automode/auto-mng.adoc ; https://docs.amazonaws.cn/en_us/eks/latest/userguide/eks-optimized-amis.html',
+    read: READ,
+  },
+  {
+    id: 'eks.auto-mode-nitro-sandbox',
+    fact: 'AWS documents Nitro Sandbox RuntimeClasses isolated-sandbox and confidential-sandbox, built into Auto Mode, Kubernetes 1.36+. Who creates the RuntimeClass objects and their scheduling/overhead is not stated, so they are named in the refusal, not offered.',
+    status: 'held',
+    source: 'https://docs.aws.amazon.com/eks/latest/userguide/sandboxing-isolated-setup.html ; …/sandboxing-limitations.html',
+    read: READ,
+  },
+  {
+    id: 'eks.karpenter-crds',
+    fact: 'Karpenter CRDs ship in the provider Go module github.com/aws/karpenter-provider-aws (pkg/apis/crds/), v1.15.2 the newest the proxy served; API karpenter.sh/v1 and karpenter.k8s.aws/v1 only. EC2NodeClass needs amiSelectorTerms, subnet and security group selectors and exactly one of role/instanceProfile; NodePool limits cap the nodes Karpenter launches.',
+    status: 'held',
+    source: 'proxy.golang.org github.com/aws/karpenter-provider-aws/@v/v1.15.2.zip (sha256 052bf797…0b81); karpenter.k8s.aws_ec2nodeclasses.yaml, karpenter.sh_nodepools.yaml',
+    read: READ,
+  },
+  {
+    id: 'eks.karpenter-userdata',
+    fact: 'Karpenter appends its own NodeConfig last in the MIME user data (registerWithTaints = NodePool taints + startupTaints + karpenter.sh/unregistered), so our parts run unchanged; our gate keeps a failed node from registering and Karpenter replaces it.',
+    status: 'new',
+    source: 'github.com/aws/karpenter-provider-aws@v1.15.2:pkg/providers/amifamily/bootstrap/nodeadm.go',
+    read: READ,
+  },
+  {
+    id: 'eks.nvproxy',
+    fact: 'runsc nvproxy ("nvproxy" flag; strict driver-version match, runsc nvproxy list-supported-drivers); AL2023 NVIDIA AMI v20260714 ships driver 580.159.03, in gVisor\'s supported list at 3c5eee17; GPUs reach pods through NVIDIA\'s k8s-device-plugin; DRA GPUs under gVisor stay refused (google/gvisor#13621, not re-read).',
+    status: 'held',
+    source: 'google/gvisor@3c5eee17:runsc/config/flags.go, g3doc/user_guide/gpu.md, pkg/sentry/devices/nvproxy/version.go; awslabs/amazon-eks-ami CHANGELOG.md v20260714',
+    read: READ,
+  },
+  {
+    id: 'eks.aws-cn',
+    fact: 'aws-cn is a separate partition (arn:aws-cn:…, *.amazonaws.com.cn); reachability of storage.googleapis.com from China regions is not documented by AWS, so gvisorBaseUrl (an S3 mirror) is the documented way there.',
+    status: 'unverified',
+    source: 'https://docs.amazonaws.cn/en_us/aws/latest/userguide/ARNs.html',
+    read: READ,
+  },
+  {
+    id: 'eks.ecr-pull-through',
+    fact: 'ECR pull-through cache supports upstream registry.k8s.io; images are pulled as <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>:<tag>.',
+    status: 'held',
+    source: 'https://docs.amazonaws.cn/en_us/AmazonECR/latest/userguide/pull-through-cache-working-pulling.md',
+    read: READ,
+  },
+];

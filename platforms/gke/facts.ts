@@ -1,0 +1,70 @@
+/** GKE facts the code relies on (the table: platforms/facts.ts; rendered in docs/platform-facts.md). */
+import type { PlatformFact } from '../facts';
+
+const READ = '2026-12-06';
+
+export const GKE_FACTS: readonly PlatformFact[] = [
+  {
+    id: 'gke.node-service-account-role',
+    fact: 'Node service accounts need at least roles/container.defaultNodeServiceAccount ("Kubernetes Engine Default Node Service Account"); the code granted logging/monitoring roles instead.',
+    status: 'held',
+    source: 'https://docs.cloud.google.com/kubernetes-engine/security/configure-node-service-accounts',
+    read: READ,
+  },
+  {
+    id: 'gke.hyperdisk-only-series',
+    fact: 'C4, C4A, C4D, N4, N4A and N4D attach Hyperdisk only (pd-balanced, GKE\'s default boot disk, fails there). Google\'s own per-series table was not retrieved; third-party sources agree.',
+    status: 'held',
+    source: 'nextflow-io/nextflow#6614, #6841; Red Hat OpenShift 4.20 GCP PD CSI docs (N4); https://cloud.google.com/kubernetes-engine/docs/how-to/custom-boot-disks',
+    read: READ,
+  },
+  {
+    id: 'gke.agent-sandbox-addon',
+    fact: 'Managed agent-sandbox add-on: GKE ≥ 1.35.2-gke.1269000, serves v1beta1 from 1.36.3-gke.1767000; enabled with gcloud beta … --enable-agent-sandbox (no GA gcloud seen, so "gcloud beta" stays for this flag).',
+    status: 'held',
+    source: 'https://docs.cloud.google.com/kubernetes-engine/docs/how-to/how-install-agent-sandbox',
+    read: READ,
+  },
+  {
+    id: 'gke.channel-defaults',
+    fact: 'Channel defaults (newest feed entries): RAPID 1.36.4-gke.1391000 (2026-09-23), REGULAR 1.35.8-gke.1036000 (2026-09-17), STABLE 1.34.6-gke.1307000 (2026-05-27): only RAPID\'s default reaches the v1beta1 add-on, so the add-on is checked against the channel.',
+    status: 'held',
+    source: 'https://docs.cloud.google.com/feeds/gke-rapid-channel-release-notes.xml ; …/gke-regular-channel-release-notes.xml ; …/gke-stable-channel-release-notes.xml',
+    read: READ,
+  },
+  {
+    id: 'gke.pod-snapshots',
+    fact: 'Pod snapshots need GKE ≥ 1.35.3-gke.1234000, GKE Sandbox, Workload Identity, a bucket (hierarchical namespace), a cluster-scoped PodSnapshotStorageConfig and PodSnapshotPolicies; the add-on flag alone gives nothing usable. Google\'s statement of the IAM roles and of the add-on next to the managed agent-sandbox add-on was not retrieved: the flag is refused, not built.',
+    status: 'unverified',
+    source: 'https://docs.cloud.google.com/kubernetes-engine/docs/how-to/pod-snapshots-prepare ; https://docs.cloud.google.com/kubernetes-engine/docs/reference/crds/podsnapshotstorageconfig.md.txt',
+    read: READ,
+  },
+  {
+    id: 'gke.dataplane-v2-first-packet',
+    fact: 'Dataplane V2 always enforces NetworkPolicy; upstream Cilium programs a pod\'s endpoint policy before its CNI ADD returns (SyncBuildEndpoint). Google does not state the first-packet behaviour of anetd.',
+    status: 'unverified',
+    source: 'https://cloud.google.com/kubernetes-engine/docs/concepts/dataplane-v2 ; https://docs.cilium.io/en/latest/security/policy/lifecycle/',
+    read: READ,
+  },
+  {
+    id: 'gke.network-isolation',
+    fact: '"Private clusters" are now network isolation: a DNS-based control-plane endpoint (IAM, optional VPC-SC) and an IP-based endpoint (authorized networks); private nodes separately.',
+    status: 'new',
+    source: 'https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation',
+    read: READ,
+  },
+  {
+    id: 'gke.compute-classes',
+    fact: 'Custom ComputeClasses (cloud.google.com/v1 ComputeClass) for Autopilot and Standard (GKE ≥ 1.30.3-gke.1451000) with nodePoolAutoCreation and nodePoolConfig.sandbox.type gvisor. Not built here (see the report): no CRD of it is published to install on the local cluster.',
+    status: 'held',
+    source: 'https://docs.cloud.google.com/kubernetes-engine/docs/reference/crds/computeclass',
+    read: READ,
+  },
+  {
+    id: 'gke.deletion-protection',
+    fact: 'deletionProtection is a provider-side guard (default true in the Terraform/Pulumi google provider ≥ 5.0); node pool upgradeSettings SURGE with maxSurge/maxUnavailable.',
+    status: 'held',
+    source: 'https://pub.dev/documentation/pulumi_gcp/latest/container/ClusterArgs/deletionProtection.html ; @pulumi/gcp 9.37 container NodePool upgradeSettings',
+    read: READ,
+  },
+];

@@ -1,0 +1,128 @@
+/**
+ * The sandbox router's settings, checked the same way for the SandboxRouter construct and the config file's
+ * `router:`. Pure: no construct. Every problem names the field, the value and what is allowed.
+ */
+import { isIP } from 'node:net';
+import type { AgentSandboxRelease } from '../core/upstream/pins';
+import { dnsLabelErrors, dnsSubdomainErrors, labelErrors } from '../core/formats';
+import { GO_DURATION } from './controller-flags';
+import type { ContainerImage } from './agent-sandbox-settings';
+
+/** Who may reach the router: the pods of a namespace (all of them, or those with these labels). */
+export interface RouterPeer {
+  /** The namespace, by name. */
+  readonly namespace: string;
+  /** Only the pods with these labels. @default - every pod of the namespace */
+  readonly podLabels?: Readonly<Record<string, string>>;
+}
+
+export const ROUTER_AUTHZ_MODES = ['allow-all', 'tokenreview', 'scoped-token'] as const;
+export type RouterAuthzMode = (typeof ROUTER_AUTHZ_MODES)[number];
+
+/** The settings `routerSettingsErrors` reads (SandboxRouterProps has them all). */
+export interface SandboxRouterSettings {
+  readonly namespace?: string;
+  readonly clients?: readonly RouterPeer[];
+  readonly sandboxNamespaces?: readonly string[];
+  readonly sandboxPorts?: readonly number[];
+  readonly metricsScrapers?: readonly RouterPeer[];
+  readonly apiServer?: { readonly cidrs: readonly string[]; readonly ports?: readonly number[] };
+  readonly image?: ContainerImage;
+  readonly replicas?: number;
+  readonly cache?: boolean;
+  readonly authzMode?: RouterAuthzMode;
+  readonly proxyTimeout?: string;
+  readonly upstreamMaxRetries?: number;
+  readonly clusterDomain?: string;
+  readonly extraArgs?: readonly string[];
+}
+
+/** Flags the construct sets from its props: extraArgs may not repeat them. */
+export const ROUTER_MANAGED_FLAGS = [
+  'http-bind-address',
+  'metrics-bind-address',
+  'health-probe-bind-address',
+  'cluster-domain',
+  'proxy-timeout',
+  'upstream-max-retries',
+  'cache-enabled',
+  'cache-namespace',
+  'authz-mode',
+] as const;
+
+const isPort = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 65535;
+
+function cidrProblem(text: string): string | undefined {
+  const [ip, prefix, ...rest] = String(text).split('/');
+  const family = isIP(ip ?? '');
+  const max = family === 6 ? 128 : 32;
+  if (!family || rest.length || prefix === undefined || !/^\d+$/.test(prefix) || Number(prefix) > max) return `"${text}" is not a CIDR like "203.0.113.10/32"`;
+  return undefined;
+}
+
+function peerErrors(field: string, peers: readonly RouterPeer[]): string[] {
+  return peers.flatMap((p, i) => [
+    ...dnsLabelErrors(`${field}[${i}].namespace`, String(p.namespace)),
+    ...(p.podLabels ? labelErrors(`${field}[${i}].podLabels`, p.podLabels) : []),
+    ...(p.podLabels && Object.keys(p.podLabels).length === 0 ? [`${field}[${i}].podLabels: is empty; omit it to admit every pod of namespace "${p.namespace}"`] : []),
+  ]);
+}
+
+/** Every problem of the settings, for `release` (which must pin a router). */
+export function routerSettingsErrors(s: SandboxRouterSettings, release: AgentSandboxRelease): string[] {
+  const errors: string[] = [];
+  const router = release.router;
+  if (!router) errors.push(`version: agent-sandbox ${release.version} has no pinned sandbox router; use a release that has one`);
+  if (s.namespace !== undefined) errors.push(...dnsLabelErrors('namespace', s.namespace));
+  if (!s.clients || s.clients.length === 0) {
+    errors.push('clients: must name at least one client namespace (with podLabels to admit only some of its pods): the router admits no one else');
+  } else errors.push(...peerErrors('clients', s.clients));
+  errors.push(...peerErrors('metricsScrapers', s.metricsScrapers ?? []));
+  if (s.sandboxNamespaces !== undefined) {
+    if (s.sandboxNamespaces.length === 0) errors.push('sandboxNamespaces: is empty; omit it to reach sandbox pods in every namespace, or name the namespaces');
+    s.sandboxNamespaces.forEach((ns, i) => errors.push(...dnsLabelErrors(`sandboxNamespaces[${i}]`, String(ns))));
+  }
+  if (s.sandboxPorts !== undefined) {
+    if (s.sandboxPorts.length === 0) errors.push('sandboxPorts: is empty; omit it for the default 8888');
+    s.sandboxPorts.forEach((p, i) => {
+      if (!isPort(p)) errors.push(`sandboxPorts[${i}]: must be an integer 1-65535, got ${JSON.stringify(p)}`);
+    });
+  }
+  if (s.apiServer) {
+    if (!s.apiServer.cidrs?.length) errors.push('apiServer.cidrs: must list the API server addresses (e.g. "203.0.113.10/32")');
+    (s.apiServer.cidrs ?? []).forEach((c, i) => {
+      const problem = cidrProblem(c);
+      if (problem) errors.push(`apiServer.cidrs[${i}]: ${problem}`);
+    });
+    (s.apiServer.ports ?? []).forEach((p, i) => {
+      if (!isPort(p)) errors.push(`apiServer.ports[${i}]: must be an integer 1-65535, got ${JSON.stringify(p)}`);
+    });
+  }
+  if (s.replicas !== undefined && (!Number.isInteger(s.replicas) || s.replicas < 1 || s.replicas > 20)) errors.push(`replicas: must be an integer from 1 to 20, got ${s.replicas}`);
+  if (s.authzMode !== undefined && !ROUTER_AUTHZ_MODES.includes(s.authzMode)) errors.push(`authzMode: must be one of ${ROUTER_AUTHZ_MODES.join(', ')}, got ${JSON.stringify(s.authzMode)}`);
+  if (s.authzMode === 'scoped-token' && !(s.extraArgs ?? []).some((a) => /^--?authz-scoped-token-(secret|verification-keys)-file=/.test(a))) {
+    errors.push('authzMode: scoped-token needs the token key: pass --authz-scoped-token-secret-file=… or --authz-scoped-token-verification-keys-file=… in extraArgs (and mount it)');
+  }
+  if (s.proxyTimeout !== undefined && (typeof s.proxyTimeout !== 'string' || !GO_DURATION.test(s.proxyTimeout) || /^0+[a-zµ]*$/.test(s.proxyTimeout))) {
+    errors.push(`proxyTimeout: must be a Go duration longer than 0 like "180s" or "5m", got ${JSON.stringify(s.proxyTimeout)}`);
+  }
+  if (s.upstreamMaxRetries !== undefined && (!Number.isInteger(s.upstreamMaxRetries) || s.upstreamMaxRetries < 0)) {
+    errors.push(`upstreamMaxRetries: must be an integer ≥ 0, got ${s.upstreamMaxRetries}`);
+  }
+  if (s.clusterDomain !== undefined) errors.push(...dnsSubdomainErrors('clusterDomain', s.clusterDomain));
+  if (s.image?.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(s.image.digest)) errors.push(`image.digest: must be "sha256:" followed by 64 lowercase hex digits, got "${s.image.digest}"`);
+  if (s.image?.tag !== undefined && (s.image.tag === 'latest' || !/^[\w][\w.-]{0,127}$/.test(s.image.tag))) {
+    errors.push(`image.tag: "${s.image.tag}" is not allowed: name a versioned tag (e.g. "${router?.image.tag ?? 'v1.0.3'}"), never latest`);
+  }
+  (s.extraArgs ?? []).forEach((arg, i) => {
+    const path = `extraArgs[${i}]`;
+    if (typeof arg !== 'string' || !arg.startsWith('-')) {
+      errors.push(`${path}: must be a flag starting with "-", got ${JSON.stringify(arg)}`);
+      return;
+    }
+    const name = arg.replace(/^-+/, '').split('=')[0];
+    if (router && !router.flags.includes(name)) errors.push(`${path}: --${name} is not a flag of sandbox-router ${release.version} (an unknown flag makes it exit at start)`);
+    else if ((ROUTER_MANAGED_FLAGS as readonly string[]).includes(name)) errors.push(`${path}: --${name} is set by the construct from its props; use the prop instead of extraArgs`);
+  });
+  return errors;
+}
