@@ -44,14 +44,15 @@ export function eksGroupPool(group: EksSandboxNodeGroupConfig, index = 0): Sandb
  * counts each node's capacity against them and launches nothing past them). Without instance types the node size is
  * Karpenter's choice: undefined (the check warns that it cannot size the pool).
  */
-export function karpenterPool(pool: EksKarpenterPoolConfig): SandboxPoolInput | undefined {
+export function karpenterPool(pool: EksKarpenterPoolConfig, index = 0): SandboxPoolInput | undefined {
   if (!pool.instanceTypes?.length) return undefined;
   const sized = eksGroupPool({ name: pool.name, instanceTypes: pool.instanceTypes, scaling: { min: 0, desired: 0, max: 1 } });
   const specs = pool.instanceTypes.map((t) => findMachineType('aws', t));
   if (specs.some((s) => s === undefined)) return sized; // the check warns about the unknown type
   const capacity = { cpu: Math.min(...specs.map((s) => s!.vcpus)), memoryMiB: Math.min(...specs.map((s) => s!.memoryGiB * 1024)) };
   const limits = { cpu: parseCpuMillis(pool.limits.cpu) / 1000, memoryMiB: parseMemoryBytes(pool.limits.memory) / 2 ** 20 };
-  return { ...sized, maxNodes: nodesWithinLimits(limits, capacity) };
+  const at = `karpenter.nodePools[${index}]`;
+  return { ...sized, maxNodes: nodesWithinLimits(limits, capacity), configFields: { maxNodes: `${at}.limits`, machineType: `instance type (${at}.instanceTypes)` } };
 }
 
 export function eksCapacity(cluster: EksClusterConfig, demand: readonly WarmPoolDemand[]): CapacityResult {
@@ -60,7 +61,7 @@ export function eksCapacity(cluster: EksClusterConfig, demand: readonly WarmPool
   // No groups and no Karpenter pools is refused by the cluster config check.
   if (groups.length === 0 && karpenter.length === 0) return { errors: [], warnings: [] };
   const unsized = karpenter.filter((p) => karpenterPool(p) === undefined);
-  const pools = [...groups.map((g, i) => eksGroupPool(g, i)), ...karpenter.flatMap((p) => karpenterPool(p) ?? [])];
+  const pools = [...groups.map((g, i) => eksGroupPool(g, i)), ...karpenter.flatMap((p, i) => karpenterPool(p, i) ?? [])];
   const names = pools.map((p) => p.name);
   const result = pools.length ? checkCapacity({ sandboxPools: pools, warmPools: demand.map((w) => ({ ...toWarmPool(w), pools: names })) }) : { errors: [], warnings: [] };
   const warnings = unsized.map((p) => ({
@@ -72,11 +73,10 @@ export function eksCapacity(cluster: EksClusterConfig, demand: readonly WarmPool
       `Karpenter pool ${p.name} lists no instanceTypes, so its node size is Karpenter's choice and the warm pools cannot be checked against it ` +
       `(limits cpu ${p.limits.cpu}, memory ${p.limits.memory}); list instanceTypes to have them checked`,
   }));
-  // A Karpenter pool's node count is bounded by its limits, not by a maxNodes: say which knob to turn.
-  const karpenterNames = new Map(karpenter.map((p, i) => [p.name, i]));
-  const reword = (f: CapacityFinding): CapacityFinding => {
-    const i = f.pool === undefined ? undefined : karpenterNames.get(f.pool);
-    return i === undefined ? f : { ...f, message: f.message.replace(/raise maxNodes to ≥ (\d+)/, `raise karpenter.nodePools[${i}].limits to hold ≥ $1 such nodes`) };
-  };
+  // A Karpenter pool's node count is bounded by its limits, not by a node count: say it in those terms.
+  const reword = (f: CapacityFinding): CapacityFinding => ({
+    ...f,
+    message: f.message.replace(/raise (karpenter\.nodePools\[\d+\]\.limits) to ≥ (\d+)/g, 'raise $1 to hold ≥ $2 such nodes'),
+  });
   return { errors: result.errors.map(reword), warnings: [...result.warnings.map(reword), ...warnings] };
 }

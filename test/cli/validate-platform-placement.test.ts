@@ -30,5 +30,5 @@ test('GKE output validated as eks or kind: the GKE node selector and toleration 
 test("EKS output validated as kind: the RuntimeClass's scheduling is EKS/AKS sandbox-node placement", async () => {
   const run = await runCli(['validate', '--platform', 'kind', join(out, 'eks')]);
   expect(run.code).toBe(1);
-  expect(run.stdout).toMatch(/RuntimeClass gvisor: scheduling\.nodeSelector\["sandbox\.agent-sandbox-infra\.io\/runtime"\]: "sandbox\.agent-sandbox-infra\.io\/runtime" is eks, aks placement, not kind's/);
+  expect(run.stdout).toMatch(/RuntimeClass gvisor: scheduling\.nodeSelector\["sandbox\.agent-sandbox-infra\.io\/runtime"\]: "sandbox\.agent-sandbox-infra\.io\/runtime" is eks, aks, kubernetes placement, not kind's/);
 });

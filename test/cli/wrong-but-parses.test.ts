@@ -50,7 +50,7 @@ test('an unpinned image is a warning; with --strict or strict: true an error', a
 });
 
 test('a Kubernetes version outside the pinned range is refused, listing the supported versions (config and validate)', async () => {
-  const supported = 'supported Kubernetes versions are 1.34, 1.35, 1.36 (pinned API schemas 1.34.0, 1.36.0)';
+  const supported = 'supported Kubernetes versions are 1.34, 1.35, 1.36, 1.37 (pinned API schemas 1.34.0, 1.36.0, 1.37.2)';
   for (const version of ['1.30', '1.40']) {
     const run = await synth({ kubernetesVersion: version });
     expect(run.stderr).toContain(`  kubernetesVersion: "${version}" is outside the pinned range: ${supported}`);

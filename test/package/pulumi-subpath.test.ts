@@ -27,7 +27,7 @@ maybe('require("agent-sandbox-infra/pulumi") gives the components, which are Pul
   const script = `
     const pulumi = require('@pulumi/pulumi');
     const m = require('agent-sandbox-infra/pulumi');
-    const components = ['GkeSandboxCluster', 'EksSandboxCluster', 'AksSandboxCluster'];
+    const components = ['GkeSandboxCluster', 'EksSandboxCluster', 'AksSandboxCluster', 'KubernetesSandboxCluster'];
     console.log(JSON.stringify({
       file: require.resolve('agent-sandbox-infra/pulumi'),
       components: components.filter((c) => m[c] && m[c].prototype instanceof pulumi.ComponentResource),
@@ -37,8 +37,8 @@ maybe('require("agent-sandbox-infra/pulumi") gives the components, which are Pul
   const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: REPO_ROOT, encoding: 'utf8' }));
   expect(out).toStrictEqual({
     file: join(REPO_ROOT, 'build/stacks/pulumi.js'),
-    components: ['GkeSandboxCluster', 'EksSandboxCluster', 'AksSandboxCluster'],
+    components: ['GkeSandboxCluster', 'EksSandboxCluster', 'AksSandboxCluster', 'KubernetesSandboxCluster'],
     functions: ['deployManifests', 'planManifestGroups', 'sandboxStack', 'checkStack'],
-    stackPlatforms: ['gke-autopilot', 'gke-standard', 'eks', 'aks'],
+    stackPlatforms: ['gke-autopilot', 'gke-standard', 'eks', 'aks', 'kubernetes'],
   });
 });

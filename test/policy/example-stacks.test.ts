@@ -40,6 +40,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'kubernetes:yaml/v2:ConfigGroup::eks-crds',
       // The strict-mode CoreDNS NetworkPolicy (a manifest group like the others).
       'kubernetes:yaml/v2:ConfigGroup::eks-nodes',
+      'kubernetes:yaml/v2:ConfigGroup::eks-agent-sandbox-access',
       'kubernetes:yaml/v2:ConfigGroup::eks-agent-sandbox',
       'kubernetes:yaml/v2:ConfigGroup::eks-runtime',
       'kubernetes:yaml/v2:ConfigGroup::eks-workloads',
@@ -48,7 +49,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   aks: {
     'aks-sandbox-agent-pool-kata': ['azure-native:containerservice:AgentPool::aks-sandbox-pool'],
     'kubernetes-sandbox-secure-profile': ['kubernetes:yaml/v2:ConfigGroup::aks-workloads'],
-    'sandbox-warm-pool-upper-bound': ['kubernetes:yaml/v2:ConfigGroup::aks-crds', 'kubernetes:yaml/v2:ConfigGroup::aks-agent-sandbox', 'kubernetes:yaml/v2:ConfigGroup::aks-workloads'],
+    'sandbox-warm-pool-upper-bound': ['kubernetes:yaml/v2:ConfigGroup::aks-crds', 'kubernetes:yaml/v2:ConfigGroup::aks-agent-sandbox-access', 'kubernetes:yaml/v2:ConfigGroup::aks-agent-sandbox', 'kubernetes:yaml/v2:ConfigGroup::aks-workloads'],
   },
   'gke-standard': {
     'kubernetes-sandbox-gke-placement': ['(stack)'],
@@ -56,6 +57,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'kubernetes-sandbox-secure-profile': ['kubernetes:yaml/v2:ConfigGroup::gke-standard-workloads'],
     'sandbox-warm-pool-upper-bound': [
       'kubernetes:yaml/v2:ConfigGroup::gke-standard-crds',
+      'kubernetes:yaml/v2:ConfigGroup::gke-standard-agent-sandbox-access',
       'kubernetes:yaml/v2:ConfigGroup::gke-standard-agent-sandbox',
       'kubernetes:yaml/v2:ConfigGroup::gke-standard-workloads',
     ],
@@ -66,6 +68,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     'kubernetes-sandbox-secure-profile': ['kubernetes:yaml/v2:ConfigGroup::gke-autopilot-workloads'],
     'sandbox-warm-pool-upper-bound': [
       'kubernetes:yaml/v2:ConfigGroup::gke-autopilot-crds',
+      'kubernetes:yaml/v2:ConfigGroup::gke-autopilot-agent-sandbox-access',
       'kubernetes:yaml/v2:ConfigGroup::gke-autopilot-agent-sandbox',
       'kubernetes:yaml/v2:ConfigGroup::gke-autopilot-workloads',
     ],

@@ -165,8 +165,8 @@ describe.each(names)('case %s', (name) => {
 
     expect({ exit: run.code, stderr: run.stderr.slice(0, 2000) }).toMatchObject({ exit: e.exit });
     if (e.maxSeconds !== undefined) expect(seconds).toBeLessThan(e.maxSeconds);
-    for (const s of e.stderr ?? []) expect(run.stderr).toContain(s.replace('{input}', input).replace('{out}', out));
-    for (const s of e.stdout ?? []) expect(run.stdout).toContain(s.replace('{input}', input).replace('{out}', out));
+    for (const s of e.stderr ?? []) expect(run.stderr).toContain(s.replaceAll('{input}', input).replaceAll('{out}', out));
+    for (const s of e.stdout ?? []) expect(run.stdout).toContain(s.replaceAll('{input}', input).replaceAll('{out}', out));
     for (const s of e.mustNotAppear ?? []) {
       expect(run.stdout).not.toContain(s);
       expect(run.stderr).not.toContain(s);

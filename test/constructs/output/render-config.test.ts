@@ -45,9 +45,9 @@ describe('renderConfig', () => {
       // What building the valid parts of the same tenant finds: once for every platform…
       'tenants[0].namespace.egressAllowlist[0].cidrs[0]: "10.0.0.0/33" is not a valid CIDR: prefix length 33 is more than 32 for IPv4',
       // …or naming the platforms that have it.
-      'tenants[0].templates[0].gpu: GPU sandboxes are supported on gke-autopilot and gke-standard (gVisor with nvidia.com/gpu limits), not on eks, aks, kind',
-      'tenants[0].warmPools[0].template: "py" could not be built (its problems are listed) (on eks, aks, kind)',
-      'tenants[1].templates[0].isolation: "kata" is not available on gke-autopilot, gke-standard, eks, kind (sandboxed runtimes there: gvisor)',
+      'tenants[0].templates[0].gpu: GPU sandboxes are supported on gke-autopilot and gke-standard (gVisor with nvidia.com/gpu limits), not on eks, aks, kind, kubernetes',
+      'tenants[0].warmPools[0].template: "py" could not be built (its problems are listed) (on eks, aks, kind, kubernetes)',
+      'tenants[1].templates[0].isolation: "kata" is not available on gke-autopilot, gke-standard, eks, kind, kubernetes (sandboxed runtimes there: gvisor)',
       'tenants[2].templates[0].containers[0].securityContext.privileged: must be false or unset (a privileged container controls the node), got true [rule privileged; opt out with securityOptOuts: [privileged] if intended]',
     ]);
   });

@@ -347,7 +347,7 @@ const INVALID: readonly Row[] = [
     // Below the pinned schemas (and DRA's v1 API): refused with the supported versions before anything is built.
     'config: DRA on kubernetesVersion 1.33',
     render('aks', cfg({ claimTemplates: [GPU_CLAIM_TEMPLATE] }, { kubernetesVersion: '1.33', deviceClasses: [NVIDIA_CLASS] })),
-    configInvalid('kubernetesVersion: "1.33" is outside the pinned range: supported Kubernetes versions are 1.34, 1.35, 1.36 (pinned API schemas 1.34.0, 1.36.0)'),
+    configInvalid('kubernetesVersion: "1.33" is outside the pinned range: supported Kubernetes versions are 1.34, 1.35, 1.36, 1.37 (pinned API schemas 1.34.0, 1.36.0, 1.37.2)'),
   ],
   [
     'props: a DRA GPU claim in a gVisor template',

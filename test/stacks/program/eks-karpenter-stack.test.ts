@@ -40,7 +40,7 @@ describe('Pulumi.eks-karpenter.yaml as a whole program', () => {
     expect(ofType(run, 'aws:eks/nodeGroup:NodeGroup')).toEqual([]);
     expect(ofType(run, 'aws:eks/accessEntry:AccessEntry').map((r) => r.inputs.type)).toEqual(['EC2_LINUX']);
     const groups = ofType(run, 'kubernetes:yaml/v2:ConfigGroup');
-    expect(groups.map((g) => g.name).sort()).toEqual(['eks-karpenter-agent-sandbox', 'eks-karpenter-crds', 'eks-karpenter-nodes', 'eks-karpenter-runtime', 'eks-karpenter-workloads']);
+    expect(groups.map((g) => g.name).sort()).toEqual(['eks-karpenter-agent-sandbox', 'eks-karpenter-agent-sandbox-access', 'eks-karpenter-crds', 'eks-karpenter-nodes', 'eks-karpenter-runtime', 'eks-karpenter-workloads']);
     expect(run.dependsOn['eks-karpenter-nodes']).toEqual(['eks-karpenter']);
     const nodes = groups.find((g) => g.name === 'eks-karpenter-nodes')!.inputs.objs as { kind: string; metadata: { name: string }; spec: Record<string, any> }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(nodes.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['EC2NodeClass/sandbox-gvisor', 'NodePool/sandbox-gvisor']);

@@ -26,7 +26,7 @@ describe('Pulumi.eks.yaml as a whole program', () => {
     expect(new Set(kinds(groups[0]))).toStrictEqual(new Set(['CustomResourceDefinition']));
     // yaml/v2 orders only CRDs and Namespaces first inside a group: the controller's RBAC, then the controller.
     expect(new Set(kinds(groups[1]))).toStrictEqual(new Set(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding']));
-    expect(new Set(kinds(groups[2]))).toStrictEqual(new Set(['Deployment', 'Service', 'PodDisruptionBudget']));
+    expect(new Set(kinds(groups[2]))).toStrictEqual(new Set(['Deployment', 'Service', 'PodDisruptionBudget', 'NetworkPolicy']));
     // The RuntimeClass gets a group of its own.
     expect(kinds(groups[3])).toStrictEqual(['RuntimeClass']);
     expect(kinds(groups[4])).toEqual(expect.arrayContaining(['Namespace', 'NetworkPolicy', 'SandboxTemplate', 'SandboxWarmPool']));

@@ -335,7 +335,11 @@ describe('runsc install script text', () => {
 });
 
 describeIfRunsc('runsc install script, tarball release (the pinned layout: gvisor.tar.bz2 with gvisor-bin/)', () => {
-  const runsc = fs.readFileSync(runscCommand.path as string);
+  // Read in beforeAll, never in the describe body: that body runs even when the suite is skipped.
+  let runsc: Buffer;
+  beforeAll(() => {
+    runsc = fs.readFileSync(runscCommand.path as string);
+  });
   const SIDECAR = Buffer.from('#!/bin/sh\necho sidecar\n');
   let work: string;
   let server: http.Server;
@@ -439,12 +443,13 @@ describeIfRunsc('runsc install script, tarball release (the pinned layout: gviso
     expectGateClosed(r.root, `could not download ${baseUrl}/${GVISOR_RELEASE}/${arch}/gvisor.tar.bz2`);
   });
 
+  // The tarball's runsc is read in beforeAll: the cases name it, and the test adds it.
   test.each([
-    ['a path outside the install directory', { runsc, 'containerd-shim-runsc-v1': SHIM, 'gvisor-bin/x': 'symlink:../../../etc/passwd' }, 'is not a regular file or directory'],
-    ['an unexpected file', { runsc, 'containerd-shim-runsc-v1': SHIM, 'install.sh': Buffer.from('x') }, "unexpected 'install.sh'"],
-    ['no shim', { runsc, 'gvisor-bin/s': SIDECAR }, 'the tarball has no containerd-shim-runsc-v1'],
+    ['a path outside the install directory', { 'containerd-shim-runsc-v1': SHIM, 'gvisor-bin/x': 'symlink:../../../etc/passwd' }, 'is not a regular file or directory'],
+    ['an unexpected file', { 'containerd-shim-runsc-v1': SHIM, 'install.sh': Buffer.from('x') }, "unexpected 'install.sh'"],
+    ['no shim', { 'gvisor-bin/s': SIDECAR }, 'the tarball has no containerd-shim-runsc-v1'],
   ])('a verified tarball with %s is refused: nothing installed, gated', async (_what, files, reason) => {
-    serve(tarball(files as Record<string, Buffer | string>));
+    serve(tarball({ runsc, ...(files as Record<string, Buffer | string>) }));
     const r = await run();
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(reason);
