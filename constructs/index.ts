@@ -36,6 +36,7 @@ export { Sandbox, type SandboxProps } from './workloads/sandbox';
 export { SandboxWarmPool, type SandboxWarmPoolProps, type WarmPoolAutoscaling } from './workloads/sandbox-warm-pool';
 export { SandboxClaim, type SandboxClaimProps, type SandboxClaimLifecycle } from './workloads/sandbox-claim';
 export type { NamespaceRef } from './workloads/context';
+export type { NamespacePodSecurity } from '../validation/namespace-pod-security';
 
 // DRA: device classes, claim templates and the selector builder
 export { DeviceClass, type DeviceClassProps, type OpaqueDriverConfig } from './dra/device-class';
@@ -118,6 +119,10 @@ export {
   type AgentSandboxRelease,
   type AgentSandboxVersion,
   type ConversionWebhook,
+  type HelmChartPin,
+  type InstallFileName,
+  type RouterFileName,
+  type SandboxRouterPin,
   type UpstreamFile,
 } from '../core/upstream/pins';
 export { supportedKubernetesVersions } from '../core/upstream/kubernetes-versions';

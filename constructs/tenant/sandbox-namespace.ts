@@ -37,7 +37,9 @@ import {
 } from './traffic-rules';
 
 export const POD_SECURITY_LEVELS = ['restricted', 'baseline', 'privileged'] as const;
-export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+/** A Pod Security Standard level (one type for namespaces and the controller's namespace). */
+export type { PodSecurityLevel } from '../../validation/pod-security';
+import type { PodSecurityLevel } from '../../validation/pod-security';
 
 /** Annotation on the egress NetworkPolicy mapping rule indexes to the allowlist descriptions. */
 export const RULE_DESCRIPTIONS_ANNOTATION = 'agent-sandbox-infra.io/rule-descriptions';
