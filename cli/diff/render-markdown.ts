@@ -8,8 +8,9 @@ import { Change, DiffResult, FieldChange, ObjectDiff } from './types';
 
 export interface MarkdownOptions {
   /**
-   * Maximum length of the output in characters. Per-object blocks are dropped from the end to
-   * stay under it; the heading, summary table and truncation note are always kept.
+   * Maximum length of the output in characters. It is spent in review order (templates, warm pools, policies and
+   * RBAC first); blocks that do not fit are named in the truncation note, CRD bodies summarized in one line. The
+   * heading, summary table and truncation note are always kept.
    * @default 60000 (GitHub's comment limit is 65,536)
    */
   readonly maxChars?: number;

@@ -100,6 +100,18 @@ describe('headlines carry the values', () => {
     expect(renderText(r)).toContain('~ changed ConfigMap tenant-a/settings: key0 value-1-0 → value-2-0, key1 value-1-1 → value-2-1, key2 value-1-2 → value-2-2 and 5 more fields (a.yaml)');
   });
 
+  test('sensitive values stay redacted in the headline', () => {
+    const cm = (password: string, url: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'db' }, data: { password, url } });
+    const r = diffDirectories(
+      writeTree({ 'a.yaml': yamlDocs(cm('hunter2-old', 'postgres://app:pw-old-1@db:5432/x')) }),
+      writeTree({ 'a.yaml': yamlDocs(cm('hunter2-new', 'postgres://app:pw-new-2@db:5432/x')) }),
+    );
+    const md = renderMarkdown(r);
+    expect(md).toContain('<b>ConfigMap db</b>: <code>password</code> &lt;redacted&gt; → &lt;redacted (changed)&gt;, <code>url</code> &lt;redacted&gt; → &lt;redacted (changed)&gt;</summary>');
+    expect(renderText(r)).toContain('~ changed ConfigMap db: password <redacted> → <redacted (changed)>, url <redacted> → <redacted (changed)> (a.yaml)');
+    for (const out of [md, renderText(r)]) for (const v of ['hunter2', 'pw-old-1', 'pw-new-2']) expect(out).not.toContain(v);
+  });
+
   test('long values are shortened in the headline (the full value stays in the field list)', () => {
     const cm = (v: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'long' }, data: { script: v } });
     const r = diffDirectories(writeTree({ 'a.yaml': yamlDocs(cm('a'.repeat(200))) }), writeTree({ 'a.yaml': yamlDocs(cm('b'.repeat(200))) }));
