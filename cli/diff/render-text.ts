@@ -1,7 +1,8 @@
+import { headlineOf, type Headline } from './headline';
 import { describeKey, keyId } from './key';
 import { blockedObjectCount, POLICY_REVIEW_SCOPE, verdictCounts, worstVerdictByObject, type PolicyReview, type PolicyVerdict } from './policy-review';
-import { countsSentence, hasChanges, kindTotals, statusLabel } from './summary';
-import { DiffResult, FieldChange, ObjectDiff } from './types';
+import { changePlatforms, diffTextsDiffer, distinctCountsText, hasChanges, kindTotals, noChangesSentence, spreadText, statusLabel } from './summary';
+import { Change, DiffResult, FieldChange, NoEffectNote } from './types';
 
 export interface TextOptions {
   /**
@@ -29,15 +30,18 @@ export function renderText(result: DiffResult, options: TextOptions = {}): strin
   const policy = options.policy;
   if (!hasChanges(result)) {
     const findings = policy && policy.findings.length > 0 ? ['', ...policySection(policy, paint)] : [];
-    return [`No manifest changes. (${result.counts.unchanged} objects compared)`, ...findings].join('\n').replace(/\n*$/, '\n');
+    return [noChangesSentence(result), ...findings].join('\n').replace(/\n*$/, '\n');
   }
 
   const markers = policy ? worstVerdictByObject(policy) : new Map<string, PolicyVerdict>();
-  const out = [`Manifest diff: ${countsSentence(result.counts)}`, '', ...kindTable(result), ''];
-  for (const o of result.objects) {
-    const verdict = markers.get(keyId(o.key));
-    out.push(paint.bold(objectHeader(o)) + (verdict ? ` ${verdict === 'mandatory' ? paint.red(`[${VERDICT_LABEL[verdict]}]`) : `[${VERDICT_LABEL[verdict]}]`}` : ''));
+  const out = [`Manifest diff: ${distinctCountsText(result)}${spreadText(result)}, ${result.counts.unchanged} unchanged`, '', ...kindTable(result), ''];
+  for (const change of result.changes) {
+    const o = change.objects[0];
+    const verdict = worstVerdict(change, markers);
+    out.push(paint.bold(changeHeader(change, result)) + (verdict ? ` ${verdict === 'mandatory' ? paint.red(`[${VERDICT_LABEL[verdict]}]`) : `[${VERDICT_LABEL[verdict]}]`}` : ''));
     if (options.fieldChanges ?? true) out.push(...o.fieldChanges.map(formatFieldChange));
+    out.push(...o.noEffect.map(formatNoEffect));
+    if (diffTextsDiffer(change)) out.push(`  (the diff as on ${o.key.platform}: the unchanged lines around it differ on the other platforms)`);
     for (const line of o.unifiedDiff.split('\n')) {
       if (line.startsWith('@@')) out.push(paint.cyan(line));
       else if (line.startsWith('+')) out.push(paint.green(line));
@@ -71,9 +75,9 @@ function policySection(review: PolicyReview, paint: ReturnType<typeof painter>):
 function kindTable(result: DiffResult): string[] {
   const totals = kindTotals(result.kinds);
   const rows = [
-    ['KIND', 'ADDED', 'REMOVED', 'CHANGED'],
-    ...result.kinds.map((k) => [k.kind, String(k.added), String(k.removed), String(k.changed)]),
-    ['total', String(totals.added), String(totals.removed), String(totals.changed)],
+    ['KIND', 'ADDED', 'REMOVED', 'CHANGED', 'OBJECTS'],
+    ...result.kinds.map((k) => [k.kind, String(k.added), String(k.removed), String(k.changed), String(k.objects)]),
+    ['total', String(totals.added), String(totals.removed), String(totals.changed), String(totals.objects)],
   ];
   const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
   return rows.map((r) =>
@@ -81,11 +85,39 @@ function kindTable(result: DiffResult): string[] {
   );
 }
 
-/** `~ changed Deployment ns/name [eks] (eks/controller.yaml)` */
-function objectHeader(o: ObjectDiff): string {
-  const platform = o.key.platform ? ` [${o.key.platform}]` : '';
-  const source = o.headSource ?? o.baseSource;
-  return `${statusLabel(o.status)} ${describeKey(o.key)}${platform}${source ? ` (${source})` : ''}`;
+/** The worst policy verdict on any of the change's objects. */
+function worstVerdict(change: Change, markers: ReadonlyMap<string, PolicyVerdict>): PolicyVerdict | undefined {
+  const verdicts = change.objects.map((o) => markers.get(keyId(o.key)));
+  return (['mandatory', 'advisory', 'opt-out'] as const).find((v) => verdicts.includes(v));
+}
+
+/** `~ changed Deployment ns/name: replicas 2 → 3 [all 6 platforms] (<platform>/10-agent-sandbox.yaml)` */
+function changeHeader(change: Change, result: DiffResult): string {
+  const headline = headlineOf(change.objects[0]);
+  const platforms = changePlatforms(change, result);
+  const source = sourceOf(change);
+  return `${statusLabel(change.status)} ${describeKey(change.key)}${headline ? `: ${headlineText(headline)}` : ''}${platforms ? ` [${platforms}]` : ''}${source ? ` (${source})` : ''}`;
+}
+
+/** The file of the change: `eks/a.yaml`, `<platform>/a.yaml` when each platform has it in the same file. */
+function sourceOf(change: Change): string {
+  const sources = change.objects.map((o) => o.headSource ?? o.baseSource ?? '');
+  if (sources.length === 1) return sources[0];
+  const rests = new Set(change.objects.map((o, i) => (o.key.platform && sources[i].startsWith(`${o.key.platform}/`) ? sources[i].slice(o.key.platform.length + 1) : sources[i])));
+  return rests.size === 1 ? `<platform>/${[...rests][0]}` : sources.join(', ');
+}
+
+function headlineText(h: Headline): string {
+  const parts = h.parts.map((p) => [p.before, p.label, p.after].filter((x) => x !== undefined).join(' ')).join(', ');
+  const more = h.more > 0 ? ` and ${h.more} more field${h.more === 1 ? '' : 's'}` : '';
+  return `${h.noEffect ? 'no effect: ' : ''}${parts}${more}`;
+}
+
+/** `  = rules[0].verbs: only the order changed, …`, `  = spec.replicas: 4 → 6: HorizontalPodAutoscaler …` */
+function formatNoEffect(n: NoEffectNote): string {
+  const c = n.change;
+  const values = !c ? '' : c.type === 'changed' ? `: ${formatValue(c.oldValue)} → ${formatValue(c.newValue)}` : `: ${c.type} ${formatValue(c.type === 'added' ? c.newValue : c.oldValue)}`;
+  return `  = ${n.path}${values}: ${n.reason}`;
 }
 
 function formatFieldChange(c: FieldChange): string {

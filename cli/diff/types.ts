@@ -59,6 +59,18 @@ export interface FieldChange {
 
 export type ObjectStatus = 'added' | 'removed' | 'changed';
 
+/**
+ * A difference that changes nothing Kubernetes acts on: a list Kubernetes treats as a set whose order alone changed
+ * (`rules[0].verbs`), or `spec.replicas` of an object an autoscaler scales.
+ */
+export interface NoEffectNote {
+  /** The list (reorder) or field (replicas). */
+  readonly path: string;
+  readonly reason: string;
+  /** The field change itself, when it has values worth showing (redacted like the rest). */
+  readonly change?: FieldChange;
+}
+
 export interface ObjectDiff {
   readonly status: ObjectStatus;
   readonly key: ObjectKey;
@@ -70,24 +82,57 @@ export interface ObjectDiff {
   readonly base?: Record<string, unknown>;
   /** The redacted head object (absent for removed objects). */
   readonly head?: Record<string, unknown>;
-  /** Field-level changes; empty for added/removed objects. Values are redacted. */
+  /** Field-level changes that take effect; empty for added/removed objects. Values are redacted. */
   readonly fieldChanges: readonly FieldChange[];
+  /** Differences with no effect, with why (not in fieldChanges). A changed object with only these has no effect. */
+  readonly noEffect: readonly NoEffectNote[];
   /** Unified diff (hunks with `@@` headers, no `---`/`+++` lines) of the redacted, key-sorted YAML. */
   readonly unifiedDiff: string;
 }
 
+/**
+ * One change as a reviewer reads it: the same object (kind, namespace, name) changed the same way on one or more
+ * platforms. Objects whose other content differs between platforms still make one change when the change itself
+ * (the values before and after, compared unredacted and never kept) is the same.
+ */
+export interface Change {
+  readonly status: ObjectStatus;
+  /** The key of the first platform's object. */
+  readonly key: ObjectKey;
+  /** The platforms it was made on, sorted (`['']` for objects not under a platform folder). */
+  readonly platforms: readonly string[];
+  /** One object per platform, in the order of `platforms`. */
+  readonly objects: readonly ObjectDiff[];
+  /** True when a changed object has only NoEffectNotes. */
+  readonly noEffect: boolean;
+}
+
+/** Distinct changes (a change made on six platforms counts once) and the objects that did not change. */
 export interface DiffCounts {
   readonly added: number;
   readonly removed: number;
   readonly changed: number;
+  /** Of `changed`, how many have no effect. */
+  readonly noEffect: number;
+  /** Objects equal on both sides. */
   readonly unchanged: number;
+}
+
+/** Objects per status, every platform's counted (what `counts` was before changes were grouped). */
+export interface ObjectCounts {
+  readonly added: number;
+  readonly removed: number;
+  readonly changed: number;
 }
 
 export interface KindSummary {
   readonly kind: string;
+  /** Distinct changes of this kind. */
   readonly added: number;
   readonly removed: number;
   readonly changed: number;
+  /** Objects of this kind that changed, every platform's counted. */
+  readonly objects: number;
 }
 
 /**
@@ -96,8 +141,13 @@ export interface KindSummary {
  */
 export interface DiffResult {
   readonly counts: DiffCounts;
-  /** One row per kind with at least one added/removed/changed object, sorted by kind. */
+  readonly objectCounts: ObjectCounts;
+  /** Platform folders with objects on either side, sorted (empty when nothing is under a platform folder). */
+  readonly platforms: readonly string[];
+  /** One row per kind with at least one change, sorted by kind. */
   readonly kinds: readonly KindSummary[];
-  /** Added, removed and changed objects (unchanged ones are only counted), sorted by key. */
+  /** Distinct changes, in review order (cli/diff/review-order.ts): what a reviewer must see first comes first. */
+  readonly changes: readonly Change[];
+  /** Added, removed and changed objects of every platform (unchanged ones are only counted), sorted by key. */
   readonly objects: readonly ObjectDiff[];
 }

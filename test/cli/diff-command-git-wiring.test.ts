@@ -50,9 +50,9 @@ test('the head holds some platforms: only those are compared (the others are not
   const head = headWith(['eks', 'kind']);
   const run = await runCli(['diff', '--git', 'main', head]);
   expect(run.stderr).toBe('');
-  expect(run.stdout).toMatch(/^No manifest changes\. \(\d+ objects compared\)\n$/);
+  expect(run.stdout).toMatch(/^No manifest changes: no change to any rendered object \(\d+ objects compared on 2 platforms: eks, kind\)\.\n$/);
   expect(run.code).toBe(0);
-  expect(Number(/\((\d+) objects compared\)/.exec(run.stdout)![1])).toBe(loadManifests(head).length);
+  expect(Number(/\((\d+) objects compared on/.exec(run.stdout)![1])).toBe(loadManifests(head).length);
   expect(readdirSync(baseDir).sort()).toStrictEqual(['eks', 'kind']);
   expect(synthesize).toHaveBeenCalledTimes(1);
   expect(synthesize).toHaveBeenCalledWith('main', { config: undefined });
@@ -63,7 +63,7 @@ test('the head is one platform folder: compared with that platform of the base',
   const head = headWith(['eks']);
   const run = await runCli(['diff', '--git', 'main', join(head, 'eks')]);
   expect(run.stderr).toBe('');
-  expect(run.stdout).toMatch(/^No manifest changes\./);
+  expect(run.stdout).toMatch(/^No manifest changes: no change to any rendered object/);
   expect(run.code).toBe(0);
 });
 
@@ -74,8 +74,8 @@ test('every platform, one change: exit 2, the title names the ref and its commit
   expect(run.stderr).toBe('');
   expect(run.code).toBe(2);
   expect(run.stdout.split('\n')[0]).toBe(`### Manifest diff (origin/main @ ${COMMIT.slice(0, 12)} → ${head})`);
-  expect(run.stdout).toContain('| ConfigMap | 1 | 0 | 0 |');
-  expect(run.stdout).toContain('| **total** | **1** | **0** | **0** |');
+  expect(run.stdout).toContain('| ConfigMap | 1 | 0 | 0 | 1 |');
+  expect(run.stdout).toContain('| **total** | **1** | **0** | **0** | **1** |');
   expect(readdirSync(baseDir).sort()).toStrictEqual(ALL);
   expect(synthesize).toHaveBeenCalledWith('origin/main', { config: 'my-config.yaml' });
   expect(cleanup).toHaveBeenCalledTimes(1);

@@ -14,7 +14,7 @@ import { command, realComponentsPresent } from '../support/real-components';
 
 const REPO = resolve(__dirname, '../..');
 /** The files whose working-tree version the clone gets (the rest of the clone is the committed HEAD). */
-const UNDER_TEST = ['cli/diff-command.ts', 'cli/git-base.ts'];
+const UNDER_TEST = ['cli/diff-command.ts', 'cli/git-base.ts', 'cli/diff'];
 const hasGit = realComponentsPresent('diff --git (test/cli/diff-command-git.test.ts)', [command('git', 'apt-get install -y git').missing]);
 
 function git(cwd: string, args: string[]): string {
@@ -35,7 +35,7 @@ function git(cwd: string, args: string[]): string {
       git(scratch, ['clone', '--quiet', '--no-hardlinks', REPO, clone]);
       symlinkSync(join(REPO, 'node_modules'), join(clone, 'node_modules'), 'dir');
       // …except the code under test, the diff command as it is in this checkout.
-      for (const file of UNDER_TEST) cpSync(join(REPO, file), join(clone, file));
+      for (const file of UNDER_TEST) cpSync(join(REPO, file), join(clone, file), { recursive: true });
       if (git(clone, ['status', '--porcelain', '--', ...UNDER_TEST]) !== '') git(clone, ['commit', '--quiet', '-m', 'diff command under test', '--', ...UNDER_TEST]);
 
       const exampleFile = join(clone, 'config/example.ts');
@@ -71,9 +71,10 @@ function git(cwd: string, args: string[]): string {
       expect(diff.status).toBe(2);
       const lines = diff.stdout.split('\n');
       expect(lines[0]).toBe(`### Manifest diff (HEAD~1 @ ${parent.slice(0, 12)} → ${head})`);
-      expect(lines[2]).toMatch(/^\*\*5 changed, 0 added, 0 removed, \d+ unchanged\*\*$/);
-      expect(lines.slice(6, 8)).toStrictEqual(['| Deployment | 0 | 0 | 5 |', '| **total** | **0** | **0** | **5** |']);
-      expect(diff.stdout).toContain('<b>Deployment agent-sandbox-system/agent-sandbox-controller</b> (eks)');
+      // One change, made on every platform the example renders.
+      expect(lines[2]).toMatch(/^\*\*1 changed, 0 added, 0 removed\*\* \(6 objects on 6 platforms: aks, eks, gke-autopilot, gke-standard, kind, kubernetes\), \d+ unchanged$/);
+      expect(lines.slice(6, 8)).toStrictEqual(['| Deployment | 0 | 0 | 1 | 6 |', '| **total** | **0** | **0** | **1** | **6** |']);
+      expect(diff.stdout).toContain('<b>Deployment agent-sandbox-system/agent-sandbox-controller</b>: <code>replicas</code> 2 → 3 (all 6 platforms)</summary>');
       // Base = the parent commit's code and config (2), head = the clone's working tree (3).
       expect(diff.stdout).toMatch(/^-\s+replicas: 2\n\+\s+replicas: 3$/m);
       expect(readdirSync(tmp)).toStrictEqual([]);

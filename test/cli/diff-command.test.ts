@@ -69,32 +69,34 @@ beforeAll(async () => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('agent-sandbox-infra diff', () => {
-  test('two synths of the same config: exit 0 and "No manifest changes." in both formats', async () => {
+  test('two synths of the same config: exit 0 and "no change to any rendered object" in both formats', async () => {
     const again = join(scratch, 'again');
     await synthInto(again);
     const md = await runCli(['diff', '--format', 'markdown', exampleOut, again]);
     expect(md.stderr).toBe('');
     expect(md.code).toBe(0);
-    expect(md.stdout).toMatch(/^### Manifest diff\n\nNo manifest changes\. \(\d+ objects compared\)\n$/);
-    const objects = Number(/\((\d+) objects compared\)/.exec(md.stdout)![1]);
+    const sentence = /^No manifest changes: no change to any rendered object \((\d+) objects compared on 6 platforms: aks, eks, gke-autopilot, gke-standard, kind, kubernetes\)\.$/m;
+    expect(md.stdout).toMatch(new RegExp(`^### Manifest diff\n\n${sentence.source.slice(1, -1)}\n$`));
+    const objects = Number(sentence.exec(md.stdout)![1]);
     expect(objects).toBeGreaterThan(100); // every platform's objects were loaded and matched
     const text = await runCli(['diff', exampleOut, again]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toBe(`No manifest changes. (${objects} objects compared)\n`);
+    expect(text.stdout).toBe(`No manifest changes: no change to any rendered object (${objects} objects compared on 6 platforms: aks, eks, gke-autopilot, gke-standard, kind, kubernetes).\n`);
   });
 
-  test('a modified config: exit 2, markdown opens with the summary table and lists exactly the changed objects', async () => {
+  test('a modified config: exit 2, markdown opens with the summary table and shows each change once, with its values and platforms', async () => {
     const run = await markdownDiff();
     expect(run.stderr).toBe('');
     expect(run.code).toBe(2);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe('### Manifest diff');
-    expect(lines[2]).toMatch(/^\*\*12 changed, 0 added, 0 removed, \d+ unchanged\*\*$/);
-    expect(lines.slice(4, 6)).toStrictEqual(['| kind | added | removed | changed |', '|---|--:|--:|--:|']);
+    // Two changes (controller replicas, warm-pool replicas), each made on all six platforms: counted once.
+    expect(lines[2]).toMatch(/^\*\*2 changed, 0 added, 0 removed\*\* \(12 objects on 6 platforms: aks, eks, gke-autopilot, gke-standard, kind, kubernetes\), \d+ unchanged$/);
+    expect(lines.slice(4, 6)).toStrictEqual(['| kind | added | removed | changed | objects |', '|---|--:|--:|--:|--:|']);
     expect(lines.slice(6, lines.indexOf('', 6))).toStrictEqual([
-      '| Deployment | 0 | 0 | 6 |',
-      '| SandboxWarmPool | 0 | 0 | 6 |',
-      '| **total** | **0** | **0** | **12** |',
+      '| Deployment | 0 | 0 | 1 | 6 |',
+      '| SandboxWarmPool | 0 | 0 | 1 | 6 |',
+      '| **total** | **0** | **0** | **2** | **12** |',
     ]);
     // Between the table and the first per-object block: the policy pack's verdict on the head (clean here).
     const policyAt = lines.indexOf('#### Policy pack');
@@ -102,14 +104,12 @@ describe('agent-sandbox-infra diff', () => {
     expect(lines[policyAt + 2]).toMatch(/^No findings: \d+ sandbox, template and warm-pool objects pass `kubernetes-sandbox-secure-profile` and `sandbox-warm-pool-upper-bound`\.$/);
     expect(run.stdout.indexOf('<details>')).toBeGreaterThan(run.stdout.indexOf('#### Policy pack'));
 
-    const blocks = [...run.stdout.matchAll(/<details><summary><code>(.*?)<\/code> <b>(.*?)<\/b> \((.*?)\)<\/summary>/g)].map((m) => `${m[1]} ${m[2]} [${m[3]}]`);
-    // Exactly the objects the two replica counts drive, on every platform, in key order; nothing unrelated.
-    expect(blocks).toStrictEqual(
-      ['aks', 'eks', 'gke-autopilot', 'gke-standard', 'kind', 'kubernetes'].flatMap((platform) => [
-        `~ changed Deployment agent-sandbox-system/agent-sandbox-controller [${platform}]`,
-        `~ changed SandboxWarmPool research/node-warm [${platform}]`,
-      ]),
-    );
+    const blocks = [...run.stdout.matchAll(/<details><summary>(.*?)<\/summary>/g)].map((m) => m[1]);
+    // Exactly the objects the two replica counts drive, once each with every platform, warm pools first; nothing unrelated.
+    expect(blocks).toStrictEqual([
+      '<code>~ changed</code> <b>SandboxWarmPool research/node-warm</b>: <code>replicas</code> 2 → 3 (all 6 platforms)',
+      '<code>~ changed</code> <b>Deployment agent-sandbox-system/agent-sandbox-controller</b>: <code>replicas</code> 2 → 3 (all 6 platforms)',
+    ]);
     expect(run.stdout).toContain('Changed: <code>spec.replicas</code>');
     expect(run.stdout).toMatch(/^-\s+replicas: 2\n\+\s+replicas: 3$/m);
     expect(run.stdout.length).toBeLessThanOrEqual(60_000);
@@ -119,10 +119,11 @@ describe('agent-sandbox-infra diff', () => {
     const run = await runCli(['diff', '--format', 'text', exampleOut, modifiedOut]);
     expect(run.code).toBe(2);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toMatch(/^Manifest diff: \d+ changed, 0 added, 0 removed, \d+ unchanged$/);
-    expect(lines[2].split(/\s+/)).toStrictEqual(['KIND', 'ADDED', 'REMOVED', 'CHANGED']);
-    expect(lines).toContain('~ changed Deployment agent-sandbox-system/agent-sandbox-controller [eks] (eks/10-agent-sandbox.yaml)');
-    expect(run.stdout).toMatch(/^~ changed SandboxWarmPool research\/node-warm \[eks\] \(eks\/50-tenant-research\.yaml\)\n {2}~ spec\.replicas: 2 → 3$/m);
+    expect(lines[0]).toMatch(/^Manifest diff: 2 changed, 0 added, 0 removed \(12 objects on 6 platforms: aks, eks, gke-autopilot, gke-standard, kind, kubernetes\), \d+ unchanged$/);
+    expect(lines[2].split(/\s+/)).toStrictEqual(['KIND', 'ADDED', 'REMOVED', 'CHANGED', 'OBJECTS']);
+    expect(lines).toContain('~ changed Deployment agent-sandbox-system/agent-sandbox-controller: replicas 2 → 3 [all 6 platforms] (<platform>/10-agent-sandbox.yaml)');
+    expect(run.stdout).toMatch(/^~ changed SandboxWarmPool research\/node-warm: replicas 2 → 3 \[all 6 platforms\] \(<platform>\/50-tenant-research\.yaml\)\n {2}~ spec\.replicas: 2 → 3$/m);
+    expect(lines.filter((l) => l.startsWith('~ changed'))).toHaveLength(2);
     expect(run.stdout).not.toContain('<details>');
     expect(run.stdout).not.toContain('\u001b['); // no color unless asked
     const colored = await runCli(['diff', '--color', copyOf(exampleOut, 'color-base', ['eks']), copyOf(modifiedOut, 'color-head', ['eks'])]);
@@ -188,7 +189,7 @@ describe('agent-sandbox-infra diff', () => {
       '| ⛔ blocks | SandboxTemplate agents-prod/python-runtime (eks) | changed | kubernetes-sandbox-secure-profile [runtimeClassName] | <code>spec.podTemplate.spec.runtimeClassName</code> | must name a sandboxed RuntimeClass (gvisor on eks) so untrusted code does not run on the host kernel, got "runc" |',
     );
     expect(md.stdout).toMatch(/^\| ⛔ blocks \| SandboxTemplate agents-prod\/python-runtime \(gke-standard\) \| changed \| kubernetes-sandbox-secure-profile \[sandboxPlacement\] \| <code>spec\.podTemplate\.spec\.tolerations<\/code> \| must include \{key: sandbox\.gke\.io\/runtime, operator: Equal, value: gvisor, effect: NoSchedule\}/m);
-    expect(md.stdout).toContain('<b>SandboxTemplate agents-prod/python-runtime</b> (eks) ⛔ blocks</summary>');
+    expect(md.stdout).toContain('<b>SandboxTemplate agents-prod/python-runtime</b>: <code>runtimeClassName</code> gvisor → runc (eks) ⛔ blocks</summary>');
 
     const text = await runCli(['diff', base, head]);
     expect(text.stdout).toMatch(/^ {2}BLOCKS SandboxTemplate agents-prod\/python-runtime \[eks\] \(changed\): kubernetes-sandbox-secure-profile \[runtimeClassName\]: /m);
@@ -206,18 +207,34 @@ describe('agent-sandbox-infra diff', () => {
     expect(folder.stdout).toContain('got "kata-vm-isolation"');
   });
 
-  test('--max-chars caps the markdown and says what was cut', async () => {
-    const full = await markdownDiff();
-    expect(full.stdout.length).toBeGreaterThan(3000);
-    const capped = await runCli(['diff', '--format', 'markdown', '--max-chars', '3000', exampleOut, modifiedOut]);
+  test('--max-chars: the budget goes to the warm pool and controller diffs; removed CRD bodies are summarized, not printed', async () => {
+    // The modified config's synth without its CRDs: four CRDs removed on every platform (~850 KB of schema each).
+    const head = copyOf(modifiedOut, 'no-crds');
+    for (const platform of readdirSync(head)) rmSync(join(head, platform, '00-crds.yaml'));
+    const full = await runCli(['diff', '--format', 'markdown', exampleOut, head]);
+    expect(full.code).toBe(2);
+    expect(full.stdout.length).toBeLessThanOrEqual(60_000);
+    // Both replica changes in full, first; each CRD once, for all six platforms, with what it defines instead of its body.
+    expect(full.stdout).toMatch(/^-\s+replicas: 2\n\+\s+replicas: 3$/m);
+    const blocks = [...full.stdout.matchAll(/<details><summary><code>(.*?)<\/code> <b>(.*?)<\/b>/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(blocks.slice(0, 2)).toStrictEqual(['~ changed SandboxWarmPool research/node-warm', '~ changed Deployment agent-sandbox-system/agent-sandbox-controller']);
+    expect(blocks.slice(2).every((b) => b.startsWith('- removed CustomResourceDefinition '))).toBe(true);
+    expect(blocks.length - 2).toBe(4);
+    // The two large ones (thousands of schema lines) are summarized; the small ones fit in the rest of the budget.
+    expect(full.stdout).toMatch(/<b>CustomResourceDefinition sandboxes\.agents\.x-k8s\.io<\/b> \(all 6 platforms\)<\/summary>\n\n<i>Body not shown \(\d{4,} lines\): Sandbox \(agents\.x-k8s\.io\), versions v1\w+ \(served, storage\)\.<\/i>/);
+    expect(full.stdout).toMatch(/<b>CustomResourceDefinition sandboxtemplates\.extensions\.agents\.x-k8s\.io<\/b> \(all 6 platforms\)<\/summary>\n\n<i>Body not shown \(\d{4,} lines\): SandboxTemplate \(extensions\.agents\.x-k8s\.io\)/);
+    expect(full.stdout).toContain('> **Output truncated:** 2 CustomResourceDefinitions are summarized, not printed, to stay under the comment size limit.');
+    expect(full.stdout).not.toContain('podTemplate:\n'); // no line of the Sandbox CRD's schema
+
+    const capped = await runCli(['diff', '--format', 'markdown', '--max-chars', '3000', exampleOut, head]);
     expect(capped.code).toBe(2);
     expect(capped.stdout.length).toBeLessThanOrEqual(3000);
-    expect(capped.stdout).toMatch(/> \*\*Output truncated:\*\* the diffs of \d+ of \d+ objects with changes are not shown/);
-    // The objects whose diffs were cut are still named, with their platform.
-    expect(capped.stdout).toMatch(/^Not shown:\n(- <code>~ changed<\/code> (Deployment agent-sandbox-system\/agent-sandbox-controller|SandboxWarmPool research\/node-warm) \((aks|eks|gke-autopilot|gke-standard|kind)\)\n)+/m);
+    expect(capped.stdout).toMatch(/> \*\*Output truncated:\*\* the diffs of \d+ of 6 changes are not shown/);
+    // What is cut is still named, with its platforms; the warm pool's change comes first.
+    expect(capped.stdout).toContain('<b>SandboxWarmPool research/node-warm</b>: <code>replicas</code> 2 → 3 (all 6 platforms)');
+    expect(capped.stdout).toMatch(/^Not shown:\n(- <code>[~-] (changed|removed)<\/code> (Deployment|CustomResourceDefinition) \S+ \(all 6 platforms\)\n)+/m);
     // The summary table is never cut.
     expect(capped.stdout).toContain('| **total** |');
-    expect(full.stdout).not.toContain('Output truncated');
   });
 
   test('document order inside a file does not matter', async () => {
@@ -234,7 +251,7 @@ describe('agent-sandbox-infra diff', () => {
     writeFileSync(file, text);
     const run = await runCli(['diff', base, shuffled]);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/^No manifest changes\./);
+    expect(run.stdout).toMatch(/^No manifest changes: no change to any rendered object \(\d+ objects compared on 1 platform: eks\)\.$/m);
     expect(run.code).toBe(0);
 
     // The same shuffle plus one real edit is still found (the shuffle did not blind the comparison).

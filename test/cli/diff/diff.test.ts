@@ -16,15 +16,15 @@ describe('diffDirectories', () => {
     });
     const result = diffDirectories(base, head);
 
-    expect(result.counts).toEqual({ added: 1, removed: 1, changed: 1, unchanged: 1 });
+    expect(result.counts).toEqual({ added: 1, removed: 1, changed: 1, noEffect: 0, unchanged: 1 });
     expect(statuses(result)).toEqual([
       'changed Deployment/agent-sandbox-controller',
       'added ServiceAccount/new-sa',
       'removed ServiceAccount/old-sa',
     ]);
     expect(result.kinds).toEqual([
-      { kind: 'Deployment', added: 0, removed: 0, changed: 1 },
-      { kind: 'ServiceAccount', added: 1, removed: 1, changed: 0 },
+      { kind: 'Deployment', added: 0, removed: 0, changed: 1, objects: 1 },
+      { kind: 'ServiceAccount', added: 1, removed: 1, changed: 0, objects: 2 },
     ]);
     const changed = result.objects[0];
     expect(changed.baseSource).toBe('eks/controller.yaml');
@@ -56,7 +56,7 @@ describe('diffDirectories', () => {
       'kind/nested/a.yaml': yamlDocs(shuffle(serviceAccount()), shuffle(namespace)),
     });
     const result = diffDirectories(base, head);
-    expect(result.counts).toEqual({ added: 0, removed: 0, changed: 0, unchanged: 4 });
+    expect(result.counts).toEqual({ added: 0, removed: 0, changed: 0, noEffect: 0, unchanged: 4 });
     expect(result.objects).toEqual([]);
     expect(diffExitCode(result)).toBe(0);
   });
@@ -75,7 +75,7 @@ describe('diffDirectories', () => {
     const base = writeTree({ 'gke-autopilot/pools.yaml': yamlDocs(warmPool('extensions.agents.x-k8s.io/v1alpha1')) });
     const head = writeTree({ 'gke-autopilot/pools.yaml': yamlDocs(warmPool('extensions.agents.x-k8s.io/v1beta1')) });
     const result = diffDirectories(base, head);
-    expect(result.counts).toEqual({ added: 0, removed: 0, changed: 1, unchanged: 0 });
+    expect(result.counts).toEqual({ added: 0, removed: 0, changed: 1, noEffect: 0, unchanged: 0 });
     expect(result.objects[0].key).toEqual({
       platform: 'gke-autopilot',
       group: 'extensions.agents.x-k8s.io',
@@ -97,7 +97,7 @@ describe('diffDirectories', () => {
     const base = writeTree({ 'gke-autopilot/c.yaml': yamlDocs(deployment()), 'eks/c.yaml': yamlDocs(deployment()) });
     const head = writeTree({ 'gke-autopilot/c.yaml': yamlDocs(deployment()), 'eks/c.yaml': yamlDocs(deployment('img:2')) });
     const result = diffDirectories(base, head);
-    expect(result.counts).toEqual({ added: 0, removed: 0, changed: 1, unchanged: 1 });
+    expect(result.counts).toEqual({ added: 0, removed: 0, changed: 1, noEffect: 0, unchanged: 1 });
     expect(result.objects[0].key.platform).toBe('eks');
 
     // Moving an object from one platform directory to another is a remove + add.
@@ -107,7 +107,7 @@ describe('diffDirectories', () => {
     const merged = diffDirectories(writeTree({ 'eks/c.yaml': yamlDocs(deployment()) }), writeTree({ 'aks/c.yaml': yamlDocs(deployment()) }), {
       platformFromPath: false,
     });
-    expect(merged.counts).toEqual({ added: 0, removed: 0, changed: 0, unchanged: 1 });
+    expect(merged.counts).toEqual({ added: 0, removed: 0, changed: 0, noEffect: 0, unchanged: 1 });
   });
 
   test('single files can be compared', () => {

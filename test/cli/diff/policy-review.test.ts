@@ -170,7 +170,7 @@ describe('rendering the review', () => {
     const md = renderMarkdown(result, { policy: r });
     const lines = md.split('\n');
     const at = lines.indexOf('#### Policy pack');
-    expect(at).toBeGreaterThan(lines.indexOf('| **total** | **0** | **0** | **2** |'));
+    expect(at).toBeGreaterThan(lines.indexOf('| **total** | **0** | **0** | **2** | **2** |'));
     expect(lines.slice(at + 2, at + 7)).toStrictEqual([
       '**⛔ 1 object would block `pulumi preview --policy-pack policy`** (1 mandatory finding); 1 advisory, 0 opted out.',
       '',
@@ -181,8 +181,8 @@ describe('rendering the review', () => {
     expect(lines[at + 7]).toBe(
       '| ⚠️ advisory | HorizontalPodAutoscaler tenant-a/python (eks) | changed | sandbox-warm-pool-upper-bound [warmPoolAutoscalerMax] | <code>spec.maxReplicas</code> | should be set and ≤ 500 (it bounds SandboxWarmPool python), got 900 |',
     );
-    expect(md).toContain('<summary><code>~ changed</code> <b>SandboxTemplate tenant-a/python</b> (eks) ⛔ blocks</summary>');
-    expect(md).toContain('<summary><code>~ changed</code> <b>HorizontalPodAutoscaler tenant-a/python</b> (eks) ⚠️ advisory</summary>');
+    expect(md).toContain('<summary><code>~ changed</code> <b>SandboxTemplate tenant-a/python</b>: <code>hostNetwork</code> added (eks) ⛔ blocks</summary>');
+    expect(md).toContain('<summary><code>~ changed</code> <b>HorizontalPodAutoscaler tenant-a/python</b>: <code>maxReplicas</code> 10 → 900 (eks) ⚠️ advisory</summary>');
     expect(md.indexOf('#### Policy pack')).toBeLessThan(md.indexOf('<details>'));
   });
 
@@ -205,10 +205,10 @@ describe('rendering the review', () => {
       '#### Policy pack\n\nNo findings: 1 sandbox, template and warm-pool objects pass `kubernetes-sandbox-secure-profile` and `sandbox-warm-pool-upper-bound`.',
     );
     const same = review(objects('eks', template()), objects('eks', template()));
-    expect(renderMarkdown(same.result, { policy: same.review })).toBe('### Manifest diff\n\nNo manifest changes. (1 objects compared)\n');
+    expect(renderMarkdown(same.result, { policy: same.review })).toBe('### Manifest diff\n\nNo manifest changes: no change to any rendered object (1 object compared on 1 platform: eks).\n');
     const stillBlocked = review(objects('eks', template('python', (s) => (s.hostPID = true))), objects('eks', template('python', (s) => (s.hostPID = true))));
     const md = renderMarkdown(stillBlocked.result, { policy: stillBlocked.review });
-    expect(md).toMatch(/^### Manifest diff\n\nNo manifest changes\. \(1 objects compared\)\n\n#### Policy pack\n\n\*\*⛔ 1 object would block/);
+    expect(md).toMatch(/^### Manifest diff\n\nNo manifest changes: no change to any rendered object \(1 object compared on 1 platform: eks\)\.\n\n#### Policy pack\n\n\*\*⛔ 1 object would block/);
     expect(md).toContain('| ⛔ blocks | SandboxTemplate tenant-a/python (eks) | unchanged |');
   });
 
@@ -237,8 +237,8 @@ describe('rendering the review', () => {
   test('text: a marker after each object header and one line per finding at the end', () => {
     const { result, review: r } = blocked();
     const lines = renderText(result, { policy: r }).trimEnd().split('\n');
-    expect(lines).toContain('~ changed SandboxTemplate tenant-a/python [eks] (eks/tenant.yaml) [BLOCKS]');
-    expect(lines).toContain('~ changed HorizontalPodAutoscaler tenant-a/python [eks] (eks/tenant.yaml) [advisory]');
+    expect(lines).toContain('~ changed SandboxTemplate tenant-a/python: hostNetwork added [eks] (eks/tenant.yaml) [BLOCKS]');
+    expect(lines).toContain('~ changed HorizontalPodAutoscaler tenant-a/python: maxReplicas 10 → 900 [eks] (eks/tenant.yaml) [advisory]');
     expect(lines.slice(-4)).toStrictEqual([
       'Policy pack: 1 object would block `pulumi preview --policy-pack policy` (1 mandatory, 1 advisory, 0 opted out)',
       '  BLOCKS SandboxTemplate tenant-a/python [eks] (changed): kubernetes-sandbox-secure-profile [hostNetwork]: spec.podTemplate.spec.hostNetwork: must be false or unset (a sandbox must not share the node\'s network namespace (and reach the cloud metadata server)), got true',

@@ -12,10 +12,10 @@ describe('renderText', () => {
     const text = renderText(result);
     expect(text.startsWith('Manifest diff: 1 changed, 0 added, 1 removed, 1 unchanged\n\n')).toBe(true);
     expect(text).toContain(
-      ['KIND            ADDED  REMOVED  CHANGED', 'Deployment          0        0        1', 'ServiceAccount      0        1        0', 'total               0        1        1'].join('\n'),
+      ['KIND            ADDED  REMOVED  CHANGED  OBJECTS', 'Deployment          0        0        1        1', 'ServiceAccount      0        1        0        1', 'total               0        1        1        2'].join('\n'),
     );
     expect(text).toContain(
-      '~ changed Deployment agent-sandbox-system/agent-sandbox-controller [eks] (eks/a.yaml)\n' +
+      '~ changed Deployment agent-sandbox-system/agent-sandbox-controller: image agent-sandbox-controller:v0.5.6 → img:2 [eks] (eks/a.yaml)\n' +
         '  ~ spec.template.spec.containers[0].image: "registry.k8s.io/agent-sandbox/agent-sandbox-controller:v0.5.6" → "img:2"\n' +
         '@@ -19,7 +19,7 @@\n',
     );
@@ -33,6 +33,6 @@ describe('renderText', () => {
   });
 
   test('no changes renders a short message', () => {
-    expect(renderText(diffDirectories(base, base))).toBe('No manifest changes. (3 objects compared)\n');
+    expect(renderText(diffDirectories(base, base))).toBe('No manifest changes: no change to any rendered object (3 objects compared on 1 platform: eks).\n');
   });
 });
