@@ -2,8 +2,10 @@
  * `agent-sandbox-infra gvisor-mirror --to <dir>`: copies the pinned gVisor release (every architecture by default)
  * into a folder laid out like the release bucket — `<dir>/<release>/<arch>/<file>` and `<file>.sha512` — for private
  * subnets and air-gapped or aws-cn installs: sync the folder to your bucket and set the EKS cluster's gvisorBaseUrl.
- * Every payload file is checked against its published `.sha512` (the same check the node's install script runs again)
- * before anything is written; the release directory appears by rename, whole or not at all.
+ * Every payload file is checked against a trust anchor before anything is written: the digests given with `--sha512`
+ * (obtained independently of the bucket; the bucket's `.sha512` must then agree with them too), or, only with
+ * `--accept-bucket-checksums` (warned), the bucket's own `.sha512`. The release directory appears by rename, whole or
+ * not at all.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,12 +14,17 @@ import { get as httpsGet } from 'node:https';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../config/validate';
 import {
+  ACCEPT_BUCKET_CHECKSUMS_FIELD,
+  bucketChecksumsWarning,
   checkGvisorRelease,
+  checkGvisorSha512,
   GVISOR_ARCHES,
   GVISOR_RELEASE,
   GVISOR_RELEASES_BASE_URL,
   gvisorPayloadFiles,
+  resolveGvisorTrust,
   type GvisorArch,
+  type GvisorSha512,
 } from '../platforms/eks/node-bootstrap';
 
 export interface GvisorMirrorOptions {
@@ -26,6 +33,10 @@ export interface GvisorMirrorOptions {
   readonly arch?: string;
   /** Where to copy from (another mirror); https, or http on loopback only. @default Google's release bucket */
   readonly from?: string;
+  /** The trust anchor: `<arch>=<sha512>` (a tarball release) or `<arch>/<file>=<sha512>`, one per payload file. */
+  readonly sha512?: readonly string[];
+  /** Trust the bucket's own `.sha512` files where `sha512` has no digest (warned). */
+  readonly acceptBucketChecksums?: boolean;
   /** Injected downloader (tests use the loopback HTTP server). */
   readonly download?: (url: string) => Promise<Buffer>;
 }
@@ -63,6 +74,25 @@ export function sha512LineFor(line: string, name: string): string | undefined {
   return m && (m[2] === name || m[2] === `*${name}`) ? m[1] : undefined;
 }
 
+/** `--sha512` values as the cluster setting's shape; malformed entries become problems. */
+function parseSha512Flags(release: string, flags: readonly string[], problems: string[]): GvisorSha512 {
+  const byArch: Record<string, Record<string, string>> = {};
+  for (const flag of flags) {
+    const m = /^([a-z0-9_]+)(?:\/([A-Za-z0-9._-]+))?=(.*)$/.exec(flag);
+    if (!m) {
+      problems.push(`--sha512: "${flag}" is not <arch>=<sha512> or <arch>/<file>=<sha512>`);
+      continue;
+    }
+    const [, arch, file = gvisorPayloadFiles(release).length === 1 ? gvisorPayloadFiles(release)[0] : '', digest] = m;
+    if (file === '') {
+      problems.push(`--sha512: "${flag}": release ${release} has several payload files; name one: <arch>/<file>=<sha512> (${gvisorPayloadFiles(release).join(', ')})`);
+      continue;
+    }
+    (byArch[arch] ??= {})[file] = digest;
+  }
+  return { [release]: byArch };
+}
+
 /** Copies, verifies and writes; returns the lines to print. All input errors at once, before anything is fetched. */
 export async function gvisorMirror(options: GvisorMirrorOptions): Promise<string[]> {
   const release = options.release ?? GVISOR_RELEASE;
@@ -73,6 +103,20 @@ export async function gvisorMirror(options: GvisorMirrorOptions): Promise<string
     ...arches.filter((a) => !(GVISOR_ARCHES as readonly string[]).includes(a)).map((a) => `--arch: "${a}" is not a gVisor architecture; use ${GVISOR_ARCHES.join(', ')}`),
     ...(!from.startsWith('https://') && !LOOPBACK.test(from) ? [`--from: "${from}" must be an https:// URL (plain http only on 127.0.0.1, localhost, [::1])`] : []),
   ];
+  const releaseProblems = problems.length;
+  const sha512 = options.sha512?.length ? parseSha512Flags(release, options.sha512, problems) : undefined;
+  if (problems.length === releaseProblems) {
+    // Shape errors name the flag; a missing anchor says what to pass.
+    problems.push(...checkGvisorSha512(sha512).map((e) => `--sha512 ${e.field.replace(/^gvisorSha512\["[^"]*"\]\./, '')}: ${e.message}`));
+    const unanchored = arches.filter((a) => (GVISOR_ARCHES as readonly string[]).includes(a) && sha512?.[release]?.[a as GvisorArch] === undefined);
+    if (problems.length === releaseProblems && unanchored.length > 0 && !options.acceptBucketChecksums) {
+      problems.push(
+        `--sha512: no digest for gVisor ${release} ${unanchored.join(' and ')}: the .sha512 files sit in the same bucket as the payload, so whoever can ` +
+          `replace one can replace the other; give --sha512 ${unanchored.map((a) => `${a}=<sha512 of ${gvisorPayloadFiles(release).join('/')}>`).join(' ')} ` +
+          'with digests obtained independently of the bucket, or --accept-bucket-checksums to trust the bucket (warned)',
+      );
+    }
+  }
   const root = resolve(options.to);
   const target = join(root, release);
   if (existsSync(target)) problems.push(`--to: ${target} already exists; remove it or mirror into another folder`);
@@ -80,14 +124,21 @@ export async function gvisorMirror(options: GvisorMirrorOptions): Promise<string
 
   const get = options.download ?? download;
   const files: { arch: GvisorArch; name: string; data: Buffer }[] = [];
+  const bucketTrusted: GvisorArch[] = [];
   for (const arch of arches as GvisorArch[]) {
+    const trust = resolveGvisorTrust(release, arch, { gvisorSha512: sha512, acceptGvisorBucketChecksums: options.acceptBucketChecksums });
+    if (trust.kind === 'bucket-checksums') bucketTrusted.push(arch);
     for (const name of gvisorPayloadFiles(release)) {
       const url = `${from}/${release}/${arch}/${name}`;
       const [payload, sum] = await Promise.all([get(url), get(`${url}.sha512`)]);
-      const expected = sha512LineFor(sum.toString('utf8'), name);
-      if (!expected) throw new ConfigError([`${url}.sha512 is not a sha512sum line for ${name}; nothing written`], 'gvisor-mirror');
+      const published = sha512LineFor(sum.toString('utf8'), name);
+      if (!published) throw new ConfigError([`${url}.sha512 is not a sha512sum line for ${name}; nothing written`], 'gvisor-mirror');
       const actual = createHash('sha512').update(payload).digest('hex');
-      if (actual !== expected) throw new ConfigError([`sha512 mismatch for ${url}: published ${expected}, got ${actual}; nothing written`], 'gvisor-mirror');
+      if (trust.kind === 'pinned' && actual !== trust.sha512[name]) {
+        throw new ConfigError([`sha512 mismatch for ${url}: --sha512 gives ${trust.sha512[name]}, got ${actual}; nothing written`], 'gvisor-mirror');
+      }
+      // With a pinned digest the published one must agree too: the copy's .sha512 is what nodes that trust it read.
+      if (actual !== published) throw new ConfigError([`sha512 mismatch for ${url}: published ${published}, got ${actual}; nothing written`], 'gvisor-mirror');
       files.push({ arch, name, data: payload }, { arch, name: `${name}.sha512`, data: sum });
     }
   }
@@ -106,6 +157,7 @@ export async function gvisorMirror(options: GvisorMirrorOptions): Promise<string
   }
   return [
     ...files.map((f) => `${join(target, f.arch, f.name)} (${f.data.length} bytes)`),
+    ...(bucketTrusted.length > 0 ? [`warning: ${bucketChecksumsWarning(release, bucketTrusted).replace(ACCEPT_BUCKET_CHECKSUMS_FIELD, '--accept-bucket-checksums')}`] : []),
     `gVisor ${release} mirrored into ${root}. Upload it with the same layout, e.g.`,
     `  aws s3 sync ${root} s3://<bucket>/gvisor/releases/release`,
     `and set agent-sandbox-infra:cluster.gvisorBaseUrl to s3://<bucket>/gvisor/releases/release (or the https URL that serves it).`,

@@ -181,8 +181,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .addOption(new Option('--containerd <major>', 'containerd major version on the node (1 only for containerd 1.7 AMIs)').choices(['2', '1']))
     .option('--config <file>', 'a Pulumi stack file (Pulumi.<stack>.yaml) or a YAML with the EKS cluster settings')
     .option('--node-group <name>', 'with --config: which sandbox node group (default: the first)')
-    .action((opts: { arch?: NodeArchitecture; containerd?: '1' | '2'; config?: string; nodeGroup?: string }) => {
-      io.out(lazy<typeof import('./node-bootstrap')>('./node-bootstrap').nodeBootstrap(opts));
+    .option('--gvisor-sha512 <hex>', 'without --config: sha512 of the pinned gVisor release payload for --arch, obtained independently of the bucket (the trust anchor)')
+    .option('--accept-bucket-checksums', "without --config: verify gVisor only against the bucket's own .sha512 files (warned)")
+    .action((opts: { arch?: NodeArchitecture; containerd?: '1' | '2'; config?: string; nodeGroup?: string; gvisorSha512?: string; acceptBucketChecksums?: boolean }) => {
+      const { userData, warnings } = lazy<typeof import('./node-bootstrap')>('./node-bootstrap').nodeBootstrap(opts);
+      for (const w of warnings) io.err(`warning: ${w}\n`);
+      io.out(userData);
     });
 
   program
@@ -192,7 +196,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--release <release>', 'gVisor release (YYYYMMDD.N); default: the pinned one')
     .option('--arch <list>', 'architectures, comma-separated (x86_64, aarch64); default: both')
     .option('--from <url>', 'copy from this location instead of the gVisor bucket (another mirror)')
-    .action(async (opts: { to: string; release?: string; arch?: string; from?: string }) => {
+    .option(
+      '--sha512 <arch=hex...>',
+      'the trust anchor: sha512 of the payload per architecture (<arch>=<hex>, or <arch>/<file>=<hex> for a release with loose binaries), obtained independently of the bucket',
+    )
+    .option('--accept-bucket-checksums', "trust the bucket's own .sha512 files where --sha512 gives no digest (warned)")
+    .action(async (opts: { to: string; release?: string; arch?: string; from?: string; sha512?: string[]; acceptBucketChecksums?: boolean }) => {
       const lines = await lazy<typeof import('./gvisor-mirror')>('./gvisor-mirror').gvisorMirror(opts);
       io.out(`${lines.join('\n')}\n`);
     });

@@ -4,14 +4,24 @@
  */
 import { ConfigError } from '../config/validate';
 import { readSingleYamlDocument } from './read-yaml-file';
-import { EKS_CLUSTER_DEFAULTS, nodeContainerd, parseEksClusterConfig, type EksClusterConfig } from '../platforms/eks/cluster-config';
-import { buildSandboxNodeUserData, SandboxBootstrapError, type NodeArchitecture, type SandboxNodeUserDataOptions } from '../platforms/eks/node-bootstrap';
+import { EKS_CLUSTER_DEFAULTS, gvisorNodeOptions, nodeContainerd, parseEksClusterConfig, type EksClusterConfig } from '../platforms/eks/cluster-config';
+import { buildSandboxNodeBootstrap, GVISOR_RELEASE, gvisorArch, SandboxBootstrapError, type NodeArchitecture, type SandboxNodeUserDataOptions } from '../platforms/eks/node-bootstrap';
 
 export interface NodeBootstrapOptions {
   readonly arch?: NodeArchitecture;
   readonly containerd?: '1' | '2';
   readonly config?: string;
   readonly nodeGroup?: string;
+  /** Without --config: the sha512 of the pinned release's payload for --arch (the trust anchor). */
+  readonly gvisorSha512?: string;
+  /** Without --config: trust the download location's own .sha512 files (warned). */
+  readonly acceptBucketChecksums?: boolean;
+}
+
+export interface NodeBootstrapOutput {
+  readonly userData: string;
+  /** For stderr: the bucket-checksums opt-in. */
+  readonly warnings: readonly string[];
 }
 
 /** Reads `agent-sandbox-infra:cluster` from a Pulumi stack file, or the whole file as the cluster settings. */
@@ -23,8 +33,11 @@ function readClusterConfig(file: string): EksClusterConfig {
   return value;
 }
 
-export function nodeBootstrap(opts: NodeBootstrapOptions): string {
+export function nodeBootstrap(opts: NodeBootstrapOptions): NodeBootstrapOutput {
   let options: SandboxNodeUserDataOptions = {};
+  if (opts.config && (opts.gvisorSha512 !== undefined || opts.acceptBucketChecksums)) {
+    throw new ConfigError(['--gvisor-sha512/--accept-bucket-checksums: with --config the stack file says this (gvisorSha512, acceptGvisorBucketChecksums)'], 'node-bootstrap');
+  }
   if (opts.config) {
     const cluster = readClusterConfig(opts.config);
     const groups = cluster.sandboxNodeGroups ?? [];
@@ -42,16 +55,23 @@ export function nodeBootstrap(opts: NodeBootstrapOptions): string {
     options = {
       instanceTypes: group.instanceTypes,
       containerdMajorVersion: containerd.major,
-      gvisorRelease: cluster.gvisorRelease,
-      allowLatest: cluster.allowLatestGvisor,
-      gvisorBaseUrl: cluster.gvisorBaseUrl,
+      ...gvisorNodeOptions(cluster),
     };
   }
   if (opts.arch) options = { ...options, arch: opts.arch, instanceTypes: opts.config && !opts.nodeGroup ? undefined : options.instanceTypes };
   if (opts.containerd) options = { ...options, containerdMajorVersion: Number(opts.containerd) as 1 | 2 };
   if (!options.arch && !options.instanceTypes) options = { ...options, arch: 'x86_64' };
+  if (!opts.config) {
+    const arch = gvisorArch(options.arch ?? 'x86_64');
+    options = {
+      ...options,
+      gvisorSha512: opts.gvisorSha512 === undefined ? undefined : { [GVISOR_RELEASE]: { [arch]: opts.gvisorSha512 } },
+      acceptGvisorBucketChecksums: opts.acceptBucketChecksums,
+    };
+  }
   try {
-    return buildSandboxNodeUserData(options);
+    const { userData, warnings } = buildSandboxNodeBootstrap(options);
+    return { userData, warnings };
   } catch (err) {
     if (err instanceof SandboxBootstrapError) throw new ConfigError(err.errors.map((e) => `${e.field}: ${e.message}`), 'node-bootstrap');
     throw err;

@@ -69,6 +69,8 @@ export interface ContainerImageConfig {
   tag?: string;
   digest?: string;
   pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** Refuse a reference by tag only (no digest). @default false */
+  requireDigest?: boolean;
 }
 
 export interface SecurityContextFields {

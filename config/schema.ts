@@ -59,6 +59,8 @@ const containerImage = z
     tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'must be a valid image tag'),
     digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits'),
     pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']),
+    // Refuse a tag-only reference (validation/agent-sandbox-settings.ts imageDigestErrors).
+    requireDigest: z.boolean(),
   })
   .partial()
   .strict();

@@ -27,6 +27,43 @@ export interface ContainerImage {
   readonly digest?: string;
   /** @default 'IfNotPresent' */
   readonly pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /**
+   * Refuse an image referenced by tag only: a tag can be moved to other bytes by whoever controls the registry (or a
+   * mirror), a digest cannot. With it, an image without `digest` (and without a digest pinned for the release in
+   * core/upstream/pins.ts) is an error naming this field. @default false
+   */
+  readonly requireDigest?: boolean;
+}
+
+/**
+ * The image's errors every image setting shares: the digest's form, and `requireDigest` when the reference would be a
+ * tag only. `reference` is what the Deployment would get.
+ */
+export function imageDigestErrors(image: ContainerImage | undefined, reference: string): string[] {
+  const errors: string[] = [];
+  if (image?.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(image.digest)) {
+    errors.push(`image.digest: must be "sha256:" followed by 64 lowercase hex digits, got "${image.digest}"`);
+  }
+  if (image?.requireDigest === true && !reference.includes('@sha256:')) {
+    errors.push(
+      `image.requireDigest: the image "${reference}" is referenced by tag only, which its registry can move to other bytes; ` +
+        'set image.digest to the sha256 of that tag in your registry (e.g. `crane digest <image>`), or remove requireDigest',
+    );
+  }
+  return errors;
+}
+
+/**
+ * The controller image reference: the release's repository (under `registry` when given) and tag, pinned by `digest`,
+ * or by the digest the pin table records for the release when repository and tag are the release's own (a mirror
+ * registry serves the same bytes, so the digest still holds).
+ */
+export function controllerImageReference(image: ContainerImage | undefined, release: AgentSandboxRelease): string {
+  const pinned = release.controllerImage;
+  const repository = image?.repository ?? (image?.registry ? pinned.repository.replace(/^[^/]+/, image.registry) : pinned.repository);
+  const tag = image?.tag ?? pinned.tag;
+  const digest = image?.digest ?? (image?.repository === undefined && tag === pinned.tag ? pinned.digest : undefined);
+  return digest ? `${repository}:${tag}@${digest}` : `${repository}:${tag}`;
 }
 
 /** Every invalid prop, each naming the field, the value and what is allowed. */
@@ -48,9 +85,7 @@ export function propErrors(props: AgentSandboxSettings, release: AgentSandboxRel
   if (replicas > 1 && props.controller?.leaderElect === false) {
     errors.push(`controller.leaderElect: false with replicas ${replicas} would run ${replicas} active controllers reconciling the same sandboxes; use replicas: 1 or leader election`);
   }
-  if (props.image?.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(props.image.digest)) {
-    errors.push(`image.digest: must be "sha256:" followed by 64 lowercase hex digits, got "${props.image.digest}"`);
-  }
+  errors.push(...imageDigestErrors(props.image, controllerImageReference(props.image, release)));
   if (props.image?.registry !== undefined && props.image.repository !== undefined) {
     errors.push(`image.registry: cannot be used with image.repository (registry replaces the host of the default repository; repository replaces all of it), got both`);
   }

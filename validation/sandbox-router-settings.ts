@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import type { AgentSandboxRelease } from '../core/upstream/pins';
 import { dnsLabelErrors, dnsSubdomainErrors, labelErrors } from '../core/formats';
 import { GO_DURATION } from './controller-flags';
-import type { ContainerImage } from './agent-sandbox-settings';
+import { imageDigestErrors, type ContainerImage } from './agent-sandbox-settings';
 
 /** Who may reach the router: the pods of a namespace (all of them, or those with these labels). */
 export interface RouterPeer {
@@ -110,7 +110,11 @@ export function routerSettingsErrors(s: SandboxRouterSettings, release: AgentSan
     errors.push(`upstreamMaxRetries: must be an integer ≥ 0, got ${s.upstreamMaxRetries}`);
   }
   if (s.clusterDomain !== undefined) errors.push(...dnsSubdomainErrors('clusterDomain', s.clusterDomain));
-  if (s.image?.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(s.image.digest)) errors.push(`image.digest: must be "sha256:" followed by 64 lowercase hex digits, got "${s.image.digest}"`);
+  if (router) {
+    const repository = s.image?.repository ?? router.image.repository;
+    const tag = s.image?.tag ?? router.image.tag;
+    errors.push(...imageDigestErrors(s.image, s.image?.digest ? `${repository}:${tag}@${s.image.digest}` : `${repository}:${tag}`));
+  }
   if (s.image?.tag !== undefined && (s.image.tag === 'latest' || !/^[\w][\w.-]{0,127}$/.test(s.image.tag))) {
     errors.push(`image.tag: "${s.image.tag}" is not allowed: name a versioned tag (e.g. "${router?.image.tag ?? 'v1.0.3'}"), never latest`);
   }

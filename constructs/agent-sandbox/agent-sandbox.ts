@@ -32,7 +32,7 @@ import { registerController } from '../workloads/context';
 import { ProblemsError } from '../../core/diagnostics';
 import { AgentSandboxCrds } from './agent-sandbox-crds';
 import { controllerArgs, type ControllerFlags } from '../../validation/controller-flags';
-import { CONTROLLER_NAME, DEFAULT_CONTROLLER_NAMESPACE, propErrors, type ContainerImage } from '../../validation/agent-sandbox-settings';
+import { CONTROLLER_NAME, controllerImageReference, DEFAULT_CONTROLLER_NAMESPACE, propErrors, type ContainerImage } from '../../validation/agent-sandbox-settings';
 import { podSecurityFindings, requiredPodSecurityLevel, type PodSecurityLevel } from '../../validation/pod-security';
 
 export { CONTROLLER_NAME, propErrors, type ContainerImage };
@@ -454,9 +454,7 @@ function toResources(r: ResourceRequirements) {
 }
 
 export function imageReference(image: ContainerImage | undefined, release: AgentSandboxRelease): string {
-  const repository = image?.repository ?? (image?.registry ? release.controllerImage.repository.replace(/^[^/]+/, image.registry) : release.controllerImage.repository);
-  const tag = image?.tag ?? release.controllerImage.tag;
-  return image?.digest ? `${repository}:${tag}@${image.digest}` : `${repository}:${tag}`;
+  return controllerImageReference(image, release);
 }
 
 /**

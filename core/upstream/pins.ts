@@ -65,7 +65,12 @@ export interface AgentSandboxCrdPin extends UpstreamFile {
 
 export interface AgentSandboxRelease {
   readonly version: string;
-  readonly controllerImage: { readonly repository: string; readonly tag: string };
+  /**
+   * `digest`: the registry digest of the tag, only where it could be read from a source other than the registry
+   * (kubernetes/k8s.io's image promoter manifest, registry.k8s.io/images/k8s-staging-agent-sandbox/images.yaml); the
+   * default reference is then pinned by it. None yet: the copy of that manifest readable here ends at v0.1.1.
+   */
+  readonly controllerImage: { readonly repository: string; readonly tag: string; readonly digest?: string };
   readonly crds: readonly AgentSandboxCrdPin[];
   /**
    * Upstream's own install manifests of the release (`k8s/*.yaml`): the reference our AgentSandbox construct is

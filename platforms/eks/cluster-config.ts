@@ -9,12 +9,20 @@ import type { InputProblem } from '../../core/diagnostics';
 import {
   amiContainerdMajor,
   checkGvisorBaseUrl,
+  bucketChecksumsWarning,
   checkGvisorRelease,
+  checkGvisorTrust,
   checkSandboxNodeGroup,
   collectErrors,
+  GVISOR_ARCHES,
   GVISOR_RELEASE,
+  gvisorArch,
   gvisorArchForInstanceTypes,
+  resolveGvisorTrust,
   SandboxConfigError,
+  type GvisorArch,
+  type GvisorReleaseOptions,
+  type GvisorTrustOptions,
   type ContainerdMajorVersion,
 } from './node-bootstrap';
 import { VPC_AZ_RANGE, vpcCidrProblem } from './vpc-plan';
@@ -313,10 +321,28 @@ export const eksClusterConfigSchema = z
     /**
      * Where nodes download gVisor: a copy of the release bucket (`agent-sandbox-infra gvisor-mirror` lays one out),
      * `https://…` or `s3://<bucket>/<prefix>` (then the node role gets s3:GetObject on that prefix). For private
-     * subnets without internet egress, and aws-cn. The published sha512 files are verified either way.
+     * subnets without internet egress, and aws-cn. Verified against the same trust anchor either way (gvisorSha512).
      * @default "https://storage.googleapis.com/gvisor/releases/release"
      */
     gvisorBaseUrl: z.string().optional(),
+    /**
+     * The trust anchor of the gVisor download: sha512 digests per release and architecture, obtained independently of
+     * the download location (the bucket's own `.sha512` files can be replaced together with the binaries). A tarball
+     * release takes the digest of `gvisor.tar.bz2`; an older release one per binary. Checked on every node before
+     * anything is installed; the `.sha512` files are then not read.
+     * @example { "20261012.0": { x86_64: "<sha512 of gvisor.tar.bz2>", aarch64: "…" } }
+     * @default none: then acceptGvisorBucketChecksums must be true
+     */
+    gvisorSha512: z
+      .record(z.string(), z.record(z.string(), z.union([z.string(), z.record(z.string(), z.string())])))
+      .optional(),
+    /**
+     * Verify gVisor only against the `.sha512` files from the download location itself. Whoever can replace the
+     * binaries there can replace those too, so this is an explicit opt-in: warned at every deploy and written into
+     * the nodes' user data. Ignored for an architecture that gvisorSha512 covers.
+     * @default false
+     */
+    acceptGvisorBucketChecksums: z.boolean().optional(),
     /**
      * The VPC CNI's NetworkPolicy enforcing mode on a cluster this stack creates: `strict` starts every pod
      * default-deny (sandboxes are confined from their first packet) and is cluster-wide, so the stack adds the
@@ -576,11 +602,43 @@ export function eksClusterConfigProblems(config: EksClusterConfig): InputProblem
     }
   });
 
+  const release = config.gvisorRelease ?? GVISOR_RELEASE;
   problems.push(
-    ...fromBootstrap(checkGvisorRelease(config.gvisorRelease ?? GVISOR_RELEASE, config.allowLatestGvisor ?? false, 'gvisorRelease')),
+    ...fromBootstrap(checkGvisorRelease(release, config.allowLatestGvisor ?? false, 'gvisorRelease')),
     ...fromBootstrap(checkGvisorBaseUrl(config.gvisorBaseUrl, 'gvisorBaseUrl')),
+    ...fromBootstrap(checkGvisorTrust(release, sandboxNodeArches(config), gvisorNodeOptions(config))),
   );
   return dedupe(problems);
+}
+
+/** The architectures of the sandbox nodes (groups and Karpenter pools) that can be told from the config. */
+export function sandboxNodeArches(config: EksClusterConfig): GvisorArch[] {
+  const arches = new Set<GvisorArch>();
+  const add = (fn: () => GvisorArch) => collectErrors([], () => arches.add(fn()));
+  for (const group of config.sandboxNodeGroups ?? []) add(() => gvisorArchForInstanceTypes(group.instanceTypes));
+  for (const pool of config.karpenter?.nodePools ?? []) {
+    add(() => (pool.instanceTypes ? gvisorArchForInstanceTypes(pool.instanceTypes) : gvisorArch(pool.arch ?? 'x86_64')));
+  }
+  return GVISOR_ARCHES.filter((a) => arches.has(a));
+}
+
+/** The gVisor settings every sandbox node's user data is built from (release, location, trust anchor). */
+export function gvisorNodeOptions(config: EksClusterConfig): GvisorReleaseOptions & GvisorTrustOptions {
+  return {
+    gvisorRelease: config.gvisorRelease,
+    allowLatest: config.allowLatestGvisor,
+    gvisorBaseUrl: config.gvisorBaseUrl,
+    gvisorSha512: config.gvisorSha512,
+    acceptGvisorBucketChecksums: config.acceptGvisorBucketChecksums,
+  };
+}
+
+/** The warning a deploy prints when some sandbox node trusts the bucket's own checksums (empty otherwise). */
+export function gvisorTrustWarnings(config: EksClusterConfig): string[] {
+  const release = config.gvisorRelease ?? GVISOR_RELEASE;
+  const options = gvisorNodeOptions(config);
+  const bucket = sandboxNodeArches(config).filter((arch) => collectErrors([], () => resolveGvisorTrust(release, arch, options))?.kind === 'bucket-checksums');
+  return bucket.length > 0 ? [`${ROOT}.${bucketChecksumsWarning(release, bucket)}`] : [];
 }
 
 /** Karpenter pools: an adopted cluster (we install no Karpenter), one architecture each, valid limits, unique names. */
@@ -655,10 +713,11 @@ export function parseEksClusterConfig(raw: unknown): { value?: EksClusterConfig;
  * a containerd override the AMI does not need.
  */
 export function eksClusterConfigWarnings(config: EksClusterConfig, k8sVersion: string): string[] {
-  return (config.sandboxNodeGroups ?? []).flatMap((group, i) => {
+  const containerd = (config.sandboxNodeGroups ?? []).flatMap((group, i) => {
     const { warning } = nodeContainerd(k8sVersion, group.releaseVersion, config.containerdMajorVersion);
     return warning ? [`${ROOT}.containerdMajorVersion: ${warning} (sandboxNodeGroups[${i}] "${group.name}")`] : [];
   });
+  return [...containerd, ...gvisorTrustWarnings(config)];
 }
 
 /**

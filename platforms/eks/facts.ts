@@ -56,9 +56,9 @@ export const EKS_FACTS: readonly PlatformFact[] = [
   },
   {
     id: 'eks.gvisor-same-bucket-digests',
-    fact: 'The .sha512 files are written by the same release job into the same bucket directory as the payload (same-origin digests; an independent trust anchor is issue 14 item 1).',
+    fact: "The .sha512 files are written by the same release job into the same bucket directory as the payload (same-origin digests), so nodes verify against digests the user pins (gvisorSha512) and accept the bucket's own only by acceptGvisorBucketChecksums: true. gVisor's docs publish no digests elsewhere and no apt-key fingerprint (install.md pipes https://gvisor.dev/archive.key into gpg).",
     status: 'held',
-    source: 'google/gvisor@3c5eee17:tools/make_release.sh (install_raw)',
+    source: 'google/gvisor@3c5eee17:tools/make_release.sh (install_raw), g3doc/user_guide/install.md',
     read: READ,
   },
   {

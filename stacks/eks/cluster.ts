@@ -24,6 +24,7 @@ import type { InputProblem } from '../../core/diagnostics';
 import {
   EKS_CLUSTER_DEFAULTS,
   eksClusterConfigWarnings,
+  gvisorNodeOptions,
   eksEndpointWarnings,
   nodeContainerd,
   parseEksClusterConfig,
@@ -266,9 +267,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
         return buildSandboxNodeUserData({
           instanceTypes: group.instanceTypes,
           containerdMajorVersion: containerd.major,
-          gvisorRelease: config.gvisorRelease,
-          allowLatest: config.allowLatestGvisor,
-          gvisorBaseUrl: config.gvisorBaseUrl,
+          ...gvisorNodeOptions(config),
           nvproxy: group.nvproxy,
         });
       });
@@ -399,9 +398,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
           userData: buildSandboxNodeUserData({
             arch,
             containerdMajorVersion: containerd.major,
-            gvisorRelease: config.gvisorRelease,
-            allowLatest: config.allowLatestGvisor,
-            gvisorBaseUrl: config.gvisorBaseUrl,
+            ...gvisorNodeOptions(config),
           }),
         };
         return [karpenterEc2NodeClass(input), karpenterNodePool(input)] as unknown as Record<string, unknown>[];

@@ -263,7 +263,7 @@ maybe('the installed CLI runs its other commands from the tarball alone, without
   expect(synth.stdout).toMatch(/^eks\s+\d+\s+\d+\s+\d+$/m);
   expect(readdirSync(join(consumer, 'synth-out/eks'))).toContain('10-agent-sandbox.yaml');
   run('npx', ['--no', 'agent-sandbox-infra', 'validate', '--platform', 'eks', 'synth-out/eks'], consumer, 0, env);
-  const bootstrap = run('npx', ['--no', 'agent-sandbox-infra', 'node-bootstrap', '--platform', 'eks'], consumer, 0, env);
+  const bootstrap = run('npx', ['--no', 'agent-sandbox-infra', 'node-bootstrap', '--platform', 'eks', '--accept-bucket-checksums'], consumer, 0, env);
   expect(bootstrap.stdout).toContain('application/node.eks.aws');
   // diff reviews the head with the policy pack's Kubernetes rules, which ship with the CLI.
   // synth-out is a link to its generation folder: copy the files, not the link.

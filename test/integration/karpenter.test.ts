@@ -15,6 +15,7 @@ import { coreDnsStrictModePolicy } from '../../platforms/eks/network-policy';
 import { buildSandboxNodeUserData } from '../../platforms/eks/node-bootstrap';
 import { kubectl } from '../../scripts/cluster/deploy';
 import { describeWithCluster, withCluster } from './support/cluster';
+import { PINNED } from '../support/eks';
 
 const describeOnCluster = describeWithCluster('Karpenter objects on a local cluster', []);
 
@@ -31,7 +32,7 @@ describeOnCluster('Karpenter sandbox pools on a real API server with Karpenter v
     arch: 'x86_64' as const,
     instanceTypes: ['m7i.2xlarge'],
     limits: { cpu: '64', memory: '256Gi' },
-    userData: buildSandboxNodeUserData({ arch: 'x86_64' }),
+    userData: buildSandboxNodeUserData({ ...PINNED, arch: 'x86_64' }),
     role: 'agents-prod-karpenter-node',
     subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'agents-prod' } }],
     securityGroupSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'agents-prod' } }],

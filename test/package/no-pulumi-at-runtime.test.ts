@@ -61,6 +61,6 @@ maybe('synth of every platform, validate and diff run with @pulumi refused', () 
   const diff = node(['bin/agent-sandbox-infra.js', 'diff', out, out]);
   expect(diff.stdout).toMatch(/^No manifest changes: no change to any rendered object/);
   expect(diff.status).toBe(0);
-  const bootstrap = node(['bin/agent-sandbox-infra.js', 'node-bootstrap', '--platform', 'eks']);
+  const bootstrap = node(['bin/agent-sandbox-infra.js', 'node-bootstrap', '--platform', 'eks', '--accept-bucket-checksums']);
   expect(bootstrap.status).toBe(0);
 });

@@ -11,10 +11,11 @@ import { nodeLaunchTemplateSettings } from '../../platforms/eks/launch-template'
 import { buildSandboxNodeUserData } from '../../platforms/eks/node-bootstrap';
 import { EKS_SANDBOX_CLUSTER_TYPE } from '../../stacks/eks/cluster';
 import { runPolicy } from '../support/policy-harness';
+import { PINNED } from '../support/eks';
 
 /** The inputs stacks/eks/cluster.ts gives a sandbox group's launch template. */
 function sandboxTemplate(): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const settings = nodeLaunchTemplateSettings({ diskSizeGiB: 100, userData: buildSandboxNodeUserData({ instanceTypes: ['m7i.2xlarge'] }) });
+  const settings = nodeLaunchTemplateSettings({ diskSizeGiB: 100, userData: buildSandboxNodeUserData({ ...PINNED, instanceTypes: ['m7i.2xlarge'] }) });
   return JSON.parse(JSON.stringify({ description: 'agent-sandbox-infra sandbox-sandbox nodes of eks', updateDefaultVersion: true, ...settings }));
 }
 /** The system group's template: no user data. */

@@ -4,7 +4,26 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { SandboxBootstrapError } from '../../platforms/eks/node-bootstrap';
+import { createHash } from 'node:crypto';
+import { GVISOR_ARCHES, GVISOR_RELEASE, gvisorPayloadFiles, SandboxBootstrapError, type GvisorSha512 } from '../../platforms/eks/node-bootstrap';
+
+/** A well-formed sha512 (of `label`): the digest a test pins where nothing is downloaded. Not a gVisor digest. */
+export function testDigest(label: string): string {
+  return createHash('sha512').update(label).digest('hex');
+}
+
+/** Pinned digests (the gVisor trust anchor) for the releases the tests build user data for, both architectures. */
+export const TEST_GVISOR_SHA512: GvisorSha512 = Object.fromEntries(
+  [GVISOR_RELEASE, '20250101.0', '20240729.0'].map((release) => {
+    const files = gvisorPayloadFiles(release);
+    const forArch = (arch: string) =>
+      files.length === 1 ? testDigest(`${release}/${arch}/${files[0]}`) : Object.fromEntries(files.map((f) => [f, testDigest(`${release}/${arch}/${f}`)]));
+    return [release, Object.fromEntries(GVISOR_ARCHES.map((arch) => [arch, forArch(arch)]))];
+  }),
+);
+
+/** Spread into bootstrap options and EKS cluster settings: the trust anchor tests use unless trust is their subject. */
+export const PINNED = { gvisorSha512: TEST_GVISOR_SHA512 } as const;
 
 /** Repo root (this file is test/support/eks.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '../..');

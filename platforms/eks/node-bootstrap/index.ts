@@ -4,8 +4,8 @@
  * The MIME multipart document has two parts:
  * 1. `application/node.eks.aws`: a nodeadm NodeConfig whose `spec.containerd.config` registers the `runsc` runtime
  *    (nodeadm merges it over its generated containerd config);
- * 2. `text/x-shellscript`: gates kubelet, then installs gVisor from a pinned release (its sha512 files verified)
- *    and the runsc config the shim reads; a failed install keeps kubelet from starting (./install-script.ts).
+ * 2. `text/x-shellscript`: gates kubelet, then installs gVisor from a pinned release, verified against digests the
+ *    user pinned (or, by explicit opt-in only, the download location's own sha512 files) and the runsc config the shim reads; a failed install keeps kubelet from starting (./install-script.ts).
  *
  * Pure functions, no `@pulumi/*` imports: the Pulumi launch template and the CLI `node-bootstrap` command print the
  * same bytes for the same input.
@@ -14,6 +14,7 @@ import { GvisorArch, gvisorArch, gvisorArchForInstanceTypes, NodeArchitecture } 
 import { checkContainerdMajorVersion, ContainerdMajorVersion, type RunscConfigOptions } from './containerd';
 import { collectErrors, SandboxConfigError, throwIfErrors } from './errors';
 import { checkGvisorBaseUrl, checkGvisorRelease, GVISOR_RELEASE, GvisorReleaseOptions } from './gvisor-release';
+import { bucketChecksumsWarning, checkGvisorTrust, GvisorTrust, GvisorTrustOptions, resolveGvisorTrust } from './gvisor-trust';
 import { buildRunscInstallScript } from './install-script';
 import {
   buildSandboxNodeConfig,
@@ -27,6 +28,7 @@ import {
 export * from './errors';
 export * from './arch';
 export * from './gvisor-release';
+export * from './gvisor-trust';
 export * from './containerd';
 export * from './containerd-versions';
 export * from './nodeconfig';
@@ -65,7 +67,7 @@ export function renderMimeMultipart(parts: readonly MimePart[], boundary = SANDB
 }
 
 /** Inputs of a sandbox node's user data. Give `arch` or `instanceTypes` (or both, if they agree). */
-export interface SandboxNodeUserDataOptions extends GvisorReleaseOptions, SandboxNodeConfigOptions, RunscConfigOptions {
+export interface SandboxNodeUserDataOptions extends GvisorReleaseOptions, GvisorTrustOptions, SandboxNodeConfigOptions, RunscConfigOptions {
   /**
    * Node CPU architecture (`x86_64`/`amd64` or `arm64`/`aarch64`).
    * @default derived from `instanceTypes`
@@ -88,6 +90,10 @@ export interface SandboxNodeUserDataOptions extends GvisorReleaseOptions, Sandbo
 export interface SandboxNodeBootstrap {
   readonly arch: GvisorArch;
   readonly gvisorRelease: string;
+  /** What the install script verifies the download against. */
+  readonly gvisorTrust: GvisorTrust;
+  /** Said to whoever builds the user data (the CLI on stderr, the stack as a Pulumi warning): the bucket opt-in. */
+  readonly warnings: readonly string[];
   readonly containerdMajorVersion: ContainerdMajorVersion;
   readonly nodeConfig: NodeadmNodeConfig;
   /** YAML of `nodeConfig`, the `application/node.eks.aws` part. */
@@ -125,6 +131,7 @@ export function buildSandboxNodeBootstrap(options: SandboxNodeUserDataOptions): 
     ...checkGvisorBaseUrl(options.gvisorBaseUrl),
     ...checkContainerdMajorVersion(containerdMajorVersion),
     ...checkNodeadmCluster(options.cluster),
+    ...(arch === undefined ? [] : checkGvisorTrust(gvisorRelease, [arch], options)),
   );
   throwIfErrors(errors);
   const resolvedArch = arch as GvisorArch; // defined: an undefined arch always records an error above
@@ -136,13 +143,17 @@ export function buildSandboxNodeBootstrap(options: SandboxNodeUserDataOptions): 
     gvisorRelease,
     allowLatest: options.allowLatest,
     gvisorBaseUrl: options.gvisorBaseUrl,
+    gvisorSha512: options.gvisorSha512,
+    acceptGvisorBucketChecksums: options.acceptGvisorBucketChecksums,
     nvproxy: options.nvproxy,
   });
+  const gvisorTrust = resolveGvisorTrust(gvisorRelease, resolvedArch, options);
+  const warnings = gvisorTrust.kind === 'bucket-checksums' ? [bucketChecksumsWarning(gvisorRelease, [resolvedArch])] : [];
   const userData = renderMimeMultipart([
     { contentType: NODEADM_MIME_TYPE, body: nodeConfigYaml },
     { contentType: SHELL_SCRIPT_MIME_TYPE, body: installScript },
   ]);
-  return { arch: resolvedArch, gvisorRelease, containerdMajorVersion, nodeConfig, nodeConfigYaml, installScript, userData };
+  return { arch: resolvedArch, gvisorRelease, gvisorTrust, warnings, containerdMajorVersion, nodeConfig, nodeConfigYaml, installScript, userData };
 }
 
 /**

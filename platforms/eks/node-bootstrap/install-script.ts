@@ -26,6 +26,7 @@ import {
   resolveGvisorBaseUrl,
   resolveGvisorRelease,
 } from './gvisor-release';
+import { ACCEPT_BUCKET_CHECKSUMS_FIELD, GVISOR_SHA512_FIELD, type GvisorTrust, type GvisorTrustOptions, resolveGvisorTrust } from './gvisor-trust';
 
 /** Env var: install root (every path is below it). For tests; unset on nodes. */
 export const INSTALL_ROOT_ENV = 'AGENT_SANDBOX_INFRA_ROOT';
@@ -50,7 +51,7 @@ export function kubeletGateDropIn(): string {
   ].join('\n');
 }
 
-export interface RunscInstallScriptOptions extends GvisorReleaseOptions, RunscConfigOptions {
+export interface RunscInstallScriptOptions extends GvisorReleaseOptions, GvisorTrustOptions, RunscConfigOptions {
   /** Node CPU architecture; `arm64` and `amd64` are mapped to the release directory names `aarch64`/`x86_64`. */
   readonly arch: NodeArchitecture;
 }
@@ -86,15 +87,24 @@ with tarfile.open(src, 'r:bz2') as tar:
         sys.exit('the tarball has no ' + ', '.join(missing))
     tar.extractall(dest, members=members)`;
 
+/** The script's description of its trust anchor (header and marker). */
+function trustDescription(trust: GvisorTrust): string {
+  return trust.kind === 'pinned'
+    ? `the sha512 digests pinned in this user data (${GVISOR_SHA512_FIELD}); the download location's .sha512 files are not read`
+    : `only the .sha512 files from the download location itself; WARNING: ${ACCEPT_BUCKET_CHECKSUMS_FIELD}: true, whoever can replace the binaries can replace those too`;
+}
+
 /**
- * Bash script: gate kubelet, download the release payload and its `.sha512` files into a private temp dir, verify
- * them, install runsc, the shim (and `gvisor-bin/`) into `/usr/local/bin` by rename, write the runsc config the shim
- * reads, then the marker. Idempotent; a failed run leaves the node gated (previously installed binaries stay).
+ * Bash script: gate kubelet, download the release payload into a private temp dir, verify it against the trust anchor
+ * (digests pinned in the script, or the location's `.sha512` files when the user accepted those), install runsc, the
+ * shim (and `gvisor-bin/`) into `/usr/local/bin` by rename, write the runsc config the shim reads, then the marker. Idempotent; a failed run leaves the node gated (previously installed binaries stay).
  */
 export function buildRunscInstallScript(options: RunscInstallScriptOptions): string {
   const arch = gvisorArch(options.arch);
   const release = resolveGvisorRelease(options);
   const baseUrl = resolveGvisorBaseUrl(options);
+  const trust = resolveGvisorTrust(release, arch, options);
+  const pinned = trust.kind === 'pinned' ? Object.entries(trust.sha512).map(([file, digest]) => `[${shellQuote(file)}]=${shellQuote(digest)}`) : [];
   const layout = gvisorReleaseLayout(release);
   const payload = gvisorPayloadFiles(release).join(' ');
   const contents = layout === 'tarball' ? `${GVISOR_TARBALL}: runsc, containerd-shim-runsc-v1, ${GVISOR_SIDECAR_DIR}/` : 'runsc, containerd-shim-runsc-v1';
@@ -103,10 +113,11 @@ export function buildRunscInstallScript(options: RunscInstallScriptOptions): str
 #
 #   gVisor release ${release} (${contents}), architecture ${arch}
 #   from ${baseUrl}/${release}/${arch}/
+#   verified against ${trustDescription(trust)}
 #
 # First it gates kubelet: ${KUBELET_GATE_DROP_IN}
-# asserts ${GVISOR_INSTALLED_MARKER}. Then it downloads the payload and its published .sha512 files
-# into a private temporary directory, verifies them, installs the binaries into /usr/local/bin by rename (mode 0755:
+# asserts ${GVISOR_INSTALLED_MARKER}. Then it downloads the payload into a private temporary directory,
+# verifies it against the trust anchor above, installs the binaries into /usr/local/bin by rename (mode 0755:
 # runsc re-executes itself as user nobody), writes ${RUNSC_CONFIG_PATH} (the flags the shim passes to runsc)
 # and last the marker. Any failure leaves no marker: kubelet does not start and the node never joins the cluster, with
 # the reason on stderr, on the serial console and in the journal. It never restarts containerd: nodeadm starts
@@ -128,6 +139,10 @@ readonly LAYOUT=${shellQuote(layout)}
 readonly PAYLOAD=(${payload})
 readonly BINARIES=(${GVISOR_BINARIES.join(' ')})
 readonly SIDECARS=${shellQuote(GVISOR_SIDECAR_DIR)}
+# The trust anchor: 'pinned' (PINNED_SHA512, from the user's gvisorSha512) or 'bucket-checksums' (the user accepted
+# the location's own .sha512 files). Anything else: nothing is downloaded.
+readonly TRUST=${shellQuote(trust.kind)}
+declare -rA PINNED_SHA512=(${pinned.join(' ')})
 
 root="\${${INSTALL_ROOT_ENV}:-/}"
 root="\${root%/}"
@@ -156,6 +171,12 @@ rm -f "$marker"
 if [[ -z "\${${INSTALL_ROOT_ENV}:-}" ]] && command -v systemctl >/dev/null; then
   systemctl daemon-reload || die "systemctl daemon-reload failed, so the kubelet gate may not be loaded"
 fi
+
+case "$TRUST" in
+  pinned) (( \${#PINNED_SHA512[@]} == \${#PAYLOAD[@]} )) || die "the user data pins \${#PINNED_SHA512[@]} sha512 digests for \${#PAYLOAD[@]} payload files; nothing installed" ;;
+  bucket-checksums) ;;
+  *) die "no trust anchor for the gVisor download (set ${GVISOR_SHA512_FIELD}, or ${ACCEPT_BUCKET_CHECKSUMS_FIELD}: true); nothing installed" ;;
+esac
 
 base_url="\${${GVISOR_BASE_URL_ENV}:-${baseUrl}}"
 base_url="\${base_url%/}"
@@ -192,18 +213,25 @@ fetch() { # fetch <file>: $url/<file> into $work/<file>
   fi
 }
 
-# 2. Download the payload and its .sha512 files.
+# 2. Download the payload (and, only when the user accepted them, its .sha512 files).
 for name in "\${PAYLOAD[@]}"; do
-  for file in "$name" "$name.sha512"; do
+  files=("$name")
+  if [[ "$TRUST" == bucket-checksums ]]; then files+=("$name.sha512"); fi
+  for file in "\${files[@]}"; do
     fetch "$file" || die "could not download $url/$file; nothing installed"
   done
 done
 
-# The expected digest comes from the .sha512 file next to the payload. A trust anchor independent of this location
-# (issue 14 item 1) plugs in here, in expected_sha512; verify() stays as it is.
-expected_sha512() { # expected_sha512 <file>: sets $expected to the digest published for <file>
+expected_sha512() { # expected_sha512 <file>: sets $expected (the digest <file> must have) and $anchor (where it is from)
   local listed=''
   expected=''
+  if [[ "$TRUST" == pinned ]]; then
+    expected="\${PINNED_SHA512[$1]:-}"
+    anchor='the digest pinned in the user data (${GVISOR_SHA512_FIELD})'
+    [[ "$expected" =~ ^[0-9a-f]{128}$ ]] || die "the user data pins no sha512 for $1; nothing installed"
+    return
+  fi
+  anchor="$url/$1.sha512"
   read -r expected listed <"$work/$1.sha512" || true
   [[ "$expected" =~ ^[0-9a-f]{128}$ && ("$listed" == "$1" || "$listed" == "*$1") ]] ||
     die "$url/$1.sha512 is not a sha512sum line for $1; nothing installed"
@@ -212,7 +240,7 @@ expected_sha512() { # expected_sha512 <file>: sets $expected to the digest publi
 verify() { # verify <file>: against expected_sha512, with our own check line (a tampered .sha512 cannot name another file)
   expected_sha512 "$1"
   (cd "$work" && printf '%s  %s\\n' "$expected" "$1" | sha512sum --check --strict --quiet - >&2) ||
-    die "sha512 mismatch for $1 from $url (expected $expected); nothing installed"
+    die "sha512 mismatch for $1 from $url (expected $expected, from $anchor); nothing installed"
   printf '%s  %s\\n' "$expected" "$1" >>"$work/verified"
 }
 
@@ -252,12 +280,15 @@ mv -f "$runsc_config.tmp" "$runsc_config"
 # 7. Last: the marker that opens the kubelet gate.
 mkdir -p "\${marker%/*}"
 {
-  printf 'release=%s\\narch=%s\\nsource=%s\\n' "$GVISOR_RELEASE" "$GVISOR_ARCH" "$url"
+  printf 'release=%s\\narch=%s\\nsource=%s\\ntrust=%s\\n' "$GVISOR_RELEASE" "$GVISOR_ARCH" "$url" "$TRUST"
   cat "$work/verified"
 } >"$marker.tmp"
 mv -f "$marker.tmp" "$marker"
 installed=("\${BINARIES[@]}")
 if [[ "$LAYOUT" == tarball && -d "$bin_dir/$SIDECARS" ]]; then installed+=("$SIDECARS/"); fi
 printf 'agent-sandbox-infra: installed gVisor %s (%s) into %s: %s\\n' "$GVISOR_RELEASE" "$GVISOR_ARCH" "$bin_dir" "\${installed[*]}"
+if [[ "$TRUST" == bucket-checksums ]]; then
+  printf 'agent-sandbox-infra: WARNING: gVisor was verified only against the .sha512 files from %s (${ACCEPT_BUCKET_CHECKSUMS_FIELD}: true)\\n' "$url"
+fi
 `;
 }

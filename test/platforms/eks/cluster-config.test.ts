@@ -9,10 +9,12 @@ import {
   parseEksClusterConfig,
   type EksClusterConfig,
 } from '../../../platforms/eks/cluster-config';
+import { PINNED } from '../../support/eks';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 const VALID = {
+  ...PINNED,
   vpc: { create: { cidr: '10.42.0.0/16', azCount: 3 } },
   sandboxNodeGroups: [{ name: 'sandbox', instanceTypes: ['m7i.2xlarge'] }],
 };
@@ -30,7 +32,7 @@ describe('valid configs', () => {
   });
 
   test('the minimal adopt config parses with no problem', () => {
-    const adopt = { existingCluster: { name: 'team-prod' }, sandboxNodeGroups: [{ name: 'sandbox', instanceTypes: ['c7g.4xlarge'] }] };
+    const adopt = { ...PINNED, existingCluster: { name: 'team-prod' }, sandboxNodeGroups: [{ name: 'sandbox', instanceTypes: ['c7g.4xlarge'] }] };
     expect(parseEksClusterConfig(adopt).problems).toEqual([]);
   });
 
@@ -147,14 +149,15 @@ describe('errors (each message names the field, the value and what is allowed)',
     ]);
     // An adopted cluster without systemNodeGroup creates no system group, so "system" is free there.
     expect(
-      parseEksClusterConfig({ existingCluster: { name: 'team' }, sandboxNodeGroups: [{ name: 'system', instanceTypes: ['m7i.large'] }] }).problems,
+      parseEksClusterConfig({ ...PINNED, existingCluster: { name: 'team' }, sandboxNodeGroups: [{ name: 'system', instanceTypes: ['m7i.large'] }] }).problems,
     ).toEqual([]);
   });
 
   test('vpc together with existingCluster conflicts; so do the other new-cluster-only fields', () => {
     expect(
       problems({
-        existingCluster: { name: 'team-prod' },
+        ...PINNED,
+      existingCluster: { name: 'team-prod' },
         vpc: { subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'] },
         version: '1.35',
         endpoint: { publicAccess: false },
@@ -168,7 +171,7 @@ describe('errors (each message names the field, the value and what is allowed)',
   });
 
   test('a new cluster needs a network; vpc needs exactly one of create and subnetIds', () => {
-    expect(problems({ sandboxNodeGroups: VALID.sandboxNodeGroups })).toEqual([
+    expect(problems({ ...PINNED, sandboxNodeGroups: VALID.sandboxNodeGroups })).toEqual([
       'cluster.vpc: is required to create a cluster: set vpc.create ({ cidr, azCount }) for a new VPC or vpc.subnetIds (existing subnets in at least 2 availability zones), or set existingCluster to adopt a running cluster',
     ]);
     expect(
@@ -201,7 +204,12 @@ describe('errors (each message names the field, the value and what is allowed)',
 
   test('gVisor release: unpinned "latest" needs allowLatestGvisor', () => {
     expect(problems({ ...VALID, gvisorRelease: 'latest' })[0]).toMatch(/^cluster\.gvisorRelease: "latest" is not pinned: /);
-    expect(parseEksClusterConfig({ ...VALID, gvisorRelease: 'latest', allowLatestGvisor: true }).problems).toEqual([]);
+    // "latest" has no digest to pin: only the bucket's own checksums, accepted explicitly.
+    expect(problems({ ...VALID, gvisorRelease: 'latest', allowLatestGvisor: true })).toEqual([
+      'cluster.acceptGvisorBucketChecksums: "latest" moves with every release, so no digest can be pinned for it and the only check left is the ' +
+        "bucket's own .sha512 files; set acceptGvisorBucketChecksums: true to accept that (written into the user data and warned), or name a dated release and its gvisorSha512",
+    ]);
+    expect(parseEksClusterConfig({ ...VALID, gvisorRelease: 'latest', allowLatestGvisor: true, acceptGvisorBucketChecksums: true }).problems).toEqual([]);
   });
 
   test('system node group instance types must share one architecture', () => {
@@ -212,6 +220,7 @@ describe('errors (each message names the field, the value and what is allowed)',
 
   test('every problem is reported at once', () => {
     const found = problems({
+      ...PINNED,
       existingCluster: { name: 'team-prod' },
       vpc: { create: { cidr: '10.42.0.0/16', azCount: 3 } },
       sandboxNodeGroups: [
@@ -299,14 +308,14 @@ describe('kubeconfig.accessEntry', () => {
 
   test('error: true on an adopted cluster, whose access entries are not ours (with the aws command)', () => {
     expect(
-      problems({ existingCluster: { name: 'team-prod' }, sandboxNodeGroups: VALID.sandboxNodeGroups, kubeconfig: { roleArn, accessEntry: true } }),
+      problems({ ...PINNED, existingCluster: { name: 'team-prod' }, sandboxNodeGroups: VALID.sandboxNodeGroups, kubeconfig: { roleArn, accessEntry: true } }),
     ).toEqual([
       'cluster.kubeconfig.accessEntry: applies only to a cluster this stack creates; existingCluster "team-prod" keeps its own access entries: ' +
         `give ${roleArn} access there ("aws eks create-access-entry --cluster-name team-prod --principal-arn ${roleArn}" and associate ` +
         'AmazonEKSClusterAdminPolicy) and remove accessEntry',
     ]);
     // roleArn alone is fine there: the team's cluster may already grant it.
-    expect(parseEksClusterConfig({ existingCluster: { name: 'team-prod' }, sandboxNodeGroups: VALID.sandboxNodeGroups, kubeconfig: { roleArn } }).problems).toEqual([]);
+    expect(parseEksClusterConfig({ ...PINNED, existingCluster: { name: 'team-prod' }, sandboxNodeGroups: VALID.sandboxNodeGroups, kubeconfig: { roleArn } }).problems).toEqual([]);
   });
 });
 
@@ -326,12 +335,12 @@ describe('eksEndpointWarnings', () => {
   test('narrowed CIDRs, a private-only endpoint or an adopted cluster do not', () => {
     expect(eksEndpointWarnings({ ...VALID, endpoint: { publicAccessCidrs: ['203.0.113.0/24'] } })).toEqual([]);
     expect(eksEndpointWarnings({ ...VALID, endpoint: { publicAccess: false } })).toEqual([]);
-    expect(eksEndpointWarnings({ existingCluster: { name: 'team-prod' }, sandboxNodeGroups: VALID.sandboxNodeGroups })).toEqual([]);
+    expect(eksEndpointWarnings({ ...PINNED, existingCluster: { name: 'team-prod' }, sandboxNodeGroups: VALID.sandboxNodeGroups })).toEqual([]);
   });
 });
 
 describe('karpenter', () => {
-  const ADOPTED = { existingCluster: { name: 'team-prod' }, karpenter: { nodePools: [{ name: 'gvisor', instanceTypes: ['m7i.2xlarge'], limits: { cpu: '64', memory: '256Gi' } }] } };
+  const ADOPTED = { ...PINNED, existingCluster: { name: 'team-prod' }, karpenter: { nodePools: [{ name: 'gvisor', instanceTypes: ['m7i.2xlarge'], limits: { cpu: '64', memory: '256Gi' } }] } };
 
   test('valid on an adopted cluster without node groups', () => {
     expect(parseEksClusterConfig(ADOPTED).problems).toEqual([]);

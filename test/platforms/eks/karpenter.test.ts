@@ -14,13 +14,14 @@ import {
   type KarpenterSandboxPoolInput,
 } from '../../../platforms/eks/karpenter';
 import { buildSandboxNodeUserData } from '../../../platforms/eks/node-bootstrap';
+import { PINNED } from '../../support/eks';
 
 export const POOL: KarpenterSandboxPoolInput = {
   name: 'sandbox-gvisor',
   arch: 'x86_64',
   instanceTypes: ['m7i.2xlarge', 'm7i.4xlarge'],
   limits: { cpu: '64', memory: '256Gi' },
-  userData: buildSandboxNodeUserData({ arch: 'x86_64' }),
+  userData: buildSandboxNodeUserData({ ...PINNED, arch: 'x86_64' }),
   role: 'agents-prod-karpenter-node',
   subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'agents-prod' } }],
   securityGroupSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'agents-prod' } }],
@@ -45,7 +46,7 @@ describe('Karpenter sandbox pool objects against the pinned CRD schemas (v1.15.2
       metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
       blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: '100Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true } }],
     });
-    expect(nodeClass.spec.userData).toBe(buildSandboxNodeUserData({ arch: 'x86_64' }));
+    expect(nodeClass.spec.userData).toBe(buildSandboxNodeUserData({ ...PINNED, arch: 'x86_64' }));
   });
 
   test('the NodePool: our label and NoSchedule taint, one architecture, the instance types and limits; valid', () => {

@@ -10,6 +10,7 @@ import {
   VPC_CNI_ADDON_CONFIGURATION,
 } from '../../../platforms/eks/iam-policies';
 import { buildSandboxNodeUserData } from '../../../platforms/eks/node-bootstrap';
+import { PINNED } from '../../support/eks';
 
 describe('nodeLaunchTemplateSettings', () => {
   test('IMDSv2 required with hop limit 1, encrypted gp3 root on /dev/xvda', () => {
@@ -24,7 +25,7 @@ describe('nodeLaunchTemplateSettings', () => {
   });
 
   test('user data is base64 of the exact bytes given', () => {
-    const userData = buildSandboxNodeUserData({ arch: 'arm64' });
+    const userData = buildSandboxNodeUserData({ ...PINNED, arch: 'arm64' });
     const settings = nodeLaunchTemplateSettings({ diskSizeGiB: 100, userData });
     expect(settings.userData).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
     expect(Buffer.from(settings.userData as string, 'base64').toString('utf8')).toBe(userData);

@@ -8,6 +8,7 @@ import { EKS_SANDBOX_NODE_LABEL, EKS_SANDBOX_NODE_TAINT } from '../../../platfor
 import { buildSandboxNodeUserData, GVISOR_RELEASE } from '../../../platforms/eks/node-bootstrap';
 import { adoptedCniWarning, EKS_SANDBOX_CLUSTER_TYPE, EksSandboxCluster } from '../../../stacks/eks/cluster';
 import { mockPulumi, type Call, type Registered } from '../../support/pulumi-mocks';
+import { PINNED, TEST_GVISOR_SHA512 } from '../../support/eks';
 import { coreDnsStrictModePolicy, standardModeWarning } from '../../../platforms/eks/network-policy';
 
 let registered: Registered[] = [];
@@ -126,6 +127,7 @@ async function deploy(cluster: unknown): Promise<Deployment> {
 }
 
 const NEW_CLUSTER = {
+  ...PINNED,
   vpc: { create: { cidr: '10.42.0.0/16', azCount: 3 } },
   systemNodeGroup: { instanceTypes: ['m7i.xlarge'], scaling: { min: 2, desired: 2, max: 4 }, diskSizeGiB: 50 },
   sandboxNodeGroups: [
@@ -331,11 +333,11 @@ describe('a new cluster (vpc.create)', () => {
       expect(lt).not.toHaveProperty(forbidden);
     }
     const userData = Buffer.from(lt.userData, 'base64').toString('utf8');
-    expect(userData).toBe(buildSandboxNodeUserData({ instanceTypes: ['m7i.2xlarge'] }));
+    expect(userData).toBe(buildSandboxNodeUserData({ ...PINNED, instanceTypes: ['m7i.2xlarge'] }));
     expect(userData).toContain(`readonly GVISOR_RELEASE='${GVISOR_RELEASE}'\nreadonly GVISOR_ARCH='x86_64'\n`);
 
     const arm = Buffer.from(d.named('sbx-sandbox-sandbox-arm-lt').userData, 'base64').toString('utf8');
-    expect(arm).toBe(buildSandboxNodeUserData({ arch: 'arm64' }));
+    expect(arm).toBe(buildSandboxNodeUserData({ ...PINNED, arch: 'arm64' }));
     expect(d.named('sbx-sandbox-sandbox-arm-lt').blockDeviceMappings[0].ebs.volumeSize).toBe(100);
   });
 
@@ -353,14 +355,38 @@ describe('a new cluster (vpc.create)', () => {
     });
     const userData = (group: string) => Buffer.from(e.named(`sbx-sandbox-${group}-lt`).userData, 'base64').toString('utf8');
     // The pinned 1.33 AMI of v20251007 ships containerd 1.7: version 2 stanza; the newest 1.33 AMI ships 2.x.
-    const options = { instanceTypes: ['m6i.large'], gvisorRelease: '20250101.0', gvisorBaseUrl: 'https://mirror.example.com/gvisor' };
-    expect(userData('old')).toBe(buildSandboxNodeUserData({ ...options, containerdMajorVersion: 1 }));
+    const options = { ...PINNED, instanceTypes: ['m6i.large'], gvisorRelease: '20250101.0', gvisorBaseUrl: 'https://mirror.example.com/gvisor' };
+    expect(userData('old')).toBe(buildSandboxNodeUserData({ ...PINNED, ...options, containerdMajorVersion: 1 }));
     expect(userData('old')).toContain('io.containerd.grpc.v1.cri');
-    expect(userData('new')).toBe(buildSandboxNodeUserData({ ...options, containerdMajorVersion: 2 }));
+    expect(userData('new')).toBe(buildSandboxNodeUserData({ ...PINNED, ...options, containerdMajorVersion: 2 }));
     expect(userData('new')).toContain("base_url=\"${AGENT_SANDBOX_INFRA_GVISOR_BASE_URL:-https://mirror.example.com/gvisor}\"");
     expect(e.named('sbx-sandbox-old').releaseVersion).toBe('1.33.5-20251007');
     expect(warn.mock.calls.filter(([m]) => String(m).includes('containerdMajorVersion'))).toEqual([]);
     warn.mockRestore();
+  });
+
+  test('the gVisor trust anchor: pinned digests in every sandbox user data; the bucket opt-in warned and written into the user data', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      const userData = (e: Deployment, group: string) => Buffer.from(e.named(`sbx-sandbox-${group}-lt`).userData, 'base64').toString('utf8');
+      const pinned = await deploy(NEW_CLUSTER);
+      const x86 = TEST_GVISOR_SHA512[GVISOR_RELEASE].x86_64 as string;
+      const arm = TEST_GVISOR_SHA512[GVISOR_RELEASE].aarch64 as string;
+      expect(userData(pinned, 'sandbox')).toContain(`declare -rA PINNED_SHA512=(['gvisor.tar.bz2']='${x86}')`);
+      expect(userData(pinned, 'sandbox-arm')).toContain(`declare -rA PINNED_SHA512=(['gvisor.tar.bz2']='${arm}')`);
+      expect(warn.mock.calls.filter(([m]) => String(m).includes('acceptGvisorBucketChecksums'))).toEqual([]);
+
+      const { gvisorSha512: _, ...withoutDigests } = NEW_CLUSTER;
+      const bucket = await deploy({ ...withoutDigests, acceptGvisorBucketChecksums: true });
+      expect(userData(bucket, 'sandbox')).toContain("readonly TRUST='bucket-checksums'\ndeclare -rA PINNED_SHA512=()\n");
+      expect(warn).toHaveBeenCalledWith(
+        `cluster.acceptGvisorBucketChecksums: gVisor ${GVISOR_RELEASE} (x86_64, aarch64) is verified only against the .sha512 files from the same location ` +
+          'as the binaries, which whoever can replace the binaries can replace too; set gvisorSha512 to digests obtained independently',
+        bucket.component,
+      );
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test('an s3:// gVisor mirror gives the node role read access to that prefix only', async () => {
@@ -459,7 +485,7 @@ describe('a new cluster (vpc.create)', () => {
 });
 
 describe('an existing cluster (existingCluster)', () => {
-  const ADOPT = { existingCluster: { name: 'team-prod' }, sandboxNodeGroups: [{ name: 'sandbox', instanceTypes: ['m7i.2xlarge'] }] };
+  const ADOPT = { ...PINNED, existingCluster: { name: 'team-prod' }, sandboxNodeGroups: [{ name: 'sandbox', instanceTypes: ['m7i.2xlarge'] }] };
 
   beforeEach(() => {
     adoptedVpcCni = { configurationValues: '{"enableNetworkPolicy":"true","env":{"NETWORK_POLICY_ENFORCING_MODE":"strict"}}' };
@@ -546,6 +572,7 @@ describe('an existing cluster (existingCluster)', () => {
 
 describe('Karpenter sandbox pools (adopted cluster that runs Karpenter)', () => {
   const KARPENTER = {
+    ...PINNED,
     existingCluster: { name: 'team-prod' },
     karpenter: {
       nodePools: [
@@ -575,8 +602,8 @@ describe('Karpenter sandbox pools (adopted cluster that runs Karpenter)', () => 
     // The role name is the mock's id of the created role.
     expect(x86Class.spec.role).toBe(armClass.spec.role);
     expect(x86Class.spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'team-prod' } }]);
-    expect(x86Class.spec.userData).toBe(buildSandboxNodeUserData({ arch: 'x86_64', containerdMajorVersion: 2 }));
-    expect(armClass.spec.userData).toBe(buildSandboxNodeUserData({ arch: 'aarch64', containerdMajorVersion: 2 }));
+    expect(x86Class.spec.userData).toBe(buildSandboxNodeUserData({ ...PINNED, arch: 'x86_64', containerdMajorVersion: 2 }));
+    expect(armClass.spec.userData).toBe(buildSandboxNodeUserData({ ...PINNED, arch: 'aarch64', containerdMajorVersion: 2 }));
     expect(armClass.spec.amiSelectorTerms).toEqual([{ alias: 'al2023@v20251217' }]);
     expect(x86Pool.spec.template.spec.requirements).toContainEqual({ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['m7i.2xlarge'] });
     expect(armPool.spec.template.spec.requirements).toContainEqual({ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] });
@@ -615,8 +642,10 @@ describe('invalid config: one InputPropertiesError before anything is registered
       vpc: { subnetIds: ['subnet-0aaaaaaaaaaaaaaa1'] },
       sandboxNodeGroups: [{ name: 'sandbox', instanceTypes: ['m7i.large'], amiType: 'BOTTLEROCKET_x86_64' }],
     });
-    expect(error.errors.map((e) => e.propertyPath)).toEqual(['cluster.vpc.subnetIds', 'cluster.sandboxNodeGroups[0].amiType']);
-    expect(error.message).toMatch(/^EksSandboxCluster "bad": invalid cluster config \(2 problems\):\n {2}cluster\.vpc\.subnetIds: has 1 subnet/);
+    // No gvisorSha512 and no acceptGvisorBucketChecksums either: the gVisor download has no trust anchor.
+    expect(error.errors.map((e) => e.propertyPath)).toEqual(['cluster.vpc.subnetIds', 'cluster.sandboxNodeGroups[0].amiType', 'cluster.gvisorSha512']);
+    expect(error.message).toMatch(/^EksSandboxCluster "bad": invalid cluster config \(3 problems\):\n {2}cluster\.vpc\.subnetIds: has 1 subnet/);
+    expect(error.message).toContain('cluster.gvisorSha512: no sha512 for gVisor 20261012.0 x86_64: the .sha512 files sit in the same bucket as the binaries');
     expect(error.message).toContain('cluster.sandboxNodeGroups[0].amiType: "BOTTLEROCKET_x86_64" cannot be a gVisor sandbox node: Bottlerocket has no gVisor/runsc support');
     await new Promise((r) => setTimeout(r, 25));
     expect(registered).toEqual([]);
@@ -711,7 +740,7 @@ describe('GPU sandbox node group (NVIDIA AMI, nvproxy)', () => {
   test('runsc gets nvproxy in the runsc config the shim reads; the stanza stays beside nodeadm\'s nvidia runtime', async () => {
     const e = await deploy({ ...NEW_CLUSTER, sandboxNodeGroups: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], amiType: 'AL2023_x86_64_NVIDIA', nvproxy: true }] });
     const userData = Buffer.from(e.named('sbx-sandbox-gpu-lt').userData, 'base64').toString('utf8');
-    expect(userData).toBe(buildSandboxNodeUserData({ instanceTypes: ['g6.xlarge'], containerdMajorVersion: 2, nvproxy: true }));
+    expect(userData).toBe(buildSandboxNodeUserData({ ...PINNED, instanceTypes: ['g6.xlarge'], containerdMajorVersion: 2, nvproxy: true }));
     expect(userData).toContain("cat >\"$runsc_config.tmp\" <<'RUNSC'\n[runsc_config]\nsystemd-cgroup = \"true\"\nnvproxy = \"true\"\nRUNSC");
     expect(e.named('sbx-sandbox-gpu').amiType).toBe('AL2023_x86_64_NVIDIA');
   });

@@ -4,6 +4,9 @@
  * Both release layouts: the two loose binaries (releases before 20260721.0) and gvisor.tar.bz2 (the pinned one).
  * Fail-closed: whatever fails, the kubelet gate is in place and its marker absent, which systemd's own condition
  * evaluator (`systemd-analyze condition`) turns into a refused kubelet start.
+ * The trust anchor (issue 14): a tampered payload served with a matching tampered .sha512 is refused when digests are
+ * pinned, installed (with a warning) only when the user accepted the bucket's checksums, and no script is built without
+ * either. The first two suites run with the bucket's checksums accepted: they exercise that path's checks.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -65,7 +68,7 @@ interface RunResult {
 }
 
 describeIfRunsc('runsc install script (real bash, curl, sha512sum, runsc)', () => {
-  const script = buildRunscInstallScript({ arch: arch ?? 'x86_64', gvisorRelease: RELEASE });
+  const script = buildRunscInstallScript({ arch: arch ?? 'x86_64', gvisorRelease: RELEASE, acceptGvisorBucketChecksums: true });
   // Read in beforeAll, not here: a describe body runs even when the suite is skipped.
   let runsc: Buffer;
   let served: Release;
@@ -131,7 +134,8 @@ describeIfRunsc('runsc install script (real bash, curl, sha512sum, runsc)', () =
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      `agent-sandbox-infra: installed gVisor ${RELEASE} (${arch}) into ${binDir(root)}: runsc containerd-shim-runsc-v1\n`,
+      `agent-sandbox-infra: installed gVisor ${RELEASE} (${arch}) into ${binDir(root)}: runsc containerd-shim-runsc-v1\n` +
+        `agent-sandbox-infra: WARNING: gVisor was verified only against the .sha512 files from ${baseUrl}/${RELEASE}/${arch} (acceptGvisorBucketChecksums: true)\n`,
     );
     expect(installed(root)).toEqual(['containerd-shim-runsc-v1', 'runsc']);
     expectGateOpen(root);
@@ -271,7 +275,9 @@ const systemdAnalyze = findCommand('systemd-analyze', ['/usr/bin/systemd-analyze
 
 /** kubelet may start: the marker exists, and systemd's evaluator says the assertion holds. */
 function expectGateOpen(root: string): void {
-  expect(fs.readFileSync(path.join(root, GVISOR_INSTALLED_MARKER), 'utf8')).toMatch(/^release=\S+\narch=(x86_64|aarch64)\nsource=\S+\n([0-9a-f]{128} {2}\S+\n)+$/);
+  expect(fs.readFileSync(path.join(root, GVISOR_INSTALLED_MARKER), 'utf8')).toMatch(
+    /^release=\S+\narch=(x86_64|aarch64)\nsource=\S+\ntrust=(pinned|bucket-checksums)\n([0-9a-f]{128} {2}\S+\n)+$/,
+  );
   if (systemdAnalyze) expect(gateAssertion(root)).toEqual({ status: 0, output: expect.stringContaining('Asserts succeeded') });
 }
 
@@ -285,7 +291,7 @@ function expectGateClosed(root: string, reason: string): void {
 }
 
 describe('runsc install script text', () => {
-  const script = buildRunscInstallScript({ arch: 'arm64' });
+  const script = buildRunscInstallScript({ arch: 'arm64', acceptGvisorBucketChecksums: true });
   const code = script.split('\n').filter((l) => !l.trimStart().startsWith('#'));
 
   test('never restarts, reloads or stops containerd (nodeadm starts it after cloud-init scripts); the only systemctl is daemon-reload for the gate', () => {
@@ -383,7 +389,7 @@ describeIfRunsc('runsc install script, tarball release (the pinned layout: gviso
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mirror`;
     scriptFile = path.join(work, 'install.sh');
-    fs.writeFileSync(scriptFile, buildRunscInstallScript({ arch: arch ?? 'x86_64' }));
+    fs.writeFileSync(scriptFile, buildRunscInstallScript({ arch: arch ?? 'x86_64', acceptGvisorBucketChecksums: true }));
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
@@ -414,7 +420,7 @@ describeIfRunsc('runsc install script, tarball release (the pinned layout: gviso
     const r = await run();
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`agent-sandbox-infra: installed gVisor ${GVISOR_RELEASE} (${arch}) into ${bin(r.root)}: runsc containerd-shim-runsc-v1 gvisor-bin/\n`);
+    expect(r.stdout.split('\n')[0]).toBe(`agent-sandbox-infra: installed gVisor ${GVISOR_RELEASE} (${arch}) into ${bin(r.root)}: runsc containerd-shim-runsc-v1 gvisor-bin/`);
     expect(requests).toEqual(['gvisor.tar.bz2', 'gvisor.tar.bz2.sha512'].map((f) => `/mirror/${GVISOR_RELEASE}/${arch}/${f}`));
     expect(fs.readdirSync(bin(r.root)).sort()).toEqual(['containerd-shim-runsc-v1', 'gvisor-bin', 'runsc']);
     expect(fs.readFileSync(bin(r.root, 'gvisor-bin/runsc-sidecar')).equals(SIDECAR)).toBe(true);
@@ -478,5 +484,122 @@ describeIfRunsc('runsc install script, tarball release (the pinned layout: gviso
     );
     expect(requests).toEqual([]);
     expectGateOpen(r.root);
+  });
+});
+
+describeIfRunsc('runsc install script, trust anchor (issue 14): a tampered tarball served with a matching tampered .sha512', () => {
+  const EVIL = Buffer.from('#!/bin/sh\necho "not gVisor"\n');
+  let runsc: Buffer;
+  let work: string;
+  let server: http.Server;
+  let baseUrl: string;
+  let good: Buffer;
+  let tampered: Buffer;
+  let served = new Map<string, Buffer>();
+  const requests: string[] = [];
+  let counter = 0;
+
+  /** A release tarball built once with tar(1): its bytes, and so its digest, stay fixed for the suite. */
+  function tarball(name: string, runscBytes: Buffer): Buffer {
+    const dir = path.join(work, name);
+    fs.mkdirSync(path.join(dir, 'gvisor-bin'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'runsc'), runscBytes);
+    fs.writeFileSync(path.join(dir, 'containerd-shim-runsc-v1'), SHIM);
+    fs.writeFileSync(path.join(dir, 'gvisor-bin/runsc-sidecar'), 'sidecar');
+    const out = path.join(work, `${name}.tar.bz2`);
+    expect(spawnSync('tar', ['-cjf', out, '-C', dir, 'runsc', 'containerd-shim-runsc-v1', 'gvisor-bin']).status).toBe(0);
+    return fs.readFileSync(out);
+  }
+  const digest = (b: Buffer) => createHash('sha512').update(b).digest('hex');
+  /** The attacker of the bucket: replaces the tarball and writes a .sha512 that matches it. */
+  function serve(tar: Buffer): void {
+    served = new Map([
+      ['gvisor.tar.bz2', tar],
+      ['gvisor.tar.bz2.sha512', sha512Line(tar, 'gvisor.tar.bz2')],
+    ]);
+  }
+
+  beforeAll(async () => {
+    work = tempDir('eks-runsc-trust-');
+    // Read here, not in the describe body: that body runs even when the suite is skipped.
+    runsc = fs.readFileSync(runscCommand.path as string);
+    good = tarball('good', runsc);
+    tampered = tarball('tampered', EVIL);
+    server = http.createServer((req, res) => {
+      requests.push(req.url ?? '');
+      const prefix = `/gvisor/${GVISOR_RELEASE}/${arch}/`;
+      const body = req.url?.startsWith(prefix) ? served.get(req.url.slice(prefix.length)) : undefined;
+      res.writeHead(body ? 200 : 404).end(body ?? 'not found');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/gvisor`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    requests.length = 0;
+    serve(good);
+  });
+
+  async function run(script: string): Promise<RunResult & { root: string }> {
+    const root = path.join(work, `root-${counter++}`);
+    fs.mkdirSync(root);
+    const file = path.join(root, 'install.sh');
+    fs.writeFileSync(file, script);
+    try {
+      const r = await execFileAsync('bash', [file], {
+        env: { ...process.env, [INSTALL_ROOT_ENV]: root, [GVISOR_BASE_URL_ENV]: baseUrl, [CONSOLE_ENV]: path.join(root, 'console') },
+        timeout: 60_000,
+      });
+      return { code: 0, stdout: r.stdout, stderr: r.stderr, root };
+    } catch (e) {
+      const err = e as { code?: number; stdout?: string; stderr?: string };
+      return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '', root };
+    }
+  }
+  const runscAt = (root: string) => path.join(root, 'usr/local/bin/runsc');
+  const pinnedScript = () => buildRunscInstallScript({ arch: arch ?? 'x86_64', gvisorSha512: { [GVISOR_RELEASE]: { [arch ?? 'x86_64']: digest(good) } } });
+
+  test('pinned digest, honest server: installs; only the payload is fetched (no .sha512), the marker says trust=pinned', async () => {
+    const r = await run(pinnedScript());
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(requests).toEqual([`/gvisor/${GVISOR_RELEASE}/${arch}/gvisor.tar.bz2`]);
+    expect(fs.readFileSync(runscAt(r.root)).equals(runsc)).toBe(true);
+    expectGateOpen(r.root);
+    expect(fs.readFileSync(path.join(r.root, GVISOR_INSTALLED_MARKER), 'utf8')).toContain(`trust=pinned\n${digest(good)}  gvisor.tar.bz2\n`);
+  });
+
+  test('pinned digest, tampered tarball with a matching .sha512: refused, nothing installed, the node stays gated', async () => {
+    serve(tampered);
+    const r = await run(pinnedScript());
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(
+      `agent-sandbox-infra: gVisor install failed: sha512 mismatch for gvisor.tar.bz2 from ${baseUrl}/${GVISOR_RELEASE}/${arch} ` +
+        `(expected ${digest(good)}, from the digest pinned in the user data (gvisorSha512)); nothing installed`,
+    );
+    expect(fs.existsSync(runscAt(r.root))).toBe(false);
+    expectGateClosed(r.root, 'sha512 mismatch for gvisor.tar.bz2');
+  });
+
+  test('the bucket opt-in, same attack: the tampered runsc is installed — the risk the option accepts, warned on stdout and in the marker', async () => {
+    serve(tampered);
+    const r = await run(buildRunscInstallScript({ arch: arch ?? 'x86_64', acceptGvisorBucketChecksums: true }));
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(runscAt(r.root)).equals(EVIL)).toBe(true);
+    expect(r.stdout).toContain('agent-sandbox-infra: WARNING: gVisor was verified only against the .sha512 files from');
+    expect(fs.readFileSync(path.join(r.root, GVISOR_INSTALLED_MARKER), 'utf8')).toContain('trust=bucket-checksums\n');
+  });
+
+  test('no anchor and no opt-in: no script is built; a script whose anchor was edited out downloads nothing and stays gated', async () => {
+    expect(() => buildRunscInstallScript({ arch: arch ?? 'x86_64' })).toThrow(/^gvisorSha512: no sha512 for gVisor \S+ (x86_64|aarch64): the \.sha512 files sit in the same bucket/);
+    const edited = pinnedScript().replace("readonly TRUST='pinned'", "readonly TRUST=''");
+    const r = await run(edited);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('no trust anchor for the gVisor download (set gvisorSha512, or acceptGvisorBucketChecksums: true); nothing installed');
+    expect(requests).toEqual([]);
+    expectGateClosed(r.root, 'no trust anchor');
   });
 });
