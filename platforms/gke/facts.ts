@@ -27,9 +27,16 @@ export const GKE_FACTS: readonly PlatformFact[] = [
   },
   {
     id: 'gke.channel-defaults',
-    fact: 'Channel defaults (newest feed entries): RAPID 1.36.4-gke.1391000 (2026-09-23), REGULAR 1.35.8-gke.1036000 (2026-09-17), STABLE 1.34.6-gke.1307000 (2026-05-27): only RAPID\'s default reaches the v1beta1 add-on, so the add-on is checked against the channel.',
+    fact: 'Channel defaults: RAPID 1.36.4-gke.2046002, REGULAR and EXTENDED 1.36.4-gke.1391002 (2026-R43, 2026-10-08), STABLE 1.34.6-gke.1307000 (feed 2026-05-27, unchanged on 2026-10-08). REGULAR was 1.35.8-gke.1036000 (2026-09-17) when first read: now REGULAR\'s default reaches the v1beta1 add-on (1.36.3-gke.1767000) and only STABLE warns. Newer entries: unverified.',
     status: 'held',
-    source: 'https://docs.cloud.google.com/feeds/gke-rapid-channel-release-notes.xml ; …/gke-regular-channel-release-notes.xml ; …/gke-stable-channel-release-notes.xml',
+    source: 'https://docs.cloud.google.com/feeds/gke-stable-channel-release-notes.xml ; 2026-10-08 release notes as summarised in takech9203/google-cloud-news-summary (20261008-gke-2026-r43-version-updates; Google\'s own text of that date not in the corpus)',
+    read: READ,
+  },
+  {
+    id: 'gke.kubernetes-versions',
+    fact: 'Kubernetes 1.37 was released 2026-08-26 (1.37.1 on 2026-09-15); GKE offers 1.37.1-gke.1552000 in RAPID only (2026-10-08). The example GKE stacks follow REGULAR and render for 1.36 (its default minor); GKE stacks pin no version by default (the channel decides).',
+    status: 'held',
+    source: 'https://kubernetes.io/releases/1.37/ ; 2026-10-08 GKE release notes summary (above)',
     read: READ,
   },
   {
