@@ -9,6 +9,8 @@ import { DEFAULT_SANDBOX_PORT, SandboxRouter } from './agent-sandbox/sandbox-rou
 import { platformFacts, platformModule, type Platform, type PlatformSettings } from '../platforms';
 import type { SandboxPlatformConfig } from '../config/model';
 import { SandboxRuntime } from './sandbox-runtime';
+import { GkeComputeClass } from './gke-compute-class';
+import type { ComputeClassSettings } from '../platforms/gke/compute-class';
 import { SandboxTenant } from './sandbox-tenant';
 import { DeviceClass } from './dra/device-class';
 import { selectorFromConfig } from '../config/selector-config';
@@ -35,6 +37,8 @@ export class SandboxPlatformChart extends Chart {
   readonly agentSandboxMode: 'self' | 'managed';
   readonly agentSandbox?: AgentSandbox;
   readonly runtime: SandboxRuntime;
+  /** GKE: the custom ComputeClass the sandbox pods select (`platforms.<gke-*>.computeClass`). */
+  readonly computeClass?: GkeComputeClass;
   readonly deviceClasses = new Map<string, DeviceClass>();
   readonly tenants: SandboxTenant[] = [];
   /** The sandbox router, when the configuration has `router:`. */
@@ -70,6 +74,10 @@ export class SandboxPlatformChart extends Chart {
       }
     }
     this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform, settings });
+    const computeClass = settings.computeClass as ComputeClassSettings | undefined;
+    if (computeClass !== undefined && (props.platform === 'gke-autopilot' || props.platform === 'gke-standard')) {
+      this.computeClass = new GkeComputeClass(this, 'ComputeClass', { platform: props.platform, settings: computeClass });
+    }
 
     const kubernetesVersion = config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     if (config.deviceClasses?.length) {

@@ -138,6 +138,8 @@ export interface PlatformSettings {
 export interface CapacityContext {
   /** A provider setting of the stack (`gcp:region`, …), undefined when unset. */
   readonly providerConfig: (namespace: string, key: string) => string | undefined;
+  /** The sandbox config's `platforms.<id>` settings (a GKE ComputeClass adds node pools of its own). @default {} */
+  readonly settings?: unknown;
 }
 
 /** What the cluster checks of a stack know besides the cluster config. */

@@ -5,6 +5,7 @@
  * platform's warm-pool pods land is the platform's `capacity` (platforms/<name>/).
  */
 import type { Chart } from 'cdk8s';
+import type { SandboxPlatformChart } from '../constructs/sandbox-platform-chart';
 import { platformModule, type CapacityContext, type Platform } from '../platforms';
 import type { CapacityResult } from '../platforms/capacity/findings';
 import { warmPoolDemand } from '../constructs/warm-pool-demand';
@@ -14,7 +15,9 @@ export function stackCapacity(platform: Platform, cluster: unknown, chart: Chart
   const demand = warmPoolDemand(chart);
   const capacity = platformModule(platform).capacity;
   if (demand.length === 0 || !capacity) return { errors: [], warnings: [] };
-  return capacity(cluster, demand, { providerConfig });
+  // The platform settings decide where pods may land (a GKE ComputeClass adds node pools of its own).
+  const settings = (chart as Partial<Pick<SandboxPlatformChart, 'platformSettings'>>).platformSettings;
+  return capacity(cluster, demand, { providerConfig, ...(settings !== undefined ? { settings } : {}) });
 }
 
 /** The check with the stack's GCP location (`gcp:region` or `gcp:zone`) as the only provider setting. */

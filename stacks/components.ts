@@ -36,7 +36,13 @@ export type ClusterComponent = SandboxClusterOutputs & pulumi.Resource;
 const gke = (platform: 'gke-autopilot' | 'gke-standard') => ({ name, cluster, sandbox }: ClusterRequest): ClusterComponent => {
   const settings = gkeSettings(sandbox.platforms?.[platform]);
   // An adopted cluster's running version is compared with sandboxGkeVersion at deploy time.
-  return new GkeSandboxCluster(name, { platform, cluster, selfManagedAgentSandbox: !settings.managed, sandboxGkeVersion: settings.gkeVersion });
+  return new GkeSandboxCluster(name, {
+    platform,
+    cluster,
+    selfManagedAgentSandbox: !settings.managed,
+    sandboxGkeVersion: settings.gkeVersion,
+    ...(settings.computeClassName !== undefined ? { computeClassName: settings.computeClassName } : {}),
+  });
 };
 
 export const CLUSTER_COMPONENTS = {

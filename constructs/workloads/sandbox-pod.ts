@@ -222,7 +222,19 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
     } else if (!gpu.typePattern.test(props.gpu.type)) {
       errors.push(`gpu.type: must be ${gpu.typeExample}, got "${props.gpu.type}"`);
     } else {
-      Object.assign(nodeSelector, gpu.nodeSelector(props.gpu.type));
+      // A GPU selector that contradicts the platform settings' placement (GKE Autopilot's Accelerator class vs the
+      // settings' computeClass) would leave the pod on neither: say so instead of silently dropping one.
+      const gpuSelector = gpu.nodeSelector(props.gpu.type);
+      for (const [key, value] of Object.entries(gpuSelector)) {
+        const placed = runtime.podPlacement.nodeSelector[key];
+        if (placed !== undefined && placed !== value) {
+          errors.push(
+            `gpu: GPU sandboxes on ${platform} select ${key}=${value}, but the platform settings place every sandbox pod with ${key}=${placed} ` +
+              `(platforms.${platform}); a pod cannot select both: run GPU sandboxes from a configuration without that setting`,
+          );
+        }
+      }
+      Object.assign(nodeSelector, gpuSelector);
     }
   }
   const claimNames = new Set<string>();

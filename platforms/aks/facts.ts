@@ -55,6 +55,13 @@ export const AKS_FACTS: readonly PlatformFact[] = [
     read: READ,
   },
   {
+    id: 'aks.kubernetes-versions',
+    fact: 'AKS creates new clusters on the N-1 minor unless kubernetesVersion is set (our stacks leave it to AKS unless the cluster config sets it). The calendar (docs snapshot 2026-08-21) planned 1.37 GA for October 2026; whether it went GA was not readable, so the example stack stays on 1.36.',
+    status: 'unverified',
+    source: `${AKS_DOCS}:articles/aks/supported-kubernetes-versions.md`,
+    read: READ,
+  },
+  {
     id: 'aks.deletion-lock',
     fact: 'Deletion protection on Azure is a resource lock (CanNotDelete); locks can also block managing cluster extensions.',
     status: 'held',

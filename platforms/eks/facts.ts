@@ -90,6 +90,13 @@ export const EKS_FACTS: readonly PlatformFact[] = [
     read: READ,
   },
   {
+    id: 'eks.kubernetes-1-37',
+    fact: 'Kubernetes 1.37 was released upstream on 2026-08-26; AWS\'s version pages read here list 1.36 as the newest EKS version ("such as 1.36"), and no "1.37 is now available in Amazon EKS" text was found. The default stays 1.36 (examples too); EKS 1.37 availability: unverified.',
+    status: 'unverified',
+    source: 'https://kubernetes.io/releases/1.37/ ; https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.md',
+    read: READ,
+  },
+  {
     id: 'eks.deletion-protection',
     fact: 'EKS cluster deletion protection (aws eks update-cluster-config --deletion-protection); a delete fails until it is turned off; pulumi-aws eks.Cluster.deletionProtection (default false). upgradePolicy.supportType STANDARD/EXTENDED.',
     status: 'new',

@@ -43,13 +43,15 @@ export function managedAddonErrors(field: string, gkeVersion: string | undefined
 }
 
 /**
- * Default GKE version of each release channel, from Google's release-note feeds (gke-<channel>-channel-release-notes.xml,
- * newest entries read 2026-12-06: feeds end 2026-09-23; platforms/gke/facts.ts gke.channel-defaults). Channels move:
- * used for a warning, never to refuse.
+ * Default GKE version of each release channel: RAPID, REGULAR and EXTENDED from the 2026-R43 version updates of
+ * 2026-10-08 (a summary of Google's release notes; Google's own text of that date was not in the corpus), STABLE from
+ * Google's stable-channel feed (2026-05-27; unchanged on 2026-10-08). platforms/gke/facts.ts gke.channel-defaults.
+ * Channels move: used for a warning, never to refuse.
  */
 export const GKE_CHANNEL_DEFAULTS = {
-  RAPID: { version: '1.36.4-gke.1391000', asOf: '2026-09-23' },
-  REGULAR: { version: '1.35.8-gke.1036000', asOf: '2026-09-17' },
+  RAPID: { version: '1.36.4-gke.2046002', asOf: '2026-10-08' },
+  REGULAR: { version: '1.36.4-gke.1391002', asOf: '2026-10-08' },
+  EXTENDED: { version: '1.36.4-gke.1391002', asOf: '2026-10-08' },
   STABLE: { version: '1.34.6-gke.1307000', asOf: '2026-05-27' },
 } as const;
 

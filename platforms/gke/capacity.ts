@@ -25,7 +25,21 @@ function gkeZones(location: string | undefined, nodeLocations: readonly string[]
   return location && /-[a-z]$/.test(location) ? 1 : 3;
 }
 
-export function gkeStandardCapacity(cluster: GkeClusterConfig, demand: readonly WarmPoolDemand[], gcpLocation: string | undefined): CapacityResult {
+export interface GkeStandardCapacityOptions {
+  /**
+   * The sandbox config's ComputeClass lets GKE create gVisor node pools for CPU sandboxes (./compute-class.ts): the
+   * sandbox pool is then only the first capacity, so CPU warm pools are not bounded by it (GPU ones still are: the
+   * class has no GPU priorities). @default false
+   */
+  readonly autoCreatedPools?: boolean;
+}
+
+export function gkeStandardCapacity(
+  cluster: GkeClusterConfig,
+  demand: readonly WarmPoolDemand[],
+  gcpLocation: string | undefined,
+  options: GkeStandardCapacityOptions = {},
+): CapacityResult {
   const location = cluster.existingCluster?.location ?? cluster.location ?? gcpLocation;
   const sandbox = cluster.sandboxPool ?? {};
   const sandboxZones = gkeZones(location, sandbox.nodeLocations);
@@ -58,7 +72,7 @@ export function gkeStandardCapacity(cluster: GkeClusterConfig, demand: readonly 
   demand.forEach((w, j) => {
     const label = `${w.tenant}/${w.name}`;
     if (w.accelerator === undefined && w.gpus === 0) {
-      warmPools.push({ ...toWarmPool(w), pool: 'sandbox' });
+      if (!options.autoCreatedPools) warmPools.push({ ...toWarmPool(w), pool: 'sandbox' });
       return;
     }
     const wanted = w.accelerator ?? 'GPU';

@@ -3,7 +3,8 @@
  * placement, GPU sandboxes through `nvidia.com/gpu` limits, DNS through NodeLocal DNSCache (and Cloud DNS on
  * Autopilot), agent-sandbox installed by us or by GKE's managed add-on.
  */
-import { CLUSTER_DNS_ONLY, type GpuFacts, type PlatformModule, type RuntimeFacts } from '../platform';
+import { CLUSTER_DNS_ONLY, type GpuFacts, type PlatformFacts, type PlatformModule, type RuntimeFacts } from '../platform';
+import { COMPUTE_CLASS_LABEL } from './compute-class';
 import type { InputProblem } from '../../core/diagnostics';
 import type { GkeClusterConfig } from './cluster-config';
 import { gkeSettings, gkeSettingsProblems, gkeSettingsSchema, managedVersionProblems } from './settings';
@@ -56,6 +57,24 @@ function gpuFacts(autopilot: boolean): GpuFacts {
   };
 }
 
+/**
+ * The facts under the settings: with a `computeClass`, every sandbox pod also selects the class by its node label
+ * and tolerates its taint (GKE labels the nodes it creates for a class `cloud.google.com/compute-class=<name>`;
+ * node pools that join a class carry that label and a NoSchedule taint of the same key).
+ */
+function configureGke(settings: GkePlatformSettings): PlatformFacts {
+  const name = settings.computeClass?.name;
+  if (name === undefined) return { runtimes: { gvisor: GKE_GVISOR }, warnings: [] };
+  const gvisor: RuntimeFacts = {
+    ...GKE_GVISOR,
+    podPlacement: {
+      nodeSelector: { ...GKE_GVISOR.podPlacement.nodeSelector, [COMPUTE_CLASS_LABEL]: name },
+      tolerations: [...GKE_GVISOR.podPlacement.tolerations, { key: COMPUTE_CLASS_LABEL, operator: 'Equal', value: name, effect: 'NoSchedule' }],
+    },
+  };
+  return { runtimes: { gvisor }, warnings: [] };
+}
+
 function gkeModule<Id extends 'gke-autopilot' | 'gke-standard'>(platform: Id, displayName: string): PlatformModule<GkePlatformSettings, Id> {
   const autopilot = platform === 'gke-autopilot';
   return {
@@ -69,6 +88,7 @@ function gkeModule<Id extends 'gke-autopilot' | 'gke-standard'>(platform: Id, di
     gpu: gpuFacts(autopilot),
     settings: gkeSettingsSchema,
     settingsProblems: (settings, release) => gkeSettingsProblems(platform, settings, release.apiVersion),
+    configure: configureGke,
     clusterProblems: (cluster, { settings, providerConfig }): InputProblem[] => {
       const gke = gkeSettings(settings);
       const context = {
@@ -83,8 +103,10 @@ function gkeModule<Id extends 'gke-autopilot' | 'gke-standard'>(platform: Id, di
     },
     capacity: autopilot
       ? (_cluster, demand) => capacity().gkeAutopilotCapacity(demand)
-      : (cluster, demand, { providerConfig }) =>
-          capacity().gkeStandardCapacity(cluster as GkeClusterConfig, demand, providerConfig('gcp', 'region') ?? providerConfig('gcp', 'zone')),
+      : (cluster, demand, { providerConfig, settings }) =>
+          capacity().gkeStandardCapacity(cluster as GkeClusterConfig, demand, providerConfig('gcp', 'region') ?? providerConfig('gcp', 'zone'), {
+            autoCreatedPools: gkeSettings(settings).computeClassAutoCreation,
+          }),
   };
 }
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { InputProblem } from '../../core/diagnostics';
 import type { GkePlatformSettings } from './settings-model';
 import { compareGkeVersions, managedAddonErrors, parseGkeVersion } from './addon';
+import { computeClassSettingsProblems, computeClassSettingsSchema } from './compute-class';
 
 export const gkeSettingsSchema: z.ZodType<GkePlatformSettings> = z
   .object({
@@ -14,6 +15,8 @@ export const gkeSettingsSchema: z.ZodType<GkePlatformSettings> = z
     agentSandbox: z.enum(['self', 'managed']),
     /** The cluster's GKE version (e.g. "1.36.3-gke.1767000"); required with `agentSandbox: managed`. */
     gkeVersion: z.string().regex(/^1\.\d+\.\d+-gke\.\d+$/, 'must be a GKE version like "1.36.3-gke.1767000"'),
+    /** A custom ComputeClass for the sandbox pods (./compute-class.ts): we emit it, every sandbox pod selects it. */
+    computeClass: computeClassSettingsSchema,
   })
   .partial()
   .strict();
@@ -22,7 +25,10 @@ export type { GkePlatformSettings } from './settings-model';
 
 /** Managed mode at `gkeVersion` against the API version the manifests use (`platforms.<platform>.<field>: …`). */
 export function gkeSettingsProblems(platform: string, settings: GkePlatformSettings, apiVersion: string): string[] {
-  return settings.agentSandbox === 'managed' ? managedAddonErrors(`platforms.${platform}`, settings.gkeVersion, apiVersion) : [];
+  return [
+    ...(settings.agentSandbox === 'managed' ? managedAddonErrors(`platforms.${platform}`, settings.gkeVersion, apiVersion) : []),
+    ...(settings.computeClass ? computeClassSettingsProblems(platform, settings.computeClass).map((p) => `platforms.${platform}.${p}`) : []),
+  ];
 }
 
 export interface GkeSettings {
@@ -30,6 +36,10 @@ export interface GkeSettings {
   readonly managed: boolean;
   /** `platforms.<platform>.gkeVersion` in managed mode: the version the manifests are rendered for. */
   readonly gkeVersion?: string;
+  /** `platforms.<platform>.computeClass.name`: the ComputeClass sandbox pods select (the stack's sandbox pool joins it). */
+  readonly computeClassName?: string;
+  /** The ComputeClass lets GKE create node pools of its own (Standard: `nodePoolAutoCreation` not false). */
+  readonly computeClassAutoCreation: boolean;
 }
 
 /** The GKE settings (validated, or raw: fields of the wrong type count as unset). */
@@ -37,7 +47,14 @@ export function gkeSettings(settings: unknown): GkeSettings {
   const get = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined);
   const managed = get(settings, 'agentSandbox') === 'managed';
   const gkeVersion = get(settings, 'gkeVersion');
-  return { managed, gkeVersion: managed && typeof gkeVersion === 'string' ? gkeVersion : undefined };
+  const computeClass = get(settings, 'computeClass');
+  const computeClassName = get(computeClass, 'name');
+  return {
+    computeClassAutoCreation: typeof computeClassName === 'string' && get(computeClass, 'nodePoolAutoCreation') !== false,
+    managed,
+    gkeVersion: managed && typeof gkeVersion === 'string' ? gkeVersion : undefined,
+    ...(typeof computeClassName === 'string' ? { computeClassName } : {}),
+  };
 }
 
 /**

@@ -45,6 +45,12 @@ export interface GkeSandboxClusterArgs {
    * @default undefined (not compared)
    */
   readonly sandboxGkeVersion?: string;
+  /**
+   * The sandbox config's `platforms.<platform>.computeClass.name`: on Standard the gVisor pools we create join that
+   * ComputeClass (its node label and NoSchedule taint), so sandbox pods, which select the class, can land on them.
+   * @default undefined (no ComputeClass)
+   */
+  readonly computeClassName?: string;
 }
 
 export const GKE_SANDBOX_CLUSTER_TYPE = 'agent-sandbox-infra:gke:SandboxCluster';
@@ -167,7 +173,7 @@ export class GkeSandboxCluster extends pulumi.ComponentResource implements Sandb
       pools.push(
         new container.NodePool(
           `${name}-${request.role}`,
-          { cluster: clusterRef, location, project, ...gkeNodePoolArgs(request, nodeServiceAccount!) },
+          { cluster: clusterRef, location, project, ...gkeNodePoolArgs(request, nodeServiceAccount!, args.computeClassName) },
           // The autoscaler owns the size after creation; a changed initialNodeCount would otherwise replace the pool.
           { parent: this, dependsOn: [...iamMembers, ...(system ? [system] : [])], ignoreChanges: ['initialNodeCount'] },
         ),

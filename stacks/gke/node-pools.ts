@@ -15,6 +15,7 @@ export { GKE_POOL_DEFAULTS };
 import { gpuCountFor, GKE_SANDBOX_GPUS } from '../../platforms/gke/gpu';
 import { NODE_OAUTH_SCOPES } from '../../platforms/gke/node-service-account';
 import { defaultBootDiskType } from '../../platforms/gke/boot-disk';
+import { COMPUTE_CLASS_LABEL } from '../../platforms/gke/compute-class';
 
 export type GkePoolArgs = Omit<container.NodePoolArgs, 'cluster' | 'location' | 'project'>;
 
@@ -23,7 +24,11 @@ export type GkePoolRequest =
   | { readonly role: 'sandbox'; readonly pool: GkePoolConfig }
   | { readonly role: 'gpu'; readonly pool: GkeGpuPoolConfig };
 
-export function gkeNodePoolArgs(request: GkePoolRequest, serviceAccountEmail: pulumi.Input<string>): GkePoolArgs {
+/**
+ * `computeClassName`: the sandbox config's ComputeClass; the gVisor pools join it with its node label and NoSchedule
+ * taint (how node pools you create are tied to a class; the pods select the label and tolerate the taint).
+ */
+export function gkeNodePoolArgs(request: GkePoolRequest, serviceAccountEmail: pulumi.Input<string>, computeClassName?: string): GkePoolArgs {
   const { role, pool } = request;
   const sizes = GKE_POOL_DEFAULTS[role];
   const machineType = pool.machineType ?? (request.role === 'gpu' ? GKE_SANDBOX_GPUS[request.pool.gpuType].defaultMachineType : GKE_POOL_DEFAULTS[request.role].machineType);
@@ -49,6 +54,12 @@ export function gkeNodePoolArgs(request: GkePoolRequest, serviceAccountEmail: pu
       shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
       metadata: { 'disable-legacy-endpoints': 'true' },
       ...(role === 'system' ? {} : { sandboxConfig: { type: 'GVISOR' } }),
+      ...(role !== 'system' && computeClassName !== undefined
+        ? {
+            labels: { [COMPUTE_CLASS_LABEL]: computeClassName },
+            taints: [{ key: COMPUTE_CLASS_LABEL, value: computeClassName, effect: 'NO_SCHEDULE' }],
+          }
+        : {}),
       ...(request.role === 'gpu'
         ? {
             guestAccelerators: [

@@ -28,12 +28,11 @@ describe('boot disk by machine series', () => {
 });
 
 describe('managed add-on against the release channel', () => {
-  test('REGULAR and STABLE defaults (release notes) are older than the v1beta1 add-on: a warning naming the default and its date; RAPID: none', () => {
-    expect(addonChannelWarning('REGULAR', '1.36.3-gke.1767000')).toMatch(
-      /^cluster\.releaseChannel: the REGULAR channel's default GKE version was 1\.35\.8-gke\.1036000 \(release notes, 2026-09-17\), older than 1\.36\.3-gke\.1767000/,
+  test('STABLE\'s default (release notes) is older than the v1beta1 add-on: a warning naming the default and its date; RAPID, REGULAR, EXTENDED (1.36.4 since 2026-10-08): none', () => {
+    expect(addonChannelWarning('STABLE', '1.36.3-gke.1767000')).toMatch(
+      /^cluster\.releaseChannel: the STABLE channel's default GKE version was 1\.34\.6-gke\.1307000 \(release notes, 2026-05-27\), older than 1\.36\.3-gke\.1767000/,
     );
     expect(addonChannelWarning('STABLE', undefined)).toContain('1.34.6-gke.1307000');
-    expect(addonChannelWarning('RAPID', '1.36.3-gke.1767000')).toBeUndefined();
-    expect(addonChannelWarning('EXTENDED', '1.36.3-gke.1767000')).toBeUndefined();
+    for (const channel of ['RAPID', 'REGULAR', 'EXTENDED']) expect(addonChannelWarning(channel, '1.36.3-gke.1767000')).toBeUndefined();
   });
 });

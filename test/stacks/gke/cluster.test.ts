@@ -243,6 +243,33 @@ describe('GkeSandboxCluster: Standard, created', () => {
   });
 });
 
+describe('GkeSandboxCluster: Standard with the sandbox config\'s ComputeClass', () => {
+  beforeAll(async () => {
+    const c = new GkeSandboxCluster('ccc', {
+      platform: 'gke-standard',
+      selfManagedAgentSandbox: true,
+      computeClassName: 'agent-sandbox',
+      cluster: { project: 'acme-agents-prod', location: 'us-central1', name: 'ccc', deletionProtection: false, gpuPool: { gpuType: 'l4' } },
+    });
+    await settle(c);
+  });
+
+  test('the gVisor pools join the class: its node label and a NoSchedule taint of the same key', () => {
+    for (const role of ['sandbox', 'gpu']) {
+      const nodeConfig = pool('ccc', role).inputs.nodeConfig;
+      expect(nodeConfig.labels).toEqual({ 'cloud.google.com/compute-class': 'agent-sandbox' });
+      expect(nodeConfig.taints).toEqual([{ key: 'cloud.google.com/compute-class', value: 'agent-sandbox', effect: 'NO_SCHEDULE' }]);
+      expect(nodeConfig.sandboxConfig).toEqual({ type: 'GVISOR' });
+    }
+  });
+
+  test('the system pool stays out of the class (no label, no taint): GKE\'s own pods keep running there', () => {
+    const nodeConfig = pool('ccc', 'system').inputs.nodeConfig;
+    expect(nodeConfig.labels).toBeUndefined();
+    expect(nodeConfig.taints).toBeUndefined();
+  });
+});
+
 describe('GkeSandboxCluster: resource options and warnings', () => {
   test('Standard: later diffs of the default-pool nodeConfig are ignored; the gVisor pools wait for the system pool', async () => {
     const options = new Map<string, pulumi.CustomResourceOptions>();
