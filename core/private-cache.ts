@@ -79,3 +79,63 @@ export function writePrivateFile(file: string, text: string): void {
     rmSync(tmp, { force: true });
   }
 }
+
+/** [module file, sha256] of each file of the code a cached result was computed with, sorted by file. */
+export type CodeList = readonly (readonly [string, string])[];
+
+/**
+ * The code behind `roots` (module files): every module reachable from them through the module graph (Node records
+ * each module a module requires as its child, cached or not), with its sha256; undefined when the graph is not
+ * visible (a bundler) or a file cannot be read. Call it after the code ran, so that what it required lazily counts.
+ */
+export function moduleCode(roots: readonly string[]): CodeList | undefined {
+  const cache = require.cache as Record<string, NodeJS.Module | undefined> | undefined;
+  const modules = roots.map((root) => cache?.[root]);
+  // Every root imports something: a root without children means a loader that does not record the graph.
+  if (modules.length === 0 || modules.some((m) => !m || !Array.isArray(m.children) || m.children.length === 0)) return undefined;
+  const files = new Set<string>();
+  const stack = modules as NodeJS.Module[];
+  while (stack.length) {
+    const m = stack.pop()!;
+    if (files.has(m.filename)) continue;
+    files.add(m.filename);
+    stack.push(...m.children);
+  }
+  const code: [string, string][] = [];
+  for (const file of [...files].sort()) {
+    const sha = fileSha256(file);
+    if (sha === undefined) return undefined;
+    code.push([file, sha]);
+  }
+  return code;
+}
+
+/** Whether every file of `code` still has its sha256 (a cached result computed with it may be used). */
+export function codeUnchanged(code: unknown): boolean {
+  return (
+    Array.isArray(code) &&
+    code.length > 0 &&
+    code.every((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string' && fileSha256(e[0]) === e[1])
+  );
+}
+
+/** Module files hashed by this process (each once). */
+const fileHashes = new Map<string, string | undefined>();
+
+function fileSha256(file: string): string | undefined {
+  if (!fileHashes.has(file)) {
+    let sha: string | undefined;
+    try {
+      sha = sha256Hex(readFileSync(file));
+    } catch {
+      sha = undefined;
+    }
+    fileHashes.set(file, sha);
+  }
+  return fileHashes.get(file);
+}
+
+/** Forgets the file hashes of this process (tests that change a file). */
+export function clearCodeHashes(): void {
+  fileHashes.clear();
+}

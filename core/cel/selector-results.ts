@@ -10,9 +10,8 @@
  * hashed again before the entry is believed. Where the module graph is not visible, nothing is kept on disk and
  * every check runs.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { privateCacheDir, readPrivateFile, verifiedCacheBody, withCacheHeader, writePrivateFile } from '../private-cache';
+import { clearCodeHashes, codeUnchanged, moduleCode, privateCacheDir, readPrivateFile, verifiedCacheBody, withCacheHeader, writePrivateFile, type CodeList } from '../private-cache';
 import { sha256Hex } from '../upstream/store';
 import { summarize, type CelCheckResult, type DeviceMatch } from './cel-results';
 import type { DraDevice } from './cel-device';
@@ -42,7 +41,7 @@ interface Entry<K extends keyof Kinds> {
   readonly expression: string;
   readonly facts: Kinds[K];
   /** [module file, sha256] of every module the engine had loaded. */
-  readonly code: readonly (readonly [string, string])[];
+  readonly code: CodeList;
 }
 
 const memo = new Map<string, unknown>();
@@ -73,7 +72,7 @@ export function selectorReferences(expression: string): SelectorReferences {
 /** Forgets what this process computed or read (tests: the next call reads the disk cache). */
 export function clearSelectorResults(): void {
   memo.clear();
-  verifiedFiles.clear();
+  clearCodeHashes();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -103,7 +102,7 @@ function known<K extends keyof Kinds>(kind: K, expression: string, devices: stri
   let facts = file ? readEntry(file, key, kind, expression) : undefined;
   if (!facts) {
     facts = compute();
-    const code = file ? engineCode() : undefined;
+    const code = file ? moduleCode(ENGINE_MODULES.map((m) => require.resolve(m))) : undefined;
     if (file && code) writePrivateFile(file, withCacheHeader(HEADER_PREFIX, key, JSON.stringify({ kind, expression, facts, code } satisfies Entry<K>)));
   }
   memo.set(key, facts);
@@ -117,8 +116,7 @@ function readEntry<K extends keyof Kinds>(file: string, key: string, kind: K, ex
   if (body === undefined) return undefined;
   try {
     const entry = JSON.parse(body) as Entry<K>;
-    if (entry.kind !== kind || entry.expression !== expression || !Array.isArray(entry.code) || entry.code.length === 0) return undefined;
-    return entry.code.every(([path, sha]) => fileSha256(path) === sha) ? entry.facts : undefined;
+    return entry.kind === kind && entry.expression === expression && codeUnchanged(entry.code) ? entry.facts : undefined;
   } catch {
     return undefined;
   }
@@ -134,43 +132,3 @@ function devicesKey(devices: readonly DraDevice[]): string | undefined {
   }
 }
 let sampleDevicesKey: string | undefined;
-
-/**
- * [file, sha256] of every module reachable from the engine modules through the module graph (Node records each
- * module a module requires as its child, cached or not), sorted; undefined when the graph is not visible.
- */
-function engineCode(): [string, string][] | undefined {
-  const cache = require.cache as Record<string, NodeJS.Module | undefined> | undefined;
-  const roots = ENGINE_MODULES.map((m) => cache?.[require.resolve(m)]);
-  if (roots.some((r) => !r || !Array.isArray(r.children) || r.children.length === 0)) return undefined;
-  const files = new Set<string>();
-  const stack = roots as NodeJS.Module[];
-  while (stack.length) {
-    const m = stack.pop()!;
-    if (files.has(m.filename)) continue;
-    files.add(m.filename);
-    stack.push(...m.children);
-  }
-  const code: [string, string][] = [];
-  for (const f of [...files].sort()) {
-    const sha = fileSha256(f);
-    if (sha === undefined) return undefined;
-    code.push([f, sha]);
-  }
-  return code;
-}
-
-const verifiedFiles = new Map<string, string | undefined>();
-
-function fileSha256(file: string): string | undefined {
-  if (!verifiedFiles.has(file)) {
-    let sha: string | undefined;
-    try {
-      sha = sha256Hex(readFileSync(file));
-    } catch {
-      sha = undefined;
-    }
-    verifiedFiles.set(file, sha);
-  }
-  return verifiedFiles.get(file);
-}
