@@ -7,6 +7,7 @@ import { isPlatform, PLATFORMS, type Platform } from '../platforms';
 import { AGENT_SANDBOX_VERSIONS, agentSandboxRelease, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
 import { UpstreamError } from '../core/upstream/store';
 import { formatProblem } from '../core/diagnostics';
+import { saveCodeCaches } from '../core/code-cache';
 import { loadConfig } from './load-config';
 import { synth, SynthValidationError } from './synth';
 import { validatePaths } from './validate';
@@ -151,6 +152,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     }
     io.err(`agent-sandbox-infra: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
+  } finally {
+    // The bytecode of what this run compiled for the first time (validators), for the next run.
+    saveCodeCaches();
   }
   return exitCode;
 }

@@ -60,17 +60,37 @@ export function verifiedCacheBody(text: string, prefix: string, key: string): st
 
 /** The text of a file in the private folder if it is a regular file of this user that only this user can write. */
 export function readPrivateFile(file: string): string | undefined {
+  return readPrivateBytes(file)?.toString('utf8');
+}
+
+/** readPrivateFile, as bytes. */
+export function readPrivateBytes(file: string): Buffer | undefined {
   try {
     const st = statSync(file);
     if (!st.isFile() || (typeof process.getuid === 'function' && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0))) return undefined;
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch {
     return undefined;
   }
 }
 
+/** withCacheHeader for binary content: the same header line, then the bytes. */
+export function withCacheHeaderBytes(prefix: string, key: string, body: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from(`${prefix} key=${key} sha256=${sha256Hex(Buffer.from(body))}\n`), body]);
+}
+
+/** verifiedCacheBody for binary content. */
+export function verifiedCacheBytes(data: Buffer, prefix: string, key: string): Buffer | undefined {
+  const newline = data.indexOf(0x0a);
+  if (newline < 0) return undefined;
+  const header = /^(.*) key=([0-9a-f]{64}) sha256=([0-9a-f]{64})$/.exec(data.subarray(0, newline).toString('latin1'));
+  const body = data.subarray(newline + 1);
+  if (!header || header[1] !== prefix || header[2] !== key || header[3] !== sha256Hex(body)) return undefined;
+  return body;
+}
+
 /** Writes through a temp file and a rename (readers never see half a file); a read-only cache only costs speed. */
-export function writePrivateFile(file: string, text: string): void {
+export function writePrivateFile(file: string, text: string | Uint8Array): void {
   const tmp = `${file}.tmp-${process.pid}`;
   try {
     writeFileSync(tmp, text, { mode: 0o600 });

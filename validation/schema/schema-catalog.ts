@@ -6,7 +6,7 @@
  * (ajv standalone code, keyed by the sha256 of the exact schema inputs, the derivation code and the ajv version).
  *
  * Trust assumption (core/private-cache.ts): the validator cache is code generated on this machine; it must not be
- * shared or restored from an untrusted source. Loading a cached validator executes it (`new Function`), and a
+ * shared or restored from an untrusted source. Loading a cached validator executes it (with its V8 code cache), and a
  * validator that always answers "valid" silently turns validation off. So it lives in the private per-user folder
  * `<cache>/validators-<uid>` (mode 0700), apart from the pinned upstream files that CI caches
  * (`agent-sandbox/`, `kubernetes-schemas/`: .github/workflows/preview.yml caches only those), and each file starts
@@ -19,6 +19,7 @@ import { loadKubernetesDefinitions, loadReleaseCrds, type JsonObject } from '../
 import type { UpstreamFile } from '../../core/upstream/pins';
 import { agentSandboxRelease } from '../../core/upstream/pins';
 import { sha256Hex } from '../../core/upstream/store';
+import { compileWithCodeCache } from '../../core/code-cache';
 import { privateCacheDir, privateCacheDirName, privateCacheDirPath, readPrivateFile, verifiedCacheBody, withCacheHeader, writePrivateFile } from '../../core/private-cache';
 import { crdVersionSchema, patchSchema, reachableDefinitions, SCHEMA_DERIVATION } from './schema-patch';
 
@@ -159,7 +160,7 @@ export class SchemaCatalog {
     const dir = privateCacheDir(this.env);
     const file = dir && join(dir, `${hash}.js`);
     if (file) {
-      const cached = loadStandalone(file, hash);
+      const cached = loadStandalone(file, hash, dir);
       if (cached) return cached;
     }
     const { validate, ajv } = compileSchema(entry.build(), true);
@@ -211,15 +212,17 @@ function compileSchema(schema: JsonObject, source = false): { validate: Validate
  * A cached validator, or undefined when the file is missing, not this user's, not verified by its header, or does
  * not load (then it is recompiled and rewritten). Executes the cached code: see the trust assumption at the top.
  */
-function loadStandalone(file: string, key: string): ValidateFunction | undefined {
+function loadStandalone(file: string, key: string, dir: string): ValidateFunction | undefined {
   try {
     const text = readPrivateFile(file);
     const code = text === undefined ? undefined : verifiedValidatorCode(text, key);
     if (code === undefined) return undefined;
     const module = { exports: {} as Record<string, unknown> };
-    // Standalone code is CommonJS that requires ajv's runtime helpers: resolve them from this package.
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const factory = new Function('module', 'exports', 'require', code);
+    // Standalone code is CommonJS that requires ajv's runtime helpers: resolve them from this package. Compiled with
+    // V8's code cache (core/code-cache.ts): the header's sha256 is the verified code's, so it identifies the source.
+    const codeSha256 = text!.slice(text!.indexOf(' sha256=') + ' sha256='.length, text!.indexOf('\n'));
+    const script = compileWithCodeCache(`${STANDALONE_HEAD}${code}${STANDALONE_TAIL}`, file, dir, sha256Hex(`${STANDALONE_HEAD}\0${codeSha256}\0${STANDALONE_TAIL}`));
+    const factory = script.runInThisContext() as (module: unknown, exports: unknown, require: NodeJS.Require) => void;
     factory(module, module.exports, require);
     const fn = (module.exports.default ?? module.exports) as ValidateFunction;
     return typeof fn === 'function' ? fn : undefined;
@@ -227,6 +230,10 @@ function loadStandalone(file: string, key: string): ValidateFunction | undefined
     return undefined; // a broken cache entry is rebuilt
   }
 }
+
+/** Cached validator code runs as the body of this function (what `new Function('module', 'exports', 'require', code)` makes). */
+const STANDALONE_HEAD = '(function (module, exports, require) {\n';
+const STANDALONE_TAIL = '\n})';
 
 /** Forgets the validators compiled or loaded by this process (tests: the next lookup reads the disk cache). */
 export function clearCompiledValidators(): void {
