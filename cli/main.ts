@@ -9,6 +9,7 @@ import { CACHE_ENV, MIRROR_ENV, UpstreamError } from '../core/upstream/store';
 import { kubernetesVersionProblem, supportedKubernetesVersions } from '../core/upstream/kubernetes-versions';
 import { formatProblem } from '../core/diagnostics';
 import { describeUnwrappedErrno, FileSystemError, isErrnoError } from '../core/system-error';
+import { saveCodeCaches } from '../core/code-cache';
 import { readConfig } from './load-config';
 import { renderConfig } from '../constructs/output/render-config';
 import { outputFolderProblem, synth, SynthValidationError } from './synth';
@@ -224,6 +225,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     const message = isErrnoError(err) && !(err instanceof FileSystemError) ? describeUnwrappedErrno(err) : err instanceof Error ? err.message : String(err);
     io.err(`agent-sandbox-infra: ${message}\n`);
     return 1;
+  } finally {
+    // The bytecode of what this run compiled for the first time (validators), for the next run.
+    saveCodeCaches();
   }
   return exitCode;
 }

@@ -10,6 +10,7 @@
  * (v1beta1); a template's claim is under `spec.spec`. The CEL engine is loaded only when an object has a selector.
  */
 import { joinPath, type Problem } from '../core/diagnostics';
+import { checkSelector } from '../core/cel/selector-results';
 import type { ObjectChecker } from './schema/validate-objects';
 
 type Obj = Record<string, unknown>;
@@ -62,11 +63,9 @@ export function draCelSelectors(value: Obj): [string, unknown][] {
 export const draCelChecker: ObjectChecker = (value, object) => {
   const selectors = draCelSelectors(value);
   if (selectors.length === 0) return [];
-  // Loaded here, not at the top: most manifests have no selector, and the CEL engine costs start-up time.
-  const { checkCelSelector } = require('../core/cel/cel-check') as typeof import('../core/cel/cel-check');
   const problems: Omit<Problem, 'file'>[] = [];
   for (const [path, expression] of selectors) {
-    for (const p of checkCelSelector(expression as string).problems) problems.push({ object, path, message: p.message, severity: 'error' });
+    for (const p of checkSelector(expression as string).problems) problems.push({ object, path, message: p.message, severity: 'error' });
   }
   return problems;
 };

@@ -5,6 +5,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { loadReleaseCrds, type JsonObject } from '../../core/upstream/documents';
+import { keepEmittedText } from '../../core/yaml/emit';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRelease } from '../../core/upstream/pins';
 
 export interface AgentSandboxCrdsProps {
@@ -40,6 +41,8 @@ export class AgentSandboxCrds extends Construct {
         json = structuredClone(crd) as JsonObject & { spec: JsonObject };
         if (webhook) json.spec = withWebhookService(json.spec as JsonObject, namespace, service, webhook.servicePort);
         patchedCrds.set(key, json);
+        // Its YAML text, from the private cache when this machine emitted the same CRD before (charts emit `json` as is).
+        keepEmittedText(json, props.env);
       }
       crds.set(pin.crdName, new PinnedCrd(this, pin.kind, json));
     }

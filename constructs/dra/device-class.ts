@@ -14,7 +14,7 @@ import type { ApiObject } from 'cdk8s';
 import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeDeviceClass } from '../../imports/k8s';
-import type { CelCheckResult } from '../../core/cel/cel-check';
+import type { CelCheckResult } from '../../core/cel/cel-results';
 import type { DraDevice } from '../../core/cel/cel-device';
 import { checkSelectors, targetedGpuDriver, type DeviceSelectorInput } from './device-selectors';
 import {

@@ -16,7 +16,7 @@
 import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeResourceClaimTemplate, Quantity, type DeviceRequest, type DeviceSubRequest, type ExactDeviceRequest } from '../../imports/k8s';
-import { summarize } from '../../core/cel/cel-check';
+import { summarize } from '../../core/cel/cel-results';
 import type { DraDevice } from '../../core/cel/cel-device';
 import { domainProblem, nameProblem } from '../../core/cel/cel-names';
 import { parseQuantity } from '../../core/quantity';

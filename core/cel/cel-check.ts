@@ -20,41 +20,18 @@ import { celDeviceInput } from './cel-device-input';
 import { draCelEnv } from './cel-library';
 import { lintSelector } from './cel-lint';
 import { SAMPLE_DEVICES } from './sample-devices';
+import { summarize, type CelCheckResult, type CelProblem, type DeviceMatch } from './cel-results';
+
+export { summarize, type CelCheckResult, type CelProblem, type DeviceMatch };
 
 /** resourceapi.CELSelectorExpressionMaxLength: "must be smaller or equal to 10 Ki". */
 export const MAX_EXPRESSION_BYTES = 10 * 1024;
-
-/** One problem with one expression. */
-export interface CelProblem {
-  /** Where the expression lives, as given by the caller (e.g. "spec.selectors[0].cel.expression"). */
-  readonly path?: string;
-  readonly expression: string;
-  readonly message: string;
-}
 
 export interface CheckCelSelectorOptions {
   /** Copied into every problem. @default undefined */
   readonly path?: string;
   /** Devices to evaluate the selector against. @default SAMPLE_DEVICES */
   readonly devices?: readonly DraDevice[];
-}
-
-/** Outcome of evaluating the selector for one device. */
-export interface DeviceMatch {
-  readonly device: string;
-  readonly matches: boolean;
-  /** The evaluation error, when there was one (the device then does not match). */
-  readonly error?: string;
-}
-
-export interface CelCheckResult {
-  readonly expression: string;
-  /** Empty when the expression is valid. */
-  readonly problems: readonly CelProblem[];
-  /** One entry per device that could be evaluated; empty when the expression does not parse. */
-  readonly devices: readonly DeviceMatch[];
-  /** e.g. "matches: nvidia-h100-0; no match: cpu-0 (error: field not found: memory)". */
-  readonly summary: string;
 }
 
 /** Checks one selector expression and evaluates it against sample devices. */
@@ -142,13 +119,6 @@ export function checkCelSelectors(
   devices?: readonly DraDevice[],
 ): CelProblem[] {
   return selectors.flatMap((s) => checkCelSelector(s.expression, { path: s.path, devices }).problems);
-}
-
-/** "matches: a, b; no match: c (error: …)" — "none" when a list is empty. */
-export function summarize(devices: readonly DeviceMatch[]): string {
-  const matching = devices.filter((d) => d.matches).map((d) => d.device);
-  const other = devices.filter((d) => !d.matches).map((d) => (d.error ? `${d.device} (error: ${d.error})` : d.device));
-  return `matches: ${matching.join(', ') || 'none'}; no match: ${other.join(', ') || 'none'}`;
 }
 
 function syntaxErrorMessage(e: unknown): string {

@@ -5,6 +5,9 @@
  * the extra implicit types below make it quote the remaining 1.1-only forms (underscored numbers).
  */
 import { DEFAULT_SCHEMA, dump, Type } from 'js-yaml';
+import { join } from 'node:path';
+import { codeUnchanged, moduleCode, privateCacheDir, readPrivateFile, verifiedCacheBody, withCacheHeader, writePrivateFile } from '../private-cache';
+import { sha256Hex } from '../upstream/store';
 
 const yaml11UnderscoreNumber = new Type('tag:yaml.org,2002:yaml11-underscore-number', {
   kind: 'scalar',
@@ -29,4 +32,56 @@ export function toYamlDocument(value: unknown): string {
 /** A multi-document stream: `---`-separated, trailing newline. */
 export function toYamlStream(values: readonly unknown[]): string {
   return values.map(toYamlDocument).join('---\n');
+}
+
+/** Bump when the layout of kept texts changes. */
+const KEPT_FORMAT = 1;
+const KEPT_HEADER = `# agent-sandbox-infra emitted YAML v${KEPT_FORMAT}`;
+
+/**
+ * Makes `value`'s text available to toYamlDocument from the private cache (core/private-cache.ts) when this machine
+ * has emitted the same object before, else emits it now and keeps it. For large objects that recur across runs:
+ * the pinned agent-sandbox CRDs (~450 KB of YAML, the largest part of synth's emitting).
+ *
+ * The key is the sha256 of the object's JSON text, so only exactly this content matches; objects that JSON cannot
+ * represent exactly (undefined, -0, NaN, class instances…) are not kept. The entry lists the emitter's code (this
+ * module and js-yaml, each file's sha256), checked again before the text is used. `value` must not change later
+ * (toYamlDocument's per-object memo already assumes that).
+ */
+export function keepEmittedText(value: object, env: NodeJS.ProcessEnv = process.env): void {
+  if (emitted.has(value)) return;
+  const json = plainJsonText(value);
+  const dir = json === undefined ? undefined : privateCacheDir(env);
+  if (json === undefined || dir === undefined) return;
+  const key = sha256Hex(`${KEPT_FORMAT}\n${json}`);
+  const file = join(dir, `${key}.yaml`);
+  const text = readPrivateFile(file);
+  const body = text === undefined ? undefined : verifiedCacheBody(text, KEPT_HEADER, key);
+  if (body !== undefined) {
+    const newline = body.indexOf('\n');
+    try {
+      if (newline > 0 && codeUnchanged(JSON.parse(body.slice(0, newline)))) {
+        emitted.set(value, body.slice(newline + 1));
+        return;
+      }
+    } catch {
+      // not a kept text: emitted again below
+    }
+  }
+  const yaml = toYamlDocument(value);
+  const code = moduleCode([__filename]);
+  if (code) writePrivateFile(file, withCacheHeader(KEPT_HEADER, key, `${JSON.stringify(code)}\n${yaml}`));
+}
+
+/** JSON.stringify(value) when JSON holds exactly what `value` holds (what dump() reads), else undefined. */
+function plainJsonText(value: unknown): string | undefined {
+  const plain = (v: unknown): boolean => {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+    if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+    if (Array.isArray(v)) return v.every(plain);
+    if (typeof v !== 'object') return false;
+    const proto = Object.getPrototypeOf(v);
+    return (proto === Object.prototype || proto === null) && Object.values(v).every(plain);
+  };
+  return plain(value) ? JSON.stringify(value) : undefined;
 }

@@ -126,7 +126,7 @@ export const computeClassSettingsSchema = z
 export type ComputeClassSettings = z.infer<typeof computeClassSettingsSchema>;
 
 /** Problems the schema cannot see: what the platform allows (`computeClass.<field>: …`). */
-export function computeClassSettingsProblems(platform: string, settings: ComputeClassSettings): string[] {
+export function computeClassSettingsProblems(platform: string, settings: { readonly nodePoolAutoCreation?: boolean }): string[] {
   if (platform === 'gke-autopilot' && settings.nodePoolAutoCreation === false) {
     return [
       'computeClass.nodePoolAutoCreation: must not be false on gke-autopilot: Autopilot always creates the nodes for a class ' +

@@ -5,25 +5,22 @@
  * Compiling a pod-bearing schema with ajv costs ~0.2–0.5 s, so compiled validators are kept per process and on disk
  * (ajv standalone code, keyed by the sha256 of the exact schema inputs, the derivation code and the ajv version).
  *
- * Trust assumption: the validator cache is code generated on this machine; it must not be shared or restored from
- * an untrusted source. Loading a cached validator executes it (`new Function`), and a validator that always
- * answers "valid" silently turns validation off. So:
- *  - it lives in its own per-user folder, `<cache>/validators-<uid>` (mode 0700), apart from the pinned upstream
- *    files that CI caches (`agent-sandbox/`, `kubernetes-schemas/`: .github/workflows/preview.yml caches only those);
- *    a folder not owned by this user, or writable by group/others, is never read from nor written to;
- *  - each file starts with a header line carrying its cache key and the sha256 of the code below it; a file whose
- *    header does not match (truncated, corrupted, edited, or another key's file) is refused and recompiled.
- * The header catches corruption and careless edits, not a deliberate attacker who recomputes the hash: keeping the
- * folder private to this user is what keeps untrusted code out.
+ * Trust assumption (core/private-cache.ts): the validator cache is code generated on this machine; it must not be
+ * shared or restored from an untrusted source. Loading a cached validator executes it (with its V8 code cache), and a
+ * validator that always answers "valid" silently turns validation off. So it lives in the private per-user folder
+ * `<cache>/validators-<uid>` (mode 0700), apart from the pinned upstream files that CI caches
+ * (`agent-sandbox/`, `kubernetes-schemas/`: .github/workflows/preview.yml caches only those), and each file starts
+ * with a header line carrying its cache key and the sha256 of the code below it; anything that does not verify is
+ * refused and recompiled.
  */
 import type { default as Ajv, ValidateFunction } from 'ajv';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { loadKubernetesDefinitions, loadPinnedCrd, loadReleaseCrds, type JsonObject } from '../../core/upstream/documents';
 import type { UpstreamFile } from '../../core/upstream/pins';
 import { agentSandboxRelease } from '../../core/upstream/pins';
-import { cacheDir, sha256Hex } from '../../core/upstream/store';
+import { sha256Hex } from '../../core/upstream/store';
+import { compileWithCodeCache } from '../../core/code-cache';
+import { privateCacheDir, privateCacheDirName, privateCacheDirPath, readPrivateFile, verifiedCacheBody, withCacheHeader, writePrivateFile } from '../../core/private-cache';
 import { crdVersionSchema, patchSchema, reachableDefinitions, SCHEMA_DERIVATION } from './schema-patch';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -173,59 +170,39 @@ export class SchemaCatalog {
   }
 
   private loadOrCompile(hash: string, entry: Entry): ValidateFunction {
-    const dir = privateValidatorDir(this.env);
+    const dir = privateCacheDir(this.env);
     const file = dir && join(dir, `${hash}.js`);
     if (file) {
-      const cached = loadStandalone(file, hash);
+      const cached = loadStandalone(file, hash, dir);
       if (cached) return cached;
     }
     const { validate, ajv } = compileSchema(entry.build(), true);
     if (!file) return validate; // no private cache folder: validation still works, only slower
-    const tmp = `${file}.tmp-${process.pid}`;
+    let code: string | undefined;
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
-      writeFileSync(tmp, withHeader(hash, standaloneCode(ajv, validate)), { mode: 0o600 });
-      renameSync(tmp, file);
+      code = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default(ajv, validate);
     } catch {
-      rmSync(tmp, { force: true }); // read-only cache: validation still works, only slower
+      // not kept: validation still works, only slower
     }
+    if (code !== undefined) writePrivateFile(file, withHeader(hash, code));
     return validate;
   }
 }
 
 /** Folder name of the validator cache: one per user, so that no other account's code is ever loaded. */
 export function validatorCacheDirName(): string {
-  const uid = typeof process.getuid === 'function' ? String(process.getuid()) : userInfo().username.replace(/[^A-Za-z0-9_.-]/g, '_');
-  return `validators-${uid}`;
+  return privateCacheDirName();
 }
 
 /** Where compiled validators are kept: `<cache>/validators-<uid>`. */
 export function validatorCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(cacheDir(env), validatorCacheDirName());
-}
-
-/**
- * The validator cache folder, created 0700 if missing; undefined (no disk cache) when it cannot be created or is
- * not private to this user (owned by someone else, or writable by group or others: anyone who can write there can
- * make validation pass).
- */
-function privateValidatorDir(env: NodeJS.ProcessEnv): string | undefined {
-  const dir = validatorCacheDir(env);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = statSync(dir);
-    if (!st.isDirectory()) return undefined;
-    if (typeof process.getuid === 'function' && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0)) return undefined;
-    return dir;
-  } catch {
-    return undefined;
-  }
+  return privateCacheDirPath(env);
 }
 
 /** The cache file text: the header line (cache key, sha256 of the code), then the code. */
 export function withHeader(key: string, code: string): string {
-  return `${HEADER_PREFIX} key=${key} sha256=${sha256Hex(code)}\n${code}`;
+  return withCacheHeader(HEADER_PREFIX, key, code);
 }
 
 /**
@@ -233,12 +210,7 @@ export function withHeader(key: string, code: string): string {
  * (missing file, no or foreign header, a hash that does not match).
  */
 export function verifiedValidatorCode(text: string, key: string): string | undefined {
-  const newline = text.indexOf('\n');
-  if (newline < 0) return undefined;
-  const header = /^(.*) key=([0-9a-f]{64}) sha256=([0-9a-f]{64})$/.exec(text.slice(0, newline));
-  const code = text.slice(newline + 1);
-  if (!header || header[1] !== HEADER_PREFIX || header[2] !== key || header[3] !== sha256Hex(code)) return undefined;
-  return code;
+  return verifiedCacheBody(text, HEADER_PREFIX, key);
 }
 
 /** ajv itself is loaded only when something must be compiled (a warm cache never needs it). */
@@ -253,16 +225,17 @@ function compileSchema(schema: JsonObject, source = false): { validate: Validate
  * A cached validator, or undefined when the file is missing, not this user's, not verified by its header, or does
  * not load (then it is recompiled and rewritten). Executes the cached code: see the trust assumption at the top.
  */
-function loadStandalone(file: string, key: string): ValidateFunction | undefined {
+function loadStandalone(file: string, key: string, dir: string): ValidateFunction | undefined {
   try {
-    const st = statSync(file);
-    if (!st.isFile() || (typeof process.getuid === 'function' && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0))) return undefined;
-    const code = verifiedValidatorCode(readFileSync(file, 'utf8'), key);
+    const text = readPrivateFile(file);
+    const code = text === undefined ? undefined : verifiedValidatorCode(text, key);
     if (code === undefined) return undefined;
     const module = { exports: {} as Record<string, unknown> };
-    // Standalone code is CommonJS that requires ajv's runtime helpers: resolve them from this package.
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const factory = new Function('module', 'exports', 'require', code);
+    // Standalone code is CommonJS that requires ajv's runtime helpers: resolve them from this package. Compiled with
+    // V8's code cache (core/code-cache.ts): the header's sha256 is the verified code's, so it identifies the source.
+    const codeSha256 = text!.slice(text!.indexOf(' sha256=') + ' sha256='.length, text!.indexOf('\n'));
+    const script = compileWithCodeCache(`${STANDALONE_HEAD}${code}${STANDALONE_TAIL}`, file, dir, sha256Hex(`${STANDALONE_HEAD}\0${codeSha256}\0${STANDALONE_TAIL}`));
+    const factory = script.runInThisContext() as (module: unknown, exports: unknown, require: NodeJS.Require) => void;
     factory(module, module.exports, require);
     const fn = (module.exports.default ?? module.exports) as ValidateFunction;
     return typeof fn === 'function' ? fn : undefined;
@@ -270,6 +243,10 @@ function loadStandalone(file: string, key: string): ValidateFunction | undefined
     return undefined; // a broken cache entry is rebuilt
   }
 }
+
+/** Cached validator code runs as the body of this function (what `new Function('module', 'exports', 'require', code)` makes). */
+const STANDALONE_HEAD = '(function (module, exports, require) {\n';
+const STANDALONE_TAIL = '\n})';
 
 /** Forgets the validators compiled or loaded by this process (tests: the next lookup reads the disk cache). */
 export function clearCompiledValidators(): void {

@@ -1,5 +1,10 @@
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dump } from 'js-yaml';
 import { parse } from 'yaml';
-import { toYamlDocument } from '../../../core/yaml/emit';
+import { privateCacheDirPath, verifiedCacheBody, withCacheHeader } from '../../../core/private-cache';
+import { keepEmittedText, toYamlDocument } from '../../../core/yaml/emit';
 import { parseManifestText } from '../../../core/yaml/parse';
 
 const TRICKY = ['yes', 'no', 'on', 'off', 'y', 'n', 'Y', 'NO', 'On', 'true', 'null', '~', '0777', '0o17', '0x1F', '0b101', '1e3', '1_000', '1_000.5', '12:30', '1:2:3', '.inf', '.5', '+1', '2026-01-01', '', ' x', 'a: b', '-', '=', 'v1.2.3', 'plain'];
@@ -28,5 +33,86 @@ describe('YAML output', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ file: 'x.yaml', line: 4 });
     expect(problems[0].message).toMatch(/^YAML: /);
+  });
+});
+
+describe('kept emitted text (keepEmittedText)', () => {
+  const HEADER = '# agent-sandbox-infra emitted YAML v1';
+  let scratch: string;
+  let env: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'asi-emit-kept-'));
+    env = { AGENT_SANDBOX_INFRA_CACHE: join(scratch, 'cache') };
+  });
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  /** A large object like a CRD, fresh each call (toYamlDocument's per-object memo then knows nothing of it). */
+  const crd = (description = 'a sandbox') => ({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'sandboxes.agents.x-k8s.io' },
+    spec: { versions: [{ name: 'v1', schema: { openAPIV3Schema: { description, properties: { replicas: { type: 'integer', format: 'int32' }, on: { enum: ['yes', 'no', '0777'] } } } } }] },
+  });
+  const dir = () => privateCacheDirPath(env);
+  const kept = () => readdirSync(dir()).filter((f) => f.endsWith('.yaml'));
+  const plain = (value: unknown) => dump(value, { noRefs: true, lineWidth: -1, sortKeys: false });
+
+  test('the text is emitted once and kept: the same content in a later run takes it from the cache', () => {
+    keepEmittedText(crd(), env);
+    const [file] = kept();
+    const key = file.slice(0, -'.yaml'.length);
+    const body = verifiedCacheBody(readFileSync(join(dir(), file), 'utf8'), HEADER, key)!;
+    const code = JSON.parse(body.slice(0, body.indexOf('\n'))) as [string, string][];
+    expect(code.map(([f]) => f)).toEqual(expect.arrayContaining([expect.stringMatching(/core\/yaml\/emit\.(ts|js)$/), expect.stringMatching(/node_modules\/js-yaml\//)]));
+    expect(body.slice(body.indexOf('\n') + 1)).toBe(toYamlDocument(crd()));
+    expect(statSync(join(dir(), file)).mode & 0o777).toBe(0o600);
+
+    // A later run: a kept text (here a planted one, validly signed) is what toYamlDocument returns for that content.
+    writeFileSync(join(dir(), file), withCacheHeader(HEADER, key, `${JSON.stringify(code)}\nfrom: the cache\n`));
+    const later = crd();
+    keepEmittedText(later, env);
+    expect(toYamlDocument(later)).toBe('from: the cache\n');
+    // Other content is another key.
+    const other = crd('another sandbox');
+    keepEmittedText(other, env);
+    expect(toYamlDocument(other)).toBe(toYamlDocument(crd('another sandbox')));
+    expect(kept()).toHaveLength(2);
+  });
+
+  test('an edited text (header kept), a changed emitter file and a folder others can write are refused: the text is emitted again', () => {
+    keepEmittedText(crd(), env);
+    const [file] = kept();
+    const key = file.slice(0, -'.yaml'.length);
+    const original = readFileSync(join(dir(), file), 'utf8');
+    const header = original.slice(0, original.indexOf('\n') + 1);
+    const body = verifiedCacheBody(original, HEADER, key)!;
+    const code = JSON.parse(body.slice(0, body.indexOf('\n'))) as [string, string][];
+    const stale = code.map(([f, sha], i) => [f, i === 0 ? '0'.repeat(64) : sha]);
+    const expected = toYamlDocument(crd());
+    for (const planted of [
+      `${header}${JSON.stringify(code)}\nfrom: an edit\n`,
+      withCacheHeader(HEADER, key, `${JSON.stringify(stale)}\nfrom: older code\n`),
+      withCacheHeader(HEADER, key, `[]\nfrom: no code\n`),
+      withCacheHeader(HEADER, key, 'from: no code list\n'),
+    ]) {
+      writeFileSync(join(dir(), file), planted);
+      const fresh = crd();
+      keepEmittedText(fresh, env);
+      expect(toYamlDocument(fresh)).toBe(expected);
+      expect(readFileSync(join(dir(), file), 'utf8')).toBe(original);
+    }
+    writeFileSync(join(dir(), file), withCacheHeader(HEADER, key, `${JSON.stringify(code)}\nfrom: the cache\n`));
+    chmodSync(dir(), 0o777);
+    const fresh = crd();
+    keepEmittedText(fresh, env);
+    expect(toYamlDocument(fresh)).toBe(expected);
+  });
+
+  test('objects JSON does not hold exactly are emitted as usual and not kept', () => {
+    for (const value of [{ a: undefined }, { a: -0 }, { a: Number.NaN }, { a: new Date(0) }, { a: [1, undefined] }]) {
+      keepEmittedText(value, env);
+      expect(toYamlDocument(value)).toBe(plain(value));
+    }
+    expect(existsSync(dir()) ? kept() : []).toStrictEqual([]);
   });
 });
