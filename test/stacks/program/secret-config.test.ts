@@ -100,7 +100,7 @@ describe('the transform on a secret group', () => {
         expect([key, value]).toStrictEqual([key, template[key]]);
       } else {
         expect([key, pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))]).toStrictEqual([key, true]);
-        expect(await (value as pulumi.Output<unknown>).promise()).toStrictEqual(template[key]);
+        expect(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve))).toStrictEqual(template[key]);
       }
     }
     expect(JSON.stringify(template.spec)).toContain(MARKER);
