@@ -78,13 +78,29 @@ function documentsOf(file: RenderedFile, group: ManifestGroup): string[] {
 export interface DeployManifestsOptions {
   /**
    * The manifests derive from a secret (a stack config key set with `--secret`): every ConfigGroup's input and every
-   * object it creates keep their content only as a secret, in state and in `preview --diff`. @default false
+   * object it creates keep their content only as a secret, in state and in `preview --diff` — but the CRDs
+   * ({@link SECRET_EXEMPT_GROUPS}). @default false
    */
   readonly secret?: boolean;
 }
 
+/**
+ * Groups that stay plain when the manifests are secret. The CRDs are the agent-sandbox release's own files, the same
+ * for every user of that release, nothing of the config in them; and the Kubernetes provider does not normalize a
+ * schema's `x-kubernetes-*` keys inside a secret, so a secret CRD shows a change at every preview (seen on the real
+ * engine: test/integration/pulumi-secret-config.test.ts).
+ */
+export const SECRET_EXEMPT_GROUPS: readonly ManifestGroup['id'][] = ['crds'];
+
 /** Kept plain on a secret object: its type, which its URN names anyway. */
 const TYPE_KEYS: ReadonlySet<string> = new Set(['apiVersion', 'kind']);
+
+/** `value` in the engine's wire form of a secret (a value already secret stays as it is). */
+function secretEnvelope(value: unknown): unknown {
+  const sig = pulumi.runtime.specialSigKey;
+  if (typeof value === 'object' && value !== null && (value as Record<string, unknown>)[sig] === pulumi.runtime.specialSecretSig) return value;
+  return { [sig]: pulumi.runtime.specialSecretSig, value };
+}
 
 /**
  * Marks every property of each object a ConfigGroup creates as a secret (but its type). A secret `yaml` alone would
@@ -92,11 +108,15 @@ const TYPE_KEYS: ReadonlySet<string> = new Set(['apiVersion', 'kind']);
  * (provider/pkg/provider/yaml/v2 `ConfigGroupProvider.Construct`). A transform on the group reaches them, since the
  * engine runs a parent's transforms on the children a provider registers; the provider then marks each output field
  * secret whose input was (`annotateSecrets`), `metadata.managedFields` with `metadata`.
+ *
+ * The values are returned in the wire form of a secret, not as `pulumi.secret(…)`: the SDK runs a transform from its
+ * callback server, outside the program's runtime state, where `supportsSecrets` reads false and a secret Output is
+ * sent as its plain value (seen on the real engine: test/integration/pulumi-secret-config.test.ts).
  */
 export const secretObjectContent: pulumi.ResourceTransform = (args) => {
   // The group itself: its inputs are made secret where it is created.
   if (!args.custom) return undefined;
-  const props = Object.fromEntries(Object.entries(args.props).map(([key, value]) => [key, TYPE_KEYS.has(key) ? value : pulumi.secret(value)]));
+  const props = Object.fromEntries(Object.entries(args.props).map(([key, value]) => [key, TYPE_KEYS.has(key) ? value : secretEnvelope(value)]));
   // No `opts`: the callback server then keeps the request's options as they came (runtime/callbacks.ts
   // `if (result.opts !== undefined)`); passing `args.opts` back would rebuild them from a copy without hideDiff and
   // the plugin checksums.
@@ -105,7 +125,8 @@ export const secretObjectContent: pulumi.ResourceTransform = (args) => {
 
 /**
  * Creates the ConfigGroups of {@link planManifestGroups}, each depending on the cluster and the groups before it.
- * With `secret`, each group's input is a secret and {@link secretObjectContent} keeps its objects' content secret.
+ * With `secret`, each group's input (but the CRDs') is a secret and {@link secretObjectContent} keeps its objects'
+ * content secret.
  */
 export function deployManifests(
   name: string,
@@ -123,7 +144,8 @@ export function deployManifests(
   for (const g of planManifestGroups(rendered.files)) {
     const yaml = g.files.flatMap((f) => documentsOf(byName.get(f)!, g)).join('---\n');
     const dependsOn: pulumi.Resource[] = [cluster, ...g.after.map((id) => created.get(id)!), ...(g.afterNodePools ? [...cluster.readyResources, ...nodes] : [])];
-    created.set(g.id, new ConfigGroup(`${name}-${g.id}`, { yaml: secretWhen(secret, yaml) }, { provider, dependsOn, ...secrecy }));
+    const secretGroup = secret && !SECRET_EXEMPT_GROUPS.includes(g.id);
+    created.set(g.id, new ConfigGroup(`${name}-${g.id}`, { yaml: secretWhen(secretGroup, yaml) }, { provider, dependsOn, ...(secretGroup ? secrecy : {}) }));
   }
   return rendered.files.map((f) => f.name);
 }

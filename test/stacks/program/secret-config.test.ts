@@ -8,7 +8,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { load } from 'js-yaml';
-import { secretObjectContent } from '../../../stacks/deploy-manifests';
+import { SECRET_EXEMPT_GROUPS, secretObjectContent } from '../../../stacks/deploy-manifests';
 import { isSecretConfig } from '../../../stacks/secret-config';
 import { StackConfigError } from '../../../stacks/stack-error';
 import { ofType, refusedStack, runStack, stackFileConfig, type Registered, type StackRun } from '../../support/pulumi-stack';
@@ -60,18 +60,21 @@ describe('the sandbox config set as a secret', () => {
     expect(typeof (pulumi.runtime as unknown as Record<string, unknown>).isConfigSecret).toBe('function');
   });
 
-  test('every ConfigGroup input is a secret, and the objects are all there inside it', () => {
+  test('every ConfigGroup input is a secret but the CRDs\' (the release\'s own files), and the objects are all there inside it', () => {
+    expect(SECRET_EXEMPT_GROUPS).toStrictEqual(['crds']);
     expect(groups(run).map((g) => g.name)).toStrictEqual(['kubernetes-crds', 'kubernetes-agent-sandbox-access', 'kubernetes-agent-sandbox', 'kubernetes-runtime', 'kubernetes-workloads']);
     for (const g of groups(run)) {
       expect([g.name, Object.keys(g.inputs)]).toStrictEqual([g.name, ['yaml']]);
-      expect([g.name, isSecretEnvelope(g.inputs.yaml)]).toStrictEqual([g.name, true]);
+      expect([g.name, isSecretEnvelope(g.inputs.yaml)]).toStrictEqual([g.name, g.name !== 'kubernetes-crds']);
     }
+    // The CRDs hold nothing of the config.
+    expect(String(groups(run)[0].inputs.yaml)).not.toContain(MARKER);
     const workloads = String(groups(run).find((g) => g.name === 'kubernetes-workloads')!.inputs.yaml.value);
     expect(workloads.split(MARKER).length - 1).toBe(2); // the env value and the claim's label
   });
 
-  test('every group carries the transform that keeps its objects\' content secret', () => {
-    for (const g of groups(run)) expect([g.name, g.transforms]).toStrictEqual([g.name, [secretObjectContent]]);
+  test('every group but the CRDs carries the transform that keeps its objects\' content secret', () => {
+    for (const g of groups(run)) expect([g.name, g.transforms]).toStrictEqual([g.name, g.name === 'kubernetes-crds' ? [] : [secretObjectContent]]);
   });
 
   test('nothing registered holds the marker in plain text', () => {
@@ -96,27 +99,28 @@ describe('the transform on a secret group', () => {
     expect(result!.opts).toBeUndefined(); // the request's options stay as they came
     expect(Object.keys(result!.props).sort()).toStrictEqual(Object.keys(template).sort());
     for (const [key, value] of Object.entries(result!.props)) {
-      if (key === 'apiVersion' || key === 'kind') {
-        expect([key, value]).toStrictEqual([key, template[key]]);
-      } else {
-        expect([key, pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))]).toStrictEqual([key, true]);
-        expect(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve))).toStrictEqual(template[key]);
-      }
+      // The engine's wire form of a secret (what a secret Output serializes to where the runtime supports secrets).
+      const expected = key === 'apiVersion' || key === 'kind' ? template[key] : { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: template[key] };
+      expect([key, value]).toStrictEqual([key, expected]);
     }
+    // A value already secret is not wrapped twice.
+    const again = await secretObjectContent({ ...child, props: result!.props });
+    expect(again!.props).toStrictEqual(result!.props);
     expect(JSON.stringify(template.spec)).toContain(MARKER);
     expect(await secretObjectContent({ ...child, type: 'kubernetes:yaml/v2:ConfigGroup', custom: false })).toBeUndefined();
   });
 });
 
 describe('a cloud stack with Karpenter node objects and a secret sandbox config', () => {
-  test('every ConfigGroup, the node objects\' included, gets a secret input and the transform', async () => {
+  test('every ConfigGroup but the CRDs, the node objects\' included, gets a secret input and the transform', async () => {
     const run = await runStack('eks-karpenter', stackFileConfig('eks-karpenter'), ADOPTED_EKS, [SANDBOX_KEY]);
     const names = groups(run).map((g) => g.name);
     expect(names).toContain('eks-karpenter-nodes');
     expect(names.length).toBeGreaterThan(4);
     for (const g of groups(run)) {
-      expect([g.name, isSecretEnvelope(manifestInput(g))]).toStrictEqual([g.name, true]);
-      expect([g.name, g.transforms]).toStrictEqual([g.name, [secretObjectContent]]);
+      const secret = g.name !== 'eks-karpenter-crds';
+      expect([g.name, isSecretEnvelope(manifestInput(g))]).toStrictEqual([g.name, secret]);
+      expect([g.name, g.transforms]).toStrictEqual([g.name, secret ? [secretObjectContent] : []]);
     }
   });
 });
