@@ -21,7 +21,7 @@ import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upst
 import { stackCapacity } from './capacity-plan';
 import { CLUSTER_COMPONENTS, CONFIG_NAMESPACE, isStackPlatform, STACK_PLATFORMS, type StackPlatform } from './components';
 import { deployManifests } from './deploy-manifests';
-import { readConfigObject, secretWhen } from './secret-config';
+import { readConfigObject, redactorFor, secretWhen } from './secret-config';
 import { StackConfigError, upstreamProblem } from './stack-error';
 
 export { CONFIG_NAMESPACE };
@@ -73,6 +73,7 @@ export function checkStack(): CheckedStack {
   let sandbox: SandboxPlatformConfig | undefined;
   const sandboxConfig = readConfigObject(CONFIG_NAMESPACE, 'sandbox');
   const rawSandbox = sandboxConfig?.value ?? {};
+  if (sandboxConfig?.problem) add('sandbox', sandboxConfig.problem);
   try {
     sandbox = validateConfig(rawSandbox, `${CONFIG_NAMESPACE}:sandbox`, isStackPlatform(platform) ? { platforms: [platform] } : {});
   } catch (err) {
@@ -87,6 +88,7 @@ export function checkStack(): CheckedStack {
   }
   const clusterConfig = readConfigObject(CONFIG_NAMESPACE, 'cluster');
   const cluster = clusterConfig?.value;
+  if (clusterConfig?.problem) add('cluster', clusterConfig.problem);
   if (clusterConfig?.secret) {
     // Its values become cloud resources' names, sizes and networks and the clusters' own fields, which the cloud
     // components register in plain text: refused rather than leaked.
@@ -132,10 +134,12 @@ export function checkStack(): CheckedStack {
       warnings.push(...capacity.warnings.map((f) => f.message));
     }
   }
+  // A secret sandbox config's values stay out of what the engine prints.
+  const redact = redactorFor(sandboxConfig);
   if (problems.length || !rendered || !sandbox) {
-    throw new StackConfigError(problems);
+    throw new StackConfigError(problems.map((x) => ({ ...x, reason: redact(x.reason) })));
   }
-  return { platform: p, manifestsFor, sandbox, sandboxSecret: sandboxConfig?.secret ?? false, cluster, rendered, warnings };
+  return { platform: p, manifestsFor, sandbox, sandboxSecret: sandboxConfig?.secret ?? false, cluster, rendered, warnings: warnings.map(redact) };
 }
 
 /** `value[key]` of a raw config value (undefined when it is not an object). */

@@ -9,7 +9,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { load } from 'js-yaml';
 import { SECRET_EXEMPT_GROUPS, secretObjectContent } from '../../../stacks/deploy-manifests';
-import { isSecretConfig } from '../../../stacks/secret-config';
+import { isSecretConfig, redactorFor } from '../../../stacks/secret-config';
 import { StackConfigError } from '../../../stacks/stack-error';
 import { ofType, refusedStack, runStack, stackFileConfig, type Registered, type StackRun } from '../../support/pulumi-stack';
 
@@ -166,5 +166,47 @@ describe('the cluster config set as a secret', () => {
           'is set as a secret (`pulumi config set --secret`, or one of its fields with --path); its values name and size cloud resources, which Pulumi would store and show in plain text: set it without --secret (the kubeconfig goes in agent-sandbox-infra:kubeconfig, secret values of the workloads in agent-sandbox-infra:sandbox)',
       },
     ]);
+  });
+});
+
+describe('what the program prints about a secret sandbox config', () => {
+  /** The config with the marker where a check quotes it back. */
+  function quotedConfig(): Record<string, string> {
+    const config = kubernetesConfig();
+    const sandbox = JSON.parse(config[SANDBOX_KEY]);
+    sandbox.kubernetesVersion = MARKER;
+    return { ...config, [SANDBOX_KEY]: JSON.stringify(sandbox) };
+  }
+
+  test('a problem that quotes a value shows [secret] in its place; the same config plain shows the value', async () => {
+    const plain = await refusedStack('kubernetes', quotedConfig(), [KUBECONFIG_KEY]);
+    expect((plain.error as Error).message).toContain(MARKER);
+    const secret = await refusedStack('kubernetes', quotedConfig(), [SANDBOX_KEY, KUBECONFIG_KEY]);
+    expect((secret.error as Error).message).not.toContain(MARKER);
+    expect((secret.error as StackConfigError).errors.map((e) => e.propertyPath)).toStrictEqual((plain.error as StackConfigError).errors.map((e) => e.propertyPath));
+    expect((secret.error as Error).message).toContain('[secret]');
+  });
+
+  test('a value that is not JSON is refused without being printed when secret, quoted when plain', async () => {
+    const yaml = `tenants:\n  - name: agents-prod\n    claims: [{ env: [{ name: KEY, value: ${MARKER} }] }]\n`;
+    const secret = await refusedStack('kubernetes', { ...kubernetesConfig(), [SANDBOX_KEY]: yaml }, [SANDBOX_KEY, KUBECONFIG_KEY]);
+    expect((secret.error as Error).message).not.toContain(MARKER);
+    expect((secret.error as StackConfigError).errors).toContainEqual({
+      propertyPath: 'sandbox',
+      reason: 'must be an object in JSON (`pulumi config set` takes a whole object as JSON; YAML is not read here); the value is a secret and not shown',
+    });
+    const plain = await refusedStack('kubernetes', { ...kubernetesConfig(), [SANDBOX_KEY]: yaml }, [KUBECONFIG_KEY]);
+    expect((plain.error as StackConfigError).errors.find((e) => e.propertyPath === 'sandbox')?.reason).toContain(MARKER);
+  });
+});
+
+describe('redactorFor (problems and warnings of a secret config)', () => {
+  const value = { kubernetesVersion: '1.36', tenants: [{ name: 'agents', claims: [{ env: [{ value: 'sk-live-a1b2c3d4' }, { value: 'multi\nline "q"' }] }] }] };
+  test('replaces every string of 8 characters or more, as written and as JSON quotes it; keeps short names', () => {
+    const redact = redactorFor({ value, secret: true });
+    expect(redact('tenants[0] agents: got "sk-live-a1b2c3d4", then "multi\\nline \\"q\\"" (1.36)')).toBe('tenants[0] agents: got "[secret]", then "[secret]" (1.36)');
+  });
+  test('leaves a plain config\'s messages alone', () => {
+    expect(redactorFor({ value, secret: false })('got "sk-live-a1b2c3d4"')).toBe('got "sk-live-a1b2c3d4"');
   });
 });
