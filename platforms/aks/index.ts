@@ -30,7 +30,13 @@ const AKS_KATA: RuntimeFacts = {
   source: 'https://learn.microsoft.com/azure/aks/use-pod-sandboxing',
 };
 
-const aksSettings = z
+/** `platforms.aks` (a plain type: the package's declarations do not reach zod's). */
+export interface AksSettings {
+  /** The Kata pool is a Spot pool (`cluster.sandboxPool.priority: Spot`). @default false */
+  readonly spot?: boolean;
+}
+
+const aksSettings: z.ZodType<AksSettings> = z
   .object({
     /**
      * The Kata pool is a Spot pool (the stack's `cluster.sandboxPool.priority: Spot`): every sandbox pod tolerates
@@ -40,8 +46,6 @@ const aksSettings = z
   })
   .partial()
   .strict();
-
-export type AksSettings = z.infer<typeof aksSettings>;
 
 /**
  * The facts under the settings. On a Spot pool the pods carry the toleration themselves (AKS's RuntimeClass is not
