@@ -98,13 +98,37 @@ const ALLOWED_DIFFERENCES: readonly AllowedDifference[] = [
   },
   {
     id: 'namespace-pod-security',
-    why: 'our Namespace enforces, warns and audits the `restricted` Pod Security Standard (the controller meets it) and names itself (kubernetes.io/metadata.name)',
+    why: 'our Namespace enforces (at the latest version), warns and audits the `restricted` Pod Security Standard (the controller meets it) and names itself (kubernetes.io/metadata.name)',
     apply: (_helm, ours) => {
       const ns = find(ours, 'Namespace');
       if (!ns) return false;
-      const expected = { 'kubernetes.io/metadata.name': ns.metadata.name, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' };
+      const expected = {
+        'kubernetes.io/metadata.name': ns.metadata.name,
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+        'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/audit': 'restricted',
+      };
       must(same(ns.metadata.labels, expected), `Namespace labels ${JSON.stringify(ns.metadata.labels)}`);
       delete ns.metadata.labels;
+      return true;
+    },
+  },
+  {
+    id: 'controller-network-policy',
+    why:
+      "the controller's own NetworkPolicy (ingress only to its ports 8080/8081, egress open): where a CNI starts pods default-deny until a policy " +
+      'selects them (the VPC CNI in strict mode, which the EKS stack turns on) it is what lets the controller work; the chart has none',
+    apply: (helm, ours) => {
+      const np = find(ours, 'NetworkPolicy', 'agent-sandbox-controller');
+      if (!np) return false;
+      must(!find(helm, 'NetworkPolicy'), 'the chart renders no NetworkPolicy');
+      const ports = (np.spec.ingress?.[0]?.ports ?? []).map((p: { port: number }) => p.port);
+      must(
+        same(np.spec.podSelector, { matchLabels: { app: 'agent-sandbox-controller' } }) && same(np.spec.policyTypes, ['Ingress', 'Egress']) && same(np.spec.egress, [{}]) && same(ports, [8080, 8081]),
+        `the controller NetworkPolicy ${JSON.stringify(np.spec)}`,
+      );
+      remove(ours, np);
       return true;
     },
   },
