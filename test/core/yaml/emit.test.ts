@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { parse } from 'yaml';
 import { privateCacheDirPath, verifiedCacheBody, withCacheHeader } from '../../../core/private-cache';
-import { keepEmittedText, toYamlDocument } from '../../../core/yaml/emit';
+import { keepEmittedText, SharedYamlTexts, toYamlDocument } from '../../../core/yaml/emit';
 import { parseManifestText } from '../../../core/yaml/parse';
 
 const TRICKY = ['yes', 'no', 'on', 'off', 'y', 'n', 'Y', 'NO', 'On', 'true', 'null', '~', '0777', '0o17', '0x1F', '0b101', '1e3', '1_000', '1_000.5', '12:30', '1:2:3', '.inf', '.5', '+1', '2026-01-01', '', ' x', 'a: b', '-', '=', 'v1.2.3', 'plain'];
@@ -17,6 +17,31 @@ describe('YAML output', () => {
     expect(text).toContain("- 'yes'\n");
     expect(text).toContain("- '1_000'\n");
     expect(text).toContain('- plain\n');
+  });
+
+  test('shared texts: an equal object built again (the same object on another platform) gets the text emitting it afresh gives', () => {
+    const shared = new SharedYamlTexts();
+    const make = () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', labels: { on: 'yes' } }, data: { a: '1_000', b: 'plain' }, list: [1, 'no', null, true] });
+    const first = shared.emit(make());
+    expect(first).toBe("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n    'on': 'yes'\ndata:\n  a: '1_000'\n  b: plain\nlist:\n  - 1\n  - 'no'\n  - null\n  - true\n");
+    expect(shared.emit(make())).toBe(first);
+    expect(toYamlDocument(make())).toBe(first);
+    expect(shared.emit({ ...make(), data: { a: '1_000', b: 'other' } })).toBe(first.replace('b: plain', 'b: other'));
+  });
+
+  test('shared texts: values JSON writes alike but YAML does not never share a text (-0 and 0, NaN and null, a Date and its string)', () => {
+    const shared = new SharedYamlTexts();
+    const pairs: [unknown, unknown, string][] = [
+      [{ x: 0 }, { x: -0 }, 'x: -0.0\n'],
+      [{ x: null }, { x: Number.NaN }, 'x: .nan\n'],
+      [{ t: '1970-01-01T00:00:00.000Z' }, { t: new Date(0) }, 't: 1970-01-01T00:00:00.000Z\n'],
+      [{ l: [1, null] }, { l: [1, Number.NaN] }, 'l:\n  - 1\n  - .nan\n'],
+    ];
+    for (const [json, other, expected] of pairs) {
+      expect(JSON.stringify(json)).toBe(JSON.stringify(other));
+      shared.emit(json);
+      expect(shared.emit(other)).toBe(expected);
+    }
   });
 
   test('reading manifests uses the API server view: YAML 1.1 booleans are booleans', () => {
