@@ -7,18 +7,19 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { computeClassProblems, gkeComputeClass, type ComputeClass, type ComputeClassSettings } from '../platforms/gke/compute-class';
+import { computeClassProblems, gkeComputeClass } from '../platforms/gke/compute-class';
+import type { GkeComputeClassObject, GkeComputeClassSettings } from '../platforms/gke/settings-model';
 
 export interface GkeComputeClassProps {
   readonly platform: 'gke-autopilot' | 'gke-standard';
   /** The sandbox config's `platforms.<platform>.computeClass`. */
-  readonly settings: ComputeClassSettings;
+  readonly settings: GkeComputeClassSettings;
 }
 
 export class GkeComputeClass extends Construct {
   /** The name sandbox pods select. */
   readonly computeClassName: string;
-  readonly object: ComputeClass;
+  readonly object: GkeComputeClassObject;
   readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: GkeComputeClassProps) {

@@ -13,6 +13,7 @@
  * hand with the CRD in GoogleCloudPlatform/compute-class-api (platforms/gke/facts.ts: gke.compute-classes,
  * gke.compute-class-crd). Only the fields we emit are modelled; an unknown field is an error.
  */
+import type { GkeComputeClassSettings } from './settings-model';
 import { z } from 'zod';
 import { issueLines } from '../../core/zod-issues';
 
@@ -141,7 +142,7 @@ export function computeClassSettingsProblems(platform: string, settings: { reado
  * gVisor pools (`nodePoolConfig.sandbox.type: gvisor`, so nodes GKE creates for the class run GKE Sandbox). Autopilot:
  * GKE places `runtimeClassName: gvisor` pods on gVisor nodes itself, so the class carries no sandbox setting there.
  */
-export function gkeComputeClass(platform: 'gke-autopilot' | 'gke-standard', settings: ComputeClassSettings): ComputeClass {
+export function gkeComputeClass(platform: 'gke-autopilot' | 'gke-standard', settings: GkeComputeClassSettings): ComputeClass {
   const standard = platform === 'gke-standard';
   return {
     apiVersion: COMPUTE_CLASS_API_VERSION,

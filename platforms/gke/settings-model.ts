@@ -29,3 +29,17 @@ export interface GkeComputeClassPriority {
   readonly minMemoryGb?: number;
   readonly spot?: boolean;
 }
+
+/** The ComputeClass object we emit (cloud.google.com/v1), as a plain type (platforms/gke/compute-class.ts checks it). */
+export interface GkeComputeClassObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly labels?: Readonly<Record<string, string>> };
+  readonly spec: {
+    readonly description?: string;
+    readonly priorities: readonly GkeComputeClassPriority[];
+    readonly nodePoolAutoCreation: { readonly enabled: boolean };
+    readonly whenUnsatisfiable: 'DoNotScaleUp' | 'ScaleUpAnyway';
+    readonly nodePoolConfig?: { readonly sandbox: { readonly type: 'gvisor' } };
+  };
+}

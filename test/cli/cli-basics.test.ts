@@ -1,7 +1,7 @@
 /** The command's first contact: no arguments, --version, --help naming the environment it reads, arch aliases. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildSandboxNodeUserData } from '../../platforms/eks/node-bootstrap';
+import { buildSandboxNodeUserData, GVISOR_RELEASE } from '../../platforms/eks/node-bootstrap';
 import { runCli } from '../support/cli';
 
 const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string };
@@ -34,11 +34,14 @@ describe('CLI basics', () => {
   });
 
   test('node-bootstrap --arch accepts amd64 and aarch64 as aliases', async () => {
-    const amd = await runCli(['node-bootstrap', '--platform', 'eks', '--arch', 'amd64']);
+    // The trust anchor: a digest the user supplies for the pinned release and the requested architecture.
+    const sha = 'ab'.repeat(64);
+    const anchored = (gvisorArch: 'x86_64' | 'aarch64') => ({ gvisorSha512: { [GVISOR_RELEASE]: { [gvisorArch]: sha } } });
+    const amd = await runCli(['node-bootstrap', '--platform', 'eks', '--arch', 'amd64', '--gvisor-sha512', sha]);
     expect(amd.code).toBe(0);
-    expect(amd.stdout).toBe(buildSandboxNodeUserData({ arch: 'x86_64' }));
-    const aarch = await runCli(['node-bootstrap', '--platform', 'eks', '--arch', 'aarch64']);
-    expect(aarch.stdout).toBe(buildSandboxNodeUserData({ arch: 'arm64' }));
+    expect(amd.stdout).toBe(buildSandboxNodeUserData({ arch: 'x86_64', ...anchored('x86_64') }));
+    const aarch = await runCli(['node-bootstrap', '--platform', 'eks', '--arch', 'aarch64', '--gvisor-sha512', sha]);
+    expect(aarch.stdout).toBe(buildSandboxNodeUserData({ arch: 'arm64', ...anchored('aarch64') }));
     const bad = await runCli(['node-bootstrap', '--platform', 'eks', '--arch', 'ppc64']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("argument 'ppc64' is invalid. Allowed choices are x86_64, amd64, arm64, aarch64.");
