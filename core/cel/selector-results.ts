@@ -86,6 +86,11 @@ interface Engine {
 const ENGINE_MODULES = ['./cel-check', './cel-references'] as const;
 let loaded: Engine | undefined;
 
+/** The engine's root module files of this copy of the package (resolved, not loaded). */
+function engineRoots(): string[] {
+  return ENGINE_MODULES.map((m) => require.resolve(m));
+}
+
 function engine(): Engine {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   loaded ??= { check: require('./cel-check') as Engine['check'], references: require('./cel-references') as Engine['references'] };
@@ -102,7 +107,7 @@ function known<K extends keyof Kinds>(kind: K, expression: string, devices: stri
   let facts = file ? readEntry(file, key, kind, expression) : undefined;
   if (!facts) {
     facts = compute();
-    const code = file ? moduleCode(ENGINE_MODULES.map((m) => require.resolve(m))) : undefined;
+    const code = file ? moduleCode(engineRoots()) : undefined;
     if (file && code) writePrivateFile(file, withCacheHeader(HEADER_PREFIX, key, JSON.stringify({ kind, expression, facts, code } satisfies Entry<K>)));
   }
   memo.set(key, facts);
@@ -116,7 +121,7 @@ function readEntry<K extends keyof Kinds>(file: string, key: string, kind: K, ex
   if (body === undefined) return undefined;
   try {
     const entry = JSON.parse(body) as Entry<K>;
-    return entry.kind === kind && entry.expression === expression && codeUnchanged(entry.code) ? entry.facts : undefined;
+    return entry.kind === kind && entry.expression === expression && codeUnchanged(entry.code, engineRoots()) ? entry.facts : undefined;
   } catch {
     return undefined;
   }

@@ -85,7 +85,7 @@ export function keepEmittedText(value: object, env: NodeJS.ProcessEnv = process.
   if (body !== undefined) {
     const newline = body.indexOf('\n');
     try {
-      if (newline > 0 && codeUnchanged(JSON.parse(body.slice(0, newline)))) {
+      if (newline > 0 && codeUnchanged(JSON.parse(body.slice(0, newline)), [__filename])) {
         emitted.set(value, body.slice(newline + 1));
         return;
       }

@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { dump } from 'js-yaml';
 import { parse } from 'yaml';
 import { privateCacheDirPath, verifiedCacheBody, withCacheHeader } from '../../../core/private-cache';
@@ -104,7 +105,7 @@ describe('kept emitted text (keepEmittedText)', () => {
     expect(kept()).toHaveLength(2);
   });
 
-  test('an edited text (header kept), a changed emitter file and a folder others can write are refused: the text is emitted again', () => {
+  test('an edited text (header kept), a changed emitter file, another copy of the package’s emitter and a folder others can write are refused: the text is emitted again', () => {
     keepEmittedText(crd(), env);
     const [file] = kept();
     const key = file.slice(0, -'.yaml'.length);
@@ -113,12 +114,18 @@ describe('kept emitted text (keepEmittedText)', () => {
     const body = verifiedCacheBody(original, HEADER, key)!;
     const code = JSON.parse(body.slice(0, body.indexOf('\n'))) as [string, string][];
     const stale = code.map(([f, sha], i) => [f, i === 0 ? '0'.repeat(64) : sha]);
+    // Another checkout or version of the package sharing the per-user cache: its emitter is unchanged, but not ours.
+    const otherEmitter = join(scratch, 'other-copy', 'emit.js');
+    mkdirSync(dirname(otherEmitter), { recursive: true });
+    writeFileSync(otherEmitter, 'module.exports = {};\n');
+    const anotherCopy = [[otherEmitter, createHash('sha256').update(readFileSync(otherEmitter)).digest('hex')], ...code.filter(([f]) => !/core\/yaml\/emit\.(ts|js)$/.test(f))];
     const expected = toYamlDocument(crd());
     for (const planted of [
       `${header}${JSON.stringify(code)}\nfrom: an edit\n`,
       withCacheHeader(HEADER, key, `${JSON.stringify(stale)}\nfrom: older code\n`),
       withCacheHeader(HEADER, key, `[]\nfrom: no code\n`),
       withCacheHeader(HEADER, key, 'from: no code list\n'),
+      withCacheHeader(HEADER, key, `${JSON.stringify(anotherCopy)}\nfrom: another copy of the package\n`),
     ]) {
       writeFileSync(join(dir(), file), planted);
       const fresh = crd();
