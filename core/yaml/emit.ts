@@ -114,7 +114,8 @@ function plainJsonText(value: unknown): string | undefined {
     if (typeof v !== 'object') return false;
     const proto = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) return false;
-    for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k) && !plain((v as Record<string, unknown>)[k])) return false;
+    const keys = Object.keys(v);
+    for (let i = 0; i < keys.length; i++) if (!plain((v as Record<string, unknown>)[keys[i]])) return false;
     return true;
   };
   return plain(value) ? JSON.stringify(value) : undefined;
