@@ -68,17 +68,18 @@ const KEPT_HEADER = `# agent-sandbox-infra emitted YAML v${KEPT_FORMAT}`;
  * has emitted the same object before, else emits it now and keeps it. For large objects that recur across runs:
  * the pinned agent-sandbox CRDs (~450 KB of YAML, the largest part of synth's emitting).
  *
- * The key is the sha256 of the object's JSON text, so only exactly this content matches; objects that JSON cannot
- * represent exactly (undefined, -0, NaN, class instances…) are not kept. The entry lists the emitter's code (this
- * module and js-yaml, each file's sha256), checked again before the text is used. `value` must not change later
- * (toYamlDocument's per-object memo already assumes that).
+ * The key is the sha256 of this module's path and the object's JSON text, so only exactly this content matches;
+ * objects that JSON cannot represent exactly (undefined, -0, NaN, class instances…) are not kept. The entry lists the
+ * emitter's code (this module and js-yaml, each file's sha256), checked again before the text is used. `value` must
+ * not change later (toYamlDocument's per-object memo already assumes that).
  */
 export function keepEmittedText(value: object, env: NodeJS.ProcessEnv = process.env): void {
   if (emitted.has(value)) return;
   const json = plainJsonText(value);
   const dir = json === undefined ? undefined : privateCacheDir(env);
   if (json === undefined || dir === undefined) return;
-  const key = sha256Hex(`${KEPT_FORMAT}\n${json}`);
+  // This file is part of the key: copies of the package sharing the per-user cache keep apart entries.
+  const key = sha256Hex(`${KEPT_FORMAT}\n${__filename}\n${json}`);
   const file = join(dir, `${key}.yaml`);
   const text = readPrivateFile(file);
   const body = text === undefined ? undefined : verifiedCacheBody(text, KEPT_HEADER, key);
