@@ -193,6 +193,11 @@ export interface PlatformModule<S = unknown, Id extends string = string> extends
    * default settings give.
    */
   readonly configure?: (settings: S) => PlatformFacts;
+  /**
+   * Node label and taint keys that sandbox pods carry only under some settings (AKS's Spot label), beyond those of
+   * the default facts: `validate --platform <another>` recognises them as this platform's placement. @default none
+   */
+  readonly optionalPlacementKeys?: readonly string[];
   /** Deployed by a Pulumi stack: the cluster config's problems (`propertyPath`, `reason`), checked before anything is created. */
   readonly clusterProblems?: (cluster: unknown, context: ClusterContext) => InputProblem[];
   /**

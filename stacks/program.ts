@@ -21,19 +21,21 @@ import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upst
 import { stackCapacity } from './capacity-plan';
 import { CLUSTER_COMPONENTS, CONFIG_NAMESPACE, isStackPlatform, STACK_PLATFORMS, type StackPlatform } from './components';
 import { deployManifests } from './deploy-manifests';
+import { readConfigObject, redactorFor, secretWhen } from './secret-config';
 import { StackConfigError, upstreamProblem } from './stack-error';
 
 export { CONFIG_NAMESPACE };
 
+/** What the stack exports. Those derived from the sandbox config are secret Outputs when that config is secret. */
 export interface StackOutputs {
   readonly platform: string;
   readonly clusterName: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
-  readonly runtimeClassName: string;
+  readonly runtimeClassName: pulumi.Input<string>;
   readonly sandboxPoolNames: pulumi.Output<string[]>;
-  readonly agentSandbox: 'self' | 'managed';
+  readonly agentSandbox: pulumi.Input<'self' | 'managed'>;
   /** `platform`: whose manifests were deployed (the stack's own, or the kubeconfig-only stack's `cluster.manifestsFor`). */
-  readonly manifests: { readonly platform: Platform; readonly objects: number; readonly files: readonly string[] };
+  readonly manifests: pulumi.Input<{ readonly platform: Platform; readonly objects: number; readonly files: readonly string[] }>;
 }
 
 interface CheckedStack {
@@ -41,6 +43,8 @@ interface CheckedStack {
   /** The platform whose manifests the stack deploys (its own, unless the platform's `manifestsFor` names another). */
   readonly manifestsFor: Platform;
   readonly sandbox: SandboxPlatformConfig;
+  /** The sandbox config is a secret (or holds one): the manifests and what else derives from it stay secret. */
+  readonly sandboxSecret: boolean;
   readonly cluster: unknown;
   readonly rendered: RenderedPlatform;
   readonly warnings: readonly string[];
@@ -67,7 +71,9 @@ export function checkStack(): CheckedStack {
     add('platform', `must be one of ${STACK_PLATFORMS.join(', ')}, got ${platform === undefined ? 'nothing' : JSON.stringify(platform)} (a cluster you already run, kind included: kubernetes, with its kubeconfig)`);
   }
   let sandbox: SandboxPlatformConfig | undefined;
-  const rawSandbox = config.getObject<unknown>('sandbox') ?? {};
+  const sandboxConfig = readConfigObject(CONFIG_NAMESPACE, 'sandbox');
+  const rawSandbox = sandboxConfig?.value ?? {};
+  if (sandboxConfig?.problem) add('sandbox', sandboxConfig.problem);
   try {
     sandbox = validateConfig(rawSandbox, `${CONFIG_NAMESPACE}:sandbox`, isStackPlatform(platform) ? { platforms: [platform] } : {});
   } catch (err) {
@@ -80,7 +86,17 @@ export function checkStack(): CheckedStack {
       throw err;
     }
   }
-  const cluster = config.getObject<unknown>('cluster');
+  const clusterConfig = readConfigObject(CONFIG_NAMESPACE, 'cluster');
+  const cluster = clusterConfig?.value;
+  if (clusterConfig?.problem) add('cluster', clusterConfig.problem);
+  if (clusterConfig?.secret) {
+    // Its values become cloud resources' names, sizes and networks and the clusters' own fields, which the cloud
+    // components register in plain text: refused rather than leaked.
+    add(
+      'cluster',
+      `is set as a secret (\`pulumi config set --secret\`, or one of its fields with --path); its values name and size cloud resources, which Pulumi would store and show in plain text: set it without --secret (the kubeconfig goes in ${CONFIG_NAMESPACE}:kubeconfig, secret values of the workloads in ${CONFIG_NAMESPACE}:sandbox)`,
+    );
+  }
   const p = platform as StackPlatform;
   let manifestsFor: Platform = p;
   if (isStackPlatform(platform)) {
@@ -118,10 +134,12 @@ export function checkStack(): CheckedStack {
       warnings.push(...capacity.warnings.map((f) => f.message));
     }
   }
+  // A secret sandbox config's values stay out of what the engine prints.
+  const redact = redactorFor(sandboxConfig);
   if (problems.length || !rendered || !sandbox) {
-    throw new StackConfigError(problems);
+    throw new StackConfigError(problems.map((x) => ({ ...x, reason: redact(x.reason) })));
   }
-  return { platform: p, manifestsFor, sandbox, cluster, rendered, warnings };
+  return { platform: p, manifestsFor, sandbox, sandboxSecret: sandboxConfig?.secret ?? false, cluster, rendered, warnings: warnings.map(redact) };
 }
 
 /** `value[key]` of a raw config value (undefined when it is not an object). */
@@ -142,20 +160,23 @@ export function sandboxStack(name = pulumi.getStack()): Promise<StackOutputs> {
   // Not parented to the cluster component: the ConfigGroups depend on that component (all of its children), and a
   // child of it would then wait for itself.
   const provider = new Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, ...(cluster.kubeContext ? { context: cluster.kubeContext } : {}), enableServerSideApply: true });
+  // Derived from the sandbox config: secret when it is (file names carry tenant names, the runtime class its settings).
+  const derived = <T>(value: T) => secretWhen(stack.sandboxSecret, value);
   const outputs = (files: readonly string[]): StackOutputs => ({
     platform: stack.platform,
     clusterName: cluster.clusterName,
     kubeconfig: pulumi.secret(cluster.kubeconfig),
-    runtimeClassName: cluster.runtimeClassName,
+    runtimeClassName: derived(cluster.runtimeClassName),
     sandboxPoolNames: cluster.sandboxPoolNames,
-    agentSandbox: stack.sandbox.platforms?.[stack.manifestsFor]?.agentSandbox ?? 'self',
-    manifests: { platform: stack.manifestsFor, objects: files.length ? stack.rendered.objects : 0, files },
+    agentSandbox: derived(stack.sandbox.platforms?.[stack.manifestsFor]?.agentSandbox ?? 'self'),
+    manifests: derived({ platform: stack.manifestsFor, objects: files.length ? stack.rendered.objects : 0, files }),
   });
+  const deploy = () => deployManifests(name, stack.rendered, provider, cluster, { secret: stack.sandboxSecret });
   const live = cluster.checkLiveCluster?.(provider);
-  if (!live) return Promise.resolve(outputs(deployManifests(name, stack.rendered, provider, cluster)));
+  if (!live) return Promise.resolve(outputs(deploy()));
   return live.then((problems) => {
     for (const p of problems) pulumi.log.error(`${p}; no manifest was deployed`, cluster);
-    return outputs(problems.length ? [] : deployManifests(name, stack.rendered, provider, cluster));
+    return outputs(problems.length ? [] : deploy());
   });
 }
 

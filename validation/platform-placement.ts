@@ -24,6 +24,7 @@ function placementKeys(m: PlatformModule): Set<string> {
     keys.add(m.sandboxNode.label.key);
     if (m.sandboxNode.taint) keys.add(m.sandboxNode.taint.key);
   }
+  for (const k of m.optionalPlacementKeys ?? []) keys.add(k);
   if (m.gpu) {
     keys.add(m.gpu.acceleratorLabel);
     for (const k of Object.keys(m.gpu.nodeSelector('nvidia-l4'))) keys.add(k);

@@ -13,6 +13,7 @@ import { formatPath, issueLines } from '../../core/zod-issues';
 import type { InputProblem } from '../../core/diagnostics';
 import { DEFAULT_KATA_VM_SIZE, kataVmSizeProblem } from './kata-vm-sizes';
 import { KUBELOGIN_MODES } from './kubeconfig';
+import { spotMaxPriceProblem } from './spot';
 
 /** Defaults the component applies. */
 export const AKS_DEFAULTS = {
@@ -111,6 +112,19 @@ export const aksClusterConfig = z
         osSku: z.string(),
         /** Must be "KataVmIsolation"; present so the old preview name fails loudly. @default "KataVmIsolation" */
         workloadRuntime: z.string(),
+        /**
+         * `Spot`: a Spot Kata pool (cheaper; Azure can evict its nodes at any time). Eviction policy Delete; fixed at
+         * creation (AKS does not let it change). Needs `platforms.aks.spot: true` in the sandbox config, so the
+         * sandbox pods tolerate the Spot taint (./spot.ts). https://learn.microsoft.com/azure/aks/spot-node-pool
+         * @default "Regular"
+         */
+        priority: z.enum(['Regular', 'Spot']),
+        /**
+         * Spot only: the most you pay per node and hour, in USD (≤ 5 decimals); -1 pays up to the on-demand price and
+         * is never evicted for price. Fixed at creation.
+         * @default -1
+         */
+        spotMaxPrice: z.number(),
       })
       .partial()
       .strict(),
@@ -313,6 +327,10 @@ export function crossFieldProblems(config: AksClusterConfig, invalid: ReadonlySe
       propertyPath: 'cluster.sandboxPool.workloadRuntime',
       reason: `must be "${KATA_WORKLOAD_RUNTIME}" (the sandbox pool runs Kata), got ${JSON.stringify(sandbox.workloadRuntime)}`,
     });
+  }
+  if (sandbox.spotMaxPrice !== undefined) {
+    const reason = sandbox.priority === 'Spot' ? spotMaxPriceProblem(sandbox.spotMaxPrice) : invalid.has('sandboxPool.priority') ? undefined : 'only applies to a Spot pool: set sandboxPool.priority: "Spot", or remove spotMaxPrice';
+    if (reason) problems.push({ propertyPath: 'cluster.sandboxPool.spotMaxPrice', reason });
   }
   if (sandbox.osSku !== undefined && sandbox.osSku !== KATA_OS_SKU) {
     problems.push({

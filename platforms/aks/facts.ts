@@ -42,9 +42,15 @@ export const AKS_FACTS: readonly PlatformFact[] = [
   },
   {
     id: 'aks.spot-pools',
-    fact: 'Spot pools carry kubernetes.azure.com/scalesetpriority=spot:NoSchedule; Kata on Spot: neither restricted nor stated as supported. Not built: the AKS-owned RuntimeClass carries no toleration for that taint.',
-    status: 'unverified',
-    source: `${AKS_DOCS}:articles/aks/spot-node-pool.md`,
+    fact:
+      'Spot pools carry the label kubernetes.azure.com/scalesetpriority=spot and the taint kubernetes.azure.com/scalesetpriority=spot:NoSchedule (workloads need a toleration and affinity); ' +
+      'never the default/system pool; ScaleSetPriority, eviction policy and SpotMaxPrice cannot change after creation; SpotMaxPrice -1 (up to on-demand, no eviction for price) or positive with ≤ 5 decimals; ' +
+      'eviction Delete (default) or Deallocate (deallocated nodes keep counting against quota); no surge nodes on upgrades (the API refuses maxSurge: "Spot pools can\'t set max surge"); ' +
+      'Azure evicts with ~30 s notice, no SLA. Kata on Spot: neither page restricts it (held, as before). New here: the price, eviction and surge rules. Built: cluster.sandboxPool.priority Spot (eviction Delete, spotMaxPrice) with platforms.aks.spot, whose pods tolerate the taint themselves (checked to agree).',
+    status: 'held',
+    source:
+      'MicrosoftDocs/azure-aks-docs@31e1f80a:articles/aks/spot-node-pool.md, @08497922:articles/aks/use-pod-sandboxing.md; ' +
+      'MicrosoftDocs/azure-compute-docs@412c17b3:articles/virtual-machine-scale-sets/use-spot.md; maxSurge refusal: hashicorp/terraform-provider-azurerm#19355, Azure/bicep-types-az#2217',
     read: READ,
   },
   {

@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import { toWarmPool } from '../capacity/plan';
-import { CLUSTER_DNS_ONLY, SANDBOX_NODE_LABEL_KEY, type PlatformModule } from '../platform';
+import { CLUSTER_DNS_ONLY, SANDBOX_NODE_LABEL_KEY, type PlatformFacts, type PlatformModule, type RuntimeFacts } from '../platform';
 import type { AksClusterConfig } from './cluster-config';
+import { AKS_SPOT_NODE_LABEL, AKS_SPOT_TOLERATION, SPOT_EVICTION_WARNING, spotAgreementProblems } from './spot';
 
 // The cluster schema and the capacity check serve Pulumi stacks only: loaded on first use.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -14,25 +15,60 @@ const capacityCheck = () => require('../capacity/check') as typeof import('../ca
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
- * Labels of the Kata pool: our sandbox label with the value `kata`, and no taint: AKS schedules Kata pods only by
- * their RuntimeClass, which AKS owns and we cannot add a toleration to (stacks/aks/cluster.ts).
+ * Labels of the Kata pool: our sandbox label with the value `kata`, and no taint of ours: AKS schedules Kata pods only
+ * by their RuntimeClass, which AKS owns and we cannot add a toleration to (stacks/aks/cluster.ts). A Spot pool carries
+ * AKS's own Spot taint, which the pods tolerate themselves (`platforms.aks.spot`, ./spot.ts).
  */
 export const AKS_KATA_NODE_LABEL = { key: SANDBOX_NODE_LABEL_KEY, value: 'kata' } as const;
 
-export const aks: PlatformModule<Record<string, never>, 'aks'> = {
+const AKS_KATA: RuntimeFacts = {
+  runtimeClassName: 'kata-vm-isolation',
+  owner: 'platform',
+  podPlacement: { nodeSelector: {}, tolerations: [] },
+  limitsSizeTheSandbox: true,
+  podOverheadMiB: 600,
+  source: 'https://learn.microsoft.com/azure/aks/use-pod-sandboxing',
+};
+
+/** `platforms.aks` (a plain type: the package's declarations do not reach zod's). */
+export interface AksSettings {
+  /** The Kata pool is a Spot pool (`cluster.sandboxPool.priority: Spot`). @default false */
+  readonly spot?: boolean;
+}
+
+const aksSettings: z.ZodType<AksSettings> = z
+  .object({
+    /**
+     * The Kata pool is a Spot pool (the stack's `cluster.sandboxPool.priority: Spot`): every sandbox pod tolerates
+     * AKS's Spot taint and selects Spot nodes of our Kata pool. @default false
+     */
+    spot: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+/**
+ * The facts under the settings. On a Spot pool the pods carry the toleration themselves (AKS's RuntimeClass is not
+ * ours to change) and select both the Spot label and our Kata pool label, so they land only on the Spot Kata nodes
+ * we create: never on another Spot pool without the Kata runtime.
+ */
+function configureAks(settings: AksSettings): PlatformFacts {
+  if (settings.spot !== true) return { runtimes: { kata: AKS_KATA }, sandboxNode: { label: AKS_KATA_NODE_LABEL }, warnings: [] };
+  const kata: RuntimeFacts = {
+    ...AKS_KATA,
+    podPlacement: {
+      nodeSelector: { [AKS_KATA_NODE_LABEL.key]: AKS_KATA_NODE_LABEL.value, [AKS_SPOT_NODE_LABEL.key]: AKS_SPOT_NODE_LABEL.value },
+      tolerations: [AKS_SPOT_TOLERATION],
+    },
+  };
+  return { runtimes: { kata }, sandboxNode: { label: AKS_KATA_NODE_LABEL }, warnings: [SPOT_EVICTION_WARNING] };
+}
+
+export const aks: PlatformModule<AksSettings, 'aks'> = {
   platform: 'aks',
   displayName: 'Azure AKS (Pod Sandboxing, Kata)',
   cloud: 'azure',
-  runtimes: {
-    kata: {
-      runtimeClassName: 'kata-vm-isolation',
-      owner: 'platform',
-      podPlacement: { nodeSelector: {}, tolerations: [] },
-      limitsSizeTheSandbox: true,
-      podOverheadMiB: 600,
-      source: 'https://learn.microsoft.com/azure/aks/use-pod-sandboxing',
-    },
-  },
+  runtimes: { kata: AKS_KATA },
   agentSandboxModes: ['self'],
   // AKS's own namespaces: aks-command (`az aks command invoke` runs its pod there), aks-istio-system and
   // aks-istio-ingress (the Istio add-on); app-routing-system (the application routing add-on).
@@ -42,8 +78,10 @@ export const aks: PlatformModule<Record<string, never>, 'aks'> = {
   ],
   sandboxNode: { label: AKS_KATA_NODE_LABEL },
   dns: CLUSTER_DNS_ONLY,
-  settings: z.object({}).strict(),
-  clusterProblems: (cluster) => clusterConfig().parseAksClusterConfig(cluster).problems,
+  settings: aksSettings,
+  configure: configureAks,
+  optionalPlacementKeys: [AKS_SPOT_NODE_LABEL.key],
+  clusterProblems: (cluster, { settings }) => [...clusterConfig().parseAksClusterConfig(cluster).problems, ...spotAgreementProblems(cluster, settings)],
   capacity: (cluster, demand) => {
     const pool = (cluster as AksClusterConfig).sandboxPool ?? {};
     const { AKS_DEFAULTS } = clusterConfig();

@@ -8,6 +8,7 @@ import { EKS_SANDBOX_NODE_TAINT, GKE_GVISOR_NODE_LABEL, platformFacts, type Plat
 import { AKS_KATA_NODE_LABEL } from '../../platforms/aks';
 import { findMachineType, nodeAllocatable, type Cloud } from '../../platforms/capacity/machine-types';
 import { AKS_DEFAULTS } from '../../platforms/aks/cluster-config';
+import { AKS_SPOT_NODE_LABEL, AKS_SPOT_NODE_TAINT } from '../../platforms/aks/spot';
 import { EKS_CLUSTER_DEFAULTS } from '../../platforms/eks/cluster-config';
 import { sandboxNodeGroupScheduling } from '../../platforms/eks/node-bootstrap/node-group';
 import { GKE_POOL_DEFAULTS } from '../../platforms/gke/cluster-config';
@@ -105,6 +106,8 @@ export function simulatedPools(platform: Platform, settings?: unknown): Simulate
     case 'aks': {
       const system = AKS_DEFAULTS.systemPool;
       const kata = AKS_DEFAULTS.sandboxPool;
+      // `platforms.aks.spot`: the stack's Kata pool is a Spot pool, which AKS labels and taints itself.
+      const spot = (settings as { spot?: unknown } | undefined)?.spot === true;
       return [
         pool(system.name, 'system', 'azure', system.vmSize, system.maxCount, { 'kubernetes.azure.com/agentpool': system.name, 'kubernetes.azure.com/mode': 'system' }, [], 'stacks/aks/cluster-config.ts AKS_DEFAULTS.systemPool'),
         pool(
@@ -113,9 +116,15 @@ export function simulatedPools(platform: Platform, settings?: unknown): Simulate
           'azure',
           kata.vmSize,
           kata.maxCount,
-          { 'kubernetes.azure.com/agentpool': kata.name, 'kubernetes.azure.com/kata-vm-isolation': 'true', [AKS_KATA_NODE_LABEL.key]: AKS_KATA_NODE_LABEL.value },
-          [],
-          'platforms/aks/cluster-config.ts AKS_DEFAULTS.sandboxPool; AKS labels Kata nodes kubernetes.azure.com/kata-vm-isolation=true',
+          {
+            'kubernetes.azure.com/agentpool': kata.name,
+            'kubernetes.azure.com/kata-vm-isolation': 'true',
+            [AKS_KATA_NODE_LABEL.key]: AKS_KATA_NODE_LABEL.value,
+            ...(spot ? { [AKS_SPOT_NODE_LABEL.key]: AKS_SPOT_NODE_LABEL.value } : {}),
+          },
+          spot ? [{ ...AKS_SPOT_NODE_TAINT }] : [],
+          'platforms/aks/cluster-config.ts AKS_DEFAULTS.sandboxPool; AKS labels Kata nodes kubernetes.azure.com/kata-vm-isolation=true' +
+            (spot ? '; a Spot pool (platforms.aks.spot): AKS labels and taints it kubernetes.azure.com/scalesetpriority=spot:NoSchedule' : ''),
         ),
       ];
     }

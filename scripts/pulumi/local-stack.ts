@@ -35,13 +35,15 @@ export interface LocalStackConfig {
   readonly sandbox: SandboxPlatformConfig;
   /** The kubeconfig's content or path (default: the cluster's admin kubeconfig file's content). */
   readonly kubeconfig?: string;
+  /** Set the sandbox config as a secret (`pulumi config set --secret`). @default false */
+  readonly sandboxSecret?: boolean;
 }
 
 export function stackConfigMap(cluster: LocalCluster, c: LocalStackConfig): auto.ConfigMap {
   return {
     'agent-sandbox-infra:platform': { value: 'kubernetes' },
     'agent-sandbox-infra:cluster': { value: JSON.stringify({ manifestsFor: c.manifestsFor }) },
-    'agent-sandbox-infra:sandbox': { value: JSON.stringify(c.sandbox) },
+    'agent-sandbox-infra:sandbox': { value: JSON.stringify(c.sandbox), ...(c.sandboxSecret ? { secret: true } : {}) },
     'agent-sandbox-infra:kubeconfig': { value: c.kubeconfig ?? readFileSync(cluster.state.kubeconfig, 'utf8'), secret: true },
   };
 }

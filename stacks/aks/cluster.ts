@@ -21,9 +21,10 @@ import { aksKubeconfig } from '../../platforms/aks/kubeconfig';
 import { kataVmSizeNote } from '../../platforms/aks/kata-vm-sizes';
 import { AGENT_SANDBOX_PROFILE_API_VERSION, agentSandboxExtensionProblem, publicApiServerWarning } from '../../platforms/aks/api-server';
 import { getResourceOutput } from '@pulumi/azure-native/resources/getResource';
+import { AKS_DEFAULT_SPOT_MAX_PRICE, AKS_SPOT_EVICTION_POLICY, AKS_SPOT_NODE_LABEL, AKS_SPOT_NODE_TAINT, SPOT_POOL_WARNING } from '../../platforms/aks/spot';
 
 /**
- * Labels of the Kata nodes. Only labels, no taint: pods reach these nodes through AKS's own `kata-vm-isolation`
+ * Labels of the Kata nodes (a Spot pool also carries AKS's Spot label and taint). Only labels, no taint of ours: pods reach these nodes through AKS's own `kata-vm-isolation`
  * RuntimeClass, whose scheduling we do not control and which carries no toleration for a taint of ours. Our templates
  * could add one, but every other pod that names that RuntimeClass (a hand-written Sandbox, upstream's examples, a
  * team's own Deployment) would stay Pending without it. Ordinary runc pods may therefore also land on Kata nodes; that
@@ -137,6 +138,8 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
     const minCount = pool.minCount ?? AKS_DEFAULTS.sandboxPool.minCount;
     const sizeNote = kataVmSizeNote(pool.vmSize ?? AKS_DEFAULTS.sandboxPool.vmSize);
     if (sizeNote) pulumi.log.warn(`cluster.sandboxPool.vmSize ${pool.vmSize}: ${sizeNote}`, this);
+    const spot = pool.priority === 'Spot';
+    if (spot) pulumi.log.warn(SPOT_POOL_WARNING, this);
     this.sandboxPool = new containerservice.AgentPool(
       `${name}-sandbox-pool`,
       {
@@ -154,8 +157,17 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
         maxCount: pool.maxCount ?? AKS_DEFAULTS.sandboxPool.maxCount,
         count: minCount,
         availabilityZones: pool.availabilityZones,
-        nodeLabels: { ...AKS_KATA_NODE_LABELS },
-        upgradeSettings: { maxSurge: AKS_DEFAULTS.maxSurge },
+        nodeLabels: { ...AKS_KATA_NODE_LABELS, ...(spot ? { [AKS_SPOT_NODE_LABEL.key]: AKS_SPOT_NODE_LABEL.value } : {}) },
+        // Spot: AKS adds its label and taint to the pool itself; written here too, so that the pool's state and
+        // these inputs agree (no update that tries to remove them). AKS refuses maxSurge on Spot pools.
+        ...(spot
+          ? {
+              scaleSetPriority: 'Spot',
+              scaleSetEvictionPolicy: AKS_SPOT_EVICTION_POLICY,
+              spotMaxPrice: pool.spotMaxPrice ?? AKS_DEFAULT_SPOT_MAX_PRICE,
+              nodeTaints: [`${AKS_SPOT_NODE_TAINT.key}=${AKS_SPOT_NODE_TAINT.value}:${AKS_SPOT_NODE_TAINT.effect}`],
+            }
+          : { upgradeSettings: { maxSurge: AKS_DEFAULTS.maxSurge } }),
         tags: cfg.tags,
       },
       // The cluster autoscaler owns the node count after creation.

@@ -25,9 +25,16 @@ import { CLAIMS, describeNamespace, describeWithCluster, SANDBOXES, WARM_POOLS, 
  * What runs: every platform with the default release on each Kubernetes minor of the version table, and every other
  * pinned release (v0.5.6, deprecated) on one platform, on the default minor.
  */
-const MATRIX: [Platform, LocalKubernetesMinor, string][] = [
-  ...(Object.keys(KUBERNETES_RELEASES) as LocalKubernetesMinor[]).flatMap((minor) => PLATFORMS.map((p): [Platform, LocalKubernetesMinor, string] => [p, minor, DEFAULT_AGENT_SANDBOX_VERSION])),
-  ...AGENT_SANDBOX_VERSIONS.filter((v) => v !== DEFAULT_AGENT_SANDBOX_VERSION).map((v): [Platform, LocalKubernetesMinor, string] => ['eks', DEFAULT_LOCAL_KUBERNETES, v]),
+type Variant = keyof typeof VARIANTS;
+/**
+ * Platform settings some suites deploy instead of the example's: `aks-spot` is AKS with a Spot Kata pool
+ * (`platforms.aks.spot`), whose simulated Kata nodes carry AKS's Spot label and taint.
+ */
+const VARIANTS = { '': undefined, 'aks-spot': { aks: { spot: true } } } as const;
+const MATRIX: [Platform, LocalKubernetesMinor, string, Variant][] = [
+  ...(Object.keys(KUBERNETES_RELEASES) as LocalKubernetesMinor[]).flatMap((minor) => PLATFORMS.map((p): [Platform, LocalKubernetesMinor, string, Variant] => [p, minor, DEFAULT_AGENT_SANDBOX_VERSION, ''])),
+  ...AGENT_SANDBOX_VERSIONS.filter((v) => v !== DEFAULT_AGENT_SANDBOX_VERSION).map((v): [Platform, LocalKubernetesMinor, string, Variant] => ['eks', DEFAULT_LOCAL_KUBERNETES, v, '']),
+  ['aks', DEFAULT_LOCAL_KUBERNETES, DEFAULT_AGENT_SANDBOX_VERSION, 'aks-spot'],
 ];
 const describeOnCluster = describeWithCluster(
   'platforms on a local cluster',
@@ -36,10 +43,17 @@ const describeOnCluster = describeWithCluster(
 );
 const configDir = mkdtempSync(join(tmpdir(), 'asi-platforms-'));
 
-/** The built-in example config pinned to a release, as a file for `synth --config`. */
-function exampleConfigFor(version: string): string {
-  const file = join(configDir, `example-${version}.json`);
-  writeFileSync(file, JSON.stringify({ ...EXAMPLE_CONFIG, agentSandbox: { ...EXAMPLE_CONFIG.agentSandbox, version } }));
+/** The built-in example config with a variant's platform settings. */
+function exampleConfig(variant: Variant): typeof EXAMPLE_CONFIG {
+  const platforms = VARIANTS[variant];
+  return platforms ? { ...EXAMPLE_CONFIG, platforms: { ...EXAMPLE_CONFIG.platforms, ...platforms } } : EXAMPLE_CONFIG;
+}
+
+/** The built-in example config (with a variant's settings) pinned to a release, as a file for `synth --config`. */
+function exampleConfigFor(version: string, variant: Variant): string {
+  const file = join(configDir, `example-${version}${variant ? `-${variant}` : ''}.json`);
+  const config = exampleConfig(variant);
+  writeFileSync(file, JSON.stringify({ ...config, agentSandbox: { ...config.agentSandbox, version } }));
   return file;
 }
 
@@ -91,15 +105,15 @@ const GKE_INSECURE: typeof INSECURE = [
  * The platform's settings in the config every suite deploys (the built-in example): the generic `kubernetes`
  * platform's RuntimeClass and the label and taint of its sandbox nodes come from them.
  */
-const settingsOf = (platform: Platform) => EXAMPLE_CONFIG.platforms?.[platform];
+const settingsOf = (platform: Platform, variant: Variant = '') => exampleConfig(variant).platforms?.[platform];
 
 /** Runs `validate` (the CLI) on objects, with the platform's settings from the same config; returns its problem lines. */
-async function validateLines(objects: readonly KubeObject[], platform: Platform): Promise<string[]> {
+async function validateLines(objects: readonly KubeObject[], platform: Platform, variant: Variant = ''): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'validate-'));
   const file = join(dir, 'objects.yaml');
   writeFileSync(file, toYamlStream(objects as object[]));
   const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify(EXAMPLE_CONFIG));
+  writeFileSync(config, JSON.stringify(exampleConfig(variant)));
   const out: string[] = [];
   await cli(['validate', file, '--platform', platform, '--config', config], { out: (t) => out.push(t), err: (t) => out.push(t) });
   // One line per problem: `<file as given, relative to the working folder>: Kind namespace/name: path: message`.
@@ -115,12 +129,12 @@ async function liveObjects(d: Deployment, cluster: Parameters<typeof kubectl>[0]
 
 const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (platform: Platform, minor: LocalKubernetesMinor, version: string) => {
+describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s %s', (platform: Platform, minor: LocalKubernetesMinor, version: string, variant: Variant) => {
   const RELEASE = agentSandboxRelease(version);
   const SANDBOX_API = `agents.x-k8s.io/${RELEASE.apiVersion}`;
   const env = withCluster({ kubernetes: minor });
   let d: Deployment;
-  const runtime = Object.values(platformFacts(platform, settingsOf(platform)).runtimes)[0]!;
+  const runtime = Object.values(platformFacts(platform, settingsOf(platform, variant)).runtimes)[0]!;
   const sandboxNodes = () => d.pools.filter((p) => p.roles.includes('sandbox')).flatMap((p) => Array.from({ length: p.nodes }, (_, i) => `${p.name}-${i}`));
   const systemNodes = () => d.pools.filter((p) => p.roles.includes('system')).flatMap((p) => Array.from({ length: p.nodes }, (_, i) => `${p.name}-${i}`));
 
@@ -129,8 +143,8 @@ describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (pla
     const probe = { apiVersion: SANDBOX_API, kind: 'Sandbox', metadata: { name: 'policy-probe', namespace: 'default' }, spec: { podTemplate: { spec: { containers: [{ name: 'c', image: 'busybox' }] } } } };
     d = await deployPlatform(env.cluster, {
       platform,
-      config: exampleConfigFor(version),
-      admissionPolicies: [secureSandboxPolicyFor(platform, upstream.policy, settingsOf(platform)), upstream.binding],
+      config: exampleConfigFor(version, variant),
+      admissionPolicies: [secureSandboxPolicyFor(platform, upstream.policy, settingsOf(platform, variant)), upstream.binding],
       admissionProbe: { path: SANDBOXES('default'), object: probe },
     });
   });
@@ -251,7 +265,7 @@ describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (pla
       }
     }
     for (const c of cases) expect([c.name, refused[c.name]]).toEqual([c.name, expect.stringContaining(c.message)]);
-    const lines = await validateLines(objects, platform);
+    const lines = await validateLines(objects, platform, variant);
     const reported = new Set(cases.map((c) => c.name).filter((n) => lines.some((l) => l.includes(`Sandbox default/${n}:`))));
     expect(cases.map((c) => c.name).filter((n) => !reported.has(n))).toEqual([]);
   });
@@ -269,7 +283,7 @@ describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (pla
       const err = await client.create(c.path, c.object, { dryRun: 'All', fieldValidation: 'Strict' }).then(() => undefined, (e: unknown) => e);
       expect([c.name, err instanceof KubeApiError ? err.status : 'ADMITTED']).toEqual([c.name, expect.any(Number)]);
     }
-    const lines = await validateLines(cases.map((c) => c.object), platform);
+    const lines = await validateLines(cases.map((c) => c.object), platform, variant);
     expect(cases.map((c) => c.name).filter((n) => !lines.some((l) => l.includes(`default/${n}:`)))).toEqual([]);
   });
 
@@ -293,7 +307,7 @@ describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (pla
       const err = await client.create(`/api/v1/namespaces/${tenantNs}/pods`, pod, { dryRun: 'All' }).then(() => undefined, (e: unknown) => e);
       expect([c.name, err instanceof KubeApiError ? err.apiMessage : 'ADMITTED']).toEqual([c.name, expect.stringContaining('violates PodSecurity "restricted:latest"')]);
     }
-    const lines = await validateLines(sandboxes, platform);
+    const lines = await validateLines(sandboxes, platform, variant);
     expect(cases.map((c) => c.name).filter((n) => !lines.some((l) => l.includes(`Sandbox ${tenantNs}/${n}:`)))).toEqual([]);
   });
 
@@ -308,7 +322,7 @@ describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (pla
     eachContainer(s.spec.podTemplate.spec, (c) => (c.resources = { limits: { cpu, memory: '1Gi' }, requests: { cpu, memory: '1Gi' } }));
     if (sandboxPool.cloud !== 'local') {
       const result = checkCapacity({
-        sandboxPools: [{ name: sandboxPool.name, cloud: sandboxPool.cloud, machineType: sandboxPool.machineType, maxNodes: sandboxPool.nodes, isolation: Object.keys(platformFacts(platform, settingsOf(platform)).runtimes)[0] as 'gvisor' | 'kata' }],
+        sandboxPools: [{ name: sandboxPool.name, cloud: sandboxPool.cloud, machineType: sandboxPool.machineType, maxNodes: sandboxPool.nodes, isolation: Object.keys(platformFacts(platform, settingsOf(platform, variant)).runtimes)[0] as 'gvisor' | 'kata' }],
         warmPools: [{ tenant: ns, name: 'too-big', replicas: 1, limits: { cpu, memory: '1Gi' } }],
       });
       expect(result.errors.map((f) => f.message).join('\n')).toMatch(/one pod needs \d+ vCPU .* offers [\d.]+ vCPU/);
@@ -324,7 +338,7 @@ describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (pla
     await describeNamespace(client, ns); // printable state, exercised
   });
 
-  const taints = simulatedPools(platform, settingsOf(platform)).flatMap((p) => (p.roles.includes('sandbox') ? p.taints : []));
+  const taints = simulatedPools(platform, settingsOf(platform, variant)).flatMap((p) => (p.roles.includes('sandbox') ? p.taints : []));
   if (taints.length) {
     it('agrees with the scheduler on the sandbox taint: a pod that does not tolerate it is flagged by validate and stays Pending', async () => {
       const client = env.cluster.client;
@@ -337,8 +351,8 @@ describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s', (pla
       // pod that selects the sandbox nodes by their labels.
       delete spec.runtimeClassName;
       delete spec.tolerations;
-      spec.nodeSelector = Object.assign({}, ...simulatedPools(platform, settingsOf(platform)).filter((p) => p.roles.includes('sandbox')).map((p) => p.labels));
-      const lines = await validateLines([s], platform);
+      spec.nodeSelector = Object.assign({}, ...simulatedPools(platform, settingsOf(platform, variant)).filter((p) => p.roles.includes('sandbox')).map((p) => p.labels));
+      const lines = await validateLines([s], platform, variant);
       expect(lines.join('\n')).toMatch(/runtimeClassName/);
       if (runtime.podPlacement.tolerations.length) expect(lines.join('\n')).toMatch(/tolerations/);
       await client.create(`/api/v1/namespaces/${ns}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'no-toleration', namespace: ns }, spec });

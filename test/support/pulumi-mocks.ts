@@ -14,6 +14,8 @@ export interface Registered {
   readonly inputs: Inputs;
   /** False for component resources. */
   readonly custom: boolean;
+  /** The transforms in its options (the mock monitor does not run them; a test can). */
+  readonly transforms: readonly pulumi.ResourceTransform[];
 }
 
 export interface Call {
@@ -49,7 +51,7 @@ export function mockPulumi(options: MockOptions = {}): PulumiMocks {
   const ready = pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true, transforms: args.transforms ?? [] });
         if (args.id && options.read) return { id: args.id, state: options.read(args.type, args.id) };
         return { id: options.id?.(args.type, args.name) ?? `${args.name}_id`, state: { ...args.inputs, ...(options.state?.(args.type, args.name, args.inputs) ?? {}) } };
       },

@@ -13,6 +13,8 @@ export interface Registered {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The transforms in its options (not run by the mocks). */
+  readonly transforms: readonly pulumi.ResourceTransform[];
 }
 
 export interface StackRun {
@@ -24,6 +26,8 @@ export interface StackRun {
    * options; a stack transformation records them as the SDK constructs each resource).
    */
   readonly dependsOn: Record<string, string[]>;
+  /** The outputs the program returned as secret Outputs (`outputs` holds their plain values). */
+  readonly secretOutputs: string[];
 }
 
 /**
@@ -104,7 +108,7 @@ async function mockRuntime(stack: string, config: Record<string, string>, overri
 }
 
 /** The records as this harness reports them (type, name, inputs). */
-const resourcesOf = (mocks: PulumiMocks): Registered[] => mocks.registered.map(({ type, name, inputs }) => ({ type, name, inputs }));
+const resourcesOf = (mocks: PulumiMocks): Registered[] => mocks.registered.map(({ type, name, inputs, transforms }) => ({ type, name, inputs, transforms }));
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const program = () => require('../../stacks/program') as typeof import('../../stacks/program');
@@ -115,6 +119,7 @@ export async function runStack(stack: string, config: Record<string, string> = s
   const { sandboxStack } = program();
   const names = new Map<pulumi.Resource, string>();
   const dependsOn: Record<string, string[]> = {};
+  const secretOutputs: string[] = [];
   const outputs =
     (await pulumi.runtime.runInPulumiStack(async () => {
       // eslint-disable-next-line @typescript-eslint/no-deprecated -- runs in the SDK (the mock monitor has no transforms)
@@ -125,13 +130,17 @@ export async function runStack(stack: string, config: Record<string, string> = s
         dependsOn[args.name] = list.filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d)).map((d) => names.get(d) ?? '<unknown>');
         return undefined;
       });
-      return sandboxStack(stack);
+      const returned = (await sandboxStack(stack)) as unknown as Record<string, unknown>;
+      for (const [key, value] of Object.entries(returned)) {
+        if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.push(key);
+      }
+      return returned;
     })) ?? {};
   // Registrations that wait on other resources (the ConfigGroups depend on the node groups) finish after the stack
   // outputs resolve: drain the RPC queue as the engine does before it exits.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   await (require('@pulumi/pulumi/runtime/settings') as { waitForRPCs: () => Promise<void> }).waitForRPCs();
-  return { resources: resourcesOf(mocked), calls: mocked.calls, outputs, dependsOn };
+  return { resources: resourcesOf(mocked), calls: mocked.calls, outputs, dependsOn, secretOutputs };
 }
 
 export function ofType(run: StackRun, type: string): Registered[] {
@@ -142,8 +151,8 @@ export function ofType(run: StackRun, type: string): Registered[] {
  * Runs the program's checks the way `pulumi preview` starts: outside a stack, so a refused config throws here
  * (synchronously, before any resource exists) instead of as an unhandled rejection. Returns what was registered.
  */
-export async function refusedStack(stack: string, config: Record<string, string>): Promise<{ error: unknown; registered: Registered[] }> {
-  const mocks = await mockRuntime(stack, config);
+export async function refusedStack(stack: string, config: Record<string, string>, secretKeys: readonly string[] = []): Promise<{ error: unknown; registered: Registered[] }> {
+  const mocks = await mockRuntime(stack, config, {}, secretKeys);
   try {
     program().sandboxStack(stack);
   } catch (error) {

@@ -479,3 +479,49 @@ describe('AksSandboxCluster: API server exposure', () => {
     );
   });
 });
+
+describe('AksSandboxCluster: a Spot Kata pool', () => {
+  it('sends priority Spot, eviction Delete, the max price (default -1), AKS\'s Spot label and taint, and no maxSurge; warns about evictions', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    const component = new AksSandboxCluster('spot', {
+      existingCluster: { name: 'team-aks', resourceGroupName: 'team-rg' },
+      sandboxPool: { priority: 'Spot', spotMaxPrice: 0.25, maxCount: 6 },
+    });
+    await resolve(component.sandboxPool.urn);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^cluster\.sandboxPool\.priority Spot: Azure can evict the Kata nodes at any time .*eviction policy Delete/), component);
+    warn.mockRestore();
+    expect(byName('spot-sandbox-pool')!.inputs).toStrictEqual({
+      resourceGroupName: 'team-rg',
+      resourceName: 'team-aks',
+      agentPoolName: 'kata',
+      mode: 'User',
+      type: 'VirtualMachineScaleSets',
+      osType: 'Linux',
+      osSKU: 'AzureLinux',
+      workloadRuntime: 'KataVmIsolation',
+      vmSize: 'Standard_D4s_v5',
+      enableAutoScaling: true,
+      minCount: 1,
+      maxCount: 6,
+      count: 1,
+      nodeLabels: { 'sandbox.agent-sandbox-infra.io/runtime': 'kata', 'kubernetes.azure.com/scalesetpriority': 'spot' },
+      scaleSetPriority: 'Spot',
+      scaleSetEvictionPolicy: 'Delete',
+      spotMaxPrice: 0.25,
+      nodeTaints: ['kubernetes.azure.com/scalesetpriority=spot:NoSchedule'],
+    });
+
+    const created = new AksSandboxCluster('spot2', { name: 'spot2', sandboxPool: { priority: 'Spot' } });
+    await resolve(created.sandboxPool.urn);
+    const pool = byName('spot2-sandbox-pool')!.inputs;
+    expect([pool.scaleSetPriority, pool.scaleSetEvictionPolicy, pool.spotMaxPrice, pool.upgradeSettings]).toStrictEqual(['Spot', 'Delete', -1, undefined]);
+    // The system pool stays Regular (a Spot pool cannot be the system pool) and keeps its surge.
+    const system = byName('spot2-cluster')!.inputs.agentPoolProfiles[0];
+    expect([system.scaleSetPriority, system.upgradeSettings]).toStrictEqual([undefined, { maxSurge: '33%' }]);
+  });
+
+  it('a Regular pool (the default) sends none of the Spot fields', () => {
+    const pool = byName('prod-sandbox-pool')!.inputs;
+    expect([pool.scaleSetPriority, pool.scaleSetEvictionPolicy, pool.spotMaxPrice, pool.nodeTaints]).toStrictEqual([undefined, undefined, undefined, undefined]);
+  });
+});
