@@ -13,12 +13,11 @@ import { saveCodeCaches } from '../core/code-cache';
 import { readConfig } from './load-config';
 import { renderConfig } from '../constructs/output/render-config';
 import { outputFolderProblem, synth, SynthValidationError } from './synth';
-import { validatePaths } from './validate';
 import { NODE_ARCHITECTURE_ALIASES, type NodeArchitecture } from '../platforms/eks/node-bootstrap/arch';
 import { processIo, type Io } from './io';
 import { packageVersion } from './package-version';
 
-// Commands other than synth and validate load their modules when they run (start-up time of every call).
+// Commands other than synth load their modules when they run (start-up time of every call).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const lazy = <T>(path: string): T => require(path) as T;
 
@@ -110,7 +109,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       const configFile = opts.config !== undefined && platform ? readConfig(opts.config) : undefined;
       const platformSettings = configFile && platform ? validateConfig(configFile.raw, configFile.source).platforms?.[platform[0]] : undefined;
       if (platform) for (const w of platformFacts(platform[0], platformSettings).warnings ?? []) io.err(`warning: ${w}\n`);
-      const result = validatePaths(paths, {
+      const result = lazy<typeof import('./validate')>('./validate').validatePaths(paths, {
         kubernetesVersion: opts.kubernetesVersion,
         agentSandboxVersion: opts.agentSandboxVersion,
         platform: platform?.[0],

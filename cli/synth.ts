@@ -10,7 +10,7 @@ import { ConfigError } from '../config/validate';
 import { CRDS_FILE, renderPlatform, type RenderedPlatform } from '../constructs/output/render';
 import type { Platform } from '../platforms';
 import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../core/upstream/pins';
-import { objectIdentity, validateObjects, type ObjectChecker, type ObjectSource } from '../validation/schema/validate-objects';
+import { objectIdentity, runCheckers, validateObjectsAndList, type CheckableObject, type ObjectSource } from '../validation/schema/validate-objects';
 import { SchemaCatalog } from '../validation/schema/schema-catalog';
 import { describeObject, formatProblem, type Problem } from '../core/diagnostics';
 import { parseManifestText } from '../core/yaml/parse';
@@ -59,8 +59,10 @@ export function synth(options: SynthOptions): PlatformSummary[] {
   });
   const rendered: Rendered[] = [];
   const problems: Problem[] = [];
-  // Identical documents (CRDs, RBAC) recur on every platform: parse and check each distinct text once.
-  const checked = new Map<string, Omit<Problem, 'file'>[]>();
+  // Identical documents (CRDs, RBAC) recur on every platform: each distinct text is parsed and checked against its
+  // schema once. The checkers depend on the platform (its runtime, placement, system namespaces): they run on every
+  // platform's objects.
+  const checked = new Map<string, DocumentCheck>();
   for (const [i, platform] of options.platforms.entries()) {
     const r = options.rendered?.[i] ?? renderPlatform(platform, options.config, env);
     // The platform's checkers, with its settings (a platform configured by them names its own RuntimeClass).
@@ -69,18 +71,15 @@ export function synth(options: SynthOptions): PlatformSummary[] {
     for (const file of r.files) {
       const path = `${platform}/${file.name}`;
       file.documents.forEach((doc, i) => {
-        // Sandbox pods and RuntimeClasses are checked against the platform's runtime and placement: their result is
-        // per platform.
-        const key = doc.includes('podTemplate:') || doc.includes('kind: RuntimeClass') ? `${platform}\n${doc}` : doc;
-        let found = checked.get(key);
+        let found = checked.get(doc);
         if (!found) {
           // Everything is re-read from the text written, except the pinned CRDs (800 KB of verified upstream YAML
           // plus our clientConfig): their objects are checked directly, the emitter's round trip is tested on its own.
-          const problems = file.name === CRDS_FILE ? checkObject(file.objects[i], path, catalog, checkers) : checkRenderedDocument(doc, path, catalog, checkers);
-          found = problems.map(({ file: _f, ...p }) => p);
-          checked.set(key, found);
+          found = file.name === CRDS_FILE ? checkObject(file.objects[i], path, catalog) : checkRenderedDocument(doc, path, catalog);
+          checked.set(doc, found);
         }
-        problems.push(...found.map((p) => ({ ...p, file: path })));
+        problems.push(...found.problems.map((p) => ({ ...p, file: path })));
+        problems.push(...runCheckers(found.checkable, checkers).map((p) => ({ ...p, file: path })));
       });
     }
     problems.push(...duplicateObjects(r, platform));
@@ -110,17 +109,27 @@ export function duplicateObjects(r: Pick<RenderedPlatform, 'files'>, platform: P
   return problems;
 }
 
-function checkObject(value: unknown, path: string, catalog: SchemaCatalog, checkers: readonly ObjectChecker[]): Problem[] {
-  return validateObjects([{ value, file: path }], { catalog, checkers });
+/** One document's result without the checkers: its problems and the objects the checkers judge (files left out). */
+interface DocumentCheck {
+  readonly problems: readonly Omit<Problem, 'file'>[];
+  readonly checkable: readonly CheckableObject[];
 }
 
-function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog, checkers: readonly ObjectChecker[]): Problem[] {
+function withoutFile(result: { problems: Problem[]; checkable: CheckableObject[] }): DocumentCheck {
+  return { problems: result.problems.map(({ file: _f, ...p }) => p), checkable: result.checkable.map(({ file: _f, ...c }) => c) };
+}
+
+function checkObject(value: unknown, path: string, catalog: SchemaCatalog): DocumentCheck {
+  return withoutFile(validateObjectsAndList([{ value, file: path }], { catalog }));
+}
+
+function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog): DocumentCheck {
   const { documents, problems } = parseManifestText(path, doc);
   if (problems.length) {
-    return problems.map((p) => ({ file: path, object: `line ${p.line}`, path: '', message: p.message, severity: 'error' as const }));
+    return { problems: problems.map((p) => ({ object: `line ${p.line}`, path: '', message: p.message, severity: 'error' as const })), checkable: [] };
   }
   const sources: ObjectSource[] = documents.map((d) => ({ value: d.value, file: path, index: d.index }));
-  return validateObjects(sources, { catalog, checkers });
+  return withoutFile(validateObjectsAndList(sources, { catalog }));
 }
 
 /**

@@ -14,7 +14,12 @@ import { InputLimitError, readBoundedTextFile } from '../core/input-file';
 import { LIMITS } from '../core/limits';
 import { FileSystemError } from '../core/system-error';
 import { NotUtf8Error } from '../core/utf8-text';
-import { validateCheckers } from './checkers';
+import { defaultCheckers } from './checkers';
+import { retiredApiChecker } from '../validation/deprecated-apis';
+import { draCelChecker } from '../validation/dra-cel';
+import { createImageChecker } from '../validation/images';
+import { createPlatformPlacementChecker } from '../validation/platform-placement';
+import type { ObjectChecker } from '../validation/schema/validate-objects';
 import { namespacePodSecurityProblems } from '../validation/namespace-pod-security';
 
 export interface ValidateCommandOptions {
@@ -96,4 +101,27 @@ export function validatePaths(paths: readonly string[], options: ValidateCommand
   // Pods against the Pod Security level of a namespace defined in the same input.
   problems.push(...namespacePodSecurityProblems(sources));
   return { files: files.length, objects: sources.length, problems };
+}
+
+/**
+ * What `validate` runs: the default checkers plus the DRA CEL selector check and the image references (hand-written
+ * manifests). `synth` does not need those: its constructs check every selector and image when they are built.
+ */
+export interface ValidateCheckerOptions {
+  /** Retired API versions are judged for this version. @default DEFAULT_KUBERNETES_VERSION */
+  readonly kubernetesVersion?: string;
+  /** The platform's `platforms.<id>` settings (where the platform's facts depend on them). */
+  readonly platformSettings?: unknown;
+  /** Unpinned images are errors, not warnings. */
+  readonly strict?: boolean;
+}
+
+export function validateCheckers(platform?: Platform, options: ValidateCheckerOptions = {}): ObjectChecker[] {
+  return [
+    ...defaultCheckers(platform, options.platformSettings),
+    draCelChecker,
+    retiredApiChecker(options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION),
+    createImageChecker({ strict: options.strict }),
+    ...(platform ? [createPlatformPlacementChecker(platform)] : []),
+  ];
 }

@@ -130,11 +130,17 @@ export function moduleCode(roots: readonly string[]): CodeList | undefined {
   return code;
 }
 
-/** Whether every file of `code` still has its sha256 (a cached result computed with it may be used). */
-export function codeUnchanged(code: unknown): boolean {
+/**
+ * Whether a cached result computed with `code` may be used by the code at `roots` (the reader's own module files, as
+ * given to moduleCode): each root is listed — the cache folder is per user, not per checkout or package version, so
+ * an entry another copy of the package wrote lists that copy's files — and every listed file still has its sha256.
+ */
+export function codeUnchanged(code: unknown, roots: readonly string[]): boolean {
   return (
     Array.isArray(code) &&
     code.length > 0 &&
+    roots.length > 0 &&
+    roots.every((root) => code.some((e) => Array.isArray(e) && e[0] === root)) &&
     code.every((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string' && fileSha256(e[0]) === e[1])
   );
 }

@@ -9,7 +9,8 @@ import { ConfigError, configWarnings, salvageConfig, validateConfig } from '../.
 import type { SandboxPlatformConfig } from '../../config/model';
 import { problemsOf, ProblemsError } from '../../core/diagnostics';
 import type { Platform } from '../../platforms';
-import { renderPlatform, type RenderedPlatform } from './render';
+import { renderPlatformSharing, type RenderedPlatform } from './render';
+import { SharedYamlTexts } from '../../core/yaml/emit';
 
 export interface RenderConfigOptions {
   readonly platforms: readonly Platform[];
@@ -45,9 +46,11 @@ export function renderConfig(raw: unknown, options: RenderConfigOptions): Render
   }
   const perPlatform = new Map<Platform, string[]>();
   const rendered: RenderedPlatform[] = [];
+  // Platforms share most objects: each distinct one is emitted once.
+  const shared = options.platforms.length > 1 ? new SharedYamlTexts() : undefined;
   for (const platform of buildable ? options.platforms : []) {
     try {
-      rendered.push(renderPlatform(platform, buildable!.config, options.env));
+      rendered.push(renderPlatformSharing(platform, buildable!.config, options.env, shared));
     } catch (err) {
       if (!(err instanceof ProblemsError)) throw err; // missing pinned files and the like: not a config problem
       perPlatform.set(platform, problemsOf(err).map(buildable!.remap));

@@ -6,7 +6,7 @@ import { App } from 'cdk8s';
 import type { SandboxPlatformConfig } from '../../config/model';
 import type { Platform } from '../../platforms';
 import { SandboxPlatformChart } from '../sandbox-platform-chart';
-import { toYamlDocument } from '../../core/yaml/emit';
+import { toYamlDocument, type SharedYamlTexts } from '../../core/yaml/emit';
 import { CRDS_FILE, manifestFiles } from './manifest-files';
 
 export interface RenderedFile {
@@ -29,11 +29,17 @@ export interface RenderedPlatform {
 }
 
 export function renderPlatform(platform: Platform, config: SandboxPlatformConfig, env?: NodeJS.ProcessEnv): RenderedPlatform {
+  return renderPlatformSharing(platform, config, env, undefined);
+}
+
+/** renderPlatform with the texts of the run's other platforms (renderConfig), for the objects they have in common. */
+export function renderPlatformSharing(platform: Platform, config: SandboxPlatformConfig, env: NodeJS.ProcessEnv | undefined, shared: SharedYamlTexts | undefined): RenderedPlatform {
   const started = performance.now();
+  const emit = shared ? (value: unknown) => shared.emit(value) : toYamlDocument;
   const app = new App({ outdir: '/nonexistent' });
   const chart = new SandboxPlatformChart(app, platform, { platform, config, env });
   const files = manifestFiles(chart).map((f) => {
-    const documents = f.objects.map(toYamlDocument);
+    const documents = f.objects.map((o) => emit(o));
     return { name: f.name, documents, objects: f.objects, text: documents.join('---\n') };
   });
   const objects = files.reduce((n, f) => n + f.documents.length, 0);

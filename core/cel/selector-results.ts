@@ -5,7 +5,7 @@
  * load the CEL engine at all (@bufbuild/cel with protobuf and re2: ~130 modules, about a tenth of synth's time).
  *
  * A kept result is used only while everything it was computed from is unchanged, so it can never stand in for a
- * check that would now fail: the expression, the devices and the Node.js version are its key; the code is listed in
+ * check that would now fail: the expression, the devices, the Node.js version and this copy's engine files are its key; the code is listed in
  * the entry — every module file the engine had loaded (ours and the packages'), with its sha256 — and each file is
  * hashed again before the entry is believed. Where the module graph is not visible, nothing is kept on disk and
  * every check runs.
@@ -86,6 +86,14 @@ interface Engine {
 const ENGINE_MODULES = ['./cel-check', './cel-references'] as const;
 let loaded: Engine | undefined;
 
+let roots: string[] | undefined;
+
+/** The engine's root module files of this copy of the package (resolved, not loaded). */
+function engineRoots(): string[] {
+  roots ??= ENGINE_MODULES.map((m) => require.resolve(m));
+  return roots;
+}
+
 function engine(): Engine {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   loaded ??= { check: require('./cel-check') as Engine['check'], references: require('./cel-references') as Engine['references'] };
@@ -94,7 +102,8 @@ function engine(): Engine {
 
 function known<K extends keyof Kinds>(kind: K, expression: string, devices: string | undefined, compute: () => Kinds[K]): Kinds[K] {
   if (devices === undefined) return compute();
-  const key = sha256Hex(`${FORMAT}\n${process.version}\n${kind}\n${devices}\n${expression}`);
+  // The engine's files are part of the key: copies of the package sharing the per-user cache keep apart entries.
+  const key = sha256Hex(`${FORMAT}\n${process.version}\n${engineRoots().join('\n')}\n${kind}\n${devices}\n${expression}`);
   const hit = memo.get(key) as Kinds[K] | undefined;
   if (hit) return hit;
   const dir = privateCacheDir();
@@ -102,7 +111,7 @@ function known<K extends keyof Kinds>(kind: K, expression: string, devices: stri
   let facts = file ? readEntry(file, key, kind, expression) : undefined;
   if (!facts) {
     facts = compute();
-    const code = file ? moduleCode(ENGINE_MODULES.map((m) => require.resolve(m))) : undefined;
+    const code = file ? moduleCode(engineRoots()) : undefined;
     if (file && code) writePrivateFile(file, withCacheHeader(HEADER_PREFIX, key, JSON.stringify({ kind, expression, facts, code } satisfies Entry<K>)));
   }
   memo.set(key, facts);
@@ -116,7 +125,7 @@ function readEntry<K extends keyof Kinds>(file: string, key: string, kind: K, ex
   if (body === undefined) return undefined;
   try {
     const entry = JSON.parse(body) as Entry<K>;
-    return entry.kind === kind && entry.expression === expression && codeUnchanged(entry.code) ? entry.facts : undefined;
+    return entry.kind === kind && entry.expression === expression && codeUnchanged(entry.code, engineRoots()) ? entry.facts : undefined;
   } catch {
     return undefined;
   }

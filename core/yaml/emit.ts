@@ -29,6 +29,31 @@ export function toYamlDocument(value: unknown): string {
   return text;
 }
 
+/**
+ * The texts of one run that renders several platforms: most of one platform's objects (RBAC, the controller, the
+ * tenants' policies) recur on every other platform as new, equal objects, emitted once here. The key is the
+ * object's JSON text, used only for objects JSON holds exactly (plainJsonText), so equal keys mean equal input to
+ * dump(). One per run (renderConfig): it keeps every text until the run ends. A single platform has nothing to
+ * share and does without (building the keys would cost 3 % of a 1,000-tenant synth).
+ */
+export class SharedYamlTexts {
+  private readonly byJson = new Map<string, string>();
+
+  /** toYamlDocument(value), or the text of an equal object emitted through this before. */
+  emit(value: unknown): string {
+    if (value === null || typeof value !== 'object' || emitted.has(value)) return toYamlDocument(value);
+    const json = plainJsonText(value);
+    const known = json === undefined ? undefined : this.byJson.get(json);
+    if (known !== undefined) {
+      emitted.set(value, known);
+      return known;
+    }
+    const text = toYamlDocument(value);
+    if (json !== undefined) this.byJson.set(json, text);
+    return text;
+  }
+}
+
 /** A multi-document stream: `---`-separated, trailing newline. */
 export function toYamlStream(values: readonly unknown[]): string {
   return values.map(toYamlDocument).join('---\n');
@@ -43,24 +68,25 @@ const KEPT_HEADER = `# agent-sandbox-infra emitted YAML v${KEPT_FORMAT}`;
  * has emitted the same object before, else emits it now and keeps it. For large objects that recur across runs:
  * the pinned agent-sandbox CRDs (~450 KB of YAML, the largest part of synth's emitting).
  *
- * The key is the sha256 of the object's JSON text, so only exactly this content matches; objects that JSON cannot
- * represent exactly (undefined, -0, NaN, class instances…) are not kept. The entry lists the emitter's code (this
- * module and js-yaml, each file's sha256), checked again before the text is used. `value` must not change later
- * (toYamlDocument's per-object memo already assumes that).
+ * The key is the sha256 of this module's path and the object's JSON text, so only exactly this content matches;
+ * objects that JSON cannot represent exactly (undefined, -0, NaN, class instances…) are not kept. The entry lists the
+ * emitter's code (this module and js-yaml, each file's sha256), checked again before the text is used. `value` must
+ * not change later (toYamlDocument's per-object memo already assumes that).
  */
 export function keepEmittedText(value: object, env: NodeJS.ProcessEnv = process.env): void {
   if (emitted.has(value)) return;
   const json = plainJsonText(value);
   const dir = json === undefined ? undefined : privateCacheDir(env);
   if (json === undefined || dir === undefined) return;
-  const key = sha256Hex(`${KEPT_FORMAT}\n${json}`);
+  // This file is part of the key: copies of the package sharing the per-user cache keep apart entries.
+  const key = sha256Hex(`${KEPT_FORMAT}\n${__filename}\n${json}`);
   const file = join(dir, `${key}.yaml`);
   const text = readPrivateFile(file);
   const body = text === undefined ? undefined : verifiedCacheBody(text, KEPT_HEADER, key);
   if (body !== undefined) {
     const newline = body.indexOf('\n');
     try {
-      if (newline > 0 && codeUnchanged(JSON.parse(body.slice(0, newline)))) {
+      if (newline > 0 && codeUnchanged(JSON.parse(body.slice(0, newline)), [__filename])) {
         emitted.set(value, body.slice(newline + 1));
         return;
       }
@@ -73,15 +99,25 @@ export function keepEmittedText(value: object, env: NodeJS.ProcessEnv = process.
   if (code) writePrivateFile(file, withCacheHeader(KEPT_HEADER, key, `${JSON.stringify(code)}\n${yaml}`));
 }
 
-/** JSON.stringify(value) when JSON holds exactly what `value` holds (what dump() reads), else undefined. */
+/**
+ * JSON.stringify(value) when JSON holds exactly what `value` holds (what dump() reads), else undefined: plain objects
+ * and dense arrays of strings, booleans, null and finite numbers other than -0 (no undefined, functions, class
+ * instances, symbols, holes).
+ */
 function plainJsonText(value: unknown): string | undefined {
   const plain = (v: unknown): boolean => {
     if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
     if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
-    if (Array.isArray(v)) return v.every(plain);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (!(i in v) || !plain(v[i])) return false;
+      return true;
+    }
     if (typeof v !== 'object') return false;
     const proto = Object.getPrototypeOf(v);
-    return (proto === Object.prototype || proto === null) && Object.values(v).every(plain);
+    if (proto !== Object.prototype && proto !== null) return false;
+    const keys = Object.keys(v);
+    for (let i = 0; i < keys.length; i++) if (!plain((v as Record<string, unknown>)[keys[i]])) return false;
+    return true;
   };
   return plain(value) ? JSON.stringify(value) : undefined;
 }

@@ -23,7 +23,25 @@ export interface ValidateOptions {
 const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 export function validateObjects(sources: readonly ObjectSource[], options: ValidateOptions): Problem[] {
+  return validateObjectsAndList(sources, options).problems;
+}
+
+/** An object whose shape and size passed: what the checkers judge. */
+export interface CheckableObject {
+  readonly value: Record<string, unknown>;
+  /** describeObject(value, index): how problems name it. */
+  readonly object: string;
+  readonly file?: string;
+}
+
+/**
+ * validateObjects, and the objects the checkers judged (shape and size passed). A caller that meets the same
+ * document again with other checkers (synth: one document on every platform) keeps the schema's result and runs
+ * only its own checkers on `checkable` (runCheckers).
+ */
+export function validateObjectsAndList(sources: readonly ObjectSource[], options: ValidateOptions): { problems: Problem[]; checkable: CheckableObject[] } {
   const problems: Problem[] = [];
+  const checkable: CheckableObject[] = [];
   const seen = new Map<string, string[]>();
   for (const source of sources) {
     const object = describeObject(source.value, source.index);
@@ -56,8 +74,19 @@ export function validateObjects(sources: readonly ObjectSource[], options: Valid
     } else {
       push('', lookup.message, 'note');
     }
-    for (const checker of options.checkers ?? []) {
-      for (const p of checker(obj, object)) problems.push({ ...p, file: source.file });
+    const item: CheckableObject = { value: obj, object, file: source.file };
+    checkable.push(item);
+    problems.push(...runCheckers([item], options.checkers ?? []));
+  }
+  return { problems, checkable };
+}
+
+/** What `checkers` find in objects that passed validateObjects' shape and size checks. */
+export function runCheckers(objects: readonly CheckableObject[], checkers: readonly ObjectChecker[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const { value, object, file } of objects) {
+    for (const checker of checkers) {
+      for (const p of checker(value, object)) problems.push({ ...p, file });
     }
   }
   return problems;

@@ -2,9 +2,10 @@
  * Selector results kept in the private cache: the same results as the CEL engine's, used only while the header
  * verifies and every module file the engine had loaded is unchanged; anything else is recomputed and rewritten.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { checkCelSelector } from '../../../core/cel/cel-check';
 import { selectorReferences as engineReferences } from '../../../core/cel/cel-references';
 import { checkSelector, clearSelectorResults, selectorReferences } from '../../../core/cel/selector-results';
@@ -96,7 +97,7 @@ describe('CEL selector results in the private cache', () => {
     expect(checkSelector(EXPRESSIONS[0]).problems).toStrictEqual([{ expression: EXPRESSIONS[0], message: 'from the cache' }]);
   });
 
-  test('an edited entry (header kept), a changed code file and another expression’s entry are refused, recomputed and rewritten', () => {
+  test('an edited entry (header kept), a changed code file, another copy of the package’s code and another expression’s entry are refused, recomputed and rewritten', () => {
     const expression = EXPRESSIONS[2];
     const expected = checkCelSelector(expression);
     expect(expected.problems).toHaveLength(1);
@@ -110,10 +111,16 @@ describe('CEL selector results in the private cache', () => {
       checkSelector(EXPRESSIONS[0]);
       return entries().find((f) => f !== file && read(f).entry.kind === 'check')!;
     })();
+    // Another checkout or version of the package sharing the per-user cache: its files are unchanged, but not ours.
+    const otherCopy = join(scratch, 'other-copy', 'cel-check.js');
+    mkdirSync(dirname(otherCopy), { recursive: true });
+    writeFileSync(otherCopy, 'module.exports = {};\n');
+    const anotherCopy = [[otherCopy, createHash('sha256').update(readFileSync(otherCopy)).digest('hex')]];
     const planted = [
       header + JSON.stringify({ ...entry, facts: noProblems }), // body edited, old header
       withCacheHeader(HEADER, read(file).key, JSON.stringify({ ...entry, facts: noProblems, code: entry.code.map(([f, sha], i) => [f, i === 0 ? sha.replace(/^./, (c) => (c === '0' ? '1' : '0')) : sha]) })), // a code file changed since
       withCacheHeader(HEADER, read(file).key, JSON.stringify({ ...entry, facts: noProblems, code: [] })), // no code list
+      withCacheHeader(HEADER, read(file).key, JSON.stringify({ ...entry, facts: noProblems, code: anotherCopy })), // another copy of the package's engine, unchanged
       withCacheHeader(HEADER, read(file).key, JSON.stringify({ ...read(otherFile).entry })), // another expression's facts under this key
       readFileSync(join(dir(), otherFile), 'utf8'), // another key's valid file
     ];

@@ -1,10 +1,11 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { dump } from 'js-yaml';
 import { parse } from 'yaml';
 import { privateCacheDirPath, verifiedCacheBody, withCacheHeader } from '../../../core/private-cache';
-import { keepEmittedText, toYamlDocument } from '../../../core/yaml/emit';
+import { keepEmittedText, SharedYamlTexts, toYamlDocument } from '../../../core/yaml/emit';
 import { parseManifestText } from '../../../core/yaml/parse';
 
 const TRICKY = ['yes', 'no', 'on', 'off', 'y', 'n', 'Y', 'NO', 'On', 'true', 'null', '~', '0777', '0o17', '0x1F', '0b101', '1e3', '1_000', '1_000.5', '12:30', '1:2:3', '.inf', '.5', '+1', '2026-01-01', '', ' x', 'a: b', '-', '=', 'v1.2.3', 'plain'];
@@ -17,6 +18,31 @@ describe('YAML output', () => {
     expect(text).toContain("- 'yes'\n");
     expect(text).toContain("- '1_000'\n");
     expect(text).toContain('- plain\n');
+  });
+
+  test('shared texts: an equal object built again (the same object on another platform) gets the text emitting it afresh gives', () => {
+    const shared = new SharedYamlTexts();
+    const make = () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', labels: { on: 'yes' } }, data: { a: '1_000', b: 'plain' }, list: [1, 'no', null, true] });
+    const first = shared.emit(make());
+    expect(first).toBe("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n    'on': 'yes'\ndata:\n  a: '1_000'\n  b: plain\nlist:\n  - 1\n  - 'no'\n  - null\n  - true\n");
+    expect(shared.emit(make())).toBe(first);
+    expect(toYamlDocument(make())).toBe(first);
+    expect(shared.emit({ ...make(), data: { a: '1_000', b: 'other' } })).toBe(first.replace('b: plain', 'b: other'));
+  });
+
+  test('shared texts: values JSON writes alike but YAML does not never share a text (-0 and 0, NaN and null, a Date and its string)', () => {
+    const shared = new SharedYamlTexts();
+    const pairs: [unknown, unknown, string][] = [
+      [{ x: 0 }, { x: -0 }, 'x: -0.0\n'],
+      [{ x: null }, { x: Number.NaN }, 'x: .nan\n'],
+      [{ t: '1970-01-01T00:00:00.000Z' }, { t: new Date(0) }, 't: 1970-01-01T00:00:00.000Z\n'],
+      [{ l: [1, null] }, { l: [1, Number.NaN] }, 'l:\n  - 1\n  - .nan\n'],
+    ];
+    for (const [json, other, expected] of pairs) {
+      expect(JSON.stringify(json)).toBe(JSON.stringify(other));
+      shared.emit(json);
+      expect(shared.emit(other)).toBe(expected);
+    }
   });
 
   test('reading manifests uses the API server view: YAML 1.1 booleans are booleans', () => {
@@ -79,7 +105,7 @@ describe('kept emitted text (keepEmittedText)', () => {
     expect(kept()).toHaveLength(2);
   });
 
-  test('an edited text (header kept), a changed emitter file and a folder others can write are refused: the text is emitted again', () => {
+  test('an edited text (header kept), a changed emitter file, another copy of the package’s emitter and a folder others can write are refused: the text is emitted again', () => {
     keepEmittedText(crd(), env);
     const [file] = kept();
     const key = file.slice(0, -'.yaml'.length);
@@ -88,12 +114,18 @@ describe('kept emitted text (keepEmittedText)', () => {
     const body = verifiedCacheBody(original, HEADER, key)!;
     const code = JSON.parse(body.slice(0, body.indexOf('\n'))) as [string, string][];
     const stale = code.map(([f, sha], i) => [f, i === 0 ? '0'.repeat(64) : sha]);
+    // Another checkout or version of the package sharing the per-user cache: its emitter is unchanged, but not ours.
+    const otherEmitter = join(scratch, 'other-copy', 'emit.js');
+    mkdirSync(dirname(otherEmitter), { recursive: true });
+    writeFileSync(otherEmitter, 'module.exports = {};\n');
+    const anotherCopy = [[otherEmitter, createHash('sha256').update(readFileSync(otherEmitter)).digest('hex')], ...code.filter(([f]) => !/core\/yaml\/emit\.(ts|js)$/.test(f))];
     const expected = toYamlDocument(crd());
     for (const planted of [
       `${header}${JSON.stringify(code)}\nfrom: an edit\n`,
       withCacheHeader(HEADER, key, `${JSON.stringify(stale)}\nfrom: older code\n`),
       withCacheHeader(HEADER, key, `[]\nfrom: no code\n`),
       withCacheHeader(HEADER, key, 'from: no code list\n'),
+      withCacheHeader(HEADER, key, `${JSON.stringify(anotherCopy)}\nfrom: another copy of the package\n`),
     ]) {
       writeFileSync(join(dir(), file), planted);
       const fresh = crd();

@@ -1,0 +1,106 @@
+/**
+ * The command's process set-up (cli/start-up.ts): Node's compile cache goes into the private cache folder or stays
+ * off, never throwing; zod runs without its JIT in the command's process, with the same results.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { configureZodForOneParse, enableModuleCompileCache, flushModuleCompileCache, type CompileCacheHost } from '../../cli/start-up';
+import { privateCacheDirPath } from '../../core/private-cache';
+import { validateConfig, ConfigError } from '../../config/validate';
+import { EXAMPLE_CONFIG } from '../../config/example';
+
+const REPO = resolve(__dirname, '..', '..');
+
+describe('Node compile cache', () => {
+  let scratch: string;
+  let env: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'asi-start-up-'));
+    env = { AGENT_SANDBOX_INFRA_CACHE: join(scratch, 'cache') };
+  });
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  const host = (status: number, extra: { message?: string; directory?: string } = {}) => {
+    const calls: string[] = [];
+    const h: CompileCacheHost = {
+      enableCompileCache: (directory: string) => {
+        calls.push(directory);
+        return { status, ...extra };
+      },
+    };
+    return { h, calls };
+  };
+
+  test('enabled in <private cache>/node-compile-cache where Node has module.enableCompileCache', () => {
+    const { h, calls } = host(1, { directory: join(privateCacheDirPath(env), 'node-compile-cache') });
+    const result = enableModuleCompileCache(env, h);
+    expect(calls).toStrictEqual([join(privateCacheDirPath(env), 'node-compile-cache')]);
+    expect(result).toStrictEqual({ enabled: true, directory: join(privateCacheDirPath(env), 'node-compile-cache') });
+  });
+
+  test('a cache Node had enabled already (NODE_COMPILE_CACHE) is reported with its folder', () => {
+    const { h } = host(2, { directory: '/elsewhere/node-cache' });
+    expect(enableModuleCompileCache(env, h)).toStrictEqual({ enabled: true, directory: '/elsewhere/node-cache' });
+  });
+
+  test('off without the feature (Node < 22.1), with Node refusing or throwing: never an error', () => {
+    expect(enableModuleCompileCache(env, {})).toStrictEqual({ enabled: false, reason: `Node.js ${process.version} has no module.enableCompileCache (Node ≥ 22.1)` });
+    expect(enableModuleCompileCache(env, host(0, { message: 'Cannot create cache directory: EACCES' }).h)).toStrictEqual({ enabled: false, reason: 'Cannot create cache directory: EACCES' });
+    expect(enableModuleCompileCache(env, host(3).h)).toStrictEqual({ enabled: false, reason: 'module.enableCompileCache returned status 3' });
+    const throwing: CompileCacheHost = {
+      enableCompileCache: () => {
+        throw new Error('boom');
+      },
+    };
+    expect(enableModuleCompileCache(env, throwing)).toStrictEqual({ enabled: false, reason: 'boom' });
+    expect(() => flushModuleCompileCache({ flushCompileCache: () => { throw new Error('disk full'); } })).not.toThrow();
+  });
+
+  test('a cache folder others can write is never handed to Node (whoever writes bytecode chooses the code that runs)', () => {
+    const dir = privateCacheDirPath(env);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o777);
+    const { h, calls } = host(1);
+    expect(enableModuleCompileCache(env, h)).toStrictEqual({ enabled: false, reason: 'no private cache folder' });
+    expect(calls).toStrictEqual([]);
+  });
+
+  test('this Node, in its own process: the real module object is asked, and the answer matches what it offers', () => {
+    const script =
+      `require(${JSON.stringify(`${REPO}/node_modules/ts-node`)}).register({ swc: true, transpileOnly: true, project: ${JSON.stringify(`${REPO}/tsconfig.json`)} });` +
+      `const m = require('node:module');` +
+      `const r = require(${JSON.stringify(`${REPO}/cli/start-up.ts`)}).enableModuleCompileCache();` +
+      `console.log(JSON.stringify({ offered: typeof m.enableCompileCache === 'function', r }));`;
+    const child = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, ...env, NODE_COMPILE_CACHE: '' }, encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    const { offered, r } = JSON.parse(child.stdout) as { offered: boolean; r: { enabled: boolean; directory?: string } };
+    expect(r.enabled).toBe(offered);
+    if (offered) expect(r.directory).toBe(join(privateCacheDirPath(env), 'node-compile-cache'));
+  });
+});
+
+describe('zod without its JIT', () => {
+  const before = { ...z.config() };
+  afterEach(() => z.config({ jitless: before.jitless }));
+
+  test('configureZodForOneParse sets jitless; the example and a wrong config give the same results as with the JIT', () => {
+    const wrong = { ...EXAMPLE_CONFIG, tenants: [{ name: 'Bad_Name', sandboxes: 'x' }] };
+    const outcome = (raw: unknown) => {
+      try {
+        return { config: validateConfig(raw) };
+      } catch (err) {
+        if (err instanceof ConfigError) return { problems: err.problems };
+        throw err;
+      }
+    };
+    const withJit = [outcome(EXAMPLE_CONFIG), outcome(wrong)];
+    configureZodForOneParse();
+    expect(z.config().jitless).toBe(true);
+    const withoutJit = [outcome(EXAMPLE_CONFIG), outcome(wrong)];
+    expect(withoutJit).toStrictEqual(withJit);
+    expect(withJit[1].problems!.length).toBeGreaterThan(0);
+  });
+});
