@@ -114,7 +114,30 @@ const resourcesOf = (mocks: PulumiMocks): Registered[] => mocks.registered.map((
 const program = () => require('../../stacks/program') as typeof import('../../stacks/program');
 
 /** `secretKeys`: config keys the engine marks secret (`pulumi config set --secret`), e.g. the kubeconfig. */
-export async function runStack(stack: string, config: Record<string, string> = stackFileConfig(stack), calls: CallResults = {}, secretKeys: readonly string[] = []): Promise<StackRun> {
+/**
+ * What the cloud answers for the example stacks that adopt an existing cluster (Pulumi.eks-karpenter.yaml): the
+ * invoke results a run of the stack file needs, shared by the tests and the bench (bench/stack-program.js).
+ */
+export const EXAMPLE_STACK_CALLS: Readonly<Record<string, CallResults>> = {
+  'eks-karpenter': {
+    'aws:eks/getCluster:getCluster': (inputs: Record<string, unknown>) => ({
+      name: inputs.name,
+      endpoint: 'https://TEAM.gr7.us-west-2.eks.amazonaws.com',
+      certificateAuthorities: [{ data: Buffer.from('ca').toString('base64') }],
+      version: '1.36',
+      region: 'us-west-2',
+      vpcConfig: { subnetIds: ['subnet-0aaaaaaaaaaaaaaa1'] },
+    }),
+    'aws:eks/getAddon:getAddon': () => ({ addonName: 'vpc-cni', configurationValues: '{"enableNetworkPolicy":"true","env":{"NETWORK_POLICY_ENFORCING_MODE":"strict"}}' }),
+  },
+};
+
+export async function runStack(
+  stack: string,
+  config: Record<string, string> = stackFileConfig(stack),
+  calls: CallResults = EXAMPLE_STACK_CALLS[stack] ?? {},
+  secretKeys: readonly string[] = [],
+): Promise<StackRun> {
   const mocked = await mockRuntime(stack, config, calls, secretKeys);
   const { sandboxStack } = program();
   const names = new Map<pulumi.Resource, string>();

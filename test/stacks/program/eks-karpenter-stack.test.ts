@@ -4,19 +4,9 @@
  * check reads the NodePool limits. The objects themselves are checked against Karpenter's CRDs in
  * test/platforms/eks/karpenter.test.ts and on a real API server in test/integration/karpenter.test.ts.
  */
-import { ofType, refusedStack, runStack, stackFileConfig, type StackRun } from '../../support/pulumi-stack';
+import { EXAMPLE_STACK_CALLS, ofType, refusedStack, runStack, stackFileConfig, type StackRun } from '../../support/pulumi-stack';
 
-const ADOPTED = {
-  'aws:eks/getCluster:getCluster': (inputs: Record<string, unknown>) => ({
-    name: inputs.name,
-    endpoint: 'https://TEAM.gr7.us-west-2.eks.amazonaws.com',
-    certificateAuthorities: [{ data: Buffer.from('ca').toString('base64') }],
-    version: '1.36',
-    region: 'us-west-2',
-    vpcConfig: { subnetIds: ['subnet-0aaaaaaaaaaaaaaa1'] },
-  }),
-  'aws:eks/getAddon:getAddon': () => ({ addonName: 'vpc-cni', configurationValues: '{"enableNetworkPolicy":"true","env":{"NETWORK_POLICY_ENFORCING_MODE":"strict"}}' }),
-};
+const ADOPTED = EXAMPLE_STACK_CALLS['eks-karpenter'];
 
 describe('Pulumi.eks-karpenter.yaml, refused', () => {
   test('the capacity check sized the NodePool from its limits: a warm pool past them is refused', async () => {
