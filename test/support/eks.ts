@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { createHash } from 'node:crypto';
 import { GVISOR_ARCHES, GVISOR_RELEASE, gvisorPayloadFiles, SandboxBootstrapError, type GvisorSha512 } from '../../platforms/eks/node-bootstrap';
+import { realComponentsPresent } from './real-components';
+import { referenceDataMissing } from './upstream';
 
 /** A well-formed sha512 (of `label`): the digest a test pins where nothing is downloaded. Not a gVisor digest. */
 export function testDigest(label: string): string {
@@ -35,6 +37,11 @@ export function upstreamMirror(): string {
     throw new Error(`upstream mirror not found: ${dir}/amazon-eks-ami (set AGENT_SANDBOX_INFRA_MIRROR to a folder laid out like ../shared/upstream)`);
   }
   return dir;
+}
+
+/** `describe` for a suite that reads nodeadm's reference data, else one SKIPPED line (a failure under CI=true). */
+export function describeWithEksReference(suite: string): jest.Describe {
+  return realComponentsPresent(suite, [referenceDataMissing('amazon-eks-ami')]) ? describe : describe.skip;
 }
 
 /** A file under `<mirror>/amazon-eks-ami/`. */

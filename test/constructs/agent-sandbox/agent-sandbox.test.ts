@@ -7,6 +7,8 @@ import { AGENT_SANDBOX_DIR } from '../../support/upstream';
 import { findObject, newChart, synthObjects, upstreamDocs, upstreamInstallOf, type K8sObject } from '../../support/synth';
 import { agentSandboxRelease, AGENT_SANDBOX_VERSIONS } from '../../../core/upstream/pins';
 import { readUpstreamText } from '../../../core/upstream/store';
+import { realComponentsPresent } from '../../support/real-components';
+import { referenceDataMissing } from '../../support/upstream';
 
 function install(props: ConstructorParameters<typeof AgentSandbox>[2] = {}): K8sObject[] {
   const chart = newChart();
@@ -92,7 +94,9 @@ describe.each(AGENT_SANDBOX_VERSIONS.map((v) => [v]))('AgentSandbox parity with 
   });
 });
 
-test('the assembled v0.5.6 install equals the kustomize render of its k8s/ folder in the mirror (install-all.yaml)', () => {
+// install-all.yaml is a kustomize render the shared mirror holds (not pinned), or one SKIPPED line.
+const installAllPresent = realComponentsPresent('the v0.5.6 kustomize render (test/constructs/agent-sandbox/agent-sandbox.test.ts)', [referenceDataMissing('agent-sandbox/v0.5.6/install-all.yaml')]);
+(installAllPresent ? test : test.skip)('the assembled v0.5.6 install equals the kustomize render of its k8s/ folder in the mirror (install-all.yaml)', () => {
   const rendered = upstreamDocs('install-all.yaml', 'v0.5.6');
   const key = (o: K8sObject) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   const assembled = new Map(upstreamInstallOf('v0.5.6').map((o) => [key(o), o]));

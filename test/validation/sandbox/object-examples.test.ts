@@ -10,6 +10,8 @@ import { collectYamlFiles } from '../../../cli/validate';
 import { describeObject, formatProblem } from '../../../core/diagnostics';
 import { sandboxInvariantsChecker } from '../../../validation/sandbox/object';
 import { parseManifestText } from '../../../core/yaml/parse';
+import { realComponentsPresent } from '../../support/real-components';
+import { referenceDataMissing } from '../../support/upstream';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 const UPSTREAM_DIR = resolve(process.env.AGENT_SANDBOX_INFRA_MIRROR ?? resolve(REPO_ROOT, '..', 'shared/upstream'));
@@ -61,8 +63,14 @@ const EXPECTED: Record<string, string[]> = {
   ),
 };
 
-describe('upstream agent-sandbox v0.5.6 examples', () => {
-  const files = collectYamlFiles([EXAMPLES_DIR]);
+// Upstream's examples as the shared mirror holds them (not pinned), or one SKIPPED line.
+const describeRef = realComponentsPresent('upstream v0.5.6 examples (test/validation/sandbox/object-examples.test.ts)', [referenceDataMissing('agent-sandbox/v0.5.6/examples')]) ? describe : describe.skip;
+
+describeRef('upstream agent-sandbox v0.5.6 examples', () => {
+  let files: string[] = [];
+  beforeAll(() => {
+    files = collectYamlFiles([EXAMPLES_DIR]);
+  });
 
   it('covers every example file', () => {
     expect(files.map((f) => relative(EXAMPLES_DIR, f)).sort()).toEqual(Object.keys(EXPECTED).sort());

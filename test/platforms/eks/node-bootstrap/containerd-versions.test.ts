@@ -6,7 +6,10 @@
 import { stringify as stringifyToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { amiContainerdMajor, runscContainerdConfigToml } from '../../../../platforms/eks/node-bootstrap';
-import { at, deepMerge, eksAmiFile, toml, type Table } from '../../../support/eks';
+import { at, deepMerge, eksAmiFile, toml, type Table, describeWithEksReference } from '../../../support/eks';
+
+// nodeadm's reference data (../shared/upstream/amazon-eks-ami) or one SKIPPED line: it has no pinned public source.
+const describeRef = describeWithEksReference('nodeadm reference data (test/platforms/eks/node-bootstrap/containerd-versions.test.ts)');
 
 const V3_RUNTIMES = ['plugins', 'io.containerd.cri.v1.runtime', 'containerd', 'runtimes'];
 const V2_RUNTIMES = ['plugins', 'io.containerd.grpc.v1.cri', 'containerd', 'runtimes'];
@@ -16,7 +19,7 @@ const nodeadmSeesV3 = (fragment: string) => fragment.includes('io.containerd.cri
 /** The containerd config of a nodeadm e2e NodeConfig input. */
 const e2eFragment = (file: string) => (parseYaml(eksAmiFile(`nodeadm-e2e/${file}`)) as { spec: { containerd: { config: string } } }).spec.containerd.config;
 
-describe('containerd major per AL2023 AMI (release notes)', () => {
+describeRef('containerd major per AL2023 AMI (release notes)', () => {
   test.each([
     ['1.36', undefined, 2],
     ['1.34', '1.34.1-20250915', 2],
@@ -45,8 +48,11 @@ describe('containerd major per AL2023 AMI (release notes)', () => {
   });
 });
 
-describe('containerd 1.7 AMI (nodeadm-e2e/containerdv1-config)', () => {
-  const base = toml(eksAmiFile('nodeadm-e2e/containerdv1-config/expected-containerd-config.toml'));
+describeRef('containerd 1.7 AMI (nodeadm-e2e/containerdv1-config)', () => {
+  let base: Table;
+  beforeAll(() => {
+    base = toml(eksAmiFile('nodeadm-e2e/containerdv1-config/expected-containerd-config.toml'));
+  });
   const ours = runscContainerdConfigToml({ containerdMajorVersion: amiContainerdMajor('1.33', '1.33.5-20251007').major });
 
   test('what we emit (version 2) merges into the runtimes containerd 1.7 reads', () => {
@@ -65,8 +71,11 @@ describe('containerd 1.7 AMI (nodeadm-e2e/containerdv1-config)', () => {
   });
 });
 
-describe('containerd 2.x AMI (nodeadm-e2e/containerdv2-config)', () => {
-  const base = toml(eksAmiFile('nodeadm-e2e/containerdv2-config/expected-containerd-configv3.toml'));
+describeRef('containerd 2.x AMI (nodeadm-e2e/containerdv2-config)', () => {
+  let base: Table;
+  beforeAll(() => {
+    base = toml(eksAmiFile('nodeadm-e2e/containerdv2-config/expected-containerd-configv3.toml'));
+  });
   const ours = runscContainerdConfigToml({ containerdMajorVersion: amiContainerdMajor('1.35').major });
 
   test('what we emit (version 3) merges into the runtimes containerd 2.x reads, with nothing under the 1.x plugin', () => {

@@ -9,8 +9,11 @@ import {
   runscConfigToml,
   runscContainerdConfigToml,
 } from '../../../../platforms/eks/node-bootstrap';
-import { at, deepMerge, eksAmiFile, errorOf, Table, tempDir, toml } from '../../../support/eks';
+import { at, deepMerge, eksAmiFile, errorOf, Table, tempDir, toml, describeWithEksReference } from '../../../support/eks';
 import { command, findCommand, realComponentsPresent } from '../../../support/real-components';
+
+// nodeadm's reference data (../shared/upstream/amazon-eks-ami) or one SKIPPED line: it has no pinned public source.
+const describeRef = describeWithEksReference('nodeadm reference data (test/platforms/eks/node-bootstrap/containerd.test.ts)');
 
 const V3_RUNTIMES = ['plugins', 'io.containerd.cri.v1.runtime', 'containerd', 'runtimes'];
 const V2_RUNTIMES = ['plugins', 'io.containerd.grpc.v1.cri', 'containerd', 'runtimes'];
@@ -20,7 +23,7 @@ const RUNSC_RUNTIME = {
   options: { TypeUrl: 'io.containerd.runsc.v1.options', ConfigPath: '/etc/containerd/runsc.toml' },
 };
 
-describe('runsc containerd config, containerd 2.x (default)', () => {
+describeRef('runsc containerd config, containerd 2.x (default)', () => {
   const text = runscContainerdConfigToml();
 
   test('is version 3 with the runtime (and its runsc config file) under io.containerd.cri.v1.runtime, and nothing else', () => {
@@ -69,7 +72,7 @@ describe('runsc containerd config, containerd 2.x (default)', () => {
   });
 });
 
-describe('runsc containerd config, containerd 1.7 (explicit)', () => {
+describeRef('runsc containerd config, containerd 1.7 (explicit)', () => {
   const text = runscContainerdConfigToml({ containerdMajorVersion: 1 });
 
   test('is version 2 with the runtime under io.containerd.grpc.v1.cri', () => {
@@ -120,7 +123,7 @@ describe('runsc containerd config, containerd 1.7 (explicit)', () => {
   });
 });
 
-describe('the runsc config file the shim reads', () => {
+describeRef('the runsc config file the shim reads', () => {
   test('sets the systemd cgroup driver that kubelet uses on AL2023 (and nvproxy only for GPU nodes)', () => {
     expect(RUNSC_CONFIG_PATH).toBe(RUNSC_RUNTIME.options.ConfigPath);
     expect(runscConfigToml()).toBe('[runsc_config]\nsystemd-cgroup = "true"\n');
