@@ -28,7 +28,11 @@ function jest(env: NodeJS.ProcessEnv) {
 test('without runsc, containerd, kubectl, openssl and git: each suite skips with one SKIPPED line, nothing crashes', () => {
   const { status, output } = jest({ CI: '' });
   // Suites run in parallel: their lines come in any order.
-  const skipped = output.split('\n').filter((l) => /\*\*\* SKIPPED /.test(l)).sort();
+  // Lines for reference data only ../shared/upstream holds depend on that folder, not on the commands hidden here.
+  const skipped = output
+    .split('\n')
+    .filter((l) => /\*\*\* SKIPPED /.test(l) && !l.includes('reference data only ../shared/upstream holds'))
+    .sort();
   expect(skipped).toEqual([
     '*** SKIPPED `containerd --config F config dump` (test/platforms/eks/node-bootstrap/containerd.test.ts): no containerd on PATH (apt-get install -y containerd) ***',
     '*** SKIPPED diff --git (test/cli/diff-command-git.test.ts): no git on PATH (apt-get install -y git) ***',
