@@ -107,6 +107,20 @@ export class LocalCluster {
    * `cluster up` command); stop them with {@link down}.
    */
   static async up(opts: { kubernetes?: LocalKubernetesMinor; lifetime?: Lifetime; log?: (line: string) => void } = {}): Promise<LocalCluster> {
+    // Ports are found free, then handed to the components, which bind them a moment later: in between, another
+    // process (or an outgoing connection's ephemeral source port) can take one. Such a start is retried with new
+    // ports (the failed attempt is stopped and removed first); any other failure is reported at once.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await LocalCluster.upOnce(opts);
+      } catch (err) {
+        if (!(err instanceof ComponentError) || !err.message.includes('EADDRINUSE') || attempt >= 3) throw err;
+        (opts.log ?? (() => undefined))(`cluster: a port was taken while starting (${err.message.split('\n').at(-1)?.trim()}); retrying with new ports`);
+      }
+    }
+  }
+
+  private static async upOnce(opts: { kubernetes?: LocalKubernetesMinor; lifetime?: Lifetime; log?: (line: string) => void }): Promise<LocalCluster> {
     const minor = opts.kubernetes ?? DEFAULT_LOCAL_KUBERNETES;
     const lifetime = opts.lifetime ?? 'attached';
     const log = opts.log ?? (() => undefined);
