@@ -2,7 +2,7 @@
  * The `agent-sandbox-infra` command. Exit codes: 0 ok, 1 error or invalid input, 2 (`diff` only) changes found.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, validateConfig } from '../config/validate';
+import { ConfigError } from '../config/validate';
 import { isPlatform, platformFacts, PLATFORMS, type Platform } from '../platforms';
 import { AGENT_SANDBOX_VERSIONS, agentSandboxRelease, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
 import { CACHE_ENV, MIRROR_ENV, UpstreamError } from '../core/upstream/store';
@@ -10,7 +10,7 @@ import { kubernetesVersionProblem, supportedKubernetesVersions } from '../core/u
 import { formatProblem } from '../core/diagnostics';
 import { describeUnwrappedErrno, FileSystemError, isErrnoError } from '../core/system-error';
 import { saveCodeCaches } from '../core/code-cache';
-import { readConfig } from './load-config';
+import { loadConfig, readConfig } from './load-config';
 import { renderConfig } from '../constructs/output/render-config';
 import { outputFolderProblem, synth, SynthValidationError } from './synth';
 import { NODE_ARCHITECTURE_ALIASES, type NodeArchitecture } from '../platforms/eks/node-bootstrap/arch';
@@ -106,8 +106,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       if (options.length) throw new ConfigError(options, 'command line');
       const deprecation = agentSandboxRelease(opts.agentSandboxVersion).deprecation;
       if (deprecation) io.err(`warning: --agent-sandbox-version: ${deprecation}\n`);
-      const configFile = opts.config !== undefined && platform ? readConfig(opts.config) : undefined;
-      const platformSettings = configFile && platform ? validateConfig(configFile.raw, configFile.source).platforms?.[platform[0]] : undefined;
+      const platformSettings = opts.config !== undefined && platform ? loadConfig(opts.config).config.platforms?.[platform[0]] : undefined;
       if (platform) for (const w of platformFacts(platform[0], platformSettings).warnings ?? []) io.err(`warning: ${w}\n`);
       const result = lazy<typeof import('./validate')>('./validate').validatePaths(paths, {
         kubernetesVersion: opts.kubernetesVersion,
