@@ -161,7 +161,9 @@ describeOnCluster.each(MATRIX)('%s on Kubernetes %s with agent-sandbox %s %s', (
       let live: KubeObject | undefined;
       await waitForCondition(client, `warm pool ${ns}/${pool.metadata.name} to have ${replicas} Ready sandboxes`, ns, async () => {
         live = await client.get(`${WARM_POOLS(ns)}/${pool.metadata.name}`);
-        return live?.status?.readyReplicas === replicas;
+        if (live?.status?.readyReplicas !== replicas) return false;
+        // The pool's status can count a sandbox whose replacement pod is still being created: wait for the pods too.
+        return (await client.list(`/api/v1/namespaces/${ns}/pods`, { labelSelector: live.status.selector })).length === replicas;
       }, 90_000);
       const pods = await client.list(`/api/v1/namespaces/${ns}/pods`, { labelSelector: live!.status.selector });
       expect(pods.length).toBe(replicas);
