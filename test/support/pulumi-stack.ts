@@ -173,10 +173,25 @@ export function ofType(run: StackRun, type: string): Registered[] {
 
 
 /**
- * The ConfigGroups of a stack whose platform owns the RuntimeClass (GKE, AKS): the CRDs, the controller's RBAC, the
- * controller, then the tenants (no runtime group of ours), all through the cluster's one Kubernetes provider.
+ * Registers "Pulumi.<stack>.yaml as a whole program" for a stack whose platform owns the RuntimeClass (GKE, AKS): its
+ * ConfigGroups are the CRDs, the controller's RBAC, the controller, then the tenants (no runtime group of ours), all
+ * through the cluster's one Kubernetes provider; `more` checks the same run further.
  */
-export function expectGroupsOfPlatformOwnedRuntime(run: StackRun, stack: string): void {
+export function describeWholeProgramOfPlatformOwnedRuntime(stack: string, more?: (run: StackRun) => void): void {
+  describe(`Pulumi.${stack}.yaml as a whole program`, () => {
+    let run: StackRun;
+    beforeAll(async () => {
+      run = await runStack(stack);
+    });
+
+    test('registers the cluster component and deploys CRDs, controller and workloads through the cluster\'s provider', () => {
+      expectGroupsOfPlatformOwnedRuntime(run, stack);
+      more?.(run);
+    });
+  });
+}
+
+function expectGroupsOfPlatformOwnedRuntime(run: StackRun, stack: string): void {
   const groups = ofType(run, 'kubernetes:yaml/v2:ConfigGroup');
   expect(groups.map((g) => g.name)).toStrictEqual([`${stack}-crds`, `${stack}-agent-sandbox-access`, `${stack}-agent-sandbox`, `${stack}-workloads`]);
   const kinds = (i: number) => String(groups[i].inputs.yaml).split(/^---$/m).map((d) => (load(d) as { kind: string }).kind);

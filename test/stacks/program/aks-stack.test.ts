@@ -1,16 +1,7 @@
 import { load } from 'js-yaml';
-import { expectGroupsOfPlatformOwnedRuntime, ofType, refusedStack, runStack, stackFileConfig, type StackRun } from '../../support/pulumi-stack';
+import { describeWholeProgramOfPlatformOwnedRuntime, ofType, refusedStack, runStack, stackFileConfig } from '../../support/pulumi-stack';
 
-describe('Pulumi.aks.yaml as a whole program', () => {
-  let run: StackRun;
-  beforeAll(async () => {
-    run = await runStack('aks');
-  });
-
-  test('registers the cluster component and deploys CRDs, controller and workloads through the cluster\'s provider', () => {
-    expectGroupsOfPlatformOwnedRuntime(run, 'aks');
-  });
-});
+describeWholeProgramOfPlatformOwnedRuntime('aks');
 
 describe('aks specifics', () => {
   test('a Kata pool and Kata sandbox pods; the kubeconfig comes from the cluster credentials', async () => {

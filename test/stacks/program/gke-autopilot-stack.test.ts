@@ -1,16 +1,7 @@
 import { load } from 'js-yaml';
-import { expectGroupsOfPlatformOwnedRuntime, ofType, runStack, type StackRun } from '../../support/pulumi-stack';
+import { describeWholeProgramOfPlatformOwnedRuntime, ofType, runStack } from '../../support/pulumi-stack';
 
-describe('Pulumi.gke-autopilot.yaml as a whole program', () => {
-  let run: StackRun;
-  beforeAll(async () => {
-    run = await runStack('gke-autopilot');
-  });
-
-  test('registers the cluster component and deploys CRDs, controller and workloads through the cluster\'s provider', () => {
-    expectGroupsOfPlatformOwnedRuntime(run, 'gke-autopilot');
-  });
-});
+describeWholeProgramOfPlatformOwnedRuntime('gke-autopilot');
 
 describe('gke-autopilot specifics', () => {
   test('an Autopilot cluster with Workload Identity, and sandbox pods that carry the gVisor placement GKE admission requires', async () => {

@@ -1,24 +1,16 @@
 import { load } from 'js-yaml';
-import { expectGroupsOfPlatformOwnedRuntime, ofType, runStack, type StackRun } from '../../support/pulumi-stack';
+import { describeWholeProgramOfPlatformOwnedRuntime, ofType, runStack } from '../../support/pulumi-stack';
 
-describe('Pulumi.gke-standard.yaml as a whole program', () => {
-  let run: StackRun;
-  beforeAll(async () => {
-    run = await runStack('gke-standard');
-  });
-
-  test('registers the cluster component and deploys CRDs, controller and workloads through the cluster\'s provider', () => {
-    expectGroupsOfPlatformOwnedRuntime(run, 'gke-standard');
-    expect(run.dependsOn['gke-standard-workloads']).toStrictEqual([
-      'gke-standard',
-      'gke-standard-crds',
-      'gke-standard-agent-sandbox-access',
-      'gke-standard-agent-sandbox',
-      'gke-standard-system',
-      'gke-standard-sandbox',
-      'gke-standard-gpu',
-    ]);
-  });
+describeWholeProgramOfPlatformOwnedRuntime('gke-standard', (run) => {
+  expect(run.dependsOn['gke-standard-workloads']).toStrictEqual([
+    'gke-standard',
+    'gke-standard-crds',
+    'gke-standard-agent-sandbox-access',
+    'gke-standard-agent-sandbox',
+    'gke-standard-system',
+    'gke-standard-sandbox',
+    'gke-standard-gpu',
+  ]);
 });
 
 describe('gke-standard specifics', () => {
