@@ -21,6 +21,7 @@ import { agentSandboxRelease } from '../../core/upstream/pins';
 import { sha256Hex } from '../../core/upstream/store';
 import { compileWithCodeCache } from '../../core/code-cache';
 import { privateCacheDir, privateCacheDirName, privateCacheDirPath, readPrivateFile, verifiedCacheBody, withCacheHeader, writePrivateFile } from '../../core/private-cache';
+import { kubernetesDefinitionsIndex } from './definitions-index';
 import { crdVersionSchema, patchSchema, reachableDefinitions, SCHEMA_DERIVATION } from './schema-patch';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -82,22 +83,23 @@ export class SchemaCatalog {
   private readonly groups = new Set<string>();
   private readonly kindsByGroup = new Map<string, Set<string>>();
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly definitionNames: ReadonlySet<string>;
   private readonly env: NodeJS.ProcessEnv;
   private readonly diskCache: boolean;
 
   constructor(private readonly options: CatalogOptions) {
     this.env = options.env ?? process.env;
     this.diskCache = options.diskCache ?? true;
-    const definitions = loadKubernetesDefinitions(options.kubernetes, this.env);
-    for (const [name, def] of Object.entries(definitions)) {
-      for (const gvk of (def['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[]) ?? []) {
-        if (!(def.properties as JsonObject | undefined)?.metadata) continue;
-        this.add(gvk.group, gvk.version, gvk.kind, {
-          source: `Kubernetes ${options.kubernetes.version} schema (${name})`,
-          identity: `k8s:${options.kubernetes.sha256}:${name}`,
-          build: () => kubernetesSchema(name, definitions),
-        });
-      }
+    // The definitions' bodies are parsed only when a validator must be compiled (a warm cache never needs them).
+    const definitions = () => loadKubernetesDefinitions(options.kubernetes, this.env);
+    const index = kubernetesDefinitionsIndex(options.kubernetes, this.env);
+    this.definitionNames = new Set(index.names);
+    for (const { definition: name, group, version, kind } of index.kinds) {
+      this.add(group, version, kind, {
+        source: `Kubernetes ${options.kubernetes.version} schema (${name})`,
+        identity: `k8s:${options.kubernetes.sha256}:${name}`,
+        build: () => kubernetesSchema(name, definitions()),
+      });
     }
     const release = agentSandboxRelease(options.agentSandboxVersion);
     for (const { pin, crd } of loadReleaseCrds(release.version, this.env)) {
@@ -106,7 +108,7 @@ export class SchemaCatalog {
         this.add(spec.group, version.name, spec.names.kind, {
           source: `agent-sandbox ${release.version} CRD ${pin.crdName} ${version.name}`,
           identity: `crd:${pin.sha256}:${version.name}:${options.kubernetes.sha256}`,
-          build: () => crdSchema(version.schema.openAPIV3Schema, definitions),
+          build: () => crdSchema(version.schema.openAPIV3Schema, definitions()),
         });
       }
     }
@@ -117,7 +119,7 @@ export class SchemaCatalog {
         this.add(spec.group, version.name, spec.names.kind, {
           source: `${pin.name} ${pin.version} ${version.name}`,
           identity: `crd:${pin.sha256}:${version.name}:${options.kubernetes.sha256}`,
-          build: () => crdSchema(version.schema.openAPIV3Schema, definitions),
+          build: () => crdSchema(version.schema.openAPIV3Schema, definitions()),
         });
       }
     }
@@ -142,12 +144,11 @@ export class SchemaCatalog {
   /** A validator for one Kubernetes definition (e.g. `io.k8s.api.core.v1.Affinity`), unknown fields rejected. */
   definition(name: string): ValidateFunction {
     const key = `definition:${name}`;
-    const definitions = loadKubernetesDefinitions(this.options.kubernetes, this.env);
-    if (!definitions[name]) throw new Error(`${name} is not in the Kubernetes ${this.options.kubernetes.version} schema`);
+    if (!this.definitionNames.has(name)) throw new Error(`${name} is not in the Kubernetes ${this.options.kubernetes.version} schema`);
     return this.validator(key, {
       source: `Kubernetes ${this.options.kubernetes.version} schema (${name})`,
       identity: `definition:${this.options.kubernetes.sha256}:${name}`,
-      build: () => kubernetesSchema(name, definitions),
+      build: () => kubernetesSchema(name, loadKubernetesDefinitions(this.options.kubernetes, this.env)),
     });
   }
 
