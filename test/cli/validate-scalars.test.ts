@@ -4,6 +4,7 @@
  * ajv does not check by itself).
  */
 import { runCli } from '../support/cli';
+import { sandboxTemplateYaml } from '../support/manifests';
 import { outputLines, useScratchDir } from '../support/scratch';
 
 const QUOTA = `apiVersion: v1
@@ -71,25 +72,7 @@ describe('agent-sandbox-infra validate: quantities and times', () => {
   test('a quantity that is not one is an error with a readable message, in built-in kinds and in CRD pod templates', async () => {
     const quota = write('quota.yaml', QUOTA.replace('PODS', 'fifty'));
     const deploy = write('deploy.yaml', DEPLOYMENT.replace('CPU', 'lots'));
-    const template = write(
-      'template.yaml',
-      `apiVersion: extensions.agents.x-k8s.io/v1beta1
-kind: SandboxTemplate
-metadata: { name: tpl, namespace: apps }
-spec:
-  podTemplate:
-    spec:
-      runtimeClassName: gvisor
-      automountServiceAccountToken: false
-      securityContext: { runAsNonRoot: true, seccompProfile: { type: RuntimeDefault } }
-      containers:
-        - name: agent
-          image: python:3.12
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }
-          resources:
-            limits: { cpu: 1e1.5, memory: 2 Gi }
-`,
-    );
+    const template = write('template.yaml', sandboxTemplateYaml({ name: 'tpl', namespace: 'apps', container: 'agent', image: 'python:3.12', limits: '{ cpu: 1e1.5, memory: 2 Gi }' }));
     const run = await runCli(['validate', quota.path, deploy.path, template.path]);
     expect(run.code).toBe(1);
     expect(lines(run.stdout)).toStrictEqual([

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { runCli } from '../support/cli';
+import { sandboxTemplateYaml } from '../support/manifests';
 
 const C = { name: 'py', image: 'python:3.12-slim', resources: { limits: { cpu: '1', memory: '1Gi' } } };
 let dir: string;
@@ -71,21 +72,7 @@ test('a config that is not UTF-8 is refused with where, and nothing of it is wri
 });
 
 test('validate: image references and pinning of every pod; non-UTF-8 files', async () => {
-  const template = (image: string) => `apiVersion: extensions.agents.x-k8s.io/v1beta1
-kind: SandboxTemplate
-metadata: { name: t, namespace: team-a }
-spec:
-  podTemplate:
-    spec:
-      runtimeClassName: gvisor
-      automountServiceAccountToken: false
-      securityContext: { runAsNonRoot: true, seccompProfile: { type: RuntimeDefault } }
-      containers:
-        - name: main
-          image: ${image}
-          resources: { limits: { cpu: "1", memory: 1Gi } }
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }
-`;
+  const template = (image: string) => sandboxTemplateYaml({ name: 't', namespace: 'team-a', container: 'main', image, limits: '{ cpu: "1", memory: 1Gi }' });
   writeFileSync(join(dir, 'a.yaml'), template('Python:3'));
   const bad = await runCli(['validate', join(dir, 'a.yaml')]);
   expect(bad.stdout).toMatch(/SandboxTemplate team-a\/t: spec\.podTemplate\.spec\.containers\[0\]\.image: "Python:3" is not a valid image reference: it has an uppercase repository name "Python"/);

@@ -11,6 +11,7 @@ import { propsFromHelmValues, mergeHelmValues, chartDefaultValues, type HelmValu
 import { agentSandboxRelease, AGENT_SANDBOX_VERSIONS } from '../../core/upstream/pins';
 import { helmTemplate, type RenderedObject } from '../../scripts/helm/render';
 import { HELM } from '../../scripts/toolchain/versions';
+import { EVERY_CONTROLLER_FLAG } from '../support/controller-flags';
 import { newChart, synthObjects } from '../support/synth';
 import { requireToolchain } from '../support/require-toolchain';
 
@@ -268,28 +269,7 @@ const CASES: readonly Case[] = [
       replicaCount: 3,
       podAnnotations: { 'example.com/team': 'platform' },
       podLabels: { team: 'platform' },
-      controller: {
-        leaderElect: true,
-        clusterDomain: 'corp.local',
-        leaderElectionNamespace: 'kube-system',
-        extensions: true,
-        enableTracing: true,
-        enablePprof: true,
-        enablePprofDebug: false,
-        pprofBlockProfileRate: 1000,
-        pprofMutexProfileFraction: 5,
-        kubeApiQps: 50,
-        kubeApiBurst: 100,
-        sandboxConcurrentWorkers: 200,
-        sandboxClaimConcurrentWorkers: 60,
-        sandboxWarmPoolConcurrentWorkers: 4,
-        sandboxTemplateConcurrentWorkers: 2,
-        sandboxWarmPoolMaxBatchSize: 100,
-        sandboxWarmPoolReadinessGracePeriod: '10m',
-        sandboxWarmPoolUnschedulableRecheckInterval: '2m',
-        enableWarmPoolEviction: false,
-        extraArgs: ['--zap-log-level=debug', '--zap-encoder=console'],
-      },
+      controller: { ...EVERY_CONTROLLER_FLAG, extraArgs: ['--zap-log-level=debug', '--zap-encoder=console'] },
       resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { memory: '1Gi' } },
       nodeSelector: { 'kubernetes.io/os': 'linux' },
       tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],

@@ -35,8 +35,11 @@ const describeOnCluster = describeWithCluster('the sandbox router and claim life
 
 const TENANT = 'team-a';
 const ROUTER_NS = 'agent-sandbox-system';
-/** Claims expire this long after the config is written: enough for the cluster to bind them first. */
-const EXPIRY_SECONDS = 150;
+/**
+ * Claims expire this long after the config is written: enough for the cluster to start the controller, fill the
+ * pool and bind them first (about 10 s here; a run that binds them later fails loudly, see below).
+ */
+const EXPIRY_SECONDS = 45;
 
 /** A NetworkPolicy LabelSelector as the API's `labelSelector` query (evaluated by the API server). */
 function selectorQuery(s: KubeObject): string {

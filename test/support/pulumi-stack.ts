@@ -5,6 +5,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { load } from 'js-yaml';
 import { parse } from 'yaml';
 import { mockPulumi, type PulumiMocks } from './pulumi-mocks';
 import { REPO_ROOT } from './upstream';
@@ -170,6 +171,39 @@ export function ofType(run: StackRun, type: string): Registered[] {
   return run.resources.filter((r) => r.type === type);
 }
 
+
+/**
+ * Registers "Pulumi.<stack>.yaml as a whole program" for a stack whose platform owns the RuntimeClass (GKE, AKS): its
+ * ConfigGroups are the CRDs, the controller's RBAC, the controller, then the tenants (no runtime group of ours), all
+ * through the cluster's one Kubernetes provider; `more` checks the same run further.
+ */
+export function describeWholeProgramOfPlatformOwnedRuntime(stack: string, more?: (run: StackRun) => void): void {
+  describe(`Pulumi.${stack}.yaml as a whole program`, () => {
+    let run: StackRun;
+    beforeAll(async () => {
+      run = await runStack(stack);
+    });
+
+    test('registers the cluster component and deploys CRDs, controller and workloads through the cluster\'s provider', () => {
+      expectGroupsOfPlatformOwnedRuntime(run, stack);
+      more?.(run);
+    });
+  });
+}
+
+function expectGroupsOfPlatformOwnedRuntime(run: StackRun, stack: string): void {
+  const groups = ofType(run, 'kubernetes:yaml/v2:ConfigGroup');
+  expect(groups.map((g) => g.name)).toStrictEqual([`${stack}-crds`, `${stack}-agent-sandbox-access`, `${stack}-agent-sandbox`, `${stack}-workloads`]);
+  const kinds = (i: number) => String(groups[i].inputs.yaml).split(/^---$/m).map((d) => (load(d) as { kind: string }).kind);
+  expect(new Set(kinds(0))).toStrictEqual(new Set(['CustomResourceDefinition']));
+  // The controller's RBAC before the controller (yaml/v2 creates a group's objects in parallel).
+  expect(kinds(1)).toEqual(expect.arrayContaining(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding']));
+  expect(kinds(1)).not.toContain('Deployment');
+  expect(kinds(2)).toContain('Deployment');
+  expect(kinds(3)).toEqual(expect.arrayContaining(['Namespace', 'SandboxTemplate', 'SandboxWarmPool']));
+  expect(kinds(3)).not.toContain('RuntimeClass');
+  expect(ofType(run, 'pulumi:providers:kubernetes')).toHaveLength(1);
+}
 /**
  * Runs the program's checks the way `pulumi preview` starts: outside a stack, so a refused config throws here
  * (synchronously, before any resource exists) instead of as an unhandled rejection. Returns what was registered.

@@ -8,6 +8,7 @@ import { findObject, newChart, synthObjects, upstreamDocs, upstreamInstallOf, ty
 import { agentSandboxRelease, AGENT_SANDBOX_VERSIONS } from '../../../core/upstream/pins';
 import { readUpstreamText } from '../../../core/upstream/store';
 import { realComponentsPresent } from '../../support/real-components';
+import { V0_5_CONTROLLER_FLAGS } from '../../support/controller-flags';
 import { referenceDataMissing } from '../../support/upstream';
 
 function install(props: ConstructorParameters<typeof AgentSandbox>[2] = {}): K8sObject[] {
@@ -230,26 +231,7 @@ describe('AgentSandbox wiring', () => {
       replicas: 3,
       podAnnotations: { 'example.com/team': 'platform' },
       podLabels: { team: 'platform' },
-      controller: {
-        leaderElect: true,
-        leaderElectionNamespace: 'kube-system',
-        clusterDomain: 'corp.local',
-        extensions: true,
-        enableTracing: true,
-        enablePprof: true,
-        enablePprofDebug: false,
-        pprofBlockProfileRate: 1000,
-        pprofMutexProfileFraction: 5,
-        kubeApiQps: 50,
-        kubeApiBurst: 100,
-        sandboxConcurrentWorkers: 200,
-        sandboxClaimConcurrentWorkers: 60,
-        sandboxWarmPoolConcurrentWorkers: 4,
-        sandboxTemplateConcurrentWorkers: 2,
-        sandboxWarmPoolMaxBatchSize: 100,
-        enableWarmPoolEviction: false,
-        extraArgs: ['--zap-log-level=debug'],
-      },
+      controller: V0_5_CONTROLLER_FLAGS,
       resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: 2, memory: '1Gi' } },
       nodeSelector: { 'kubernetes.io/os': 'linux' },
       tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],

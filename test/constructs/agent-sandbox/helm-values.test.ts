@@ -3,6 +3,7 @@ import { AgentSandbox } from '../../../constructs/agent-sandbox/agent-sandbox';
 import { chartDefaultValues, HELM_VALUES, mergeHelmValues, propsFromHelmValues, unknownValueKeys, type HelmValues } from '../../../constructs/agent-sandbox/helm-values';
 import { agentSandboxRelease, AGENT_SANDBOX_VERSIONS } from '../../../core/upstream/pins';
 import { readUpstreamText } from '../../../core/upstream/store';
+import { EVERY_CONTROLLER_FLAG } from '../../support/controller-flags';
 import { findObject, newChart, synthObjects } from '../../support/synth';
 
 const chartReleases = AGENT_SANDBOX_VERSIONS.filter((v) => agentSandboxRelease(v).helmChart);
@@ -38,28 +39,7 @@ describe.each(chartReleases.map((v) => [v]))('the %s Helm chart values', (versio
       replicaCount: 2,
       podAnnotations: { 'example.com/team': 'platform' },
       podLabels: { team: 'platform' },
-      controller: {
-        leaderElect: true,
-        clusterDomain: 'corp.local',
-        leaderElectionNamespace: 'kube-system',
-        extensions: true,
-        enableTracing: false,
-        enablePprof: true,
-        enablePprofDebug: false,
-        pprofBlockProfileRate: 1000,
-        pprofMutexProfileFraction: 5,
-        kubeApiQps: 50,
-        kubeApiBurst: 100,
-        sandboxConcurrentWorkers: 200,
-        sandboxClaimConcurrentWorkers: 60,
-        sandboxWarmPoolConcurrentWorkers: 4,
-        sandboxTemplateConcurrentWorkers: 2,
-        sandboxWarmPoolMaxBatchSize: 100,
-        sandboxWarmPoolReadinessGracePeriod: '10m',
-        sandboxWarmPoolUnschedulableRecheckInterval: '2m',
-        enableWarmPoolEviction: false,
-        extraArgs: ['--zap-log-level=debug'],
-      },
+      controller: { ...EVERY_CONTROLLER_FLAG, enableTracing: false },
       resources: { limits: { memory: '1Gi' } },
       nodeSelector: { pool: 'system' },
       tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],

@@ -6,6 +6,18 @@ import { KUBERNETES_SCHEMAS } from '../../../core/upstream/pins';
 import { SchemaCatalog } from '../../../validation/schema/schema-catalog';
 import { findObject, newChart, synthObjects, type K8sObject } from '../../support/synth';
 
+/** The quota the namespace gets by default (constructs/tenant/resource-limits.ts) but `pods`, which the tests set. */
+const QUOTA_HARD_BUT_PODS = {
+  'requests.cpu': '20',
+  'requests.memory': '40Gi',
+  'limits.cpu': '40',
+  'limits.memory': '80Gi',
+  persistentvolumeclaims: '20',
+  'requests.storage': '200Gi',
+  'services.loadbalancers': '0',
+  'services.nodeports': '0',
+};
+
 function synth(props: Partial<SandboxNamespaceProps> = {}) {
   const chart = newChart();
   const ns = new SandboxNamespace(chart, 'Tenant', { name: 'team-a', ...props });
@@ -70,19 +82,7 @@ describe('SandboxNamespace defaults', () => {
 
   test('quota, limit range and a ServiceAccount without a token', () => {
     const { objects } = synth();
-    expect(findObject(objects, 'ResourceQuota').spec).toStrictEqual({
-      hard: {
-        pods: '50',
-        'requests.cpu': '20',
-        'requests.memory': '40Gi',
-        'limits.cpu': '40',
-        'limits.memory': '80Gi',
-        persistentvolumeclaims: '20',
-        'requests.storage': '200Gi',
-        'services.loadbalancers': '0',
-        'services.nodeports': '0',
-      },
-    });
+    expect(findObject(objects, 'ResourceQuota').spec).toStrictEqual({ hard: { pods: '50', ...QUOTA_HARD_BUT_PODS } });
     expect(findObject(objects, 'LimitRange').spec).toStrictEqual({
       limits: [{ type: 'Container', default: { cpu: '1', memory: '1Gi' }, defaultRequest: { cpu: '250m', memory: '256Mi' }, max: { cpu: '8', memory: '32Gi' } }],
     });
@@ -307,18 +307,7 @@ describe('security opt-outs', () => {
 describe('quota and limit range overrides', () => {
   test('quota overrides merge over the defaults per resource', () => {
     const { objects } = synth({ quota: { hard: { pods: 10, 'requests.cpu': '4', 'count/sandboxes.agents.x-k8s.io': '10' } } });
-    expect(findObject(objects, 'ResourceQuota').spec.hard).toStrictEqual({
-      pods: '10',
-      'requests.cpu': '4',
-      'requests.memory': '40Gi',
-      'limits.cpu': '40',
-      'limits.memory': '80Gi',
-      persistentvolumeclaims: '20',
-      'requests.storage': '200Gi',
-      'services.loadbalancers': '0',
-      'services.nodeports': '0',
-      'count/sandboxes.agents.x-k8s.io': '10',
-    });
+    expect(findObject(objects, 'ResourceQuota').spec.hard).toStrictEqual({ ...QUOTA_HARD_BUT_PODS, pods: '10', 'requests.cpu': '4', 'count/sandboxes.agents.x-k8s.io': '10' });
   });
 
   test('limit range overrides merge per field and resource', () => {
@@ -342,17 +331,7 @@ describe('resolved values for the workloads', () => {
       defaultLimits: { cpu: '1', memory: '1Gi' },
       max: { cpu: '4', memory: '32Gi' },
     });
-    expect(ns.quotaHard).toStrictEqual({
-      pods: '10',
-      'requests.cpu': '20',
-      'requests.memory': '40Gi',
-      'limits.cpu': '40',
-      'limits.memory': '80Gi',
-      persistentvolumeclaims: '20',
-      'requests.storage': '200Gi',
-      'services.loadbalancers': '0',
-      'services.nodeports': '0',
-    });
+    expect(ns.quotaHard).toStrictEqual({ pods: '10', ...QUOTA_HARD_BUT_PODS });
     expect(ns.networkPolicyNames).toStrictEqual(['default-deny-all', 'allow-dns', 'allow-egress']);
   });
 

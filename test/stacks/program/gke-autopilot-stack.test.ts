@@ -1,26 +1,7 @@
 import { load } from 'js-yaml';
-import { ofType, runStack, type StackRun } from '../../support/pulumi-stack';
+import { describeWholeProgramOfPlatformOwnedRuntime, ofType, runStack } from '../../support/pulumi-stack';
 
-describe('Pulumi.gke-autopilot.yaml as a whole program', () => {
-  let run: StackRun;
-  beforeAll(async () => {
-    run = await runStack('gke-autopilot');
-  });
-
-  test('registers the cluster component and deploys CRDs, controller and workloads through the cluster\'s provider', () => {
-    const groups = ofType(run, 'kubernetes:yaml/v2:ConfigGroup');
-    expect(groups.map((g) => g.name)).toStrictEqual(['gke-autopilot-crds', 'gke-autopilot-agent-sandbox-access', 'gke-autopilot-agent-sandbox', 'gke-autopilot-workloads']);
-    const kinds = (i: number) => String(groups[i].inputs.yaml).split(/^---$/m).map((d) => (load(d) as { kind: string }).kind);
-    expect(new Set(kinds(0))).toStrictEqual(new Set(['CustomResourceDefinition']));
-    // The controller's RBAC before the controller (yaml/v2 creates a group's objects in parallel).
-    expect(kinds(1)).toEqual(expect.arrayContaining(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding']));
-    expect(kinds(1)).not.toContain('Deployment');
-    expect(kinds(2)).toContain('Deployment');
-    expect(kinds(3)).toEqual(expect.arrayContaining(['Namespace', 'SandboxTemplate', 'SandboxWarmPool']));
-    expect(kinds(3)).not.toContain('RuntimeClass'); // platform-owned on gke-autopilot: no runtime group
-    expect(ofType(run, 'pulumi:providers:kubernetes')).toHaveLength(1);
-  });
-});
+describeWholeProgramOfPlatformOwnedRuntime('gke-autopilot');
 
 describe('gke-autopilot specifics', () => {
   test('an Autopilot cluster with Workload Identity, and sandbox pods that carry the gVisor placement GKE admission requires', async () => {

@@ -1,34 +1,16 @@
 import { load } from 'js-yaml';
-import { ofType, runStack, type StackRun } from '../../support/pulumi-stack';
+import { describeWholeProgramOfPlatformOwnedRuntime, ofType, runStack } from '../../support/pulumi-stack';
 
-describe('Pulumi.gke-standard.yaml as a whole program', () => {
-  let run: StackRun;
-  beforeAll(async () => {
-    run = await runStack('gke-standard');
-  });
-
-  test('registers the cluster component and deploys CRDs, controller and workloads through the cluster\'s provider', () => {
-    const groups = ofType(run, 'kubernetes:yaml/v2:ConfigGroup');
-    expect(groups.map((g) => g.name)).toStrictEqual(['gke-standard-crds', 'gke-standard-agent-sandbox-access', 'gke-standard-agent-sandbox', 'gke-standard-workloads']);
-    const kinds = (i: number) => String(groups[i].inputs.yaml).split(/^---$/m).map((d) => (load(d) as { kind: string }).kind);
-    expect(new Set(kinds(0))).toStrictEqual(new Set(['CustomResourceDefinition']));
-    // The controller's RBAC before the controller (yaml/v2 creates a group's objects in parallel).
-    expect(kinds(1)).toEqual(expect.arrayContaining(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding']));
-    expect(kinds(1)).not.toContain('Deployment');
-    expect(kinds(2)).toContain('Deployment');
-    expect(kinds(3)).toEqual(expect.arrayContaining(['Namespace', 'SandboxTemplate', 'SandboxWarmPool']));
-    expect(kinds(3)).not.toContain('RuntimeClass'); // platform-owned on gke-standard: no runtime group
-    expect(ofType(run, 'pulumi:providers:kubernetes')).toHaveLength(1);
-    expect(run.dependsOn['gke-standard-workloads']).toStrictEqual([
-      'gke-standard',
-      'gke-standard-crds',
-      'gke-standard-agent-sandbox-access',
-      'gke-standard-agent-sandbox',
-      'gke-standard-system',
-      'gke-standard-sandbox',
-      'gke-standard-gpu',
-    ]);
-  });
+describeWholeProgramOfPlatformOwnedRuntime('gke-standard', (run) => {
+  expect(run.dependsOn['gke-standard-workloads']).toStrictEqual([
+    'gke-standard',
+    'gke-standard-crds',
+    'gke-standard-agent-sandbox-access',
+    'gke-standard-agent-sandbox',
+    'gke-standard-system',
+    'gke-standard-sandbox',
+    'gke-standard-gpu',
+  ]);
 });
 
 describe('gke-standard specifics', () => {

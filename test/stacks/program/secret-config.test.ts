@@ -11,7 +11,7 @@ import { load } from 'js-yaml';
 import { SECRET_EXEMPT_GROUPS, secretObjectContent } from '../../../stacks/deploy-manifests';
 import { isSecretConfig, redactorFor } from '../../../stacks/secret-config';
 import { StackConfigError } from '../../../stacks/stack-error';
-import { ofType, refusedStack, runStack, stackFileConfig, type Registered, type StackRun } from '../../support/pulumi-stack';
+import { EXAMPLE_STACK_CALLS, ofType, refusedStack, runStack, stackFileConfig, type Registered, type StackRun } from '../../support/pulumi-stack';
 
 const KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: "https://10.0.0.1:6443"}\n  name: c\nusers:\n- name: u\n  user: {token: t}\n';
 const MARKER = 'sk-live-marker-5c1f0e7a';
@@ -27,19 +27,6 @@ function kubernetesConfig(): Record<string, string> {
   tenant.claims = [{ name: 'smoke', warmPool: 'python-warm', additionalPodMetadata: { labels: { 'sandbox.users.io/token': MARKER } } }];
   return { ...config, [SANDBOX_KEY]: JSON.stringify(sandbox), [KUBECONFIG_KEY]: KUBECONFIG };
 }
-
-/** The adopted cluster of Pulumi.eks-karpenter.yaml, as its data sources answer (eks-karpenter-stack.test.ts). */
-const ADOPTED_EKS = {
-  'aws:eks/getCluster:getCluster': (inputs: Record<string, unknown>) => ({
-    name: inputs.name,
-    endpoint: 'https://TEAM.gr7.us-west-2.eks.amazonaws.com',
-    certificateAuthorities: [{ data: Buffer.from('ca').toString('base64') }],
-    version: '1.36',
-    region: 'us-west-2',
-    vpcConfig: { subnetIds: ['subnet-0aaaaaaaaaaaaaaa1'] },
-  }),
-  'aws:eks/getAddon:getAddon': () => ({ addonName: 'vpc-cni', configurationValues: '{"enableNetworkPolicy":"true","env":{"NETWORK_POLICY_ENFORCING_MODE":"strict"}}' }),
-};
 
 const isSecretEnvelope = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
@@ -113,7 +100,7 @@ describe('the transform on a secret group', () => {
 
 describe('a cloud stack with Karpenter node objects and a secret sandbox config', () => {
   test('every ConfigGroup but the CRDs, the node objects\' included, gets a secret input and the transform', async () => {
-    const run = await runStack('eks-karpenter', stackFileConfig('eks-karpenter'), ADOPTED_EKS, [SANDBOX_KEY]);
+    const run = await runStack('eks-karpenter', stackFileConfig('eks-karpenter'), EXAMPLE_STACK_CALLS['eks-karpenter'], [SANDBOX_KEY]);
     const names = groups(run).map((g) => g.name);
     expect(names).toContain('eks-karpenter-nodes');
     expect(names.length).toBeGreaterThan(4);
@@ -137,7 +124,7 @@ describe('a plain sandbox config: no needless secrets', () => {
   });
 
   test('the Karpenter node objects too', async () => {
-    const run = await runStack('eks-karpenter', stackFileConfig('eks-karpenter'), ADOPTED_EKS);
+    const run = await runStack('eks-karpenter', stackFileConfig('eks-karpenter'), EXAMPLE_STACK_CALLS['eks-karpenter']);
     for (const g of groups(run)) {
       expect([g.name, isSecretEnvelope(manifestInput(g))]).toStrictEqual([g.name, false]);
       expect([g.name, g.transforms]).toStrictEqual([g.name, []]);
