@@ -26,6 +26,7 @@ import {
   type GvisorArch,
   type GvisorSha512,
 } from '../platforms/eks/node-bootstrap';
+import { problemAt, type Problem } from '../core/diagnostics';
 
 export interface GvisorMirrorOptions {
   readonly to: string;
@@ -75,17 +76,17 @@ export function sha512LineFor(line: string, name: string): string | undefined {
 }
 
 /** `--sha512` values as the cluster setting's shape; malformed entries become problems. */
-function parseSha512Flags(release: string, flags: readonly string[], problems: string[]): GvisorSha512 {
+function parseSha512Flags(release: string, flags: readonly string[], problems: Problem[]): GvisorSha512 {
   const byArch: Record<string, Record<string, string>> = {};
   for (const flag of flags) {
     const m = /^([a-z0-9_]+)(?:\/([A-Za-z0-9._-]+))?=(.*)$/.exec(flag);
     if (!m) {
-      problems.push(`--sha512: "${flag}" is not <arch>=<sha512> or <arch>/<file>=<sha512>`);
+      problems.push(problemAt('--sha512', `"${flag}" is not <arch>=<sha512> or <arch>/<file>=<sha512>`, 'gvisorMirror'));
       continue;
     }
     const [, arch, file = gvisorPayloadFiles(release).length === 1 ? gvisorPayloadFiles(release)[0] : '', digest] = m;
     if (file === '') {
-      problems.push(`--sha512: "${flag}": release ${release} has several payload files; name one: <arch>/<file>=<sha512> (${gvisorPayloadFiles(release).join(', ')})`);
+      problems.push(problemAt('--sha512', `"${flag}": release ${release} has several payload files; name one: <arch>/<file>=<sha512> (${gvisorPayloadFiles(release).join(', ')})`, 'gvisorMirror'));
       continue;
     }
     (byArch[arch] ??= {})[file] = digest;
@@ -99,27 +100,27 @@ export async function gvisorMirror(options: GvisorMirrorOptions): Promise<string
   const arches = (options.arch ?? GVISOR_ARCHES.join(',')).split(',').map((a) => a.trim());
   const from = (options.from ?? GVISOR_RELEASES_BASE_URL).replace(/\/+$/, '');
   const problems = [
-    ...checkGvisorRelease(release, false, '--release').map((e) => `${e.field}: ${e.message}`),
-    ...arches.filter((a) => !(GVISOR_ARCHES as readonly string[]).includes(a)).map((a) => `--arch: "${a}" is not a gVisor architecture; use ${GVISOR_ARCHES.join(', ')}`),
-    ...(!from.startsWith('https://') && !LOOPBACK.test(from) ? [`--from: "${from}" must be an https:// URL (plain http only on 127.0.0.1, localhost, [::1])`] : []),
+    ...checkGvisorRelease(release, false, '--release').map((e) => problemAt(e.field, e.message, 'gvisorMirror')),
+    ...arches.filter((a) => !(GVISOR_ARCHES as readonly string[]).includes(a)).map((a) => problemAt('--arch', `"${a}" is not a gVisor architecture; use ${GVISOR_ARCHES.join(', ')}`, 'gvisorMirror')),
+    ...(!from.startsWith('https://') && !LOOPBACK.test(from) ? [problemAt('--from', `"${from}" must be an https:// URL (plain http only on 127.0.0.1, localhost, [::1])`, 'gvisorMirror')] : []),
   ];
   const releaseProblems = problems.length;
   const sha512 = options.sha512?.length ? parseSha512Flags(release, options.sha512, problems) : undefined;
   if (problems.length === releaseProblems) {
     // Shape errors name the flag; a missing anchor says what to pass.
-    problems.push(...checkGvisorSha512(sha512).map((e) => `--sha512 ${e.field.replace(/^gvisorSha512\["[^"]*"\]\./, '')}: ${e.message}`));
+    problems.push(...checkGvisorSha512(sha512).map((e) => problemAt(`--sha512 ${e.field.replace(/^gvisorSha512\["[^"]*"\]\./, '')}`, e.message, 'gvisorMirror')));
     const unanchored = arches.filter((a) => (GVISOR_ARCHES as readonly string[]).includes(a) && sha512?.[release]?.[a as GvisorArch] === undefined);
     if (problems.length === releaseProblems && unanchored.length > 0 && !options.acceptBucketChecksums) {
       problems.push(
-        `--sha512: no digest for gVisor ${release} ${unanchored.join(' and ')}: the .sha512 files sit in the same bucket as the payload, so whoever can ` +
+        problemAt('--sha512', `no digest for gVisor ${release} ${unanchored.join(' and ')}: the .sha512 files sit in the same bucket as the payload, so whoever can ` +
           `replace one can replace the other; give --sha512 ${unanchored.map((a) => `${a}=<sha512 of ${gvisorPayloadFiles(release).join('/')}>`).join(' ')} ` +
-          'with digests obtained independently of the bucket, or --accept-bucket-checksums to trust the bucket (warned)',
+          'with digests obtained independently of the bucket, or --accept-bucket-checksums to trust the bucket (warned)', 'gvisorMirror'),
       );
     }
   }
   const root = resolve(options.to);
   const target = join(root, release);
-  if (existsSync(target)) problems.push(`--to: ${target} already exists; remove it or mirror into another folder`);
+  if (existsSync(target)) problems.push(problemAt('--to', `${target} already exists; remove it or mirror into another folder`, 'gvisorMirror'));
   if (problems.length) throw new ConfigError(problems, 'gvisor-mirror');
 
   const get = options.download ?? download;
@@ -132,13 +133,13 @@ export async function gvisorMirror(options: GvisorMirrorOptions): Promise<string
       const url = `${from}/${release}/${arch}/${name}`;
       const [payload, sum] = await Promise.all([get(url), get(`${url}.sha512`)]);
       const published = sha512LineFor(sum.toString('utf8'), name);
-      if (!published) throw new ConfigError([`${url}.sha512 is not a sha512sum line for ${name}; nothing written`], 'gvisor-mirror');
+      if (!published) throw new ConfigError([problemAt('', `${url}.sha512 is not a sha512sum line for ${name}; nothing written`, 'gvisorChecksum')], 'gvisor-mirror');
       const actual = createHash('sha512').update(payload).digest('hex');
       if (trust.kind === 'pinned' && actual !== trust.sha512[name]) {
-        throw new ConfigError([`sha512 mismatch for ${url}: --sha512 gives ${trust.sha512[name]}, got ${actual}; nothing written`], 'gvisor-mirror');
+        throw new ConfigError([problemAt('', `sha512 mismatch for ${url}: --sha512 gives ${trust.sha512[name]}, got ${actual}; nothing written`, 'gvisorChecksum')], 'gvisor-mirror');
       }
       // With a pinned digest the published one must agree too: the copy's .sha512 is what nodes that trust it read.
-      if (actual !== published) throw new ConfigError([`sha512 mismatch for ${url}: published ${published}, got ${actual}; nothing written`], 'gvisor-mirror');
+      if (actual !== published) throw new ConfigError([problemAt('', `sha512 mismatch for ${url}: published ${published}, got ${actual}; nothing written`, 'gvisorChecksum')], 'gvisor-mirror');
       files.push({ arch, name, data: payload }, { arch, name: `${name}.sha512`, data: sum });
     }
   }

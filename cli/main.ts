@@ -7,7 +7,7 @@ import { isPlatform, platformFacts, PLATFORMS, type Platform } from '../platform
 import { AGENT_SANDBOX_VERSIONS, agentSandboxRelease, allUpstreamFiles, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
 import { CACHE_ENV, MIRROR_ENV, UpstreamError } from '../core/upstream/store';
 import { kubernetesVersionProblem, supportedKubernetesVersions } from '../core/upstream/kubernetes-versions';
-import { formatProblem } from '../core/diagnostics';
+import { formatProblem, problemAt } from '../core/diagnostics';
 import { describeUnwrappedErrno, FileSystemError, isErrnoError } from '../core/system-error';
 import { saveCodeCaches } from '../core/code-cache';
 import { loadConfig, readConfig } from './load-config';
@@ -26,9 +26,9 @@ export function parsePlatforms(value: string): Platform[] {
   const list = value.split(',').map((v) => v.trim());
   const bad = list.filter((v) => !isPlatform(v));
   const twice = list.filter((v, i) => list.indexOf(v) !== i);
-  if (twice.length) throw new ConfigError([`--platform: ${[...new Set(twice)].map((t) => `"${t}"`).join(', ')} given twice`], 'command line');
+  if (twice.length) throw new ConfigError([problemAt('--platform', `${[...new Set(twice)].map((t) => `"${t}"`).join(', ')} given twice`, 'commandLine')], 'command line');
   if (bad.length) {
-    throw new ConfigError([`--platform: ${bad.map((b) => `"${b}"`).join(', ')} is not a platform; allowed: ${PLATFORMS.join(', ')}, all`], 'command line');
+    throw new ConfigError([problemAt('--platform', `${bad.map((b) => `"${b}"`).join(', ')} is not a platform; allowed: ${PLATFORMS.join(', ')}, all`, 'commandLine')], 'command line');
   }
   return list as Platform[];
 }
@@ -66,7 +66,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       const platforms = parsePlatforms(opts.platform);
       const lockWait = Number(opts.lockWait);
       const options = [
-        ...(!/^\d+(\.\d+)?$/.test(opts.lockWait) || !Number.isFinite(lockWait) ? [`--lock-wait: must be a number of seconds ≥ 0, got ${JSON.stringify(opts.lockWait)}`] : []),
+        ...(!/^\d+(\.\d+)?$/.test(opts.lockWait) || !Number.isFinite(lockWait) ? [problemAt('--lock-wait', `must be a number of seconds ≥ 0, got ${JSON.stringify(opts.lockWait)}`, 'commandLine')] : []),
         ...[outputFolderProblem(opts.out)].filter((p) => p !== undefined),
       ];
       if (options.length) throw new ConfigError(options, 'command line');
@@ -76,7 +76,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       const release = config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION;
       const deprecation = agentSandboxRelease(release).deprecation;
       if (deprecation) io.err(`warning: agentSandbox.version: ${deprecation}\n`);
-      for (const w of warnings) io.err(`warning: ${w}\n`);
+      for (const w of warnings) io.err(`warning: ${formatProblem(w)}\n`);
       for (const w of lazy<typeof import('./release-change')>('./release-change').releaseChangeWarnings(opts.out, platforms, release)) io.err(`warning: ${w}\n`);
       const summaries = synth({ platforms, config, out: opts.out, rendered, lockWaitMs: lockWait * 1000 });
       for (const w of summaries.flatMap((s) => s.warnings)) io.err(`warning: ${w}\n`);
@@ -97,10 +97,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .action((paths: string[], opts: { kubernetesVersion: string; agentSandboxVersion: string; platform?: string; config?: string; strict?: boolean }) => {
       const platform = opts.platform === undefined ? undefined : parsePlatforms(opts.platform);
       const options = [
-        ...(platform && platform.length !== 1 ? ['--platform: give one platform'] : []),
-        ...[kubernetesVersionProblem(opts.kubernetesVersion)].filter((p) => p !== undefined).map((p) => `--kubernetes-version: ${p}`),
+        ...(platform && platform.length !== 1 ? [problemAt('--platform', 'give one platform', 'commandLine')] : []),
+        ...[kubernetesVersionProblem(opts.kubernetesVersion)].filter((p) => p !== undefined).map((p) => problemAt('--kubernetes-version', p, 'commandLine')),
         ...(opts.config !== undefined && !platform
-          ? [`--config: needs --platform (the file's platforms.<platform> settings configure that platform's checks), got --config ${opts.config} alone`]
+          ? [problemAt('--config', `needs --platform (the file's platforms.<platform> settings configure that platform's checks), got --config ${opts.config} alone`, 'commandLine')]
           : []),
       ];
       if (options.length) throw new ConfigError(options, 'command line');

@@ -6,6 +6,7 @@ import { ConfigError } from '../config/validate';
 import { readSingleYamlDocument } from './read-yaml-file';
 import { EKS_CLUSTER_DEFAULTS, gvisorNodeOptions, nodeContainerd, parseEksClusterConfig, type EksClusterConfig } from '../platforms/eks/cluster-config';
 import { buildSandboxNodeBootstrap, GVISOR_RELEASE, gvisorArch, SandboxBootstrapError, type NodeArchitecture, type SandboxNodeUserDataOptions } from '../platforms/eks/node-bootstrap';
+import { problemAt } from '../core/diagnostics';
 
 export interface NodeBootstrapOptions {
   readonly arch?: NodeArchitecture;
@@ -29,14 +30,14 @@ function readClusterConfig(file: string): EksClusterConfig {
   const doc = (readSingleYamlDocument(file, 'stack file') ?? {}) as { config?: Record<string, unknown> };
   const raw = doc.config && typeof doc.config === 'object' ? doc.config['agent-sandbox-infra:cluster'] : doc;
   const { value, problems } = parseEksClusterConfig(raw);
-  if (!value || problems.length) throw new ConfigError(problems.map((p) => `${p.propertyPath}: ${p.reason}`), file);
+  if (!value || problems.length) throw new ConfigError(problems.map((p) => problemAt(p.propertyPath, p.reason, 'nodeBootstrap')), file);
   return value;
 }
 
 export function nodeBootstrap(opts: NodeBootstrapOptions): NodeBootstrapOutput {
   let options: SandboxNodeUserDataOptions = {};
   if (opts.config && (opts.gvisorSha512 !== undefined || opts.acceptBucketChecksums)) {
-    throw new ConfigError(['--gvisor-sha512/--accept-bucket-checksums: with --config the stack file says this (gvisorSha512, acceptGvisorBucketChecksums)'], 'node-bootstrap');
+    throw new ConfigError([problemAt('--gvisor-sha512/--accept-bucket-checksums', 'with --config the stack file says this (gvisorSha512, acceptGvisorBucketChecksums)', 'commandLine')], 'node-bootstrap');
   }
   if (opts.config) {
     const cluster = readClusterConfig(opts.config);
@@ -44,14 +45,14 @@ export function nodeBootstrap(opts: NodeBootstrapOptions): NodeBootstrapOutput {
     const group = opts.nodeGroup ? groups.find((g) => g.name === opts.nodeGroup) : groups[0];
     if (!group) {
       throw new ConfigError(
-        [`--node-group: ${opts.nodeGroup ? `"${opts.nodeGroup}" is not` : 'no sandbox node group is'} defined; groups: ${groups.map((g) => g.name).join(', ') || 'none'}`],
+        [problemAt('--node-group', `${opts.nodeGroup ? `"${opts.nodeGroup}" is not` : 'no sandbox node group is'} defined; groups: ${groups.map((g) => g.name).join(', ') || 'none'}`, 'commandLine')],
         opts.config,
       );
     }
     // An adopted cluster's version is unknown here: the AMI table then assumes the default version, unless the group
     // pins its AMI release (which names the version).
     const containerd = nodeContainerd(cluster.version ?? EKS_CLUSTER_DEFAULTS.version, group.releaseVersion, cluster.containerdMajorVersion);
-    if (containerd.error) throw new ConfigError([`cluster.containerdMajorVersion: ${containerd.error}`], opts.config);
+    if (containerd.error) throw new ConfigError([problemAt('cluster.containerdMajorVersion', containerd.error, 'nodeBootstrap')], opts.config);
     options = {
       instanceTypes: group.instanceTypes,
       containerdMajorVersion: containerd.major,
@@ -73,7 +74,7 @@ export function nodeBootstrap(opts: NodeBootstrapOptions): NodeBootstrapOutput {
     const { userData, warnings } = buildSandboxNodeBootstrap(options);
     return { userData, warnings };
   } catch (err) {
-    if (err instanceof SandboxBootstrapError) throw new ConfigError(err.errors.map((e) => `${e.field}: ${e.message}`), 'node-bootstrap');
+    if (err instanceof SandboxBootstrapError) throw new ConfigError(err.errors.map((e) => problemAt(e.field, e.message, 'nodeBootstrap')), 'node-bootstrap');
     throw err;
   }
 }

@@ -12,7 +12,7 @@ import type { Platform } from '../platforms';
 import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../core/upstream/pins';
 import { objectIdentity, runCheckers, validateObjectsAndList, type CheckableObject, type ObjectSource } from '../validation/schema/validate-objects';
 import { SchemaCatalog } from '../validation/schema/schema-catalog';
-import { describeObject, formatProblem, type Problem } from '../core/diagnostics';
+import { describeObject, problemAt, problemList, ProblemsError, type Problem } from '../core/diagnostics';
 import { parseManifestText } from '../core/yaml/parse';
 import { defaultCheckers } from './checkers';
 import { replaceOutputTree } from './output-folder';
@@ -39,9 +39,9 @@ export interface PlatformSummary {
   readonly warnings: readonly string[];
 }
 
-export class SynthValidationError extends Error {
-  constructor(readonly problems: readonly Problem[]) {
-    super(`synthesized manifests failed validation (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was written:\n  ${problems.map(formatProblem).join('\n  ')}`);
+export class SynthValidationError extends ProblemsError {
+  constructor(problems: readonly Problem[]) {
+    super(`synthesized manifests failed validation (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was written:${problemList(problems)}`, problems);
     this.name = 'SynthValidationError';
   }
 }
@@ -103,7 +103,7 @@ export function duplicateObjects(r: Pick<RenderedPlatform, 'files'>, platform: P
       const path = `${platform}/${file.name}`;
       const previous = first.get(id);
       if (previous === undefined) first.set(id, path);
-      else problems.push({ file: path, object: describeObject(obj), path: 'metadata.name', message: `duplicate object: also rendered into ${previous}; applied together, one silently replaces the other`, severity: 'error' });
+      else problems.push({ file: path, object: describeObject(obj), path: 'metadata.name', message: `duplicate object: also rendered into ${previous}; applied together, one silently replaces the other`, severity: 'error', code: 'duplicateObject' });
     }
   }
   return problems;
@@ -126,7 +126,7 @@ function checkObject(value: unknown, path: string, catalog: SchemaCatalog): Docu
 function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog): DocumentCheck {
   const { documents, problems } = parseManifestText(path, doc);
   if (problems.length) {
-    return { problems: problems.map((p) => ({ object: `line ${p.line}`, path: '', message: p.message, severity: 'error' as const })), checkable: [] };
+    return { problems: problems.map((p) => ({ object: `line ${p.line}`, path: '', message: p.message, severity: 'error' as const, code: 'yaml' })), checkable: [] };
   }
   const sources: ObjectSource[] = documents.map((d) => ({ value: d.value, file: path, index: d.index }));
   return withoutFile(validateObjectsAndList(sources, { catalog }));
@@ -136,7 +136,7 @@ function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog
  * Why `out` cannot be the output folder, as a sentence, or undefined: it (or a folder above it) is a file. Checked
  * before anything is rendered or written, instead of failing on `EEXIST`/`ENOTDIR` halfway.
  */
-export function outputFolderProblem(out: string): string | undefined {
+export function outputFolderProblem(out: string): Problem | undefined {
   const target = resolve(out);
   for (let dir = target; ; dir = dirname(dir)) {
     let isFile = false;
@@ -146,9 +146,13 @@ export function outputFolderProblem(out: string): string | undefined {
       // does not exist (yet): synth creates it
     }
     if (isFile) {
-      return dir === target
-        ? `--out: ${out} is a file, not a folder; synth writes one folder per platform into it (${out}/<platform>/*.yaml): give a folder (it is created if missing)`
-        : `--out: ${out} is inside ${dir}, which is a file, not a folder; give a folder (it is created if missing)`;
+      return problemAt(
+        '--out',
+        dir === target
+          ? `${out} is a file, not a folder; synth writes one folder per platform into it (${out}/<platform>/*.yaml): give a folder (it is created if missing)`
+          : `${out} is inside ${dir}, which is a file, not a folder; give a folder (it is created if missing)`,
+        'commandLine',
+      );
     }
     if (dirname(dir) === dir) return undefined;
   }

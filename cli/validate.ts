@@ -85,15 +85,15 @@ export function validatePaths(paths: readonly string[], options: ValidateCommand
       text = readBoundedTextFile(file, LIMITS.manifestFileBytes, 'manifest file');
     } catch (err) {
       if (err instanceof NotUtf8Error) {
-        problems.push({ file: shown, object: `line ${err.line}`, path: '', message: err.message.slice(file.length + 2), severity: 'error' });
+        problems.push({ file: shown, object: `line ${err.line}`, path: '', message: err.reason, severity: 'error', code: 'encoding' });
         continue;
       }
       if (!(err instanceof InputLimitError || err instanceof FileSystemError)) throw err;
-      problems.push({ file: shown, object: 'file', path: '', message: err.message, severity: 'error' });
+      problems.push({ file: shown, object: 'file', path: '', message: err.message, severity: 'error', code: err instanceof InputLimitError ? 'inputLimit' : 'fileSystem' });
       continue;
     }
     const { documents, problems: parseProblems } = parseManifestText(shown, text);
-    for (const p of parseProblems) problems.push({ file: shown, object: formatPosition(p), path: '', message: p.message, severity: 'error' });
+    for (const p of parseProblems) problems.push({ file: shown, object: formatPosition(p), path: '', message: p.message, severity: 'error', code: 'yaml' });
     for (const d of documents) sources.push({ value: d.value, file: shown, index: d.index });
   }
   const { kubernetesVersion, platformSettings, strict } = options;

@@ -14,6 +14,7 @@ import { rfc3339Problem } from '../core/formats';
 import { quantityProblem, unitlessBytesProblem } from '../core/quantity';
 import { imageReferenceProblem } from '../core/image-reference';
 import { limitRequiredReason, managedDefaultPolicyProblem, resourceKey, warmPoolReplicaProblems } from '../validation/workload-rules';
+import { problemAt, underPath, type Problem } from '../core/diagnostics';
 
 // The same check as the constructs: the shape and a real calendar date and time (the API server checks both).
 const rfc3339 = z.string().superRefine((value, ctx) => {
@@ -241,17 +242,17 @@ function namesOf(v: unknown): (string | undefined)[] {
  * config paths. Reads the configuration defensively, so it also runs on raw input the schema rejected (with
  * `replicas: false` then: those bounds overlap the schema's own checks).
  */
-export function tenantReferenceProblems(tenants: unknown, deviceClasses: unknown, options: { readonly replicas?: boolean; readonly kubernetesVersion?: string } = {}): string[] {
-  const problems: string[] = [];
+export function tenantReferenceProblems(tenants: unknown, deviceClasses: unknown, options: { readonly replicas?: boolean; readonly kubernetesVersion?: string } = {}): Problem[] {
+  const problems: Problem[] = [];
   const unique = (path: string, names: readonly (string | undefined)[]) =>
     names.forEach((n, i) => {
-      if (n !== undefined && names.indexOf(n) !== i) problems.push(`${path}[${i}].name: "${n}" is already used by ${path}[${names.indexOf(n)}]`);
+      if (n !== undefined && names.indexOf(n) !== i) problems.push(problemAt(`${path}[${i}].name`, `"${n}" is already used by ${path}[${names.indexOf(n)}]`, 'tenantReference'));
     });
   /** A reference to one of `names`: checked only when the value and every name are strings. */
   const reference = (path: string, value: unknown, names: readonly (string | undefined)[], what: string, tenant: string) => {
     const ref = text(value);
     if (ref === undefined || names.some((n) => n === undefined) || names.includes(ref)) return;
-    problems.push(`${path}: "${ref}" is not a ${what} of tenant ${tenant} (${[...new Set(names)].join(', ') || 'none'})`);
+    problems.push(problemAt(path, `"${ref}" is not a ${what} of tenant ${tenant} (${[...new Set(names)].join(', ') || 'none'})`, 'tenantReference'));
   };
   unique('tenants', namesOf(tenants));
   unique('deviceClasses', namesOf(deviceClasses));
@@ -271,7 +272,7 @@ export function tenantReferenceProblems(tenants: unknown, deviceClasses: unknown
     list(t.warmPools).forEach((raw, i) => {
       const p = object(raw);
       if (!p) return;
-      if (options.replicas !== false) problems.push(...warmPoolReplicaProblems(p as WarmPoolConfig, options.kubernetesVersion).map((problem) => `${at}.warmPools[${i}].${problem}`));
+      if (options.replicas !== false) problems.push(...underPath(`${at}.warmPools[${i}]`, warmPoolReplicaProblems(p as WarmPoolConfig, options.kubernetesVersion)));
       reference(`${at}.warmPools[${i}].template`, p.template, templates, 'template', tenant);
     });
     list(t.claims).forEach((c, i) => reference(`${at}.claims[${i}].warmPool`, object(c)?.warmPool, pools, 'warm pool', tenant));
@@ -282,7 +283,7 @@ export function tenantReferenceProblems(tenants: unknown, deviceClasses: unknown
       list(object(ct)?.requests).forEach((raw, ri) => {
         const r = object(raw);
         if (r && (r.exactly === undefined) === (r.firstAvailable === undefined)) {
-          problems.push(`${at}.claimTemplates[${ci}].requests[${ri}]: set exactly one of exactly or firstAvailable`);
+          problems.push(problemAt(`${at}.claimTemplates[${ci}].requests[${ri}]`, 'set exactly one of exactly or firstAvailable', 'tenantReference'));
         }
       });
     });
@@ -306,8 +307,8 @@ function podOwners(t: Loose): [string, Loose][] {
  * `networkPolicyManagement: Managed` without `networkPolicy` (a tenant's namespace is always a SandboxNamespace).
  * Defensive, like tenantReferenceProblems.
  */
-export function tenantPodProblems(tenants: unknown): string[] {
-  const problems: string[] = [];
+export function tenantPodProblems(tenants: unknown): Problem[] {
+  const problems: Problem[] = [];
   list(tenants).forEach((raw, ti) => {
     const t = object(raw);
     if (!t) return;
@@ -320,7 +321,7 @@ export function tenantPodProblems(tenants: unknown): string[] {
     for (const [path, values] of lists) {
       for (const [resource, value] of Object.entries(object(values) ?? {})) {
         const problem = unitlessBytesProblem(resource, value);
-        if (problem) problems.push(`tenants[${ti}].namespace.${path}${resourceKey(resource)}: ${problem}`);
+        if (problem) problems.push(problemAt(`tenants[${ti}].namespace.${path}${resourceKey(resource)}`, problem, 'tenantPod'));
       }
     }
     for (const [path, owner] of podOwners(t)) {
@@ -331,7 +332,7 @@ export function tenantPodProblems(tenants: unknown): string[] {
           const c = object(rawContainer);
           if (!c) return;
           const image = imageReferenceProblem(c.image);
-          if (image) problems.push(`${at}.${field}[${i}].image: ${image}`);
+          if (image) problems.push(problemAt(`${at}.${field}[${i}].image`, image, 'tenantPod'));
           const resources = c.resources === undefined ? {} : object(c.resources);
           if (!resources) return; // not an object: the schema says so
           for (const kind of ['limits', 'requests'] as const) {
@@ -340,18 +341,18 @@ export function tenantPodProblems(tenants: unknown): string[] {
               // the constructs refuse, negative values.
               if (typeof value === 'string' ? typeof parseQuantity(value) === 'string' : typeof value !== 'number') continue;
               const problem = quantityProblem(value) ?? unitlessBytesProblem(resource, value);
-              if (problem) problems.push(`${at}.${field}[${i}].resources.${kind}${resourceKey(resource)}: ${problem}`);
+              if (problem) problems.push(problemAt(`${at}.${field}[${i}].resources.${kind}${resourceKey(resource)}`, problem, 'tenantPod'));
             }
           }
           const limits = resources.limits === undefined ? {} : object(resources.limits);
           if (!limitsRequired || !limits) return;
           for (const r of ['cpu', 'memory']) {
-            if (limits[r] === undefined) problems.push(`${at}.${field}[${i}].resources.limits.${r}: ${limitRequiredReason()}`);
+            if (limits[r] === undefined) problems.push(problemAt(`${at}.${field}[${i}].resources.limits.${r}`, limitRequiredReason(), 'tenantPod'));
           }
         });
       }
       if (path.startsWith('templates') && owner.networkPolicyManagement === 'Managed' && owner.networkPolicy === undefined) {
-        problems.push(`${at}.networkPolicyManagement: ${managedDefaultPolicyProblem(text(owner.name) ?? '<template>', text(t.name) ?? '<tenant>')}`);
+        problems.push(problemAt(`${at}.networkPolicyManagement`, managedDefaultPolicyProblem(text(owner.name) ?? '<template>', text(t.name) ?? '<tenant>'), 'tenantPod'));
       }
     }
   });

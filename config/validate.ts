@@ -6,19 +6,24 @@ import { DEFAULT_CONTROLLER_NAMESPACE, propErrors } from '../validation/agent-sa
 import { routerSettingsErrors } from '../validation/sandbox-router-settings';
 import { platformModules, PLATFORMS, systemNamespaceProblem, type Platform } from '../platforms';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
-import { issueLines } from '../core/zod-issues';
+import { issueProblems } from '../core/zod-issues';
 import { LIMITS } from '../core/limits';
 import { unpinnedImageProblem } from '../core/image-reference';
 import { currentSandboxPlatformConfig } from './schema';
 import type { SandboxPlatformConfig } from './model';
 import { deviceClassConfig, tenantConfig, tenantPodProblems, tenantReferenceProblems } from './tenant-schema';
+import { distinctProblems, problemAt, underPath, problemList, ProblemsError, type Problem } from '../core/diagnostics';
 
-export class ConfigError extends Error {
+/**
+ * A refused input (the sandbox config, a command line, a stack file): every problem, each at the path of its field
+ * in that input, listed one per line under `<source> is invalid (N problems):`.
+ */
+export class ConfigError extends ProblemsError {
   constructor(
-    readonly problems: readonly string[],
+    problems: readonly Problem[],
     readonly source = 'config',
   ) {
-    super(`${source} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}`);
+    super(`${source} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):${problemList(problems)}`, problems);
     this.name = 'ConfigError';
   }
 }
@@ -43,14 +48,12 @@ export function validateConfig(raw: unknown, source = 'config', options: Validat
   if (!parsed.success) {
     const top = typeof input === 'object' && !Array.isArray(input) ? (input as { tenants?: unknown; deviceClasses?: unknown; agentSandbox?: unknown }) : {};
     throw new ConfigError(
-      [
-        ...new Set([
-          ...issueLines(parsed.error.issues, schema),
-          ...tenantPodProblems(top.tenants),
-          ...tenantReferenceProblems(top.tenants, top.deviceClasses, { replicas: false }),
-          ...tenantNamespaceProblems(top.tenants, controllerNamespaceOf(top.agentSandbox), options.platforms),
-        ]),
-      ],
+      distinctProblems([
+        ...issueProblems(parsed.error.issues, schema),
+        ...tenantPodProblems(top.tenants),
+        ...tenantReferenceProblems(top.tenants, top.deviceClasses, { replicas: false }),
+        ...tenantNamespaceProblems(top.tenants, controllerNamespaceOf(top.agentSandbox), options.platforms),
+      ]),
       source,
     );
   }
@@ -61,10 +64,10 @@ export function validateConfig(raw: unknown, source = 'config', options: Validat
 }
 
 /** Size limits checked before anything else (tenant count). */
-function limitProblems(input: unknown): string[] {
+function limitProblems(input: unknown): Problem[] {
   const tenants = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as { tenants?: unknown }).tenants : undefined;
   if (Array.isArray(tenants) && tenants.length > LIMITS.tenants) {
-    return [`tenants: must list at most ${LIMITS.tenants} tenants (one namespace each), got ${tenants.length}; split them over several configs`];
+    return [problemAt('tenants', `must list at most ${LIMITS.tenants} tenants (one namespace each), got ${tenants.length}; split them over several configs`, 'limits')];
   }
   return [];
 }
@@ -79,12 +82,12 @@ function controllerNamespaceOf(agentSandbox: unknown): string {
  * Tenants are never system namespaces: Kubernetes' own (`kube-system`, `default`…), the controller's, and those the
  * platforms being rendered manage (`gke-`, `amazon-`, `aks-`…). Reads raw input defensively.
  */
-export function tenantNamespaceProblems(tenants: unknown, controllerNamespace: string, platforms: readonly string[] = PLATFORMS): string[] {
+export function tenantNamespaceProblems(tenants: unknown, controllerNamespace: string, platforms: readonly string[] = PLATFORMS): Problem[] {
   if (!Array.isArray(tenants)) return [];
   return tenants.flatMap((t, i) => {
     const name = typeof t === 'object' && t !== null ? (t as { name?: unknown }).name : undefined;
     const problem = typeof name === 'string' ? systemNamespaceProblem(name, { platform: platforms, controllerNamespace }) : undefined;
-    return problem ? [`tenants[${i}].name: ${problem}`] : [];
+    return problem ? [problemAt(`tenants[${i}].name`, problem, 'systemNamespace')] : [];
   });
 }
 
@@ -94,16 +97,19 @@ export function tenantNamespaceProblems(tenants: unknown, controllerNamespace: s
  * `agentSandbox` setting but `version` (which picks the API version the workloads are written in) configures nothing.
  * When another rendered platform installs ours, they configure that one.
  */
-export function managedControllerSettingProblems(config: SandboxPlatformConfig, platforms: readonly Platform[]): string[] {
+export function managedControllerSettingProblems(config: SandboxPlatformConfig, platforms: readonly Platform[]): Problem[] {
   const managed = platforms.filter((p) => config.platforms?.[p]?.agentSandbox === 'managed');
   if (managed.length === 0 || managed.length < platforms.length) return [];
   const modes = managed.map((p) => `platforms.${p}.agentSandbox: managed`).join(', ');
   return Object.keys(config.agentSandbox ?? {})
     .filter((key) => key !== 'version')
-    .map(
-      (key) =>
-        `agentSandbox.${key}: does nothing: GKE's managed add-on installs and configures the controller on ${managed.join(', ')} (${modes}), ` +
-        `so no controller of ours is rendered; remove agentSandbox.${key}, or use agentSandbox: self to install ours`,
+    .map((key) =>
+      problemAt(
+        `agentSandbox.${key}`,
+        `does nothing: GKE's managed add-on installs and configures the controller on ${managed.join(', ')} (${modes}), ` +
+          `so no controller of ours is rendered; remove agentSandbox.${key}, or use agentSandbox: self to install ours`,
+        'settingDoesNothing',
+      ),
     );
 }
 
@@ -112,11 +118,12 @@ export function managedControllerSettingProblems(config: SandboxPlatformConfig, 
  * without a digest) and settings that do nothing (`replicas` on an autoscaled warm pool). Printed as warnings; with
  * `strict: true` (or `synth --strict`) they are errors.
  */
-export function configWarnings(config: SandboxPlatformConfig): string[] {
-  const warnings: string[] = [];
+export function configWarnings(config: SandboxPlatformConfig): Problem[] {
+  const warnings: Problem[] = [];
+  const warn = (path: string, message: string, code: string) => warnings.push({ severity: 'warning', code, path, message });
   const image = config.agentSandbox?.image;
   if (image?.tag === 'latest' && image.digest === undefined) {
-    warnings.push(`agentSandbox.image.tag: latest changes under you (each node may run another controller); pin a release tag (the default is the pinned release) or add image.digest`);
+    warn('agentSandbox.image.tag', 'latest changes under you (each node may run another controller); pin a release tag (the default is the pinned release) or add image.digest', 'unpinnedImage');
   }
   (config.tenants ?? []).forEach((t, ti) => {
     const owners = [...(t.templates ?? []).map((x, i) => [`templates[${i}]`, x] as const), ...(t.sandboxes ?? []).map((x, i) => [`sandboxes[${i}]`, x] as const)];
@@ -124,15 +131,17 @@ export function configWarnings(config: SandboxPlatformConfig): string[] {
       for (const list of ['containers', 'initContainers'] as const) {
         (owner[list] ?? []).forEach((c, i) => {
           const problem = unpinnedImageProblem((c as { image?: unknown }).image);
-          if (problem) warnings.push(`tenants[${ti}].${path}.${list}[${i}].image: ${problem}`);
+          if (problem) warn(`tenants[${ti}].${path}.${list}[${i}].image`, problem, 'unpinnedImage');
         });
       }
     }
     (t.warmPools ?? []).forEach((p, i) => {
       if (p.autoscaling && p.replicas !== undefined) {
-        warnings.push(
-          `tenants[${ti}].warmPools[${i}].replicas: ${p.replicas} has no effect: with autoscaling the HorizontalPodAutoscaler owns the pool's replicas ` +
+        warn(
+          `tenants[${ti}].warmPools[${i}].replicas`,
+          `${p.replicas} has no effect: with autoscaling the HorizontalPodAutoscaler owns the pool's replicas ` +
             `(the pool is rendered without spec.replicas and scales within autoscaling.minReplicas ${p.autoscaling.minReplicas} … maxReplicas ${p.autoscaling.maxReplicas}); remove replicas, or set autoscaling.minReplicas`,
+          'settingDoesNothing',
         );
       }
     });
@@ -232,13 +241,13 @@ export function salvageConfig(raw: unknown): SalvagedConfig | undefined {
   return { config: config as SandboxPlatformConfig, originalPath };
 }
 
-export function crossFieldProblems(config: SandboxPlatformConfig, options: ValidateConfigOptions = {}): string[] {
-  const problems: string[] = [];
+export function crossFieldProblems(config: SandboxPlatformConfig, options: ValidateConfigOptions = {}): Problem[] {
+  const problems: Problem[] = [];
   const release = agentSandboxRelease(config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
   const agentSandbox = config.agentSandbox ?? {};
-  problems.push(...propErrors(agentSandbox, release, agentSandbox.replicas ?? 1).map((e) => `agentSandbox.${e}`));
+  problems.push(...underPath('agentSandbox', propErrors(agentSandbox, release, agentSandbox.replicas ?? 1)));
   problems.push(...managedControllerSettingProblems(config, options.platforms ?? PLATFORMS));
-  if (config.router) problems.push(...routerSettingsErrors(config.router, release).map((e) => `router.${e}`));
+  if (config.router) problems.push(...underPath('router', routerSettingsErrors(config.router, release)));
   for (const m of platformModules()) {
     const settings = config.platforms?.[m.platform as Platform];
     if (settings && m.settingsProblems) problems.push(...m.settingsProblems(settings, release));
@@ -248,5 +257,5 @@ export function crossFieldProblems(config: SandboxPlatformConfig, options: Valid
     ...tenantReferenceProblems(config.tenants, config.deviceClasses, { kubernetesVersion: config.kubernetesVersion }),
     ...tenantNamespaceProblems(config.tenants, controllerNamespaceOf(config.agentSandbox), options.platforms),
   );
-  return [...new Set(problems)];
+  return distinctProblems(problems);
 }

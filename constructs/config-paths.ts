@@ -3,6 +3,7 @@
  * config user sees names a config path, never a construct path like `eks/Tenant-team-a/Template-py`.
  */
 import type { IConstruct } from 'constructs';
+import { joinPaths, type Problem } from '../core/diagnostics';
 
 const paths = new WeakMap<IConstruct, string>();
 
@@ -19,9 +20,6 @@ export function configPathOf(construct: IConstruct): string | undefined {
   return undefined;
 }
 
-// `field`, `list[0]`, `map["key"]`, `containers[0] (name)` segments, then `: `.
-const PROBLEM_PATH = /^((?:[A-Za-z_$][\w$-]*|\[(?:\d+|"(?:[^"\\]|\\.)*")\])(?:\.[A-Za-z_$][\w$-]*|\[(?:\d+|"(?:[^"\\]|\\.)*")\]| \([^()]*\))*): /;
-
 /** How a construct's own paths read in the config: object paths (`podTemplate.spec.containers`) → config keys. */
 const OBJECT_PATHS: readonly (readonly [RegExp, string])[] = [
   [/^podTemplate\.spec\./, ''],
@@ -33,24 +31,16 @@ const OBJECT_PATHS: readonly (readonly [RegExp, string])[] = [
 ];
 
 /**
- * A construct's problem (`path: message`, in the terms of its props or its object) under the config path `base`:
- * `containers[0] (main).resources.limits.cpu: …` under `tenants[0].templates[1]` reads
- * `tenants[0].templates[1].containers[0].resources.limits.cpu: …`. `rename` maps a first path segment to a config path
+ * A construct's problem (its path in the terms of its props or its object) under the config path `base`:
+ * `containers[0] (main).resources.limits.cpu` under `tenants[0].templates[1]` reads
+ * `tenants[0].templates[1].containers[0].resources.limits.cpu`. `rename` maps a first path segment to a config path
  * of its own (a SandboxNamespace's `name` is the tenant's `name`). A problem without a path is placed at `base`.
  */
-export function toConfigProblem(base: string, problem: string, rename: Readonly<Record<string, string>> = {}): string {
-  const m = PROBLEM_PATH.exec(problem);
-  if (!m) return `${base}: ${problem}`;
-  let path = m[1].replace(/ \([^()]*\)/g, '');
+export function toConfigProblem(base: string, problem: Problem, rename: Readonly<Record<string, string>> = {}): Problem {
+  // The container names shown after list entries (`containers[0] (main)`) are for readers of the construct's errors.
+  let path = problem.path.replace(/ \([^()]*\)/g, '');
   for (const [re, to] of OBJECT_PATHS) path = path.replace(re, to);
-  const message = problem.slice(m[0].length);
   const head = /^[A-Za-z_$][\w$-]*/.exec(path)?.[0];
-  if (head !== undefined && rename[head] !== undefined) return `${rename[head]}${path.slice(head.length)}: ${message}`;
-  return `${join(base, path)}: ${message}`;
-}
-
-function join(base: string, path: string): string {
-  if (!path) return base;
-  if (!base) return path;
-  return path.startsWith('[') ? `${base}${path}` : `${base}.${path}`;
+  if (head !== undefined && rename[head] !== undefined) return { ...problem, path: `${rename[head]}${path.slice(head.length)}` };
+  return { ...problem, path: joinPaths(base, path) };
 }

@@ -81,6 +81,7 @@ export { SandboxTenant, type SandboxTenantProps } from './sandbox-tenant';
 export { SandboxPlatformChart, type SandboxPlatformChartProps } from './sandbox-platform-chart';
 export type * from '../config/model';
 export { validateConfig, ConfigError, type ValidateConfigOptions } from '../config/validate';
+export { formatProblem, ProblemsError, type Problem } from '../core/diagnostics';
 export { EXAMPLE_CONFIG } from '../config/example';
 export { renderPlatform, type RenderedPlatform, type RenderedFile } from './output/render';
 

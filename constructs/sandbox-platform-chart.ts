@@ -16,8 +16,8 @@ import { DeviceClass } from './dra/device-class';
 import { selectorFromConfig } from '../config/selector-config';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION } from '../core/upstream/pins';
 import { UpstreamError } from '../core/upstream/store';
-import { problemsOf, ProblemsError } from '../core/diagnostics';
 import { setConfigPath, toConfigProblem } from './config-paths';
+import { problemAt, problemList, problemsOf, ProblemsError, type Problem } from '../core/diagnostics';
 
 export interface SandboxPlatformChartProps extends ChartProps {
   readonly platform: Platform;
@@ -55,9 +55,9 @@ export class SandboxPlatformChart extends Chart {
     this.warnings = facts.warnings ?? [];
     this.agentSandboxMode = settings.agentSandbox ?? 'self';
     // Every problem of the install, the device classes and the tenants, at its config path, in one error.
-    const errors: string[] = [];
+    const errors: Problem[] = [];
     if (!platform.agentSandboxModes.includes(this.agentSandboxMode)) {
-      errors.push(`platforms.${props.platform}.agentSandbox: "${this.agentSandboxMode}" is not available on ${props.platform}; allowed: ${platform.agentSandboxModes.join(', ')}`);
+      errors.push(problemAt(`platforms.${props.platform}.agentSandbox`, `"${this.agentSandboxMode}" is not available on ${props.platform}; allowed: ${platform.agentSandboxModes.join(', ')}`, 'sandboxPlatformChart'));
     } else if (this.agentSandboxMode === 'managed') {
       const release = agentSandboxRelease(config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
       errors.push(...(platform.settingsProblems?.(settings, release) ?? []));
@@ -70,7 +70,7 @@ export class SandboxPlatformChart extends Chart {
         setConfigPath(this.agentSandbox, 'agentSandbox');
       } catch (err) {
         if (err instanceof UpstreamError) throw err; // not a config problem: the pinned files are missing
-        errors.push(...problemsOf(err).map((p) => toConfigProblem('agentSandbox', p)));
+        errors.push(...problemsOf(err, 'agentSandbox').map((p) => toConfigProblem('agentSandbox', p)));
       }
     }
     this.runtime = new SandboxRuntime(this, 'Runtime', { platform: props.platform, settings });
@@ -88,7 +88,7 @@ export class SandboxPlatformChart extends Chart {
           setConfigPath(built, `deviceClasses[${i}]`);
           this.deviceClasses.set(dc.name, built);
         } catch (err) {
-          errors.push(...problemsOf(err).map((p) => toConfigProblem(`deviceClasses[${i}]`, p)));
+          errors.push(...problemsOf(err, 'deviceClass').map((p) => toConfigProblem(`deviceClasses[${i}]`, p)));
         }
       });
     }
@@ -131,9 +131,9 @@ export class SandboxPlatformChart extends Chart {
         });
       } catch (err) {
         if (err instanceof UpstreamError) throw err;
-        errors.push(...problemsOf(err).map((p) => toConfigProblem('router', p)));
+        errors.push(...problemsOf(err, 'router').map((p) => toConfigProblem('router', p)));
       }
     }
-    if (errors.length) throw new ProblemsError(`${props.platform}: the configuration cannot be built:\n${errors.join('\n')}`, errors);
+    if (errors.length) throw new ProblemsError(`${props.platform}: the configuration cannot be built:${problemList(errors, '\n')}`, errors);
   }
 }

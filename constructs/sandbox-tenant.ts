@@ -5,7 +5,7 @@
  * enforces only at pod admission, where a misfit leaves a warm pool silently short).
  */
 import { Construct } from 'constructs';
-import { problemsOf, ProblemsError } from '../core/diagnostics';
+import { formatProblem, problemAt, problemsOf, ProblemsError, type Problem } from '../core/diagnostics';
 import { setConfigPath, toConfigProblem } from './config-paths';
 import type { TenantConfig } from '../config/model';
 import { selectorFromConfig } from '../config/selector-config';
@@ -51,7 +51,7 @@ export class SandboxTenant extends Construct {
     super(scope, id);
     const t = props.tenant;
     const at = props.configPath ?? `tenants[${t.name}]`;
-    const errors: string[] = [];
+    const errors: Problem[] = [];
     // Each object is built even when an earlier one failed, so one run reports every problem of the tenant, each at
     // its config path (`tenants[0].templates[1].containers[0].image`), never at a construct path.
     const attempt = <T extends Construct>(path: string, build: () => T, rename: Readonly<Record<string, string>> = {}): T | undefined => {
@@ -131,7 +131,7 @@ export class SandboxTenant extends Construct {
     (t.warmPools ?? []).forEach((wp, i) =>
       attempt(`warmPools[${i}]`, () => {
         const template = this.templates.get(wp.template);
-        if (!template) throw new Error(`template: "${wp.template}" could not be built (its problems are listed)`);
+        if (!template) throw notBuilt('template', wp.template);
         const built = new SandboxWarmPool(this, `WarmPool-${wp.name}`, { ...wp, name: wp.name, template, kubernetesVersion: props.kubernetesVersion });
         this.warmPools.set(wp.name, built);
         return built;
@@ -140,7 +140,7 @@ export class SandboxTenant extends Construct {
     (t.claims ?? []).forEach((cc, i) =>
       attempt(`claims[${i}]`, () => {
         const warmPool = this.warmPools.get(cc.warmPool);
-        if (!warmPool) throw new Error(`warmPool: "${cc.warmPool}" could not be built (its problems are listed)`);
+        if (!warmPool) throw notBuilt('warmPool', cc.warmPool);
         const built = new SandboxClaim(this, `Claim-${cc.name}`, { ...cc, name: cc.name, warmPool });
         this.claims.set(cc.name, built);
         return built;
@@ -169,7 +169,7 @@ export class SandboxTenant extends Construct {
       ),
     );
     if (namespace) errors.push(...this.namespaceFitProblems(t, at, namespace));
-    if (errors.length) throw new ProblemsError(errors.join('\n'), errors);
+    if (errors.length) throw new ProblemsError(errors.map(formatProblem).join('\n'), errors);
     this.namespace = namespace as SandboxNamespace; // defined: a failed namespace is in `errors`, which throws above
   }
 
@@ -178,8 +178,8 @@ export class SandboxTenant extends Construct {
    * each warm pool's autoscaler maximum or replicas, plus one per claim — the pool replaces what a claim takes —
    * plus every Sandbox, suspended ones included since resuming needs the pod back). Skipped for what is turned off.
    */
-  private namespaceFitProblems(t: TenantConfig, at: string, ns: SandboxNamespace): string[] {
-    const problems: string[] = [];
+  private namespaceFitProblems(t: TenantConfig, at: string, ns: SandboxNamespace): Problem[] {
+    const problems: Problem[] = [];
     const fit = (path: string, built: BuiltSandboxPod): FitPod => {
       const spec = built.podTemplate.spec as { containers: FitPod['containers']; initContainers?: FitPod['containers'] };
       return { path, containers: spec.containers, initContainers: spec.initContainers };
@@ -219,4 +219,10 @@ export class SandboxTenant extends Construct {
 function templateOnly(tc: NonNullable<TenantConfig['templates']>[number]) {
   const { networkPolicyManagement, networkPolicy, envVarsInjectionPolicy, volumeClaimTemplates, volumeClaimTemplatesPolicy, service, claimLifecycle } = tc;
   return { networkPolicyManagement, networkPolicy, envVarsInjectionPolicy, volumeClaimTemplates, volumeClaimTemplatesPolicy, service, claimLifecycle };
+}
+
+/** A dependent object is skipped: the object it names failed, and its problems are already listed. */
+function notBuilt(field: string, name: string): ProblemsError {
+  const problem = problemAt(field, `"${name}" could not be built (its problems are listed)`, 'dependency');
+  return new ProblemsError(formatProblem(problem), [problem]);
 }

@@ -1,3 +1,4 @@
+import { problemAt, type Problem } from './diagnostics';
 /**
  * Kubernetes name and label syntax checks (k8s.io/apimachinery/pkg/util/validation), as messages that name the
  * field and the value. Each returns the problems found, empty when there are none.
@@ -8,50 +9,50 @@ export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /** RFC 1123 label, ≤ 63 characters (namespace names). */
-export function dnsLabelErrors(field: string, value: string): string[] {
+export function dnsLabelErrors(field: string, value: string): Problem[] {
   return value.length <= 63 && DNS_LABEL.test(value)
     ? []
-    : [`${field}: ${JSON.stringify(value)} is not a DNS label (at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit)`];
+    : [problemAt(field, `${JSON.stringify(value)} is not a DNS label (at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit)`, 'format')];
 }
 
 /** RFC 1123 subdomain, ≤ 253 characters (ServiceAccount names). */
-export function dnsSubdomainErrors(field: string, value: string): string[] {
+export function dnsSubdomainErrors(field: string, value: string): Problem[] {
   return value.length <= 253 && DNS_SUBDOMAIN.test(value)
     ? []
-    : [`${field}: ${JSON.stringify(value)} is not a DNS subdomain (at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit)`];
+    : [problemAt(field, `${JSON.stringify(value)} is not a DNS subdomain (at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit)`, 'format')];
 }
 
 /** A label or annotation key: `[prefix/]name`, the prefix a DNS subdomain, the name ≤ 63 characters. */
-export function qualifiedNameErrors(field: string, key: string): string[] {
+export function qualifiedNameErrors(field: string, key: string): Problem[] {
   const slash = key.lastIndexOf('/');
   const prefix = slash < 0 ? undefined : key.slice(0, slash);
   const name = key.slice(slash + 1);
   const ok = (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))) && name.length <= 63 && LABEL_NAME.test(name);
-  return ok ? [] : [`${field}: key ${JSON.stringify(key)} is not a qualified name ([DNS subdomain/]name, the name at most 63 letters, digits, "-", "_" and ".")`];
+  return ok ? [] : [problemAt(field, `key ${JSON.stringify(key)} is not a qualified name ([DNS subdomain/]name, the name at most 63 letters, digits, "-", "_" and ".")`, 'format')];
 }
 
 /** Label keys and values (values: empty, or ≤ 63 characters of the label-name alphabet). */
-export function labelErrors(field: string, labels: Readonly<Record<string, string>>): string[] {
-  const errors: string[] = [];
+export function labelErrors(field: string, labels: Readonly<Record<string, string>>): Problem[] {
+  const errors: Problem[] = [];
   for (const [key, value] of Object.entries(labels)) {
     errors.push(...qualifiedNameErrors(field, key));
     if (typeof value !== 'string' || (value !== '' && !(value.length <= 63 && LABEL_NAME.test(value)))) {
-      errors.push(`${field}.${key}: value ${JSON.stringify(value)} is not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit)`);
+      errors.push(problemAt(`${field}.${key}`, `value ${JSON.stringify(value)} is not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit)`, 'format'));
     }
   }
   return errors;
 }
 
-export function checkName(field: string, value: string, errors: string[], max = 63): void {
+export function checkName(field: string, value: string, errors: Problem[], max = 63): void {
   if (typeof value !== 'string' || value.length > max || !DNS_LABEL.test(value)) {
-    errors.push(`${field}: "${String(value)}" is not a valid name (lowercase letters, digits and "-", at most ${max} characters)`);
+    errors.push(problemAt(field, `"${String(value)}" is not a valid name (lowercase letters, digits and "-", at most ${max} characters)`, 'format'));
   }
 }
 
 /** Object names that may contain dots (the API server's DNS-subdomain rule), e.g. SandboxTemplate names. */
-export function checkSubdomainName(field: string, value: string, errors: string[], max = 253): void {
+export function checkSubdomainName(field: string, value: string, errors: Problem[], max = 253): void {
   if (typeof value !== 'string' || value.length > max || !DNS_SUBDOMAIN.test(value)) {
-    errors.push(`${field}: "${String(value)}" is not a valid name (lowercase letters, digits, "-" and ".", at most ${max} characters)`);
+    errors.push(problemAt(field, `"${String(value)}" is not a valid name (lowercase letters, digits, "-" and ".", at most ${max} characters)`, 'format'));
   }
 }
 
@@ -97,13 +98,13 @@ export function objectNameFromId(id: string, kind: 'label' | 'subdomain' = 'labe
 }
 
 /** `name` given, or the one {@link objectNameFromId} derives from the id, or an error that says to pass `name`. */
-export function nameOrIdName(name: string | undefined, id: string, errors: string[], kind: 'label' | 'subdomain' = 'label'): string {
+export function nameOrIdName(name: string | undefined, id: string, errors: Problem[], kind: 'label' | 'subdomain' = 'label'): string {
   if (name !== undefined) return name;
   const derived = objectNameFromId(id, kind);
   if (derived !== undefined) return derived;
   errors.push(
-    `name: not given, and the construct id ${JSON.stringify(id)} gives no valid object name (lowercase letters, digits and "-"${kind === 'subdomain' ? ', "."' : ''}, at most ${kind === 'label' ? 63 : 253} characters, ` +
-      'even in kebab case); pass name: "<name>"',
+    problemAt('name', `not given, and the construct id ${JSON.stringify(id)} gives no valid object name (lowercase letters, digits and "-"${kind === 'subdomain' ? ', "."' : ''}, at most ${kind === 'label' ? 63 : 253} characters, ` +
+      'even in kebab case); pass name: "<name>"', 'format'),
   );
   return id;
 }

@@ -7,11 +7,16 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Sta
 import { formatBytes } from './limits';
 import { withFileSystemAction } from './system-error';
 import { decodeUtf8 } from './utf8-text';
+import { ProblemsError } from './diagnostics';
 
 /** An input that is not a regular file or is over its size limit: the message says which and what to do. */
-export class InputLimitError extends Error {
-  constructor(message: string) {
-    super(message);
+/** An input that is not read: a non-regular file or one over its size limit. `reason` is the message without the file. */
+export class InputLimitError extends ProblemsError {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`cannot read ${file}: ${reason}`, [{ severity: 'error', code: 'inputLimit', file, path: '', message: reason }]);
     this.name = 'InputLimitError';
   }
 }
@@ -32,9 +37,9 @@ function kindOf(st: Stats): string {
  */
 export function readBoundedTextFile(path: string, maxBytes: number, what: string): string {
   const notRegular = (st: Stats) =>
-    new InputLimitError(`cannot read ${path}: it is ${kindOf(st)}, not a regular file; give the ${what} as a file`);
+    new InputLimitError(path, `it is ${kindOf(st)}, not a regular file; give the ${what} as a file`);
   const tooLarge = (size: string) =>
-    new InputLimitError(`cannot read ${path}: the ${what} is ${size}, more than the ${formatBytes(maxBytes)} allowed`);
+    new InputLimitError(path, `the ${what} is ${size}, more than the ${formatBytes(maxBytes)} allowed`);
   // stat does not block on a FIFO; refuse devices, pipes and folders before opening anything.
   const before = withFileSystemAction('read', path, () => statSync(path));
   if (!before.isFile()) throw notRegular(before);

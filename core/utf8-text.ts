@@ -7,7 +7,8 @@ export class NotUtf8Error extends Error {
     readonly file: string,
     readonly line: number,
     readonly column: number,
-    reason: string,
+    /** What is wrong, without the file name. */
+    readonly reason: string,
   ) {
     super(`${file}: ${reason}`);
     this.name = 'NotUtf8Error';

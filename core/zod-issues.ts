@@ -1,5 +1,9 @@
-/** zod issues → `path: message, got value` lines, e.g. `tenants[1].warmPools[0].replicas: must be ≤ 500, got 10000`. */
+/**
+ * zod issues → Problems (`code: 'schema'`) whose path is the field and whose message says what is allowed and what
+ * was given, e.g. `tenants[1].warmPools[0].replicas` / `must be ≤ 500, got 10000`.
+ */
 import type { z } from 'zod';
+import { formatProblem, problemAt, type Problem } from './diagnostics';
 import { didYouMean } from './suggest';
 
 type Def = { type?: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; element?: z.ZodType; options?: z.ZodType[]; in?: z.ZodType; out?: z.ZodType; valueType?: z.ZodType };
@@ -35,6 +39,9 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): st
   return [...new Set(objectsAt(schema, path).flatMap((d) => Object.keys(d.shape ?? {})))];
 }
 
+/** The path of an issue about the parsed value as a whole. */
+export const ROOT_PATH = '(config)';
+
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const seg of path) {
@@ -42,7 +49,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
     else if (/^[A-Za-z_$][\w$]*$/.test(String(seg))) out += out ? `.${String(seg)}` : String(seg);
     else out += `[${JSON.stringify(String(seg))}]`;
   }
-  return out || '(config)';
+  return out || ROOT_PATH;
 }
 
 function got(input: unknown): string {
@@ -54,45 +61,54 @@ function got(input: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** With `schema` (the one that produced the issues), an unknown key gets a "did you mean" from the keys allowed there. */
-export function issueLines(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType): string[] {
-  const lines: string[] = [];
+/**
+ * With `schema` (the one that produced the issues), an unknown key gets a "did you mean" from the keys allowed there.
+ * `root`: the path the parsed value sits at (`['cluster']`), in front of every issue's path.
+ */
+export function issueProblems(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType, root: readonly PropertyKey[] = []): Problem[] {
+  const problems: Problem[] = [];
+  const push = (path: readonly PropertyKey[], message: string) => problems.push(problemAt(formatPath([...root, ...path]), message, 'schema'));
   for (const issue of issues) {
-    const at = formatPath(issue.path);
+    const at = issue.path;
     const input = (issue as { input?: unknown }).input;
     switch (issue.code) {
       case 'unrecognized_keys':
         for (const key of issue.keys) {
           const hint = schema ? didYouMean(key, knownKeysAt(schema, issue.path)) : '';
-          lines.push(`${formatPath([...issue.path, key])}: unknown field "${key}"${hint}`);
+          push([...issue.path, key], `unknown field "${key}"${hint}`);
         }
         break;
       case 'invalid_type':
-        lines.push(`${at}: ${input === undefined ? 'is required' : `must be ${issue.expected === 'int' ? 'an integer' : issue.expected}, got ${got(input)}`}`);
+        push(at, `${input === undefined ? 'is required' : `must be ${issue.expected === 'int' ? 'an integer' : issue.expected}, got ${got(input)}`}`);
         break;
       case 'invalid_value':
-        lines.push(`${at}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${got(input)}`);
+        push(at, `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${got(input)}`);
         break;
       case 'too_big':
-        lines.push(`${at}: must be ${issue.origin === 'array' ? 'at most' : issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}${issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : ''}, got ${issue.origin === 'array' && Array.isArray(input) ? `${input.length} items` : got(input)}`);
+        push(at, `must be ${issue.origin === 'array' ? 'at most' : issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}${issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : ''}, got ${issue.origin === 'array' && Array.isArray(input) ? `${input.length} items` : got(input)}`);
         break;
       case 'too_small':
         if (issue.origin === 'string' && Number(issue.minimum) === 1) {
-          lines.push(`${at}: must not be empty`);
+          push(at, 'must not be empty');
           break;
         }
-        lines.push(`${at}: must be ${issue.origin === 'array' ? 'at least' : issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : ''}, got ${issue.origin === 'array' && Array.isArray(input) ? `${input.length} items` : got(input)}`);
+        push(at, `must be ${issue.origin === 'array' ? 'at least' : issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : ''}, got ${issue.origin === 'array' && Array.isArray(input) ? `${input.length} items` : got(input)}`);
         break;
       case 'invalid_format':
       case 'custom':
-        lines.push(`${at}: ${issue.message}${input !== undefined && issue.code === 'invalid_format' ? `, got ${got(input)}` : ''}`);
+        push(at, `${issue.message}${input !== undefined && issue.code === 'invalid_format' ? `, got ${got(input)}` : ''}`);
         break;
       case 'invalid_union':
-        lines.push(`${at}: ${issue.message}, got ${got(input)}`);
+        push(at, `${issue.message}, got ${got(input)}`);
         break;
       default:
-        lines.push(`${at}: ${issue.message}`);
+        push(at, issue.message);
     }
   }
-  return lines;
+  return problems;
+}
+
+/** The issues as `path: message` lines (`(config)` for the value as a whole). */
+export function issueLines(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType): string[] {
+  return issueProblems(issues, schema).map(formatProblem);
 }

@@ -17,8 +17,8 @@ import {
   type ReservedNamespaces,
   type RuntimeFacts,
 } from './platform';
-import { ProblemsError } from '../core/diagnostics';
-import { issueLines } from '../core/zod-issues';
+import { problemList, ProblemsError } from '../core/diagnostics';
+import { issueProblems } from '../core/zod-issues';
 
 /** The built-in platform ids (a registered test or team platform adds its own at run time: registerPlatform). */
 export type Platform = 'gke-autopilot' | 'gke-standard' | 'eks' | 'aks' | 'kind' | 'kubernetes';
@@ -90,9 +90,8 @@ export function platformFacts(platform: string, settings?: unknown): PlatformFac
   const parsed = m.settings.safeParse(settings ?? {}, { reportInput: true });
   if (!parsed.success) {
     // The settings schemas are zod schemas (config/schema.ts composes them), so their issues are zod's.
-    const issues = parsed.error.issues.map((i) => ({ ...i, path: ['platforms', platform, ...i.path] })) as unknown as Parameters<typeof issueLines>[0];
-    const problems = issueLines(issues);
-    throw new ProblemsError(`platforms.${platform} is invalid:\n  ${problems.join('\n  ')}`, problems);
+    const problems = issueProblems(parsed.error.issues as unknown as Parameters<typeof issueProblems>[0], undefined, ['platforms', platform]);
+    throw new ProblemsError(`platforms.${platform} is invalid:${problemList(problems)}`, problems);
   }
   return m.configure(parsed.data);
 }

@@ -6,7 +6,7 @@
  */
 import type { CapacityResult } from './capacity/findings';
 import type { WarmPoolDemand } from './capacity/plan';
-import type { InputProblem } from '../core/diagnostics';
+import type { InputProblem, Problem } from '../core/diagnostics';
 
 export const ISOLATIONS = ['gvisor', 'kata'] as const;
 export type Isolation = (typeof ISOLATIONS)[number];
@@ -186,7 +186,7 @@ export interface PlatformModule<S = unknown, Id extends string = string> extends
    */
   readonly settings: SettingsSchema<S>;
   /** Problems of valid settings against the agent-sandbox release the manifests are rendered for (`<field>: <reason>`). */
-  readonly settingsProblems?: (settings: S, release: { readonly apiVersion: string }) => string[];
+  readonly settingsProblems?: (settings: S, release: { readonly apiVersion: string }) => Problem[];
   /**
    * Runtimes and sandbox nodes that depend on the settings (valid ones: schema and settingsProblems passed). Without
    * it, `runtimes` and `sandboxNode` are the platform's facts whatever the settings; with it, they are what the

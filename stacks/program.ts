@@ -15,7 +15,8 @@ import type { SandboxPlatformConfig } from '../config/schema';
 import { renderPlatform, type RenderedPlatform } from '../constructs/output/render';
 import { isPlatform, platformModule, PLATFORMS, type Platform } from '../platforms';
 import { isProductionStack } from '../platforms/environment';
-import { ProblemsError, type InputProblem } from '../core/diagnostics';
+import { formatProblem, joinPaths, ProblemsError, type InputProblem, type Problem } from '../core/diagnostics';
+import { ROOT_PATH } from '../core/zod-issues';
 import { UpstreamError } from '../core/upstream/store';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
 import { stackCapacity } from './capacity-plan';
@@ -59,11 +60,9 @@ export function checkStack(): CheckedStack {
   const secretConfigured = (key: string): boolean => config.getSecret(key) !== undefined;
   const problems: InputProblem[] = [];
   const add = (propertyPath: string, reason: string) => problems.push({ propertyPath, reason });
-  /** A `path: reason` problem line under `prefix` (a line without a path is about the prefix itself). */
-  const addLine = (prefix: string, line: string) => {
-    const sep = line.indexOf(': ');
-    if (sep < 0) add(prefix, line);
-    else add(`${prefix}.${line.slice(0, sep)}`, line.slice(sep + 2));
+  /** The sandbox config's problems, each at its path under the stack setting `sandbox` (the config as a whole: at `sandbox`). */
+  const addSandbox = (found: readonly Problem[]) => {
+    for (const p of found) add(joinPaths('sandbox', p.path === ROOT_PATH ? '' : p.path), p.message);
   };
 
   const platform = config.get('platform');
@@ -81,7 +80,7 @@ export function checkStack(): CheckedStack {
       // Without the pinned schemas the sandbox config cannot be checked; the other problems are still listed.
       problems.push(upstreamProblem(err));
     } else if (err instanceof ConfigError) {
-      for (const line of err.problems) addLine('sandbox', line);
+      addSandbox(err.problems);
     } else {
       throw err;
     }
@@ -119,14 +118,14 @@ export function checkStack(): CheckedStack {
     } catch (err) {
       if (err instanceof UpstreamError) problems.push(upstreamProblem(err));
       // What the constructs found, each at its config path under `sandbox.`.
-      else if (err instanceof ProblemsError) for (const line of err.problems) addLine('sandbox', line);
+      else if (err instanceof ProblemsError) addSandbox(err.problems);
       else add('sandbox', (err as Error).message);
     }
     if (rendered) {
       // Valid but probably not meant (unpinned images, settings that do nothing): warnings, errors with strict: true.
-      for (const line of configWarnings(sandbox)) {
-        if (sandbox.strict) addLine('sandbox', `${line} [strict]`);
-        else warnings.push(`sandbox.${line}`);
+      for (const w of configWarnings(sandbox)) {
+        if (sandbox.strict) addSandbox([{ ...w, message: `${w.message} [strict]` }]);
+        else warnings.push(`${CONFIG_NAMESPACE}:sandbox.${formatProblem(w)}`);
       }
       warnings.push(...rendered.chart.warnings.map((w) => `${CONFIG_NAMESPACE}:sandbox.${w}`));
       const capacity = stackCapacity(p, cluster, rendered.chart, providerConfig);

@@ -7,6 +7,7 @@ import { DNS_LABEL, DNS_SUBDOMAIN } from '../core/formats';
 import { imageReferenceProblem } from '../core/image-reference';
 import { unitlessBytesProblem } from '../core/quantity';
 import { controllerFlagErrors, type ControllerFlags } from './controller-flags';
+import { problemAt, type Problem } from '../core/diagnostics';
 
 export const CONTROLLER_NAME = 'agent-sandbox-controller';
 /** Where the controller runs unless `namespace` says otherwise (upstream's install and Helm chart). */
@@ -39,15 +40,19 @@ export interface ContainerImage {
  * The image's errors every image setting shares: the digest's form, and `requireDigest` when the reference would be a
  * tag only. `reference` is what the Deployment would get.
  */
-export function imageDigestErrors(image: ContainerImage | undefined, reference: string): string[] {
-  const errors: string[] = [];
+export function imageDigestErrors(image: ContainerImage | undefined, reference: string): Problem[] {
+  const errors: Problem[] = [];
   if (image?.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(image.digest)) {
-    errors.push(`image.digest: must be "sha256:" followed by 64 lowercase hex digits, got "${image.digest}"`);
+    errors.push(problemAt('image.digest', `must be "sha256:" followed by 64 lowercase hex digits, got "${image.digest}"`, 'agentSandboxSettings'));
   }
   if (image?.requireDigest === true && !reference.includes('@sha256:')) {
     errors.push(
-      `image.requireDigest: the image "${reference}" is referenced by tag only, which its registry can move to other bytes; ` +
-        'set image.digest to the sha256 of that tag in your registry (e.g. `crane digest <image>`), or remove requireDigest',
+      problemAt(
+        'image.requireDigest',
+        `the image "${reference}" is referenced by tag only, which its registry can move to other bytes; ` +
+          'set image.digest to the sha256 of that tag in your registry (e.g. `crane digest <image>`), or remove requireDigest',
+        'agentSandboxSettings',
+      ),
     );
   }
   return errors;
@@ -67,54 +72,54 @@ export function controllerImageReference(image: ContainerImage | undefined, rele
 }
 
 /** Every invalid prop, each naming the field, the value and what is allowed. */
-export function propErrors(props: AgentSandboxSettings, release: AgentSandboxRelease, replicas: number): string[] {
-  const errors: string[] = [];
+export function propErrors(props: AgentSandboxSettings, release: AgentSandboxRelease, replicas: number): Problem[] {
+  const errors: Problem[] = [];
   const name = (field: string, value: string | undefined, re: RegExp, max: number, what: string) => {
-    if (value !== undefined && (value.length > max || !re.test(value))) errors.push(`${field}: "${value}" is not a valid ${what}`);
+    if (value !== undefined && (value.length > max || !re.test(value))) errors.push(problemAt(field, `"${value}" is not a valid ${what}`, 'agentSandboxSettings'));
   };
   name('namespace', props.namespace, DNS_LABEL, 63, 'namespace name (lowercase DNS label, at most 63 characters)');
   name('webhookServiceName', props.webhookServiceName, DNS_LABEL, 63, 'Service name (lowercase DNS label, at most 63 characters)');
   name('metricsServiceName', props.metricsServiceName, DNS_LABEL, 63, 'Service name (lowercase DNS label, at most 63 characters)');
   if (props.webhookServiceName !== undefined && !release.conversionWebhook) {
-    errors.push(`webhookServiceName: agent-sandbox ${release.version} has no conversion webhook (nothing to name); remove the field`);
+    errors.push(problemAt('webhookServiceName', `agent-sandbox ${release.version} has no conversion webhook (nothing to name); remove the field`, 'agentSandboxSettings'));
   }
   if (props.webhookServiceName !== undefined && props.webhookServiceName === (props.metricsServiceName ?? CONTROLLER_NAME)) {
-    errors.push(`webhookServiceName: "${props.webhookServiceName}" is also the metrics Service name; the two Services need different names`);
+    errors.push(problemAt('webhookServiceName', `"${props.webhookServiceName}" is also the metrics Service name; the two Services need different names`, 'agentSandboxSettings'));
   }
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 10) errors.push(`replicas: must be an integer from 1 to 10, got ${replicas}`);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 10) errors.push(problemAt('replicas', `must be an integer from 1 to 10, got ${replicas}`, 'agentSandboxSettings'));
   if (replicas > 1 && props.controller?.leaderElect === false) {
-    errors.push(`controller.leaderElect: false with replicas ${replicas} would run ${replicas} active controllers reconciling the same sandboxes; use replicas: 1 or leader election`);
+    errors.push(problemAt('controller.leaderElect', `false with replicas ${replicas} would run ${replicas} active controllers reconciling the same sandboxes; use replicas: 1 or leader election`, 'agentSandboxSettings'));
   }
   errors.push(...imageDigestErrors(props.image, controllerImageReference(props.image, release)));
   if (props.image?.registry !== undefined && props.image.repository !== undefined) {
-    errors.push(`image.registry: cannot be used with image.repository (registry replaces the host of the default repository; repository replaces all of it), got both`);
+    errors.push(problemAt('image.registry', 'cannot be used with image.repository (registry replaces the host of the default repository; repository replaces all of it), got both', 'agentSandboxSettings'));
   }
   if (props.image?.registry !== undefined && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9._-]+)*$/.test(props.image.registry)) {
-    errors.push(`image.registry: "${props.image.registry}" is not a registry host with an optional path, like "123456789012.dkr.ecr.us-west-2.amazonaws.com/k8s"`);
+    errors.push(problemAt('image.registry', `"${props.image.registry}" is not a registry host with an optional path, like "123456789012.dkr.ecr.us-west-2.amazonaws.com/k8s"`, 'agentSandboxSettings'));
   }
-  if (props.image?.tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(props.image.tag)) errors.push(`image.tag: "${props.image.tag}" is not a valid image tag`);
+  if (props.image?.tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(props.image.tag)) errors.push(problemAt('image.tag', `"${props.image.tag}" is not a valid image tag`, 'agentSandboxSettings'));
   if (props.image?.repository !== undefined) {
     const problem = imageReferenceProblem(props.image.repository);
     if (problem || props.image.repository.includes('@') || /:[^/]*$/.test(props.image.repository)) {
-      errors.push(`image.repository: ${problem ?? `"${props.image.repository}" carries a tag or digest; give them as image.tag and image.digest`}`);
+      errors.push(problemAt('image.repository', `${problem ?? `"${props.image.repository}" carries a tag or digest; give them as image.tag and image.digest`}`, 'agentSandboxSettings'));
     }
   }
   for (const kind of ['limits', 'requests'] as const) {
     for (const [resource, value] of Object.entries(props.resources?.[kind] ?? {})) {
       const problem = unitlessBytesProblem(resource, value);
-      if (problem) errors.push(`resources.${kind}.${resource}: ${problem}`);
+      if (problem) errors.push(problemAt(`resources.${kind}.${resource}`, problem, 'agentSandboxSettings'));
     }
   }
   for (const [i, domain] of (props.allowedLabelDomains ?? []).entries()) {
     if (typeof domain !== 'string' || domain.length > 253 || !DNS_SUBDOMAIN.test(domain)) {
-      errors.push(`allowedLabelDomains[${i}]: "${String(domain)}" is not a DNS domain (lowercase, e.g. "sandbox.example.com")`);
+      errors.push(problemAt(`allowedLabelDomains[${i}]`, `"${String(domain)}" is not a DNS domain (lowercase, e.g. "sandbox.example.com")`, 'agentSandboxSettings'));
     }
   }
   if (props.allowedLabelDomains && props.allowedLabelDomains.length === 0) {
-    errors.push('allowedLabelDomains: must list at least one domain (an empty list does not disable the allowlist upstream; omit the field to keep the default sandbox.users.io)');
+    errors.push(problemAt('allowedLabelDomains', 'must list at least one domain (an empty list does not disable the allowlist upstream; omit the field to keep the default sandbox.users.io)', 'agentSandboxSettings'));
   }
   if (props.allowedLabelDomains && props.controller?.extensions === false) {
-    errors.push('allowedLabelDomains: only the extensions controllers read it; controller.extensions is false');
+    errors.push(problemAt('allowedLabelDomains', 'only the extensions controllers read it; controller.extensions is false', 'agentSandboxSettings'));
   }
   errors.push(...controllerFlagErrors(props.controller ?? {}, release));
   return errors;

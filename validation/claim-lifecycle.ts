@@ -9,6 +9,7 @@
  */
 import { loadReleaseCrds, type JsonObject } from '../core/upstream/documents';
 import { rfc3339Problem } from '../core/formats';
+import { problemAt, type Problem } from '../core/diagnostics';
 
 export interface ClaimLifecycle {
   /** RFC 3339 time at which the claim expires (its sandbox, pod and Service are torn down). @default - none */
@@ -72,21 +73,21 @@ export function claimLifecycleSchema(version: string, env: NodeJS.ProcessEnv = p
 }
 
 /** Problems of a lifecycle against the release's CRD, each naming `field`, the value and what is allowed. */
-export function claimLifecycleErrors(field: string, lifecycle: ClaimLifecycle, schema: ClaimLifecycleSchema): string[] {
-  const errors: string[] = [];
+export function claimLifecycleErrors(field: string, lifecycle: ClaimLifecycle, schema: ClaimLifecycleSchema): Problem[] {
+  const errors: Problem[] = [];
   for (const key of Object.keys(lifecycle)) {
-    if (!schema.fields.includes(key)) errors.push(`${field}.${key}: is not a field of SandboxClaim spec.lifecycle in agent-sandbox ${schema.version} (fields: ${schema.fields.join(', ')})`);
+    if (!schema.fields.includes(key)) errors.push(problemAt(`${field}.${key}`, `is not a field of SandboxClaim spec.lifecycle in agent-sandbox ${schema.version} (fields: ${schema.fields.join(', ')})`, 'claimLifecycle'));
   }
   if (lifecycle.shutdownTime !== undefined) {
     const problem = rfc3339Problem(lifecycle.shutdownTime);
-    if (problem) errors.push(`${field}.shutdownTime: ${problem}`);
+    if (problem) errors.push(problemAt(`${field}.shutdownTime`, problem, 'claimLifecycle'));
   }
   if (lifecycle.shutdownPolicy !== undefined && !schema.shutdownPolicies.includes(lifecycle.shutdownPolicy)) {
-    errors.push(`${field}.shutdownPolicy: must be one of ${schema.shutdownPolicies.join(', ')} (agent-sandbox ${schema.version}), got ${JSON.stringify(lifecycle.shutdownPolicy)}`);
+    errors.push(problemAt(`${field}.shutdownPolicy`, `must be one of ${schema.shutdownPolicies.join(', ')} (agent-sandbox ${schema.version}), got ${JSON.stringify(lifecycle.shutdownPolicy)}`, 'claimLifecycle'));
   }
   const ttl = lifecycle.ttlSecondsAfterFinished;
   if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < schema.ttlMinimum || ttl > schema.ttlMaximum)) {
-    errors.push(`${field}.ttlSecondsAfterFinished: must be an integer from ${schema.ttlMinimum} to ${schema.ttlMaximum} seconds, got ${JSON.stringify(ttl)}`);
+    errors.push(problemAt(`${field}.ttlSecondsAfterFinished`, `must be an integer from ${schema.ttlMinimum} to ${schema.ttlMaximum} seconds, got ${JSON.stringify(ttl)}`, 'claimLifecycle'));
   }
   return errors;
 }

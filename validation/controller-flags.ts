@@ -3,6 +3,7 @@
  * (`--name=value`, unset flags omitted), with the default install's `--leader-elect=true --extensions` unchanged.
  */
 import type { AgentSandboxRelease } from '../core/upstream/pins';
+import { problemAt, type Problem } from '../core/diagnostics';
 
 /** Every flag the upstream Helm chart's `controller:` values expose. Unset means the binary's default. */
 export interface ControllerFlags {
@@ -130,51 +131,51 @@ export interface DerivedFlags {
 }
 
 /** Problems with the flags, each naming the field and the value (all of them, not just the first). */
-export function controllerFlagErrors(flags: ControllerFlags, release: AgentSandboxRelease, field = 'controller'): string[] {
-  const errors: string[] = [];
+export function controllerFlagErrors(flags: ControllerFlags, release: AgentSandboxRelease, field = 'controller'): Problem[] {
+  const errors: Problem[] = [];
   const extensions = flags.extensions ?? true;
   for (const [key, spec] of Object.entries(CONTROLLER_FLAG_SPECS) as [keyof typeof CONTROLLER_FLAG_SPECS, FlagSpec][]) {
     const value = flags[key];
     if (value === undefined) continue;
     const path = `${field}.${key}`;
     if (!release.controllerFlags.includes(spec.flag)) {
-      errors.push(`${path}: --${spec.flag} is not a flag of agent-sandbox-controller ${release.version}`);
+      errors.push(problemAt(path, `--${spec.flag} is not a flag of agent-sandbox-controller ${release.version}`, 'controllerFlags'));
       continue;
     }
-    if (spec.kind === 'bool' && typeof value !== 'boolean') errors.push(`${path}: must be true or false, got ${JSON.stringify(value)}`);
-    if (spec.kind === 'string' && (typeof value !== 'string' || value === '')) errors.push(`${path}: must be a non-empty string, got ${JSON.stringify(value)}`);
-    else if (spec.oneOf && !spec.oneOf.includes(value as string)) errors.push(`${path}: must be one of ${spec.oneOf.join(', ')}, got ${JSON.stringify(value)}`);
+    if (spec.kind === 'bool' && typeof value !== 'boolean') errors.push(problemAt(path, `must be true or false, got ${JSON.stringify(value)}`, 'controllerFlags'));
+    if (spec.kind === 'string' && (typeof value !== 'string' || value === '')) errors.push(problemAt(path, `must be a non-empty string, got ${JSON.stringify(value)}`, 'controllerFlags'));
+    else if (spec.oneOf && !spec.oneOf.includes(value as string)) errors.push(problemAt(path, `must be one of ${spec.oneOf.join(', ')}, got ${JSON.stringify(value)}`, 'controllerFlags'));
     if (spec.kind === 'duration') {
-      if (typeof value !== 'string' || !GO_DURATION.test(value)) errors.push(`${path}: must be a Go duration like "30s", "5m" or "1h30m", got ${JSON.stringify(value)}`);
-      else if (spec.positive && /^0+(\.0+)?[a-zµ]*$/.test(value)) errors.push(`${path}: must be longer than 0 (the controller exits on ${value}), got "${value}"`);
+      if (typeof value !== 'string' || !GO_DURATION.test(value)) errors.push(problemAt(path, `must be a Go duration like "30s", "5m" or "1h30m", got ${JSON.stringify(value)}`, 'controllerFlags'));
+      else if (spec.positive && /^0+(\.0+)?[a-zµ]*$/.test(value)) errors.push(problemAt(path, `must be longer than 0 (the controller exits on ${value}), got "${value}"`, 'controllerFlags'));
     }
     if (spec.secureServing && flags.metricsSecureServing !== true) {
-      errors.push(`${path}: only with ${field}.metricsSecureServing: true (the controller exits: "TLS flags require --metrics-secure-serving")`);
+      errors.push(problemAt(path, `only with ${field}.metricsSecureServing: true (the controller exits: "TLS flags require --metrics-secure-serving")`, 'controllerFlags'));
     }
     if ((spec.kind === 'int' || spec.kind === 'number') && (typeof value !== 'number' || !Number.isFinite(value))) {
-      errors.push(`${path}: must be a number, got ${JSON.stringify(value)}`);
+      errors.push(problemAt(path, `must be a number, got ${JSON.stringify(value)}`, 'controllerFlags'));
     } else if (spec.kind === 'int' && !Number.isInteger(value)) {
-      errors.push(`${path}: must be an integer, got ${value}`);
+      errors.push(problemAt(path, `must be an integer, got ${value}`, 'controllerFlags'));
     } else if (spec.min !== undefined && typeof value === 'number' && value < spec.min) {
-      errors.push(`${path}: must be ≥ ${spec.min}, got ${value}`);
+      errors.push(problemAt(path, `must be ≥ ${spec.min}, got ${value}`, 'controllerFlags'));
     }
     if (spec.extension && !extensions) {
-      errors.push(`${path}: only takes effect with the extensions controllers; ${field}.extensions is false`);
+      errors.push(problemAt(path, `only takes effect with the extensions controllers; ${field}.extensions is false`, 'controllerFlags'));
     }
   }
   const managed = new Set([...Object.values(CONTROLLER_FLAG_SPECS).map((s) => s.flag), 'webhook-service-name', 'webhook-namespace']);
   (flags.extraArgs ?? []).forEach((arg, i) => {
     const path = `${field}.extraArgs[${i}]`;
     if (typeof arg !== 'string' || !arg.startsWith('-')) {
-      errors.push(`${path}: must be a flag starting with "-", got ${JSON.stringify(arg)}`);
+      errors.push(problemAt(path, `must be a flag starting with "-", got ${JSON.stringify(arg)}`, 'controllerFlags'));
       return;
     }
     const name = arg.replace(/^-+/, '').split('=')[0];
     if (!release.controllerFlags.includes(name)) {
-      errors.push(`${path}: --${name} is not a flag of agent-sandbox-controller ${release.version} (an unknown flag makes it exit at start)`);
+      errors.push(problemAt(path, `--${name} is not a flag of agent-sandbox-controller ${release.version} (an unknown flag makes it exit at start)`, 'controllerFlags'));
     } else if (managed.has(name)) {
       const prop = Object.entries(CONTROLLER_FLAG_SPECS).find(([, s]) => s.flag === name)?.[0];
-      errors.push(`${path}: --${name} is set by ${prop ? `${field}.${prop}` : 'the construct (webhook service/namespace)'}; use that instead of extraArgs`);
+      errors.push(problemAt(path, `--${name} is set by ${prop ? `${field}.${prop}` : 'the construct (webhook service/namespace)'}; use that instead of extraArgs`, 'controllerFlags'));
     }
   });
   return errors;

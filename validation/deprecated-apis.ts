@@ -31,6 +31,7 @@ export function retiredApiChecker(kubernetesVersion: string): ObjectChecker {
       {
         object,
         path: 'apiVersion',
+        code: 'retiredApi',
         severity: removed ? 'error' : 'note',
         message: removed
           ? `${api.apiVersion} is removed in Kubernetes ${api.removedIn} (the target is ${kubernetesVersion}): use ${api.replacement}`

@@ -65,7 +65,7 @@ export const draCelChecker: ObjectChecker = (value, object) => {
   if (selectors.length === 0) return [];
   const problems: Omit<Problem, 'file'>[] = [];
   for (const [path, expression] of selectors) {
-    for (const p of checkSelector(expression as string).problems) problems.push({ object, path, message: p.message, severity: 'error' });
+    for (const p of checkSelector(expression as string).problems) problems.push({ object, path, message: p.message, severity: 'error', code: 'celSelector' });
   }
   return problems;
 };

@@ -41,12 +41,12 @@ export function createImageChecker(options: { readonly strict?: boolean } = {}):
         const at = `${path.join('.')}.${list}[${i}].image`;
         if (typeof c.image === 'string' && PLACEHOLDER.test(c.image)) {
           // A template a build step fills (ko, envsubst, Helm): the resolved manifests are the ones to validate.
-          return void problems.push({ object, path: at, message: `"${c.image}" is a placeholder (ko://, \${…}, {{…}}), not an image reference; validate the manifests after it is replaced`, severity: 'note' });
+          return void problems.push({ object, path: at, message: `"${c.image}" is a placeholder (ko://, \${…}, {{…}}), not an image reference; validate the manifests after it is replaced`, severity: 'note', code: 'imagePlaceholder' });
         }
         const invalid = imageReferenceProblem(c.image);
-        if (invalid) return void problems.push({ object, path: at, message: invalid, severity: 'error' });
+        if (invalid) return void problems.push({ object, path: at, message: invalid, severity: 'error', code: 'imageReference' });
         const unpinned = unpinnedImageProblem(c.image);
-        if (unpinned) problems.push({ object, path: at, message: unpinned, severity: options.strict ? 'error' : 'note' });
+        if (unpinned) problems.push({ object, path: at, message: unpinned, severity: options.strict ? 'error' : 'note', code: 'unpinnedImage' });
       });
     }
     return problems;

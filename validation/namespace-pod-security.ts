@@ -85,7 +85,7 @@ export function namespacePodSecurityProblems(sources: readonly { readonly value:
       annotationsPath: prefix ? `${prefix}.metadata.annotations` : 'metadata.annotations',
       podAnnotations: isObj(metadata.annotations) ? metadata.annotations : undefined,
     })) {
-      problems.push({ file, object: describeObject(value, index), path: p.path, message: p.message, severity: 'error' });
+      problems.push({ file, object: describeObject(value, index), path: p.path, message: p.message, severity: 'error', code: 'podSecurity' });
     }
   }
   return problems;

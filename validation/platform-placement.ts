@@ -64,6 +64,7 @@ export function createPlatformPlacementChecker(platform: Platform): ObjectChecke
           path,
           message: `"${key}" is ${owners.join(', ')} placement, not ${platform}'s: this object was rendered for ${owners.length === 1 ? 'that platform' : 'one of those platforms'} (\`synth --platform ${platform}\` renders ${platform}'s), and on ${platform} its pods would not land on sandbox nodes`,
           severity: 'error',
+          code: 'foreignPlacement',
         });
       }
     };

@@ -37,7 +37,7 @@ export function isSandboxPodKind(value: Obj): boolean {
 export function sandboxObjectFindings(value: Obj, object: string, options: SandboxCheckerOptions = {}): Finding[] {
   return createSandboxInvariantsChecker(options)(value, object)
     .filter((p) => p.severity === 'error')
-    .map((p) => ({ rule: p.code ?? 'podSpec', path: p.path, message: p.message, object }));
+    .map((p) => ({ rule: p.code, path: p.path, message: p.message, object }));
 }
 
 export function checkerOptions(config: KubernetesSandboxSecurityConfig): SandboxCheckerOptions {

@@ -138,5 +138,5 @@ export function checkRuntimeClass(value: Obj, options: RuntimeClassCheckOptions 
 
 /** An `ObjectChecker` for `node.k8s.io/v1` RuntimeClass objects; other objects yield nothing. */
 export function createRuntimeClassChecker(options: RuntimeClassCheckOptions = {}): ObjectChecker {
-  return (value, object) => checkRuntimeClass(value, options).map((p) => ({ object, ...p, severity: 'error' as const }));
+  return (value, object) => checkRuntimeClass(value, options).map((p) => ({ object, ...p, severity: 'error' as const, code: 'runtimeClass' }));
 }

@@ -7,6 +7,7 @@ import type { AgentSandboxRelease } from '../core/upstream/pins';
 import { dnsLabelErrors, dnsSubdomainErrors, labelErrors } from '../core/formats';
 import { GO_DURATION } from './controller-flags';
 import { imageDigestErrors, type ContainerImage } from './agent-sandbox-settings';
+import { problemAt, type Problem } from '../core/diagnostics';
 
 /** Who may reach the router: the pods of a namespace (all of them, or those with these labels). */
 export interface RouterPeer {
@@ -60,54 +61,54 @@ function cidrProblem(text: string): string | undefined {
   return undefined;
 }
 
-function peerErrors(field: string, peers: readonly RouterPeer[]): string[] {
+function peerErrors(field: string, peers: readonly RouterPeer[]): Problem[] {
   return peers.flatMap((p, i) => [
     ...dnsLabelErrors(`${field}[${i}].namespace`, String(p.namespace)),
     ...(p.podLabels ? labelErrors(`${field}[${i}].podLabels`, p.podLabels) : []),
-    ...(p.podLabels && Object.keys(p.podLabels).length === 0 ? [`${field}[${i}].podLabels: is empty; omit it to admit every pod of namespace "${p.namespace}"`] : []),
+    ...(p.podLabels && Object.keys(p.podLabels).length === 0 ? [problemAt(`${field}[${i}].podLabels`, `is empty; omit it to admit every pod of namespace "${p.namespace}"`, 'routerSettings')] : []),
   ]);
 }
 
 /** Every problem of the settings, for `release` (which must pin a router). */
-export function routerSettingsErrors(s: SandboxRouterSettings, release: AgentSandboxRelease): string[] {
-  const errors: string[] = [];
+export function routerSettingsErrors(s: SandboxRouterSettings, release: AgentSandboxRelease): Problem[] {
+  const errors: Problem[] = [];
   const router = release.router;
-  if (!router) errors.push(`version: agent-sandbox ${release.version} has no pinned sandbox router; use a release that has one`);
+  if (!router) errors.push(problemAt('version', `agent-sandbox ${release.version} has no pinned sandbox router; use a release that has one`, 'routerSettings'));
   if (s.namespace !== undefined) errors.push(...dnsLabelErrors('namespace', s.namespace));
   if (!s.clients || s.clients.length === 0) {
-    errors.push('clients: must name at least one client namespace (with podLabels to admit only some of its pods): the router admits no one else');
+    errors.push(problemAt('clients', 'must name at least one client namespace (with podLabels to admit only some of its pods): the router admits no one else', 'routerSettings'));
   } else errors.push(...peerErrors('clients', s.clients));
   errors.push(...peerErrors('metricsScrapers', s.metricsScrapers ?? []));
   if (s.sandboxNamespaces !== undefined) {
-    if (s.sandboxNamespaces.length === 0) errors.push('sandboxNamespaces: is empty; omit it to reach sandbox pods in every namespace, or name the namespaces');
+    if (s.sandboxNamespaces.length === 0) errors.push(problemAt('sandboxNamespaces', 'is empty; omit it to reach sandbox pods in every namespace, or name the namespaces', 'routerSettings'));
     s.sandboxNamespaces.forEach((ns, i) => errors.push(...dnsLabelErrors(`sandboxNamespaces[${i}]`, String(ns))));
   }
   if (s.sandboxPorts !== undefined) {
-    if (s.sandboxPorts.length === 0) errors.push('sandboxPorts: is empty; omit it for the default 8888');
+    if (s.sandboxPorts.length === 0) errors.push(problemAt('sandboxPorts', 'is empty; omit it for the default 8888', 'routerSettings'));
     s.sandboxPorts.forEach((p, i) => {
-      if (!isPort(p)) errors.push(`sandboxPorts[${i}]: must be an integer 1-65535, got ${JSON.stringify(p)}`);
+      if (!isPort(p)) errors.push(problemAt(`sandboxPorts[${i}]`, `must be an integer 1-65535, got ${JSON.stringify(p)}`, 'routerSettings'));
     });
   }
   if (s.apiServer) {
-    if (!s.apiServer.cidrs?.length) errors.push('apiServer.cidrs: must list the API server addresses (e.g. "203.0.113.10/32")');
+    if (!s.apiServer.cidrs?.length) errors.push(problemAt('apiServer.cidrs', 'must list the API server addresses (e.g. "203.0.113.10/32")', 'routerSettings'));
     (s.apiServer.cidrs ?? []).forEach((c, i) => {
       const problem = cidrProblem(c);
-      if (problem) errors.push(`apiServer.cidrs[${i}]: ${problem}`);
+      if (problem) errors.push(problemAt(`apiServer.cidrs[${i}]`, problem, 'routerSettings'));
     });
     (s.apiServer.ports ?? []).forEach((p, i) => {
-      if (!isPort(p)) errors.push(`apiServer.ports[${i}]: must be an integer 1-65535, got ${JSON.stringify(p)}`);
+      if (!isPort(p)) errors.push(problemAt(`apiServer.ports[${i}]`, `must be an integer 1-65535, got ${JSON.stringify(p)}`, 'routerSettings'));
     });
   }
-  if (s.replicas !== undefined && (!Number.isInteger(s.replicas) || s.replicas < 1 || s.replicas > 20)) errors.push(`replicas: must be an integer from 1 to 20, got ${s.replicas}`);
-  if (s.authzMode !== undefined && !ROUTER_AUTHZ_MODES.includes(s.authzMode)) errors.push(`authzMode: must be one of ${ROUTER_AUTHZ_MODES.join(', ')}, got ${JSON.stringify(s.authzMode)}`);
+  if (s.replicas !== undefined && (!Number.isInteger(s.replicas) || s.replicas < 1 || s.replicas > 20)) errors.push(problemAt('replicas', `must be an integer from 1 to 20, got ${s.replicas}`, 'routerSettings'));
+  if (s.authzMode !== undefined && !ROUTER_AUTHZ_MODES.includes(s.authzMode)) errors.push(problemAt('authzMode', `must be one of ${ROUTER_AUTHZ_MODES.join(', ')}, got ${JSON.stringify(s.authzMode)}`, 'routerSettings'));
   if (s.authzMode === 'scoped-token' && !(s.extraArgs ?? []).some((a) => /^--?authz-scoped-token-(secret|verification-keys)-file=/.test(a))) {
-    errors.push('authzMode: scoped-token needs the token key: pass --authz-scoped-token-secret-file=… or --authz-scoped-token-verification-keys-file=… in extraArgs (and mount it)');
+    errors.push(problemAt('authzMode', 'scoped-token needs the token key: pass --authz-scoped-token-secret-file=… or --authz-scoped-token-verification-keys-file=… in extraArgs (and mount it)', 'routerSettings'));
   }
   if (s.proxyTimeout !== undefined && (typeof s.proxyTimeout !== 'string' || !GO_DURATION.test(s.proxyTimeout) || /^0+[a-zµ]*$/.test(s.proxyTimeout))) {
-    errors.push(`proxyTimeout: must be a Go duration longer than 0 like "180s" or "5m", got ${JSON.stringify(s.proxyTimeout)}`);
+    errors.push(problemAt('proxyTimeout', `must be a Go duration longer than 0 like "180s" or "5m", got ${JSON.stringify(s.proxyTimeout)}`, 'routerSettings'));
   }
   if (s.upstreamMaxRetries !== undefined && (!Number.isInteger(s.upstreamMaxRetries) || s.upstreamMaxRetries < 0)) {
-    errors.push(`upstreamMaxRetries: must be an integer ≥ 0, got ${s.upstreamMaxRetries}`);
+    errors.push(problemAt('upstreamMaxRetries', `must be an integer ≥ 0, got ${s.upstreamMaxRetries}`, 'routerSettings'));
   }
   if (s.clusterDomain !== undefined) errors.push(...dnsSubdomainErrors('clusterDomain', s.clusterDomain));
   if (router) {
@@ -116,17 +117,17 @@ export function routerSettingsErrors(s: SandboxRouterSettings, release: AgentSan
     errors.push(...imageDigestErrors(s.image, s.image?.digest ? `${repository}:${tag}@${s.image.digest}` : `${repository}:${tag}`));
   }
   if (s.image?.tag !== undefined && (s.image.tag === 'latest' || !/^[\w][\w.-]{0,127}$/.test(s.image.tag))) {
-    errors.push(`image.tag: "${s.image.tag}" is not allowed: name a versioned tag (e.g. "${router?.image.tag ?? 'v1.0.3'}"), never latest`);
+    errors.push(problemAt('image.tag', `"${s.image.tag}" is not allowed: name a versioned tag (e.g. "${router?.image.tag ?? 'v1.0.3'}"), never latest`, 'routerSettings'));
   }
   (s.extraArgs ?? []).forEach((arg, i) => {
     const path = `extraArgs[${i}]`;
     if (typeof arg !== 'string' || !arg.startsWith('-')) {
-      errors.push(`${path}: must be a flag starting with "-", got ${JSON.stringify(arg)}`);
+      errors.push(problemAt(path, `must be a flag starting with "-", got ${JSON.stringify(arg)}`, 'routerSettings'));
       return;
     }
     const name = arg.replace(/^-+/, '').split('=')[0];
-    if (router && !router.flags.includes(name)) errors.push(`${path}: --${name} is not a flag of sandbox-router ${release.version} (an unknown flag makes it exit at start)`);
-    else if ((ROUTER_MANAGED_FLAGS as readonly string[]).includes(name)) errors.push(`${path}: --${name} is set by the construct from its props; use the prop instead of extraArgs`);
+    if (router && !router.flags.includes(name)) errors.push(problemAt(path, `--${name} is not a flag of sandbox-router ${release.version} (an unknown flag makes it exit at start)`, 'routerSettings'));
+    else if ((ROUTER_MANAGED_FLAGS as readonly string[]).includes(name)) errors.push(problemAt(path, `--${name} is set by the construct from its props; use the prop instead of extraArgs`, 'routerSettings'));
   });
   return errors;
 }

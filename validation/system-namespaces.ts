@@ -19,6 +19,6 @@ export function createSystemNamespaceChecker(options: { readonly platform?: Plat
     // Without a namespace the object goes where `kubectl apply -n` puts it: nothing to judge here.
     const namespace = (value.metadata as { namespace?: unknown } | undefined)?.namespace;
     const problem = typeof namespace === 'string' ? systemNamespaceProblem(namespace, { platform: options.platform }) : undefined;
-    return problem ? [{ object, path: 'metadata.namespace', message: problem, severity: 'error' as const }] : [];
+    return problem ? [{ object, path: 'metadata.namespace', message: problem, severity: 'error' as const, code: 'systemNamespace' }] : [];
   };
 }

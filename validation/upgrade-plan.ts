@@ -10,6 +10,7 @@
  * written by another field manager keeps that block, so it is removed by a merge patch first).
  */
 import { agentSandboxRelease, type AgentSandboxRelease } from '../core/upstream/pins';
+import { problemAt, ProblemsError } from '../core/diagnostics';
 
 export interface UpgradeTarget {
   /** The controller namespace. @default 'agent-sandbox-system' */
@@ -48,9 +49,10 @@ export interface UpgradePlan {
   readonly orphans: readonly { readonly kind: string; readonly namespace: string; readonly name: string }[];
 }
 
-export class UpgradePlanError extends Error {
+/** The release pair cannot be upgraded in place; the problem is at `--to` (the release asked for). */
+export class UpgradePlanError extends ProblemsError {
   constructor(message: string) {
-    super(message);
+    super(message, [problemAt('--to', message, 'upgradePath')]);
     this.name = 'UpgradePlanError';
   }
 }

@@ -4,6 +4,7 @@
  */
 import { DEFAULT_KUBERNETES_VERSION, parseMinor } from '../core/upstream/pins';
 import type { Platform } from '../platforms';
+import { problemAt, type Problem } from '../core/diagnostics';
 
 /**
  * Why a container needs cpu and memory limits, after `<field>: ` (the construct and the config file say the same).
@@ -60,32 +61,32 @@ export interface WarmPoolReplicas {
  * Problems with a warm pool's replica settings, as `field: message` lines: the bound (maxReplicas, default 500), the
  * autoscaler's range, its metrics. Shared by the construct and the config validation, so both say the same.
  */
-export function warmPoolReplicaProblems(p: WarmPoolReplicas, kubernetesVersion: string = DEFAULT_KUBERNETES_VERSION): string[] {
-  const errors: string[] = [];
+export function warmPoolReplicaProblems(p: WarmPoolReplicas, kubernetesVersion: string = DEFAULT_KUBERNETES_VERSION): Problem[] {
+  const errors: Problem[] = [];
   const bound = p.maxReplicas ?? DEFAULT_MAX_WARM_POOL_REPLICAS;
   const as = p.autoscaling;
-  if (!Number.isInteger(bound) || bound < 1) errors.push(`maxReplicas: must be an integer ≥ 1, got ${bound}`);
+  if (!Number.isInteger(bound) || bound < 1) errors.push(problemAt('maxReplicas', `must be an integer ≥ 1, got ${bound}`, 'warmPoolReplicas'));
   const replicaCheck = (field: string, v: number, min: number) => {
-    if (!Number.isInteger(v) || v < min) errors.push(`${field}: must be an integer ≥ ${min}, got ${v}`);
-    else if (v > bound) errors.push(`${field}: must be ≤ ${bound} (maxReplicas), got ${v}`);
+    if (!Number.isInteger(v) || v < min) errors.push(problemAt(field, `must be an integer ≥ ${min}, got ${v}`, 'warmPoolReplicas'));
+    else if (v > bound) errors.push(problemAt(field, `must be ≤ ${bound} (maxReplicas), got ${v}`, 'warmPoolReplicas'));
   };
   replicaCheck('replicas', p.replicas ?? as?.minReplicas ?? 1, 0);
   if (as) {
     const scaleToZero = parseMinor(kubernetesVersion) >= parseMinor(HPA_SCALE_TO_ZERO_SINCE);
     if (as.minReplicas === 0 && !scaleToZero) {
       errors.push(
-        `autoscaling.minReplicas: 0 needs Kubernetes ${HPA_SCALE_TO_ZERO_SINCE} or later (HPAScaleToZero is on by default from ${HPA_SCALE_TO_ZERO_SINCE}); the target is ${kubernetesVersion}, where the API server refuses it: use 1 or more, or set kubernetesVersion`,
+        problemAt('autoscaling.minReplicas', `0 needs Kubernetes ${HPA_SCALE_TO_ZERO_SINCE} or later (HPAScaleToZero is on by default from ${HPA_SCALE_TO_ZERO_SINCE}); the target is ${kubernetesVersion}, where the API server refuses it: use 1 or more, or set kubernetesVersion`, 'warmPoolReplicas'),
       );
     } else if (as.minReplicas === 0 && !as.metrics?.some((m) => ['Object', 'External'].includes(String((m as { type?: unknown })?.type)))) {
-      errors.push('autoscaling.minReplicas: 0 needs an Object or External metric among autoscaling.metrics (an HPA at 0 replicas has no pods to measure)');
+      errors.push(problemAt('autoscaling.minReplicas', '0 needs an Object or External metric among autoscaling.metrics (an HPA at 0 replicas has no pods to measure)', 'warmPoolReplicas'));
     } else {
       replicaCheck('autoscaling.minReplicas', as.minReplicas, scaleToZero ? 0 : 1);
     }
     replicaCheck('autoscaling.maxReplicas', as.maxReplicas, 1);
-    if (as.maxReplicas < as.minReplicas) errors.push(`autoscaling.maxReplicas: must be ≥ minReplicas (${as.minReplicas}), got ${as.maxReplicas}`);
-    if (!as.metrics?.length) errors.push('autoscaling.metrics: at least one metric is required (e.g. an External metric of the claim rate)');
+    if (as.maxReplicas < as.minReplicas) errors.push(problemAt('autoscaling.maxReplicas', `must be ≥ minReplicas (${as.minReplicas}), got ${as.maxReplicas}`, 'warmPoolReplicas'));
+    if (!as.metrics?.length) errors.push(problemAt('autoscaling.metrics', 'at least one metric is required (e.g. an External metric of the claim rate)', 'warmPoolReplicas'));
     if (p.replicas !== undefined && (p.replicas < as.minReplicas || p.replicas > as.maxReplicas)) {
-      errors.push(`replicas: ${p.replicas} is outside autoscaling ${as.minReplicas}..${as.maxReplicas}; the autoscaler would change it at once`);
+      errors.push(problemAt('replicas', `${p.replicas} is outside autoscaling ${as.minReplicas}..${as.maxReplicas}; the autoscaler would change it at once`, 'warmPoolReplicas'));
     }
   }
   return errors;

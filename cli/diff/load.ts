@@ -8,15 +8,17 @@ import { NotUtf8Error } from '../../core/utf8-text';
 import { isPlainMap } from './canonical';
 import { describeKey, groupOf, keyId } from './key';
 import { LoadOptions, ManifestObject, ObjectKey } from './types';
+import { ProblemsError } from '../../core/diagnostics';
 
 /** A manifest that cannot be read or parsed. The message names the file (and line when known). */
-export class ManifestLoadError extends Error {
+export class ManifestLoadError extends ProblemsError {
   constructor(
     readonly file: string,
     readonly line: number | undefined,
     reason: string,
   ) {
-    super(`${line === undefined ? file : `${file}:${line}`}: ${reason}`);
+    const at = line === undefined ? file : `${file}:${line}`;
+    super(`${at}: ${reason}`, [{ severity: 'error', code: 'manifestLoad', file: at, path: '', message: reason }]);
     this.name = 'ManifestLoadError';
   }
 }
@@ -64,8 +66,9 @@ function readManifestFile(file: string): string {
   try {
     return readBoundedTextFile(file, LIMITS.manifestFileBytes, 'manifest file');
   } catch (err) {
-    if (err instanceof NotUtf8Error) throw new ManifestLoadError(file, err.line, err.message.slice(file.length + 2));
-    if (err instanceof InputLimitError || err instanceof FileSystemError) throw new ManifestLoadError(file, undefined, err.message.replace(/^cannot \w+ [^:]*: /, ''));
+    if (err instanceof NotUtf8Error) throw new ManifestLoadError(file, err.line, err.reason);
+    if (err instanceof InputLimitError) throw new ManifestLoadError(file, undefined, err.reason);
+    if (err instanceof FileSystemError) throw new ManifestLoadError(file, undefined, err.message.replace(/^cannot \w+ [^:]*: /, ''));
     throw err;
   }
 }

@@ -29,7 +29,7 @@ import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRe
 // Annotation listing every secure default a user turned off, so reviewers see it in the manifest.
 import { SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
 import { registerController } from '../workloads/context';
-import { ProblemsError } from '../../core/diagnostics';
+import { problemList, ProblemsError } from '../../core/diagnostics';
 import { AgentSandboxCrds } from './agent-sandbox-crds';
 import { controllerArgs, type ControllerFlags } from '../../validation/controller-flags';
 import { CONTROLLER_NAME, controllerImageReference, DEFAULT_CONTROLLER_NAMESPACE, propErrors, type ContainerImage } from '../../validation/agent-sandbox-settings';
@@ -206,7 +206,7 @@ export class AgentSandbox extends Construct {
     this.image = imageReference(props.image, this.release);
 
     const errors = propErrors(props, this.release, this.replicas);
-    if (errors.length) throw new ProblemsError(`AgentSandbox "${this.node.path}" has invalid props:\n  ${errors.join('\n  ')}`, errors);
+    if (errors.length) throw new ProblemsError(`AgentSandbox "${this.node.path}" has invalid props:${problemList(errors)}`, errors);
     registerController(this, {
       extensions: this.extensions,
       allowedLabelDomains: this.allowedLabelDomains,

@@ -37,6 +37,7 @@ import type { ContainerImage } from '../../validation/agent-sandbox-settings';
 import { routerSettingsErrors, type RouterAuthzMode, type RouterPeer, type SandboxRouterSettings } from '../../validation/sandbox-router-settings';
 import { dnsPeers, resolveDnsOptions, type DnsEgressOptions } from '../tenant/dns-egress';
 import { withAvoidedNodes, type ResourceRequirements } from './agent-sandbox';
+import { problemList, ProblemsError } from '../../core/diagnostics';
 
 export type { RouterPeer, RouterAuthzMode };
 
@@ -129,7 +130,7 @@ export class SandboxRouter extends Construct {
     super(scope, id);
     this.release = agentSandboxRelease(props.version ?? DEFAULT_AGENT_SANDBOX_VERSION);
     const errors = routerSettingsErrors(props, this.release);
-    if (errors.length) throw new Error(`SandboxRouter "${this.node.path}" has invalid props:\n  ${errors.join('\n  ')}`);
+    if (errors.length) throw new ProblemsError(`SandboxRouter "${this.node.path}" has invalid props:${problemList(errors)}`, errors);
     const router = this.release.router!;
     const ns = (this.namespace = props.namespace ?? 'agent-sandbox-system');
     this.sandboxPorts = props.sandboxPorts ?? [DEFAULT_SANDBOX_PORT];

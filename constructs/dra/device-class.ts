@@ -29,6 +29,7 @@ import { extendedResourceNameProblem } from './extended-resource-name';
 import { isGpuDriver } from './gpu-drivers';
 import { SAMPLE_DEVICES } from '../../core/cel/sample-devices';
 import { ProblemsError } from '../../core/diagnostics';
+import { problemAt, type Problem } from '../../core/diagnostics';
 
 /** Opaque configuration for one driver (spec.config[].opaque), passed to the driver as is. */
 export interface OpaqueDriverConfig {
@@ -93,29 +94,29 @@ export class DeviceClass extends Construct {
   constructor(scope: Construct, id: string, props: DeviceClassProps = {}) {
     super(scope, id);
     const label = props.name !== undefined ? `DeviceClass ${JSON.stringify(props.name)}` : `DeviceClass at ${this.node.path}`;
-    const problems: string[] = [];
+    const problems: Problem[] = [];
     this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_DRA_KUBERNETES_VERSION;
 
     if (props.name !== undefined) {
       const problem = subdomainProblem(props.name);
-      if (problem) problems.push(`metadata.name: ${problem}`);
+      if (problem) problems.push(problemAt('metadata.name', problem, 'deviceClass'));
     }
 
     const devices = props.sampleDevices ?? SAMPLE_DEVICES;
     const checked = checkSelectors(props.selectors ?? [], { pathPrefix: 'spec.selectors', devices });
-    problems.push(...checked.problems.map((p) => `${p.path}: ${p.message}`));
+    problems.push(...checked.problems.map((p) => problemAt(p.path ?? '', p.message, 'celSelector')));
     this.selectorExpressions = checked.expressions;
     this.selectorChecks = checked.results;
     this.matchSummary = checked.summary;
 
     if (props.extendedResourceName !== undefined) {
       const problem = extendedResourceNameProblem(props.extendedResourceName);
-      if (problem) problems.push(`spec.extendedResourceName: ${problem}`);
+      if (problem) problems.push(problemAt('spec.extendedResourceName', problem, 'deviceClass'));
     }
     this.extendedResourceName = props.extendedResourceName;
 
     const config = props.config ?? [];
-    if (config.length > MAX_DEVICE_CONFIGS) problems.push(`spec.config: ${config.length} entries; at most ${MAX_DEVICE_CONFIGS} are allowed`);
+    if (config.length > MAX_DEVICE_CONFIGS) problems.push(problemAt('spec.config', `${config.length} entries; at most ${MAX_DEVICE_CONFIGS} are allowed`, 'deviceClass'));
     config.forEach((c, i) => problems.push(...opaqueConfigProblems(c, `spec.config[${i}].opaque`)));
 
     const gpuSelector = checked.expressions.map((e, i) => ({ i, driver: targetedGpuDriver(e) })).find((s) => s.driver !== undefined);
@@ -127,7 +128,7 @@ export class DeviceClass extends Construct {
         ? `the selectors match the sample GPU device ${sampleGpu.name} (driver ${sampleGpu.driver})`
         : undefined;
     if (props.gpu === false && detected) {
-      problems.push(`gpu: false contradicts the selectors: ${detected}; remove gpu: false (the class hands out GPUs)`);
+      problems.push(problemAt('gpu', `false contradicts the selectors: ${detected}; remove gpu: false (the class hands out GPUs)`, 'deviceClass'));
     }
     this.isGpu = props.gpu === true || detected !== undefined;
     this.gpuReason = props.gpu === true ? 'marked gpu: true' : detected;

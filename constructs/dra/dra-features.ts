@@ -21,6 +21,7 @@
  */
 import { parseMinor } from '../../core/upstream/pins';
 import { selectorReferences } from './device-selectors';
+import { problemAt, type Problem } from '../../core/diagnostics';
 
 /** Feature gates of the DRA features our constructs can emit (plus partitionable devices, for reference). */
 export type DraFeatureGate =
@@ -216,11 +217,11 @@ export interface DraVersionOptions {
  * when they all do. DRA itself is checked first: resource.k8s.io/v1 exists from 1.34 on.
  * @throws if `kubernetesVersion` is not a Kubernetes 1.x version
  */
-export function draVersionProblems(uses: readonly DraFeatureUse[], kubernetesVersion: string, options: DraVersionOptions = {}): string[] {
+export function draVersionProblems(uses: readonly DraFeatureUse[], kubernetesVersion: string, options: DraVersionOptions = {}): Problem[] {
   const minor = parseMinor(kubernetesVersion);
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   if (minor < parseMinor(DRA_V1_MIN_VERSION)) {
-    problems.push(`DRA resource.k8s.io/v1 needs Kubernetes ≥ ${DRA_V1_MIN_VERSION}, got ${kubernetesVersion}`);
+    problems.push(problemAt('', `DRA resource.k8s.io/v1 needs Kubernetes ≥ ${DRA_V1_MIN_VERSION}, got ${kubernetesVersion}`, 'draFeatures'));
   }
   const extra = new Set(options.enabledFeatureGates ?? []);
   for (const use of uses) {
@@ -237,7 +238,7 @@ export function draVersionProblems(uses: readonly DraFeatureUse[], kubernetesVer
       ? `target Kubernetes ≥ ${since}, or turn ${use.gate} on in the cluster and list it in enabledFeatureGates`
       : `target Kubernetes ≥ ${since}`;
     problems.push(
-      `${use.path}: needs feature gate ${use.gate} (${feature.title}), ${onDefault.stage} and enabled by default from Kubernetes ${since}; ${now} — ${howTo}`,
+      problemAt(use.path, `needs feature gate ${use.gate} (${feature.title}), ${onDefault.stage} and enabled by default from Kubernetes ${since}; ${now} — ${howTo}`, 'draFeatures'),
     );
   }
   return problems;

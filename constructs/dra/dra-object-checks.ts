@@ -4,6 +4,7 @@
  * k8s.io/api/resource/v1 types.go). Internal: not part of the public API.
  */
 import { driverProblem } from '../../core/cel/cel-names';
+import { formatProblem, problemAt, type Problem } from '../../core/diagnostics';
 
 /** resourceapi.DeviceRequestsMaxSize (= AllocationResultsMaxSize). */
 export const MAX_DEVICE_REQUESTS = 32;
@@ -17,8 +18,9 @@ export const MAX_DEVICE_CONFIGS = 32;
 export const MAX_OPAQUE_PARAMETERS_BYTES = 10 * 1024;
 
 /** "<label>: <problem>" for one problem, a bulleted list for several. */
-export function formatProblems(label: string, problems: readonly string[]): string {
-  return problems.length === 1 ? `${label}: ${problems[0]}` : `${label} has ${problems.length} problems:\n${problems.map((p) => `- ${p}`).join('\n')}`;
+export function formatProblems(label: string, problems: readonly Problem[]): string {
+  const lines = problems.map(formatProblem);
+  return lines.length === 1 ? `${label}: ${lines[0]}` : `${label} has ${lines.length} problems:\n${lines.map((p) => `- ${p}`).join('\n')}`;
 }
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -62,13 +64,13 @@ export function labelValueProblem(value: string): string | undefined {
 }
 
 /** One problem per name used more than once. */
-export function duplicateNames(names: readonly string[], path: string): string[] {
+export function duplicateNames(names: readonly string[], path: string): Problem[] {
   const seen = new Set<string>();
   const reported = new Set<string>();
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   for (const name of names) {
     if (seen.has(name) && !reported.has(name)) {
-      problems.push(`${path}: name ${JSON.stringify(name)} is used more than once; request names must be unique`);
+      problems.push(problemAt(path, `name ${JSON.stringify(name)} is used more than once; request names must be unique`, 'draObjectChecks'));
       reported.add(name);
     }
     seen.add(name);
@@ -77,16 +79,16 @@ export function duplicateNames(names: readonly string[], path: string): string[]
 }
 
 /** Problems of one opaque driver configuration (spec.config[].opaque). */
-export function opaqueConfigProblems(config: { readonly driver: string; readonly parameters: unknown }, path: string): string[] {
-  const problems: string[] = [];
+export function opaqueConfigProblems(config: { readonly driver: string; readonly parameters: unknown }, path: string): Problem[] {
+  const problems: Problem[] = [];
   const driver = driverProblem(config.driver);
-  if (driver) problems.push(`${path}.driver: ${driver}`);
+  if (driver) problems.push(problemAt(`${path}.driver`, driver, 'draObjectChecks'));
   const parameters = config.parameters;
   if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters)) {
-    problems.push(`${path}.parameters: must be a JSON object (typically with apiVersion and kind of the driver's config type)`);
+    problems.push(problemAt(`${path}.parameters`, `must be a JSON object (typically with apiVersion and kind of the driver's config type)`, 'draObjectChecks'));
   } else {
     const bytes = Buffer.byteLength(JSON.stringify(parameters), 'utf8');
-    if (bytes > MAX_OPAQUE_PARAMETERS_BYTES) problems.push(`${path}.parameters: ${bytes} bytes as JSON; at most ${MAX_OPAQUE_PARAMETERS_BYTES} (10 Ki)`);
+    if (bytes > MAX_OPAQUE_PARAMETERS_BYTES) problems.push(problemAt(`${path}.parameters`, `${bytes} bytes as JSON; at most ${MAX_OPAQUE_PARAMETERS_BYTES} (10 Ki)`, 'draObjectChecks'));
   }
   return problems;
 }

@@ -43,6 +43,7 @@ import {
 import { gpuDriverOfDeviceClass } from './gpu-drivers';
 import { SAMPLE_DEVICES } from '../../core/cel/sample-devices';
 import { ProblemsError } from '../../core/diagnostics';
+import { problemAt, type Problem } from '../../core/diagnostics';
 
 /** The namespace label that allows admin access (resourceapi.DRAAdminNamespaceLabelKey). */
 export const DRA_ADMIN_ACCESS_LABEL = 'resource.kubernetes.io/admin-access';
@@ -154,7 +155,7 @@ export class ResourceClaimTemplate extends Construct {
   constructor(scope: Construct, id: string, props: ResourceClaimTemplateProps) {
     super(scope, id);
     const label = props.name !== undefined ? `ResourceClaimTemplate ${JSON.stringify(props.name)}` : `ResourceClaimTemplate at ${this.node.path}`;
-    const problems: string[] = [];
+    const problems: Problem[] = [];
     this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_DRA_KUBERNETES_VERSION;
     const namespace = props.namespace;
     const namespaceName = typeof namespace === 'string' ? namespace : namespace?.name;
@@ -162,12 +163,12 @@ export class ResourceClaimTemplate extends Construct {
 
     if (props.name !== undefined) {
       const problem = subdomainProblem(props.name);
-      if (problem) problems.push(`metadata.name: ${problem}`);
+      if (problem) problems.push(problemAt('metadata.name', problem, 'resourceClaimTemplate'));
     }
 
     const requests = props.requests ?? [];
-    if (requests.length === 0) problems.push('spec.spec.devices.requests: at least one request is needed');
-    if (requests.length > MAX_DEVICE_REQUESTS) problems.push(`spec.spec.devices.requests: ${requests.length} requests; at most ${MAX_DEVICE_REQUESTS} are allowed`);
+    if (requests.length === 0) problems.push(problemAt('spec.spec.devices.requests', 'at least one request is needed', 'resourceClaimTemplate'));
+    if (requests.length > MAX_DEVICE_REQUESTS) problems.push(problemAt('spec.spec.devices.requests', `${requests.length} requests; at most ${MAX_DEVICE_REQUESTS} are allowed`, 'resourceClaimTemplate'));
     problems.push(...duplicateNames(requests.map((r) => r.name), 'spec.spec.devices.requests'));
 
     const gpuReasons: string[] = [];
@@ -178,27 +179,27 @@ export class ResourceClaimTemplate extends Construct {
       const className = options.deviceClass instanceof DeviceClass ? options.deviceClass.name : options.deviceClass;
       if (typeof options.deviceClass === 'string') {
         const problem = subdomainProblem(options.deviceClass);
-        if (problem) problems.push(`${path}.deviceClassName: ${problem}`);
+        if (problem) problems.push(problemAt(`${path}.deviceClassName`, problem, 'resourceClaimTemplate'));
       } else if (!(options.deviceClass instanceof DeviceClass)) {
-        problems.push(`${path}.deviceClassName: deviceClass must be a DeviceClass construct or a class name`);
+        problems.push(problemAt(`${path}.deviceClassName`, 'deviceClass must be a DeviceClass construct or a class name', 'resourceClaimTemplate'));
       }
       const mode = options.allocationMode ?? 'ExactCount';
-      if (mode !== 'ExactCount' && mode !== 'All') problems.push(`${path}.allocationMode: must be ExactCount or All, got ${JSON.stringify(mode)}`);
+      if (mode !== 'ExactCount' && mode !== 'All') problems.push(problemAt(`${path}.allocationMode`, `must be ExactCount or All, got ${JSON.stringify(mode)}`, 'resourceClaimTemplate'));
       if (mode === 'All' && options.count !== undefined) {
-        problems.push(`${path}.count: must not be set with allocationMode All (every matching device in the pool is allocated), got ${options.count}`);
+        problems.push(problemAt(`${path}.count`, `must not be set with allocationMode All (every matching device in the pool is allocated), got ${options.count}`, 'resourceClaimTemplate'));
       }
       const count = mode === 'ExactCount' ? options.count ?? 1 : undefined;
-      if (count !== undefined && (!Number.isSafeInteger(count) || count <= 0)) problems.push(`${path}.count: must be a whole number > 0, got ${count}`);
+      if (count !== undefined && (!Number.isSafeInteger(count) || count <= 0)) problems.push(problemAt(`${path}.count`, `must be a whole number > 0, got ${count}`, 'resourceClaimTemplate'));
 
       const checked = checkSelectors(options.selectors ?? [], { pathPrefix: `${path}.selectors`, devices });
-      problems.push(...checked.problems.map((p) => `${p.path}: ${p.message}`));
+      problems.push(...checked.problems.map((p) => problemAt(p.path ?? '', p.message, 'celSelector')));
       const classChecks = options.deviceClass instanceof DeviceClass ? options.deviceClass.selectorChecks : [];
       const known = options.deviceClass instanceof DeviceClass ? '' : ` (class ${JSON.stringify(className)} not evaluated: given by name)`;
       matchSummaries[ref] = summarize(combine([...classChecks, ...checked.results], devices)) + known;
 
       const capacity = capacityRequests(options.capacity, `${path}.capacity.requests`, problems);
       const tolerations = (options.tolerations ?? []).map((t, i) => toleration(t, `${path}.tolerations[${i}]`, problems));
-      if (tolerations.length > MAX_DEVICE_TOLERATIONS) problems.push(`${path}.tolerations: ${tolerations.length} tolerations; at most ${MAX_DEVICE_TOLERATIONS} are allowed`);
+      if (tolerations.length > MAX_DEVICE_TOLERATIONS) problems.push(problemAt(`${path}.tolerations`, `${tolerations.length} tolerations; at most ${MAX_DEVICE_TOLERATIONS} are allowed`, 'resourceClaimTemplate'));
 
       const reason = gpuReason(options, checked.expressions, className);
       if (reason) gpuReasons.push(`${path.replace(/^spec\.spec\.devices\./, '')} (${ref}): ${reason}`);
@@ -216,11 +217,11 @@ export class ResourceClaimTemplate extends Construct {
     requests.forEach((request, i) => {
       const path = `spec.spec.devices.requests[${i}]`;
       const nameProblem = dnsLabelProblem(request.name);
-      if (nameProblem) problems.push(`${path}.name: ${nameProblem}`);
+      if (nameProblem) problems.push(problemAt(`${path}.name`, nameProblem, 'resourceClaimTemplate'));
       const hasExactly = request.exactly !== undefined;
       const hasFirst = request.firstAvailable !== undefined;
       if (hasExactly === hasFirst) {
-        problems.push(`${path}: exactly one of exactly or firstAvailable is needed${hasExactly ? ', both are set' : ''}`);
+        problems.push(problemAt(path, `exactly one of exactly or firstAvailable is needed${hasExactly ? ', both are set' : ''}`, 'resourceClaimTemplate'));
         return;
       }
       if (request.exactly) {
@@ -231,17 +232,17 @@ export class ResourceClaimTemplate extends Construct {
         return;
       }
       const alternatives = request.firstAvailable ?? [];
-      if (alternatives.length === 0) problems.push(`${path}.firstAvailable: needs at least one alternative`);
+      if (alternatives.length === 0) problems.push(problemAt(`${path}.firstAvailable`, 'needs at least one alternative', 'resourceClaimTemplate'));
       if (alternatives.length > MAX_FIRST_AVAILABLE) {
-        problems.push(`${path}.firstAvailable: ${alternatives.length} alternatives; at most ${MAX_FIRST_AVAILABLE} are allowed`);
+        problems.push(problemAt(`${path}.firstAvailable`, `${alternatives.length} alternatives; at most ${MAX_FIRST_AVAILABLE} are allowed`, 'resourceClaimTemplate'));
       }
       problems.push(...duplicateNames(alternatives.map((a) => a.name), `${path}.firstAvailable`));
       const subs: DeviceSubRequest[] = alternatives.map((alternative, j) => {
         const at = `${path}.firstAvailable[${j}]`;
         const subProblem = dnsLabelProblem(alternative.name);
-        if (subProblem) problems.push(`${at}.name: ${subProblem}`);
+        if (subProblem) problems.push(problemAt(`${at}.name`, subProblem, 'resourceClaimTemplate'));
         if ((alternative as ExactDeviceRequestOptions).adminAccess !== undefined) {
-          problems.push(`${at}.adminAccess: not available in firstAvailable alternatives (resource.k8s.io/v1 DeviceSubRequest has no adminAccess); use exactly`);
+          problems.push(problemAt(`${at}.adminAccess`, 'not available in firstAvailable alternatives (resource.k8s.io/v1 DeviceSubRequest has no adminAccess); use exactly', 'resourceClaimTemplate'));
         }
         return { name: alternative.name, ...part(alternative, at, `${request.name}/${alternative.name}`) };
       });
@@ -270,18 +271,22 @@ export class ResourceClaimTemplate extends Construct {
     this.namespace = this.resource.metadata.namespace;
   }
 
-  private adminAccessProblems(path: string, namespace: string | DraNamespaceRef | undefined, acknowledged: boolean | undefined): string[] {
+  private adminAccessProblems(path: string, namespace: string | DraNamespaceRef | undefined, acknowledged: boolean | undefined): Problem[] {
     const rule = `admin access is only allowed in a namespace labelled ${DRA_ADMIN_ACCESS_LABEL}: "true" (the API server rejects it elsewhere)`;
     if (namespace !== undefined && typeof namespace === 'object') {
       return namespace.allowsDraAdminAccess
         ? []
-        : [`${path}: ${rule}; namespace ${JSON.stringify(namespace.name)} does not allow it; set allowDraAdminAccess: true on the namespace (in a config file: tenants[].namespace.allowDraAdminAccess)`];
+        : [problemAt(path, `${rule}; namespace ${JSON.stringify(namespace.name)} does not allow it; set allowDraAdminAccess: true on the namespace (in a config file: tenants[].namespace.allowDraAdminAccess)`, 'resourceClaimTemplate')];
     }
     if (acknowledged === true) return [];
     const given = namespace === undefined ? 'no namespace is given' : `namespace ${JSON.stringify(namespace)} is a plain name`;
     return [
-      `${path}: ${rule}; ${given}, so the label cannot be checked — pass the namespace object (name + allowsDraAdminAccess, e.g. a SandboxNamespace), ` +
-        'or set adminAccessNamespaceLabelled: true to confirm the namespace carries the label',
+      problemAt(
+        path,
+        `${rule}; ${given}, so the label cannot be checked — pass the namespace object (name + allowsDraAdminAccess, e.g. a SandboxNamespace), ` +
+          'or set adminAccessNamespaceLabelled: true to confirm the namespace carries the label',
+        'resourceClaimTemplate',
+      ),
     ];
   }
 }
@@ -303,46 +308,46 @@ function gpuReason(options: DeviceRequestOptions, expressions: readonly string[]
 function capacityRequests(
   capacity: DeviceRequestOptions['capacity'],
   path: string,
-  problems: string[],
+  problems: Problem[],
 ): Record<string, Quantity> | undefined {
   if (capacity === undefined) return undefined;
   const entries = Object.entries(capacity.requests ?? {});
   if (entries.length === 0) {
-    problems.push(`${path}: empty; name at least one capacity, e.g. { memory: '10Gi' }`);
+    problems.push(problemAt(path, `empty; name at least one capacity, e.g. { memory: '10Gi' }`, 'resourceClaimTemplate'));
     return undefined;
   }
   const out: Record<string, Quantity> = {};
   for (const [key, value] of entries) {
     const slash = key.indexOf('/');
     const keyProblem = slash === -1 ? nameProblem(key) : domainProblem(key.slice(0, slash)) ?? nameProblem(key.slice(slash + 1));
-    if (keyProblem) problems.push(`${path}[${JSON.stringify(key)}]: ${keyProblem}`);
+    if (keyProblem) problems.push(problemAt(`${path}[${JSON.stringify(key)}]`, keyProblem, 'resourceClaimTemplate'));
     const text = typeof value === 'number' ? String(value) : value;
     const quantity = parseQuantity(text);
-    if (typeof quantity === 'string') problems.push(`${path}[${JSON.stringify(key)}]: ${quantity}`);
-    else if (quantity.sign() < 0) problems.push(`${path}[${JSON.stringify(key)}]: must not be negative, got ${text}`);
+    if (typeof quantity === 'string') problems.push(problemAt(`${path}[${JSON.stringify(key)}]`, quantity, 'resourceClaimTemplate'));
+    else if (quantity.sign() < 0) problems.push(problemAt(`${path}[${JSON.stringify(key)}]`, `must not be negative, got ${text}`, 'resourceClaimTemplate'));
     out[key] = Quantity.fromString(text);
   }
   return out;
 }
 
-function toleration(t: DeviceTolerationInput, path: string, problems: string[]): { key?: string; operator: string; value?: string; effect?: string; tolerationSeconds?: number } {
+function toleration(t: DeviceTolerationInput, path: string, problems: Problem[]): { key?: string; operator: string; value?: string; effect?: string; tolerationSeconds?: number } {
   const operator = t.operator ?? 'Equal';
-  if (operator !== 'Equal' && operator !== 'Exists') problems.push(`${path}.operator: must be Equal or Exists, got ${JSON.stringify(operator)}`);
+  if (operator !== 'Equal' && operator !== 'Exists') problems.push(problemAt(`${path}.operator`, `must be Equal or Exists, got ${JSON.stringify(operator)}`, 'resourceClaimTemplate'));
   if (t.key !== undefined && t.key !== '') {
     const problem = labelNameProblem(t.key);
-    if (problem) problems.push(`${path}.key: ${problem}`);
+    if (problem) problems.push(problemAt(`${path}.key`, problem, 'resourceClaimTemplate'));
   } else if (operator !== 'Exists') {
-    problems.push(`${path}: an empty key matches every taint and needs operator Exists, got ${operator}`);
+    problems.push(problemAt(path, `an empty key matches every taint and needs operator Exists, got ${operator}`, 'resourceClaimTemplate'));
   }
-  if (operator === 'Exists' && t.value !== undefined && t.value !== '') problems.push(`${path}.value: must be empty with operator Exists, got ${JSON.stringify(t.value)}`);
+  if (operator === 'Exists' && t.value !== undefined && t.value !== '') problems.push(problemAt(`${path}.value`, `must be empty with operator Exists, got ${JSON.stringify(t.value)}`, 'resourceClaimTemplate'));
   const valueProblem = t.value !== undefined ? labelValueProblem(t.value) : undefined;
-  if (valueProblem) problems.push(`${path}.value: ${valueProblem}`);
+  if (valueProblem) problems.push(problemAt(`${path}.value`, valueProblem, 'resourceClaimTemplate'));
   if (t.effect !== undefined && t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') {
-    problems.push(`${path}.effect: must be NoSchedule or NoExecute, got ${JSON.stringify(t.effect)}`);
+    problems.push(problemAt(`${path}.effect`, `must be NoSchedule or NoExecute, got ${JSON.stringify(t.effect)}`, 'resourceClaimTemplate'));
   }
   if (t.tolerationSeconds !== undefined) {
-    if (t.effect !== 'NoExecute') problems.push(`${path}.tolerationSeconds: only applies to effect NoExecute (it would be ignored), effect is ${t.effect ?? 'unset'}`);
-    if (!Number.isSafeInteger(t.tolerationSeconds)) problems.push(`${path}.tolerationSeconds: must be a whole number of seconds, got ${t.tolerationSeconds}`);
+    if (t.effect !== 'NoExecute') problems.push(problemAt(`${path}.tolerationSeconds`, `only applies to effect NoExecute (it would be ignored), effect is ${t.effect ?? 'unset'}`, 'resourceClaimTemplate'));
+    if (!Number.isSafeInteger(t.tolerationSeconds)) problems.push(problemAt(`${path}.tolerationSeconds`, `must be a whole number of seconds, got ${t.tolerationSeconds}`, 'resourceClaimTemplate'));
   }
   return {
     ...(t.key !== undefined && t.key !== '' ? { key: t.key } : {}),

@@ -4,7 +4,8 @@
  */
 import { ApiObject, type Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { ProblemsError } from '../../core/diagnostics';
+import { problemList, ProblemsError } from '../../core/diagnostics';
+import { constructProblems } from '../problem-validation';
 import { configPathOf, toConfigProblem } from '../config-paths';
 
 export interface ManifestFile {
@@ -20,12 +21,12 @@ export const CRDS_FILE = '00-crds.yaml';
  */
 export function validateConstructTree(chart: Chart): void {
   const errors = chart.node.findAll().flatMap((c) =>
-    c.node.validate().map((message) => {
+    constructProblems(c).map((problem) => {
       const configPath = configPathOf(c);
-      return configPath === undefined ? `${c.node.path}: ${message}` : toConfigProblem(configPath, message);
+      return configPath === undefined ? { ...problem, object: c.node.path } : toConfigProblem(configPath, problem);
     }),
   );
-  if (errors.length) throw new ProblemsError(`invalid constructs:\n  ${errors.join('\n  ')}`, errors);
+  if (errors.length) throw new ProblemsError(`invalid constructs:${problemList(errors)}`, errors);
 }
 
 export function manifestFiles(chart: Chart): ManifestFile[] {

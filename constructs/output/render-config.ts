@@ -7,7 +7,7 @@
  */
 import { ConfigError, configWarnings, salvageConfig, validateConfig } from '../../config/validate';
 import type { SandboxPlatformConfig } from '../../config/model';
-import { problemsOf, ProblemsError } from '../../core/diagnostics';
+import { formatProblem, ProblemsError, type Problem } from '../../core/diagnostics';
 import type { Platform } from '../../platforms';
 import { renderPlatformSharing, type RenderedPlatform } from './render';
 import { SharedYamlTexts } from '../../core/yaml/emit';
@@ -25,16 +25,16 @@ export interface RenderedConfig {
   readonly config: SandboxPlatformConfig;
   readonly rendered: RenderedPlatform[];
   /** What is valid but probably not meant (configWarnings); empty in strict mode, where they are errors. */
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Problem[];
 }
 
 /** Every platform rendered, or one ConfigError listing every problem of every platform (warnings too, when strict). */
 export function renderConfig(raw: unknown, options: RenderConfigOptions): RenderedConfig {
   const source = options.source ?? 'config';
   let config: SandboxPlatformConfig | undefined;
-  let configProblems: readonly string[] = [];
+  let configProblems: readonly Problem[] = [];
   // What is built: the valid config, else its valid parts (with the file's list indices for their problems).
-  let buildable: { readonly config: SandboxPlatformConfig; readonly remap: (problem: string) => string } | undefined;
+  let buildable: { readonly config: SandboxPlatformConfig; readonly remap: (problem: Problem) => Problem } | undefined;
   try {
     config = validateConfig(raw, source, { platforms: options.platforms });
     buildable = { config, remap: (problem) => problem };
@@ -42,9 +42,9 @@ export function renderConfig(raw: unknown, options: RenderConfigOptions): Render
     if (!(err instanceof ConfigError)) throw err;
     configProblems = err.problems;
     const salvaged = salvageConfig(raw);
-    buildable = salvaged && { config: salvaged.config, remap: (problem) => salvaged.originalPath(problemPath(problem)) + problem.slice(problemPath(problem).length) };
+    buildable = salvaged && { config: salvaged.config, remap: (problem) => ({ ...problem, path: salvaged.originalPath(problem.path) }) };
   }
-  const perPlatform = new Map<Platform, string[]>();
+  const perPlatform = new Map<Platform, Problem[]>();
   const rendered: RenderedPlatform[] = [];
   // Platforms share most objects: each distinct one is emitted once.
   const shared = options.platforms.length > 1 ? new SharedYamlTexts() : undefined;
@@ -53,7 +53,7 @@ export function renderConfig(raw: unknown, options: RenderConfigOptions): Render
       rendered.push(renderPlatformSharing(platform, buildable!.config, options.env, shared));
     } catch (err) {
       if (!(err instanceof ProblemsError)) throw err; // missing pinned files and the like: not a config problem
-      perPlatform.set(platform, problemsOf(err).map(buildable!.remap));
+      perPlatform.set(platform, err.problems.map(buildable!.remap));
     }
   }
   const warnings = buildable ? configWarnings(buildable.config).map(buildable.remap) : [];
@@ -61,39 +61,43 @@ export function renderConfig(raw: unknown, options: RenderConfigOptions): Render
   const problems = inConfigOrder([
     ...configProblems,
     ...mergePlatformProblems(perPlatform, options.platforms, configProblems),
-    ...(strict ? warnings.map((w) => `${w} [strict]`) : []),
+    ...(strict ? warnings.map((w): Problem => ({ ...w, severity: 'error', message: `${w.message} [strict]` })) : []),
   ]);
   if (problems.length) throw new ConfigError(problems, source);
   return { config: config!, rendered, warnings: strict ? [] : warnings };
 }
 
-/** The config path a problem line starts with (`tenants[0].templates[1].gpu`). */
-export function problemPath(line: string): string {
-  const i = line.indexOf(': ');
-  return i < 0 ? '' : line.slice(0, i);
-}
-
 /**
- * Per-platform problems → lines: a problem every platform has as it is; one that only some have with the platforms
- * named — in the message where it names its platform (`"kata" is not available on eks, kind (…)`), else after it
- * (`… (on eks, aks)`). A problem at a path the config checks already reported is left out (the same mistake in
- * other words). Lines come in config order.
+ * Per-platform problems → one list: a problem every platform has as it is; one that only some have with the
+ * platforms named — in the problem where it names its platform (`"kata" is not available on eks, kind (…)`), else
+ * after it (`… (on eks, aks)`). A problem at a path the config checks already reported is left out (the same mistake
+ * in other words). Problems come in config order.
  */
-export function mergePlatformProblems(perPlatform: ReadonlyMap<Platform, readonly string[]>, platforms: readonly Platform[], reported: readonly string[] = []): string[] {
-  const reportedPaths = new Set(reported.map(problemPath).filter(Boolean));
+export function mergePlatformProblems(perPlatform: ReadonlyMap<Platform, readonly Problem[]>, platforms: readonly Platform[], reported: readonly Problem[] = []): Problem[] {
+  const reportedPaths = new Set(reported.map((p) => p.path).filter(Boolean));
   const PLACEHOLDER = '\u0000platform\u0000';
-  const groups = new Map<string, Platform[]>();
+  const groups = new Map<string, { readonly problem: Problem; readonly where: Platform[] }>();
   for (const platform of platforms) {
     const named = new RegExp(`(?<![\\w-])${platform.replace(/[-.]/g, '\\$&')}(?![\\w-])`, 'g');
-    for (const problem of new Set(perPlatform.get(platform) ?? [])) {
-      if (reportedPaths.has(problemPath(problem))) continue;
-      const key = problem.replace(named, PLACEHOLDER);
-      groups.set(key, [...(groups.get(key) ?? []), platform]);
+    const seen = new Set<string>();
+    for (const problem of perPlatform.get(platform) ?? []) {
+      if (reportedPaths.has(problem.path)) continue;
+      // The problem with this platform's name taken out, so the same problem on another platform finds it.
+      const general = { ...problem, path: problem.path.replace(named, PLACEHOLDER), message: problem.message.replace(named, PLACEHOLDER) };
+      const key = formatProblem(general);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const group = groups.get(key);
+      if (group) group.where.push(platform);
+      else groups.set(key, { problem: general, where: [platform] });
     }
   }
-  return [...groups].map(([key, where]) => {
-    if (key.includes(PLACEHOLDER)) return key.split(PLACEHOLDER).join(where.join(', '));
-    return where.length === platforms.length ? key : `${key} (on ${where.join(', ')})`;
+  return [...groups.values()].map(({ problem, where }) => {
+    const names = where.join(', ');
+    if (problem.path.includes(PLACEHOLDER) || problem.message.includes(PLACEHOLDER)) {
+      return { ...problem, path: problem.path.split(PLACEHOLDER).join(names), message: problem.message.split(PLACEHOLDER).join(names) };
+    }
+    return where.length === platforms.length ? problem : { ...problem, message: `${problem.message} (on ${names})` };
   });
 }
 
@@ -101,15 +105,15 @@ export function mergePlatformProblems(perPlatform: ReadonlyMap<Platform, readonl
 const TOP_LEVEL = ['kubernetesVersion', 'agentSandbox', 'platforms', 'deviceClasses', 'tenants'];
 
 /**
- * Problem lines grouped the way the config reads: by top-level key, then by list entry (`tenants[2]` before
+ * Problems grouped the way the config reads: by top-level key, then by list entry (`tenants[2]` before
  * `tenants[10]`); within one entry they keep their order (the config checks', then the constructs').
  */
-export function inConfigOrder(lines: readonly string[]): string[] {
-  const rank = (line: string): [number, number] => {
-    const m = /^([A-Za-z]+)(?:\[(\d+)\])?/.exec(line);
+export function inConfigOrder(problems: readonly Problem[]): Problem[] {
+  const rank = (p: Problem): [number, number] => {
+    const m = /^([A-Za-z]+)(?:\[(\d+)\])?/.exec(p.path);
     const top = m ? TOP_LEVEL.indexOf(m[1]) : -1;
     return [top < 0 ? TOP_LEVEL.length : top, m?.[2] !== undefined ? Number(m[2]) : -1];
   };
-  return [...lines].map((line, i) => ({ line, i, r: rank(line) })).sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i).map((x) => x.line);
+  return [...problems].map((p, i) => ({ p, i, r: rank(p) })).sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i).map((x) => x.p);
 }
 

@@ -17,6 +17,7 @@
 import { parseQuantity, Quantity } from '../../core/quantity';
 import { resourceKey } from '../workloads/sandbox-pod';
 import type { ResolvedLimitRange } from './resource-limits';
+import { problemAt, type Problem } from '../../core/diagnostics';
 
 type ResourceMap = Readonly<Record<string, unknown>>;
 
@@ -96,8 +97,8 @@ export function effectivePod(pod: FitPod, lr: ResolvedLimitRange | undefined): E
 }
 
 /** Containers whose limits (or defaulted requests) the namespace LimitRange rejects, one line each. */
-export function limitRangeProblems(pod: FitPod, lr: ResolvedLimitRange): string[] {
-  const problems: string[] = [];
+export function limitRangeProblems(pod: FitPod, lr: ResolvedLimitRange): Problem[] {
+  const problems: Problem[] = [];
   const REJECTED = '(pods would be rejected at admission)';
   for (const [list, field] of LIST_NAMES) {
     (pod[list] ?? []).forEach((c, i) => {
@@ -108,10 +109,10 @@ export function limitRangeProblems(pod: FitPod, lr: ResolvedLimitRange): string[
         const limitQ = quantity(limit);
         if (limit === undefined) {
           if (lr.defaultLimits[r] === undefined) {
-            problems.push(`${at}.limits${resourceKey(r)}: is not set, and the namespace LimitRange has a max ${max} but no default limit for it ${REJECTED}`);
+            problems.push(problemAt(`${at}.limits${resourceKey(r)}`, `is not set, and the namespace LimitRange has a max ${max} but no default limit for it ${REJECTED}`, 'namespaceFit'));
           }
         } else if (limitQ?.isGreaterThan(Quantity.parse(max))) {
-          problems.push(`${at}.limits${resourceKey(r)}: ${String(limit)} is above the namespace LimitRange max ${max} ${REJECTED}`);
+          problems.push(problemAt(`${at}.limits${resourceKey(r)}`, `${String(limit)} is above the namespace LimitRange max ${max} ${REJECTED}`, 'namespaceFit'));
         }
       }
       // A request without a limit gets the LimitRange default limit, which it must not exceed. (Request above a
@@ -121,8 +122,8 @@ export function limitRangeProblems(pod: FitPod, lr: ResolvedLimitRange): string[
         if (given('limits', r) !== undefined || defaultLimit === undefined) continue;
         if (quantity(request)?.isGreaterThan(Quantity.parse(defaultLimit))) {
           problems.push(
-            `${at}.requests${resourceKey(r)}: ${String(request)} is above the namespace LimitRange default limit ${defaultLimit}, ` +
-              `which this container gets as it sets no ${r} limit ${REJECTED}`,
+            problemAt(`${at}.requests${resourceKey(r)}`, `${String(request)} is above the namespace LimitRange default limit ${defaultLimit}, ` +
+              `which this container gets as it sets no ${r} limit ${REJECTED}`, 'namespaceFit'),
           );
         }
       }
@@ -142,8 +143,8 @@ const REQUIRED_BY_QUOTA: Readonly<Record<string, readonly ['requests' | 'limits'
 };
 
 /** Containers the quota rejects because they leave a tracked cpu/memory request or limit unset, one line each. */
-export function quotaUnsetProblems(pod: FitPod, hard: Readonly<Record<string, string>>, lr: ResolvedLimitRange | undefined): string[] {
-  const problems: string[] = [];
+export function quotaUnsetProblems(pod: FitPod, hard: Readonly<Record<string, string>>, lr: ResolvedLimitRange | undefined): Problem[] {
+  const problems: Problem[] = [];
   const why = lr ? 'the namespace LimitRange has no default for it' : 'the namespace has no LimitRange to default it (limitRange: false)';
   for (const [list, field] of LIST_NAMES) {
     (pod[list] ?? []).forEach((c, i) => {
@@ -155,7 +156,7 @@ export function quotaUnsetProblems(pod: FitPod, hard: Readonly<Record<string, st
         const [kind, r] = required;
         if (effective[kind].has(r) || reported.has(`${kind}.${r}`)) continue;
         reported.add(`${kind}.${r}`);
-        problems.push(`${pod.path}.${field}[${i}].resources.${kind}.${r}: is not set and ${why}, but the namespace quota tracks ${key} (pods would be rejected at admission)`);
+        problems.push(problemAt(`${pod.path}.${field}[${i}].resources.${kind}.${r}`, `is not set and ${why}, but the namespace quota tracks ${key} (pods would be rejected at admission)`, 'namespaceFit'));
       }
     });
   }
@@ -176,8 +177,8 @@ function quotaSubject(key: string): { kind: 'pods' } | { kind: 'requests' | 'lim
  * Sandboxes whose total usage at peak exceeds the namespace quota: one line per quota key, e.g.
  * `tenants[0].warmPools: 100 sandboxes need pods 100 but the namespace quota allows 50`.
  */
-export function quotaProblems(path: string, demands: readonly QuotaDemand[], hard: Readonly<Record<string, string>>): string[] {
-  const problems: string[] = [];
+export function quotaProblems(path: string, demands: readonly QuotaDemand[], hard: Readonly<Record<string, string>>): Problem[] {
+  const problems: Problem[] = [];
   const sandboxes = demands.reduce((n, d) => n + d.count, 0);
   for (const [key, value] of Object.entries(hard)) {
     const subject = quotaSubject(key);
@@ -194,7 +195,7 @@ export function quotaProblems(path: string, demands: readonly QuotaDemand[], har
       parts.length > 1
         ? ` (${parts.map((d) => (subject.kind === 'pods' ? `${d.label}: ${d.count}` : `${d.label}: ${d.count} × ${formatQuantity(perPod(d), key)}`)).join('; ')})`
         : '';
-    problems.push(`${where}: ${sandboxes} sandboxes need ${key} ${formatQuantity(total, key)} but the namespace quota allows ${value}${breakdown}`);
+    problems.push(problemAt(where, `${sandboxes} sandboxes need ${key} ${formatQuantity(total, key)} but the namespace quota allows ${value}${breakdown}`, 'namespaceFit'));
   }
   return problems;
 }

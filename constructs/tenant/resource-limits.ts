@@ -4,6 +4,7 @@
  */
 import { resourceKey } from '../../validation/workload-rules';
 import { parseQuantity, Quantity, unitlessBytesProblem } from '../../core/quantity';
+import { problemAt, type Problem } from '../../core/diagnostics';
 
 /** Resource name → quantity, e.g. `{ cpu: '500m', memory: '1Gi' }` or `{ pods: 50 }`. */
 export type ResourceList = Readonly<Record<string, string | number>>;
@@ -50,13 +51,13 @@ export interface ResolvedLimitRange {
   readonly max: Readonly<Record<string, string>>;
 }
 
-export function resolveQuota(field: string, options: ResourceQuotaOptions): { hard: Record<string, string>; errors: string[] } {
+export function resolveQuota(field: string, options: ResourceQuotaOptions): { hard: Record<string, string>; errors: Problem[] } {
   const hard = { ...DEFAULT_QUOTA, ...options.hard };
   return { hard: asStrings(hard), errors: resourceListErrors(`${field}.hard`, options.hard ?? {}) };
 }
 
-export function resolveLimitRange(field: string, options: LimitRangeOptions): { limitRange: ResolvedLimitRange; errors: string[] } {
-  const errors: string[] = [];
+export function resolveLimitRange(field: string, options: LimitRangeOptions): { limitRange: ResolvedLimitRange; errors: Problem[] } {
+  const errors: Problem[] = [];
   const part = (key: keyof LimitRangeOptions) => {
     errors.push(...resourceListErrors(`${field}.${key}`, options[key] ?? {}));
     return asStrings({ ...DEFAULT_LIMIT_RANGE[key], ...options[key] });
@@ -69,23 +70,23 @@ export function resolveLimitRange(field: string, options: LimitRangeOptions): { 
   return { limitRange, errors };
 }
 
-function notAbove(field: string, lr: ResolvedLimitRange, lower: keyof ResolvedLimitRange, upper: keyof ResolvedLimitRange): string[] {
+function notAbove(field: string, lr: ResolvedLimitRange, lower: keyof ResolvedLimitRange, upper: keyof ResolvedLimitRange): Problem[] {
   return Object.entries(lr[lower]).flatMap(([name, value]) => {
     const bound = lr[upper][name];
     if (bound === undefined || !Quantity.parse(value).isGreaterThan(Quantity.parse(bound))) return [];
-    return [`${field}.${lower}.${name}: ${value} must be ≤ ${field}.${upper}.${name} ${bound}`];
+    return [problemAt(`${field}.${lower}.${name}`, `${value} must be ≤ ${field}.${upper}.${name} ${bound}`, 'resourceLimits')];
   });
 }
 
-function resourceListErrors(field: string, list: ResourceList): string[] {
+function resourceListErrors(field: string, list: ResourceList): Problem[] {
   return Object.entries(list).flatMap(([name, value]) => {
-    if (name === '') return [`${field}: resource name must not be empty`];
-    if (typeof value === 'number' && !Number.isFinite(value)) return [`${field}.${name}: ${value} is not a finite number`];
+    if (name === '') return [problemAt(field, 'resource name must not be empty', 'resourceLimits')];
+    if (typeof value === 'number' && !Number.isFinite(value)) return [problemAt(`${field}.${name}`, `${value} is not a finite number`, 'resourceLimits')];
     const parsed = parseQuantity(String(value));
-    if (typeof parsed === 'string') return [`${field}.${name}: ${parsed}`];
-    if (parsed.sign() < 0) return [`${field}.${name}: must not be negative, got ${JSON.stringify(value)}`];
+    if (typeof parsed === 'string') return [problemAt(`${field}.${name}`, parsed, 'resourceLimits')];
+    if (parsed.sign() < 0) return [problemAt(`${field}.${name}`, `must not be negative, got ${JSON.stringify(value)}`, 'resourceLimits')];
     const unitless = unitlessBytesProblem(name, value);
-    return unitless ? [`${field}${resourceKey(name)}: ${unitless}`] : [];
+    return unitless ? [problemAt(`${field}${resourceKey(name)}`, unitless, 'resourceLimits')] : [];
   });
 }
 

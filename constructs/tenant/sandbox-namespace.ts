@@ -19,7 +19,7 @@ import type { NamespacePodSecurity } from '../../validation/namespace-pod-securi
 // Namespace label that lets ResourceClaims in it request `adminAccess` to devices (Kubernetes DRA).
 import { DRA_ADMIN_ACCESS_LABEL } from '../dra/resource-claim-template';
 import { PLATFORMS, systemNamespaceProblem, type Platform } from '../../platforms';
-import { ProblemsError } from '../../core/diagnostics';
+import { problemAt, problemList, ProblemsError } from '../../core/diagnostics';
 import { findController } from '../workloads/context';
 import { dnsPeers, resolveDnsOptions, type DnsEgressOptions } from './dns-egress';
 import { tryParseCidr } from './cidr';
@@ -167,33 +167,33 @@ export class SandboxNamespace extends Construct {
     const reserved = systemNamespaceProblem(props.name, { platform: props.platform, controllerNamespace: findController(this)?.namespace });
     const errors = [
       ...dnsLabelErrors('name', props.name),
-      ...(reserved ? [`name: ${reserved}`] : []),
+      ...(reserved ? [problemAt('name', reserved, 'sandboxNamespace')] : []),
       ...dnsSubdomainErrors('serviceAccountName', this.serviceAccountName),
       ...labelErrors('labels', props.labels ?? {}),
       ...Object.keys(props.labels ?? {})
         .filter((key) => RESERVED_LABEL.test(key))
-        .map((key) => `labels.${key}: is set by SandboxNamespace; use podSecurity or allowDraAdminAccess instead`),
+        .map((key) => problemAt(`labels.${key}`, 'is set by SandboxNamespace; use podSecurity or allowDraAdminAccess instead', 'sandboxNamespace')),
       ...Object.keys(props.annotations ?? {}).flatMap((key) => qualifiedNameErrors('annotations', key)),
       ...(props.annotations?.[SECURITY_OPT_OUTS_ANNOTATION] !== undefined
-        ? [`annotations.${SECURITY_OPT_OUTS_ANNOTATION}: is written by SandboxNamespace from the props`]
+        ? [problemAt(`annotations.${SECURITY_OPT_OUTS_ANNOTATION}`, 'is written by SandboxNamespace from the props', 'sandboxNamespace')]
         : []),
-      ...(POD_SECURITY_LEVELS.includes(enforce) ? [] : [`podSecurity.enforce: must be one of ${POD_SECURITY_LEVELS.join(', ')}, got ${JSON.stringify(enforce)}`]),
-      ...(PSS_VERSION.test(enforceVersion) ? [] : [`podSecurity.enforceVersion: must be "latest" or "v1.<minor>", got ${JSON.stringify(enforceVersion)}`]),
+      ...(POD_SECURITY_LEVELS.includes(enforce) ? [] : [problemAt('podSecurity.enforce', `must be one of ${POD_SECURITY_LEVELS.join(', ')}, got ${JSON.stringify(enforce)}`, 'sandboxNamespace')]),
+      ...(PSS_VERSION.test(enforceVersion) ? [] : [problemAt('podSecurity.enforceVersion', `must be "latest" or "v1.<minor>", got ${JSON.stringify(enforceVersion)}`, 'sandboxNamespace')]),
       ...(props.platform === undefined || PLATFORMS.includes(props.platform)
         ? []
-        : [`platform: must be one of ${PLATFORMS.join(', ')}, got ${JSON.stringify(props.platform)}`]),
+        : [problemAt('platform', `must be one of ${PLATFORMS.join(', ')}, got ${JSON.stringify(props.platform)}`, 'sandboxNamespace')]),
       ...ingressRuleErrors('ingressAllowlist', props.ingressAllowlist ?? []),
     ];
     (props.clusterCidrs ?? []).forEach((text, i) => {
       const cidr = tryParseCidr(text);
-      if (typeof cidr === 'string') errors.push(`clusterCidrs[${i}]: ${cidr}`);
+      if (typeof cidr === 'string') errors.push(problemAt(`clusterCidrs[${i}]`, cidr, 'sandboxNamespace'));
     });
     const egress = resolveEgressRules('egressAllowlist', props.egressAllowlist ?? [], props.clusterCidrs ?? []);
     errors.push(...egress.errors);
     const quota = props.quota === false ? undefined : resolveQuota('quota', props.quota ?? {});
     const limitRange = props.limitRange === false ? undefined : resolveLimitRange('limitRange', props.limitRange ?? {});
     errors.push(...(quota?.errors ?? []), ...(limitRange?.errors ?? []));
-    if (errors.length) throw new ProblemsError(`SandboxNamespace "${this.node.path}" has invalid props:\n  ${errors.join('\n  ')}`, errors);
+    if (errors.length) throw new ProblemsError(`SandboxNamespace "${this.node.path}" has invalid props:${problemList(errors)}`, errors);
     this.egressRules = egress.rules;
     this.limitRange = limitRange?.limitRange;
     this.quotaHard = quota?.hard;

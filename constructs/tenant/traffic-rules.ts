@@ -5,6 +5,7 @@
 import { cidrContains, tryParseCidr, type Cidr } from './cidr';
 import { labelErrors } from '../../core/formats';
 import { metadataEndpointCovering, metadataExcepts } from './metadata-endpoints';
+import { problemAt, type Problem } from '../../core/diagnostics';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -88,36 +89,36 @@ export interface ResolvedEgressRule {
  * Resolves the allowlist; `errors` names every bad field (path prefix `field`). `clusterCidrs` are the cluster's
  * node/pod/service CIDRs outside the private ranges: an all-ports rule spanning them must except them too.
  */
-export function resolveEgressRules(field: string, rules: readonly EgressRule[], clusterCidrs: readonly string[] = []): { rules: ResolvedEgressRule[]; errors: string[] } {
-  const errors: string[] = [];
+export function resolveEgressRules(field: string, rules: readonly EgressRule[], clusterCidrs: readonly string[] = []): { rules: ResolvedEgressRule[]; errors: Problem[] } {
+  const errors: Problem[] = [];
   const cluster = clusterCidrs.flatMap((t) => {
     const c = tryParseCidr(t);
     return typeof c === 'string' ? [] : [c];
   });
   const resolved = rules.map((rule, i): ResolvedEgressRule => {
     const path = `${field}[${i}]`;
-    if (rule.cidrs.length === 0) errors.push(`${path}.cidrs: must list at least one CIDR`);
+    if (rule.cidrs.length === 0) errors.push(problemAt(`${path}.cidrs`, 'must list at least one CIDR', 'trafficRules'));
     const ipBlocks: ResolvedIpBlock[] = [];
     let opensPrivate = false;
     const parsedCidrs = rule.cidrs.map((t) => tryParseCidr(t)).filter((c): c is Cidr => typeof c !== 'string');
     const excepts: Cidr[] = [];
     (rule.except ?? []).forEach((text, j) => {
       const ex = tryParseCidr(text);
-      if (typeof ex === 'string') errors.push(`${path}.except[${j}]: ${ex}`);
+      if (typeof ex === 'string') errors.push(problemAt(`${path}.except[${j}]`, ex, 'trafficRules'));
       else if (!parsedCidrs.some((c) => c.family === ex.family && c.prefix < ex.prefix && cidrContains(c, ex))) {
-        errors.push(`${path}.except[${j}]: ${JSON.stringify(text)} is not strictly inside any of the rule's cidrs (${rule.cidrs.join(', ')})`);
+        errors.push(problemAt(`${path}.except[${j}]`, `${JSON.stringify(text)} is not strictly inside any of the rule's cidrs (${rule.cidrs.join(', ')})`, 'trafficRules'));
       } else excepts.push(ex);
     });
     rule.cidrs.forEach((text, j) => {
       const cidr = tryParseCidr(text);
       if (typeof cidr === 'string') {
-        errors.push(`${path}.cidrs[${j}]: ${cidr}`);
+        errors.push(problemAt(`${path}.cidrs[${j}]`, cidr, 'trafficRules'));
         return;
       }
       const covering = metadataEndpointCovering(cidr);
       if (covering) {
         const dns = covering.cidr === '169.254.0.0/16' ? '; DNS resolvers there are opened by the namespace\'s dns settings (port 53 only)' : '';
-        errors.push(`${path}.cidrs[${j}]: ${JSON.stringify(text)} lies inside ${covering.cidr} (${covering.description}), which sandboxes may never reach${dns}`);
+        errors.push(problemAt(`${path}.cidrs[${j}]`, `${JSON.stringify(text)} lies inside ${covering.cidr} (${covering.description}), which sandboxes may never reach${dns}`, 'trafficRules'));
         return;
       }
       const ownCidrs = excepts.filter((e) => e.family === cidr.family && e.prefix > cidr.prefix && cidrContains(cidr, e));
@@ -130,9 +131,9 @@ export function resolveEgressRules(field: string, rules: readonly EgressRule[], 
           );
       if (open.length && !rule.allowPrivateRanges) {
         errors.push(
-          `${path}.cidrs[${j}]: ${JSON.stringify(text)} on every port also reaches ${open.map((r) => r.text).join(', ')} (other pods, the nodes, ` +
+          problemAt(`${path}.cidrs[${j}]`, `${JSON.stringify(text)} on every port also reaches ${open.map((r) => r.text).join(', ')} (other pods, the nodes, ` +
             `the API server, the rest of the network): list ${open.length === 1 ? 'it' : 'them'} in except, give the rule ports, ` +
-            'or set allowPrivateRanges: true to accept it (recorded as a security opt-out)',
+            'or set allowPrivateRanges: true to accept it (recorded as a security opt-out)', 'trafficRules'),
         );
       }
       if (open.length) opensPrivate = true;
@@ -142,11 +143,11 @@ export function resolveEgressRules(field: string, rules: readonly EgressRule[], 
     });
     errors.push(...portErrors(`${path}.ports`, rule.ports));
     if (rule.allowPrivateRanges !== undefined && typeof rule.allowPrivateRanges !== 'boolean') {
-      errors.push(`${path}.allowPrivateRanges: must be true or false, got ${JSON.stringify(rule.allowPrivateRanges)}`);
+      errors.push(problemAt(`${path}.allowPrivateRanges`, `must be true or false, got ${JSON.stringify(rule.allowPrivateRanges)}`, 'trafficRules'));
     } else if (rule.allowPrivateRanges && !opensPrivate && ipBlocks.length === rule.cidrs.length) {
       // An opt-out that suppresses nothing hides what the rule does from reviewers.
       errors.push(
-        `${path}.allowPrivateRanges: changes nothing (${rule.ports ? 'the rule has ports' : 'its CIDRs reach no private range or cluster CIDR'}); remove it`,
+        problemAt(`${path}.allowPrivateRanges`, `changes nothing (${rule.ports ? 'the rule has ports' : 'its CIDRs reach no private range or cluster CIDR'}); remove it`, 'trafficRules'),
       );
     }
     return {
@@ -159,12 +160,12 @@ export function resolveEgressRules(field: string, rules: readonly EgressRule[], 
   return { rules: resolved, errors };
 }
 
-export function ingressRuleErrors(field: string, rules: readonly IngressRule[]): string[] {
+export function ingressRuleErrors(field: string, rules: readonly IngressRule[]): Problem[] {
   return rules.flatMap((rule, i) => {
     const path = `${field}[${i}]`;
-    const errors: string[] = [];
+    const errors: Problem[] = [];
     if (!rule.namespaceLabels && !rule.podLabels) {
-      errors.push(`${path}: needs namespaceLabels or podLabels (an empty peer would allow every pod of this namespace)`);
+      errors.push(problemAt(path, 'needs namespaceLabels or podLabels (an empty peer would allow every pod of this namespace)', 'trafficRules'));
     }
     if (rule.namespaceLabels) errors.push(...labelErrors(`${path}.namespaceLabels`, rule.namespaceLabels));
     if (rule.podLabels) errors.push(...labelErrors(`${path}.podLabels`, rule.podLabels));
@@ -173,19 +174,19 @@ export function ingressRuleErrors(field: string, rules: readonly IngressRule[]):
   });
 }
 
-export function portErrors(field: string, ports: readonly PortRule[] | undefined): string[] {
+export function portErrors(field: string, ports: readonly PortRule[] | undefined): Problem[] {
   if (ports === undefined) return [];
-  if (ports.length === 0) return [`${field}: is empty; omit it to allow every port`];
+  if (ports.length === 0) return [problemAt(field, 'is empty; omit it to allow every port', 'trafficRules')];
   return ports.flatMap((p, i) => {
-    const errors: string[] = [];
+    const errors: Problem[] = [];
     const isPort = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 65535;
-    if (!isPort(p.port)) errors.push(`${field}[${i}].port: must be an integer 1-65535, got ${p.port}`);
+    if (!isPort(p.port)) errors.push(problemAt(`${field}[${i}].port`, `must be an integer 1-65535, got ${p.port}`, 'trafficRules'));
     if (p.endPort !== undefined) {
-      if (!isPort(p.endPort)) errors.push(`${field}[${i}].endPort: must be an integer 1-65535, got ${p.endPort}`);
-      else if (isPort(p.port) && p.endPort < p.port) errors.push(`${field}[${i}].endPort: must be ≥ port ${p.port}, got ${p.endPort}`);
+      if (!isPort(p.endPort)) errors.push(problemAt(`${field}[${i}].endPort`, `must be an integer 1-65535, got ${p.endPort}`, 'trafficRules'));
+      else if (isPort(p.port) && p.endPort < p.port) errors.push(problemAt(`${field}[${i}].endPort`, `must be ≥ port ${p.port}, got ${p.endPort}`, 'trafficRules'));
     }
     if (p.protocol !== undefined && !PROTOCOLS.includes(p.protocol)) {
-      errors.push(`${field}[${i}].protocol: must be one of ${PROTOCOLS.join(', ')}, got ${JSON.stringify(p.protocol)}`);
+      errors.push(problemAt(`${field}[${i}].protocol`, `must be one of ${PROTOCOLS.join(', ')}, got ${JSON.stringify(p.protocol)}`, 'trafficRules'));
     }
     return errors;
   });

@@ -3,7 +3,8 @@ import { Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import { isPlatform, PLATFORMS, type Platform } from '../../platforms';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
-import { ProblemsError } from '../../core/diagnostics';
+import { problemAt, ProblemsError, type Problem } from '../../core/diagnostics';
+import { addProblemValidation } from '../problem-validation';
 import type { NamespacePodSecurity } from '../../validation/namespace-pod-security';
 
 /**
@@ -58,7 +59,7 @@ type PlatformScope = IConstruct & { platform?: unknown; platformSettings?: unkno
  */
 export function resolvePlatform(scope: Construct, explicit: Platform | undefined, what: string, explicitSettings?: unknown): ResolvedPlatform {
   const fail = (problem: string): never => {
-    throw new ProblemsError(`${what}: ${problem}`, [problem]);
+    throw new ProblemsError(`${what}: ${problem}`, [problemAt('', problem, 'platform')]);
   };
   const enclosing = [...scope.node.scopes].reverse() as PlatformScope[];
   let platform = explicit;
@@ -124,13 +125,11 @@ export function extensionsOffProblem(scope: Construct, kind: string): string | u
  * check runs again when the app synthesizes (cdk8s runs every construct's validations first), so the order in which
  * a TypeScript app creates its constructs cannot hide a problem. Nothing is added when the controller was found.
  */
-export function recheckAtSynth(scope: Construct, check: (controller: ControllerFacts) => readonly string[]): void {
+export function recheckAtSynth(scope: Construct, check: (controller: ControllerFacts) => readonly Problem[]): void {
   if (findController(scope)) return;
-  scope.node.addValidation({
-    validate: () => {
-      const controller = findController(scope);
-      return controller ? [...check(controller)] : [];
-    },
+  addProblemValidation(scope, () => {
+    const controller = findController(scope);
+    return controller ? check(controller) : [];
   });
 }
 
@@ -138,7 +137,7 @@ export function recheckAtSynth(scope: Construct, check: (controller: ControllerF
 export function extensionsProblemNowAndAtSynth(scope: Construct, kind: string): string | undefined {
   recheckAtSynth(scope, () => {
     const problem = extensionsOffProblem(scope, kind);
-    return problem ? [problem] : [];
+    return problem ? [problemAt('', problem, 'controllerExtensions')] : [];
   });
   return extensionsOffProblem(scope, kind);
 }
@@ -153,7 +152,7 @@ export function agentSandboxApiVersion(scope: Construct, group: string): string 
   recheckAtSynth(scope, (controller) =>
     controller.apiVersion === version
       ? []
-      : [`apiVersion: emitted as ${group}/${version}, but the chart's AgentSandbox installs a release whose version is ${controller.apiVersion}; create the AgentSandbox first`],
+      : [problemAt('apiVersion', `emitted as ${group}/${version}, but the chart's AgentSandbox installs a release whose version is ${controller.apiVersion}; create the AgentSandbox first`, 'apiVersion')],
   );
   return `${group}/${version}`;
 }

@@ -2,11 +2,12 @@
 import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { systemNamespaceProblem, type Platform } from '../../platforms';
-import { problemsOf, ProblemsError } from '../../core/diagnostics';
 import { checkSandboxObjectPod, SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
 import { findController, namespacePodSecurity, namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
 import { podAgainstNamespace } from '../../validation/namespace-pod-security';
 import { buildSandboxPod, type BuiltSandboxPod, type SandboxPodProps } from './sandbox-pod';
+import { problemAt, problemList, problemsOf, ProblemsError } from '../../core/diagnostics';
+import { addProblemValidation } from '../problem-validation';
 
 export interface PodOwnerProps extends SandboxPodProps {
   readonly namespace: NamespaceRef;
@@ -36,10 +37,10 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
     pod = buildSandboxPod(platform, { ...props, serviceAccountName: props.serviceAccountName ?? namespaceServiceAccount(props.namespace) }, where, settings);
   } catch (err) {
     if (!reserved) throw err;
-    const problems = [`namespace: ${reserved}`, ...problemsOf(err)];
-    throw new ProblemsError(`${where} is invalid:\n  ${problems.join('\n  ')}`, problems);
+    const problems = [problemAt('namespace', reserved, 'systemNamespace'), ...problemsOf(err)];
+    throw new ProblemsError(`${where} is invalid:${problemList(problems)}`, problems);
   }
-  if (reserved) throw new ProblemsError(`${where}: namespace: ${reserved}`, [`namespace: ${reserved}`]);
+  if (reserved) throw new ProblemsError(`${where}: namespace: ${reserved}`, [problemAt('namespace', reserved, 'systemNamespace')]);
   const metadata = {
     name,
     namespace,
@@ -56,33 +57,33 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
  * make the change with the escape hatch, and both are checked together here).
  */
 export function checkPodAtSynth(owner: Construct, resource: ApiObject, platform: Platform, platformSettings?: unknown, namespace?: NamespaceRef): void {
-  owner.node.addValidation({
-    validate: () => {
-      const json = resource.toJson() as { metadata?: { namespace?: string }; spec?: { podTemplate?: { metadata?: { annotations?: Record<string, unknown> }; spec?: Record<string, unknown> } } };
-      const checked = checkSandboxObjectPod(json as Record<string, unknown>, { platform, platformSettings });
-      if (!checked) return ['spec.podTemplate.spec: must be a pod spec (removed by a patch?)'];
-      const used = new Set(checked.violations.filter((v) => v.severity === 'note').map((v) => v.rule));
-      // The namespace's own Pod Security level, whatever it is: an opted-out rule the level forbids is still an error.
-      const security = namespace ? namespacePodSecurity(namespace) : undefined;
-      const podTemplate = json.spec?.podTemplate;
-      const namespaceProblems =
-        security && podTemplate?.spec
-          ? podAgainstNamespace(json.metadata?.namespace ?? '', security, podTemplate.spec, {
-              base: 'spec.podTemplate.spec',
-              annotationsPath: 'spec.podTemplate.metadata.annotations',
-              podAnnotations: podTemplate.metadata?.annotations,
-            }).map((p) => `${p.path}: ${p.message}`)
-          : [];
-      return [
-        ...namespaceProblems,
-        ...checked.unknownOptOuts.map((id) => `metadata.annotations["${SECURITY_OPT_OUTS_ANNOTATION}"]: "${id}" is not a sandbox rule id`),
-        ...checked.violations
-          .filter((v) => v.severity === 'error')
-          .map((v) => `${v.path}: ${v.message} [rule ${v.rule}; opt out with securityOptOuts: [${v.rule}] if intended]`),
-        ...checked.optOuts
-          .filter((id) => !used.has(id))
-          .map((id) => `securityOptOuts: "${id}" opts out of nothing (the pod meets that rule), so the annotation would record a weakening that is not there; remove it`),
-      ];
-    },
+  addProblemValidation(owner, () => {
+    const json = resource.toJson() as { metadata?: { namespace?: string }; spec?: { podTemplate?: { metadata?: { annotations?: Record<string, unknown> }; spec?: Record<string, unknown> } } };
+    const checked = checkSandboxObjectPod(json as Record<string, unknown>, { platform, platformSettings });
+    if (!checked) return [problemAt('spec.podTemplate.spec', 'must be a pod spec (removed by a patch?)', 'podSpec')];
+    const used = new Set(checked.violations.filter((v) => v.severity === 'note').map((v) => v.rule));
+    // The namespace's own Pod Security level, whatever it is: an opted-out rule the level forbids is still an error.
+    const security = namespace ? namespacePodSecurity(namespace) : undefined;
+    const podTemplate = json.spec?.podTemplate;
+    const namespaceProblems =
+      security && podTemplate?.spec
+        ? podAgainstNamespace(json.metadata?.namespace ?? '', security, podTemplate.spec, {
+            base: 'spec.podTemplate.spec',
+            annotationsPath: 'spec.podTemplate.metadata.annotations',
+            podAnnotations: podTemplate.metadata?.annotations,
+          }).map((p) => problemAt(p.path, p.message, 'podSecurity'))
+        : [];
+    return [
+      ...namespaceProblems,
+      ...checked.unknownOptOuts.map((id) => problemAt(`metadata.annotations["${SECURITY_OPT_OUTS_ANNOTATION}"]`, `"${id}" is not a sandbox rule id`, 'securityOptOuts')),
+      ...checked.violations
+        .filter((v) => v.severity === 'error')
+        .map((v) => problemAt(v.path, `${v.message} [rule ${v.rule}; opt out with securityOptOuts: [${v.rule}] if intended]`, v.rule)),
+      ...checked.optOuts
+        .filter((id) => !used.has(id))
+        .map((id) =>
+          problemAt('securityOptOuts', `"${id}" opts out of nothing (the pod meets that rule), so the annotation would record a weakening that is not there; remove it`, 'securityOptOuts'),
+        ),
+    ];
   });
 }

@@ -14,7 +14,7 @@ import { SECURITY_OPT_OUTS_ANNOTATION } from '../../validation/sandbox/object';
 import type { JsonMap } from './sandbox-pod';
 import { EXTENSIONS_GROUP } from './sandbox-template';
 import type { SandboxWarmPool } from './sandbox-warm-pool';
-import { ProblemsError } from '../../core/diagnostics';
+import { type Problem, problemAt, problemList, ProblemsError } from '../../core/diagnostics';
 
 /** `spec.lifecycle` of a SandboxClaim (see validation/claim-lifecycle.ts for the fields and our default). */
 export type SandboxClaimLifecycle = ClaimLifecycle;
@@ -88,7 +88,7 @@ export class SandboxClaim extends Construct {
 
   constructor(scope: Construct, id: string, props: SandboxClaimProps) {
     super(scope, id);
-    const errors: string[] = [];
+    const errors: Problem[] = [];
     this.name = nameOrIdName(props.name, id, errors);
     this.warmPool = props.warmPool;
     this.namespace = props.warmPool.namespace;
@@ -99,13 +99,13 @@ export class SandboxClaim extends Construct {
     const refused = labelDomainRefusal(domains, props.allowedLabelDomains !== undefined ? 'claim' : controller ? 'chart' : 'elsewhere');
     const labelKeys = Object.keys(props.additionalPodMetadata?.labels ?? {});
     for (const key of labelKeys) {
-      if (!labelDomainAllowed(key, domains)) errors.push(`additionalPodMetadata.labels["${key}"]: ${refused}`);
+      if (!labelDomainAllowed(key, domains)) errors.push(problemAt(`additionalPodMetadata.labels["${key}"]`, refused, 'sandboxClaim'));
     }
     // The claim's annotations land on the sandbox pod: they must not choose its AppArmor or seccomp profile, which the
     // template and its namespace's Pod Security level govern.
     for (const key of Object.keys(props.additionalPodMetadata?.annotations ?? {})) {
       if (/^(container\.apparmor\.security\.beta\.kubernetes\.io\/|container\.seccomp\.security\.alpha\.kubernetes\.io\/|seccomp\.security\.alpha\.kubernetes\.io\/pod$)/.test(key)) {
-        errors.push(`additionalPodMetadata.annotations["${key}"]: a claim may not set the pod's security profile (AppArmor/seccomp); set it in the template, where the secure profile checks it`);
+        errors.push(problemAt(`additionalPodMetadata.annotations["${key}"]`, `a claim may not set the pod's security profile (AppArmor/seccomp); set it in the template, where the secure profile checks it`, 'sandboxClaim'));
       }
     }
     // Created before its chart's AgentSandbox: checked above against upstream's default; at synth, against that
@@ -114,27 +114,27 @@ export class SandboxClaim extends Construct {
       recheckAtSynth(this, (later) =>
         labelKeys
           .filter((key) => !labelDomainAllowed(key, later.allowedLabelDomains))
-          .map((key) => `additionalPodMetadata.labels["${key}"]: ${labelDomainRefusal(later.allowedLabelDomains, 'chart')}`),
+          .map((key) => problemAt(`additionalPodMetadata.labels["${key}"]`, labelDomainRefusal(later.allowedLabelDomains, 'chart'), 'labelDomain')),
       );
     }
     const version = findController(this)?.version ?? DEFAULT_AGENT_SANDBOX_VERSION;
     const lc = props.lifecycle === false ? undefined : effectiveClaimLifecycle(props.lifecycle, template.claimLifecycle);
     if (props.lifecycle) errors.push(...claimLifecycleErrors('lifecycle', props.lifecycle, claimLifecycleSchema(version)));
     if (props.env?.length && template.envVarsInjectionPolicy === 'Disallowed') {
-      errors.push(`env: SandboxTemplate "${template.name}" has envVarsInjectionPolicy Disallowed, so the controller would reject these env vars; set it to Allowed or Overrides`);
+      errors.push(problemAt('env', `SandboxTemplate "${template.name}" has envVarsInjectionPolicy Disallowed, so the controller would reject these env vars; set it to Allowed or Overrides`, 'sandboxClaim'));
     }
     const containerNames = (template.pod.podTemplate.spec.containers as { name: string }[]).map((c) => c.name);
     for (const [i, e] of (props.env ?? []).entries()) {
       if (e.containerName !== undefined && !containerNames.includes(e.containerName)) {
-        errors.push(`env[${i}].containerName: "${e.containerName}" is not a container of SandboxTemplate "${template.name}" (${containerNames.join(', ')})`);
+        errors.push(problemAt(`env[${i}].containerName`, `"${e.containerName}" is not a container of SandboxTemplate "${template.name}" (${containerNames.join(', ')})`, 'sandboxClaim'));
       }
     }
     if (props.volumeClaimTemplates?.length && template.volumeClaimTemplatesPolicy === 'Disallowed') {
-      errors.push(`volumeClaimTemplates: SandboxTemplate "${template.name}" has volumeClaimTemplatesPolicy Disallowed; set it to Allowed or Overrides`);
+      errors.push(problemAt('volumeClaimTemplates', `SandboxTemplate "${template.name}" has volumeClaimTemplatesPolicy Disallowed; set it to Allowed or Overrides`, 'sandboxClaim'));
     }
     const extensionsOff = extensionsProblemNowAndAtSynth(this, 'SandboxClaim');
-    if (extensionsOff) errors.push(extensionsOff);
-    if (errors.length) throw new ProblemsError(`SandboxClaim "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`, errors);
+    if (extensionsOff) errors.push(problemAt('', extensionsOff, 'controllerExtensions'));
+    if (errors.length) throw new ProblemsError(`SandboxClaim "${this.node.path}" is invalid:${problemList(errors)}`, errors);
     this.lifecycle = lc;
 
     this.resource = new ApiObject(this, 'Resource', {

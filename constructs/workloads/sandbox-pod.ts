@@ -14,7 +14,7 @@ import { imageReferenceProblem } from '../../core/image-reference';
 import { limitRequiredReason, resourceKey } from '../../validation/workload-rules';
 
 export { limitRequiredReason, quantityProblem, resourceKey };
-import { ProblemsError } from '../../core/diagnostics';
+import { formatProblem, type Problem, problemAt, problemList, ProblemsError } from '../../core/diagnostics';
 import {
   checkSandboxPodSpec,
   formatSecurityOptOuts,
@@ -139,42 +139,42 @@ export const GVISOR_DRA_GPU_ISSUE = 'https://github.com/google/gvisor/issues/136
  * `platforms.<id>` settings (they decide the runtime on the generic `kubernetes` platform).
  */
 export function buildSandboxPod(platform: Platform, props: SandboxPodProps, where: string, platformSettings?: unknown): BuiltSandboxPod {
-  const errors: string[] = [];
-  const fail = (problem: string): never => {
-    throw new ProblemsError(`${where}: ${problem}`, [problem]);
+  const errors: Problem[] = [];
+  const fail = (problem: Problem): never => {
+    throw new ProblemsError(`${where}: ${formatProblem(problem)}`, [problem]);
   };
   let supported: Isolation[];
   try {
     supported = supportedIsolations(platform, platformSettings);
   } catch (err) {
-    return fail((err as Error).message);
+    return fail(problemAt('', (err as Error).message, 'platform'));
   }
   const isolation = props.isolation ?? supported[0];
   if (!(ISOLATIONS as readonly string[]).includes(isolation)) {
-    fail(`isolation: "${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supported.join(', ')})`);
+    fail(problemAt('isolation', `"${String(isolation)}" is not an isolation; allowed: ${ISOLATIONS.join(', ')} (${platform} supports: ${supported.join(', ')})`, 'isolation'));
   }
   let runtime: RuntimeFacts;
   try {
     runtime = runtimeFor(platform, isolation, platformSettings);
   } catch {
-    return fail(`isolation: "${isolation}" is not available on ${platform} (sandboxed runtimes there: ${supported.join(', ')})`);
+    return fail(problemAt('isolation', `"${isolation}" is not available on ${platform} (sandboxed runtimes there: ${supported.join(', ')})`, 'isolation'));
   }
   const optOuts = [...(props.securityOptOuts ?? [])];
   for (const [i, id] of optOuts.entries()) {
-    if (!isSandboxRuleId(id)) errors.push(`securityOptOuts[${i}]: "${String(id)}" is not a sandbox rule id; allowed: ${SANDBOX_RULE_IDS.join(', ')}`);
+    if (!isSandboxRuleId(id)) errors.push(problemAt(`securityOptOuts[${i}]`, `"${String(id)}" is not a sandbox rule id; allowed: ${SANDBOX_RULE_IDS.join(', ')}`, 'sandboxPod'));
   }
   const off = (id: SandboxRuleId) => optOuts.includes(id);
-  if (props.containers.length === 0) errors.push('containers: at least one container is required');
+  if (props.containers.length === 0) errors.push(problemAt('containers', 'at least one container is required', 'sandboxPod'));
   const names = [...props.containers, ...(props.initContainers ?? [])].map((c) => c.name);
-  for (const dup of names.filter((n, i) => names.indexOf(n) !== i)) errors.push(`containers: the name "${dup}" is used twice`);
+  for (const dup of names.filter((n, i) => names.indexOf(n) !== i)) errors.push(problemAt('containers', `the name "${dup}" is used twice`, 'sandboxPod'));
 
   for (const [list, containers] of [['containers', props.containers], ['initContainers', props.initContainers ?? []]] as const) {
     containers.forEach((c, i) => {
-      if (typeof c.image !== 'string' || c.image.trim() === '') errors.push(`${list}[${i}] (${c.name}).image: is required, got ${JSON.stringify(c.image) ?? 'nothing'}`);
+      if (typeof c.image !== 'string' || c.image.trim() === '') errors.push(problemAt(`${list}[${i}] (${c.name}).image`, `is required, got ${JSON.stringify(c.image) ?? 'nothing'}`, 'sandboxPod'));
       else {
         // Kubernetes accepts any string here; the runtime then leaves the pod in InvalidImageName.
         const problem = imageReferenceProblem(c.image);
-        if (problem) errors.push(`${list}[${i}] (${c.name}).image: ${problem}`);
+        if (problem) errors.push(problemAt(`${list}[${i}] (${c.name}).image`, problem, 'sandboxPod'));
       }
     });
   }
@@ -185,7 +185,7 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
     for (const kind of ['limits', 'requests'] as const) {
       for (const [resource, value] of Object.entries(c.resources?.[kind] ?? {})) {
         const problem = quantityProblem(value) ?? unitlessBytesProblem(resource, value);
-        if (problem) errors.push(`${list}[${i}] (${c.name}).resources.${kind}${resourceKey(resource)}: ${problem}`);
+        if (problem) errors.push(problemAt(`${list}[${i}] (${c.name}).resources.${kind}${resourceKey(resource)}`, problem, 'sandboxPod'));
       }
     }
     // The API server rejects a container whose request is above its limit (a request without a limit is defaulted
@@ -196,7 +196,7 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
       if (limit === undefined || quantityProblem(request) || quantityProblem(limit)) continue;
       if (Quantity.parse(String(request)).isGreaterThan(Quantity.parse(String(limit)))) {
         errors.push(
-          `${list}[${i}] (${c.name}).resources.requests${resourceKey(resource)}: ${String(request)} is above the limit ${String(limit)} (the API server rejects a container whose request exceeds its limit)`,
+          problemAt(`${list}[${i}] (${c.name}).resources.requests${resourceKey(resource)}`, `${String(request)} is above the limit ${String(limit)} (the API server rejects a container whose request exceeds its limit)`, 'sandboxPod'),
         );
       }
     }
@@ -205,7 +205,7 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
     const limits = c.resources?.limits ?? {};
     for (const r of ['cpu', 'memory']) {
       if (limitsRequired && limits[r] === undefined) {
-        errors.push(`${list}[${i}] (${c.name}).resources.limits.${r}: ${limitRequiredReason({ platform, ...runtime })}`);
+        errors.push(problemAt(`${list}[${i}] (${c.name}).resources.limits.${r}`, `${limitRequiredReason({ platform, ...runtime })}`, 'sandboxPod'));
       }
     }
   });
@@ -216,11 +216,11 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
     const gpu = platformModule(platform).gpu;
     if (!gpu) {
       const gpuPlatforms = platformModules().filter((m) => m.gpu).map((m) => m.platform);
-      errors.push(`gpu: GPU sandboxes are supported on ${gpuPlatforms.join(' and ')} (gVisor with nvidia.com/gpu limits), not on ${platform}`);
+      errors.push(problemAt('gpu', `GPU sandboxes are supported on ${gpuPlatforms.join(' and ')} (gVisor with nvidia.com/gpu limits), not on ${platform}`, 'sandboxPod'));
     } else if (!Number.isInteger(props.gpu.count) || props.gpu.count < 1) {
-      errors.push(`gpu.count: must be an integer ≥ 1, got ${props.gpu.count}`);
+      errors.push(problemAt('gpu.count', `must be an integer ≥ 1, got ${props.gpu.count}`, 'sandboxPod'));
     } else if (!gpu.typePattern.test(props.gpu.type)) {
-      errors.push(`gpu.type: must be ${gpu.typeExample}, got "${props.gpu.type}"`);
+      errors.push(problemAt('gpu.type', `must be ${gpu.typeExample}, got "${props.gpu.type}"`, 'sandboxPod'));
     } else {
       // A GPU selector that contradicts the platform settings' placement (GKE Autopilot's Accelerator class vs the
       // settings' computeClass) would leave the pod on neither: say so instead of silently dropping one.
@@ -229,8 +229,8 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
         const placed = runtime.podPlacement.nodeSelector[key];
         if (placed !== undefined && placed !== value) {
           errors.push(
-            `gpu: GPU sandboxes on ${platform} select ${key}=${value}, but the platform settings place every sandbox pod with ${key}=${placed} ` +
-              `(platforms.${platform}); a pod cannot select both: run GPU sandboxes from a configuration without that setting`,
+            problemAt('gpu', `GPU sandboxes on ${platform} select ${key}=${value}, but the platform settings place every sandbox pod with ${key}=${placed} ` +
+              `(platforms.${platform}); a pod cannot select both: run GPU sandboxes from a configuration without that setting`, 'sandboxPod'),
           );
         }
       }
@@ -240,35 +240,35 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
   const claimNames = new Set<string>();
   for (const [i, claim] of (props.deviceClaims ?? []).entries()) {
     const path = `deviceClaims[${i}]`;
-    if (claimNames.has(claim.name)) errors.push(`${path}.name: "${claim.name}" is used twice`);
+    if (claimNames.has(claim.name)) errors.push(problemAt(`${path}.name`, `"${claim.name}" is used twice`, 'sandboxPod'));
     claimNames.add(claim.name);
     if (claim.template.isGpu && isolation === 'gvisor') {
       errors.push(
-        `${path}: ResourceClaimTemplate "${claim.template.name}" allocates a GPU through DRA, which gVisor's GPU proxy does not support ` +
-          `(${GVISOR_DRA_GPU_ISSUE}); use gpu: { count, type } (nvidia.com/gpu limits) for gVisor GPU sandboxes`,
+        problemAt(path, `ResourceClaimTemplate "${claim.template.name}" allocates a GPU through DRA, which gVisor's GPU proxy does not support ` +
+          `(${GVISOR_DRA_GPU_ISSUE}); use gpu: { count, type } (nvidia.com/gpu limits) for gVisor GPU sandboxes`, 'sandboxPod'),
       );
     }
     if (claim.request !== undefined && !claim.template.requestNames.includes(claim.request)) {
-      errors.push(`${path}.request: "${claim.request}" is not a request of ResourceClaimTemplate "${claim.template.name}" (${claim.template.requestNames.join(', ')})`);
+      errors.push(problemAt(`${path}.request`, `"${claim.request}" is not a request of ResourceClaimTemplate "${claim.template.name}" (${claim.template.requestNames.join(', ')})`, 'sandboxPod'));
     }
     for (const c of claim.containers ?? []) {
-      if (!props.containers.some((x) => x.name === c)) errors.push(`${path}.containers: "${c}" is not a container of this pod`);
+      if (!props.containers.some((x) => x.name === c)) errors.push(problemAt(`${path}.containers`, `"${c}" is not a container of this pod`, 'sandboxPod'));
     }
   }
   const runAsUser = props.runAsUser ?? 65532;
   for (const [field, id] of [['runAsUser', props.runAsUser], ['runAsGroup', props.runAsGroup], ['fsGroup', props.fsGroup]] as const) {
-    if (id !== undefined && (!Number.isInteger(id) || id < 0)) errors.push(`${field}: must be an integer ≥ 0, got ${id}`);
+    if (id !== undefined && (!Number.isInteger(id) || id < 0)) errors.push(problemAt(field, `must be an integer ≥ 0, got ${id}`, 'sandboxPod'));
   }
   // runAsNonRoot with UID 0 is a pod the kubelet refuses to start (and Pod Security "restricted" rejects).
   if (!off('runAsNonRoot')) {
     if (runAsUser === 0) {
-      errors.push('runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot, runAsUser]');
+      errors.push(problemAt('runAsUser', '0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the containers); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot, runAsUser]', 'sandboxPod'));
     }
     lists.forEach(([list, containers]) =>
       containers.forEach((c, i) => {
         if (c.securityContext?.runAsUser === 0) {
           errors.push(
-            `${list}[${i}] (${c.name}).securityContext.runAsUser: 0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the container); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot, runAsUser]`,
+            problemAt(`${list}[${i}] (${c.name}).securityContext.runAsUser`, '0 is root, which runAsNonRoot: true forbids (the kubelet would refuse to start the container); use a non-zero UID, or opt out with securityOptOuts: [runAsNonRoot, runAsUser]', 'sandboxPod'),
           );
         }
       }),
@@ -346,8 +346,8 @@ export function buildSandboxPod(platform: Platform, props: SandboxPodProps, wher
     // Missing limits and uid 0 under runAsNonRoot are already reported above, with their platform-specific reasons.
     (v) => v.severity === 'error' && v.rule !== 'resourceLimits' && !(v.rule === 'runAsUser' && !off('runAsNonRoot')),
   );
-  errors.push(...violations.map((v) => `${v.path}: ${v.message} [rule ${v.rule}; opt out with securityOptOuts: [${v.rule}] if intended]`));
-  if (errors.length) throw new ProblemsError(`${where} is invalid:\n  ${errors.join('\n  ')}`, errors);
+  errors.push(...violations.map((v) => problemAt(v.path, `${v.message} [rule ${v.rule}; opt out with securityOptOuts: [${v.rule}] if intended]`, v.rule)));
+  if (errors.length) throw new ProblemsError(`${where} is invalid:${problemList(errors)}`, errors);
   const annotationValue = formatSecurityOptOuts(optOuts);
   return {
     podTemplate: { ...(Object.keys(metadata).length ? { metadata } : {}), spec },

@@ -10,7 +10,7 @@ import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth, findController,
 import { DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
 import { claimLifecycleErrors, claimLifecycleSchema, type ClaimLifecycle } from '../../validation/claim-lifecycle';
 import { checkName, checkSubdomainName, nameOrIdName } from '../../core/formats';
-import { problemsOf, ProblemsError } from '../../core/diagnostics';
+import { type Problem, problemAt, problemList, ProblemsError, problemsOf } from '../../core/diagnostics';
 import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
 import { managedDefaultPolicyProblem } from '../../validation/workload-rules';
 
@@ -82,24 +82,24 @@ export class SandboxTemplate extends Construct {
 
   constructor(scope: Construct, id: string, props: SandboxTemplateProps) {
     super(scope, id);
-    const errors: string[] = [];
+    const errors: Problem[] = [];
     this.name = nameOrIdName(props.name, id, errors, 'subdomain');
     this.namespace = namespaceName(props.namespace);
     if (props.name !== undefined) checkSubdomainName('name', this.name, errors);
     checkName('namespace', this.namespace, errors);
     const extensionsOff = extensionsProblemNowAndAtSynth(this, 'SandboxTemplate');
-    if (extensionsOff) errors.push(`${extensionsOff}, or use a Sandbox (no extensions needed)`);
+    if (extensionsOff) errors.push(problemAt('', `${extensionsOff}, or use a Sandbox (no extensions needed)`, 'controllerExtensions'));
     const confined = namespaceNetworkPolicies(props.namespace).length > 0;
     this.networkPolicyManagement = props.networkPolicyManagement ?? (confined && !props.networkPolicy ? 'Unmanaged' : 'Managed');
     // Unmanaged: the controller creates no per-sandbox NetworkPolicy, so these rules would be dropped silently.
     if (this.networkPolicyManagement === 'Unmanaged' && props.networkPolicy) {
       errors.push(
-        'networkPolicy: is ignored with networkPolicyManagement: Unmanaged (the controller then creates no NetworkPolicy for the sandboxes); ' +
-          'use Managed, or remove networkPolicy and restrict traffic with your own NetworkPolicies (e.g. the SandboxNamespace allowlists)',
+        problemAt('networkPolicy', 'is ignored with networkPolicyManagement: Unmanaged (the controller then creates no NetworkPolicy for the sandboxes); ' +
+          'use Managed, or remove networkPolicy and restrict traffic with your own NetworkPolicies (e.g. the SandboxNamespace allowlists)', 'sandboxTemplate'),
       );
     }
     if (this.networkPolicyManagement === 'Managed' && !props.networkPolicy && confined) {
-      errors.push(`networkPolicyManagement: ${managedDefaultPolicyProblem(this.name, this.namespace)}`);
+      errors.push(problemAt('networkPolicyManagement', managedDefaultPolicyProblem(this.name, this.namespace), 'sandboxTemplate'));
     }
     if (props.claimLifecycle) {
       errors.push(...claimLifecycleErrors('claimLifecycle', props.claimLifecycle, claimLifecycleSchema(findController(this)?.version ?? DEFAULT_AGENT_SANDBOX_VERSION)));
@@ -115,7 +115,7 @@ export class SandboxTemplate extends Construct {
       if (errors.length === 0) throw err;
       errors.push(...problemsOf(err));
     }
-    if (errors.length || !owner) throw new ProblemsError(`SandboxTemplate "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`, errors);
+    if (errors.length || !owner) throw new ProblemsError(`SandboxTemplate "${this.node.path}" is invalid:${problemList(errors)}`, errors);
     const { platform, platformSettings, pod, metadata } = owner;
     this.platform = platform;
     this.pod = pod;

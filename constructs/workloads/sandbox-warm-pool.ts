@@ -11,7 +11,7 @@ import { checkName, nameOrIdName } from '../../core/formats';
 import { EXTENSIONS_GROUP, type SandboxTemplate } from './sandbox-template';
 import type { JsonMap } from './sandbox-pod';
 import { DEFAULT_MAX_WARM_POOL_REPLICAS, warmPoolReplicaProblems, type WarmPoolReplicas } from '../../validation/workload-rules';
-import { ProblemsError } from '../../core/diagnostics';
+import { type Problem, problemAt, problemList, ProblemsError } from '../../core/diagnostics';
 
 export { DEFAULT_MAX_WARM_POOL_REPLICAS, warmPoolReplicaProblems, type WarmPoolReplicas };
 
@@ -58,7 +58,7 @@ export class SandboxWarmPool extends Construct {
 
   constructor(scope: Construct, id: string, props: SandboxWarmPoolProps) {
     super(scope, id);
-    const errors: string[] = [];
+    const errors: Problem[] = [];
     this.name = nameOrIdName(props.name, id, errors);
     this.template = props.template;
     this.namespace = props.template.namespace;
@@ -68,8 +68,8 @@ export class SandboxWarmPool extends Construct {
     if (props.name !== undefined) checkName('name', this.name, errors);
     errors.push(...warmPoolReplicaProblems(props, props.kubernetesVersion));
     const extensionsOff = extensionsProblemNowAndAtSynth(this, 'SandboxWarmPool');
-    if (extensionsOff) errors.push(extensionsOff);
-    if (errors.length) throw new ProblemsError(`SandboxWarmPool "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`, errors);
+    if (extensionsOff) errors.push(problemAt('', extensionsOff, 'controllerExtensions'));
+    if (errors.length) throw new ProblemsError(`SandboxWarmPool "${this.node.path}" is invalid:${problemList(errors)}`, errors);
 
     const apiVersion = agentSandboxApiVersion(this, EXTENSIONS_GROUP);
     this.resource = new ApiObject(this, 'Resource', {

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { Platform } from '../../platforms';
 import { agentSandboxApiVersion, namespaceName, type NamespaceRef } from './context';
 import { checkName, nameOrIdName, rfc3339Problem } from '../../core/formats';
-import { problemsOf, ProblemsError } from '../../core/diagnostics';
+import { type Problem, problemAt, problemList, ProblemsError, problemsOf } from '../../core/diagnostics';
 import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
 
@@ -46,13 +46,13 @@ export class Sandbox extends Construct {
 
   constructor(scope: Construct, id: string, props: SandboxProps) {
     super(scope, id);
-    const errors: string[] = [];
+    const errors: Problem[] = [];
     this.name = nameOrIdName(props.name, id, errors);
     this.namespace = namespaceName(props.namespace);
     if (props.name !== undefined) checkName('name', this.name, errors);
     checkName('namespace', this.namespace, errors);
     const shutdownTimeProblem = props.shutdownTime !== undefined ? rfc3339Problem(props.shutdownTime) : undefined;
-    if (shutdownTimeProblem) errors.push(`shutdownTime: ${shutdownTimeProblem}`);
+    if (shutdownTimeProblem) errors.push(problemAt('shutdownTime', shutdownTimeProblem, 'sandbox'));
     // The pod is built even when the fields above have problems, so one error lists them all.
     let owner: PodOwner | undefined;
     try {
@@ -61,7 +61,7 @@ export class Sandbox extends Construct {
       if (errors.length === 0) throw err;
       errors.push(...problemsOf(err));
     }
-    if (errors.length || !owner) throw new ProblemsError(`Sandbox "${this.node.path}" is invalid:\n  ${errors.join('\n  ')}`, errors);
+    if (errors.length || !owner) throw new ProblemsError(`Sandbox "${this.node.path}" is invalid:${problemList(errors)}`, errors);
     const { platform, platformSettings, pod, metadata } = owner;
     this.platform = platform;
     this.pod = pod;

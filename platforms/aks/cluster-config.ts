@@ -9,7 +9,7 @@
  * The schema only validates; defaults are applied in the component with `??` (values in {@link AKS_DEFAULTS}).
  */
 import { z } from 'zod';
-import { formatPath, issueLines } from '../../core/zod-issues';
+import { issueProblems } from '../../core/zod-issues';
 import type { InputProblem } from '../../core/diagnostics';
 import { DEFAULT_KATA_VM_SIZE, kataVmSizeProblem } from './kata-vm-sizes';
 import { KUBELOGIN_MODES } from './kubeconfig';
@@ -241,17 +241,7 @@ const CREATE_ONLY = [
 const at = (path: string): string => (path.startsWith('[') ? `cluster${path}` : `cluster.${path}`);
 
 function schemaProblems(issues: readonly z.core.$ZodIssue[]): InputProblem[] {
-  const problems: InputProblem[] = [];
-  for (const issue of issues) {
-    // issueLines prints one line per unknown key, else one line per issue: recover each line's path to split it.
-    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => formatPath([...issue.path, k])) : [formatPath(issue.path)];
-    issueLines([issue], aksClusterConfig).forEach((line, i) => {
-      const path = paths[i] ?? paths[0];
-      const propertyPath = path === '(config)' ? 'cluster' : at(path);
-      problems.push({ propertyPath, reason: line.slice(path.length + 2) });
-    });
-  }
-  return problems;
+  return issueProblems(issues, aksClusterConfig, ['cluster']).map((p) => ({ propertyPath: p.path, reason: p.message }));
 }
 
 /**

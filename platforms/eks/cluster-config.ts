@@ -4,7 +4,7 @@
  * Defaults are documented here (`@default`) and applied in the component from {@link EKS_CLUSTER_DEFAULTS}.
  */
 import { z } from 'zod';
-import { formatPath, issueLines } from '../../core/zod-issues';
+import { issueProblems } from '../../core/zod-issues';
 import type { InputProblem } from '../../core/diagnostics';
 import {
   amiContainerdMajor,
@@ -389,20 +389,9 @@ export type EksSystemNodeGroupConfig = z.infer<typeof systemNodeGroup>;
 
 const ROOT = 'cluster';
 
-/** zod issues → problems with `cluster.`-prefixed paths (one per `issueLines` line). */
+/** zod issues → problems with `cluster.`-prefixed paths. */
 function schemaProblems(issues: readonly z.core.$ZodIssue[]): InputProblem[] {
-  const problems: InputProblem[] = [];
-  for (const raw of issues) {
-    const issue = { ...raw, path: [ROOT, ...raw.path] } as z.core.$ZodIssue;
-    const paths =
-      issue.code === 'unrecognized_keys' ? issue.keys.map((k) => formatPath([...issue.path, k])) : [formatPath(issue.path)];
-    for (const line of issueLines([issue], z.object({ [ROOT]: eksClusterConfigSchema }))) {
-      // issueLines writes `<path>: <reason>`; match the known path instead of splitting on ": " (keys may contain it).
-      const propertyPath = paths.find((p) => line.startsWith(`${p}: `)) ?? formatPath(issue.path);
-      problems.push({ propertyPath, reason: line.slice(propertyPath.length + 2) });
-    }
-  }
-  return problems;
+  return issueProblems(issues, eksClusterConfigSchema, [ROOT]).map((p) => ({ propertyPath: p.path, reason: p.message }));
 }
 
 function fromBootstrap(errors: readonly SandboxConfigError[]): InputProblem[] {

@@ -1,3 +1,4 @@
+import { problemAt, type Problem } from '../../core/diagnostics';
 /**
  * GKE's managed agent-sandbox add-on (`addonsConfig.agentSandboxConfig`): GKE installs the controller and CRDs,
  * so our output must contain neither — and must only contain objects the add-on's API version accepts.
@@ -23,20 +24,24 @@ export function compareGkeVersions(a: string, b: string): number {
 }
 
 /** Errors for managed mode at `gkeVersion` when we emit agent-sandbox objects in `apiVersion` (e.g. v1beta1). */
-export function managedAddonErrors(field: string, gkeVersion: string | undefined, apiVersion: string): string[] {
+export function managedAddonErrors(field: string, gkeVersion: string | undefined, apiVersion: string): Problem[] {
   if (gkeVersion === undefined) {
     return [
-      `${field}.gkeVersion: is required with agentSandbox: managed (the add-on's API version depends on it; v1beta1 from ${GKE_ADDON_V1BETA1_VERSION})`,
+      problemAt(`${field}.gkeVersion`, `is required with agentSandbox: managed (the add-on's API version depends on it; v1beta1 from ${GKE_ADDON_V1BETA1_VERSION})`, 'gkeSettings'),
     ];
   }
-  if (!parseGkeVersion(gkeVersion)) return [`${field}.gkeVersion: must be a GKE version like "${GKE_ADDON_V1BETA1_VERSION}", got "${gkeVersion}"`];
+  if (!parseGkeVersion(gkeVersion)) return [problemAt(`${field}.gkeVersion`, `must be a GKE version like "${GKE_ADDON_V1BETA1_VERSION}", got "${gkeVersion}"`, 'gkeSettings')];
   if (compareGkeVersions(gkeVersion, GKE_ADDON_MIN_VERSION) < 0) {
-    return [`${field}.gkeVersion: the managed agent-sandbox add-on needs GKE ≥ ${GKE_ADDON_MIN_VERSION}, got ${gkeVersion}; upgrade the cluster or use agentSandbox: self`];
+    return [problemAt(`${field}.gkeVersion`, `the managed agent-sandbox add-on needs GKE ≥ ${GKE_ADDON_MIN_VERSION}, got ${gkeVersion}; upgrade the cluster or use agentSandbox: self`, 'gkeSettings')];
   }
   if (apiVersion === 'v1beta1' && compareGkeVersions(gkeVersion, GKE_ADDON_V1BETA1_VERSION) < 0) {
     return [
-      `${field}.gkeVersion: the add-on on ${gkeVersion} serves only v1alpha1, but we emit v1beta1 SandboxTemplates/WarmPools/Claims ` +
-        `(served by the add-on from ${GKE_ADDON_V1BETA1_VERSION}); upgrade the cluster or use agentSandbox: self`,
+      problemAt(
+        `${field}.gkeVersion`,
+        `the add-on on ${gkeVersion} serves only v1alpha1, but we emit v1beta1 SandboxTemplates/WarmPools/Claims ` +
+          `(served by the add-on from ${GKE_ADDON_V1BETA1_VERSION}); upgrade the cluster or use agentSandbox: self`,
+        'gkeSettings',
+      ),
     ];
   }
   return [];

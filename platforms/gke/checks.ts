@@ -178,9 +178,8 @@ export function existingClusterProblems(state: ExistingClusterState, ref: Existi
       problems.push(`${cluster} runs GKE ${state.masterVersion}; the managed agent-sandbox add-on needs ≥ ${GKE_ADDON_MIN_VERSION}: upgrade the cluster`);
     } else {
       // An add-on new enough to exist may still serve only v1alpha1 (platforms/gke/addon.ts).
-      const prefix = `${ADDON_FIELD}.gkeVersion: `;
-      for (const reason of managedAddonErrors(ADDON_FIELD, state.masterVersion, EMITTED_API_VERSION)) {
-        problems.push(`${cluster} runs GKE ${state.masterVersion}: ${reason.startsWith(prefix) ? reason.slice(prefix.length) : reason}`);
+      for (const p of managedAddonErrors(ADDON_FIELD, state.masterVersion, EMITTED_API_VERSION)) {
+        problems.push(`${cluster} runs GKE ${state.masterVersion}: ${p.message}`);
       }
     }
     const expected = ref.sandboxGkeVersion;

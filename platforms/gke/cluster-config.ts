@@ -6,7 +6,7 @@
  * the raw input defensively so that they still run when another field is invalid.
  */
 import { z } from 'zod';
-import { formatPath, issueLines } from '../../core/zod-issues';
+import { issueProblems } from '../../core/zod-issues';
 import { GKE_ADDON_MIN_VERSION, GKE_ADDON_V1BETA1_VERSION } from './addon';
 import type { InputProblem } from '../../core/diagnostics';
 import { describeGpuTypes, gpuMachineProblems, GKE_SANDBOX_GPUS, isGkeSandboxGpuType, type GkeSandboxGpuType } from './gpu';
@@ -216,18 +216,9 @@ export function parseGkeClusterConfig(raw: unknown): { value?: GkeClusterConfig;
   return problems.length === 0 && parsed.success ? { value: parsed.data, problems } : { problems };
 }
 
-/** zod issues → `{propertyPath, reason}`, paths prefixed with `root.` (lines from the shared `issueLines`). */
+/** zod issues → `{propertyPath, reason}`, paths prefixed with `root.`. */
 export function zodProblems(issues: readonly z.core.$ZodIssue[], root: string): InputProblem[] {
-  const problems: InputProblem[] = [];
-  for (const issue of issues) {
-    const rooted = { ...issue, path: [root, ...issue.path] } as z.core.$ZodIssue;
-    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => formatPath([...rooted.path, k])) : [formatPath(rooted.path)];
-    issueLines([rooted], z.object({ [root]: gkeClusterConfigSchema })).forEach((line, i) => {
-      const propertyPath = paths[i] ?? paths[0];
-      problems.push({ propertyPath, reason: line.startsWith(`${propertyPath}: `) ? line.slice(propertyPath.length + 2) : line });
-    });
-  }
-  return problems;
+  return issueProblems(issues, gkeClusterConfigSchema, [root]).map((p) => ({ propertyPath: p.path, reason: p.message }));
 }
 
 /** Fields that describe a cluster we create; with `existingCluster` they would silently do nothing. */

@@ -16,6 +16,7 @@
 import type { GkeComputeClassSettings } from './settings-model';
 import { z } from 'zod';
 import { issueLines } from '../../core/zod-issues';
+import { problemAt, type Problem } from '../../core/diagnostics';
 
 export const COMPUTE_CLASS_API_VERSION = 'cloud.google.com/v1';
 export const COMPUTE_CLASS_KIND = 'ComputeClass';
@@ -127,11 +128,15 @@ export const computeClassSettingsSchema = z
 export type ComputeClassSettings = z.infer<typeof computeClassSettingsSchema>;
 
 /** Problems the schema cannot see: what the platform allows (`computeClass.<field>: …`). */
-export function computeClassSettingsProblems(platform: string, settings: { readonly nodePoolAutoCreation?: boolean }): string[] {
+export function computeClassSettingsProblems(platform: string, settings: { readonly nodePoolAutoCreation?: boolean }): Problem[] {
   if (platform === 'gke-autopilot' && settings.nodePoolAutoCreation === false) {
     return [
-      'computeClass.nodePoolAutoCreation: must not be false on gke-autopilot: Autopilot always creates the nodes for a class ' +
-        '(there are no node pools of your own for the class to fall back to); remove nodePoolAutoCreation',
+      problemAt(
+        'computeClass.nodePoolAutoCreation',
+        'must not be false on gke-autopilot: Autopilot always creates the nodes for a class ' +
+          '(there are no node pools of your own for the class to fall back to); remove nodePoolAutoCreation',
+        'gkeSettings',
+      ),
     ];
   }
   return [];

@@ -4,7 +4,7 @@
  * to the add-on and to the cluster the stack creates.
  */
 import { z } from 'zod';
-import type { InputProblem } from '../../core/diagnostics';
+import { underPath, type InputProblem, type Problem } from '../../core/diagnostics';
 import type { GkePlatformSettings } from './settings-model';
 import { compareGkeVersions, managedAddonErrors, parseGkeVersion } from './addon';
 import { computeClassSettingsProblems, computeClassSettingsSchema } from './compute-class';
@@ -24,10 +24,10 @@ export const gkeSettingsSchema: z.ZodType<GkePlatformSettings> = z
 export type { GkePlatformSettings } from './settings-model';
 
 /** Managed mode at `gkeVersion` against the API version the manifests use (`platforms.<platform>.<field>: …`). */
-export function gkeSettingsProblems(platform: string, settings: GkePlatformSettings, apiVersion: string): string[] {
+export function gkeSettingsProblems(platform: string, settings: GkePlatformSettings, apiVersion: string): Problem[] {
   return [
     ...(settings.agentSandbox === 'managed' ? managedAddonErrors(`platforms.${platform}`, settings.gkeVersion, apiVersion) : []),
-    ...(settings.computeClass ? computeClassSettingsProblems(platform, settings.computeClass).map((p) => `platforms.${platform}.${p}`) : []),
+    ...(settings.computeClass ? underPath(`platforms.${platform}`, computeClassSettingsProblems(platform, settings.computeClass)) : []),
   ];
 }
 

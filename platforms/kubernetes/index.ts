@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { qualifiedNameErrors } from '../../core/formats';
 import type { InputProblem } from '../../core/diagnostics';
-import { issueLines } from '../../core/zod-issues';
+import { issueProblems } from '../../core/zod-issues';
 import {
   CLUSTER_DNS_ONLY,
   HOST_KERNEL_HANDLERS,
@@ -49,7 +49,7 @@ const SOURCES: Readonly<Record<Isolation, string>> = {
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const labelKey = z.string().superRefine((key, ctx) => {
-  for (const problem of qualifiedNameErrors('key', key)) ctx.addIssue({ code: 'custom', message: problem.replace(/^key: /, '') });
+  for (const problem of qualifiedNameErrors('key', key)) ctx.addIssue({ code: 'custom', message: problem.message });
 });
 const labelValue = z.string().max(63).regex(LABEL_VALUE, 'must be a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit)');
 
@@ -166,10 +166,7 @@ function clusterProblems(cluster: unknown, context: ClusterContext): InputProble
   const parsed = clusterSchema.safeParse(cluster ?? {}, { reportInput: true });
   const problems: InputProblem[] = parsed.success
     ? []
-    : issueLines(parsed.error.issues).map((line) => {
-        const sep = line.indexOf(': ');
-        return { propertyPath: `cluster${line.startsWith('(config)') ? '' : `.${line.slice(0, sep)}`}`, reason: line.slice(sep + 2) };
-      });
+    : issueProblems(parsed.error.issues, undefined, ['cluster']).map((p) => ({ propertyPath: p.path, reason: p.message }));
   if (!context.secretConfigured(KUBECONFIG_SECRET)) {
     problems.push({
       propertyPath: KUBECONFIG_SECRET,

@@ -235,15 +235,20 @@ export class LocalCluster {
       const kubeconfigFor = (name: string, t: string) => cluster.writeKubeconfig(name, t, join(dirs.pki, `${name}.kubeconfig`));
 
       log('cluster: kube-controller-manager, kube-scheduler');
-      const kcmConfig = kubeconfigFor('kube-controller-manager', tokens.controllerManager);
-      const kcm = start('kube-controller-manager', binaryPath(k8s, 'kube-controller-manager'), [
-        `--kubeconfig=${kcmConfig}`,
-        `--authentication-kubeconfig=${kcmConfig}`,
-        `--authorization-kubeconfig=${kcmConfig}`,
+      // What the controller manager and the scheduler share: their own kubeconfig for the API, delegated authn/authz,
+      // a serving port on loopback, one instance (no leader election).
+      const componentFlags = (config: string, port: number, certDir: string) => [
+        `--kubeconfig=${config}`,
+        `--authentication-kubeconfig=${config}`,
+        `--authorization-kubeconfig=${config}`,
         '--bind-address=127.0.0.1',
-        `--secure-port=${ports.kcm}`,
-        `--cert-dir=${join(dirs.pki, 'kcm')}`,
+        `--secure-port=${port}`,
+        `--cert-dir=${join(dirs.pki, certDir)}`,
         '--leader-elect=false',
+        '--v=1',
+      ];
+      const kcm = start('kube-controller-manager', binaryPath(k8s, 'kube-controller-manager'), [
+        ...componentFlags(kubeconfigFor('kube-controller-manager', tokens.controllerManager), ports.kcm, 'kcm'),
         '--use-service-account-credentials=true',
         `--service-account-private-key-file=${join(dirs.pki, 'sa.key')}`,
         `--root-ca-file=${join(dirs.pki, 'apiserver.crt')}`,
@@ -252,19 +257,8 @@ export class LocalCluster {
         // The HPA controller's sync period (15 s by default) is how long a warm pool whose HPA raises it to
         // minReplicas waits for its first scale-up; 1 s here keeps the tests from waiting on a timer.
         '--horizontal-pod-autoscaler-sync-period=1s',
-        '--v=1',
       ]);
-      const schedulerConfig = kubeconfigFor('kube-scheduler', tokens.scheduler);
-      const scheduler = start('kube-scheduler', binaryPath(k8s, 'kube-scheduler'), [
-        `--kubeconfig=${schedulerConfig}`,
-        `--authentication-kubeconfig=${schedulerConfig}`,
-        `--authorization-kubeconfig=${schedulerConfig}`,
-        '--bind-address=127.0.0.1',
-        `--secure-port=${ports.scheduler}`,
-        `--cert-dir=${join(dirs.pki, 'scheduler')}`,
-        '--leader-elect=false',
-        '--v=1',
-      ]);
+      const scheduler = start('kube-scheduler', binaryPath(k8s, 'kube-scheduler'), componentFlags(kubeconfigFor('kube-scheduler', tokens.scheduler), ports.scheduler, 'scheduler'));
       log(`cluster: kwok ${KWOK.version} (simulated nodes)`);
       const kwokConfig = kubeconfigFor('kwok', tokens.kwok);
       const kwok = start('kwok', binaryPath(KWOK, 'kwok'), [

@@ -98,13 +98,7 @@ export const KWOK: GoComponent = {
  * cannot be built here (see the closing notes of the upstream issue for which are).
  */
 export function agentSandboxControllerComponent(release: string): GoComponent {
-  return {
-    id: 'agent-sandbox-controller',
-    module: 'sigs.k8s.io/agent-sandbox',
-    version: release,
-    binaries: { 'agent-sandbox-controller': 'sigs.k8s.io/agent-sandbox/cmd/agent-sandbox-controller' },
-    ldflags: [`-X sigs.k8s.io/agent-sandbox/internal/version.gitVersion=${release}`],
-  };
+  return agentSandboxBinary('agent-sandbox-controller', release, 'sigs.k8s.io/agent-sandbox/cmd/agent-sandbox-controller');
 }
 
 /**
@@ -112,13 +106,12 @@ export function agentSandboxControllerComponent(release: string): GoComponent {
  * pin table installs: what `SandboxRouter` deploys, run as its pod on the local cluster.
  */
 export function sandboxRouterComponent(release: string): GoComponent {
-  return {
-    id: 'sandbox-router',
-    module: 'sigs.k8s.io/agent-sandbox',
-    version: release,
-    binaries: { 'sandbox-router': 'sigs.k8s.io/agent-sandbox/sandbox-router/cmd' },
-    ldflags: [`-X sigs.k8s.io/agent-sandbox/internal/version.gitVersion=${release}`],
-  };
+  return agentSandboxBinary('sandbox-router', release, 'sigs.k8s.io/agent-sandbox/sandbox-router/cmd');
+}
+
+/** One binary of the `sigs.k8s.io/agent-sandbox` module at a release tag, reporting that release as its version. */
+function agentSandboxBinary(id: string, release: string, pkg: string): GoComponent {
+  return { id, module: 'sigs.k8s.io/agent-sandbox', version: release, binaries: { [id]: pkg }, ldflags: [`-X sigs.k8s.io/agent-sandbox/internal/version.gitVersion=${release}`] };
 }
 
 /**

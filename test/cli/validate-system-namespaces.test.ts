@@ -58,6 +58,7 @@ test("synth: an object rendered twice into one platform's output is an error nam
       path: 'metadata.name',
       message: 'duplicate object: also rendered into eks/10-agent-sandbox.yaml; applied together, one silently replaces the other',
       severity: 'error',
+      code: 'duplicateObject',
     },
   ]);
 });

@@ -144,6 +144,7 @@ describe('retired API versions in hand-written manifests', () => {
     expect(finding).toEqual({
       object: 'ResourceClaimTemplate apps/gpu',
       path: 'apiVersion',
+      code: 'retiredApi',
       severity: 'error',
       message: 'resource.k8s.io/v1beta1 is removed in Kubernetes 1.38 (the target is 1.38): use resource.k8s.io/v1',
     });

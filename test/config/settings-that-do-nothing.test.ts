@@ -1,5 +1,6 @@
 /** Settings that do nothing: controller settings under GKE's managed add-on (an error), replicas on an autoscaled pool (a warning). */
 import { ConfigError, configWarnings, validateConfig } from '../../config/validate';
+import { formatProblem } from '../../core/diagnostics';
 
 const MANAGED = { 'gke-autopilot': { agentSandbox: 'managed', gkeVersion: '1.36.3-gke.1767000' } };
 
@@ -8,7 +9,7 @@ function problems(raw: unknown, platforms?: ('gke-autopilot' | 'eks')[]): readon
     validateConfig(raw, 'config', platforms ? { platforms } : {});
     return [];
   } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
+    if (err instanceof ConfigError) return err.problems.map(formatProblem);
     throw err;
   }
 }
@@ -30,7 +31,7 @@ test('replicas on an autoscaled warm pool: a warning naming what owns them', () 
   const config = validateConfig({
     tenants: [{ name: 'team-a', templates: [{ name: 'py', containers: [C] }], warmPools: [{ name: 'p', template: 'py', replicas: 6, autoscaling: { minReplicas: 2, maxReplicas: 10, metrics } }, { name: 'q', template: 'py', replicas: 3 }] }],
   });
-  expect(configWarnings(config)).toEqual([
+  expect(configWarnings(config).map(formatProblem)).toEqual([
     'tenants[0].warmPools[0].replicas: 6 has no effect: with autoscaling the HorizontalPodAutoscaler owns the pool\'s replicas (the pool is rendered without spec.replicas and scales within autoscaling.minReplicas 2 … maxReplicas 10); remove replicas, or set autoscaling.minReplicas',
   ]);
 });

@@ -2,6 +2,7 @@
 import { EXAMPLE_CONFIG } from '../../config/example';
 import { selectorFromConfig } from '../../config/selector-config';
 import { ConfigError, validateConfig } from '../../config/validate';
+import { formatProblem } from '../../core/diagnostics';
 
 const C = { name: 'main', image: 'python:3.12-slim', resources: { limits: { cpu: '1', memory: '1Gi' } } };
 const METRIC = { type: 'External', external: { metric: { name: 'claim_rate' }, target: { type: 'AverageValue', averageValue: '1' } } };
@@ -12,7 +13,7 @@ function problems(raw: unknown): readonly string[] {
     validateConfig(raw);
     return [];
   } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
+    if (err instanceof ConfigError) return err.problems.map(formatProblem);
     throw err;
   }
 }

@@ -3,6 +3,7 @@ import { Testing } from 'cdk8s';
 import { ConfigError, validateConfig } from '../../config/validate';
 import { SandboxPlatformChart } from '../../constructs/sandbox-platform-chart';
 import { findObject, synthObjects, type K8sObject } from '../support/synth';
+import { formatProblem } from '../../core/diagnostics';
 
 const C = { name: 'main', image: 'python:3.12-slim', ports: [{ containerPort: 8888 }], resources: { limits: { cpu: '1', memory: '1Gi' } } };
 const TENANT = (name: string) => ({ name, templates: [{ name: 'py', containers: [C] }], warmPools: [{ name: 'pool', template: 'py', replicas: 1 }], claims: [{ name: 'c1', warmPool: 'pool' }] });
@@ -18,7 +19,7 @@ function problems(raw: unknown): readonly string[] {
     validateConfig(raw);
     return [];
   } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
+    if (err instanceof ConfigError) return err.problems.map(formatProblem);
     throw err;
   }
 }

@@ -4,7 +4,7 @@ import { AgentSandbox } from '../../constructs/agent-sandbox/agent-sandbox';
 import { SandboxNamespace } from '../../constructs/tenant/sandbox-namespace';
 import { Sandbox } from '../../constructs/workloads/sandbox';
 import { SandboxTemplate } from '../../constructs/workloads/sandbox-template';
-import { problemsOf } from '../../core/diagnostics';
+import { problemsOf, formatProblem } from '../../core/diagnostics';
 
 const MAIN = { name: 'main', image: 'python:3.12-slim', resources: { limits: { cpu: '1', memory: '1Gi' } } };
 
@@ -12,7 +12,7 @@ function problems(fn: () => unknown): string[] {
   try {
     fn();
   } catch (err) {
-    return problemsOf(err);
+    return problemsOf(err).map(formatProblem);
   }
   return [];
 }

@@ -3,13 +3,13 @@ import { Testing } from 'cdk8s';
 import { AgentSandbox } from '../../constructs/agent-sandbox/agent-sandbox';
 import { SandboxNamespace } from '../../constructs/tenant/sandbox-namespace';
 import { SandboxTemplate } from '../../constructs/workloads/sandbox-template';
-import { problemsOf } from '../../core/diagnostics';
+import { problemsOf, formatProblem } from '../../core/diagnostics';
 
 function problems(fn: () => unknown): string[] {
   try {
     fn();
   } catch (err) {
-    return problemsOf(err);
+    return problemsOf(err).map(formatProblem);
   }
   return [];
 }

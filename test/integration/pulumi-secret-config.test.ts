@@ -12,23 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLE_CONFIG } from '../../config/example';
 import type { SandboxPlatformConfig } from '../../config/schema';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
 import { LocalCluster } from '../../scripts/cluster/control-plane';
-import { podRunnerUnavailable } from '../../scripts/cluster/pod-runner';
 import { offlineEngine, type OfflineEngine } from '../../scripts/pulumi/engine';
 import { localStack, preparePlatform, stackConfigMap, stepsOf } from '../../scripts/pulumi/local-stack';
-import { PULUMI_ENGINE } from '../../scripts/toolchain/components';
-import { agentSandboxControllerComponent, DEFAULT_LOCAL_KUBERNETES, ETCD, kubernetesComponent, KWOK } from '../../scripts/toolchain/versions';
-import { requireToolchain } from '../support/require-toolchain';
+import { describeWithPulumiEngine } from './support/pulumi-engine';
 
-const RELEASE = agentSandboxRelease(DEFAULT_AGENT_SANDBOX_VERSION);
-const describeReal = requireToolchain(
-  'a secret sandbox config on the real engine',
-  [kubernetesComponent(DEFAULT_LOCAL_KUBERNETES), ETCD, KWOK, agentSandboxControllerComponent(RELEASE.version), ...PULUMI_ENGINE],
-  `npm run toolchain -- cluster pulumi --kubernetes ${DEFAULT_LOCAL_KUBERNETES}`,
-  process.env,
-  podRunnerUnavailable(),
-);
+const describeReal = describeWithPulumiEngine('a secret sandbox config on the real engine');
 
 const MARKER = 'sk-live-4f1c9e2a7b-secret-marker';
 const CHANGED_MARKER = 'sk-live-8d03b6e1c5-rotated-marker';

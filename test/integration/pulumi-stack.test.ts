@@ -21,30 +21,19 @@ import { join } from 'node:path';
 import { EXAMPLE_CONFIG } from '../../config/example';
 import type { SandboxPlatformConfig } from '../../config/schema';
 import { renderPlatform } from '../../constructs/output/render';
-import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
 import { diffManifests, loadManifests } from '../../cli/diff';
 import { reviewPolicies } from '../../cli/diff/policy-review';
 import { platformFacts, PLATFORMS, type Platform } from '../../platforms';
 import { LocalCluster } from '../../scripts/cluster/control-plane';
-import { podRunnerUnavailable } from '../../scripts/cluster/pod-runner';
 import { offlineEngine, policyPackLauncher, type OfflineEngine } from '../../scripts/pulumi/engine';
 import { CHANGE, readRecord, type LifecycleRecord, type OpRecord } from '../../scripts/pulumi/lifecycle';
 import { localStack, policyFindings, preparePlatform, stackConfigMap, stepsOf, type Step } from '../../scripts/pulumi/local-stack';
-import { PULUMI_ENGINE } from '../../scripts/toolchain/components';
-import { agentSandboxControllerComponent, DEFAULT_LOCAL_KUBERNETES, ETCD, kubernetesComponent, KWOK } from '../../scripts/toolchain/versions';
 import { REPO_ROOT } from '../support/upstream';
 import { controllerReplicasPolicy } from '../../policy/rules/controller-replicas';
 import { kubernetesSandboxSecurityPolicy } from '../../policy/rules/kubernetes-sandbox-security';
-import { requireToolchain } from '../support/require-toolchain';
+import { describeWithPulumiEngine } from './support/pulumi-engine';
 
-const RELEASE = agentSandboxRelease(DEFAULT_AGENT_SANDBOX_VERSION);
-const describeReal = requireToolchain(
-  'the kubeconfig-only stack on the real engine',
-  [kubernetesComponent(DEFAULT_LOCAL_KUBERNETES), ETCD, KWOK, agentSandboxControllerComponent(RELEASE.version), ...PULUMI_ENGINE],
-  `npm run toolchain -- cluster pulumi --kubernetes ${DEFAULT_LOCAL_KUBERNETES}`,
-  process.env,
-  podRunnerUnavailable(),
-);
+const describeReal = describeWithPulumiEngine('the kubeconfig-only stack on the real engine');
 const real = describeReal === describe;
 
 const CONCURRENCY = 3;

@@ -14,6 +14,7 @@ import { SandboxTemplate } from '../../constructs/workloads/sandbox-template';
 import { isPlatform, PLATFORMS, registerPlatform, unregisterPlatform, type Platform } from '../../platforms';
 import { sandboxedRuntimeClasses } from '../../validation/sandbox/object';
 import { firecrackerLab } from './fixtures/firecracker-lab';
+import { formatProblem } from '../../core/diagnostics';
 
 const LAB = 'firecracker-lab' as Platform;
 type Obj = { kind: string; metadata: { name: string }; [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -47,13 +48,13 @@ test('registered: a platform id like the others', () => {
 
 test('its settings schema and settings problems are the config check of platforms.firecracker-lab', () => {
   expect(validateConfig(config({ labName: 'bench' }), 'test').platforms).toStrictEqual({ [LAB]: { labName: 'bench' } });
-  expect(errorOf(() => validateConfig(config({ labName: 'bench', gpus: 2 }), 'test')).problems).toStrictEqual([
+  expect(errorOf(() => validateConfig(config({ labName: 'bench', gpus: 2 }), 'test')).problems.map(formatProblem)).toStrictEqual([
     'platforms["firecracker-lab"].gpus: unknown field "gpus"',
   ]);
-  expect(errorOf(() => validateConfig(config({ agentSandbox: 'managed' }), 'test')).problems).toStrictEqual([
+  expect(errorOf(() => validateConfig(config({ agentSandbox: 'managed' }), 'test')).problems.map(formatProblem)).toStrictEqual([
     'platforms["firecracker-lab"].agentSandbox: must be one of "self", got "managed"',
   ]);
-  expect(errorOf(() => validateConfig(config({ labName: 'prod' }), 'test')).problems).toStrictEqual(['platforms.firecracker-lab.labName: "prod" is not a lab']);
+  expect(errorOf(() => validateConfig(config({ labName: 'prod' }), 'test')).problems.map(formatProblem)).toStrictEqual(['platforms.firecracker-lab.labName: "prod" is not a lab']);
 });
 
 test('synth writes its manifests: our RuntimeClass on its sandbox nodes, Kata pods with limits, NodeLocal DNS open', () => {

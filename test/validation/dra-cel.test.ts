@@ -53,17 +53,19 @@ describe('draCelSelectors: where the selectors are', () => {
     expect(draCelChecker(deviceClass('device.attributes["gpu.nvidia.com/model"] == "H100"', 'device.driver', 'device.driver =='), 'DeviceClass gpu')).toStrictEqual([
       {
         object: 'DeviceClass gpu',
+        code: 'celSelector',
         path: 'spec.selectors[0].cel.expression',
         message: 'device.attributes["gpu.nvidia.com/model"] never matches: device.attributes is keyed by domain, then by name; write device.attributes["gpu.nvidia.com"].model (at 1:18)',
         severity: 'error',
       },
       {
         object: 'DeviceClass gpu',
+        code: 'celSelector',
         path: 'spec.selectors[1].cel.expression',
         message: 'must evaluate to bool (true when the device fits), got string (nvidia-h100-0, nvidia-a100-1, cpu-0); e.g. write device.driver == "gpu.nvidia.com", not device.driver',
         severity: 'error',
       },
-      { object: 'DeviceClass gpu', path: 'spec.selectors[2].cel.expression', message: expect.stringMatching(/^syntax error/), severity: 'error' },
+      { object: 'DeviceClass gpu', code: 'celSelector', path: 'spec.selectors[2].cel.expression', message: expect.stringMatching(/^syntax error/), severity: 'error' },
     ]);
   });
 });

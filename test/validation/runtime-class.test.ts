@@ -175,7 +175,7 @@ describe('the RuntimeClasses SandboxRuntime emits pass on their platform', () =>
 
   test('the checker reports errors with the object name', () => {
     expect(createRuntimeClassChecker({ platform: 'aks' })(runtimeClass('kata-vm-isolation', 'kata'), 'RuntimeClass kata-vm-isolation')).toStrictEqual([
-      { object: 'RuntimeClass kata-vm-isolation', path: 'metadata.name', message: OWNED('kata-vm-isolation', 'aks'), severity: 'error' },
+      { object: 'RuntimeClass kata-vm-isolation', path: 'metadata.name', message: OWNED('kata-vm-isolation', 'aks'), severity: 'error', code: 'runtimeClass' },
     ]);
   });
 });

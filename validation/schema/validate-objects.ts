@@ -45,8 +45,8 @@ export function validateObjectsAndList(sources: readonly ObjectSource[], options
   const seen = new Map<string, string[]>();
   for (const source of sources) {
     const object = describeObject(source.value, source.index);
-    const push = (path: string, message: string, severity: Problem['severity'] = 'error') =>
-      problems.push({ file: source.file, object, path, message, severity });
+    const push = (path: string, message: string, severity: Problem['severity'] = 'error', code = 'schema') =>
+      problems.push({ file: source.file, object, path, message, severity, code });
     const value = source.value;
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
       push('', `not a Kubernetes object (a YAML mapping with apiVersion, kind and metadata), got ${Array.isArray(value) ? 'a list' : typeof value}`);
@@ -58,7 +58,7 @@ export function validateObjectsAndList(sources: readonly ObjectSource[], options
     // An object etcd would refuse is refused here, before its schema is walked (bounded time on huge inputs).
     const size = expandedJsonBytes(obj, LIMITS.objectBytes);
     if (size > LIMITS.objectBytes) {
-      push('', `is more than ${formatBytes(LIMITS.objectBytes)} as JSON; the API server refuses objects that large (etcd's request limit): make it smaller`);
+      push('', `is more than ${formatBytes(LIMITS.objectBytes)} as JSON; the API server refuses objects that large (etcd's request limit): make it smaller`, 'error', 'objectSize');
       continue;
     }
     const meta = obj.metadata as { name?: string; namespace?: string };
@@ -124,7 +124,7 @@ function duplicateCheck(
   obj: Record<string, unknown>,
   meta: { name?: string; namespace?: string },
   file: string | undefined,
-  push: (path: string, message: string, severity?: Problem['severity']) => void,
+  push: (path: string, message: string, severity?: Problem['severity'], code?: string) => void,
   object: string,
 ): void {
   if (!meta.name) return;
@@ -133,8 +133,8 @@ function duplicateCheck(
   const previous = seen.get(key) ?? [];
   const sameFile = previous.includes(where);
   const sameDir = previous.find((f) => f !== where && dirOf(f) === dirOf(where));
-  if (sameFile) push('metadata.name', `duplicate object: ${object} is defined twice${where ? ` in ${where}` : ''}`);
-  else if (sameDir !== undefined) push('metadata.name', `duplicate object: ${object} is also defined in ${sameDir}; applied together (one platform's folder), one silently replaces the other`);
+  if (sameFile) push('metadata.name', `duplicate object: ${object} is defined twice${where ? ` in ${where}` : ''}`, 'error', 'duplicateObject');
+  else if (sameDir !== undefined) push('metadata.name', `duplicate object: ${object} is also defined in ${sameDir}; applied together (one platform's folder), one silently replaces the other`, 'error', 'duplicateObject');
   seen.set(key, [...previous, where]);
 }
 

@@ -15,6 +15,7 @@ import { ResourceClaimTemplate } from '../../../constructs/dra/resource-claim-te
 import { kubernetesSchemaFor, parseMinor } from '../../../core/upstream/pins';
 import { SchemaCatalog } from '../../../validation/schema/schema-catalog';
 import { newChart, synthObjects, type K8sObject } from '../../support/synth';
+import { formatProblem } from '../../../core/diagnostics';
 
 const NV = 'gpu.nvidia.com';
 const ADMIN_NS = { name: 'gpu-admin', allowsDraAdminAccess: true };
@@ -64,7 +65,7 @@ describe('the feature table', () => {
   });
 
   test('a version that is not a Kubernetes version is refused', () => {
-    expect(() => draVersionProblems([], 'latest')).toThrow('kubernetesVersion "latest" is not a Kubernetes version like "1.36"');
+    expect(() => draVersionProblems([], 'latest').map(formatProblem)).toThrow('kubernetesVersion "latest" is not a Kubernetes version like "1.36"');
   });
 });
 
@@ -72,33 +73,33 @@ describe('draVersionProblems', () => {
   const use = (gate: DraFeatureGate, path = 'spec.x') => ({ gate, path });
 
   test('DRA itself needs 1.34', () => {
-    expect(draVersionProblems([use('DynamicResourceAllocation')], '1.33')).toStrictEqual(['DRA resource.k8s.io/v1 needs Kubernetes ≥ 1.34, got 1.33']);
-    expect(draVersionProblems([], '1.31')).toStrictEqual(['DRA resource.k8s.io/v1 needs Kubernetes ≥ 1.34, got 1.31']);
-    expect(draVersionProblems([use('DynamicResourceAllocation')], '1.34')).toStrictEqual([]);
+    expect(draVersionProblems([use('DynamicResourceAllocation')], '1.33').map(formatProblem)).toStrictEqual(['DRA resource.k8s.io/v1 needs Kubernetes ≥ 1.34, got 1.33']);
+    expect(draVersionProblems([], '1.31').map(formatProblem)).toStrictEqual(['DRA resource.k8s.io/v1 needs Kubernetes ≥ 1.34, got 1.31']);
+    expect(draVersionProblems([use('DynamicResourceAllocation')], '1.34').map(formatProblem)).toStrictEqual([]);
   });
 
   test('an alpha feature names the gate, the field, the version it is beta from and the version given', () => {
-    expect(draVersionProblems([use('DRAExtendedResource', 'spec.extendedResourceName')], '1.35')).toStrictEqual([
+    expect(draVersionProblems([use('DRAExtendedResource', 'spec.extendedResourceName')], '1.35').map(formatProblem)).toStrictEqual([
       'spec.extendedResourceName: needs feature gate DRAExtendedResource (extended resource mapping), beta and enabled by default from Kubernetes 1.36; ' +
         '1.35 has it alpha, off by default — target Kubernetes ≥ 1.36, or turn DRAExtendedResource on in the cluster and list it in enabledFeatureGates',
     ]);
   });
 
   test('below 1.34 both DRA and the feature are reported, without the turn-it-on hint', () => {
-    expect(draVersionProblems([use('DRAPrioritizedList', 'spec.devices.requests[0].firstAvailable')], '1.33')).toStrictEqual([
+    expect(draVersionProblems([use('DRAPrioritizedList', 'spec.devices.requests[0].firstAvailable')], '1.33').map(formatProblem)).toStrictEqual([
       'DRA resource.k8s.io/v1 needs Kubernetes ≥ 1.34, got 1.33',
       'spec.devices.requests[0].firstAvailable: needs feature gate DRAPrioritizedList (prioritized list), beta and enabled by default from Kubernetes 1.34; ' +
         '1.33 has it alpha, off by default — target Kubernetes ≥ 1.34',
     ]);
-    expect(draVersionProblems([use('DRAConsumableCapacity')], '1.33')[1]).toBe(
+    expect(draVersionProblems([use('DRAConsumableCapacity')], '1.33').map(formatProblem)[1]).toBe(
       'spec.x: needs feature gate DRAConsumableCapacity (consumable capacity), beta and enabled by default from Kubernetes 1.36; 1.33 does not have it — target Kubernetes ≥ 1.36',
     );
   });
 
   test('enabledFeatureGates accepts an alpha gate the cluster turned on, but cannot create a gate or resource.k8s.io/v1', () => {
-    expect(draVersionProblems([use('DRADeviceTaints')], '1.35', { enabledFeatureGates: ['DRADeviceTaints'] })).toStrictEqual([]);
-    expect(draVersionProblems([use('DRADeviceTaints')], '1.35', { enabledFeatureGates: ['DRAExtendedResource'] })).toHaveLength(1);
-    expect(draVersionProblems([use('DRAPrioritizedList')], '1.33', { enabledFeatureGates: ['DRAPrioritizedList', 'DynamicResourceAllocation'] })).toHaveLength(2);
+    expect(draVersionProblems([use('DRADeviceTaints')], '1.35', { enabledFeatureGates: ['DRADeviceTaints'] }).map(formatProblem)).toStrictEqual([]);
+    expect(draVersionProblems([use('DRADeviceTaints')], '1.35', { enabledFeatureGates: ['DRAExtendedResource'] }).map(formatProblem)).toHaveLength(1);
+    expect(draVersionProblems([use('DRAPrioritizedList')], '1.33', { enabledFeatureGates: ['DRAPrioritizedList', 'DynamicResourceAllocation'] }).map(formatProblem)).toHaveLength(2);
   });
 });
 

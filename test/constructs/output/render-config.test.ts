@@ -6,6 +6,7 @@
 import { ConfigError } from '../../../config/validate';
 import { inConfigOrder, mergePlatformProblems, renderConfig } from '../../../constructs/output/render-config';
 import { PLATFORMS } from '../../../platforms';
+import { formatProblem, problemAt } from '../../../core/diagnostics';
 
 const C = { name: 'py', image: 'python:3.12-slim', resources: { limits: { cpu: '1', memory: '1Gi' } } };
 
@@ -13,7 +14,7 @@ function problems(raw: unknown, platforms = [...PLATFORMS]): readonly string[] {
   try {
     renderConfig(raw, { platforms });
   } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
+    if (err instanceof ConfigError) return err.problems.map(formatProblem);
     throw err;
   }
   return [];
@@ -81,8 +82,10 @@ test('mergePlatformProblems: once for all, named for some, and not again where t
     ['eks', ['a: same', 'b: only here', 'c: x on eks']],
     ['aks', ['a: same', 'c: x on aks', 'd: said']],
   ] as const);
-  expect(mergePlatformProblems(per as never, ['eks', 'aks'], ['d: said by the config'])).toEqual(['a: same', 'b: only here (on eks)', 'c: x on eks, aks']);
-  expect(inConfigOrder(['tenants[10].x: a', 'tenants[2].y: b', 'agentSandbox.z: c', 'kubernetesVersion: d', 'tenants[2].a: e'])).toEqual([
+  const problem = (line: string) => problemAt(line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2), 'test');
+  const perProblems = new Map([...per].map(([platform, lines]) => [platform, lines.map(problem)]));
+  expect(mergePlatformProblems(perProblems as never, ['eks', 'aks'], [problem('d: said by the config')]).map(formatProblem)).toEqual(['a: same', 'b: only here (on eks)', 'c: x on eks, aks']);
+  expect(inConfigOrder(['tenants[10].x: a', 'tenants[2].y: b', 'agentSandbox.z: c', 'kubernetesVersion: d', 'tenants[2].a: e'].map(problem)).map(formatProblem)).toEqual([
     'kubernetesVersion: d',
     'agentSandbox.z: c',
     'tenants[2].y: b',

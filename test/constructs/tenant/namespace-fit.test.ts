@@ -9,6 +9,7 @@ import {
   type FitPod,
 } from '../../../constructs/tenant/namespace-fit';
 import { DEFAULT_LIMIT_RANGE, resolveLimitRange } from '../../../constructs/tenant/resource-limits';
+import { formatProblem } from '../../../core/diagnostics';
 
 const LR = resolveLimitRange('limitRange', {}).limitRange;
 const REJECTED = '(pods would be rejected at admission)';
@@ -37,17 +38,17 @@ describe('effectivePod', () => {
 describe('limitRangeProblems', () => {
   test('a max without a default limit needs the container to set that limit', () => {
     const lr = resolveLimitRange('limitRange', { max: { 'ephemeral-storage': '1Gi' } }).limitRange;
-    expect(limitRangeProblems({ path: 't', containers: [{ resources: { limits: { cpu: '1', memory: '1Gi' } } }] }, lr)).toStrictEqual([
+    expect(limitRangeProblems({ path: 't', containers: [{ resources: { limits: { cpu: '1', memory: '1Gi' } } }] }, lr).map(formatProblem)).toStrictEqual([
       `t.containers[0].resources.limits["ephemeral-storage"]: is not set, and the namespace LimitRange has a max 1Gi but no default limit for it ${REJECTED}`,
     ]);
-    expect(limitRangeProblems({ path: 't', containers: [{ resources: { limits: { cpu: '1', memory: '1Gi', 'ephemeral-storage': '2Gi' } } }] }, lr)).toStrictEqual([
+    expect(limitRangeProblems({ path: 't', containers: [{ resources: { limits: { cpu: '1', memory: '1Gi', 'ephemeral-storage': '2Gi' } } }] }, lr).map(formatProblem)).toStrictEqual([
       `t.containers[0].resources.limits["ephemeral-storage"]: 2Gi is above the namespace LimitRange max 1Gi ${REJECTED}`,
     ]);
   });
 
   test('values compare exactly across suffixes (8 CPU = 8000m, 32Gi = 34359738368)', () => {
-    expect(limitRangeProblems({ path: 't', containers: [{ resources: { limits: { cpu: '8000m', memory: 34359738368 } } }] }, LR)).toStrictEqual([]);
-    expect(limitRangeProblems({ path: 't', containers: [{ resources: { limits: { cpu: '8001m', memory: 34359738369 } } }] }, LR)).toStrictEqual([
+    expect(limitRangeProblems({ path: 't', containers: [{ resources: { limits: { cpu: '8000m', memory: 34359738368 } } }] }, LR).map(formatProblem)).toStrictEqual([]);
+    expect(limitRangeProblems({ path: 't', containers: [{ resources: { limits: { cpu: '8001m', memory: 34359738369 } } }] }, LR).map(formatProblem)).toStrictEqual([
       `t.containers[0].resources.limits.cpu: 8001m is above the namespace LimitRange max 8 ${REJECTED}`,
       `t.containers[0].resources.limits.memory: 34359738369 is above the namespace LimitRange max 32Gi ${REJECTED}`,
     ]);
@@ -57,13 +58,13 @@ describe('limitRangeProblems', () => {
 describe('quotaUnsetProblems', () => {
   test('a LimitRange without a default for a tracked resource does not fill it', () => {
     const lr = { ...LR, defaultLimits: { cpu: '1' }, defaultRequests: { cpu: '250m' } };
-    expect(quotaUnsetProblems({ path: 't', containers: [{}] }, { 'limits.memory': '1Gi', 'requests.storage': '1Gi', pods: '5' }, lr)).toStrictEqual([
+    expect(quotaUnsetProblems({ path: 't', containers: [{}] }, { 'limits.memory': '1Gi', 'requests.storage': '1Gi', pods: '5' }, lr).map(formatProblem)).toStrictEqual([
       `t.containers[0].resources.limits.memory: is not set and the namespace LimitRange has no default for it, but the namespace quota tracks limits.memory ${REJECTED}`,
     ]);
   });
 
   test('memory and requests.memory name the same requirement once', () => {
-    expect(quotaUnsetProblems({ path: 't', containers: [{ resources: { limits: { cpu: '1' } } }] }, { memory: '1Gi', 'requests.memory': '1Gi' }, undefined)).toStrictEqual([
+    expect(quotaUnsetProblems({ path: 't', containers: [{ resources: { limits: { cpu: '1' } } }] }, { memory: '1Gi', 'requests.memory': '1Gi' }, undefined).map(formatProblem)).toStrictEqual([
       `t.containers[0].resources.requests.memory: is not set and the namespace has no LimitRange to default it (limitRange: false), but the namespace quota tracks memory ${REJECTED}`,
     ]);
   });
@@ -73,12 +74,12 @@ describe('quotaProblems', () => {
   const pod = effectivePod({ path: 'p', containers: [{ resources: { limits: { cpu: '1', memory: '1Gi' } } }] }, undefined);
 
   test('storage quotas (PVCs) and object counts are not about pods: not checked', () => {
-    expect(quotaProblems('t', [{ list: 'warmPools', label: 'warm pool a at peak', count: 10, pod }], { 'requests.storage': '1Gi', 'count/configmaps': '1', 'services.nodeports': '0' })).toStrictEqual([]);
+    expect(quotaProblems('t', [{ list: 'warmPools', label: 'warm pool a at peak', count: 10, pod }], { 'requests.storage': '1Gi', 'count/configmaps': '1', 'services.nodeports': '0' }).map(formatProblem)).toStrictEqual([]);
   });
 
   test('bare cpu and memory are requests; a resource no pod uses needs nothing', () => {
     expect(
-      quotaProblems('t', [{ list: 'sandboxes', label: 'sandbox a', count: 3, pod }], { cpu: '2', memory: '4Gi', 'requests.nvidia.com/gpu': '0' }),
+      quotaProblems('t', [{ list: 'sandboxes', label: 'sandbox a', count: 3, pod }], { cpu: '2', memory: '4Gi', 'requests.nvidia.com/gpu': '0' }).map(formatProblem),
     ).toStrictEqual(['t.sandboxes: 3 sandboxes need cpu 3 but the namespace quota allows 2']);
   });
 });

@@ -3,6 +3,7 @@ import { DEFAULT_MAX_WARM_POOL_REPLICAS, SandboxWarmPool, warmPoolReplicaProblem
 import { findObject, synthObjects } from '../../support/synth';
 import { chartWithController, errorOf, template } from './support';
 import { EXTENSIONS_API } from '../../support/upstream';
+import { formatProblem } from '../../../core/diagnostics';
 
 const CLAIM_RATE = {
   type: 'External',
@@ -119,7 +120,7 @@ describe('SandboxWarmPool', () => {
       ['replicas: 20 is outside autoscaling 1..10; the autoscaler would change it at once'],
     ],
   ] as const)('%s: the exact problem lines', (_label, props, problems) => {
-    expect(warmPoolReplicaProblems(props)).toStrictEqual(problems);
+    expect(warmPoolReplicaProblems(props).map(formatProblem)).toStrictEqual(problems);
     const chart = Testing.chart();
     expect(errorOf(() => new SandboxWarmPool(chart, 'pool', { template: template(chart), ...props }))).toBe(
       `SandboxWarmPool "test/pool" is invalid:\n  ${problems.join('\n  ')}`,

@@ -6,13 +6,14 @@
 import { ConfigError, validateConfig } from '../../../config/validate';
 import { computeClassProblems, gkeComputeClass, type ComputeClass } from '../../../platforms/gke/compute-class';
 import { platformFacts } from '../../../platforms';
+import { formatProblem } from '../../../core/diagnostics';
 
 function problems(raw: unknown): readonly string[] {
   try {
     validateConfig(raw);
     return [];
   } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
+    if (err instanceof ConfigError) return err.problems.map(formatProblem);
     throw err;
   }
 }

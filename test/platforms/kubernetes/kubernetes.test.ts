@@ -15,7 +15,7 @@ import { SandboxTemplate } from '../../../constructs/workloads/sandbox-template'
 import { SandboxPlatformChart } from '../../../constructs/sandbox-platform-chart';
 import { platformFacts, runtimeFor } from '../../../platforms';
 import { handlerIsolation, kubernetes } from '../../../platforms/kubernetes';
-import { ProblemsError } from '../../../core/diagnostics';
+import { ProblemsError, formatProblem } from '../../../core/diagnostics';
 import { runCli } from '../../support/cli';
 
 type Obj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -31,7 +31,7 @@ const problemsOf = (settings: unknown): readonly string[] => {
   try {
     validateConfig(withSettings(settings), 'test');
   } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
+    if (err instanceof ConfigError) return err.problems.map(formatProblem);
     throw err;
   }
   return [];
@@ -245,7 +245,7 @@ describe('refused settings: every problem at once, naming the field, the value a
       err = e;
     }
     expect(err).toBeInstanceOf(ProblemsError);
-    expect((err as ProblemsError).problems).toStrictEqual([expect.stringMatching(/^platforms\.kubernetes\.runtimeClass\.handler: must be runsc/)]);
+    expect((err as ProblemsError).problems.map(formatProblem)).toStrictEqual([expect.stringMatching(/^platforms\.kubernetes\.runtimeClass\.handler: must be runsc/)]);
     expect(() => new SandboxPlatformChart(Testing.app(), 'k', { platform: 'kubernetes', config: { platforms: { kubernetes: { runtimeClass: { handler: 'runc' } } } } as never })).toThrow(
       'platforms.kubernetes.runtimeClass.handler: must be runsc',
     );
