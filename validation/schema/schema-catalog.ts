@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { loadKubernetesDefinitions, loadPinnedCrd, loadReleaseCrds, type JsonObject } from '../../core/upstream/documents';
 import type { UpstreamFile } from '../../core/upstream/pins';
 import { agentSandboxRelease } from '../../core/upstream/pins';
-import { sha256Hex } from '../../core/upstream/store';
+import { readUpstreamText, sha256Hex } from '../../core/upstream/store';
 import { compileWithCodeCache } from '../../core/code-cache';
 import { privateCacheDir, privateCacheDirName, privateCacheDirPath, readPrivateFile, verifiedCacheBody, withCacheHeader, writePrivateFile } from '../../core/private-cache';
 import { kubernetesDefinitionsIndex } from './definitions-index';
@@ -144,6 +144,8 @@ export class SchemaCatalog {
   /** A validator for one Kubernetes definition (e.g. `io.k8s.api.core.v1.Affinity`), unknown fields rejected. */
   definition(name: string): ValidateFunction {
     const key = `definition:${name}`;
+    // The pinned file is still verified on every use, as when this parsed it: a later call with the file gone fails.
+    readUpstreamText(this.options.kubernetes, this.env);
     if (!this.definitionNames.has(name)) throw new Error(`${name} is not in the Kubernetes ${this.options.kubernetes.version} schema`);
     return this.validator(key, {
       source: `Kubernetes ${this.options.kubernetes.version} schema (${name})`,

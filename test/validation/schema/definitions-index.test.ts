@@ -8,22 +8,32 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadKubernetesDefinitions } from '../../../core/upstream/documents';
 import { kubernetesSchemaFor } from '../../../core/upstream/pins';
-import { clearUpstreamMemo } from '../../../core/upstream/store';
-import { indexDefinitions, kubernetesDefinitionsIndex } from '../../../validation/schema/definitions-index';
+import { sha256Hex, UpstreamError } from '../../../core/upstream/store';
+import { indexDefinitions } from '../../../validation/schema/definitions-index';
 import { clearCompiledValidators, SchemaCatalog, validatorCacheDir } from '../../../validation/schema/schema-catalog';
 import { UPSTREAM_DIR } from '../../support/upstream';
 
 const PIN = kubernetesSchemaFor('1.36');
 
-describe('Kubernetes definitions index', () => {
-  let scratch: string;
-  let env: NodeJS.ProcessEnv;
-  beforeEach(() => {
-    scratch = mkdtempSync(join(tmpdir(), 'asi-definitions-index-'));
-    env = { AGENT_SANDBOX_INFRA_MIRROR: UPSTREAM_DIR, AGENT_SANDBOX_INFRA_CACHE: join(scratch, 'cache') };
-  });
-  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+// Each test has its own cache folder.
+let scratch: string;
+let env: NodeJS.ProcessEnv;
+beforeEach(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'asi-definitions-index-'));
+  env = { AGENT_SANDBOX_INFRA_MIRROR: UPSTREAM_DIR, AGENT_SANDBOX_INFRA_CACHE: join(scratch, 'cache') };
+});
+afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** A new instance of the module (it memoizes per process): what another run would read. */
+const fresh = () => {
+  let mod!: typeof import('../../../validation/schema/definitions-index');
+  jest.isolateModules(() => {
+    mod = jest.requireActual('../../../validation/schema/definitions-index');
+  });
+  return mod;
+};
+
+describe('Kubernetes definitions index', () => {
   const indexFiles = () => readdirSync(validatorCacheDir(env)).filter((f) => f.endsWith('.definitions-index.json'));
 
   test('lists every definition and the group/version/kinds of those with metadata, in file order', () => {
@@ -38,7 +48,7 @@ describe('Kubernetes definitions index', () => {
   });
 
   test('is kept in the private cache with a verified header; the kept copy is what the parsed file gives', () => {
-    const first = kubernetesDefinitionsIndex(PIN, env);
+    const first = fresh().kubernetesDefinitionsIndex(PIN, env);
     const [name] = indexFiles();
     expect(name).toMatch(/^[0-9a-f]{64}\.definitions-index\.json$/);
     const text = readFileSync(join(validatorCacheDir(env), name), 'utf8');
@@ -48,7 +58,6 @@ describe('Kubernetes definitions index', () => {
   });
 
   test('a catalog built from the kept index knows the same kinds and gives the same verdicts', () => {
-    kubernetesDefinitionsIndex(PIN, env); // kept
     clearCompiledValidators();
     const catalog = new SchemaCatalog({ kubernetes: PIN, agentSandboxVersion: 'v0.5.6', env });
     const lookup = catalog.lookup('apps/v1', 'Deployment');
@@ -58,28 +67,14 @@ describe('Kubernetes definitions index', () => {
     });
     expect(() => catalog.definition('io.k8s.api.core.v1.Nope')).toThrow('io.k8s.api.core.v1.Nope is not in the Kubernetes');
     expect(catalog.definition('io.k8s.api.core.v1.Affinity')({ nodeAffinity: { bogus: 1 } })).toBe(false);
+    // Each use still verifies the pinned file (a Pulumi program whose files went missing must say so).
+    env.AGENT_SANDBOX_INFRA_MIRROR = join(scratch, 'empty');
+    expect(() => catalog.definition('io.k8s.api.core.v1.Affinity')).toThrow(UpstreamError);
   });
 });
 
-describe('Kubernetes definitions index in a separate process state', () => {
-  // The module memoizes per process: these tests use their own module instances.
-  let scratch: string;
-  let env: NodeJS.ProcessEnv;
-  beforeEach(() => {
-    scratch = mkdtempSync(join(tmpdir(), 'asi-definitions-index-'));
-    env = { AGENT_SANDBOX_INFRA_MIRROR: UPSTREAM_DIR, AGENT_SANDBOX_INFRA_CACHE: join(scratch, 'cache') };
-  });
-  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
-
-  const fresh = () => {
-    let mod!: typeof import('../../../validation/schema/definitions-index');
-    jest.isolateModules(() => {
-      mod = jest.requireActual('../../../validation/schema/definitions-index');
-    });
-    return mod;
-  };
-
-  test('an altered kept index (even one with a recomputed body) is refused and rewritten', () => {
+describe('Kubernetes definitions index, as a later run reads it', () => {
+  test('a kept index that does not verify (another body under its header, cut short, no header) is refused and rewritten', () => {
     const original = fresh().kubernetesDefinitionsIndex(PIN, env);
     const dir = validatorCacheDir(env);
     const [name] = readdirSync(dir).filter((f) => f.endsWith('.definitions-index.json'));
@@ -94,6 +89,17 @@ describe('Kubernetes definitions index in a separate process state', () => {
     }
   });
 
+  test('a kept index that verifies is what a later run uses (the definitions are not parsed again)', () => {
+    fresh().kubernetesDefinitionsIndex(PIN, env);
+    const dir = validatorCacheDir(env);
+    const [name] = readdirSync(dir).filter((f) => f.endsWith('.definitions-index.json'));
+    const kept = readFileSync(join(dir, name), 'utf8');
+    const body = JSON.stringify({ names: ['x.Thing'], kinds: [{ definition: 'x.Thing', group: 'x.example', version: 'v1', kind: 'Thing' }] });
+    const header = kept.slice(0, kept.indexOf('\n')).replace(/sha256=[0-9a-f]{64}$/, `sha256=${sha256Hex(body)}`);
+    writeFileSync(join(dir, name), `${header}\n${body}`);
+    expect(fresh().kubernetesDefinitionsIndex(PIN, env)).toStrictEqual(JSON.parse(body));
+  });
+
   test('the pinned file is still read and verified: an altered _definitions.json fails even with the index kept', () => {
     fresh().kubernetesDefinitionsIndex(PIN, env);
     // A mirror holding only an altered copy of the pinned file (one space added).
@@ -101,8 +107,6 @@ describe('Kubernetes definitions index in a separate process state', () => {
     const altered = join(mirror, PIN.relativePath!);
     mkdirSync(dirname(altered), { recursive: true });
     writeFileSync(altered, readFileSync(join(UPSTREAM_DIR, PIN.relativePath!), 'utf8').replace('"definitions"', '"definitions" '));
-    clearUpstreamMemo();
     expect(() => fresh().kubernetesDefinitionsIndex(PIN, { ...env, AGENT_SANDBOX_INFRA_MIRROR: mirror })).toThrow(/sha256 mismatch for .*_definitions.json/);
-    clearUpstreamMemo();
   });
 });
