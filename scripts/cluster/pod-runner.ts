@@ -123,8 +123,11 @@ export async function startPodProcess(spec: PodProcessSpec, opts: { dataDir: str
   const logs = join(opts.dataDir, 'logs');
   mkdirSync(socketDir, { recursive: true });
   mkdirSync(logs, { recursive: true });
+  // The container command runs after the emptyDirs are mounted: one over its folder would hide it. (The in-pod
+  // bridge is not at risk: it has loaded bridge.js and answered `ready` before the emptyDirs are mounted, so a
+  // checkout under /tmp runs a pod with an emptyDir at /tmp — the controller's — as well.)
   for (const path of spec.emptyDirs) {
-    if (spec.command.startsWith(`${path}/`) || BRIDGE.startsWith(`${path}/`)) {
+    if (spec.command.startsWith(`${path}/`)) {
       throw new ComponentError(`cannot run ${spec.name}: its emptyDir at ${path} would hide ${spec.command}`);
     }
   }
