@@ -30,7 +30,7 @@ function readClusterConfig(file: string): EksClusterConfig {
   const doc = (readSingleYamlDocument(file, 'stack file') ?? {}) as { config?: Record<string, unknown> };
   const raw = doc.config && typeof doc.config === 'object' ? doc.config['agent-sandbox-infra:cluster'] : doc;
   const { value, problems } = parseEksClusterConfig(raw);
-  if (!value || problems.length) throw new ConfigError(problems.map((p) => problemAt(p.propertyPath, p.reason, 'nodeBootstrap')), file);
+  if (!value || problems.length) throw new ConfigError(problems, file);
   return value;
 }
 

@@ -7,6 +7,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { problemList, ProblemsError } from '../core/diagnostics';
 import { computeClassProblems, gkeComputeClass } from '../platforms/gke/compute-class';
 import type { GkeComputeClassObject, GkeComputeClassSettings } from '../platforms/gke/settings-model';
 
@@ -26,7 +27,7 @@ export class GkeComputeClass extends Construct {
     super(scope, id);
     const object = gkeComputeClass(props.platform, props.settings);
     const problems = computeClassProblems(object);
-    if (problems.length) throw new Error(`platforms.${props.platform}.computeClass: the ComputeClass is invalid:\n  ${problems.join('\n  ')}`);
+    if (problems.length) throw new ProblemsError(`platforms.${props.platform}.computeClass: the ComputeClass is invalid:${problemList(problems)}`, problems);
     this.object = object;
     this.computeClassName = object.metadata.name;
     this.apiObject = new ApiObject(this, 'Resource', {

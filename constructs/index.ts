@@ -41,7 +41,7 @@ export type { NamespacePodSecurity } from '../validation/namespace-pod-security'
 // DRA: device classes, claim templates and the selector builder
 export { DeviceClass, type DeviceClassProps, type OpaqueDriverConfig } from './dra/device-class';
 export type { DeviceSelectorInput } from './dra/device-selectors';
-export type { DraFeatureGate, DraFeatureUse } from './dra/dra-features';
+export type { DraFeatureGate, DraFeatureUse, DraTargetProps } from './dra/dra-features';
 export type { CelCheckResult, CelProblem, DeviceMatch } from '../core/cel/cel-check';
 export type { DraDevice, DraDeviceAttribute } from '../core/cel/cel-device';
 export {

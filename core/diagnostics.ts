@@ -116,12 +116,6 @@ export function problemsOf(err: unknown, code = 'error'): Problem[] {
   return err instanceof ProblemsError ? [...err.problems] : [problemAt('', err instanceof Error ? err.message : String(err), code)];
 }
 
-/** One input error: `propertyPath` is the config path (e.g. `cluster.sandboxPool.machineType`). */
-export interface InputProblem {
-  readonly propertyPath: string;
-  readonly reason: string;
-}
-
 /** One finding: a rule id, where (path inside the resource inputs or the Kubernetes object) and what. */
 export interface Finding {
   readonly rule: string;

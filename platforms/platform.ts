@@ -6,7 +6,7 @@
  */
 import type { CapacityResult } from './capacity/findings';
 import type { WarmPoolDemand } from './capacity/plan';
-import type { InputProblem, Problem } from '../core/diagnostics';
+import type { Problem } from '../core/diagnostics';
 
 export const ISOLATIONS = ['gvisor', 'kata'] as const;
 export type Isolation = (typeof ISOLATIONS)[number];
@@ -198,8 +198,8 @@ export interface PlatformModule<S = unknown, Id extends string = string> extends
    * the default facts: `validate --platform <another>` recognises them as this platform's placement. @default none
    */
   readonly optionalPlacementKeys?: readonly string[];
-  /** Deployed by a Pulumi stack: the cluster config's problems (`propertyPath`, `reason`), checked before anything is created. */
-  readonly clusterProblems?: (cluster: unknown, context: ClusterContext) => InputProblem[];
+  /** Deployed by a Pulumi stack: the cluster config's problems (paths from the stack setting: `cluster.…`), checked before anything is created. */
+  readonly clusterProblems?: (cluster: unknown, context: ClusterContext) => Problem[];
   /**
    * The platform whose manifests a stack of this platform deploys, when it is not this one (the kubeconfig-only
    * `kubernetes` stack: `cluster.manifestsFor`, onto a cluster that platform's tools created). @default this platform

@@ -15,7 +15,7 @@ import type { SandboxPlatformConfig } from '../config/schema';
 import { renderPlatform, type RenderedPlatform } from '../constructs/output/render';
 import { isPlatform, platformModule, PLATFORMS, type Platform } from '../platforms';
 import { isProductionStack } from '../platforms/environment';
-import { formatProblem, joinPaths, ProblemsError, type InputProblem, type Problem } from '../core/diagnostics';
+import { formatProblem, joinPaths, problemAt, ProblemsError, type Problem } from '../core/diagnostics';
 import { ROOT_PATH } from '../core/zod-issues';
 import { UpstreamError } from '../core/upstream/store';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../core/upstream/pins';
@@ -58,11 +58,14 @@ export function checkStack(): CheckedStack {
   const providerConfig = (namespace: string, key: string): string | undefined => new pulumi.Config(namespace).get(key);
   // Presence only: a secret's value stays an Output (the kubeconfig-only stack's kubeconfig).
   const secretConfigured = (key: string): boolean => config.getSecret(key) !== undefined;
-  const problems: InputProblem[] = [];
-  const add = (propertyPath: string, reason: string) => problems.push({ propertyPath, reason });
-  /** The sandbox config's problems, each at its path under the stack setting `sandbox` (the config as a whole: at `sandbox`). */
+  const problems: Problem[] = [];
+  const add = (path: string, message: string, code = 'stackConfig') => problems.push(problemAt(path, message, code));
+  /**
+   * The sandbox config's problems, each at its path under the stack setting `sandbox` (the config as a whole: at
+   * `sandbox`), with their code (a line names the stack setting, so a construct problem's object is left out).
+   */
   const addSandbox = (found: readonly Problem[]) => {
-    for (const p of found) add(joinPaths('sandbox', p.path === ROOT_PATH ? '' : p.path), p.message);
+    for (const p of found) add(joinPaths('sandbox', p.path === ROOT_PATH ? '' : p.path), p.message, p.code);
   };
 
   const platform = config.get('platform');
@@ -129,14 +132,14 @@ export function checkStack(): CheckedStack {
       }
       warnings.push(...rendered.chart.warnings.map((w) => `${CONFIG_NAMESPACE}:sandbox.${w}`));
       const capacity = stackCapacity(p, cluster, rendered.chart, providerConfig);
-      for (const f of capacity.errors) add(`cluster (capacity of ${f.pool ?? 'the sandbox pools'})`, f.message);
+      for (const f of capacity.errors) add(`cluster (capacity of ${f.pool ?? 'the sandbox pools'})`, f.message, 'capacity');
       warnings.push(...capacity.warnings.map((f) => f.message));
     }
   }
   // A secret sandbox config's values stay out of what the engine prints.
   const redact = redactorFor(sandboxConfig);
   if (problems.length || !rendered || !sandbox) {
-    throw new StackConfigError(problems.map((x) => ({ ...x, reason: redact(x.reason) })));
+    throw new StackConfigError(problems.map((x) => ({ ...x, message: redact(x.message) })));
   }
   return { platform: p, manifestsFor, sandbox, sandboxSecret: sandboxConfig?.secret ?? false, cluster, rendered, warnings: warnings.map(redact) };
 }

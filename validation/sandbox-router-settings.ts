@@ -20,21 +20,42 @@ export interface RouterPeer {
 export const ROUTER_AUTHZ_MODES = ['allow-all', 'tokenreview', 'scoped-token'] as const;
 export type RouterAuthzMode = (typeof ROUTER_AUTHZ_MODES)[number];
 
-/** The settings `routerSettingsErrors` reads (SandboxRouterProps has them all). */
+/**
+ * The router's settings: the SandboxRouter construct's props and the config file's `router:` both have them, and
+ * `routerSettingsErrors` checks them. Defaults are the construct's.
+ */
 export interface SandboxRouterSettings {
+  /** @default 'agent-sandbox-system' (the namespace the controller's default sandbox NetworkPolicy admits the router from) */
   readonly namespace?: string;
+  /** Who may send requests to the router (port 8080). Nobody else can. */
   readonly clients?: readonly RouterPeer[];
+  /** Namespaces whose sandbox pods the router may reach. @default - sandbox pods of every namespace */
   readonly sandboxNamespaces?: readonly string[];
+  /** Ports of the sandboxes the router may reach (the `X-Sandbox-Port` clients send). @default [8888] */
   readonly sandboxPorts?: readonly number[];
+  /** Who may scrape the metrics port (9090). @default [] (nobody) */
   readonly metricsScrapers?: readonly RouterPeer[];
+  /**
+   * The API server's addresses, for the egress the Pod-IP cache and TokenReview need: an ipBlock rule on `ports`
+   * (@default [443]). Most CNIs apply policy after the `kubernetes` Service is translated to these addresses.
+   * @default - upstream's rule: pods of namespace `default` on 443 and 6443
+   */
   readonly apiServer?: { readonly cidrs: readonly string[]; readonly ports?: readonly number[] };
+  /** @default - registry.k8s.io/agent-sandbox/sandbox-router-go:<release> */
   readonly image?: ContainerImage;
+  /** @default 2 (upstream) */
   readonly replicas?: number;
+  /** `--cache-enabled`: route by the live Pod IP from a watch of sandbox pods (needed for warm-pool sandboxes, which have no Service). @default true */
   readonly cache?: boolean;
+  /** `--authz-mode`. @default 'allow-all' (upstream; the NetworkPolicy decides who reaches the router) */
   readonly authzMode?: RouterAuthzMode;
+  /** `--proxy-timeout`. @default '180s' */
   readonly proxyTimeout?: string;
+  /** `--upstream-max-retries`. @default 3 */
   readonly upstreamMaxRetries?: number;
+  /** `--cluster-domain`. @default 'cluster.local' */
   readonly clusterDomain?: string;
+  /** More router flags (checked against the release's router binary). @default [] */
   readonly extraArgs?: readonly string[];
 }
 

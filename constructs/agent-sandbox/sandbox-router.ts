@@ -33,7 +33,6 @@ import {
 } from '../../imports/k8s';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION, type AgentSandboxRelease } from '../../core/upstream/pins';
 import type { Platform } from '../../platforms';
-import type { ContainerImage } from '../../validation/agent-sandbox-settings';
 import { routerSettingsErrors, type RouterAuthzMode, type RouterPeer, type SandboxRouterSettings } from '../../validation/sandbox-router-settings';
 import { dnsPeers, resolveDnsOptions, type DnsEgressOptions } from '../tenant/dns-egress';
 import { withAvoidedNodes, type ResourceRequirements } from './agent-sandbox';
@@ -57,47 +56,18 @@ export const DEFAULT_SANDBOX_PORT = 8888;
 const PORTS = { proxy: 8080, metrics: 9090, healthz: 8081 } as const;
 const DEFAULT_RESOURCES = { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '2', memory: '1Gi' } } as const;
 
+/** The construct's props: the settings the config's `router:` also has (documented there), and what only the construct takes. */
 export interface SandboxRouterProps extends SandboxRouterSettings {
   /** Pinned agent-sandbox release whose router this is. @default - DEFAULT_AGENT_SANDBOX_VERSION */
   readonly version?: string;
-  /** @default 'agent-sandbox-system' (the namespace the controller's default sandbox NetworkPolicy admits the router from) */
-  readonly namespace?: string;
   /** Who may send requests to the router (port 8080). Required: nobody else can. */
   readonly clients: readonly RouterPeer[];
-  /** Namespaces whose sandbox pods the router may reach. @default - sandbox pods of every namespace */
-  readonly sandboxNamespaces?: readonly string[];
-  /** Ports of the sandboxes the router may reach (the `X-Sandbox-Port` clients send). @default [8888] */
-  readonly sandboxPorts?: readonly number[];
-  /** Who may scrape the metrics port (9090). @default [] (nobody) */
-  readonly metricsScrapers?: readonly RouterPeer[];
-  /**
-   * The API server's addresses, for the egress the Pod-IP cache and TokenReview need: an ipBlock rule on `ports`
-   * (@default [443]). Most CNIs apply policy after the `kubernetes` Service is translated to these addresses.
-   * @default - upstream's rule: pods of namespace `default` on 443 and 6443
-   */
-  readonly apiServer?: { readonly cidrs: readonly string[]; readonly ports?: readonly number[] };
   /** Picks the DNS resolvers the router may query (dns-egress.ts). @default - cluster DNS pods */
   readonly platform?: Platform;
   /** @default - per `platform` */
   readonly dns?: DnsEgressOptions;
-  /** @default - registry.k8s.io/agent-sandbox/sandbox-router-go:<release> */
-  readonly image?: ContainerImage;
-  /** @default 2 (upstream) */
-  readonly replicas?: number;
   /** Merged key by key over upstream's requests 250m/256Mi, limits 2 CPU/1Gi. */
   readonly resources?: ResourceRequirements;
-  /** `--cache-enabled`: route by the live Pod IP from a watch of sandbox pods (needed for warm-pool sandboxes, which have no Service). @default true */
-  readonly cache?: boolean;
-  /** `--authz-mode`. @default 'allow-all' (upstream; the NetworkPolicy decides who reaches the router) */
-  readonly authzMode?: RouterAuthzMode;
-  /** `--proxy-timeout`. @default '180s' */
-  readonly proxyTimeout?: string;
-  /** `--upstream-max-retries`. @default 3 */
-  readonly upstreamMaxRetries?: number;
-  /** `--cluster-domain`. @default 'cluster.local' */
-  readonly clusterDomain?: string;
-  /** More router flags (checked against the release's router binary). @default [] */
-  readonly extraArgs?: readonly string[];
   /** @default {} */
   readonly nodeSelector?: Readonly<Record<string, string>>;
   /** @default [] */

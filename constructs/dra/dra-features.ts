@@ -22,6 +22,7 @@
 import { parseMinor } from '../../core/upstream/pins';
 import { selectorReferences } from './device-selectors';
 import { problemAt, type Problem } from '../../core/diagnostics';
+import type { DraDevice } from '../../core/cel/cel-device';
 
 /** Feature gates of the DRA features our constructs can emit (plus partitionable devices, for reference). */
 export type DraFeatureGate =
@@ -59,6 +60,16 @@ export interface DraFeature {
 export const DRA_V1_MIN_VERSION = '1.34';
 /** The Kubernetes version the DRA constructs target unless told otherwise. */
 export const DEFAULT_DRA_KUBERNETES_VERSION = '1.36';
+
+/** What a DRA construct (DeviceClass, ResourceClaimTemplate) is checked against. */
+export interface DraTargetProps {
+  /** Kubernetes version of the target cluster ("1.34", "1.35"…): fields whose feature gate is off by default there are errors. @default '1.36' */
+  readonly kubernetesVersion?: string;
+  /** Feature gates you enabled on a version where they are off by default. @default [] */
+  readonly enabledFeatureGates?: readonly DraFeatureGate[];
+  /** Devices the selectors are evaluated against for the match summaries. @default SAMPLE_DEVICES */
+  readonly sampleDevices?: readonly DraDevice[];
+}
 
 const KUBE_FEATURES = 'https://github.com/kubernetes/kubernetes/blob/master/pkg/features/kube_features.go (defaultVersionedKubernetesFeatureGates)';
 const FEATURE_GATES_PAGE = 'https://kubernetes.io/docs/reference/command-line-tools-reference/feature-gates/';

@@ -6,7 +6,7 @@ import { checkSandboxObjectPod, SECURITY_OPT_OUTS_ANNOTATION } from '../../valid
 import { findController, namespacePodSecurity, namespaceServiceAccount, resolvePlatform, type NamespaceRef } from './context';
 import { podAgainstNamespace } from '../../validation/namespace-pod-security';
 import { buildSandboxPod, type BuiltSandboxPod, type SandboxPodProps } from './sandbox-pod';
-import { problemAt, problemList, problemsOf, ProblemsError } from '../../core/diagnostics';
+import { problemAt, problemList, problemsOf, ProblemsError, type Problem } from '../../core/diagnostics';
 import { addProblemValidation } from '../problem-validation';
 
 export interface PodOwnerProps extends SandboxPodProps {
@@ -48,6 +48,29 @@ export function buildPodOwner(owner: Construct, kind: 'SandboxTemplate' | 'Sandb
     ...(Object.keys(pod.objectAnnotations).length ? { annotations: { ...pod.objectAnnotations } } : {}),
   };
   return { platform, platformSettings: settings, pod, metadata };
+}
+
+/**
+ * {@link buildPodOwner} for a constructor that has already checked its own fields into `errors`: the pod is built even
+ * then, so one error (`<kind> "<path>" is invalid:`) lists the fields' problems and the pod's together.
+ */
+export function buildPodOwnerOrThrow(
+  owner: Construct,
+  kind: 'SandboxTemplate' | 'Sandbox',
+  name: string,
+  namespace: string,
+  props: PodOwnerProps,
+  errors: Problem[],
+): PodOwner {
+  let built: PodOwner | undefined;
+  try {
+    built = buildPodOwner(owner, kind, name, namespace, props);
+  } catch (err) {
+    if (errors.length === 0) throw err;
+    errors.push(...problemsOf(err));
+  }
+  if (errors.length || !built) throw new ProblemsError(`${kind} "${owner.node.path}" is invalid:${problemList(errors)}`, errors);
+  return built;
 }
 
 /**

@@ -10,8 +10,8 @@ import { agentSandboxApiVersion, extensionsProblemNowAndAtSynth, findController,
 import { DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
 import { claimLifecycleErrors, claimLifecycleSchema, type ClaimLifecycle } from '../../validation/claim-lifecycle';
 import { checkName, checkSubdomainName, nameOrIdName } from '../../core/formats';
-import { type Problem, problemAt, problemList, ProblemsError, problemsOf } from '../../core/diagnostics';
-import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
+import { type Problem, problemAt } from '../../core/diagnostics';
+import { buildPodOwnerOrThrow, checkPodAtSynth } from './pod-owner';
 import { managedDefaultPolicyProblem } from '../../validation/workload-rules';
 
 export { managedDefaultPolicyProblem };
@@ -107,16 +107,7 @@ export class SandboxTemplate extends Construct {
     }
     this.envVarsInjectionPolicy = props.envVarsInjectionPolicy ?? 'Disallowed';
     this.volumeClaimTemplatesPolicy = props.volumeClaimTemplatesPolicy ?? 'Disallowed';
-    // The pod is built even when the fields above have problems, so one error lists them all.
-    let owner: PodOwner | undefined;
-    try {
-      owner = buildPodOwner(this, 'SandboxTemplate', this.name, this.namespace, props);
-    } catch (err) {
-      if (errors.length === 0) throw err;
-      errors.push(...problemsOf(err));
-    }
-    if (errors.length || !owner) throw new ProblemsError(`SandboxTemplate "${this.node.path}" is invalid:${problemList(errors)}`, errors);
-    const { platform, platformSettings, pod, metadata } = owner;
+    const { platform, platformSettings, pod, metadata } = buildPodOwnerOrThrow(this, 'SandboxTemplate', this.name, this.namespace, props, errors);
     this.platform = platform;
     this.pod = pod;
     // Plain ApiObject: the spec is emitted exactly as built (the generated converters would drop unknown fields).

@@ -7,8 +7,8 @@ import { Construct } from 'constructs';
 import type { Platform } from '../../platforms';
 import { agentSandboxApiVersion, namespaceName, type NamespaceRef } from './context';
 import { checkName, nameOrIdName, rfc3339Problem } from '../../core/formats';
-import { type Problem, problemAt, problemList, ProblemsError, problemsOf } from '../../core/diagnostics';
-import { buildPodOwner, checkPodAtSynth, type PodOwner } from './pod-owner';
+import { type Problem, problemAt } from '../../core/diagnostics';
+import { buildPodOwnerOrThrow, checkPodAtSynth } from './pod-owner';
 import type { BuiltSandboxPod, JsonMap, SandboxPodProps } from './sandbox-pod';
 
 /** API group of Sandbox; the version comes from the release (context.ts). */
@@ -53,16 +53,7 @@ export class Sandbox extends Construct {
     checkName('namespace', this.namespace, errors);
     const shutdownTimeProblem = props.shutdownTime !== undefined ? rfc3339Problem(props.shutdownTime) : undefined;
     if (shutdownTimeProblem) errors.push(problemAt('shutdownTime', shutdownTimeProblem, 'sandbox'));
-    // The pod is built even when the fields above have problems, so one error lists them all.
-    let owner: PodOwner | undefined;
-    try {
-      owner = buildPodOwner(this, 'Sandbox', this.name, this.namespace, props);
-    } catch (err) {
-      if (errors.length === 0) throw err;
-      errors.push(...problemsOf(err));
-    }
-    if (errors.length || !owner) throw new ProblemsError(`Sandbox "${this.node.path}" is invalid:${problemList(errors)}`, errors);
-    const { platform, platformSettings, pod, metadata } = owner;
+    const { platform, platformSettings, pod, metadata } = buildPodOwnerOrThrow(this, 'Sandbox', this.name, this.namespace, props, errors);
     this.platform = platform;
     this.pod = pod;
     this.resource = new ApiObject(this, 'Resource', {

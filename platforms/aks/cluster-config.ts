@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { issueProblems } from '../../core/zod-issues';
-import type { InputProblem } from '../../core/diagnostics';
+import { problemAt, type Problem } from '../../core/diagnostics';
 import { DEFAULT_KATA_VM_SIZE, kataVmSizeProblem } from './kata-vm-sizes';
 import { KUBELOGIN_MODES } from './kubeconfig';
 import { spotMaxPriceProblem } from './spot';
@@ -240,46 +240,35 @@ const CREATE_ONLY = [
 
 const at = (path: string): string => (path.startsWith('[') ? `cluster${path}` : `cluster.${path}`);
 
-function schemaProblems(issues: readonly z.core.$ZodIssue[]): InputProblem[] {
-  return issueProblems(issues, aksClusterConfig, ['cluster']).map((p) => ({ propertyPath: p.path, reason: p.message }));
-}
 
 /**
  * Checks that need several fields. `invalid` holds the paths the schema rejected (`name`, `sandboxPool.minCount`):
  * checks that depend on them are skipped, their schema problem is already reported.
  */
-export function crossFieldProblems(config: AksClusterConfig, invalid: ReadonlySet<string> = new Set()): InputProblem[] {
-  const problems: InputProblem[] = [];
+export function crossFieldProblems(config: AksClusterConfig, invalid: ReadonlySet<string> = new Set()): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push(problemAt(path, message, 'clusterConfig'));
   const adopting = config.existingCluster !== undefined || invalid.has('existingCluster');
 
   if (adopting) {
     for (const field of CREATE_ONLY) {
       if (config[field] !== undefined || invalid.has(field)) {
-        problems.push({ propertyPath: at(field), reason: 'only applies when creating a cluster; remove it, or remove existingCluster to create one' });
+        add(at(field), 'only applies when creating a cluster; remove it, or remove existingCluster to create one');
       }
     }
   } else if (config.name === undefined && !invalid.has('name')) {
-    problems.push({ propertyPath: 'cluster.name', reason: 'is required to create a cluster (or set existingCluster to add the sandbox pool to a cluster you run)' });
+    add('cluster.name', 'is required to create a cluster (or set existingCluster to add the sandbox pool to a cluster you run)');
   }
 
   if (config.entra?.deployerPrincipalType !== undefined && (config.entra.deployerClusterAdmin === false || config.entra.azureRbac === false)) {
-    problems.push({
-      propertyPath: 'cluster.entra.deployerPrincipalType',
-      reason: `only applies to the deployer's role assignment, which is off (${config.entra.azureRbac === false ? 'azureRbac' : 'deployerClusterAdmin'}: false); remove it`,
-    });
+    add('cluster.entra.deployerPrincipalType', `only applies to the deployer's role assignment, which is off (${config.entra.azureRbac === false ? 'azureRbac' : 'deployerClusterAdmin'}: false); remove it`);
   }
   if (config.entra?.deployerClusterAdmin === true && config.entra.azureRbac === false) {
-    problems.push({
-      propertyPath: 'cluster.entra.deployerClusterAdmin',
-      reason: 'true requires entra.azureRbac: the role assignment grants Kubernetes rights only through Azure RBAC, got azureRbac: false',
-    });
+    add('cluster.entra.deployerClusterAdmin', 'true requires entra.azureRbac: the role assignment grants Kubernetes rights only through Azure RBAC, got azureRbac: false');
   }
 
   if (config.disableLocalAccounts === true && config.entra === undefined && !invalid.has('entra')) {
-    problems.push({
-      propertyPath: 'cluster.disableLocalAccounts',
-      reason: 'true requires cluster.entra: AKS only disables local accounts on Microsoft Entra ID integrated clusters',
-    });
+    add('cluster.disableLocalAccounts', 'true requires cluster.entra: AKS only disables local accounts on Microsoft Entra ID integrated clusters');
   }
 
   const pools = [
@@ -291,49 +280,37 @@ export function crossFieldProblems(config: AksClusterConfig, invalid: ReadonlySe
     const max = pool?.maxCount ?? defaults.maxCount;
     if (min > max && !invalid.has(`${field}.minCount`) && !invalid.has(`${field}.maxCount`)) {
       const show = (key: 'minCount' | 'maxCount', v: number) => (pool?.[key] === undefined ? `${v} (default)` : String(v));
-      problems.push({ propertyPath: at(`${field}.minCount`), reason: `must be ≤ maxCount ${show('maxCount', max)}, got ${show('minCount', min)}` });
+      add(at(`${field}.minCount`), `must be ≤ maxCount ${show('maxCount', max)}, got ${show('minCount', min)}`);
     }
   }
 
   if (config.apiServer?.private === true && config.apiServer.authorizedIpRanges !== undefined) {
-    problems.push({
-      propertyPath: 'cluster.apiServer.authorizedIpRanges',
-      reason: 'cannot be used with apiServer.private: true: AKS authorized IP ranges apply to a public API server only (https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges)',
-    });
+    add('cluster.apiServer.authorizedIpRanges', 'cannot be used with apiServer.private: true: AKS authorized IP ranges apply to a public API server only (https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges)');
   }
 
   const sandbox = config.sandboxPool ?? {};
   if (sandbox.vmSize !== undefined) {
     const reason = kataVmSizeProblem(sandbox.vmSize);
-    if (reason) problems.push({ propertyPath: 'cluster.sandboxPool.vmSize', reason });
+    if (reason) add('cluster.sandboxPool.vmSize', reason);
   }
   if (sandbox.workloadRuntime === 'KataMshvVmIsolation') {
-    problems.push({
-      propertyPath: 'cluster.sandboxPool.workloadRuntime',
-      reason: `"KataMshvVmIsolation" was the preview name of Pod Sandboxing; use "${KATA_WORKLOAD_RUNTIME}"`,
-    });
+    add('cluster.sandboxPool.workloadRuntime', `"KataMshvVmIsolation" was the preview name of Pod Sandboxing; use "${KATA_WORKLOAD_RUNTIME}"`);
   } else if (sandbox.workloadRuntime !== undefined && sandbox.workloadRuntime !== KATA_WORKLOAD_RUNTIME) {
-    problems.push({
-      propertyPath: 'cluster.sandboxPool.workloadRuntime',
-      reason: `must be "${KATA_WORKLOAD_RUNTIME}" (the sandbox pool runs Kata), got ${JSON.stringify(sandbox.workloadRuntime)}`,
-    });
+    add('cluster.sandboxPool.workloadRuntime', `must be "${KATA_WORKLOAD_RUNTIME}" (the sandbox pool runs Kata), got ${JSON.stringify(sandbox.workloadRuntime)}`);
   }
   if (sandbox.spotMaxPrice !== undefined) {
     const reason = sandbox.priority === 'Spot' ? spotMaxPriceProblem(sandbox.spotMaxPrice) : invalid.has('sandboxPool.priority') ? undefined : 'only applies to a Spot pool: set sandboxPool.priority: "Spot", or remove spotMaxPrice';
-    if (reason) problems.push({ propertyPath: 'cluster.sandboxPool.spotMaxPrice', reason });
+    if (reason) add('cluster.sandboxPool.spotMaxPrice', reason);
   }
   if (sandbox.osSku !== undefined && sandbox.osSku !== KATA_OS_SKU) {
-    problems.push({
-      propertyPath: 'cluster.sandboxPool.osSku',
-      reason: `must be "${KATA_OS_SKU}": Pod Sandboxing runs only on Azure Linux nodes (https://learn.microsoft.com/azure/aks/use-pod-sandboxing), got ${JSON.stringify(sandbox.osSku)}`,
-    });
+    add('cluster.sandboxPool.osSku', `must be "${KATA_OS_SKU}": Pod Sandboxing runs only on Azure Linux nodes (https://learn.microsoft.com/azure/aks/use-pod-sandboxing), got ${JSON.stringify(sandbox.osSku)}`);
   }
 
   if (!adopting) {
     const system = config.systemPool?.name ?? AKS_DEFAULTS.systemPool.name;
     const kata = sandbox.name ?? AKS_DEFAULTS.sandboxPool.name;
     if (system === kata && !invalid.has('systemPool.name') && !invalid.has('sandboxPool.name')) {
-      problems.push({ propertyPath: 'cluster.sandboxPool.name', reason: `must differ from the system pool's name, both are ${JSON.stringify(kata)}` });
+      add('cluster.sandboxPool.name', `must differ from the system pool's name, both are ${JSON.stringify(kata)}`);
     }
   }
   return problems;
@@ -347,13 +324,14 @@ export function existingPoolProblem(
   poolName: string,
   clusterName: string,
   existingPools: readonly { readonly name: string }[] | undefined,
-): InputProblem | undefined {
+): Problem | undefined {
   const names = (existingPools ?? []).map((p) => p.name);
   if (!names.includes(poolName)) return undefined;
-  return {
-    propertyPath: 'cluster.sandboxPool.name',
-    reason: `${JSON.stringify(poolName)} is already a node pool of cluster ${JSON.stringify(clusterName)} (pools: ${names.join(', ')}); choose another name, or \`pulumi import\` that pool`,
-  };
+  return problemAt(
+    'cluster.sandboxPool.name',
+    `${JSON.stringify(poolName)} is already a node pool of cluster ${JSON.stringify(clusterName)} (pools: ${names.join(', ')}); choose another name, or \`pulumi import\` that pool`,
+    'existingPool',
+  );
 }
 
 /** Keeps the fields of `raw` that pass `schema` on their own (one level into nested objects), noting the others. */
@@ -382,13 +360,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Validates the raw `cluster` stack config. Every problem is reported at once: schema problems, then the cross-field
  * checks on the fields that passed the schema. `value` is set only when there is no problem.
  */
-export function parseAksClusterConfig(raw: unknown): { value?: AksClusterConfig; problems: InputProblem[] } {
+export function parseAksClusterConfig(raw: unknown): { value?: AksClusterConfig; problems: Problem[] } {
   const parsed = aksClusterConfig.safeParse(raw ?? {}, { reportInput: true });
   if (parsed.success) {
     const problems = crossFieldProblems(parsed.data);
     return problems.length ? { problems } : { value: parsed.data, problems };
   }
-  const problems = schemaProblems(parsed.error.issues);
+  const problems = issueProblems(parsed.error.issues, aksClusterConfig, ['cluster']);
   if (isPlainObject(raw)) {
     const invalid = new Set<string>();
     const valid = salvage(aksClusterConfig, raw, '', invalid) as AksClusterConfig;

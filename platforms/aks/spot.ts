@@ -12,7 +12,7 @@
  * - Spot pools cannot set upgradeSettings.maxSurge ("Spot pools can't set max surge", the AKS API's
  *   InvalidParameter; the page: "There are no surge nodes available for Spot node pool upgrades").
  */
-import type { InputProblem } from '../../core/diagnostics';
+import { problemAt, type Problem } from '../../core/diagnostics';
 import type { NodeTaint, Toleration } from '../platform';
 
 export const AKS_SPOT_NODE_LABEL = { key: 'kubernetes.azure.com/scalesetpriority', value: 'spot' } as const;
@@ -47,29 +47,29 @@ export const SPOT_POOL_WARNING =
  * The stack's pool and the sandbox config must agree: pods without the toleration never land on a Spot pool, and pods
  * that select Spot nodes never land on a Regular one; either way every warm pool stays at 0.
  */
-export function spotAgreementProblems(cluster: unknown, settings: unknown): InputProblem[] {
+export function spotAgreementProblems(cluster: unknown, settings: unknown): Problem[] {
   const field = (value: unknown, key: string): unknown =>
     typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
   const priority = field(field(cluster, 'sandboxPool'), 'priority');
   const spot = field(settings, 'spot');
   if (priority === 'Spot' && spot !== true) {
     return [
-      {
-        propertyPath: 'cluster.sandboxPool.priority',
-        reason:
-          `Spot needs sandbox.platforms.aks.spot: true: AKS taints Spot nodes ${AKS_SPOT_NODE_LABEL.key}=spot:NoSchedule, and sandbox pods rendered ` +
+      problemAt(
+        'cluster.sandboxPool.priority',
+        `Spot needs sandbox.platforms.aks.spot: true: AKS taints Spot nodes ${AKS_SPOT_NODE_LABEL.key}=spot:NoSchedule, and sandbox pods rendered ` +
           `without that setting do not tolerate it, so no warm pool would ever fill; set platforms.aks.spot: true in the sandbox config, or remove priority`,
-      },
+        'spotAgreement',
+      ),
     ];
   }
   if (spot === true && priority !== 'Spot') {
     return [
-      {
-        propertyPath: 'sandbox.platforms.aks.spot',
-        reason:
-          `true needs cluster.sandboxPool.priority: "Spot": the sandbox pods select ${AKS_SPOT_NODE_LABEL.key}=spot, which the ` +
+      problemAt(
+        'sandbox.platforms.aks.spot',
+        `true needs cluster.sandboxPool.priority: "Spot": the sandbox pods select ${AKS_SPOT_NODE_LABEL.key}=spot, which the ` +
           `${priority === undefined ? 'Regular (default)' : JSON.stringify(priority)} Kata pool's nodes do not carry, so no warm pool would ever fill; set cluster.sandboxPool.priority: Spot, or remove spot`,
-      },
+        'spotAgreement',
+      ),
     ];
   }
   return [];

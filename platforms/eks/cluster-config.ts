@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { issueProblems } from '../../core/zod-issues';
-import type { InputProblem } from '../../core/diagnostics';
+import { distinctProblems, problemAt, type Problem } from '../../core/diagnostics';
 import {
   amiContainerdMajor,
   checkGvisorBaseUrl,
@@ -389,18 +389,14 @@ export type EksSystemNodeGroupConfig = z.infer<typeof systemNodeGroup>;
 
 const ROOT = 'cluster';
 
-/** zod issues → problems with `cluster.`-prefixed paths. */
-function schemaProblems(issues: readonly z.core.$ZodIssue[]): InputProblem[] {
-  return issueProblems(issues, eksClusterConfigSchema, [ROOT]).map((p) => ({ propertyPath: p.path, reason: p.message }));
+/** The node bootstrap's errors (gVisor build, AMI type, instance types) at their `cluster.` paths. */
+function fromBootstrap(errors: readonly SandboxConfigError[]): Problem[] {
+  return errors.map((e) => problemAt(`${ROOT}.${e.field}`, e.message, 'nodeBootstrap'));
 }
 
-function fromBootstrap(errors: readonly SandboxConfigError[]): InputProblem[] {
-  return errors.map((e) => ({ propertyPath: `${ROOT}.${e.field}`, reason: e.message }));
-}
-
-function scalingProblems(path: string, s: z.infer<typeof scaling> | undefined): InputProblem[] {
+function scalingProblems(path: string, s: z.infer<typeof scaling> | undefined): Problem[] {
   if (s === undefined || (s.min <= s.desired && s.desired <= s.max)) return [];
-  return [{ propertyPath: `${path}.scaling`, reason: `needs min ≤ desired ≤ max, got min ${s.min}, desired ${s.desired}, max ${s.max}` }];
+  return [problemAt(`${path}.scaling`, `needs min ≤ desired ≤ max, got min ${s.min}, desired ${s.desired}, max ${s.max}`, 'clusterConfig')];
 }
 
 /** The containerd major of a node group's AMI and what the config says about it. */
@@ -445,9 +441,9 @@ export function nodeContainerd(k8sVersion: string, releaseVersion: string | unde
 }
 
 /** Checks that need several fields; `config` already passed the schema. */
-export function eksClusterConfigProblems(config: EksClusterConfig): InputProblem[] {
-  const problems: InputProblem[] = [];
-  const add = (path: string, reason: string) => problems.push({ propertyPath: `${ROOT}.${path}`, reason });
+export function eksClusterConfigProblems(config: EksClusterConfig): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push(problemAt(`${ROOT}.${path}`, message, 'clusterConfig'));
   const existing = config.existingCluster;
 
   if (existing !== undefined) {
@@ -597,7 +593,7 @@ export function eksClusterConfigProblems(config: EksClusterConfig): InputProblem
     ...fromBootstrap(checkGvisorBaseUrl(config.gvisorBaseUrl, 'gvisorBaseUrl')),
     ...fromBootstrap(checkGvisorTrust(release, sandboxNodeArches(config), gvisorNodeOptions(config))),
   );
-  return dedupe(problems);
+  return distinctProblems(problems);
 }
 
 /** The architectures of the sandbox nodes (groups and Karpenter pools) that can be told from the config. */
@@ -631,11 +627,11 @@ export function gvisorTrustWarnings(config: EksClusterConfig): string[] {
 }
 
 /** Karpenter pools: an adopted cluster (we install no Karpenter), one architecture each, valid limits, unique names. */
-function karpenterProblems(config: EksClusterConfig): InputProblem[] {
+function karpenterProblems(config: EksClusterConfig): Problem[] {
   const karpenter = config.karpenter;
   if (karpenter === undefined) return [];
-  const problems: InputProblem[] = [];
-  const add = (path: string, reason: string) => problems.push({ propertyPath: `${ROOT}.karpenter${path}`, reason });
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push(problemAt(`${ROOT}.karpenter${path}`, message, 'karpenter'));
   if (config.existingCluster === undefined) {
     add(
       '',
@@ -666,33 +662,16 @@ function karpenterProblems(config: EksClusterConfig): InputProblem[] {
   return problems;
 }
 
-function dedupe(problems: readonly InputProblem[]): InputProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.propertyPath}\n${p.reason}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 /**
  * Validates the raw `cluster` config value: schema problems first; when the shape is right, the cross-field checks.
  * `value` is set only when there is no problem.
  */
-export function parseEksClusterConfig(raw: unknown): { value?: EksClusterConfig; problems: InputProblem[] } {
+export function parseEksClusterConfig(raw: unknown): { value?: EksClusterConfig; problems: Problem[] } {
   if (raw === undefined || raw === null) {
-    return {
-      problems: [
-        {
-          propertyPath: ROOT,
-          reason: 'is required: set agent-sandbox-infra:cluster with vpc (or existingCluster) and sandboxNodeGroups',
-        },
-      ],
-    };
+    return { problems: [problemAt(ROOT, 'is required: set agent-sandbox-infra:cluster with vpc (or existingCluster) and sandboxNodeGroups', 'schema')] };
   }
   const parsed = eksClusterConfigSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) return { problems: schemaProblems(parsed.error.issues) };
+  if (!parsed.success) return { problems: issueProblems(parsed.error.issues, eksClusterConfigSchema, [ROOT]) };
   const problems = eksClusterConfigProblems(parsed.data);
   return problems.length > 0 ? { problems } : { value: parsed.data, problems };
 }

@@ -4,7 +4,7 @@
  */
 import { addonChannelWarning, compareGkeVersions, GKE_ADDON_MIN_VERSION, managedAddonErrors, parseGkeVersion } from './addon';
 import { agentSandboxRelease, DEFAULT_AGENT_SANDBOX_VERSION } from '../../core/upstream/pins';
-import type { InputProblem } from '../../core/diagnostics';
+import { problemAt, type Problem } from '../../core/diagnostics';
 import { CLUSTER_PATH, GKE_VERSION_SYNTAX } from './cluster-config';
 import { versionAtLeast } from './versions';
 
@@ -32,9 +32,9 @@ export interface GkeClusterContext {
 const POOL_FIELDS = ['systemPool', 'sandboxPool', 'gpuPool'] as const;
 
 /** Problems of the raw `cluster` value in its context (fields of the wrong type are left to the schema). */
-export function contextProblems(raw: unknown, context: GkeClusterContext): InputProblem[] {
-  const problems: InputProblem[] = [];
-  const add = (path: string, reason: string) => problems.push({ propertyPath: path, reason });
+export function contextProblems(raw: unknown, context: GkeClusterContext): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push(problemAt(path, message, 'clusterContext'));
   const config = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const existing = typeof config.existingCluster === 'object' && config.existingCluster !== null ? (config.existingCluster as Record<string, unknown>) : undefined;
   const addons = typeof config.addons === 'object' && config.addons !== null ? (config.addons as Record<string, unknown>) : {};
@@ -219,7 +219,7 @@ const AUTO_NAME_SUFFIX = '-abc1234';
  * https://cloud.google.com/python/docs/reference/container/latest/google.cloud.container_v1.types.Cluster).
  * Without this check the cluster would be refused by GKE mid-`pulumi up`, or a pool after the cluster exists.
  */
-export function autoNameProblems(componentName: string, raw: unknown, platform: string): InputProblem[] {
+export function autoNameProblems(componentName: string, raw: unknown, platform: string): Problem[] {
   const config = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const existing = config.existingCluster !== undefined;
   const generated: Array<{ path: string; what: string; base: string }> = [];
@@ -228,21 +228,23 @@ export function autoNameProblems(componentName: string, raw: unknown, platform: 
     const roles = [...(existing ? [] : ['system']), 'sandbox', ...(config.gpuPool !== undefined ? ['gpu'] : [])];
     for (const role of roles) generated.push({ path: `${CLUSTER_PATH}.${role}Pool`, what: `the ${role} node pool`, base: `${componentName}-${role}` });
   }
-  const problems: InputProblem[] = [];
+  const problems: Problem[] = [];
   for (const g of generated) {
     const sample = `${g.base}${AUTO_NAME_SUFFIX}`;
     if (sample.length <= GKE_NAME_MAX && GKE_NAME.test(sample)) continue;
     const longest = GKE_NAME_MAX - (sample.length - componentName.length);
     const badChars = !/^[a-z][-a-z0-9]*$/.test(componentName);
-    problems.push({
-      propertyPath: g.path,
-      reason:
+    problems.push(
+      problemAt(
+        g.path,
         `${g.what} is auto-named "${g.base}-<7 random characters>" from the component name "${componentName}" (the stack name): ` +
         `${sample.length} characters${badChars ? ', with characters GKE does not allow' : ''}, but GKE names are at most ${GKE_NAME_MAX} ` +
         `lowercase letters, digits and "-", starting with a letter; ` +
         (g.path.endsWith('.name') ? 'set cluster.name, or use ' : 'use ') +
         `a stack (component) name of at most ${longest} such characters`,
-    });
+        'autoName',
+      ),
+    );
   }
   return problems;
 }

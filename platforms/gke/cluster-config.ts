@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { issueProblems } from '../../core/zod-issues';
 import { GKE_ADDON_MIN_VERSION, GKE_ADDON_V1BETA1_VERSION } from './addon';
-import type { InputProblem } from '../../core/diagnostics';
+import { problemAt, type Problem } from '../../core/diagnostics';
 import { describeGpuTypes, gpuMachineProblems, GKE_SANDBOX_GPUS, isGkeSandboxGpuType, type GkeSandboxGpuType } from './gpu';
 import { versionAtLeast, versionBelow } from './versions';
 import { bootDiskProblem, GKE_BOOT_DISK_TYPES } from './boot-disk';
@@ -210,15 +210,15 @@ export const CLUSTER_PATH = 'cluster';
  * Validates the raw `agent-sandbox-infra:cluster` value. `value` is set only when there are no problems.
  * Checks that need the platform or the sandbox config are in `./checks.ts`.
  */
-export function parseGkeClusterConfig(raw: unknown): { value?: GkeClusterConfig; problems: InputProblem[] } {
+export function parseGkeClusterConfig(raw: unknown): { value?: GkeClusterConfig; problems: Problem[] } {
   const parsed = gkeClusterConfigSchema.safeParse(raw ?? {}, { reportInput: true });
   const problems = [...(parsed.success ? [] : zodProblems(parsed.error.issues, CLUSTER_PATH)), ...crossFieldProblems(raw)];
   return problems.length === 0 && parsed.success ? { value: parsed.data, problems } : { problems };
 }
 
-/** zod issues → `{propertyPath, reason}`, paths prefixed with `root.`. */
-export function zodProblems(issues: readonly z.core.$ZodIssue[], root: string): InputProblem[] {
-  return issueProblems(issues, gkeClusterConfigSchema, [root]).map((p) => ({ propertyPath: p.path, reason: p.message }));
+/** zod issues → Problems, paths prefixed with `root.`. */
+export function zodProblems(issues: readonly z.core.$ZodIssue[], root: string): Problem[] {
+  return issueProblems(issues, gkeClusterConfigSchema, [root]);
 }
 
 /** Fields that describe a cluster we create; with `existingCluster` they would silently do nothing. */
@@ -237,9 +237,9 @@ const CREATE_ONLY_FIELDS = [
 ] as const;
 
 /** Cross-field checks on the raw input (fields of the wrong type are skipped: the schema reports them). */
-export function crossFieldProblems(raw: unknown): InputProblem[] {
-  const problems: InputProblem[] = [];
-  const add = (path: string, reason: string) => problems.push({ propertyPath: `${CLUSTER_PATH}.${path}`, reason });
+export function crossFieldProblems(raw: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push(problemAt(`${CLUSTER_PATH}.${path}`, message, 'clusterConfig'));
   const config = record(raw);
   if (!config) return problems;
 

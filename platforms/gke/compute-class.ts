@@ -15,7 +15,7 @@
  */
 import type { GkeComputeClassSettings } from './settings-model';
 import { z } from 'zod';
-import { issueLines } from '../../core/zod-issues';
+import { issueProblems } from '../../core/zod-issues';
 import { problemAt, type Problem } from '../../core/diagnostics';
 
 export const COMPUTE_CLASS_API_VERSION = 'cloud.google.com/v1';
@@ -96,10 +96,10 @@ export const computeClassSchema = z
 export type ComputeClass = z.infer<typeof computeClassSchema>;
 export type ComputeClassPriority = z.infer<typeof priority>;
 
-/** Every problem of a ComputeClass object (`spec.priorities[0].machineType: …`), or none. */
-export function computeClassProblems(object: unknown): string[] {
+/** Every problem of a ComputeClass object (paths in the object: `spec.priorities[0].machineType`), or none. */
+export function computeClassProblems(object: unknown): Problem[] {
   const parsed = computeClassSchema.safeParse(object, { reportInput: true });
-  return parsed.success ? [] : issueLines(parsed.error.issues);
+  return parsed.success ? [] : issueProblems(parsed.error.issues);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  */
 import { CLUSTER_DNS_ONLY, type GpuFacts, type PlatformFacts, type PlatformModule, type RuntimeFacts } from '../platform';
 import { COMPUTE_CLASS_LABEL } from './compute-class';
-import type { InputProblem } from '../../core/diagnostics';
+import type { Problem } from '../../core/diagnostics';
 import type { GkeClusterConfig } from './cluster-config';
 import { gkeSettings, gkeSettingsProblems, gkeSettingsSchema, managedVersionProblems } from './settings';
 import type { GkePlatformSettings } from './settings-model';
@@ -89,7 +89,7 @@ function gkeModule<Id extends 'gke-autopilot' | 'gke-standard'>(platform: Id, di
     settings: gkeSettingsSchema,
     settingsProblems: (settings, release) => gkeSettingsProblems(platform, settings, release.apiVersion),
     configure: configureGke,
-    clusterProblems: (cluster, { settings, providerConfig }): InputProblem[] => {
+    clusterProblems: (cluster, { settings, providerConfig }): Problem[] => {
       const gke = gkeSettings(settings);
       const context = {
         platform,

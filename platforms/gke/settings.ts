@@ -4,7 +4,7 @@
  * to the add-on and to the cluster the stack creates.
  */
 import { z } from 'zod';
-import { underPath, type InputProblem, type Problem } from '../../core/diagnostics';
+import { problemAt, underPath, type Problem } from '../../core/diagnostics';
 import type { GkePlatformSettings } from './settings-model';
 import { compareGkeVersions, managedAddonErrors, parseGkeVersion } from './addon';
 import { computeClassSettingsProblems, computeClassSettingsSchema } from './compute-class';
@@ -79,32 +79,32 @@ export function gkeVersionGuarantees(pinned: string, minimum: string): boolean {
  * set and ≥ it. (An adopted cluster is compared at deploy time by the GKE component, from its running version.)
  * A problem the cluster checks already reported for `cluster.minMasterVersion` naming that version is not repeated.
  */
-export function managedVersionProblems(cluster: unknown, gkeVersion: string | undefined, platform: string, reported: readonly InputProblem[]): InputProblem[] {
+export function managedVersionProblems(cluster: unknown, gkeVersion: string | undefined, platform: string, reported: readonly Problem[]): Problem[] {
   const path = 'cluster.minMasterVersion';
   if (gkeVersion === undefined || !parseGkeVersion(gkeVersion)) return []; // the sandbox config check reports it
   // Already said by the cluster checks (the GKE component's context checks compare the same two versions).
-  if (reported.some((x) => x.propertyPath === path && x.reason.includes(gkeVersion))) return [];
+  if (reported.some((x) => x.path === path && x.message.includes(gkeVersion))) return [];
   const config = typeof cluster === 'object' && cluster !== null && !Array.isArray(cluster) ? (cluster as Record<string, unknown>) : {};
   if (config.existingCluster !== undefined) return [];
   const pinned = config.minMasterVersion;
   const field = `sandbox.platforms.${platform}.gkeVersion`;
   if (pinned === undefined) {
     return [
-      {
-        propertyPath: path,
-        reason:
-          `is required with agentSandbox: managed: the manifests are rendered for ${field} ${gkeVersion} (the add-on's API version depends on it), ` +
+      problemAt(
+        path,
+        `is required with agentSandbox: managed: the manifests are rendered for ${field} ${gkeVersion} (the add-on's API version depends on it), ` +
           `and without minMasterVersion GKE picks its channel's default, which may be older; set minMasterVersion to "${gkeVersion}" or later`,
-      },
+        'managedVersion',
+      ),
     ];
   }
   if (typeof pinned !== 'string' || gkeVersionGuarantees(pinned, gkeVersion)) return [];
   return [
-    {
-      propertyPath: path,
-      reason:
-        `must guarantee at least ${field} ${gkeVersion} (what the manifests are rendered for), got "${pinned}"` +
+    problemAt(
+      path,
+      `must guarantee at least ${field} ${gkeVersion} (what the manifests are rendered for), got "${pinned}"` +
         `${parseGkeVersion(pinned) ? '' : ', which may resolve to an older version'}; set minMasterVersion to "${gkeVersion}" or later, or lower gkeVersion to the cluster's version`,
-    },
+      'managedVersion',
+    ),
   ];
 }

@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { qualifiedNameErrors } from '../../core/formats';
-import type { InputProblem } from '../../core/diagnostics';
+import { problemAt, type Problem } from '../../core/diagnostics';
 import { issueProblems } from '../../core/zod-issues';
 import {
   CLUSTER_DNS_ONLY,
@@ -162,18 +162,18 @@ const clusterSchema = z
 /** The secret stack setting that holds the kubeconfig (`agent-sandbox-infra:kubeconfig`). */
 export const KUBECONFIG_SECRET = 'kubeconfig';
 
-function clusterProblems(cluster: unknown, context: ClusterContext): InputProblem[] {
+function clusterProblems(cluster: unknown, context: ClusterContext): Problem[] {
   const parsed = clusterSchema.safeParse(cluster ?? {}, { reportInput: true });
-  const problems: InputProblem[] = parsed.success
-    ? []
-    : issueProblems(parsed.error.issues, undefined, ['cluster']).map((p) => ({ propertyPath: p.path, reason: p.message }));
+  const problems = parsed.success ? [] : issueProblems(parsed.error.issues, undefined, ['cluster']);
   if (!context.secretConfigured(KUBECONFIG_SECRET)) {
-    problems.push({
-      propertyPath: KUBECONFIG_SECRET,
-      reason:
+    problems.push(
+      problemAt(
+        KUBECONFIG_SECRET,
         'is required: the cluster to deploy to, as a secret — `pulumi config set --secret agent-sandbox-infra:kubeconfig "$(cat kubeconfig)"`, or the path of a kubeconfig file ' +
-        '(with cluster.context to pick one of its contexts); this stack never falls back to whatever cluster your current kubectl context points at',
-    });
+          '(with cluster.context to pick one of its contexts); this stack never falls back to whatever cluster your current kubectl context points at',
+        'kubeconfigSecret',
+      ),
+    );
   }
   return problems;
 }

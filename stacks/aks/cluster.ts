@@ -8,7 +8,8 @@ import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as resources from '@pulumi/azure-native/resources';
 import { aks, AKS_KATA_NODE_LABEL } from '../../platforms/aks';
 import type { SandboxClusterOutputs } from '../sandbox-cluster';
-import type { InputProblem } from '../../core/diagnostics';
+import { formatProblem } from '../../core/diagnostics';
+import { InputProblemsError, problemCount } from '../stack-error';
 import {
   AKS_DEFAULTS,
   KATA_OS_SKU,
@@ -107,7 +108,7 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
   constructor(name: string, config: AksClusterConfig, opts?: pulumi.ComponentResourceOptions, settings: { readonly production?: boolean } = {}) {
     // Validate first: nothing (not even this component) is registered when the config is wrong.
     const { value: cfg, problems } = parseAksClusterConfig(config);
-    if (!cfg) throw new pulumi.InputPropertiesError({ message: invalidConfigMessage(name, problems), errors: problems });
+    if (!cfg) throw new InputProblemsError(`AKS sandbox cluster ${JSON.stringify(name)}: invalid cluster config (${problemCount(problems.length)})`, problems);
     super('agent-sandbox-infra:aks:SandboxCluster', name, {}, opts);
 
     this.runtimeClassName = aks.runtimes.kata!.runtimeClassName;
@@ -240,7 +241,7 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
       // pool. Throwing here fails the program (Pulumi reports the rejected output) before the pool is sent to Azure.
       sandboxPoolName: pulumi.all([cluster, extension]).apply(([c]) => {
         const problem = existingPoolProblem(poolName, c.name, c.agentPoolProfiles);
-        if (problem) throw new Error(`${problem.propertyPath}: ${problem.reason}`);
+        if (problem) throw new Error(formatProblem(problem));
         return poolName;
       }),
     };
@@ -367,7 +368,3 @@ export class AksSandboxCluster extends pulumi.ComponentResource implements Sandb
   }
 }
 
-function invalidConfigMessage(name: string, problems: readonly InputProblem[]): string {
-  const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
-  return `AKS sandbox cluster ${JSON.stringify(name)}: invalid cluster config (${count}):\n  ${problems.map((p) => `${p.propertyPath}: ${p.reason}`).join('\n  ')}`;
-}

@@ -20,7 +20,7 @@ import * as kms from '@pulumi/aws/kms';
 import { getPartitionOutput } from '@pulumi/aws/getPartition';
 import { runtimeFor, type Platform } from '../../platforms';
 import type { SandboxClusterOutputs } from '../sandbox-cluster';
-import type { InputProblem } from '../../core/diagnostics';
+import { InputProblemsError, problemCount } from '../stack-error';
 import {
   EKS_CLUSTER_DEFAULTS,
   eksClusterConfigWarnings,
@@ -131,11 +131,6 @@ interface NodeGroupSpec {
   readonly scheduling?: ReturnType<typeof sandboxNodeGroupScheduling>;
 }
 
-function problemsMessage(name: string, problems: readonly InputProblem[]): string {
-  const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
-  return `EksSandboxCluster "${name}": invalid cluster config (${count}):\n${problems.map((p) => `  ${p.propertyPath}: ${p.reason}`).join('\n')}`;
-}
-
 export class EksSandboxCluster extends pulumi.ComponentResource implements SandboxClusterOutputs {
   readonly platform: Platform;
   readonly clusterName: pulumi.Output<string>;
@@ -166,7 +161,7 @@ export class EksSandboxCluster extends pulumi.ComponentResource implements Sandb
     // Validate before super(): nothing, not even this component, is registered for a bad config.
     const { value: config, problems } = parseEksClusterConfig(args.cluster);
     if (config === undefined) {
-      throw new pulumi.InputPropertiesError({ message: problemsMessage(name, problems), errors: [...problems] });
+      throw new InputProblemsError(`EksSandboxCluster "${name}": invalid cluster config (${problemCount(problems.length)})`, problems);
     }
     super(EKS_SANDBOX_CLUSTER_TYPE, name, {}, opts);
     this.config = config;

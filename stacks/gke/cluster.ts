@@ -17,8 +17,8 @@ import * as projects from '@pulumi/gcp/projects';
 import * as serviceaccount from '@pulumi/gcp/serviceaccount';
 import { runtimeFor } from '../../platforms';
 import type { SandboxClusterOutputs } from '../sandbox-cluster';
-import type { InputProblem } from '../../core/diagnostics';
 import { clusterArgs } from './cluster-args';
+import { InputProblemsError, problemCount } from '../stack-error';
 import { parseGkeClusterConfig, type GkeClusterConfig } from '../../platforms/gke/cluster-config';
 import {
   autoNameProblems,
@@ -199,11 +199,7 @@ export class GkeSandboxCluster extends pulumi.ComponentResource implements Sandb
 /** Parses and checks the raw config; throws one `InputPropertiesError` listing every problem. */
 export function validateGkeSandboxCluster(name: string, raw: unknown, context: GkeClusterContext): GkeClusterConfig {
   const parsed = parseGkeClusterConfig(raw);
-  const problems: InputProblem[] = [...parsed.problems, ...contextProblems(raw, context), ...autoNameProblems(name, raw, context.platform)];
+  const problems = [...parsed.problems, ...contextProblems(raw, context), ...autoNameProblems(name, raw, context.platform)];
   if (problems.length === 0 && parsed.value) return parsed.value;
-  const lines = problems.map((p) => `${p.propertyPath}: ${p.reason}`);
-  throw new pulumi.InputPropertiesError({
-    message: `${GKE_SANDBOX_CLUSTER_TYPE} "${name}": ${problems.length} problem${problems.length === 1 ? '' : 's'} in the stack config:\n  ${lines.join('\n  ')}`,
-    errors: problems.map((p) => ({ propertyPath: p.propertyPath, reason: p.reason })),
-  });
+  throw new InputProblemsError(`${GKE_SANDBOX_CLUSTER_TYPE} "${name}": ${problemCount(problems.length)} in the stack config`, problems);
 }

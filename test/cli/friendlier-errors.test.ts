@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEksClusterConfig } from '../../platforms/eks/cluster-config';
 import { runCli } from '../support/cli';
+import { problemAt } from '../../core/diagnostics';
 
 let dir: string;
 beforeEach(() => {
@@ -38,10 +39,11 @@ test('unknown config keys get "did you mean", at any depth (sandbox config and c
   expect(run.stderr).toContain('  tenants[0].templates[0].contaners: unknown field "contaners" (did you mean "containers"?)');
   // Nothing close: no guess.
   expect((await runCli(['synth', '--config', write('c2.yaml', 'zzzzzz: 1\n'), '--out', join(dir, 'out')])).stderr).toContain('  zzzzzz: unknown field "zzzzzz"\n');
-  expect(parseEksClusterConfig({ sandboxNodeGroups: [{ name: 'g', instanceTypes: ['m7i.xlarge'], scalling: {} }] }).problems).toContainEqual({
-    propertyPath: 'cluster.sandboxNodeGroups[0].scalling',
-    reason: 'unknown field "scalling" (did you mean "scaling"?)',
-  });
+  expect(parseEksClusterConfig({ sandboxNodeGroups: [{ name: 'g', instanceTypes: ['m7i.xlarge'], scalling: {} }] }).problems).toContainEqual(problemAt(
+    'cluster.sandboxNodeGroups[0].scalling',
+    'unknown field "scalling" (did you mean "scaling"?)',
+    'schema',
+  ));
 });
 
 test('--out pointing at a file is a sentence, not EEXIST, and nothing is rendered or written', async () => {

@@ -1,18 +1,11 @@
 /** Settings that do nothing: controller settings under GKE's managed add-on (an error), replicas on an autoscaled pool (a warning). */
-import { ConfigError, configWarnings, validateConfig } from '../../config/validate';
+import { configWarnings, validateConfig } from '../../config/validate';
 import { formatProblem } from '../../core/diagnostics';
+import { configProblems } from '../support/problems';
 
 const MANAGED = { 'gke-autopilot': { agentSandbox: 'managed', gkeVersion: '1.36.3-gke.1767000' } };
 
-function problems(raw: unknown, platforms?: ('gke-autopilot' | 'eks')[]): readonly string[] {
-  try {
-    validateConfig(raw, 'config', platforms ? { platforms } : {});
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map(formatProblem);
-    throw err;
-  }
-}
+const problems = (raw: unknown, platforms?: ('gke-autopilot' | 'eks')[]): readonly string[] => configProblems(raw, 'config', platforms ? { platforms } : {});
 
 test('controller settings when only managed platforms are rendered: an error per setting; version is used and fine', () => {
   const raw = { agentSandbox: { version: 'v0.5.6', replicas: 2, controller: { extensions: true } }, platforms: MANAGED };

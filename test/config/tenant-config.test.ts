@@ -1,22 +1,14 @@
 /** The tenant part of the configuration model: what validateConfig accepts, and the exact problem lines it reports. */
 import { EXAMPLE_CONFIG } from '../../config/example';
 import { selectorFromConfig } from '../../config/selector-config';
-import { ConfigError, validateConfig } from '../../config/validate';
-import { formatProblem } from '../../core/diagnostics';
+import { validateConfig } from '../../config/validate';
+import { configProblems } from '../support/problems';
 
 const C = { name: 'main', image: 'python:3.12-slim', resources: { limits: { cpu: '1', memory: '1Gi' } } };
 const METRIC = { type: 'External', external: { metric: { name: 'claim_rate' }, target: { type: 'AverageValue', averageValue: '1' } } };
 
 /** The problem lines of a config, or [] when it is valid. */
-function problems(raw: unknown): readonly string[] {
-  try {
-    validateConfig(raw);
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map(formatProblem);
-    throw err;
-  }
-}
+const problems = (raw: unknown): readonly string[] => configProblems(raw);
 
 const tenant = (fields: Record<string, unknown>) => ({ tenants: [{ name: 'team-a', templates: [{ name: 'py', containers: [C] }], ...fields }] });
 const selector = (s: unknown) => ({ deviceClasses: [{ name: 'accel', selectors: [s] }] });

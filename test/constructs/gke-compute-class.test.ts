@@ -19,6 +19,7 @@ import { SchemaCatalog } from '../../validation/schema/schema-catalog';
 import { validateObjects, type ObjectSource } from '../../validation/schema/validate-objects';
 import type { Platform } from '../../platforms';
 import { newChart, synthObjects } from '../support/synth';
+import { thrownProblems } from '../support/problems';
 
 const CLASS = { name: 'agent-sandbox', priorities: [{ machineFamily: 'n4' }, { machineFamily: 'n2', spot: true }] };
 
@@ -88,9 +89,10 @@ test('GPU sandboxes on Autopilot select GKE\'s Accelerator class: with a compute
 });
 
 test('the construct refuses an object its schema refuses, naming the field', () => {
-  expect(() => new GkeComputeClass(newChart(), 'C', { platform: 'gke-standard', settings: { name: 'x', priorities: [{ machineFamily: 'n4', machineType: 'n4-standard-4' }] } })).toThrow(
-    'platforms.gke-standard.computeClass: the ComputeClass is invalid:\n  spec.priorities[0].machineType: cannot be set together with machineFamily (got machineFamily "n4" and machineType "n4-standard-4"); keep one',
-  );
+  const build = () => new GkeComputeClass(newChart(), 'C', { platform: 'gke-standard', settings: { name: 'x', priorities: [{ machineFamily: 'n4', machineType: 'n4-standard-4' }] } });
+  const line = 'spec.priorities[0].machineType: cannot be set together with machineFamily (got machineFamily "n4" and machineType "n4-standard-4"); keep one';
+  expect(build).toThrow(new Error(`platforms.gke-standard.computeClass: the ComputeClass is invalid:\n  ${line}`));
+  expect(thrownProblems(build)).toStrictEqual([line]);
   const chart = newChart();
   new GkeComputeClass(chart, 'C', { platform: 'gke-autopilot', settings: CLASS });
   expect(synthObjects(chart)).toStrictEqual([

@@ -1,9 +1,9 @@
 /** `router:` in the configuration: the SandboxRouter wired to the tenants, and the config's own checks. */
 import { Testing } from 'cdk8s';
-import { ConfigError, validateConfig } from '../../config/validate';
+import { validateConfig } from '../../config/validate';
 import { SandboxPlatformChart } from '../../constructs/sandbox-platform-chart';
 import { findObject, synthObjects, type K8sObject } from '../support/synth';
-import { formatProblem } from '../../core/diagnostics';
+import { configProblems } from '../support/problems';
 
 const C = { name: 'main', image: 'python:3.12-slim', ports: [{ containerPort: 8888 }], resources: { limits: { cpu: '1', memory: '1Gi' } } };
 const TENANT = (name: string) => ({ name, templates: [{ name: 'py', containers: [C] }], warmPools: [{ name: 'pool', template: 'py', replicas: 1 }], claims: [{ name: 'c1', warmPool: 'pool' }] });
@@ -14,15 +14,7 @@ function synth(raw: Record<string, unknown>, platform: 'kind' | 'aks' = 'kind'):
   return synthObjects(chart);
 }
 
-function problems(raw: unknown): readonly string[] {
-  try {
-    validateConfig(raw);
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map(formatProblem);
-    throw err;
-  }
-}
+const problems = (raw: unknown): readonly string[] => configProblems(raw);
 
 describe('router: in the configuration', () => {
   const objects = synth({ router: { clients: [{ namespace: 'agents', podLabels: { app: 'agent' } }] }, tenants: [TENANT('team-a'), TENANT('team-b')] });

@@ -4,18 +4,11 @@ import { AgentSandbox } from '../../constructs/agent-sandbox/agent-sandbox';
 import { SandboxNamespace } from '../../constructs/tenant/sandbox-namespace';
 import { Sandbox } from '../../constructs/workloads/sandbox';
 import { SandboxTemplate } from '../../constructs/workloads/sandbox-template';
-import { problemsOf, formatProblem } from '../../core/diagnostics';
+import { thrownProblems } from '../support/problems';
 
 const MAIN = { name: 'main', image: 'python:3.12-slim', resources: { limits: { cpu: '1', memory: '1Gi' } } };
 
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    return problemsOf(err).map(formatProblem);
-  }
-  return [];
-}
+const problems = (fn: () => unknown): string[] => thrownProblems(fn);
 
 describe('system namespaces', () => {
   test("SandboxNamespace refuses Kubernetes' own names and the platform's reserved prefixes, with its other problems", () => {

@@ -3,16 +3,9 @@ import { Testing } from 'cdk8s';
 import { AgentSandbox } from '../../constructs/agent-sandbox/agent-sandbox';
 import { SandboxNamespace } from '../../constructs/tenant/sandbox-namespace';
 import { SandboxTemplate } from '../../constructs/workloads/sandbox-template';
-import { problemsOf, formatProblem } from '../../core/diagnostics';
+import { thrownProblems } from '../support/problems';
 
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    return problemsOf(err).map(formatProblem);
-  }
-  return [];
-}
+const problems = (fn: () => unknown): string[] => thrownProblems(fn);
 
 test('SandboxTemplate: image and memory', () => {
   const chart = Testing.chart();

@@ -7,18 +7,11 @@ import { ConfigError } from '../../../config/validate';
 import { inConfigOrder, mergePlatformProblems, renderConfig } from '../../../constructs/output/render-config';
 import { PLATFORMS } from '../../../platforms';
 import { formatProblem, problemAt } from '../../../core/diagnostics';
+import { thrownProblems } from '../../support/problems';
 
 const C = { name: 'py', image: 'python:3.12-slim', resources: { limits: { cpu: '1', memory: '1Gi' } } };
 
-function problems(raw: unknown, platforms = [...PLATFORMS]): readonly string[] {
-  try {
-    renderConfig(raw, { platforms });
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  return [];
-}
+const problems = (raw: unknown, platforms = [...PLATFORMS]): readonly string[] => thrownProblems(() => renderConfig(raw, { platforms }), ConfigError);
 
 describe('renderConfig', () => {
   test('schema problems, construct problems of every platform and of the valid parts of a broken tenant, in one report', () => {

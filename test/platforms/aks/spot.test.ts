@@ -5,6 +5,7 @@
 import { platformFacts, platformModule } from '../../../platforms';
 import { parseAksClusterConfig } from '../../../platforms/aks/cluster-config';
 import { SPOT_EVICTION_WARNING, spotAgreementProblems, spotMaxPriceProblem } from '../../../platforms/aks/spot';
+import { problemAt } from '../../../core/diagnostics';
 
 const context = (settings: unknown) => ({ settings, providerConfig: () => undefined, secretConfigured: () => false });
 
@@ -53,21 +54,21 @@ describe('cluster.sandboxPool.priority and spotMaxPrice', () => {
 
   test('priority is Regular or Spot', () => {
     expect(problemsOf({ name: 'a', sandboxPool: { priority: 'Low' } })).toStrictEqual([
-      { propertyPath: 'cluster.sandboxPool.priority', reason: 'must be one of "Regular", "Spot", got "Low"' },
+      problemAt('cluster.sandboxPool.priority', 'must be one of "Regular", "Spot", got "Low"', 'schema'),
     ]);
   });
 
   test('spotMaxPrice: -1 or a positive price with at most five decimals, and only on a Spot pool', () => {
     const reason = (got: string) =>
       `must be -1 (up to the on-demand price, no eviction for price) or a positive price in USD per hour with at most five decimal places (e.g. 0.05), got ${got} (https://learn.microsoft.com/azure/aks/spot-node-pool)`;
-    expect(problemsOf({ name: 'a', sandboxPool: { priority: 'Spot', spotMaxPrice: 0.123456 } })).toStrictEqual([{ propertyPath: 'cluster.sandboxPool.spotMaxPrice', reason: reason('0.123456') }]);
-    expect(problemsOf({ name: 'a', sandboxPool: { priority: 'Spot', spotMaxPrice: 0 } })).toStrictEqual([{ propertyPath: 'cluster.sandboxPool.spotMaxPrice', reason: reason('0') }]);
-    expect(problemsOf({ name: 'a', sandboxPool: { priority: 'Spot', spotMaxPrice: -2 } })).toStrictEqual([{ propertyPath: 'cluster.sandboxPool.spotMaxPrice', reason: reason('-2') }]);
+    expect(problemsOf({ name: 'a', sandboxPool: { priority: 'Spot', spotMaxPrice: 0.123456 } })).toStrictEqual([problemAt('cluster.sandboxPool.spotMaxPrice', reason('0.123456'), 'clusterConfig')]);
+    expect(problemsOf({ name: 'a', sandboxPool: { priority: 'Spot', spotMaxPrice: 0 } })).toStrictEqual([problemAt('cluster.sandboxPool.spotMaxPrice', reason('0'), 'clusterConfig')]);
+    expect(problemsOf({ name: 'a', sandboxPool: { priority: 'Spot', spotMaxPrice: -2 } })).toStrictEqual([problemAt('cluster.sandboxPool.spotMaxPrice', reason('-2'), 'clusterConfig')]);
     expect(problemsOf({ name: 'a', sandboxPool: { spotMaxPrice: 0.5 } })).toStrictEqual([
-      { propertyPath: 'cluster.sandboxPool.spotMaxPrice', reason: 'only applies to a Spot pool: set sandboxPool.priority: "Spot", or remove spotMaxPrice' },
+      problemAt('cluster.sandboxPool.spotMaxPrice', 'only applies to a Spot pool: set sandboxPool.priority: "Spot", or remove spotMaxPrice', 'clusterConfig'),
     ]);
     // A wrong priority is reported once, not again as "spotMaxPrice only applies to a Spot pool".
-    expect(problemsOf({ name: 'a', sandboxPool: { priority: 'spot', spotMaxPrice: 0.5 } }).map((p) => p.propertyPath)).toStrictEqual(['cluster.sandboxPool.priority']);
+    expect(problemsOf({ name: 'a', sandboxPool: { priority: 'spot', spotMaxPrice: 0.5 } }).map((p) => p.path)).toStrictEqual(['cluster.sandboxPool.priority']);
     expect(spotMaxPriceProblem(1e-7)).toMatch(/^must be -1/);
     expect(spotMaxPriceProblem(Number.POSITIVE_INFINITY)).toMatch(/^must be -1/);
     expect(spotMaxPriceProblem(2)).toBeUndefined();
@@ -77,29 +78,29 @@ describe('cluster.sandboxPool.priority and spotMaxPrice', () => {
 describe('the stack: the cluster pool and the sandbox config agree', () => {
   test('a Spot pool with pods that do not tolerate it is refused, and the reverse', () => {
     expect(spotAgreementProblems({ sandboxPool: { priority: 'Spot' } }, undefined)).toStrictEqual([
-      {
-        propertyPath: 'cluster.sandboxPool.priority',
-        reason:
-          'Spot needs sandbox.platforms.aks.spot: true: AKS taints Spot nodes kubernetes.azure.com/scalesetpriority=spot:NoSchedule, and sandbox pods rendered ' +
+      problemAt(
+        'cluster.sandboxPool.priority',
+        'Spot needs sandbox.platforms.aks.spot: true: AKS taints Spot nodes kubernetes.azure.com/scalesetpriority=spot:NoSchedule, and sandbox pods rendered ' +
           'without that setting do not tolerate it, so no warm pool would ever fill; set platforms.aks.spot: true in the sandbox config, or remove priority',
-      },
+        'spotAgreement',
+      ),
     ]);
     expect(spotAgreementProblems({ name: 'a' }, { spot: true })).toStrictEqual([
-      {
-        propertyPath: 'sandbox.platforms.aks.spot',
-        reason:
-          'true needs cluster.sandboxPool.priority: "Spot": the sandbox pods select kubernetes.azure.com/scalesetpriority=spot, which the Regular (default) ' +
+      problemAt(
+        'sandbox.platforms.aks.spot',
+        'true needs cluster.sandboxPool.priority: "Spot": the sandbox pods select kubernetes.azure.com/scalesetpriority=spot, which the Regular (default) ' +
           "Kata pool's nodes do not carry, so no warm pool would ever fill; set cluster.sandboxPool.priority: Spot, or remove spot",
-      },
+        'spotAgreement',
+      ),
     ]);
-    expect(spotAgreementProblems({ sandboxPool: { priority: 'Regular' } }, { spot: true })[0].reason).toContain('which the "Regular" Kata pool');
+    expect(spotAgreementProblems({ sandboxPool: { priority: 'Regular' } }, { spot: true })[0].message).toContain('which the "Regular" Kata pool');
     expect(spotAgreementProblems({ sandboxPool: { priority: 'Spot' } }, { spot: true })).toStrictEqual([]);
     expect(spotAgreementProblems({}, {})).toStrictEqual([]);
   });
 
   test('the platform\'s cluster checks report it with the cluster config\'s own problems', () => {
     const problems = platformModule('aks').clusterProblems!({ name: 'a', sandboxPool: { priority: 'Spot', spotMaxPrice: 0 } }, context({}));
-    expect(problems.map((p) => p.propertyPath)).toStrictEqual(['cluster.sandboxPool.spotMaxPrice', 'cluster.sandboxPool.priority']);
+    expect(problems.map((p) => p.path)).toStrictEqual(['cluster.sandboxPool.spotMaxPrice', 'cluster.sandboxPool.priority']);
     expect(platformModule('aks').clusterProblems!({ name: 'a', sandboxPool: { priority: 'Spot' } }, context({ spot: true }))).toStrictEqual([]);
   });
 });

@@ -23,7 +23,7 @@ const VALID = {
 function problems(raw: unknown): string[] {
   const result = parseEksClusterConfig(raw);
   expect(result.value).toBeUndefined();
-  return result.problems.map((p) => `${p.propertyPath}: ${p.reason}`);
+  return result.problems.map((p) => `${p.path}: ${p.message}`);
 }
 
 describe('valid configs', () => {

@@ -1,3 +1,4 @@
+import { problemAt } from '../../../core/diagnostics';
 import {
   autoNameProblems,
   contextProblems,
@@ -12,7 +13,7 @@ const standard = { platform: 'gke-standard', selfManagedAgentSandbox: true, gcpP
 const autopilot = { ...standard, platform: 'gke-autopilot' };
 
 function problems(raw: unknown, context: GkeClusterContext = standard): string[] {
-  return contextProblems(raw, context).map((p) => `${p.propertyPath}: ${p.reason}`);
+  return contextProblems(raw, context).map((p) => `${p.path}: ${p.message}`);
 }
 
 describe('contextProblems', () => {
@@ -179,37 +180,37 @@ describe('autoNameProblems: names Pulumi generates must fit GKE (≤ 40 characte
   test('a long stack name: the cluster and every pool that would not fit, each with the limit and the fix', () => {
     const name = 'agents-production-europe-west';
     expect(autoNameProblems(name, { gpuPool: { gpuType: 'l4' } }, 'gke-standard')).toEqual([
-      {
-        propertyPath: 'cluster.name',
-        reason:
-          'the cluster is auto-named "agents-production-europe-west-cluster-<7 random characters>" from the component name "agents-production-europe-west" ' +
+      problemAt(
+        'cluster.name',
+        'the cluster is auto-named "agents-production-europe-west-cluster-<7 random characters>" from the component name "agents-production-europe-west" ' +
           '(the stack name): 45 characters, but GKE names are at most 40 lowercase letters, digits and "-", starting with a letter; ' +
           'set cluster.name, or use a stack (component) name of at most 24 such characters',
-      },
-      {
-        propertyPath: 'cluster.systemPool',
-        reason:
-          'the system node pool is auto-named "agents-production-europe-west-system-<7 random characters>" from the component name "agents-production-europe-west" ' +
+        'autoName',
+      ),
+      problemAt(
+        'cluster.systemPool',
+        'the system node pool is auto-named "agents-production-europe-west-system-<7 random characters>" from the component name "agents-production-europe-west" ' +
           '(the stack name): 44 characters, but GKE names are at most 40 lowercase letters, digits and "-", starting with a letter; ' +
           'use a stack (component) name of at most 25 such characters',
-      },
-      {
-        propertyPath: 'cluster.sandboxPool',
-        reason:
-          'the sandbox node pool is auto-named "agents-production-europe-west-sandbox-<7 random characters>" from the component name "agents-production-europe-west" ' +
+        'autoName',
+      ),
+      problemAt(
+        'cluster.sandboxPool',
+        'the sandbox node pool is auto-named "agents-production-europe-west-sandbox-<7 random characters>" from the component name "agents-production-europe-west" ' +
           '(the stack name): 45 characters, but GKE names are at most 40 lowercase letters, digits and "-", starting with a letter; ' +
           'use a stack (component) name of at most 24 such characters',
-      },
-      {
-        propertyPath: 'cluster.gpuPool',
-        reason:
-          'the gpu node pool is auto-named "agents-production-europe-west-gpu-<7 random characters>" from the component name "agents-production-europe-west" ' +
+        'autoName',
+      ),
+      problemAt(
+        'cluster.gpuPool',
+        'the gpu node pool is auto-named "agents-production-europe-west-gpu-<7 random characters>" from the component name "agents-production-europe-west" ' +
           '(the stack name): 41 characters, but GKE names are at most 40 lowercase letters, digits and "-", starting with a letter; ' +
           'use a stack (component) name of at most 28 such characters',
-      },
+        'autoName',
+      ),
     ]);
     // 28 characters: "<name>-gpu-xxxxxxx" is exactly 40 and fits; the others do not.
-    expect(autoNameProblems(name.slice(0, 28), { gpuPool: { gpuType: 'l4' } }, 'gke-standard').map((p) => p.propertyPath)).toEqual([
+    expect(autoNameProblems(name.slice(0, 28), { gpuPool: { gpuType: 'l4' } }, 'gke-standard').map((p) => p.path)).toEqual([
       'cluster.name',
       'cluster.systemPool',
       'cluster.sandboxPool',
@@ -217,19 +218,19 @@ describe('autoNameProblems: names Pulumi generates must fit GKE (≤ 40 characte
   });
 
   test('characters GKE does not allow (uppercase, "_", a leading digit) are named', () => {
-    expect(autoNameProblems('Prod_EU', { name: 'agents' }, 'gke-standard')[0]).toEqual({
-      propertyPath: 'cluster.systemPool',
-      reason:
-        'the system node pool is auto-named "Prod_EU-system-<7 random characters>" from the component name "Prod_EU" (the stack name): ' +
+    expect(autoNameProblems('Prod_EU', { name: 'agents' }, 'gke-standard')[0]).toEqual(problemAt(
+      'cluster.systemPool',
+      'the system node pool is auto-named "Prod_EU-system-<7 random characters>" from the component name "Prod_EU" (the stack name): ' +
         '22 characters, with characters GKE does not allow, but GKE names are at most 40 lowercase letters, digits and "-", starting with a letter; ' +
         'use a stack (component) name of at most 25 such characters',
-    });
-    expect(autoNameProblems('1prod', {}, 'gke-autopilot').map((p) => p.propertyPath)).toEqual(['cluster.name']);
+      'autoName',
+    ));
+    expect(autoNameProblems('1prod', {}, 'gke-autopilot').map((p) => p.path)).toEqual(['cluster.name']);
   });
 
   test('adopted clusters: no cluster or system pool is created, so only the sandbox (and GPU) pools count; Autopilot: nothing', () => {
     const name = 'a'.repeat(26);
-    expect(autoNameProblems(name, { existingCluster: { name: 'team-a', location: 'us-central1' } }, 'gke-standard').map((p) => p.propertyPath)).toEqual([
+    expect(autoNameProblems(name, { existingCluster: { name: 'team-a', location: 'us-central1' } }, 'gke-standard').map((p) => p.path)).toEqual([
       'cluster.sandboxPool',
     ]);
     expect(autoNameProblems(name, { existingCluster: { name: 'team-a', location: 'us-central1' } }, 'gke-autopilot')).toEqual([]);

@@ -1,8 +1,9 @@
 import { parseGkeClusterConfig } from '../../../platforms/gke/cluster-config';
+import { problemAt } from '../../../core/diagnostics';
 
 /** `path: reason` lines, for readable assertions. */
 function problems(raw: unknown): string[] {
-  return parseGkeClusterConfig(raw).problems.map((p) => `${p.propertyPath}: ${p.reason}`);
+  return parseGkeClusterConfig(raw).problems.map((p) => `${p.path}: ${p.message}`);
 }
 
 describe('parseGkeClusterConfig', () => {
@@ -191,23 +192,25 @@ describe('Pod Snapshots and boot disks', () => {
   test('addons.podSnapshots is refused with the reason and where to set snapshots up', () => {
     const { problems } = parseGkeClusterConfig({ addons: { podSnapshots: true } });
     expect(problems).toEqual([
-      {
-        propertyPath: 'cluster.addons.podSnapshots',
-        reason: expect.stringMatching(/^is not supported by this stack: the add-on alone gives no working snapshots .*--enable-pod-snapshots/),
-      },
+      problemAt(
+        'cluster.addons.podSnapshots',
+        expect.stringMatching(/^is not supported by this stack: the add-on alone gives no working snapshots .*--enable-pod-snapshots/),
+        'clusterConfig',
+      ),
     ]);
   });
 
   test('Persistent Disk on a Hyperdisk-only series is refused; the default follows the series', () => {
     expect(parseGkeClusterConfig({ sandboxPool: { machineType: 'n4-standard-8', diskType: 'pd-balanced' } }).problems).toEqual([
-      {
-        propertyPath: 'cluster.sandboxPool.diskType',
-        reason: '"pd-balanced" cannot be attached to n4-standard-8: the N4 series takes Hyperdisk only; use "hyperdisk-balanced" (or leave diskType unset: it follows the machine series)',
-      },
+      problemAt(
+        'cluster.sandboxPool.diskType',
+        '"pd-balanced" cannot be attached to n4-standard-8: the N4 series takes Hyperdisk only; use "hyperdisk-balanced" (or leave diskType unset: it follows the machine series)',
+        'clusterConfig',
+      ),
     ]);
     expect(parseGkeClusterConfig({ sandboxPool: { machineType: 'c4a-standard-8', diskType: 'hyperdisk-balanced' } }).problems).toEqual([]);
     expect(parseGkeClusterConfig({ systemPool: { diskType: 'hyperdisk-balanced' } }).problems).toEqual([
-      { propertyPath: 'cluster.systemPool.diskType', reason: '"hyperdisk-balanced" cannot be attached to e2-standard-4: the E2 series takes Persistent Disk; use "pd-balanced"' },
+      problemAt('cluster.systemPool.diskType', '"hyperdisk-balanced" cannot be attached to e2-standard-4: the E2 series takes Persistent Disk; use "pd-balanced"', 'clusterConfig'),
     ]);
   });
 });

@@ -3,20 +3,12 @@
  * config path), the object we build from it per platform, and the schema that object must pass (the CRD's own rules
  * for the fields we emit: GoogleCloudPlatform/compute-class-api, read by hand; no CRD can be pinned here).
  */
-import { ConfigError, validateConfig } from '../../../config/validate';
 import { computeClassProblems, gkeComputeClass, type ComputeClass } from '../../../platforms/gke/compute-class';
 import { platformFacts } from '../../../platforms';
 import { formatProblem } from '../../../core/diagnostics';
+import { configProblems } from '../../support/problems';
 
-function problems(raw: unknown): readonly string[] {
-  try {
-    validateConfig(raw);
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map(formatProblem);
-    throw err;
-  }
-}
+const problems = (raw: unknown): readonly string[] => configProblems(raw);
 const on = (platform: string, computeClass: unknown) => ({ platforms: { [platform]: { computeClass } } });
 const CLASS = { name: 'agent-sandbox', priorities: [{ machineFamily: 'n4', minCores: 4 }, { machineType: 'n2-standard-8', spot: true }] };
 
@@ -110,7 +102,8 @@ describe('the ComputeClass object', () => {
         autopilot: { enabled: true },
       },
     } as unknown as ComputeClass;
-    expect(computeClassProblems(bad)).toStrictEqual([
+    expect(computeClassProblems(bad).every((p) => p.code === 'schema' && p.severity === 'error')).toBe(true);
+    expect(computeClassProblems(bad).map(formatProblem)).toStrictEqual([
       'apiVersion: must be one of "cloud.google.com/v1", got "cloud.google.com/v1beta1"',
       'spec.priorities[0].machineFamily: the "ek" family is reserved by GKE (the CRD refuses it)',
       'spec.whenUnsatisfiable: must be one of "DoNotScaleUp", "ScaleUpAnyway", got nothing',

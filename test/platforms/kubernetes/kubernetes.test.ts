@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { loadAll } from 'js-yaml';
-import { ConfigError, validateConfig } from '../../../config/validate';
+import { validateConfig } from '../../../config/validate';
 import { EXAMPLE_CONFIG } from '../../../config/example';
 import { synth } from '../../../cli/synth';
 import { SandboxTemplate } from '../../../constructs/workloads/sandbox-template';
@@ -17,6 +17,7 @@ import { platformFacts, runtimeFor } from '../../../platforms';
 import { handlerIsolation, kubernetes } from '../../../platforms/kubernetes';
 import { ProblemsError, formatProblem } from '../../../core/diagnostics';
 import { runCli } from '../../support/cli';
+import { configProblems } from '../../support/problems';
 
 type Obj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -27,15 +28,7 @@ beforeAll(() => {
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const withSettings = (settings: unknown) => ({ ...EXAMPLE_CONFIG, platforms: { kubernetes: settings } });
-const problemsOf = (settings: unknown): readonly string[] => {
-  try {
-    validateConfig(withSettings(settings), 'test');
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  return [];
-};
+const problemsOf = (settings: unknown): readonly string[] => configProblems(withSettings(settings), 'test');
 
 function synthObjects(settings: unknown, dir: string): Obj[] {
   const [summary] = synth({ platforms: ['kubernetes'], config: validateConfig(withSettings(settings), 'test'), out: join(out, dir) });

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { gkeVersionGuarantees, managedVersionProblems } from '../../../platforms/gke/settings';
 import { ofType, refusedStack, runStack, stackFileConfig } from '../../support/pulumi-stack';
+import { problemAt } from '../../../core/diagnostics';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const V1BETA1 = '1.36.3-gke.1767000';
@@ -93,26 +94,26 @@ describe('the program-level check on its own (used when the cluster checks have 
 
   test('managedVersionProblems: required, too old, fine, adopted, and not repeated when already reported', () => {
     expect(managedVersionProblems({}, V1BETA1, 'gke-standard', [])).toStrictEqual([
-      {
-        propertyPath: 'cluster.minMasterVersion',
-        reason:
-          `is required with agentSandbox: managed: the manifests are rendered for sandbox.platforms.gke-standard.gkeVersion ${V1BETA1} ` +
+      problemAt(
+        'cluster.minMasterVersion',
+        `is required with agentSandbox: managed: the manifests are rendered for sandbox.platforms.gke-standard.gkeVersion ${V1BETA1} ` +
           `(the add-on's API version depends on it), and without minMasterVersion GKE picks its channel's default, which may be older; ` +
           `set minMasterVersion to "${V1BETA1}" or later`,
-      },
+        'managedVersion',
+      ),
     ]);
     expect(managedVersionProblems({ minMasterVersion: '1.36' }, V1BETA1, 'gke-standard', [])).toStrictEqual([
-      {
-        propertyPath: 'cluster.minMasterVersion',
-        reason:
-          `must guarantee at least sandbox.platforms.gke-standard.gkeVersion ${V1BETA1} (what the manifests are rendered for), got "1.36", ` +
+      problemAt(
+        'cluster.minMasterVersion',
+        `must guarantee at least sandbox.platforms.gke-standard.gkeVersion ${V1BETA1} (what the manifests are rendered for), got "1.36", ` +
           `which may resolve to an older version; set minMasterVersion to "${V1BETA1}" or later, or lower gkeVersion to the cluster's version`,
-      },
+        'managedVersion',
+      ),
     ]);
     expect(managedVersionProblems({ minMasterVersion: '1.37' }, V1BETA1, 'gke-standard', [])).toStrictEqual([]);
     expect(managedVersionProblems({ existingCluster: { name: 'a', location: 'us-central1' } }, V1BETA1, 'gke-standard', [])).toStrictEqual([]);
     expect(managedVersionProblems({}, undefined, 'gke-standard', [])).toStrictEqual([]);
-    const said = { propertyPath: 'cluster.minMasterVersion', reason: `set it to ${V1BETA1}` };
+    const said = problemAt('cluster.minMasterVersion', `set it to ${V1BETA1}`, 'clusterContext');
     expect(managedVersionProblems({}, V1BETA1, 'gke-standard', [said])).toStrictEqual([]);
   });
 });
