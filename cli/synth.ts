@@ -12,7 +12,7 @@ import type { Platform } from '../platforms';
 import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../core/upstream/pins';
 import { objectIdentity, runCheckers, validateObjectsAndList, type CheckableObject, type ObjectSource } from '../validation/schema/validate-objects';
 import { SchemaCatalog } from '../validation/schema/schema-catalog';
-import { describeObject, problemAt, problemList, ProblemsError, type Problem } from '../core/diagnostics';
+import { describeObject, problemAt, problemCount, problemList, ProblemsError, type Problem } from '../core/diagnostics';
 import { parseManifestText } from '../core/yaml/parse';
 import { defaultCheckers } from './checkers';
 import { replaceOutputTree } from './output-folder';
@@ -41,7 +41,7 @@ export interface PlatformSummary {
 
 export class SynthValidationError extends ProblemsError {
   constructor(problems: readonly Problem[]) {
-    super(`synthesized manifests failed validation (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was written:${problemList(problems)}`, problems);
+    super(`synthesized manifests failed validation (${problemCount(problems.length)}); nothing was written:${problemList(problems)}`, problems);
     this.name = 'SynthValidationError';
   }
 }

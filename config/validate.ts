@@ -12,7 +12,7 @@ import { unpinnedImageProblem } from '../core/image-reference';
 import { currentSandboxPlatformConfig } from './schema';
 import type { SandboxPlatformConfig } from './model';
 import { deviceClassConfig, tenantConfig, tenantPodProblems, tenantReferenceProblems } from './tenant-schema';
-import { distinctProblems, problemAt, underPath, problemList, ProblemsError, type Problem } from '../core/diagnostics';
+import { distinctProblems, problemAt, problemCount, underPath, problemList, ProblemsError, type Problem } from '../core/diagnostics';
 
 /**
  * A refused input (the sandbox config, a command line, a stack file): every problem, each at the path of its field
@@ -23,7 +23,7 @@ export class ConfigError extends ProblemsError {
     problems: readonly Problem[],
     readonly source = 'config',
   ) {
-    super(`${source} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):${problemList(problems)}`, problems);
+    super(`${source} is invalid (${problemCount(problems.length)}):${problemList(problems)}`, problems);
     this.name = 'ConfigError';
   }
 }

@@ -59,6 +59,11 @@ export function formatProblem(p: Problem): string {
   return [p.file, p.object, p.path].filter(Boolean).map((part) => `${part}: `).join('') + p.message;
 }
 
+/** `1 problem`, `3 problems`. */
+export function problemCount(count: number): string {
+  return `${count} problem${count === 1 ? '' : 's'}`;
+}
+
 /** The problems one per line, each indented under a heading. */
 export function problemList(problems: readonly Problem[], indent = '\n  '): string {
   return problems.map((p) => indent + formatProblem(p)).join('');

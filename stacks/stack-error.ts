@@ -3,13 +3,9 @@
  * problem on its own line, printed by the Pulumi CLI without a stack trace.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { formatProblem, problemAt, type Problem } from '../core/diagnostics';
-import { MIRROR_ENV, type UpstreamError } from '../core/upstream/store';
+import { formatProblem, problemAt, problemCount, type Problem } from '../core/diagnostics';
 
-/** `1 problem`, `3 problems`. */
-export function problemCount(count: number): string {
-  return `${count} problem${count === 1 ? '' : 's'}`;
-}
+import { MIRROR_ENV, type UpstreamError } from '../core/upstream/store';
 
 /**
  * The one adapter from Problems to Pulumi's `InputPropertiesError`: the message is `heading:` and every problem on

@@ -8,8 +8,8 @@ import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as resources from '@pulumi/azure-native/resources';
 import { aks, AKS_KATA_NODE_LABEL } from '../../platforms/aks';
 import type { SandboxClusterOutputs } from '../sandbox-cluster';
-import { formatProblem } from '../../core/diagnostics';
-import { InputProblemsError, problemCount } from '../stack-error';
+import { formatProblem, problemCount } from '../../core/diagnostics';
+import { InputProblemsError } from '../stack-error';
 import {
   AKS_DEFAULTS,
   KATA_OS_SKU,

@@ -20,7 +20,8 @@ import * as kms from '@pulumi/aws/kms';
 import { getPartitionOutput } from '@pulumi/aws/getPartition';
 import { runtimeFor, type Platform } from '../../platforms';
 import type { SandboxClusterOutputs } from '../sandbox-cluster';
-import { InputProblemsError, problemCount } from '../stack-error';
+import { InputProblemsError } from '../stack-error';
+import { problemCount } from '../../core/diagnostics';
 import {
   EKS_CLUSTER_DEFAULTS,
   eksClusterConfigWarnings,

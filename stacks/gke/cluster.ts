@@ -18,7 +18,8 @@ import * as serviceaccount from '@pulumi/gcp/serviceaccount';
 import { runtimeFor } from '../../platforms';
 import type { SandboxClusterOutputs } from '../sandbox-cluster';
 import { clusterArgs } from './cluster-args';
-import { InputProblemsError, problemCount } from '../stack-error';
+import { InputProblemsError } from '../stack-error';
+import { problemCount } from '../../core/diagnostics';
 import { parseGkeClusterConfig, type GkeClusterConfig } from '../../platforms/gke/cluster-config';
 import {
   autoNameProblems,
