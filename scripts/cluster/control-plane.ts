@@ -114,7 +114,7 @@ export class LocalCluster {
       try {
         return await LocalCluster.upOnce(opts);
       } catch (err) {
-        if (!(err instanceof ComponentError) || !err.message.includes('EADDRINUSE') || attempt >= 3) throw err;
+        if (!(err instanceof ComponentError) || !portTaken(err.message) || attempt >= 3) throw err;
         (opts.log ?? (() => undefined))(`cluster: a port was taken while starting (${err.message.split('\n').at(-1)?.trim()}); retrying with new ports`);
       }
     }
@@ -338,4 +338,12 @@ async function httpOk(url: string, expected = 200): Promise<boolean> {
     req.on('timeout', () => req.destroy());
     req.end();
   });
+}
+
+/**
+ * Whether a component's failure says its port was taken: Node's `EADDRINUSE` (the service proxy), Go's
+ * `bind: address already in use` (etcd, the Kubernetes components, kwok).
+ */
+export function portTaken(message: string): boolean {
+  return message.includes('EADDRINUSE') || message.includes('address already in use');
 }
