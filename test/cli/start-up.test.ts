@@ -1,6 +1,6 @@
 /**
- * The command's process set-up (cli/start-up.ts): Node's compile cache goes into the private cache folder or stays
- * off, never throwing; zod runs without its JIT in the command's process, with the same results.
+ * The command's process set-up (cli/start-up.ts): Node's compile cache, or where Node has none our module code cache,
+ * goes into the private cache folder or stays off, never throwing; zod runs without its JIT in the command's process, with the same results.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -38,16 +38,41 @@ describe('Node compile cache', () => {
     const { h, calls } = host(1, { directory: join(privateCacheDirPath(env), 'node-compile-cache') });
     const result = enableModuleCompileCache(env, h);
     expect(calls).toStrictEqual([join(privateCacheDirPath(env), 'node-compile-cache')]);
-    expect(result).toStrictEqual({ enabled: true, directory: join(privateCacheDirPath(env), 'node-compile-cache') });
+    expect(result).toStrictEqual({ enabled: true, kind: 'node', directory: join(privateCacheDirPath(env), 'node-compile-cache') });
   });
 
   test('a cache Node had enabled already (NODE_COMPILE_CACHE) is reported with its folder', () => {
     const { h } = host(2, { directory: '/elsewhere/node-cache' });
-    expect(enableModuleCompileCache(env, h)).toStrictEqual({ enabled: true, directory: '/elsewhere/node-cache' });
+    expect(enableModuleCompileCache(env, h)).toStrictEqual({ enabled: true, kind: 'node', directory: '/elsewhere/node-cache' });
   });
 
-  test('off without the feature (Node < 22.1), with Node refusing or throwing: never an error', () => {
-    expect(enableModuleCompileCache(env, {})).toStrictEqual({ enabled: false, reason: `Node.js ${process.version} has no module.enableCompileCache (Node ≥ 22.1)` });
+  /** Stands in for cli/module-code-cache.ts here: the real hook would replace this test process's module loader. */
+  const installer = () => {
+    const calls: string[] = [];
+    const install = (privateDir: string) => {
+      calls.push(privateDir);
+      return join(privateDir, 'module-code-cache', 'key.v8');
+    };
+    return { install, calls };
+  };
+
+  test('without Node’s cache (Node < 22.1): our module code cache, in <private cache>/module-code-cache', () => {
+    const { install, calls } = installer();
+    expect(enableModuleCompileCache(env, {}, install)).toStrictEqual({ enabled: true, kind: 'module-code-cache', directory: join(privateCacheDirPath(env), 'module-code-cache') });
+    expect(calls).toStrictEqual([privateCacheDirPath(env)]);
+  });
+
+  test('NODE_DISABLE_COMPILE_CACHE turns our cache off as it turns off Node’s; a failing install only leaves it off', () => {
+    const { install, calls } = installer();
+    expect(enableModuleCompileCache({ ...env, NODE_DISABLE_COMPILE_CACHE: '1' }, {}, install)).toStrictEqual({ enabled: false, reason: 'NODE_DISABLE_COMPILE_CACHE is set' });
+    expect(calls).toStrictEqual([]);
+    const failing = () => {
+      throw new Error('EACCES: permission denied, mkdir');
+    };
+    expect(enableModuleCompileCache(env, {}, failing)).toStrictEqual({ enabled: false, reason: 'EACCES: permission denied, mkdir' });
+  });
+
+  test('off with Node refusing or throwing: never an error', () => {
     expect(enableModuleCompileCache(env, host(0, { message: 'Cannot create cache directory: EACCES' }).h)).toStrictEqual({ enabled: false, reason: 'Cannot create cache directory: EACCES' });
     expect(enableModuleCompileCache(env, host(3).h)).toStrictEqual({ enabled: false, reason: 'module.enableCompileCache returned status 3' });
     const throwing: CompileCacheHost = {
@@ -66,6 +91,9 @@ describe('Node compile cache', () => {
     const { h, calls } = host(1);
     expect(enableModuleCompileCache(env, h)).toStrictEqual({ enabled: false, reason: 'no private cache folder' });
     expect(calls).toStrictEqual([]);
+    const ours = installer();
+    expect(enableModuleCompileCache(env, {}, ours.install)).toStrictEqual({ enabled: false, reason: 'no private cache folder' });
+    expect(ours.calls).toStrictEqual([]);
   });
 
   test('this Node, in its own process: the real module object is asked, and the answer matches what it offers', () => {
@@ -76,9 +104,12 @@ describe('Node compile cache', () => {
       `console.log(JSON.stringify({ offered: typeof m.enableCompileCache === 'function', r }));`;
     const child = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, ...env, NODE_COMPILE_CACHE: '' }, encoding: 'utf8' });
     expect(child.stderr).toBe('');
-    const { offered, r } = JSON.parse(child.stdout) as { offered: boolean; r: { enabled: boolean; directory?: string } };
-    expect(r.enabled).toBe(offered);
-    if (offered) expect(r.directory).toBe(join(privateCacheDirPath(env), 'node-compile-cache'));
+    const { offered, r } = JSON.parse(child.stdout) as { offered: boolean; r: { enabled: boolean; kind?: string; directory?: string } };
+    expect(r).toStrictEqual(
+      offered
+        ? { enabled: true, kind: 'node', directory: join(privateCacheDirPath(env), 'node-compile-cache') }
+        : { enabled: true, kind: 'module-code-cache', directory: join(privateCacheDirPath(env), 'module-code-cache') },
+    );
   });
 });
 
