@@ -10,10 +10,9 @@ import { ConfigError } from '../config/validate';
 import { CRDS_FILE, renderPlatform, type RenderedPlatform } from '../constructs/output/render';
 import type { Platform } from '../platforms';
 import { DEFAULT_AGENT_SANDBOX_VERSION, DEFAULT_KUBERNETES_VERSION, kubernetesSchemaFor } from '../core/upstream/pins';
-import { objectIdentity, runCheckers, validateObjectsAndList, type CheckableObject, type ObjectSource } from '../validation/schema/validate-objects';
-import { SchemaCatalog } from '../validation/schema/schema-catalog';
+import { objectIdentity, runCheckers } from '../validation/schema/validate-objects';
+import { DocumentChecks } from '../validation/schema/document-checks';
 import { describeObject, problemAt, problemCount, problemList, ProblemsError, type Problem } from '../core/diagnostics';
-import { parseManifestText } from '../core/yaml/parse';
 import { defaultCheckers } from './checkers';
 import { replaceOutputTree } from './output-folder';
 import { namespacePodSecurityProblems } from '../validation/namespace-pod-security';
@@ -52,7 +51,7 @@ export function synth(options: SynthOptions): PlatformSummary[] {
   const outProblem = outputFolderProblem(options.out);
   if (outProblem) throw new ConfigError([outProblem], 'command line');
   const env = options.env ?? process.env;
-  const catalog = new SchemaCatalog({
+  const documentChecks = new DocumentChecks({
     kubernetes: kubernetesSchemaFor(options.config.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION),
     agentSandboxVersion: options.config.agentSandbox?.version ?? DEFAULT_AGENT_SANDBOX_VERSION,
     env,
@@ -60,9 +59,8 @@ export function synth(options: SynthOptions): PlatformSummary[] {
   const rendered: Rendered[] = [];
   const problems: Problem[] = [];
   // Identical documents (CRDs, RBAC) recur on every platform: each distinct text is parsed and checked against its
-  // schema once. The checkers depend on the platform (its runtime, placement, system namespaces): they run on every
-  // platform's objects.
-  const checked = new Map<string, DocumentCheck>();
+  // schema once (and kept for later runs: validation/schema/document-checks.ts). The checkers depend on the platform
+  // (its runtime, placement, system namespaces): they run on every platform's objects.
   for (const [i, platform] of options.platforms.entries()) {
     const r = options.rendered?.[i] ?? renderPlatform(platform, options.config, env);
     // The platform's checkers, with its settings (a platform configured by them names its own RuntimeClass).
@@ -71,13 +69,9 @@ export function synth(options: SynthOptions): PlatformSummary[] {
     for (const file of r.files) {
       const path = `${platform}/${file.name}`;
       file.documents.forEach((doc, i) => {
-        let found = checked.get(doc);
-        if (!found) {
-          // Everything is re-read from the text written, except the pinned CRDs (800 KB of verified upstream YAML
-          // plus our clientConfig): their objects are checked directly, the emitter's round trip is tested on its own.
-          found = file.name === CRDS_FILE ? checkObject(file.objects[i], path, catalog) : checkRenderedDocument(doc, path, catalog);
-          checked.set(doc, found);
-        }
+        // Everything is re-read from the text written, except the pinned CRDs (800 KB of verified upstream YAML
+        // plus our clientConfig): their objects are checked directly, the emitter's round trip is tested on its own.
+        const found = documentChecks.check(doc, path, file.name === CRDS_FILE ? file.objects[i] : undefined);
         problems.push(...found.problems.map((p) => ({ ...p, file: path })));
         problems.push(...runCheckers(found.checkable, checkers).map((p) => ({ ...p, file: path })));
       });
@@ -87,6 +81,7 @@ export function synth(options: SynthOptions): PlatformSummary[] {
     problems.push(...namespacePodSecurityProblems(r.files.flatMap((f) => f.objects.map((value) => ({ value, file: `${platform}/${f.name}` })))));
     rendered.push({ ...r, ms: r.ms + (performance.now() - started) });
   }
+  documentChecks.save();
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new SynthValidationError(errors);
   replaceOutputTree(options.out, rendered.map((r) => ({ platform: r.platform, files: r.files })), { env, lockWaitMs: options.lockWaitMs });
@@ -107,29 +102,6 @@ export function duplicateObjects(r: Pick<RenderedPlatform, 'files'>, platform: P
     }
   }
   return problems;
-}
-
-/** One document's result without the checkers: its problems and the objects the checkers judge (files left out). */
-interface DocumentCheck {
-  readonly problems: readonly Omit<Problem, 'file'>[];
-  readonly checkable: readonly CheckableObject[];
-}
-
-function withoutFile(result: { problems: Problem[]; checkable: CheckableObject[] }): DocumentCheck {
-  return { problems: result.problems.map(({ file: _f, ...p }) => p), checkable: result.checkable.map(({ file: _f, ...c }) => c) };
-}
-
-function checkObject(value: unknown, path: string, catalog: SchemaCatalog): DocumentCheck {
-  return withoutFile(validateObjectsAndList([{ value, file: path }], { catalog }));
-}
-
-function checkRenderedDocument(doc: string, path: string, catalog: SchemaCatalog): DocumentCheck {
-  const { documents, problems } = parseManifestText(path, doc);
-  if (problems.length) {
-    return { problems: problems.map((p) => ({ object: `line ${p.line}`, path: '', message: p.message, severity: 'error' as const, code: 'yaml' })), checkable: [] };
-  }
-  const sources: ObjectSource[] = documents.map((d) => ({ value: d.value, file: path, index: d.index }));
-  return withoutFile(validateObjectsAndList(sources, { catalog }));
 }
 
 /**

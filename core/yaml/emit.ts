@@ -104,7 +104,7 @@ export function keepEmittedText(value: object, env: NodeJS.ProcessEnv = process.
  * and dense arrays of strings, booleans, null and finite numbers other than -0 (no undefined, functions, class
  * instances, symbols, holes).
  */
-function plainJsonText(value: unknown): string | undefined {
+export function plainJsonText(value: unknown): string | undefined {
   const plain = (v: unknown): boolean => {
     if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
     if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);

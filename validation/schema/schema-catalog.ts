@@ -76,6 +76,18 @@ const DERIVATION = sha256Hex(
     .join('\n'),
 );
 
+/**
+ * Everything a catalog with these options derives its validators and answers from, as one sha256: the pinned inputs
+ * (the Kubernetes definitions, the release's CRDs and any extra CRDs, each by its pinned sha256), the derivation code
+ * and the ajv version. Reads no file. A result computed with one catalog holds for any catalog of the same identity.
+ */
+export function catalogIdentity(options: Pick<CatalogOptions, 'kubernetes' | 'agentSandboxVersion' | 'crds'>): string {
+  const release = agentSandboxRelease(options.agentSandboxVersion);
+  return sha256Hex(
+    JSON.stringify([CACHE_FORMAT, AJV_VERSION, DERIVATION, options.kubernetes.sha256, release.crds.map((pin) => pin.sha256), (options.crds ?? []).map((pin) => pin.sha256)]),
+  );
+}
+
 const compiled = new Map<string, ValidateFunction>();
 
 export class SchemaCatalog {
