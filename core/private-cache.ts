@@ -1,6 +1,7 @@
 /**
  * The private cache: what this machine derived from pinned inputs and may reuse instead of deriving again — compiled
- * validators, CEL selector results, the emitted text of the pinned CRDs. It lives in `<cache>/validators-<uid>`
+ * validators, CEL selector results, the emitted text of the pinned CRDs, synth's document checks, the bytecode of the
+ * command's modules (Node < 22.1) or Node's own compile cache. It lives in `<cache>/validators-<uid>`
  * (mode 0700), apart from the pinned upstream files that CI caches and restores.
  *
  * Trust assumption: a cached validator is executed, and a cached "no problem" result is believed; anyone who can
