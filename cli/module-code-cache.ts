@@ -7,8 +7,10 @@
  * source as a `vm.Script` with the cached bytecode, then runs it with the same arguments Node passes. Unlike that
  * package, the bytecode is taken after the command ran (`script.createCachedData()` in flushModuleCodeCache), so it
  * holds the functions V8 compiled lazily while the command ran, which are most of the work. Anything this hook does
- * not handle the way Node does (an ES module, a source that does not compile as a script) goes to Node's own
- * `_compile`, so its behaviour and its errors are Node's.
+ * not handle the way Node does goes to Node's own `_compile`, so its behaviour and its errors are Node's: an ES
+ * module, a source that does not compile as a script, and a source that may call `import()` (a script run from
+ * cached data has no dynamic-import callback in Node 20). Node options whose work happens in Node's own `_compile`
+ * (policy manifests, source maps) keep the hook from being installed at all (moduleCodeCacheRefusal).
  *
  * Bytecode is code, so the cache follows the private cache's rules (core/private-cache.ts): a per-user 0700 folder,
  * one file with a header line carrying its key and the sha256 of the rest. The key covers the format, the Node.js
@@ -19,7 +21,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Script, constants as vmConstants } from 'node:vm';
+import { Script } from 'node:vm';
 import * as nodeModule from 'node:module';
 import { readPrivateBytes, verifiedCacheBytes, withCacheHeaderBytes, writePrivateFile } from '../core/private-cache';
 
@@ -74,6 +76,22 @@ interface State {
 
 let state: State | undefined;
 
+/** `import(` anywhere in a source (comments included: two of the ~340 modules of a synth; they go to Node). */
+const MAY_IMPORT = /\bimport\s*\(/;
+
+/**
+ * Why the hook must not be installed in a process started with these Node options, or undefined: policy manifests
+ * (`--experimental-policy`, `--policy-integrity`: Node checks a module's integrity in its own `_compile`) and source
+ * maps (`--enable-source-maps`: Node reads a module's map there). `sourceMapsEnabled` is `process.sourceMapsEnabled`.
+ */
+export function moduleCodeCacheRefusal(execArgv: readonly string[], nodeOptions: string | undefined, sourceMapsEnabled: boolean | undefined): string | undefined {
+  const options = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)];
+  const found = options.find((o) => /^--(experimental-policy|policy-integrity|enable-source-maps)(=|$)/.test(o));
+  if (found) return `Node runs with ${found.split('=')[0]}, which Node's own module loader carries out`;
+  if (sourceMapsEnabled === true) return "Node runs with source maps on, which Node's own module loader reads";
+  return undefined;
+}
+
 /** The modules this process ran with cached bytecode and those it compiled from source (for tests and profiles). */
 export function moduleCodeCacheReport(): { readonly fromCache: readonly string[]; readonly fromSource: readonly string[] } {
   return { fromCache: [...(state?.fromCache ?? [])], fromSource: [...(state?.fromSource ?? [])] };
@@ -126,12 +144,13 @@ function readCacheFile(file: string, key: string): { entries: ReadonlyMap<string
  * `_compile` handles it and reports its error.
  */
 function runWithCodeCache(current: State, mod: CommonJsModule, content: string, filename: string): { readonly result: unknown } | undefined {
+  if (MAY_IMPORT.test(content)) return undefined;
   const sourceHash = sha256(content);
   const entry = current.entries.get(filename);
   const cachedData = entry !== undefined && entry[1] === sourceHash && current.bytes !== undefined ? current.bytes.subarray(entry[2], entry[2] + entry[3]) : undefined;
   let script: Script;
   try {
-    script = new Script(current.loader.wrap(content), { filename, cachedData, importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+    script = new Script(current.loader.wrap(content), { filename, cachedData });
   } catch {
     return undefined;
   }

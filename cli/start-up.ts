@@ -16,7 +16,7 @@
 import * as nodeModule from 'node:module';
 import { dirname, join } from 'node:path';
 import { privateCacheDir } from '../core/private-cache';
-import { enableModuleCodeCache, flushModuleCodeCache } from './module-code-cache';
+import { enableModuleCodeCache, flushModuleCodeCache, moduleCodeCacheRefusal } from './module-code-cache';
 
 /** The part of `node:module` used here (enableCompileCache is Node ≥ 22.1; its result shape is Node's). */
 export interface CompileCacheHost {
@@ -30,6 +30,14 @@ export type CompileCacheKind = 'node' | 'module-code-cache';
 
 /** Installs the module code cache with its file in the given private folder; returns the file. */
 export type ModuleCodeCacheInstaller = (privateDir: string) => string;
+
+/** The Node options of this process, as moduleCodeCacheRefusal reads them. */
+export interface NodeOptionsSeen {
+  readonly execArgv: readonly string[];
+  readonly sourceMapsEnabled?: boolean;
+}
+
+const thisProcess = (): NodeOptionsSeen => ({ execArgv: process.execArgv, sourceMapsEnabled: (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled });
 
 export type CompileCacheResult =
   | { readonly enabled: true; readonly kind: CompileCacheKind; readonly directory: string }
@@ -50,9 +58,12 @@ export function enableModuleCompileCache(
   env: NodeJS.ProcessEnv = process.env,
   host: CompileCacheHost = nodeModule as CompileCacheHost,
   installCodeCache: ModuleCodeCacheInstaller = installModuleCodeCache,
+  node: NodeOptionsSeen = thisProcess(),
 ): CompileCacheResult {
   const nodeHasOne = typeof host.enableCompileCache === 'function';
   if (!nodeHasOne && env.NODE_DISABLE_COMPILE_CACHE) return { enabled: false, reason: 'NODE_DISABLE_COMPILE_CACHE is set' };
+  const refusal = nodeHasOne ? undefined : moduleCodeCacheRefusal(node.execArgv, env.NODE_OPTIONS, node.sourceMapsEnabled);
+  if (refusal !== undefined) return { enabled: false, reason: refusal };
   const dir = privateCacheDir(env);
   if (dir === undefined) return { enabled: false, reason: 'no private cache folder' };
   try {

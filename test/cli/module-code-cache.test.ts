@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { MODULE_CODE_CACHE_FOLDER } from '../../cli/module-code-cache';
+import { MODULE_CODE_CACHE_FOLDER, moduleCodeCacheRefusal } from '../../cli/module-code-cache';
 import { privateCacheDirPath } from '../../core/private-cache';
 import { realComponentsPresent } from '../support/real-components';
 
@@ -45,7 +45,6 @@ function writeFixture(bValue = 1): void {
       '  parentIsNull: module.parent === null || module.parent === undefined ? null : module.parent.id,',
       '  bValue: b.value(),',
       "  bFrame: (() => { try { b.fail(); } catch (e) { return e.stack.split('\\n')[1].replace(/^ +at /, ''); } })(),",
-      "  dynamicImport: typeof (() => import('node:path')),",
       '};',
       '',
     ].join('\n'),
@@ -70,11 +69,13 @@ function run(entries: readonly string[], options: { hook?: boolean; privateDir?:
     `const cache = require(${JSON.stringify(`${REPO}/cli/module-code-cache.ts`)});`,
     `require('node:fs').mkdirSync(${JSON.stringify(privateDir)}, { recursive: true, mode: 0o700 });`,
     options.hook === false ? '' : `cache.enableModuleCodeCache(${JSON.stringify(privateDir)}, 'fixture installation');`,
-    `const out = {}; for (const e of ${JSON.stringify(entries)}) out[e] = require(${JSON.stringify(fixture)} + '/' + e);`,
+    '(async () => {',
+    `const out = {}; for (const e of ${JSON.stringify(entries)}) out[e] = await require(${JSON.stringify(fixture)} + '/' + e);`,
     'cache.flushModuleCodeCache();',
     `const inFixture = (list) => list.filter((f) => f.startsWith(${JSON.stringify(fixture)})).map((f) => f.slice(${fixture.length + 1}));`,
     'const report = cache.moduleCodeCacheReport();',
     'console.log(JSON.stringify({ out, fromCache: inFixture(report.fromCache), fromSource: inFixture(report.fromSource) }));',
+    '})().catch((e) => { console.error(e); process.exit(3); });',
   ].join('\n');
   const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: scratch });
   const parsed = child.status === 0 ? (JSON.parse(child.stdout) as Omit<Run, 'status' | 'stderr'>) : { out: {}, fromCache: [], fromSource: [] };
@@ -100,7 +101,6 @@ test('a module sees what it sees under Node’s own loader: this, __filename, re
     mainIsProcessMain: true,
     cacheIsModuleCache: true,
     bValue: 1,
-    dynamicImport: 'function',
   });
   expect((plain.out['a.js'] as { bFrame: string }).bFrame).toContain(`${join(fixture, 'b.js')}:3:`);
   for (const hooked of [first, second]) {
@@ -180,6 +180,28 @@ test('ES module syntax in a .js file loads as Node loads it (Node’s own path, 
   expect(hooked.out).toStrictEqual(plain.out);
   expect(hooked.fromCache).toStrictEqual([]);
   expect(hooked.fromSource).toStrictEqual([]);
+});
+
+test('a module that calls import() runs under Node’s own loader, on every run (cached bytecode could not import)', () => {
+  writeFileSync(join(fixture, 'imp.js'), "'use strict';\nmodule.exports = import('./c.js').then((m) => m.default + ':' + typeof require('./b').value);\n");
+  const plain = run(['imp.js'], { hook: false });
+  expect(plain.stderr).toBe('');
+  expect(plain.out).toStrictEqual({ 'imp.js': 'c:function' });
+  for (const hooked of [run(['imp.js']), run(['imp.js']), run(['imp.js'])]) {
+    expect(hooked.stderr).toBe('');
+    expect(hooked.out).toStrictEqual(plain.out);
+    expect(hooked.fromCache.concat(hooked.fromSource)).not.toContain('imp.js');
+  }
+  expect([...run(['imp.js']).fromCache].sort()).toStrictEqual(['b.js', 'c.js']); // what it imports and requires is cached as usual
+});
+
+test('Node options carried out in Node’s own loader (policy manifests, source maps) keep the hook out', () => {
+  expect(moduleCodeCacheRefusal([], undefined, false)).toBeUndefined();
+  expect(moduleCodeCacheRefusal(['--max-old-space-size=512'], '--no-warnings', undefined)).toBeUndefined();
+  expect(moduleCodeCacheRefusal(['--experimental-policy=policy.json'], undefined, false)).toBe("Node runs with --experimental-policy, which Node's own module loader carries out");
+  expect(moduleCodeCacheRefusal([], '--no-warnings --policy-integrity=sha384-abc', false)).toBe("Node runs with --policy-integrity, which Node's own module loader carries out");
+  expect(moduleCodeCacheRefusal(['--enable-source-maps'], undefined, true)).toBe("Node runs with --enable-source-maps, which Node's own module loader carries out");
+  expect(moduleCodeCacheRefusal([], undefined, true)).toBe("Node runs with source maps on, which Node's own module loader reads");
 });
 
 test('two installations never share bytecode: the cache file is keyed by the installation', () => {

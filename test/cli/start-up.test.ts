@@ -62,6 +62,15 @@ describe('Node compile cache', () => {
     expect(calls).toStrictEqual([privateCacheDirPath(env)]);
   });
 
+  test('Node options our hook cannot honour (policy, source maps) keep it off; Node’s own cache is not affected', () => {
+    const { install, calls } = installer();
+    expect(enableModuleCompileCache(env, {}, install, { execArgv: ['--enable-source-maps'], sourceMapsEnabled: true })).toStrictEqual({ enabled: false, reason: "Node runs with --enable-source-maps, which Node's own module loader carries out" });
+    expect(enableModuleCompileCache({ ...env, NODE_OPTIONS: '--experimental-policy=p.json' }, {}, install, { execArgv: [] })).toStrictEqual({ enabled: false, reason: "Node runs with --experimental-policy, which Node's own module loader carries out" });
+    expect(calls).toStrictEqual([]);
+    const { h } = host(1, { directory: join(privateCacheDirPath(env), 'node-compile-cache') });
+    expect(enableModuleCompileCache(env, h, install, { execArgv: ['--enable-source-maps'], sourceMapsEnabled: true })).toMatchObject({ enabled: true, kind: 'node' });
+  });
+
   test('NODE_DISABLE_COMPILE_CACHE turns our cache off as it turns off Node’s; a failing install only leaves it off', () => {
     const { install, calls } = installer();
     expect(enableModuleCompileCache({ ...env, NODE_DISABLE_COMPILE_CACHE: '1' }, {}, install)).toStrictEqual({ enabled: false, reason: 'NODE_DISABLE_COMPILE_CACHE is set' });

@@ -103,12 +103,16 @@ export class DocumentChecks {
   /** Writes the entry file when this run computed a result (a read-only or missing cache only costs speed). */
   save(): void {
     if (this.file === undefined || this.unsaved === 0) return;
-    const code = moduleCode([__filename]);
-    if (code === undefined) return;
-    const entries = new Map(this.used);
-    if (this.kept.size + entries.size <= MAX_KEPT_ENTRIES) for (const [key, entry] of this.kept) if (!entries.has(key)) entries.set(key, entry);
-    writePrivateFile(this.file, withCacheHeader(HEADER_PREFIX, this.fileKey, `${JSON.stringify(code)}\n${JSON.stringify(Object.fromEntries(entries))}`));
-    this.unsaved = 0;
+    try {
+      const code = moduleCode([__filename]);
+      if (code === undefined) return;
+      const entries = new Map(this.used);
+      if (this.kept.size + entries.size <= MAX_KEPT_ENTRIES) for (const [key, entry] of this.kept) if (!entries.has(key)) entries.set(key, entry);
+      writePrivateFile(this.file, withCacheHeader(HEADER_PREFIX, this.fileKey, `${JSON.stringify(code)}\n${JSON.stringify(Object.fromEntries(entries))}`));
+      this.unsaved = 0;
+    } catch {
+      // not kept (e.g. more than one string can hold): the next run checks these documents again
+    }
   }
 
   /** Distinct documents computed and taken from kept results so far, and whether the catalog was built (tests). */

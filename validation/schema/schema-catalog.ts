@@ -78,13 +78,22 @@ const DERIVATION = sha256Hex(
 
 /**
  * Everything a catalog with these options derives its validators and answers from, as one sha256: the pinned inputs
- * (the Kubernetes definitions, the release's CRDs and any extra CRDs, each by its pinned sha256), the derivation code
- * and the ajv version. Reads no file. A result computed with one catalog holds for any catalog of the same identity.
+ * (the Kubernetes definitions, the release's CRDs and any extra CRDs, each by its pinned sha256), the versions its
+ * messages name, the derivation code, the ajv version and the Node.js version (ajv's `pattern` checks are V8's
+ * regular expressions). Reads no file. A result computed with one catalog holds for any catalog of the same identity.
  */
 export function catalogIdentity(options: Pick<CatalogOptions, 'kubernetes' | 'agentSandboxVersion' | 'crds'>): string {
   const release = agentSandboxRelease(options.agentSandboxVersion);
   return sha256Hex(
-    JSON.stringify([CACHE_FORMAT, AJV_VERSION, DERIVATION, options.kubernetes.sha256, release.crds.map((pin) => pin.sha256), (options.crds ?? []).map((pin) => pin.sha256)]),
+    JSON.stringify([
+      CACHE_FORMAT,
+      AJV_VERSION,
+      DERIVATION,
+      process.version,
+      [options.kubernetes.version, options.kubernetes.sha256],
+      [release.version, release.crds.map((pin) => pin.sha256)],
+      (options.crds ?? []).map((pin) => [pin.name, pin.version, pin.sha256]),
+    ]),
   );
 }
 

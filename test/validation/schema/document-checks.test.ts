@@ -12,6 +12,7 @@ import { EXAMPLE_CONFIG } from '../../../config/example';
 import { validateConfig } from '../../../config/validate';
 import { CRDS_FILE, renderPlatform } from '../../../constructs/output/render';
 import { DocumentChecks } from '../../../validation/schema/document-checks';
+import { catalogIdentity } from '../../../validation/schema/schema-catalog';
 import { UPSTREAM_DIR } from '../../support/upstream';
 
 let scratch: string;
@@ -76,7 +77,7 @@ test('only the same text matches: a changed document is checked again, and its p
   expect(second.counts).toMatchObject({ computed: 1, fromKept: 0, catalogBuilt: true });
 });
 
-test('other catalog inputs (another Kubernetes schema) never take these results', () => {
+test('other catalog inputs (another Kubernetes schema, another agent-sandbox release) never take these results', () => {
   const first = new DocumentChecks(options('1.36'));
   first.check(WRONG_DEPLOYMENT, 'x/10-web.yaml');
   first.save();
@@ -84,7 +85,26 @@ test('other catalog inputs (another Kubernetes schema) never take these results'
   other.check(WRONG_DEPLOYMENT, 'x/10-web.yaml');
   expect(other.counts).toMatchObject({ computed: 1, fromKept: 0 });
   other.save();
-  expect(keptFiles()).toHaveLength(2);
+  const otherRelease = new DocumentChecks({ ...options('1.36'), agentSandboxVersion: 'v0.5.6' });
+  otherRelease.check(WRONG_DEPLOYMENT, 'x/10-web.yaml');
+  expect(otherRelease.counts).toMatchObject({ computed: 1, fromKept: 0 });
+  otherRelease.save();
+  expect(keptFiles()).toHaveLength(3);
+  expect(catalogIdentity({ kubernetes: kubernetesSchemaFor('1.36'), agentSandboxVersion: 'v0.5.6' })).not.toBe(catalogIdentity({ kubernetes: kubernetesSchemaFor('1.36'), agentSandboxVersion: DEFAULT_AGENT_SANDBOX_VERSION }));
+});
+
+test('the kept file lists the code the results came from: every module the check reaches, not only its own', () => {
+  const first = new DocumentChecks(options());
+  first.check(WRONG_DEPLOYMENT, 'x/10-web.yaml');
+  first.save();
+  const [name] = keptFiles();
+  const text = readFileSync(join(privateCacheDirPath(env), name), 'utf8');
+  const code = JSON.parse(text.split('\n')[1]) as [string, string][];
+  const files = code.map(([file]) => file.replace(/\\/g, '/'));
+  for (const part of ['validation/schema/document-checks', 'validation/schema/validate-objects', 'validation/schema/schema-errors', 'validation/schema/schema-catalog', 'core/limits', 'core/yaml/parse', 'node_modules/js-yaml/']) {
+    expect(files.some((file) => file.includes(part))).toBe(true);
+  }
+  expect(code.every(([, sha]) => /^[0-9a-f]{64}$/.test(sha))).toBe(true);
 });
 
 test('a damaged file, or one listing other code, is never used: results are computed again and the file rewritten', () => {
