@@ -13,7 +13,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cacheDir, sha256Hex } from './upstream/store';
 
 /** Folder name of the private cache: one per user, so that no other account's files are ever used. */
@@ -34,6 +34,9 @@ export function privateCacheDirPath(env: NodeJS.ProcessEnv = process.env): strin
 export function privateCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const dir = privateCacheDirPath(env);
   try {
+    // The cache folder above holds public pinned files that other accounts may read: it gets the usual mode. Only the
+    // private folder is 0700 (a recursive mkdir would give every folder it creates that mode).
+    mkdirSync(dirname(dir), { recursive: true });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = statSync(dir);
     if (!st.isDirectory()) return undefined;

@@ -53,7 +53,12 @@ function parseAndKeep(pin: CrdPin, text: string, env: NodeJS.ProcessEnv): JsonOb
       writeFileSync(tmp, json);
       renameSync(tmp, join(dir, `${pin.sha256}.json`));
     } catch {
-      rmSync(tmp, { force: true }); // a read-only cache only costs speed
+      // a read-only cache only costs speed; so does a temp file that cannot be removed
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // nothing was written there (a folder this process may not enter)
+      }
     }
   }
   return crd;
