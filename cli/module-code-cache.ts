@@ -18,12 +18,12 @@
  * so bytecode is only ever offered to the exact text it was made from. V8 refuses data made by another V8 or with
  * other flags (the module is then compiled from source and the cache written again).
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import * as nodeModule from 'node:module';
 import { readPrivateBytes, verifiedCacheBytes, withCacheHeaderBytes, writePrivateFile } from '../core/private-cache';
+import { sha256Hex } from '../core/upstream/store';
 
 /** Bump when the layout of the cache file changes. */
 const FORMAT = 1;
@@ -97,8 +97,6 @@ export function moduleCodeCacheReport(): { readonly fromCache: readonly string[]
   return { fromCache: [...(state?.fromCache ?? [])], fromSource: [...(state?.fromSource ?? [])] };
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
 /**
  * Installs the hook for the rest of this process, with its cache file in `<privateDir>/module-code-cache`; returns
  * the file. `installation` names what is running (the path of this package), so that two copies never share bytecode.
@@ -108,7 +106,7 @@ export function enableModuleCodeCache(privateDir: string, installation: string, 
   if (state !== undefined) return state.file;
   const folder = join(privateDir, MODULE_CODE_CACHE_FOLDER);
   mkdirSync(folder, { recursive: true, mode: 0o700 });
-  const key = sha256(`${FORMAT}\n${process.version}\n${process.arch}\n${installation}`);
+  const key = sha256Hex(`${FORMAT}\n${process.version}\n${process.arch}\n${installation}`);
   const file = join(folder, `${key}.v8`);
   const { entries, bytes } = readCacheFile(file, key);
   const original = loader.prototype._compile;
@@ -145,7 +143,7 @@ function readCacheFile(file: string, key: string): { entries: ReadonlyMap<string
  */
 function runWithCodeCache(current: State, mod: CommonJsModule, content: string, filename: string): { readonly result: unknown } | undefined {
   if (MAY_IMPORT.test(content)) return undefined;
-  const sourceHash = sha256(content);
+  const sourceHash = sha256Hex(content);
   const entry = current.entries.get(filename);
   const cachedData = entry !== undefined && entry[1] === sourceHash && current.bytes !== undefined ? current.bytes.subarray(entry[2], entry[2] + entry[3]) : undefined;
   let script: Script;
@@ -208,15 +206,8 @@ export function flushModuleCodeCache(): void {
 
 function sourceUnchanged(filename: string, sourceHash: string): boolean {
   try {
-    return sha256(readFileSync(filename, 'utf8')) === sourceHash;
+    return sha256Hex(readFileSync(filename, 'utf8')) === sourceHash;
   } catch {
     return false;
   }
-}
-
-/** Puts Node's own `_compile` back and forgets the cache (tests). */
-export function disableModuleCodeCache(): void {
-  if (state === undefined) return;
-  state.loader.prototype._compile = state.original;
-  state = undefined;
 }

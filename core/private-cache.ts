@@ -149,6 +149,28 @@ export function codeUnchanged(code: unknown, roots: readonly string[]): boolean 
   );
 }
 
+/**
+ * The body of a kept result whose first line lists the code it was computed with (see {@link writeKeptWithCode}),
+ * when the header verifies and that code is unchanged for the reader at `roots`; undefined for anything else.
+ */
+export function readKeptWithCode(file: string, prefix: string, key: string, roots: readonly string[]): string | undefined {
+  const text = readPrivateFile(file);
+  const body = text === undefined ? undefined : verifiedCacheBody(text, prefix, key);
+  const newline = body?.indexOf('\n') ?? -1;
+  if (body === undefined || newline <= 0) return undefined;
+  try {
+    return codeUnchanged(JSON.parse(body.slice(0, newline)), roots) ? body.slice(newline + 1) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps `body` with the code behind `roots` (moduleCode) on its first line; nothing when that code is not visible. */
+export function writeKeptWithCode(file: string, prefix: string, key: string, roots: readonly string[], body: string): void {
+  const code = moduleCode(roots);
+  if (code) writePrivateFile(file, withCacheHeader(prefix, key, `${JSON.stringify(code)}\n${body}`));
+}
+
 /** Module files hashed by this process (each once). */
 const fileHashes = new Map<string, string | undefined>();
 

@@ -4,7 +4,6 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { formatProblem, problemAt, problemCount, type Problem } from '../core/diagnostics';
-
 import { MIRROR_ENV, type UpstreamError } from '../core/upstream/store';
 
 /**

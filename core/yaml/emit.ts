@@ -6,7 +6,7 @@
  */
 import { DEFAULT_SCHEMA, dump, Type } from 'js-yaml';
 import { join } from 'node:path';
-import { codeUnchanged, moduleCode, privateCacheDir, readPrivateFile, verifiedCacheBody, withCacheHeader, writePrivateFile } from '../private-cache';
+import { privateCacheDir, readKeptWithCode, writeKeptWithCode } from '../private-cache';
 import { sha256Hex } from '../upstream/store';
 
 const yaml11UnderscoreNumber = new Type('tag:yaml.org,2002:yaml11-underscore-number', {
@@ -81,22 +81,12 @@ export function keepEmittedText(value: object, env: NodeJS.ProcessEnv = process.
   // This file is part of the key: copies of the package sharing the per-user cache keep apart entries.
   const key = sha256Hex(`${KEPT_FORMAT}\n${__filename}\n${json}`);
   const file = join(dir, `${key}.yaml`);
-  const text = readPrivateFile(file);
-  const body = text === undefined ? undefined : verifiedCacheBody(text, KEPT_HEADER, key);
-  if (body !== undefined) {
-    const newline = body.indexOf('\n');
-    try {
-      if (newline > 0 && codeUnchanged(JSON.parse(body.slice(0, newline)), [__filename])) {
-        emitted.set(value, body.slice(newline + 1));
-        return;
-      }
-    } catch {
-      // not a kept text: emitted again below
-    }
+  const kept = readKeptWithCode(file, KEPT_HEADER, key, [__filename]);
+  if (kept !== undefined) {
+    emitted.set(value, kept);
+    return;
   }
-  const yaml = toYamlDocument(value);
-  const code = moduleCode([__filename]);
-  if (code) writePrivateFile(file, withCacheHeader(KEPT_HEADER, key, `${JSON.stringify(code)}\n${yaml}`));
+  writeKeptWithCode(file, KEPT_HEADER, key, [__filename], toYamlDocument(value));
 }
 
 /**

@@ -12,7 +12,7 @@
  * exactly.
  */
 import { join } from 'node:path';
-import { codeUnchanged, moduleCode, privateCacheDir, readPrivateFile, verifiedCacheBody, withCacheHeader, writePrivateFile } from '../../core/private-cache';
+import { privateCacheDir, readKeptWithCode, writeKeptWithCode } from '../../core/private-cache';
 import { sha256Hex } from '../../core/upstream/store';
 import { parseManifestText } from '../../core/yaml/parse';
 import { plainJsonText } from '../../core/yaml/emit';
@@ -59,7 +59,7 @@ export class DocumentChecks {
   }
 
   /** The catalog, built on first need (a run whose documents are all known never needs it). */
-  get catalog(): SchemaCatalog {
+  private get catalog(): SchemaCatalog {
     this.catalogInstance ??= new SchemaCatalog(this.options);
     return this.catalogInstance;
   }
@@ -104,11 +104,9 @@ export class DocumentChecks {
   save(): void {
     if (this.file === undefined || this.unsaved === 0) return;
     try {
-      const code = moduleCode([__filename]);
-      if (code === undefined) return;
       const entries = new Map(this.used);
       if (this.kept.size + entries.size <= MAX_KEPT_ENTRIES) for (const [key, entry] of this.kept) if (!entries.has(key)) entries.set(key, entry);
-      writePrivateFile(this.file, withCacheHeader(HEADER_PREFIX, this.fileKey, `${JSON.stringify(code)}\n${JSON.stringify(Object.fromEntries(entries))}`));
+      writeKeptWithCode(this.file, HEADER_PREFIX, this.fileKey, [__filename], JSON.stringify(Object.fromEntries(entries)));
       this.unsaved = 0;
     } catch {
       // not kept (e.g. more than one string can hold): the next run checks these documents again
@@ -135,13 +133,10 @@ function keptForm(result: DocumentCheck, asObject: boolean): KeptCheck | undefin
 
 /** The entries of a verified file whose code is this code; none for anything else. */
 function readKept(file: string, fileKey: string): Map<string, KeptCheck> {
-  const text = readPrivateFile(file);
-  const body = text === undefined ? undefined : verifiedCacheBody(text, HEADER_PREFIX, fileKey);
-  const newline = body?.indexOf('\n') ?? -1;
-  if (body === undefined || newline < 0) return new Map();
+  const body = readKeptWithCode(file, HEADER_PREFIX, fileKey, [__filename]);
+  if (body === undefined) return new Map();
   try {
-    if (!codeUnchanged(JSON.parse(body.slice(0, newline)), [__filename])) return new Map();
-    const entries = JSON.parse(body.slice(newline + 1)) as Record<string, KeptCheck>;
+    const entries = JSON.parse(body) as Record<string, KeptCheck>;
     return new Map(Object.entries(entries).filter(([, e]) => Array.isArray(e?.problems) && Array.isArray(e?.checkable)));
   } catch {
     return new Map();
